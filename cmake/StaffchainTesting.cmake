@@ -1,0 +1,18 @@
+# staffchain_add_test(NAME SOURCES ... LIBS ...): one GoogleTest executable, its cases
+# registered with CTest one by one (discovered when ctest runs, not at build time).
+include(GoogleTest)
+function(staffchain_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    STAFFCHAIN_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    STAFFCHAIN_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    STAFFCHAIN_PLUGIN_BUILD_DIR="${STAFFCHAIN_PLUGIN_BUILD_DIR}")
+  set(labels unit)
+  if(ARG_LABELS)
+    set(labels ${ARG_LABELS})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                       PROPERTIES LABELS "${labels}" TIMEOUT 600)
+endfunction()

@@ -1,0 +1,65 @@
+// PluginDescriptor: the one symbol (`staffchain_plugin`) every plugin library exports.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/dll/alias.hpp>
+#include <toml++/toml.h>
+
+#include "staffchain/plugin/build_info.hpp"
+#include "staffchain/plugin/config_reader.hpp"
+#include "staffchain/plugin/host_context.hpp"
+#include "staffchain/plugin/notifier.hpp"
+#include "staffchain/plugin/source.hpp"
+
+namespace staffchain::plugin {
+
+// Raised whenever a type the host and plugins exchange changes shape.
+#ifndef STAFFCHAIN_SDK_ABI_VERSION
+#define STAFFCHAIN_SDK_ABI_VERSION 1
+#endif
+inline constexpr std::uint32_t kSdkAbiVersion = STAFFCHAIN_SDK_ABI_VERSION;
+inline constexpr const char* kBuildTag = STAFFCHAIN_BUILD_TAG;
+
+enum class PluginKind : std::uint32_t { source = 1, notifier = 2 };
+
+constexpr std::string_view pluginKindName(PluginKind kind) noexcept {
+  return kind == PluginKind::source ? "source" : kind == PluginKind::notifier ? "notifier" : "unknown";
+}
+
+struct CreateArgs {
+  std::string_view instance_name;
+  HostContext& host;
+};
+
+// Both entry points read the plugin's own keys from `config` (the instance's table, with the
+// host's keys already accepted) and report every problem into it; `finish()` is the host's.
+// `validate` checks without creating anything; a factory returns nullptr when it cannot
+// create. Entry points should be noexcept; the host still guards each call.
+using ValidateFn = void (*)(ConfigReader& config);
+using CreateSourceFn = std::unique_ptr<SourceConnector> (*)(ConfigReader& config, const CreateArgs& args);
+using CreateNotifierFn = std::unique_ptr<Notifier> (*)(ConfigReader& config, const CreateArgs& args);
+
+// The first two members never move: the host reads them before trusting anything else.
+struct PluginDescriptor {
+  std::uint32_t abi_version = kSdkAbiVersion;
+  const char* build_tag = kBuildTag;
+  const char* name = "";
+  const char* version = "";
+  PluginKind kind = PluginKind::source;
+  const char* summary = "";
+  ValidateFn validate = nullptr;
+  CreateSourceFn create_source = nullptr;      // kind == source
+  CreateNotifierFn create_notifier = nullptr;  // kind == notifier
+};
+
+using DescribeFn = const PluginDescriptor*();
+
+}  // namespace staffchain::plugin
+
+// Exports `describe` (a `const PluginDescriptor* ()` function) as the plugin's one symbol.
+#define STAFFCHAIN_PLUGIN(describe) BOOST_DLL_ALIAS(describe, staffchain_plugin)

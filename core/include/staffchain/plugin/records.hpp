@@ -1,0 +1,85 @@
+// Raw records: what a source plugin hands the host before any validation or typing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace staffchain::plugin {
+
+// One canonical file of the exchange format each (units.csv, quotas.csv, ...).
+enum class RecordType : std::uint8_t {
+  unit,
+  quota,
+  leader_quota,
+  approval,
+  roster,
+  movement,
+  payroll,
+  death,
+};
+inline constexpr std::size_t kRecordTypeCount = 8;
+
+// The canonical file stem of a record type: "units", "quotas", "leader_quotas", ...
+constexpr std::string_view recordTypeFile(RecordType type) noexcept {
+  switch (type) {
+    case RecordType::unit: return "units";
+    case RecordType::quota: return "quotas";
+    case RecordType::leader_quota: return "leader_quotas";
+    case RecordType::approval: return "approvals";
+    case RecordType::roster: return "roster";
+    case RecordType::movement: return "movements";
+    case RecordType::payroll: return "payroll";
+    case RecordType::death: return "deaths";
+  }
+  return "unknown";
+}
+
+constexpr std::optional<RecordType> recordTypeFromFile(std::string_view stem) noexcept {
+  for (std::size_t i = 0; i < kRecordTypeCount; ++i) {
+    const auto type = static_cast<RecordType>(i);
+    if (recordTypeFile(type) == stem) return type;
+  }
+  return std::nullopt;
+}
+
+// A record as a source system gave it, already renamed onto canonical column names
+// (DOMAIN.md §5). Values are untrimmed text; the host validates and types them.
+struct RawRecord {
+  RecordType type = RecordType::unit;
+  // Where it came from, for quarantine and evidence: "roster.csv:17" or the system's record id.
+  std::string origin;
+  std::vector<std::pair<std::string, std::string>> fields;
+
+  [[nodiscard]] const std::string* field(std::string_view name) const noexcept {
+    for (const auto& [key, value] : fields) {
+      if (key == name) return &value;
+    }
+    return nullptr;
+  }
+};
+
+// A record the plugin itself could not read (a malformed row, a page that was not JSON).
+// It goes to quarantine with DATA-001; the rest of the batch goes on.
+struct RejectedRecord {
+  RecordType type = RecordType::unit;
+  std::string origin;
+  std::string field;   // empty when the whole record is unreadable
+  std::string reason;
+};
+
+// What one pull returns. The cursor is committed together with the records it covers.
+struct SourceBatch {
+  std::vector<RawRecord> records;
+  std::vector<RejectedRecord> rejected;
+  // Record types this batch carries in full: records of that type held from this source
+  // before and absent now are gone (a roster export is a snapshot, not a delta).
+  std::vector<RecordType> full_snapshot_of;
+  std::string cursor;  // opaque to the host; empty means "no position yet"
+  bool more = false;   // the source has more right now: pull again without waiting
+};
+
+}  // namespace staffchain::plugin

@@ -1,0 +1,52 @@
+#include "staffchain/model/calendar.hpp"
+
+#include <fmt/format.h>
+
+namespace staffchain::model {
+namespace {
+
+bool readDigits(std::string_view text, std::size_t pos, std::size_t count, int& out) noexcept {
+  int value = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    const char c = text[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Date> parseDate(std::string_view text) noexcept {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  if (!readDigits(text, 0, 4, year) || !readDigits(text, 5, 2, month) || !readDigits(text, 8, 2, day)) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                        std::chrono::day{static_cast<unsigned>(day)}};
+  if (year < 1900 || !ymd.ok()) return std::nullopt;
+  return Date::fromYmd(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+}
+
+std::optional<Month> parseMonth(std::string_view text) noexcept {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  int year = 0;
+  int month = 0;
+  if (!readDigits(text, 0, 4, year) || !readDigits(text, 5, 2, month)) return std::nullopt;
+  if (year < 1900 || month < 1 || month > 12) return std::nullopt;
+  return Month::fromYm(year, static_cast<unsigned>(month));
+}
+
+std::string formatDate(Date date) {
+  const auto ymd = date.ymd();
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
+}
+
+std::string formatMonth(Month month) { return fmt::format("{:04}-{:02}", month.year(), month.month()); }
+
+}  // namespace staffchain::model
