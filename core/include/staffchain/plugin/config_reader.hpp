@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -159,6 +160,51 @@ class ConfigReader {
       }
     }
     return out;
+  }
+
+  // A secret, given by reference only: "${ENV_VAR}" or "@file:/absolute/path". The reference
+  // is returned unresolved (the host resolves it when the plugin is created); an inline value
+  // is refused without ever being echoed.
+  std::optional<std::string> secret(std::string_view key) {
+    const toml::node* node = take(key);
+    if (node == nullptr) return std::nullopt;
+    const auto* value = node->as_string();
+    if (value == nullptr || !isSecretReference(value->get())) {
+      fail(*node, key, "secrets are given by reference (\"${ENV_VAR}\" or \"@file:/absolute/path\"), never inline");
+      return std::nullopt;
+    }
+    return value->get();
+  }
+
+  static bool isSecretReference(std::string_view text) noexcept {
+    if (text.size() > 3 && text.substr(0, 2) == "${" && text.back() == '}') {
+      const std::string_view name = text.substr(2, text.size() - 3);
+      for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+        const bool digit = c >= '0' && c <= '9';
+        if (!letter && !(digit && i > 0)) return false;
+      }
+      return true;
+    }
+    return text.size() > 7 && text.substr(0, 7) == "@file:/";
+  }
+
+  // A filesystem path; a relative one is taken relative to the folder of the file that set it,
+  // so a configuration works from wherever the daemon is started.
+  std::optional<std::filesystem::path> filePath(std::string_view key) {
+    const toml::node* node = table_.get(key);
+    auto text = string(key);
+    if (!text) return std::nullopt;
+    if (text->empty()) {
+      fail(*node, key, "expected a non-empty path");
+      return std::nullopt;
+    }
+    std::filesystem::path path(*text);
+    if (path.is_relative() && node->source().path) {
+      path = std::filesystem::path(*node->source().path).parent_path() / path;
+    }
+    return path.lexically_normal();
   }
 
   // A nested table, for a child reader. Absent: nullptr; present but not a table: an error.

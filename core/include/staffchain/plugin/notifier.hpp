@@ -27,7 +27,8 @@ struct DeliveryReceipt {
 class Notifier {
  public:
   virtual ~Notifier() = default;
-  virtual Result<DeliveryReceipt> send(const Notification& message, const CancelToken& cancel) noexcept = 0;
+  // Failures are results; not noexcept for the same reason as SourceConnector::pull.
+  virtual Result<DeliveryReceipt> send(const Notification& message, const CancelToken& cancel) = 0;
   // The largest body the channel takes; longer messages are split by the host.
   [[nodiscard]] virtual std::size_t maxMessageBytes() const noexcept { return 64 * 1024; }
 };

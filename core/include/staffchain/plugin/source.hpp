@@ -17,10 +17,15 @@ struct PullRequest {
 class SourceConnector {
  public:
   virtual ~SourceConnector() = default;
-  // Fetches what is new since `request.cursor`. Must not throw: failures are results.
-  virtual Result<SourceBatch> pull(const PullRequest& request) noexcept = 0;
+  // Fetches what is new since `request.cursor`. Failures are results, never exceptions. The
+  // method is deliberately not noexcept: should a plugin throw anyway, the host's guard turns
+  // it into an error for this connector, where noexcept would terminate the whole daemon.
+  virtual Result<SourceBatch> pull(const PullRequest& request) = 0;
   // Called after the host committed a batch: a plugin may now archive files it consumed.
-  virtual void committed(const SourceBatch& batch) noexcept { (void)batch; }
+  virtual Result<void> committed(const SourceBatch& batch) {
+    (void)batch;
+    return {};
+  }
 };
 
 }  // namespace staffchain::plugin

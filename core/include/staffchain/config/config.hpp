@@ -1,0 +1,116 @@
+// Config: the daemon's validated configuration (one TOML file plus an optional conf.d/).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "staffchain/logging/logging.hpp"
+#include "staffchain/model/records.hpp"
+#include "staffchain/plugin/config_reader.hpp"
+#include "staffchain/plugin/descriptor.hpp"
+
+namespace staffchain::config {
+
+using plugin::Duration;
+
+struct DaemonSettings {
+  std::filesystem::path state_dir;               // the ledger and plugin state live here
+  std::optional<std::filesystem::path> plugin_dir;  // default: see plugin_host::defaultPluginDirectory
+  logging::LogSettings log;
+  Duration plugin_call_timeout{std::chrono::minutes(2)};  // default for connectors without `timeout`
+  Duration shutdown_grace{std::chrono::seconds(10)};
+  Duration evaluate_interval{std::chrono::minutes(1)};
+};
+
+// One [connectors.<name>] or [notifiers.<name>] table. `table` points into Config::documents.
+struct PluginInstanceSettings {
+  std::string name;
+  std::string plugin;
+  std::string key_path;       // "connectors.payroll"
+  const toml::table* table = nullptr;
+  std::string fingerprint;    // the table re-serialised: equal fingerprints mean an unchanged instance
+};
+
+struct ConnectorSettings : PluginInstanceSettings {
+  model::SourceRole role = model::SourceRole::estab;
+  Duration interval{std::chrono::minutes(5)};
+  Duration timeout{std::chrono::minutes(2)};
+  Duration max_staleness{std::chrono::hours(24)};
+  bool enabled = true;
+};
+
+struct NotifierSettings : PluginInstanceSettings {};
+
+// What a route matches; an empty list matches everything.
+struct RouteMatch {
+  std::vector<std::string> rules;       // "CHAIN-006"; a trailing '*' matches a prefix ("CHAIN-*")
+  std::vector<std::string> severities;  // critical, major, minor
+  std::vector<std::string> regions;     // region code; a code ending in "00" covers its subregions
+  std::vector<std::string> units;       // unit credit codes
+  std::vector<std::string> roles;       // estab, org, hr, finance: the source the finding rests on
+};
+
+struct Route {
+  RouteMatch match;
+  std::vector<std::string> receivers;   // notifier names
+  bool continue_matching = false;
+  std::vector<std::string> group_by{"rule", "region"};
+  Duration group_wait{std::chrono::seconds(30)};
+  Duration group_interval{std::chrono::minutes(5)};
+  Duration repeat_interval{std::chrono::hours(24)};
+  std::optional<Duration> escalate_after;
+  std::vector<std::string> escalate_to;
+  std::vector<Route> routes;
+};
+
+// Rule parameters as written in [rules]; mapped onto the engine's parameters by the daemon.
+struct RuleSettings {
+  std::int64_t roster_after_hire_days = 30;
+  std::int64_t pay_after_roster_days = 60;
+  std::int64_t roster_after_exit_days = 15;
+  std::int64_t payroll_grace_months = 0;
+  std::int64_t secondment_max_days = 183;
+  std::int64_t suspend_after_days = 30;
+  std::int64_t retirement_age_men = 60;
+  std::int64_t retirement_age_women = 55;
+  std::vector<std::string> disabled;
+};
+
+struct Config {
+  std::filesystem::path source;  // absolute path of the main file
+  std::vector<std::shared_ptr<toml::table>> documents;  // keep alive: settings point into them
+  DaemonSettings daemon;
+  RuleSettings rules;
+  std::map<std::string, ConnectorSettings> connectors;
+  std::map<std::string, NotifierSettings> notifiers;
+  Route route;
+};
+
+// Validates a plugin's own keys; implemented by the plugin host. Returns false (with an error
+// added to the reader) when no such plugin of that kind is available.
+class PluginValidator {
+ public:
+  virtual ~PluginValidator() = default;
+  virtual bool validate(const std::string& plugin, plugin::PluginKind kind, plugin::ConfigReader& reader) = 0;
+};
+
+struct LoadOutcome {
+  std::optional<Config> config;
+  std::vector<std::string> errors;  // "file:line:column: key.path: reason", one per problem
+};
+
+// Reads `path` and `<dir of path>/conf.d/*.toml` (in name order). With a validator, each
+// connector's and notifier's own keys are checked by its plugin; without one, only the host's.
+LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* validator);
+
+// The host keys of a connector table; everything else belongs to the plugin.
+inline constexpr std::string_view kConnectorHostKeys[] = {"plugin", "role", "interval", "timeout", "max_staleness",
+                                                           "enabled"};
+
+}  // namespace staffchain::config

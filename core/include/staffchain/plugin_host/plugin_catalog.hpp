@@ -1,0 +1,62 @@
+// PluginCatalog: the plugin libraries loaded from one trusted directory, and the refusals.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/dll/shared_library.hpp>
+
+#include "staffchain/config/config.hpp"
+#include "staffchain/plugin/descriptor.hpp"
+#include "staffchain/plugin/result.hpp"
+
+namespace staffchain::plugin_host {
+
+// A loaded library and its descriptor. Objects the plugin creates keep `library` alive.
+struct LoadedPlugin {
+  std::filesystem::path path;
+  std::shared_ptr<boost::dll::shared_library> library;
+  const plugin::PluginDescriptor* descriptor = nullptr;
+
+  [[nodiscard]] std::string name() const { return descriptor->name; }
+  [[nodiscard]] plugin::PluginKind kind() const { return descriptor->kind; }
+};
+
+struct PluginRefusal {
+  std::filesystem::path path;
+  std::string reason;
+};
+
+// The directory the daemon loads plugins from when the configuration names none: plugins/
+// beside the executable when it exists (a build tree), else the installed location.
+std::filesystem::path defaultPluginDirectory();
+
+// Refuses a directory (or file) that someone other than root or this process's user could
+// write to: loading code from there would hand them the daemon.
+Result<void> checkTrustedPath(const std::filesystem::path& path, bool directory);
+
+class PluginCatalog final : public config::PluginValidator {
+ public:
+  // Loads every libstaffchain_*.so in `directory` (a directory writable by others is refused
+  // whole). A library that fails to load is listed in refusals(); the others load.
+  static Result<PluginCatalog> loadDirectory(const std::filesystem::path& directory);
+  // Loads one library file (also used by tests for libraries outside the directory).
+  Result<void> loadLibrary(const std::filesystem::path& file);
+
+  [[nodiscard]] const LoadedPlugin* find(const std::string& name) const;
+  [[nodiscard]] const std::map<std::string, LoadedPlugin>& plugins() const noexcept { return plugins_; }
+  [[nodiscard]] const std::vector<PluginRefusal>& refusals() const noexcept { return refusals_; }
+  [[nodiscard]] const std::filesystem::path& directory() const noexcept { return directory_; }
+
+  bool validate(const std::string& plugin, plugin::PluginKind kind, plugin::ConfigReader& reader) override;
+
+ private:
+  std::filesystem::path directory_;
+  std::map<std::string, LoadedPlugin> plugins_;
+  std::vector<PluginRefusal> refusals_;
+};
+
+}  // namespace staffchain::plugin_host

@@ -1,0 +1,82 @@
+// PluginWorker: the thread one plugin instance runs on, so a plugin that hangs holds up
+// only itself; callers wait with a deadline and the host never kills a thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "staffchain/plugin/host_context.hpp"
+#include "staffchain/plugin/result.hpp"
+
+namespace staffchain::plugin_host {
+
+class PluginWorker {
+ public:
+  explicit PluginWorker(std::string name);
+  ~PluginWorker();  // waits for the job in progress, unless abandon() was called
+  PluginWorker(const PluginWorker&) = delete;
+  PluginWorker& operator=(const PluginWorker&) = delete;
+
+  // Queues `job`; false when a job is still running or queued (a call that timed out and has
+  // not returned yet): the instance is busy and must not be called again.
+  bool submit(std::function<void()> job);
+
+  // Runs `job` on the worker and waits at most `timeout`. On timeout `cancel` is set and an
+  // error returned; the job's late result is dropped.
+  template <typename T>
+  Result<T> call(std::function<Result<T>()> job, std::chrono::milliseconds timeout, plugin::CancelToken& cancel);
+
+  [[nodiscard]] bool idle() const;
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+
+  // Gives up on a job that never returns (at shutdown): the thread is detached, not joined.
+  void abandon();
+
+ private:
+  void run();
+
+  std::string name_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  bool running_job_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+template <typename T>
+Result<T> PluginWorker::call(std::function<Result<T>()> job, std::chrono::milliseconds timeout,
+                             plugin::CancelToken& cancel) {
+  struct Shared {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::optional<Result<T>> result;
+  };
+  auto shared = std::make_shared<Shared>();
+  const bool queued = submit([shared, job = std::move(job)]() {
+    Result<T> result = job();
+    std::lock_guard lock(shared->mutex);
+    shared->result.emplace(std::move(result));
+    shared->done.notify_all();
+  });
+  if (!queued) {
+    return makeError(fmt::format("{} is still busy with an earlier call that did not return in time", name_));
+  }
+  std::unique_lock lock(shared->mutex);
+  if (!shared->done.wait_for(lock, timeout, [&] { return shared->result.has_value(); })) {
+    cancel.cancel();
+    return makeError(fmt::format("{} did not return within {} ms", name_, timeout.count()));
+  }
+  return std::move(*shared->result);
+}
+
+}  // namespace staffchain::plugin_host

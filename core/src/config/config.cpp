@@ -1,0 +1,321 @@
+#include "staffchain/config/config.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "staffchain/model/enums.hpp"
+
+namespace staffchain::config {
+namespace {
+
+using plugin::ConfigReader;
+
+std::shared_ptr<toml::table> parseFile(const std::filesystem::path& path, std::vector<std::string>& errors) {
+  try {
+    return std::make_shared<toml::table>(toml::parse_file(path.string()));
+  } catch (const toml::parse_error& error) {
+    const auto& where = error.source();
+    errors.push_back(fmt::format("{}:{}:{}: {}", path.string(), where.begin.line, where.begin.column,
+                                 error.description()));
+  } catch (const std::exception& error) {
+    errors.push_back(fmt::format("{}: cannot read: {}", path.string(), error.what()));
+  }
+  return nullptr;
+}
+
+std::string fingerprintOf(const toml::table& table) {
+  std::ostringstream out;
+  out << toml::toml_formatter(table, toml::toml_formatter::default_flags & ~toml::format_flags::indentation);
+  return out.str();
+}
+
+void readDaemon(ConfigReader& reader, DaemonSettings& daemon) {
+  if (auto dir = reader.filePath("state_dir")) daemon.state_dir = *dir;
+  if (auto dir = reader.filePath("plugin_dir")) daemon.plugin_dir = *dir;
+  if (auto level = reader.choice("log_level", {"trace", "debug", "info", "warn", "error", "critical", "off"})) {
+    daemon.log.level = *logging::parseLevel(*level);
+  }
+  if (auto target = reader.choice("log_target", {"auto", "journal", "stderr"})) {
+    daemon.log.target = *logging::parseTarget(*target);
+  }
+  daemon.plugin_call_timeout = reader.duration("plugin_call_timeout", daemon.plugin_call_timeout);
+  daemon.shutdown_grace = reader.duration("shutdown_grace", daemon.shutdown_grace);
+  daemon.evaluate_interval = reader.duration("evaluate_interval", daemon.evaluate_interval);
+  reader.finish();
+}
+
+bool isRuleId(std::string_view id) {
+  static const std::set<std::string, std::less<>> kKnown = [] {
+    std::set<std::string, std::less<>> ids;
+    for (int i = 1; i <= 17; ++i) ids.insert(fmt::format("CHAIN-{:03}", i));
+    for (const char* other : {"DATA-001", "LINK-001", "LINK-002", "LINK-003"}) ids.insert(other);
+    return ids;
+  }();
+  return kKnown.count(id) > 0;
+}
+
+void readRules(ConfigReader& reader, RuleSettings& rules) {
+  rules.roster_after_hire_days = reader.integer("roster_after_hire_days", 0, 3650, rules.roster_after_hire_days);
+  rules.pay_after_roster_days = reader.integer("pay_after_roster_days", 0, 3650, rules.pay_after_roster_days);
+  rules.roster_after_exit_days = reader.integer("roster_after_exit_days", 0, 3650, rules.roster_after_exit_days);
+  rules.payroll_grace_months = reader.integer("payroll_grace_months", 0, 120, rules.payroll_grace_months);
+  rules.secondment_max_days = reader.integer("secondment_max_days", 1, 3650, rules.secondment_max_days);
+  rules.suspend_after_days = reader.integer("suspend_after_days", 0, 3650, rules.suspend_after_days);
+  rules.retirement_age_men = reader.integer("retirement_age_men", 40, 80, rules.retirement_age_men);
+  rules.retirement_age_women = reader.integer("retirement_age_women", 40, 80, rules.retirement_age_women);
+  if (auto disabled = reader.stringArray("disabled")) {
+    for (const auto& id : *disabled) {
+      if (!isRuleId(id)) {
+        reader.fail("disabled", fmt::format("\"{}\" is not a rule id (CHAIN-001 to CHAIN-017, DATA-001, LINK-001 to LINK-003)", id));
+      }
+    }
+    rules.disabled = *disabled;
+  }
+  reader.finish();
+}
+
+// Names become metric labels, file names and API paths: keep them plain.
+bool isInstanceName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+template <typename Settings>
+bool readInstanceHead(ConfigReader& reader, const std::string& name, Settings& settings) {
+  settings.name = name;
+  settings.key_path = reader.path();
+  settings.table = &reader.table();
+  settings.fingerprint = fingerprintOf(reader.table());
+  auto plugin_name = reader.requiredString("plugin");
+  if (!plugin_name) return false;
+  settings.plugin = *plugin_name;
+  return true;
+}
+
+void readConnector(ConfigReader& reader, const std::string& name, ConnectorSettings& connector,
+                   PluginValidator* validator) {
+  const bool head = readInstanceHead(reader, name, connector);
+  if (auto role = reader.requiredString("role")) {
+    if (auto parsed = model::parseSourceRole(*role)) {
+      connector.role = *parsed;
+    } else {
+      reader.fail("role", fmt::format("\"{}\" is not one of: estab, org, hr, finance", *role));
+    }
+  }
+  connector.interval = reader.duration("interval", connector.interval);
+  connector.timeout = reader.duration("timeout", connector.timeout);
+  connector.max_staleness = reader.duration("max_staleness", connector.max_staleness);
+  connector.enabled = reader.boolean("enabled", connector.enabled);
+  if (connector.max_staleness < connector.interval) {
+    reader.fail("max_staleness", "must be at least the connector's interval, or every sync would be stale");
+  }
+  if (head && validator != nullptr) {
+    if (!validator->validate(connector.plugin, plugin::PluginKind::source, reader)) return;
+  } else {
+    for (const auto& [key, node] : reader.table()) reader.accept(key.str());
+  }
+  reader.finish();
+}
+
+void readNotifier(ConfigReader& reader, const std::string& name, NotifierSettings& notifier,
+                  PluginValidator* validator) {
+  const bool head = readInstanceHead(reader, name, notifier);
+  if (head && validator != nullptr) {
+    if (!validator->validate(notifier.plugin, plugin::PluginKind::notifier, reader)) return;
+  } else {
+    for (const auto& [key, node] : reader.table()) reader.accept(key.str());
+  }
+  reader.finish();
+}
+
+template <typename Settings, typename ReadFn>
+void readInstances(ConfigReader& parent, std::string_view section, std::map<std::string, Settings>& out,
+                   ReadFn read) {
+  const toml::table* table = parent.subtable(section);
+  if (table == nullptr) return;
+  for (const auto& [key, node] : *table) {
+    const std::string name(key.str());
+    const std::string path = std::string(section) + "." + name;
+    if (!isInstanceName(name)) {
+      parent.errors().push_back(ConfigReader::location(node) + path +
+                                ": names use letters, digits, '_' and '-' (at most 64)");
+      continue;
+    }
+    const auto* instance = node.as_table();
+    if (instance == nullptr) {
+      parent.errors().push_back(ConfigReader::location(node) + path + ": expected a table");
+      continue;
+    }
+    if (out.count(name) > 0) {
+      std::string first = ConfigReader::location(*out[name].table);
+      first.resize(first.size() - 2);  // drop the ": " that ends a location prefix
+      parent.errors().push_back(ConfigReader::location(node) + path + ": defined twice (first at " + first + ")");
+      continue;
+    }
+    ConfigReader reader(*instance, path, parent.errors());
+    read(reader, name, out[name]);
+  }
+}
+
+void readRouteMatch(ConfigReader& reader, RouteMatch& match) {
+  match.rules = reader.stringArray("rule").value_or(std::vector<std::string>{});
+  for (const auto& rule : match.rules) {
+    const bool prefix = !rule.empty() && rule.back() == '*';
+    if (!prefix && !isRuleId(rule)) reader.fail("rule", fmt::format("\"{}\" is not a rule id", rule));
+  }
+  match.severities = reader.stringArray("severity").value_or(std::vector<std::string>{});
+  for (const auto& severity : match.severities) {
+    if (severity != "critical" && severity != "major" && severity != "minor") {
+      reader.fail("severity", fmt::format("\"{}\" is not one of: critical, major, minor", severity));
+    }
+  }
+  match.regions = reader.stringArray("region").value_or(std::vector<std::string>{});
+  match.units = reader.stringArray("unit").value_or(std::vector<std::string>{});
+  match.roles = reader.stringArray("role").value_or(std::vector<std::string>{});
+  for (const auto& role : match.roles) {
+    if (!model::parseSourceRole(role)) reader.fail("role", fmt::format("\"{}\" is not one of: estab, org, hr, finance", role));
+  }
+  reader.finish();
+}
+
+void readRoute(ConfigReader& reader, Route& route, const Route* parent, bool is_root) {
+  if (parent != nullptr) {
+    // Children inherit their parent's grouping and timing unless they set their own.
+    route.group_by = parent->group_by;
+    route.group_wait = parent->group_wait;
+    route.group_interval = parent->group_interval;
+    route.repeat_interval = parent->repeat_interval;
+    route.escalate_after = parent->escalate_after;
+    route.escalate_to = parent->escalate_to;
+  }
+  if (is_root) {
+    if (reader.has("match")) reader.fail("match", "the root route matches everything; put matchers on its routes");
+    if (reader.has("continue")) reader.fail("continue", "the root route has no siblings to continue to");
+  } else if (const toml::table* match = reader.subtable("match")) {
+    ConfigReader child = reader.child(*match, "match");
+    readRouteMatch(child, route.match);
+  }
+  route.receivers = reader.stringArray("receivers").value_or(std::vector<std::string>{});
+  route.continue_matching = reader.boolean("continue", false);
+  if (auto group_by = reader.stringArray("group_by")) {
+    for (const auto& label : *group_by) {
+      if (label != "rule" && label != "region" && label != "unit" && label != "severity" && label != "role") {
+        reader.fail("group_by", fmt::format("\"{}\" is not one of: rule, region, unit, severity, role", label));
+      }
+    }
+    route.group_by = *group_by;
+  }
+  route.group_wait = reader.duration("group_wait", route.group_wait);
+  route.group_interval = reader.duration("group_interval", route.group_interval);
+  route.repeat_interval = reader.duration("repeat_interval", route.repeat_interval);
+  if (auto after = reader.duration("escalate_after")) route.escalate_after = after;
+  if (auto to = reader.stringArray("escalate_to")) route.escalate_to = *to;
+  if (route.escalate_after && route.escalate_to.empty()) {
+    reader.fail("escalate_after", "set escalate_to as well: escalation needs a receiver to go to");
+  }
+  if (const toml::node* node = reader.table().get("routes")) {
+    reader.accept("routes");
+    const auto* array = node->as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      reader.fail(*node, "routes", "expected an array of tables ([[...routes]])");
+    } else {
+      for (std::size_t i = 0; i < array->size(); ++i) {
+        ConfigReader child(*array->get(i)->as_table(), fmt::format("{}.routes[{}]", reader.path(), i), reader.errors());
+        route.routes.emplace_back();
+        readRoute(child, route.routes.back(), &route, false);
+      }
+    }
+  }
+  reader.finish();
+}
+
+void checkReceivers(const Route& route, const std::string& path, const std::map<std::string, NotifierSettings>& notifiers,
+                    const toml::table& table, std::vector<std::string>& errors) {
+  auto check = [&](const std::vector<std::string>& names, std::string_view key) {
+    for (const auto& name : names) {
+      if (notifiers.count(name) == 0) {
+        const toml::node* node = table.get(key);
+        errors.push_back(ConfigReader::location(node != nullptr ? *node : static_cast<const toml::node&>(table)) +
+                         path + "." + std::string(key) + ": no notifier named \"" + name + "\"");
+      }
+    }
+  };
+  check(route.receivers, "receivers");
+  check(route.escalate_to, "escalate_to");
+  const auto* children = table.get_as<toml::array>("routes");
+  for (std::size_t i = 0; i < route.routes.size() && children != nullptr && i < children->size(); ++i) {
+    checkReceivers(route.routes[i], fmt::format("{}.routes[{}]", path, i), notifiers, *children->get(i)->as_table(),
+                   errors);
+  }
+}
+
+}  // namespace
+
+LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* validator) {
+  LoadOutcome outcome;
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec).lexically_normal();
+  auto main = parseFile(absolute, outcome.errors);
+  if (!main) return outcome;
+
+  Config config;
+  config.source = absolute;
+  config.documents.push_back(main);
+  config.daemon.state_dir = absolute.parent_path() / "state";
+
+  ConfigReader top(*main, "", outcome.errors);
+  if (const toml::table* daemon = top.subtable("daemon")) {
+    ConfigReader reader = top.child(*daemon, "daemon");
+    readDaemon(reader, config.daemon);
+  }
+  if (const toml::table* rules = top.subtable("rules")) {
+    ConfigReader reader = top.child(*rules, "rules");
+    readRules(reader, config.rules);
+  }
+  auto read_connector = [&](ConfigReader& reader, const std::string& name, ConnectorSettings& settings) {
+    readConnector(reader, name, settings, validator);
+  };
+  auto read_notifier = [&](ConfigReader& reader, const std::string& name, NotifierSettings& settings) {
+    readNotifier(reader, name, settings, validator);
+  };
+  readInstances(top, "connectors", config.connectors, read_connector);
+  readInstances(top, "notifiers", config.notifiers, read_notifier);
+  const toml::table* route_table = top.subtable("route");
+  if (route_table != nullptr) {
+    ConfigReader reader = top.child(*route_table, "route");
+    readRoute(reader, config.route, nullptr, true);
+  }
+  top.finish();
+
+  // conf.d/*.toml adds connectors and notifiers, so that each department's connection can
+  // be dropped in (and removed) as a file of its own.
+  const auto conf_d = absolute.parent_path() / "conf.d";
+  if (std::filesystem::is_directory(conf_d, ec)) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(conf_d, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      auto document = parseFile(file, outcome.errors);
+      if (!document) continue;
+      config.documents.push_back(document);
+      ConfigReader reader(*document, "", outcome.errors);
+      readInstances(reader, "connectors", config.connectors, read_connector);
+      readInstances(reader, "notifiers", config.notifiers, read_notifier);
+      reader.finish();
+    }
+  }
+
+  if (route_table != nullptr) checkReceivers(config.route, "route", config.notifiers, *route_table, outcome.errors);
+  if (outcome.errors.empty()) outcome.config = std::move(config);
+  return outcome;
+}
+
+}  // namespace staffchain::config

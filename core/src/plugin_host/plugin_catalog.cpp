@@ -1,0 +1,154 @@
+#include "staffchain/plugin_host/plugin_catalog.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <fmt/format.h>
+
+#include "staffchain/plugin/build_info.hpp"
+#include "staffchain/plugin_host/guard.hpp"
+
+namespace staffchain::plugin_host {
+namespace {
+
+std::string pluginsAvailable(const std::map<std::string, LoadedPlugin>& plugins, plugin::PluginKind kind) {
+  std::string names;
+  for (const auto& [name, loaded] : plugins) {
+    if (loaded.kind() != kind) continue;
+    if (!names.empty()) names += ", ";
+    names += name;
+  }
+  return names.empty() ? "none" : names;
+}
+
+}  // namespace
+
+std::filesystem::path defaultPluginDirectory() {
+  std::error_code ec;
+  const auto beside = boost::dll::program_location(ec).parent_path() / "plugins";
+  if (!ec && std::filesystem::is_directory(beside, ec)) return beside;
+  return STAFFCHAIN_DEFAULT_PLUGIN_DIR;
+}
+
+Result<void> checkTrustedPath(const std::filesystem::path& path, bool directory) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) {
+    return makeError(fmt::format("{}: cannot inspect: {}", path.string(), std::strerror(errno)));
+  }
+  if (directory ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+    return makeError(fmt::format("{}: refused: not a {}{}", path.string(), directory ? "directory" : "regular file",
+                                 S_ISLNK(st.st_mode) ? " (a symbolic link)" : ""));
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return makeError(fmt::format("{}: refused: writable by {} (mode {:04o}); plugins load only from paths that only "
+                                 "their owner can write (chmod go-w)",
+                                 path.string(), (st.st_mode & S_IWOTH) != 0 ? "others" : "its group",
+                                 st.st_mode & 07777));
+  }
+  if (st.st_uid != 0 && st.st_uid != geteuid()) {
+    return makeError(fmt::format("{}: refused: owned by uid {}, neither root nor this process's uid {}", path.string(),
+                                 st.st_uid, geteuid()));
+  }
+  return {};
+}
+
+Result<PluginCatalog> PluginCatalog::loadDirectory(const std::filesystem::path& directory) {
+  if (auto trusted = checkTrustedPath(directory, true); !trusted) return std::move(trusted).error();
+  PluginCatalog catalog;
+  catalog.directory_ = directory;
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind("libstaffchain_", 0) == 0 && entry.path().extension() == ".so") files.push_back(entry.path());
+  }
+  if (ec) return makeError(fmt::format("{}: cannot list plugins: {}", directory.string(), ec.message()));
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    if (auto loaded = catalog.loadLibrary(file); !loaded) {
+      catalog.refusals_.push_back({file, loaded.error().message});
+    }
+  }
+  return catalog;
+}
+
+Result<void> PluginCatalog::loadLibrary(const std::filesystem::path& file) {
+  if (auto trusted = checkTrustedPath(file, false); !trusted) return std::move(trusted).error();
+  auto library = std::make_shared<boost::dll::shared_library>();
+  boost::dll::fs::error_code ec;
+  library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+  if (ec) return makeError(fmt::format("{}: cannot load: {}", file.string(), ec.message()));
+  if (!library->has("staffchain_plugin")) {
+    return makeError(fmt::format("{}: refused: exports no staffchain_plugin symbol (is it built with STAFFCHAIN_PLUGIN?)",
+                                 file.string()));
+  }
+  auto describe = library->get_alias<plugin::DescribeFn>("staffchain_plugin");
+  const auto described = guardCall("the plugin's descriptor function", [&]() -> Result<const plugin::PluginDescriptor*> {
+    return describe();
+  });
+  if (!described) return makeError(fmt::format("{}: refused: {}", file.string(), described.error().message));
+  const plugin::PluginDescriptor* descriptor = described.value();
+  if (descriptor == nullptr) return makeError(fmt::format("{}: refused: its descriptor function returned null", file.string()));
+  // Only the first two members are read before the ABI is known to match.
+  if (descriptor->abi_version != plugin::kSdkAbiVersion) {
+    return makeError(fmt::format("{}: refused: plugin SDK ABI version {}, host ABI version {}", file.string(),
+                                 descriptor->abi_version, plugin::kSdkAbiVersion));
+  }
+  const char* tag = descriptor->build_tag != nullptr ? descriptor->build_tag : "";
+  if (std::strcmp(tag, plugin::kBuildTag) != 0) {
+    return makeError(fmt::format("{}: refused: plugin built as \"{}\", host built as \"{}\"", file.string(), tag,
+                                 plugin::kBuildTag));
+  }
+  if (descriptor->name == nullptr || *descriptor->name == '\0') {
+    return makeError(fmt::format("{}: refused: its descriptor has no name", file.string()));
+  }
+  const bool factory_ok = (descriptor->kind == plugin::PluginKind::source && descriptor->create_source != nullptr) ||
+                          (descriptor->kind == plugin::PluginKind::notifier && descriptor->create_notifier != nullptr);
+  if (!factory_ok || descriptor->validate == nullptr) {
+    return makeError(fmt::format("{}: refused: plugin \"{}\" of kind {} lacks its validate or create function",
+                                 file.string(), descriptor->name, plugin::pluginKindName(descriptor->kind)));
+  }
+  const std::string name = descriptor->name;
+  if (auto existing = plugins_.find(name); existing != plugins_.end()) {
+    return makeError(fmt::format("{}: refused: plugin \"{}\" is already loaded from {}", file.string(), name,
+                                 existing->second.path.string()));
+  }
+  plugins_.emplace(name, LoadedPlugin{file, std::move(library), descriptor});
+  return {};
+}
+
+const LoadedPlugin* PluginCatalog::find(const std::string& name) const {
+  auto it = plugins_.find(name);
+  return it == plugins_.end() ? nullptr : &it->second;
+}
+
+bool PluginCatalog::validate(const std::string& plugin_name, plugin::PluginKind kind, plugin::ConfigReader& reader) {
+  const LoadedPlugin* loaded = find(plugin_name);
+  if (loaded == nullptr || loaded->kind() != kind) {
+    std::string reason = fmt::format("no {} plugin \"{}\" in {} (available: {})", plugin::pluginKindName(kind),
+                                     plugin_name, directory_.string(), pluginsAvailable(plugins_, kind));
+    for (const auto& refusal : refusals_) {
+      if (refusal.path.filename().string().find(plugin_name) != std::string::npos) {
+        reason += "; " + refusal.reason;
+      }
+    }
+    reader.fail("plugin", reason);
+    for (const auto& [key, node] : reader.table()) reader.accept(key.str());  // its keys are unknowable
+    return false;
+  }
+  auto validated = guardCall(fmt::format("plugin \"{}\" validating {}", plugin_name, reader.path()), [&]() -> Result<bool> {
+    loaded->descriptor->validate(reader);
+    return true;
+  });
+  if (!validated) {
+    reader.fail("plugin", validated.error().message);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace staffchain::plugin_host

@@ -1,0 +1,141 @@
+#include "staffchain/plugin_host/plugin_instance.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "staffchain/plugin_host/guard.hpp"
+
+namespace staffchain::plugin_host {
+
+Result<std::string> resolveSecretReference(std::string_view reference) {
+  if (!plugin::ConfigReader::isSecretReference(reference)) {
+    return makeError("a secret must be a reference (\"${ENV_VAR}\" or \"@file:/path\")");
+  }
+  if (reference.front() == '$') {
+    const std::string name(reference.substr(2, reference.size() - 3));
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return makeError(fmt::format("secret ${{{}}}: the environment variable is not set", name));
+    return std::string(value);
+  }
+  const std::string path(reference.substr(6));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError(fmt::format("secret @file:{}: cannot read the file", path));
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string value = content.str();
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  return value;
+}
+
+InstanceContext::InstanceContext(std::shared_ptr<spdlog::logger> logger, std::string label,
+                                 std::filesystem::path state_dir)
+    : logger_(std::move(logger), std::move(label)), state_dir_(std::move(state_dir)) {}
+
+std::chrono::system_clock::time_point InstanceContext::now() const noexcept { return std::chrono::system_clock::now(); }
+
+Result<std::string> InstanceContext::resolveSecret(std::string_view reference) const noexcept {
+  return guardCall("resolving a secret", [&] { return resolveSecretReference(reference); });
+}
+
+std::string InstanceContext::stateDirectory() const noexcept {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir_, ec);
+  return state_dir_.string();
+}
+
+namespace {
+
+template <typename Interface, typename Settings, typename Factory>
+Result<std::unique_ptr<PluginInstance<Interface>>> createInstance(const PluginCatalog& catalog, const Settings& settings,
+                                                                  plugin::PluginKind kind, std::string_view section,
+                                                                  std::shared_ptr<spdlog::logger> logger,
+                                                                  const std::filesystem::path& state_root,
+                                                                  std::chrono::milliseconds timeout, Factory factory) {
+  const LoadedPlugin* loaded = catalog.find(settings.plugin);
+  if (loaded == nullptr || loaded->kind() != kind) {
+    return makeError(fmt::format("{}.{}: no {} plugin \"{}\" is loaded", section, settings.name,
+                                 plugin::pluginKindName(kind), settings.plugin));
+  }
+  auto context = std::make_unique<InstanceContext>(std::move(logger), fmt::format("{} {}", section, settings.name),
+                                                   state_root / std::string(section) / settings.name);
+  auto instance = std::make_unique<PluginInstance<Interface>>(settings.name, std::move(context));
+  plugin::CancelToken cancel;
+  const plugin::PluginDescriptor* descriptor = loaded->descriptor;
+  InstanceContext* host = &instance->context();
+  auto created = instance->worker().template call<std::unique_ptr<Interface>>(
+      [settings, descriptor, host, factory, section]() -> Result<std::unique_ptr<Interface>> {
+        return guardCall(fmt::format("plugin \"{}\" creating {}.{}", settings.plugin, section, settings.name),
+                         [&]() -> Result<std::unique_ptr<Interface>> {
+                           std::vector<std::string> errors;
+                           plugin::ConfigReader reader(*settings.table, settings.key_path, errors);
+                           for (auto key : config::kConnectorHostKeys) reader.accept(key);
+                           const plugin::CreateArgs args{settings.name, *host};
+                           std::unique_ptr<Interface> object = (descriptor->*factory)(reader, args);
+                           if (!errors.empty() || object == nullptr) {
+                             std::string message = errors.empty() ? "the plugin could not create it" : errors.front();
+                             for (std::size_t i = 1; i < errors.size(); ++i) message += "; " + errors[i];
+                             return makeError(message);
+                           }
+                           return object;
+                         });
+      },
+      timeout, cancel);
+  if (!created) {
+    std::string reason = created.error().message;
+    if (!instance->worker().idle()) PluginInstance<Interface>::abandon(std::move(instance));  // never wait on a hang
+    return makeError(fmt::format("{}.{}: {}", section, settings.name, reason));
+  }
+  instance->adopt(std::move(created.value()), loaded->library);
+  return instance;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SourceInstance>> createSource(const PluginCatalog& catalog,
+                                                     const config::ConnectorSettings& settings,
+                                                     std::shared_ptr<spdlog::logger> logger,
+                                                     const std::filesystem::path& state_root,
+                                                     std::chrono::milliseconds timeout) {
+  return createInstance<plugin::SourceConnector>(catalog, settings, plugin::PluginKind::source, "connectors",
+                                                 std::move(logger), state_root, timeout,
+                                                 &plugin::PluginDescriptor::create_source);
+}
+
+Result<std::unique_ptr<NotifierInstance>> createNotifier(const PluginCatalog& catalog,
+                                                         const config::NotifierSettings& settings,
+                                                         std::shared_ptr<spdlog::logger> logger,
+                                                         const std::filesystem::path& state_root,
+                                                         std::chrono::milliseconds timeout) {
+  return createInstance<plugin::Notifier>(catalog, settings, plugin::PluginKind::notifier, "notifiers",
+                                          std::move(logger), state_root, timeout,
+                                          &plugin::PluginDescriptor::create_notifier);
+}
+
+Result<plugin::SourceBatch> pullSource(SourceInstance& instance, std::string cursor, std::chrono::milliseconds timeout) {
+  if (instance.worker().idle()) instance.cancel().reset();
+  return instance.worker().call<plugin::SourceBatch>(
+      [&instance, cursor = std::move(cursor)]() -> Result<plugin::SourceBatch> {
+        return guardCall(fmt::format("connector {} pulling", instance.name()), [&]() -> Result<plugin::SourceBatch> {
+          const plugin::PullRequest request{cursor, &instance.cancel()};
+          return instance.object().pull(request);
+        });
+      },
+      timeout, instance.cancel());
+}
+
+Result<plugin::DeliveryReceipt> sendNotification(NotifierInstance& instance, plugin::Notification message,
+                                                 std::chrono::milliseconds timeout) {
+  if (instance.worker().idle()) instance.cancel().reset();
+  return instance.worker().call<plugin::DeliveryReceipt>(
+      [&instance, message = std::move(message)]() -> Result<plugin::DeliveryReceipt> {
+        return guardCall(fmt::format("notifier {} sending", instance.name()), [&]() -> Result<plugin::DeliveryReceipt> {
+          return instance.object().send(message, instance.cancel());
+        });
+      },
+      timeout, instance.cancel());
+}
+
+}  // namespace staffchain::plugin_host
