@@ -1,0 +1,48 @@
+// Every SQL statement the SQLite ledger runs, prepared once per connection.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <array>
+#include <string>
+
+#include "sqlite_statement.hpp"
+#include "staffchain/plugin/records.hpp"
+#include "staffchain/plugin/result.hpp"
+
+namespace staffchain::ledger::detail {
+
+// Parameter numbers shared by the insert and update statements of every record table and by
+// the movement history insert (which has the change where the others have the hash).
+namespace params {
+inline constexpr int kParamConnector = 1;
+inline constexpr int kParamKey = 2;
+inline constexpr int kParamRow = 3;
+inline constexpr int kParamHash = 4;
+inline constexpr int kParamChange = 4;
+inline constexpr int kParamNow = 5;
+inline constexpr int kParamFirstColumn = 6;
+}  // namespace params
+
+struct TableStatements {
+  Statement lookup;    // (connector, key) -> content_hash, source_row
+  Statement insert;    // params above
+  Statement update;    // params above; bumps version
+  Statement move_row;  // (connector, key, row)
+  Statement keys;      // (connector) -> record_key, content_hash, source_row
+  Statement remove;    // (connector, key)
+  Statement load;      // -> connector, source_row, canonical columns
+};
+
+struct LedgerStatements {
+  std::array<TableStatements, plugin::kRecordTypeCount> tables;
+  Statement begin, commit, rollback;
+  Statement add_connector, set_cursor, get_cursor, reset_cursor, list_connectors;
+  Statement upsert_quarantine, list_quarantine, all_quarantine;
+  Statement history_insert, history_removed, removal_log, history_all, history_of_person;
+};
+
+// Errors name the ledger path and the statement's purpose.
+Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerStatements& out);
+
+}  // namespace staffchain::ledger::detail

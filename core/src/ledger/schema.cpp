@@ -1,0 +1,196 @@
+#include "schema.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "sqlite_statement.hpp"
+#include "staffchain/ledger/sqlite_ledger.hpp"
+
+namespace staffchain::ledger::detail {
+namespace {
+
+// Version 1: one table per record type keyed by (connector, record_key), connectors with their
+// cursor, an append-only movement history, a removal log, and a plain quarantine list.
+// Tables are WITHOUT ROWID: the primary key is the only index a record table needs.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE connectors (
+  name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
+  cursor TEXT,
+  cursor_updated_at TEXT,
+  first_seen TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE units (
+  connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),
+  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+  unit_id TEXT NOT NULL, name TEXT NOT NULL, region TEXT NOT NULL, parent_id TEXT,
+  kind TEXT NOT NULL, funding TEXT NOT NULL,
+  PRIMARY KEY (connector, record_key)
+) WITHOUT ROWID;
+
+CREATE TABLE quotas (
+  connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),
+  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+  unit_id TEXT NOT NULL, estab_type TEXT NOT NULL, approved INTEGER NOT NULL, effective_from TEXT NOT NULL,
+  doc_no TEXT NOT NULL,
+  PRIMARY KEY (connector, record_key)
+) WITHOUT ROWID;
+
+CREATE TABLE leader_quotas (
+  connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),
+  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+  unit_id TEXT NOT NULL, level TEXT NOT NULL, rank TEXT NOT NULL, approved INTEGER NOT NULL,
+  PRIMARY KEY (connector, record_key)
+) WITHOUT ROWID;
+
+CREATE TABLE approvals (
+  connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),
+  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+  approval_id TEXT NOT NULL, unit_id TEXT NOT NULL, estab_type TEXT NOT NULL, slots INTEGER NOT NULL,
+  issued_on TEXT NOT NULL, valid_until TEXT NOT NULL, purpose TEXT NOT NULL,
+  PRIMARY KEY (connector, record_key)
+) WITHOUT ROWID;
+
+CREATE TABLE roster (
+  connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),
+  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+  person_id TEXT NOT NULL, name TEXT NOT NULL, unit_id TEXT NOT NULL, estab_type TEXT NOT NULL,
+  entered_on TEXT NOT NULL, approval_id TEXT NOT NULL, leader_level TEXT NOT NULL, leader_rank TEXT NOT NULL,
+  PRIMARY KEY (connector, record_key)
+) WITHOUT ROWID;
+
+CREATE TABLE movements (
+  connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),
+  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+  movement_id TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, person_id TEXT NOT NULL,
+  name TEXT NOT NULL, unit_id TEXT NOT NULL, from_unit_id TEXT, effective_on TEXT NOT NULL, recorded_on TEXT,
+  approval_id TEXT NOT NULL, leader_level TEXT NOT NULL, leader_rank TEXT NOT NULL,
+  PRIMARY KEY (connector, record_key)
+) WITHOUT ROWID;
+
+CREATE TABLE payroll (
+  connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),
+  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+  person_id TEXT NOT NULL, unit_id TEXT NOT NULL, month TEXT NOT NULL, funding TEXT NOT NULL,
+  gross_fen INTEGER NOT NULL,
+  PRIMARY KEY (connector, record_key)
+) WITHOUT ROWID;
+
+CREATE TABLE deaths (
+  connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),
+  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+  person_id TEXT NOT NULL, died_on TEXT NOT NULL, source TEXT NOT NULL,
+  PRIMARY KEY (connector, record_key)
+) WITHOUT ROWID;
+
+CREATE TABLE movement_history (
+  seq INTEGER PRIMARY KEY,
+  connector TEXT NOT NULL, record_key TEXT NOT NULL,
+  change TEXT NOT NULL CHECK (change IN ('inserted', 'updated', 'removed')),
+  recorded_at TEXT NOT NULL, source_row INTEGER NOT NULL,
+  movement_id TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, person_id TEXT NOT NULL,
+  name TEXT NOT NULL, unit_id TEXT NOT NULL, from_unit_id TEXT, effective_on TEXT NOT NULL, recorded_on TEXT,
+  approval_id TEXT NOT NULL, leader_level TEXT NOT NULL, leader_rank TEXT NOT NULL
+);
+CREATE INDEX movement_history_person ON movement_history (person_id, seq);
+CREATE TRIGGER movement_history_no_update BEFORE UPDATE ON movement_history
+BEGIN SELECT RAISE(ABORT, 'movement_history is append-only'); END;
+CREATE TRIGGER movement_history_no_delete BEFORE DELETE ON movement_history
+BEGIN SELECT RAISE(ABORT, 'movement_history is append-only'); END;
+
+CREATE TABLE removals (
+  seq INTEGER PRIMARY KEY,
+  connector TEXT NOT NULL, record_type TEXT NOT NULL, record_key TEXT NOT NULL, removed_at TEXT NOT NULL
+);
+
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY,
+  connector TEXT NOT NULL REFERENCES connectors (name), source TEXT NOT NULL, record_type TEXT NOT NULL,
+  origin TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, reason TEXT NOT NULL,
+  seen_at TEXT NOT NULL
+);
+)sql";
+
+// Version 2: quarantine deduplicated. Re-ingesting a bad row used to add a row per pull; now
+// one entry per (connector, source, type, origin, field, value, reason) with first/last seen.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE quarantine_v2 (
+  connector TEXT NOT NULL REFERENCES connectors (name), source TEXT NOT NULL, record_type TEXT NOT NULL,
+  origin TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, reason TEXT NOT NULL,
+  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, times_seen INTEGER NOT NULL,
+  PRIMARY KEY (connector, source, record_type, origin, field, value, reason)
+) WITHOUT ROWID;
+INSERT INTO quarantine_v2
+  SELECT connector, source, record_type, origin, field, value, reason, min(seen_at), max(seen_at), count(*)
+  FROM quarantine GROUP BY connector, source, record_type, origin, field, value, reason;
+DROP TABLE quarantine;
+ALTER TABLE quarantine_v2 RENAME TO quarantine;
+CREATE INDEX quarantine_last_seen ON quarantine (last_seen);
+)sql";
+
+// Oldest first; a released migration is never edited, only followed by a new one.
+constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}};
+static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
+
+Result<void> execute(sqlite3* db, const std::string& sql, const std::string& path, std::string_view what) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string why = message != nullptr ? message : sqlite3_errmsg(db);
+    sqlite3_free(message);
+    return makeError(fmt::format("ledger {}: {} failed: {}", path, what, why));
+  }
+  return {};
+}
+
+Result<int> userVersion(sqlite3* db, const std::string& path) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK) {
+    return makeError(fmt::format("ledger {}: reading the schema version failed: {}", path, sqlite3_errmsg(db)));
+  }
+  Statement statement(raw);
+  if (statement.step() != SQLITE_ROW) {
+    return makeError(fmt::format("ledger {}: reading the schema version failed: {}", path, sqlite3_errmsg(db)));
+  }
+  return static_cast<int>(statement.columnInt(0));
+}
+
+}  // namespace
+
+Result<void> migrate(sqlite3* db, const std::string& path) {
+  // IMMEDIATE takes the write lock before reading the version, so two processes opening a
+  // fresh file cannot both run migration 1.
+  if (auto begun = execute(db, "BEGIN IMMEDIATE", path, "starting the schema migration"); !begun) return begun;
+  auto version = userVersion(db, path);
+  if (!version) {
+    (void)execute(db, "ROLLBACK", path, "rolling back the schema migration");
+    return std::move(version).error();
+  }
+  if (*version > SqliteLedger::kSchemaVersion) {
+    (void)execute(db, "ROLLBACK", path, "rolling back the schema migration");
+    return makeError(fmt::format(
+        "ledger {}: schema version {} is newer than this staffchain supports (version {}); "
+        "run a newer staffchain or point it at another ledger file",
+        path, *version, SqliteLedger::kSchemaVersion));
+  }
+  for (const auto& migration : kMigrations) {
+    if (migration.version <= *version) continue;
+    const auto script = fmt::format("{}\nPRAGMA user_version = {};", migration.sql, migration.version);
+    if (auto done = execute(db, script, path, fmt::format("migrating the schema to version {}", migration.version));
+        !done) {
+      (void)execute(db, "ROLLBACK", path, "rolling back the schema migration");
+      return done;
+    }
+  }
+  return execute(db, "COMMIT", path, "committing the schema migration");
+}
+
+}  // namespace staffchain::ledger::detail

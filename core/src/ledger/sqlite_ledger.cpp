@@ -1,0 +1,577 @@
+#include "staffchain/ledger/sqlite_ledger.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <array>
+#include <unordered_map>
+#include <utility>
+
+#include "ledger_statements.hpp"
+#include "record_codec.hpp"
+#include "schema.hpp"
+#include "sqlite_statement.hpp"
+
+namespace staffchain::ledger {
+
+using detail::Statement;
+using detail::StatementUse;
+using namespace detail::params;
+using model::RecordType;
+
+std::string_view toString(MovementChange change) noexcept {
+  switch (change) {
+    case MovementChange::inserted: return "inserted";
+    case MovementChange::updated: return "updated";
+    case MovementChange::removed: return "removed";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr std::size_t kTypeCount = plugin::kRecordTypeCount;
+
+std::optional<MovementChange> parseMovementChange(std::string_view text) noexcept {
+  for (const auto change : {MovementChange::inserted, MovementChange::updated, MovementChange::removed}) {
+    if (toString(change) == text) return change;
+  }
+  return std::nullopt;
+}
+
+std::string utcTimestamp(std::chrono::system_clock::time_point at) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
+  const auto day = std::chrono::floor<std::chrono::days>(seconds);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss time{seconds - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count());
+}
+
+std::uint32_t originRow(const model::Record& record) noexcept {
+  return std::visit([](const auto& r) { return r.origin.row; }, record);
+}
+
+void appendTo(model::Dataset& dataset, model::Record&& record, model::Origin origin) {
+  std::visit(
+      [&dataset, origin](auto&& r) {
+        using T = std::decay_t<decltype(r)>;
+        r.origin = origin;
+        if constexpr (std::is_same_v<T, model::Unit>) {
+          dataset.units.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, model::Quota>) {
+          dataset.quotas.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, model::LeaderQuota>) {
+          dataset.leader_quotas.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, model::Approval>) {
+          dataset.approvals.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
+          dataset.roster.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, model::Movement>) {
+          dataset.movements.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, model::PayrollMonth>) {
+          dataset.payroll.push_back(std::move(r));
+        } else {
+          static_assert(std::is_same_v<T, model::Death>);
+          dataset.deaths.push_back(std::move(r));
+        }
+      },
+      std::move(record));
+}
+
+std::uint32_t toRow(std::int64_t value) noexcept {
+  return value < 0 || value > static_cast<std::int64_t>(UINT32_MAX) ? 0U : static_cast<std::uint32_t>(value);
+}
+
+
+// What the ledger holds for one key of a full-snapshot type, and whether the batch carried it.
+struct HeldRecord {
+  std::int64_t hash = 0;
+  std::int64_t row = 0;
+  bool in_batch = false;
+};
+
+}  // namespace
+
+class SqliteLedger::Connection {
+ public:
+  Connection(sqlite3* db, std::filesystem::path path, SqliteLedgerOptions options)
+      : db_(db), path_(std::move(path)), path_text_(path_.string()), options_(std::move(options)) {}
+  ~Connection() { close(); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  Connection(Connection&&) = delete;
+  Connection& operator=(Connection&&) = delete;
+
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+
+  void close() noexcept {
+    // Statements first: a connection with live statements cannot close.
+    statements_ = detail::LedgerStatements{};
+    if (db_ != nullptr) {
+      sqlite3_close_v2(db_);
+      db_ = nullptr;
+    }
+  }
+
+  Error failure(std::string_view operation) const {
+    if (db_ == nullptr) return makeError(fmt::format("ledger {}: {} failed: the ledger is closed", path_text_, operation));
+    return makeError(fmt::format("ledger {}: {} failed: {} ({})", path_text_, operation, sqlite3_errmsg(db_),
+                                 sqlite3_errstr(sqlite3_extended_errcode(db_))));
+  }
+
+  Result<void> configure() {
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, static_cast<int>(options_.busy_timeout.count()));
+    {
+      auto mode = prepare("PRAGMA journal_mode = WAL", "switching to WAL mode");
+      if (!mode) return std::move(mode).error();
+      if (mode->step() != SQLITE_ROW) return failure("switching to WAL mode");
+      if (mode->columnText(0) != "wal") {
+        return makeError(fmt::format("ledger {}: switching to WAL mode failed: the journal mode stayed '{}'",
+                                     path_text_, mode->columnText(0)));
+      }
+    }
+    // NORMAL is durable across process crashes in WAL mode; only a power loss may lose the
+    // last commits, never corrupt the file. Foreign keys keep records tied to a connector.
+    const auto pragmas = fmt::format(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = {};",
+        -options_.cache_kib);
+    if (auto done = execute(pragmas.c_str(), "setting connection pragmas"); !done) {
+      return done;
+    }
+    if (auto migrated = detail::migrate(db_, path_text_); !migrated) return migrated;
+    return detail::prepareStatements(db_, path_text_, statements_);
+  }
+
+  Result<CommitStats> commitBatch(const LedgerBatch& batch) {
+    if (db_ == nullptr) return failure(fmt::format("committing a batch of connector '{}'", batch.connector));
+    const auto operation = [&batch](std::string_view step) {
+      return fmt::format("committing a batch of connector '{}' ({})", batch.connector, step);
+    };
+    if (batch.connector.empty()) {
+      return makeError(fmt::format("ledger {}: committing a batch failed: the batch names no connector", path_text_));
+    }
+    if (auto begun = run(statements_.begin, operation("begin")); !begun) return std::move(begun).error();
+    // Rolls back on every way out that did not commit, an exception (bad_alloc) included, so
+    // the connection is never left inside a transaction.
+    const RollbackOnExit rollback_on_exit(*this);
+    auto stats = writeBatch(batch, operation);
+    if (stats) {
+      auto committed = run(statements_.commit, operation("commit"));
+      if (!committed) return std::move(committed).error();
+    }
+    return stats;
+  }
+
+  Result<std::optional<std::string>> cursor(const std::string& connector) {
+    const auto operation = fmt::format("reading the cursor of connector '{}'", connector);
+    if (db_ == nullptr) return failure(operation);
+    StatementUse use(statements_.get_cursor);
+    statements_.get_cursor.bindText(1, connector);
+    const int rc = statements_.get_cursor.step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>{};
+    if (rc != SQLITE_ROW) return failure(operation);
+    if (statements_.get_cursor.columnIsNull(0)) return std::optional<std::string>{};
+    return std::optional<std::string>{std::string(statements_.get_cursor.columnText(0))};
+  }
+
+  Result<void> resetCursor(const std::string& connector) {
+    const auto operation = fmt::format("resetting the cursor of connector '{}'", connector);
+    if (db_ == nullptr) return failure(operation);
+    StatementUse use(statements_.reset_cursor);
+    statements_.reset_cursor.bindText(1, connector);
+    statements_.reset_cursor.bindText(2, now());
+    if (statements_.reset_cursor.step() != SQLITE_DONE) return failure(operation);
+    return {};
+  }
+
+  Result<model::Dataset> loadDataset() {
+    const std::string operation = "loading the dataset";
+    if (db_ == nullptr) return failure(operation);
+    // One read transaction, so the dataset is one consistent snapshot even while another
+    // process commits.
+    if (auto begun = execute("BEGIN", operation); !begun) return std::move(begun).error();
+    auto dataset = readDataset(operation);
+    (void)execute("COMMIT", operation);
+    return dataset;
+  }
+
+  Result<std::vector<StoredQuarantineEntry>> quarantine(std::size_t limit) {
+    const std::string operation = "listing the quarantine";
+    if (db_ == nullptr) return failure(operation);
+    StatementUse use(statements_.list_quarantine);
+    statements_.list_quarantine.bindInt(1, limit > static_cast<std::size_t>(INT64_MAX) ? INT64_MAX
+                                                                             : static_cast<std::int64_t>(limit));
+    std::vector<StoredQuarantineEntry> out;
+    for (;;) {
+      const int rc = statements_.list_quarantine.step();
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return failure(operation);
+      auto entry = readQuarantine(statements_.list_quarantine, 0);
+      if (!entry) return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, entry.error().message));
+      out.push_back(std::move(*entry));
+    }
+    return out;
+  }
+
+  Result<std::vector<MovementHistoryEntry>> movementHistory(const std::optional<model::PersonId>& person) {
+    const std::string operation = "reading the movement history";
+    if (db_ == nullptr) return failure(operation);
+    Statement& statement = person ? statements_.history_of_person : statements_.history_all;
+    StatementUse use(statement);
+    if (person) {
+      auto id = person->view();
+      while (!id.empty() && id.back() == '\0') id.remove_suffix(1);
+      statement.bindText(1, id);
+    }
+    std::vector<MovementHistoryEntry> out;
+    for (;;) {
+      const int rc = statement.step();
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return failure(operation);
+      MovementHistoryEntry entry;
+      entry.sequence = statement.columnInt(0);
+      entry.connector = std::string(statement.columnText(1));
+      const auto change = parseMovementChange(statement.columnText(2));
+      if (!change) {
+        return makeError(fmt::format("ledger {}: {} failed: change '{}' of history entry {} is unknown", path_text_,
+                                     operation, statement.columnText(2), entry.sequence));
+      }
+      entry.change = *change;
+      entry.recorded_at = std::string(statement.columnText(3));
+      auto record = detail::readRecord(RecordType::movement, statement, 5);
+      if (!record) return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, record.error().message));
+      entry.movement = std::get<model::Movement>(std::move(*record));
+      entry.movement.origin.row = toRow(statement.columnInt(4));
+      out.push_back(std::move(entry));
+    }
+    return out;
+  }
+
+ private:
+  class RollbackOnExit {
+   public:
+    explicit RollbackOnExit(Connection& connection) noexcept : connection_(connection) {}
+    ~RollbackOnExit() {
+      // Some errors (I/O, out of memory) already rolled the transaction back themselves.
+      if (sqlite3_get_autocommit(connection_.db_) == 0) {
+        StatementUse use(connection_.statements_.rollback);
+        (void)connection_.statements_.rollback.step();
+      }
+    }
+    RollbackOnExit(const RollbackOnExit&) = delete;
+    RollbackOnExit& operator=(const RollbackOnExit&) = delete;
+    RollbackOnExit(RollbackOnExit&&) = delete;
+    RollbackOnExit& operator=(RollbackOnExit&&) = delete;
+
+   private:
+    Connection& connection_;
+  };
+
+  std::string now() const {
+    return utcTimestamp(options_.clock ? options_.clock() : std::chrono::system_clock::now());
+  }
+
+  Result<Statement> prepare(const std::string& sql, std::string_view what) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT, &raw,
+                           nullptr) != SQLITE_OK) {
+      return failure(fmt::format("preparing the statement for {}", what));
+    }
+    return Statement(raw);
+  }
+
+  Result<void> execute(const char* sql, std::string_view operation) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(operation);
+    return {};
+  }
+
+  Result<void> run(Statement& statement, std::string_view operation) {
+    StatementUse use(statement);
+    const int rc = statement.step();
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return failure(operation);
+    return {};
+  }
+
+
+  template <typename Operation>
+  Result<CommitStats> writeBatch(const LedgerBatch& batch, const Operation& operation) {
+    const std::string at = now();
+    CommitStats stats;
+    {
+      StatementUse use(statements_.add_connector);
+      statements_.add_connector.bindText(1, batch.connector);
+      statements_.add_connector.bindText(2, at);
+      if (statements_.add_connector.step() != SQLITE_DONE) return failure(operation("registering the connector"));
+    }
+    if (batch.cursor) {
+      StatementUse use(statements_.set_cursor);
+      statements_.set_cursor.bindText(1, batch.connector);
+      statements_.set_cursor.bindText(2, *batch.cursor);
+      statements_.set_cursor.bindText(3, at);
+      if (statements_.set_cursor.step() != SQLITE_DONE) return failure(operation("setting the cursor"));
+    }
+
+    // Full-snapshot types are read whole up front: the removals need every held key anyway,
+    // and one scan is cheaper than a lookup per record.
+    std::array<std::optional<std::unordered_map<std::string, HeldRecord>>, kTypeCount> held;
+    for (const auto type : batch.full_snapshot_of) {
+      auto& map = held[static_cast<std::size_t>(type)];
+      if (map) continue;
+      map.emplace();
+      auto& keys = statements_.tables[static_cast<std::size_t>(type)].keys;
+      StatementUse use(keys);
+      keys.bindText(1, batch.connector);
+      for (;;) {
+        const int rc = keys.step();
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_ROW) {
+          return failure(operation(fmt::format("reading the held {}", detail::recordTable(type))));
+        }
+        map->emplace(std::string(keys.columnText(0)), HeldRecord{keys.columnInt(1), keys.columnInt(2), false});
+      }
+    }
+
+    for (const auto& record : batch.records) {
+      const auto type = model::recordTypeOf(record);
+      auto& table = statements_.tables[static_cast<std::size_t>(type)];
+      const auto key = model::recordKey(record);
+      const auto hash = detail::contentHash(record);
+      const auto row = static_cast<std::int64_t>(originRow(record));
+
+      std::optional<HeldRecord> existing;
+      auto& snapshot = held[static_cast<std::size_t>(type)];
+      if (snapshot) {
+        if (const auto it = snapshot->find(key); it != snapshot->end()) existing = it->second;
+      } else {
+        StatementUse use(table.lookup);
+        table.lookup.bindText(kParamConnector, batch.connector);
+        table.lookup.bindText(kParamKey, key);
+        const int rc = table.lookup.step();
+        if (rc == SQLITE_ROW) {
+          existing = HeldRecord{table.lookup.columnInt(0), table.lookup.columnInt(1), false};
+        } else if (rc != SQLITE_DONE) {
+          return failure(operation(fmt::format("looking up {} record '{}'", detail::recordTable(type), key)));
+        }
+      }
+
+      if (existing && existing->hash == hash) {
+        ++stats.unchanged;
+        if (existing->row != row) {
+          StatementUse use(table.move_row);
+          table.move_row.bindText(kParamConnector, batch.connector);
+          table.move_row.bindText(kParamKey, key);
+          table.move_row.bindInt(kParamRow, row);
+          if (table.move_row.step() != SQLITE_DONE) {
+            return failure(operation(fmt::format("updating the row of {} record '{}'", detail::recordTable(type), key)));
+          }
+        }
+      } else {
+        Statement& write = existing ? table.update : table.insert;
+        StatementUse use(write);
+        write.bindText(kParamConnector, batch.connector);
+        write.bindText(kParamKey, key);
+        write.bindInt(kParamRow, row);
+        write.bindInt(kParamHash, hash);
+        write.bindText(kParamNow, at);
+        if (detail::bindColumns(record, write, kParamFirstColumn) != SQLITE_OK || write.step() != SQLITE_DONE) {
+          return failure(operation(fmt::format("{} {} record '{}'", existing ? "updating" : "inserting",
+                                               detail::recordTable(type), key)));
+        }
+        if (existing) {
+          ++stats.updated;
+        } else {
+          ++stats.inserted;
+        }
+        if (type == RecordType::movement) {
+          const auto change = existing ? MovementChange::updated : MovementChange::inserted;
+          if (auto logged = recordMovement(batch.connector, key, row, change, at, record); !logged) {
+            return failure(operation(fmt::format("recording the history of movement '{}'", key)));
+          }
+        }
+      }
+      if (snapshot) (*snapshot)[key] = HeldRecord{hash, row, true};
+    }
+
+    for (std::size_t i = 0; i < kTypeCount; ++i) {
+      if (!held[i]) continue;
+      const auto type = static_cast<RecordType>(i);
+      for (const auto& [key, record] : *held[i]) {
+        if (record.in_batch) continue;
+        if (auto removed = removeRecord(batch.connector, type, key, at); !removed) {
+          return failure(operation(fmt::format("removing {} record '{}'", detail::recordTable(type), key)));
+        }
+        ++stats.removed;
+      }
+    }
+
+    for (const auto& entry : batch.quarantine) {
+      StatementUse use(statements_.upsert_quarantine);
+      statements_.upsert_quarantine.bindText(1, batch.connector);
+      statements_.upsert_quarantine.bindText(2, entry.source.empty() ? batch.connector : entry.source);
+      statements_.upsert_quarantine.bindText(3, plugin::recordTypeFile(entry.type));
+      statements_.upsert_quarantine.bindText(4, entry.origin);
+      statements_.upsert_quarantine.bindText(5, entry.field);
+      statements_.upsert_quarantine.bindText(6, entry.value);
+      statements_.upsert_quarantine.bindText(7, entry.reason);
+      statements_.upsert_quarantine.bindText(8, at);
+      if (statements_.upsert_quarantine.step() != SQLITE_ROW) {
+        return failure(operation(fmt::format("storing the quarantine entry for '{}'", entry.origin)));
+      }
+      if (statements_.upsert_quarantine.columnInt(0) == 1) {
+        ++stats.quarantined;
+      } else {
+        ++stats.quarantine_repeats;
+      }
+      if (statements_.upsert_quarantine.step() != SQLITE_DONE) {
+        return failure(operation(fmt::format("storing the quarantine entry for '{}'", entry.origin)));
+      }
+    }
+    return stats;
+  }
+
+  bool recordMovement(const std::string& connector, const std::string& key, std::int64_t row, MovementChange change,
+                      const std::string& at, const model::Record& record) {
+    StatementUse use(statements_.history_insert);
+    statements_.history_insert.bindText(kParamConnector, connector);
+    statements_.history_insert.bindText(kParamKey, key);
+    statements_.history_insert.bindInt(kParamRow, row);
+    statements_.history_insert.bindText(kParamChange, toString(change));
+    statements_.history_insert.bindText(kParamNow, at);
+    return detail::bindColumns(record, statements_.history_insert, kParamFirstColumn) == SQLITE_OK &&
+           statements_.history_insert.step() == SQLITE_DONE;
+  }
+
+  bool removeRecord(const std::string& connector, RecordType type, const std::string& key, const std::string& at) {
+    if (type == RecordType::movement) {
+      StatementUse use(statements_.history_removed);
+      statements_.history_removed.bindText(1, connector);
+      statements_.history_removed.bindText(2, key);
+      statements_.history_removed.bindText(3, at);
+      if (statements_.history_removed.step() != SQLITE_DONE) return false;
+    }
+    {
+      StatementUse use(statements_.removal_log);
+      statements_.removal_log.bindText(1, connector);
+      statements_.removal_log.bindText(2, detail::recordTable(type));
+      statements_.removal_log.bindText(3, key);
+      statements_.removal_log.bindText(4, at);
+      if (statements_.removal_log.step() != SQLITE_DONE) return false;
+    }
+    auto& remove = statements_.tables[static_cast<std::size_t>(type)].remove;
+    StatementUse use(remove);
+    remove.bindText(kParamConnector, connector);
+    remove.bindText(kParamKey, key);
+    return remove.step() == SQLITE_DONE;
+  }
+
+  Result<model::Dataset> readDataset(const std::string& operation) {
+    model::Dataset dataset;
+    std::unordered_map<std::string, std::uint32_t> source_index;
+    {
+      StatementUse use(statements_.list_connectors);
+      for (;;) {
+        const int rc = statements_.list_connectors.step();
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_ROW) return failure(operation);
+        source_index.emplace(statements_.list_connectors.columnText(0), static_cast<std::uint32_t>(dataset.sources.size()));
+        dataset.sources.emplace_back(statements_.list_connectors.columnText(0));
+      }
+    }
+    for (std::size_t i = 0; i < kTypeCount; ++i) {
+      const auto type = static_cast<RecordType>(i);
+      auto& load = statements_.tables[i].load;
+      StatementUse use(load);
+      for (;;) {
+        const int rc = load.step();
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_ROW) return failure(operation);
+        const auto source = source_index.find(std::string(load.columnText(0)));
+        if (source == source_index.end()) {
+          return makeError(fmt::format("ledger {}: {} failed: table {} holds records of unknown connector '{}'",
+                                       path_text_, operation, detail::recordTable(type), load.columnText(0)));
+        }
+        auto record = detail::readRecord(type, load, 2);
+        if (!record) {
+          return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, record.error().message));
+        }
+        appendTo(dataset, std::move(*record), model::Origin{source->second, toRow(load.columnInt(1))});
+      }
+    }
+    StatementUse use(statements_.all_quarantine);
+    for (;;) {
+      const int rc = statements_.all_quarantine.step();
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return failure(operation);
+      auto entry = readQuarantine(statements_.all_quarantine, 0);
+      if (!entry) return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, entry.error().message));
+      dataset.quarantine.push_back(std::move(entry->entry));
+    }
+    return dataset;
+  }
+
+  static Result<StoredQuarantineEntry> readQuarantine(const Statement& statement, int first) {
+    StoredQuarantineEntry out;
+    out.connector = std::string(statement.columnText(first));
+    out.entry.source = std::string(statement.columnText(first + 1));
+    const auto type_text = statement.columnText(first + 2);
+    const auto type = plugin::recordTypeFromFile(type_text);
+    if (!type) return makeError(fmt::format("quarantine record type '{}' is unknown", type_text));
+    out.entry.type = *type;
+    out.entry.origin = std::string(statement.columnText(first + 3));
+    out.entry.field = std::string(statement.columnText(first + 4));
+    out.entry.value = std::string(statement.columnText(first + 5));
+    out.entry.reason = std::string(statement.columnText(first + 6));
+    out.first_seen = std::string(statement.columnText(first + 7));
+    out.last_seen = std::string(statement.columnText(first + 8));
+    out.times_seen = statement.columnInt(first + 9);
+    return out;
+  }
+
+  sqlite3* db_;
+  std::filesystem::path path_;
+  std::string path_text_;
+  SqliteLedgerOptions options_;
+  detail::LedgerStatements statements_;
+};
+
+Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::filesystem::path& path,
+                                                         SqliteLedgerOptions options) {
+  sqlite3* db = nullptr;
+  const auto text = path.string();
+  // NOMUTEX: a ledger object is used from one thread at a time; SQLite's own locking between
+  // processes is unaffected.
+  const int rc = sqlite3_open_v2(text.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    auto error = makeError(fmt::format("ledger {}: opening failed: {}", text,
+                                       db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    sqlite3_close_v2(db);
+    return error;
+  }
+  auto connection = std::make_unique<Connection>(db, path, std::move(options));
+  if (auto configured = connection->configure(); !configured) return std::move(configured).error();
+  return std::unique_ptr<SqliteLedger>(new SqliteLedger(std::move(connection)));
+}
+
+SqliteLedger::SqliteLedger(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
+SqliteLedger::~SqliteLedger() = default;
+
+Result<CommitStats> SqliteLedger::commitBatch(const LedgerBatch& batch) { return connection_->commitBatch(batch); }
+Result<std::optional<std::string>> SqliteLedger::cursor(const std::string& connector) {
+  return connection_->cursor(connector);
+}
+Result<void> SqliteLedger::resetCursor(const std::string& connector) { return connection_->resetCursor(connector); }
+Result<model::Dataset> SqliteLedger::loadDataset() { return connection_->loadDataset(); }
+Result<std::vector<StoredQuarantineEntry>> SqliteLedger::quarantine(std::size_t limit) {
+  return connection_->quarantine(limit);
+}
+Result<std::vector<MovementHistoryEntry>> SqliteLedger::movementHistory(const std::optional<model::PersonId>& person) {
+  return connection_->movementHistory(person);
+}
+void SqliteLedger::close() noexcept { connection_->close(); }
+const std::filesystem::path& SqliteLedger::path() const noexcept { return connection_->path(); }
+
+}  // namespace staffchain::ledger

@@ -1,0 +1,111 @@
+// A writer killed in the middle of a commit leaves none or all of its batch, never a part.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "ledger_samples.hpp"
+#include "sqlite_query.hpp"
+#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "temp_dir.hpp"
+
+namespace staffchain::ledger {
+namespace {
+
+constexpr std::size_t kBatchSize = 300'000;
+constexpr const char* kCursor = "payroll-2023-12";
+
+// The child never returns into the test framework: it exits with a code the parent checks.
+[[noreturn]] void commitInChild(const std::filesystem::path& file, const LedgerBatch& batch, int ready_fd) {
+  // A small cache makes the batch spill into the WAL long before it commits, so kills land
+  // while uncommitted pages are on disk, the case recovery must get right.
+  SqliteLedgerOptions options;
+  options.cache_kib = 1024;
+  auto ledger = SqliteLedger::open(file, options);
+  if (!ledger) _exit(2);
+  const char ready = 'r';
+  if (::write(ready_fd, &ready, 1) != 1) _exit(3);
+  auto stats = (*ledger)->commitBatch(batch);
+  _exit(stats && stats->inserted == kBatchSize ? 0 : 4);
+}
+
+unsigned seedFromEnvironment() {
+  if (const char* text = std::getenv("STAFFCHAIN_LEDGER_CRASH_SEED")) {
+    return static_cast<unsigned>(std::strtoul(text, nullptr, 10));
+  }
+  return std::random_device{}();
+}
+
+TEST(LedgerCrashTest, KilledCommitLeavesNoneOrAllOfTheBatch) {
+  const unsigned seed = seedFromEnvironment();
+  std::cout << "crash test seed " << seed << " (rerun with STAFFCHAIN_LEDGER_CRASH_SEED=" << seed << ")\n";
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> delay_ms(0, 300);
+
+  const LedgerBatch batch{"finance", testing::payrollRecords(kBatchSize), {model::RecordType::payroll}, {}, kCursor};
+  for (int round = 0; round < 4; ++round) {
+    const int delay = delay_ms(random);
+    SCOPED_TRACE(fmt::format("round {}, kill after {} ms, seed {}", round, delay, seed));
+    testing::TempDir dir;
+    const auto file = dir.path() / "ledger.db";
+
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      ::close(ready[0]);
+      commitInChild(file, batch, ready[1]);
+    }
+    ::close(ready[1]);
+    char signal_byte = 0;
+    const auto got = ::read(ready[0], &signal_byte, 1);
+    ::close(ready[0]);
+    ASSERT_EQ(got, 1) << "the child could not open the ledger";
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    const bool finished = WIFEXITED(status);
+    if (finished) {
+      ASSERT_EQ(WEXITSTATUS(status), 0) << "the child's commit failed";
+    }
+
+    std::error_code no_wal;
+    const auto wal_bytes = std::filesystem::file_size(dir.path() / "ledger.db-wal", no_wal);
+    EXPECT_EQ(testing::sqliteQuery(file, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+    auto ledger = SqliteLedger::open(file);
+    ASSERT_TRUE(ledger) << ledger.error().message;
+    const auto held = std::stoul(testing::sqliteQuery(file, "SELECT count(*) FROM payroll").at(0));
+    EXPECT_TRUE(held == 0 || held == kBatchSize) << held << " of " << kBatchSize << " records survived the kill";
+    if (finished) {
+      EXPECT_EQ(held, kBatchSize);
+    }
+    auto cursor = (*ledger)->cursor("finance");
+    ASSERT_TRUE(cursor) << cursor.error().message;
+    EXPECT_EQ(cursor->has_value(), held == kBatchSize) << "the cursor must move with the records";
+    std::cout << fmt::format("round {}: killed after {} ms with {} bytes in the WAL, {} records held\n", round, delay,
+                             no_wal ? 0 : wal_bytes, held);
+
+    auto stats = (*ledger)->commitBatch(batch);
+    ASSERT_TRUE(stats) << stats.error().message;
+    EXPECT_EQ(stats->inserted, kBatchSize - held);
+    EXPECT_EQ(stats->unchanged, held);
+    EXPECT_EQ(stats->updated + stats->removed, 0U);
+    EXPECT_EQ(testing::sqliteQuery(file, "SELECT count(*), count(DISTINCT person_id || unit_id || month) FROM payroll"),
+              std::vector<std::string>{fmt::format("{0}|{0}", kBatchSize)});
+    auto dataset = (*ledger)->loadDataset();
+    ASSERT_TRUE(dataset) << dataset.error().message;
+    EXPECT_EQ(dataset->payroll.size(), kBatchSize);
+    EXPECT_EQ((*ledger)->cursor("finance")->value_or(""), kCursor);
+  }
+}
+
+}  // namespace
+}  // namespace staffchain::ledger

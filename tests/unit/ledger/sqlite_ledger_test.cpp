@@ -1,0 +1,358 @@
+#include "staffchain/ledger/sqlite_ledger.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "ledger_samples.hpp"
+#include "sqlite_query.hpp"
+#include "temp_dir.hpp"
+
+namespace staffchain::ledger {
+namespace {
+
+using model::Record;
+using model::RecordType;
+using testing::describe;
+using testing::describeAll;
+using testing::sqliteExec;
+using testing::sqliteQuery;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class SqliteLedgerTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<SqliteLedger> open() {
+    SqliteLedgerOptions options;
+    options.clock = [this] { return now_; };
+    auto ledger = SqliteLedger::open(file(), options);
+    if (!ledger) ADD_FAILURE() << ledger.error().message;
+    return ledger ? std::move(*ledger) : nullptr;
+  }
+  [[nodiscard]] std::filesystem::path file() const { return dir_.path() / "ledger.db"; }
+  void advanceClock() { now_ += std::chrono::hours(1); }
+
+  CommitStats commit(Ledger& ledger, const LedgerBatch& batch) {
+    auto stats = ledger.commitBatch(batch);
+    if (!stats) ADD_FAILURE() << stats.error().message;
+    return stats ? *stats : CommitStats{};
+  }
+  model::Dataset load(Ledger& ledger) {
+    auto dataset = ledger.loadDataset();
+    if (!dataset) ADD_FAILURE() << dataset.error().message;
+    return dataset ? std::move(*dataset) : model::Dataset{};
+  }
+  // Every table except the quarantine, whose last-seen time moves by design.
+  std::vector<std::string> dumpRecords() {
+    std::vector<std::string> out;
+    for (const auto* table : {"connectors", "units", "quotas", "leader_quotas", "approvals", "roster", "movements",
+                              "payroll", "deaths", "movement_history", "removals"}) {
+      for (auto& row : sqliteQuery(file(), std::string("SELECT * FROM ") + table)) {
+        out.push_back(std::string(table) + ": " + row);
+      }
+    }
+    return out;
+  }
+
+  testing::TempDir dir_;
+  std::chrono::system_clock::time_point now_ = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1};
+};
+
+model::QuarantineEntry badRow(std::string origin) {
+  return model::QuarantineEntry{"roster.csv", RecordType::roster, std::move(origin), "person_id", "15070219800101001",
+                                "check digit is missing"};
+}
+
+TEST_F(SqliteLedgerTest, EveryRecordTypeRoundTrips) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  const auto records = testing::oneOfEachType();
+  LedgerBatch batch{"estab", records, {}, {badRow("roster.csv:9")}, "page-1"};
+  const auto stats = commit(*ledger, batch);
+  EXPECT_EQ(stats.inserted, records.size());
+  EXPECT_EQ(stats.quarantined, 1U);
+
+  const auto dataset = load(*ledger);
+  EXPECT_THAT(dataset.sources, ElementsAre("estab"));
+  std::vector<std::string> expected;
+  for (const auto& r : records) expected.push_back(describe(r));
+  expected.push_back("quarantine roster.csv roster roster.csv:9 person_id 15070219800101001 check digit is missing");
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(describeAll(dataset), expected);
+}
+
+TEST_F(SqliteLedgerTest, TablesAreReadableWithCanonicalCodes) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  commit(*ledger, LedgerBatch{"estab", testing::oneOfEachType(), {}, {}, std::nullopt});
+  EXPECT_THAT(sqliteQuery(file(), "SELECT name, estab_type, entered_on, leader_level FROM roster ORDER BY name"),
+              ElementsAre("张三|admin|2015-07-01|county", "李四|institution|2023-04-15|"));
+  EXPECT_THAT(sqliteQuery(file(), "SELECT month, funding, gross_fen FROM payroll"), ElementsAre("2023-05|full|812345"));
+  EXPECT_THAT(sqliteQuery(file(), "SELECT journal_mode FROM pragma_journal_mode"), ElementsAre("wal"));
+}
+
+TEST_F(SqliteLedgerTest, SameBatchTwiceChangesNothing) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  const auto records = testing::oneOfEachType();
+  const LedgerBatch batch{"estab", records, {RecordType::roster}, {badRow("roster.csv:9")}, "page-1"};
+  commit(*ledger, batch);
+  const auto before = dumpRecords();
+  const auto dataset_before = describeAll(load(*ledger));
+
+  advanceClock();
+  const auto stats = commit(*ledger, batch);
+  EXPECT_EQ(stats, (CommitStats{0, 0, records.size(), 0, 0, 1}));
+  EXPECT_EQ(dumpRecords(), before);
+  EXPECT_EQ(describeAll(load(*ledger)), dataset_before);
+}
+
+TEST_F(SqliteLedgerTest, ChangedRecordIsUpdatedAndMovementHistoryGrows) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  auto records = testing::oneOfEachType();
+  commit(*ledger, LedgerBatch{"hr", records, {}, {}, std::nullopt});
+
+  auto& hire = std::get<model::Movement>(records[7]);
+  ASSERT_EQ(hire.movement_id, "HR-2023-0001");
+  hire.effective_on = model::Date::fromYmd(2023, 4, 2);
+  std::get<model::PayrollMonth>(records[9]).gross_fen = 900000;
+  advanceClock();
+  const auto stats = commit(*ledger, LedgerBatch{"hr", records, {}, {}, std::nullopt});
+  EXPECT_EQ(stats.updated, 2U);
+  EXPECT_EQ(stats.unchanged, records.size() - 2);
+  EXPECT_EQ(stats.inserted, 0U);
+
+  EXPECT_THAT(sqliteQuery(file(), "SELECT version, first_seen, updated_at, effective_on FROM movements "
+                                  "WHERE movement_id = 'HR-2023-0001'"),
+              ElementsAre("2|2024-05-01T00:00:00Z|2024-05-01T01:00:00Z|2023-04-02"));
+  auto history = ledger->movementHistory(hire.person_id);
+  ASSERT_TRUE(history) << history.error().message;
+  ASSERT_EQ(history->size(), 2U);
+  EXPECT_EQ((*history)[0].change, MovementChange::inserted);
+  EXPECT_EQ((*history)[0].movement.effective_on, model::Date::fromYmd(2023, 4, 1));
+  EXPECT_EQ((*history)[1].change, MovementChange::updated);
+  EXPECT_EQ((*history)[1].movement.effective_on, model::Date::fromYmd(2023, 4, 2));
+  EXPECT_EQ((*history)[1].recorded_at, "2024-05-01T01:00:00Z");
+  EXPECT_EQ((*history)[1].connector, "hr");
+  EXPECT_LT((*history)[0].sequence, (*history)[1].sequence);
+
+  auto all = ledger->movementHistory(std::nullopt);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 3U);  // two inserts, one update
+  EXPECT_EQ(load(*ledger).payroll.at(0).gross_fen, 900000);
+}
+
+TEST_F(SqliteLedgerTest, MovedRowAloneIsNotAChange) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  auto records = testing::oneOfEachType();
+  commit(*ledger, LedgerBatch{"hr", records, {}, {}, std::nullopt});
+  std::get<model::Movement>(records[7]).origin.row = 40;
+  advanceClock();
+  const auto stats = commit(*ledger, LedgerBatch{"hr", records, {}, {}, std::nullopt});
+  EXPECT_EQ(stats.updated, 0U);
+  EXPECT_EQ(stats.unchanged, records.size());
+  EXPECT_THAT(sqliteQuery(file(), "SELECT source_row, version, updated_at FROM movements WHERE record_key = 'HR-2023-0001'"),
+              ElementsAre("40|1|2024-05-01T00:00:00Z"));
+  auto history = ledger->movementHistory(std::nullopt);
+  ASSERT_TRUE(history);
+  EXPECT_EQ(history->size(), 2U);
+}
+
+TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeOnly) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  const auto records = testing::oneOfEachType();
+  commit(*ledger, LedgerBatch{"estab", records, {}, {}, std::nullopt});
+  commit(*ledger, LedgerBatch{"estab-2", records, {}, {}, std::nullopt});
+
+  // The next roster and movements exports hold one record each; payroll is a delta and absent.
+  std::vector<Record> next{records[5], records[7]};
+  advanceClock();
+  const auto stats =
+      commit(*ledger, LedgerBatch{"estab", next, {RecordType::roster, RecordType::movement}, {}, std::nullopt});
+  EXPECT_EQ(stats, (CommitStats{0, 0, 2, 2, 0, 0}));
+
+  const auto dataset = load(*ledger);
+  EXPECT_THAT(dataset.sources, ElementsAre("estab", "estab-2"));
+  std::size_t estab_roster = 0;
+  for (const auto& r : dataset.roster) estab_roster += r.origin.source == 0 ? 1U : 0U;
+  EXPECT_EQ(estab_roster, 1U);
+  EXPECT_EQ(dataset.roster.size(), 3U);
+  EXPECT_EQ(dataset.movements.size(), 3U);
+  EXPECT_EQ(dataset.payroll.size(), 2U);
+  EXPECT_THAT(sqliteQuery(file(), "SELECT connector, record_type, record_key, removed_at FROM removals ORDER BY seq"),
+              ::testing::UnorderedElementsAre(
+                  "estab|roster|" + testing::personId(2).str() + "|" + testing::unitId(2).str() + "|2024-05-01T01:00:00Z",
+                  "estab|movements|ORG-2022-0107|2024-05-01T01:00:00Z"));
+  auto history = ledger->movementHistory(testing::personId(1));
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 3U);  // inserted by each connector, then removed from one
+  EXPECT_EQ(history->back().change, MovementChange::removed);
+  EXPECT_EQ(history->back().connector, "estab");
+  EXPECT_EQ(history->back().movement.movement_id, "ORG-2022-0107");
+
+  // An empty snapshot empties the type.
+  const auto emptied = commit(*ledger, LedgerBatch{"estab", {}, {RecordType::roster}, {}, std::nullopt});
+  EXPECT_EQ(emptied.removed, 1U);
+}
+
+TEST_F(SqliteLedgerTest, QuarantineIsDeduplicatedWithLastSeen) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  const LedgerBatch batch{"estab", {}, {}, {badRow("roster.csv:9"), badRow("roster.csv:12")}, std::nullopt};
+  auto first = commit(*ledger, batch);
+  EXPECT_EQ(first.quarantined, 2U);
+  advanceClock();
+  auto second = commit(*ledger, batch);
+  EXPECT_EQ(second.quarantined, 0U);
+  EXPECT_EQ(second.quarantine_repeats, 2U);
+  LedgerBatch other = batch;
+  other.quarantine = {badRow("roster.csv:30")};
+  advanceClock();
+  commit(*ledger, other);
+
+  auto listed = ledger->quarantine(10);
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 3U);
+  EXPECT_EQ((*listed)[0].entry.origin, "roster.csv:30");  // most recently seen first
+  EXPECT_EQ((*listed)[1].times_seen, 2);
+  EXPECT_EQ((*listed)[1].first_seen, "2024-05-01T00:00:00Z");
+  EXPECT_EQ((*listed)[1].last_seen, "2024-05-01T01:00:00Z");
+  EXPECT_EQ((*listed)[1].connector, "estab");
+  EXPECT_EQ((*listed)[1].entry.source, "roster.csv");
+
+  auto limited = ledger->quarantine(1);
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->size(), 1U);
+  EXPECT_EQ(load(*ledger).quarantine.size(), 3U);
+}
+
+TEST_F(SqliteLedgerTest, CursorIsCommittedWithTheRecordsAndCanBeReset) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  auto none = ledger->cursor("hr");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+
+  commit(*ledger, LedgerBatch{"hr", testing::oneOfEachType(), {}, {}, "2024-04-30T23:59:59Z#812"});
+  commit(*ledger, LedgerBatch{"finance", {}, {}, {}, "payroll-2024-04"});
+  commit(*ledger, LedgerBatch{"hr", {}, {}, {}, std::nullopt});  // no cursor: the old one stays
+  auto cursor = ledger->cursor("hr");
+  ASSERT_TRUE(cursor);
+  EXPECT_EQ(cursor->value_or(""), "2024-04-30T23:59:59Z#812");
+
+  ASSERT_TRUE(ledger->resetCursor("hr"));
+  cursor = ledger->cursor("hr");
+  ASSERT_TRUE(cursor);
+  EXPECT_FALSE(cursor->has_value());
+  EXPECT_EQ(ledger->cursor("finance")->value_or(""), "payroll-2024-04");
+  EXPECT_EQ(load(*ledger).movements.size(), 2U);  // records survive a cursor reset
+}
+
+TEST_F(SqliteLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  auto records = testing::oneOfEachType();
+  commit(*ledger, LedgerBatch{"hr", records, {RecordType::roster}, {badRow("roster.csv:9")}, "c1"});
+  const auto before = dumpRecords();
+  const auto quarantine_before = sqliteQuery(file(), "SELECT * FROM quarantine");
+
+  // Changes, removals, new quarantine and a new cursor, then a movement without an id: the
+  // ledger refuses an empty key, and with it everything the batch had written.
+  std::get<model::PayrollMonth>(records[9]).gross_fen = 1;
+  records.erase(records.begin() + 6);  // a roster entry, removed by the snapshot
+  for (const auto& extra : testing::payrollRecords(500)) records.push_back(extra);
+  model::Movement nameless = std::get<model::Movement>(records[7]);
+  nameless.movement_id.clear();
+  records.emplace_back(nameless);
+  advanceClock();
+  auto failed =
+      ledger->commitBatch(LedgerBatch{"hr", records, {RecordType::roster}, {badRow("roster.csv:44")}, "c2"});
+  ASSERT_FALSE(failed);
+  EXPECT_THAT(failed.error().message, HasSubstr(file().string()));
+  EXPECT_THAT(failed.error().message, HasSubstr("connector 'hr'"));
+  EXPECT_THAT(failed.error().message, HasSubstr("CHECK constraint failed"));
+
+  EXPECT_EQ(dumpRecords(), before);
+  EXPECT_EQ(sqliteQuery(file(), "SELECT * FROM quarantine"), quarantine_before);
+  EXPECT_EQ(ledger->cursor("hr")->value_or(""), "c1");
+
+  // The ledger is usable after the failure.
+  records.pop_back();
+  const auto stats = commit(*ledger, LedgerBatch{"hr", records, {RecordType::roster}, {}, "c2"});
+  EXPECT_EQ(stats.inserted, 500U);
+  EXPECT_EQ(stats.removed, 1U);
+  EXPECT_EQ(ledger->cursor("hr")->value_or(""), "c2");
+}
+
+TEST_F(SqliteLedgerTest, MovementHistoryIsAppendOnly) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  commit(*ledger, LedgerBatch{"hr", testing::oneOfEachType(), {}, {}, std::nullopt});
+  EXPECT_THROW(sqliteExec(file(), "UPDATE movement_history SET name = 'x'"), std::runtime_error);
+  EXPECT_THROW(sqliteExec(file(), "DELETE FROM movement_history"), std::runtime_error);
+  EXPECT_EQ(sqliteQuery(file(), "SELECT count(*) FROM movement_history"), std::vector<std::string>{"2"});
+}
+
+TEST_F(SqliteLedgerTest, ClosedLedgerAnswersWithErrors) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  ledger->close();
+  ledger->close();
+  auto stats = ledger->commitBatch(LedgerBatch{"hr", testing::oneOfEachType(), {}, {}, std::nullopt});
+  ASSERT_FALSE(stats);
+  EXPECT_THAT(stats.error().message, HasSubstr("closed"));
+  EXPECT_THAT(stats.error().message, HasSubstr(file().string()));
+  EXPECT_FALSE(ledger->cursor("hr"));
+  EXPECT_FALSE(ledger->loadDataset());
+  EXPECT_FALSE(ledger->quarantine(5));
+  EXPECT_FALSE(ledger->movementHistory(std::nullopt));
+  EXPECT_FALSE(ledger->resetCursor("hr"));
+  // Reopening sees what was committed before.
+  EXPECT_TRUE(open());
+}
+
+TEST_F(SqliteLedgerTest, OpenErrorsNameThePath) {
+  const auto missing_dir = dir_.path() / "no-such-dir" / "ledger.db";
+  auto missing = SqliteLedger::open(missing_dir);
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().message, HasSubstr(missing_dir.string()));
+
+  const auto garbage = dir_.path() / "garbage.db";
+  std::ofstream(garbage) << "this is not an SQLite database, it is a note about staffing\n"
+                         << std::string(4096, 'x');
+  auto refused = SqliteLedger::open(garbage);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr(garbage.string()));
+  EXPECT_THAT(refused.error().message, HasSubstr("not a database"));
+}
+
+TEST_F(SqliteLedgerTest, BatchWithoutConnectorIsRefused) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  auto stats = ledger->commitBatch(LedgerBatch{"", testing::oneOfEachType(), {}, {}, std::nullopt});
+  ASSERT_FALSE(stats);
+  EXPECT_THAT(stats.error().message, HasSubstr("names no connector"));
+  EXPECT_TRUE(load(*ledger).units.empty());
+}
+
+TEST_F(SqliteLedgerTest, DuplicateKeysInOneBatchKeepTheLast) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  auto records = testing::payrollRecords(3);
+  auto later = records[1];
+  std::get<model::PayrollMonth>(later).gross_fen = 42;
+  records.push_back(later);
+  const auto stats = commit(*ledger, LedgerBatch{"finance", records, {RecordType::payroll}, {}, std::nullopt});
+  EXPECT_EQ(stats, (CommitStats{3, 1, 0, 0, 0, 0}));
+  const auto dataset = load(*ledger);
+  ASSERT_EQ(dataset.payroll.size(), 3U);
+  EXPECT_EQ(dataset.payroll[1].gross_fen, 42);
+}
+
+}  // namespace
+}  // namespace staffchain::ledger
