@@ -16,7 +16,7 @@ PluginWorker::~PluginWorker() {
 bool PluginWorker::submit(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || running_job_ || !jobs_.empty()) return false;
+    if (stopping_) return false;
     jobs_.push_back(std::move(job));
   }
   wake_.notify_all();

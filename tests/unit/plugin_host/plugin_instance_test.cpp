@@ -121,16 +121,15 @@ TEST_F(PluginInstanceTest, FactoryConfigurationErrorsAreReported) {
 }
 
 TEST_F(PluginInstanceTest, HangingPluginTimesOutWhileOthersGoOn) {
-  auto hanging = create(connector("fixture_hangs", "hang = \"800ms\"\n"));
+  auto hanging = create(connector("fixture_hangs", "hang = \"2s\"\n"));
   auto good = create(connector("fixture_good"));
   ASSERT_TRUE(hanging && good);
 
-  const auto start = std::chrono::steady_clock::now();
   auto timed_out = pullSource(*hanging, "", 100ms);
   ASSERT_FALSE(timed_out.ok());
   EXPECT_THAT(timed_out.error().message, HasSubstr("did not return within 100 ms"));
   EXPECT_TRUE(hanging->cancel().cancelled());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 700ms);
+  EXPECT_FALSE(hanging->worker().idle());  // the caller was released while the plugin still hangs
 
   // While its call is stuck, the instance refuses new calls instead of queueing behind it...
   auto busy = pullSource(*hanging, "", 100ms);
@@ -141,9 +140,9 @@ TEST_F(PluginInstanceTest, HangingPluginTimesOutWhileOthersGoOn) {
   EXPECT_TRUE(other.ok());
 
   // Once the stuck call returns, the instance is callable again.
-  for (int i = 0; i < 50 && !hanging->worker().idle(); ++i) std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 200 && !hanging->worker().idle(); ++i) std::this_thread::sleep_for(50ms);
   ASSERT_TRUE(hanging->worker().idle());
-  auto again = pullSource(*hanging, "", 3s);
+  auto again = pullSource(*hanging, "", 10s);
   EXPECT_TRUE(again.ok());
 }
 

@@ -26,12 +26,13 @@ class PluginWorker {
   PluginWorker(const PluginWorker&) = delete;
   PluginWorker& operator=(const PluginWorker&) = delete;
 
-  // Queues `job`; false when a job is still running or queued (a call that timed out and has
-  // not returned yet): the instance is busy and must not be called again.
+  // Queues `job` behind the ones already queued; false only when the worker is stopping.
   bool submit(std::function<void()> job);
 
   // Runs `job` on the worker and waits at most `timeout`. On timeout `cancel` is set and an
-  // error returned; the job's late result is dropped.
+  // error returned; the job's late result is dropped. While an earlier job is still running
+  // or queued (a call that timed out and has not returned yet) it refuses at once: callers
+  // must not pile up behind a plugin that hangs.
   template <typename T>
   Result<T> call(std::function<Result<T>()> job, std::chrono::milliseconds timeout, plugin::CancelToken& cancel);
 
@@ -62,7 +63,7 @@ Result<T> PluginWorker::call(std::function<Result<T>()> job, std::chrono::millis
     std::optional<Result<T>> result;
   };
   auto shared = std::make_shared<Shared>();
-  const bool queued = submit([shared, job = std::move(job)]() {
+  const bool queued = idle() && submit([shared, job = std::move(job)]() {
     Result<T> result = job();
     std::lock_guard lock(shared->mutex);
     shared->result.emplace(std::move(result));

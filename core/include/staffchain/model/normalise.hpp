@@ -1,0 +1,35 @@
+// The canonical row normaliser: text cells of any source in, a typed, validated record out,
+// or every problem of the row (DATA-001 evidence for the quarantine).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "staffchain/model/records.hpp"
+#include "staffchain/model/row_view.hpp"
+
+namespace staffchain::model {
+
+// One problem with one cell: the canonical column, its trimmed value and what is wrong with
+// it, as a short English phrase that also says what was expected.
+struct FieldError {
+  std::string field;
+  std::string value;
+  std::string reason;
+};
+
+struct NormaliseResult {
+  std::optional<Record> record;    // set exactly when `errors` is empty
+  std::vector<FieldError> errors;  // all problems of the row, in column order
+
+  [[nodiscard]] bool ok() const noexcept { return record.has_value(); }
+};
+
+// Trims every cell (ASCII and full-width spaces), checks required columns, parses codes
+// (canonical or Chinese, via enums.hpp), identifiers (a legacy 15-digit citizen id is
+// upgraded), dates, months, counts and money ("8500.00" -> 850000 fen), and the rules that
+// span cells (valid_until >= issued_on; leader level and rank both set or both empty).
+NormaliseResult normalise(RecordType type, const RowView& row, Origin origin);
+
+}  // namespace staffchain::model

@@ -1,0 +1,63 @@
+#include "staffchain/model/records.hpp"
+
+#include <type_traits>
+
+#include "staffchain/model/enums.hpp"
+
+namespace staffchain::model {
+namespace {
+
+// Keys are built by hand rather than with fmt: they are made for every ingested row.
+void appendPart(std::string& key, std::string_view part) {
+  if (!key.empty()) key.push_back('|');
+  key.append(part);
+}
+
+}  // namespace
+
+std::string recordKey(const Record& record) {
+  return std::visit(
+      [](const auto& r) -> std::string {
+        using T = std::decay_t<decltype(r)>;
+        std::string key;
+        key.reserve(48);
+        if constexpr (std::is_same_v<T, Unit>) {
+          appendPart(key, r.unit_id.view());
+        } else if constexpr (std::is_same_v<T, Quota>) {
+          appendPart(key, r.unit_id.view());
+          appendPart(key, toString(r.estab_type));
+          appendPart(key, formatDate(r.effective_from));
+        } else if constexpr (std::is_same_v<T, LeaderQuota>) {
+          appendPart(key, r.unit_id.view());
+          appendPart(key, toString(r.level));
+          appendPart(key, toString(r.rank));
+        } else if constexpr (std::is_same_v<T, Approval>) {
+          key = r.approval_id;
+        } else if constexpr (std::is_same_v<T, RosterEntry>) {
+          appendPart(key, r.person_id.view());
+          appendPart(key, r.unit_id.view());
+        } else if constexpr (std::is_same_v<T, Movement>) {
+          key = r.movement_id;
+        } else if constexpr (std::is_same_v<T, PayrollMonth>) {
+          appendPart(key, r.person_id.view());
+          appendPart(key, r.unit_id.view());
+          appendPart(key, formatMonth(r.month));
+        } else {
+          static_assert(std::is_same_v<T, Death>);
+          appendPart(key, r.person_id.view());
+        }
+        return key;
+      },
+      record);
+}
+
+RecordType recordTypeOf(const Record& record) noexcept {
+  // The variant's alternatives are declared in RecordType order.
+  static_assert(std::variant_size_v<Record> == plugin::kRecordTypeCount);
+  static_assert(
+      std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(RecordType::movement), Record>, Movement>);
+  static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(RecordType::death), Record>, Death>);
+  return static_cast<RecordType>(record.index());
+}
+
+}  // namespace staffchain::model
