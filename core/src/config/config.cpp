@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "staffchain/model/calendar.hpp"
 #include "staffchain/model/enums.hpp"
 
 namespace staffchain::config {
@@ -58,22 +59,70 @@ bool isRuleId(std::string_view id) {
   return kKnown.count(id) > 0;
 }
 
-void readRules(ConfigReader& reader, RuleSettings& rules) {
-  rules.roster_after_hire_days = reader.integer("roster_after_hire_days", 0, 3650, rules.roster_after_hire_days);
-  rules.pay_after_roster_days = reader.integer("pay_after_roster_days", 0, 3650, rules.pay_after_roster_days);
-  rules.roster_after_exit_days = reader.integer("roster_after_exit_days", 0, 3650, rules.roster_after_exit_days);
-  rules.payroll_grace_months = reader.integer("payroll_grace_months", 0, 120, rules.payroll_grace_months);
-  rules.secondment_max_days = reader.integer("secondment_max_days", 1, 3650, rules.secondment_max_days);
-  rules.suspend_after_days = reader.integer("suspend_after_days", 0, 3650, rules.suspend_after_days);
-  rules.retirement_age_men = reader.integer("retirement_age_men", 40, 80, rules.retirement_age_men);
-  rules.retirement_age_women = reader.integer("retirement_age_women", 40, 80, rules.retirement_age_women);
+std::int32_t readDays(ConfigReader& reader, std::string_view key, std::int32_t fallback, std::int64_t min = 0) {
+  return static_cast<std::int32_t>(reader.integer(key, min, 3650, fallback));
+}
+
+void readRetirementTable(ConfigReader& reader, chain::RuleParams& rules) {
+  const toml::node* node = reader.table().get("retirement_table");
+  reader.accept("retirement_table");
+  if (node == nullptr) return;
+  const auto* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    reader.fail(*node, "retirement_table", "expected an array of tables ([[rules.retirement_table]])");
+    return;
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    ConfigReader row(*array->get(i)->as_table(), fmt::format("rules.retirement_table[{}]", i), reader.errors());
+    chain::RetirementAgeRule rule;
+    auto date = [&](std::string_view key) -> std::optional<model::Date> {
+      auto text = row.requiredString(key);
+      if (!text) return std::nullopt;
+      auto parsed = model::parseDate(*text);
+      if (!parsed) row.fail(key, fmt::format("\"{}\" is not a date (expected YYYY-MM-DD)", *text));
+      return parsed;
+    };
+    const auto from = date("born_from");
+    const auto to = date("born_to");
+    const auto sex = row.choice("sex", {"male", "female"});
+    if (!sex) row.missing("sex");
+    const auto months = row.integer("age_months", 40 * 12, 80 * 12);
+    if (!months && !row.has("age_months")) row.missing("age_months");
+    row.finish();
+    if (from && to && sex && months) {
+      if (*to < *from) {
+        row.fail("born_to", "is before born_from");
+        continue;
+      }
+      rule.born_from = *from;
+      rule.born_to = *to;
+      rule.sex = *sex == "male" ? model::Sex::male : model::Sex::female;
+      rule.age_months = static_cast<std::int32_t>(*months);
+      rules.retirement_table.push_back(rule);
+    }
+  }
+}
+
+void readRules(ConfigReader& reader, chain::RuleParams& rules) {
+  rules.roster_after_hire_days = readDays(reader, "roster_after_hire_days", rules.roster_after_hire_days);
+  rules.pay_after_roster_days = readDays(reader, "pay_after_roster_days", rules.pay_after_roster_days);
+  rules.roster_after_exit_days = readDays(reader, "roster_after_exit_days", rules.roster_after_exit_days);
+  rules.payroll_grace_months =
+      static_cast<std::int32_t>(reader.integer("payroll_grace_months", 0, 120, rules.payroll_grace_months));
+  rules.secondment_max_days = readDays(reader, "secondment_max_days", rules.secondment_max_days, 1);
+  rules.suspend_after_days = readDays(reader, "suspend_after_days", rules.suspend_after_days);
+  rules.retirement_age_months_male = static_cast<std::int32_t>(
+      reader.integer("retirement_age_men", 40, 80, rules.retirement_age_months_male / 12) * 12);
+  rules.retirement_age_months_female = static_cast<std::int32_t>(
+      reader.integer("retirement_age_women", 40, 80, rules.retirement_age_months_female / 12) * 12);
+  readRetirementTable(reader, rules);
   if (auto disabled = reader.stringArray("disabled")) {
     for (const auto& id : *disabled) {
       if (!isRuleId(id)) {
         reader.fail("disabled", fmt::format("\"{}\" is not a rule id (CHAIN-001 to CHAIN-017, DATA-001, LINK-001 to LINK-003)", id));
       }
+      rules.disabled_rules.insert(id);
     }
-    rules.disabled = *disabled;
   }
   reader.finish();
 }
@@ -314,6 +363,7 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
   }
 
   if (route_table != nullptr) checkReceivers(config.route, "route", config.notifiers, *route_table, outcome.errors);
+  outcome.plugin_dir = config.daemon.plugin_dir;
   if (outcome.errors.empty()) outcome.config = std::move(config);
   return outcome;
 }

@@ -151,4 +151,20 @@ bool PluginCatalog::validate(const std::string& plugin_name, plugin::PluginKind 
   return true;
 }
 
+config::LoadOutcome loadConfigWithPlugins(const std::filesystem::path& path, std::optional<PluginCatalog>& catalog) {
+  auto bootstrap = config::loadConfig(path, nullptr);
+  if (bootstrap.errors.size() == 1 && bootstrap.errors.front().find(": cannot read") != std::string::npos) {
+    return bootstrap;
+  }
+  const auto directory = bootstrap.plugin_dir.value_or(defaultPluginDirectory());
+  auto loaded = PluginCatalog::loadDirectory(directory);
+  if (!loaded) {
+    bootstrap.config.reset();
+    bootstrap.errors.insert(bootstrap.errors.begin(), loaded.error().message);
+    return bootstrap;
+  }
+  catalog.emplace(std::move(loaded.value()));
+  return config::loadConfig(path, &*catalog);
+}
+
 }  // namespace staffchain::plugin_host

@@ -115,7 +115,7 @@ Result<std::unique_ptr<NotifierInstance>> createNotifier(const PluginCatalog& ca
 }
 
 Result<plugin::SourceBatch> pullSource(SourceInstance& instance, std::string cursor, std::chrono::milliseconds timeout) {
-  if (instance.worker().idle()) instance.cancel().reset();
+  if (!instance.worker().stuck()) instance.cancel().reset();
   return instance.worker().call<plugin::SourceBatch>(
       [&instance, cursor = std::move(cursor)]() -> Result<plugin::SourceBatch> {
         return guardCall(fmt::format("connector {} pulling", instance.name()), [&]() -> Result<plugin::SourceBatch> {
@@ -128,7 +128,7 @@ Result<plugin::SourceBatch> pullSource(SourceInstance& instance, std::string cur
 
 Result<plugin::DeliveryReceipt> sendNotification(NotifierInstance& instance, plugin::Notification message,
                                                  std::chrono::milliseconds timeout) {
-  if (instance.worker().idle()) instance.cancel().reset();
+  if (!instance.worker().stuck()) instance.cancel().reset();
   return instance.worker().call<plugin::DeliveryReceipt>(
       [&instance, message = std::move(message)]() -> Result<plugin::DeliveryReceipt> {
         return guardCall(fmt::format("notifier {} sending", instance.name()), [&]() -> Result<plugin::DeliveryReceipt> {

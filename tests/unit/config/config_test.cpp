@@ -69,7 +69,8 @@ TEST_F(ConfigTest, ValidFileLoadsEverySection) {
   EXPECT_EQ(config.daemon.log.level, spdlog::level::debug);
   EXPECT_EQ(config.rules.roster_after_exit_days, 20);
   EXPECT_EQ(config.rules.roster_after_hire_days, 30);
-  EXPECT_THAT(config.rules.disabled, ElementsAre("CHAIN-013"));
+  EXPECT_THAT(config.rules.disabled_rules, ElementsAre("CHAIN-013"));
+  EXPECT_FALSE(config.rules.enabled("CHAIN-013"));
   const auto& hr = config.connectors.at("hr_rest");
   EXPECT_EQ(hr.role, model::SourceRole::hr);
   EXPECT_EQ(hr.interval, std::chrono::minutes(10));
@@ -105,7 +106,7 @@ receivers = ["opps"]
   EXPECT_THAT(outcome.errors,
               ::testing::UnorderedElementsAre(
                   f + ":3:18: daemon.shutdown_grace: expected a duration string such as \"30s\", \"5m\", \"1h\" or \"1d\"",
-                  f + ":2:13: daemon.log_levle: unknown key",
+                  f + ":2:1: daemon.log_levle: unknown key",
                   f + ":7:8: connectors.payroll.role: \"treasury\" is not one of: estab, org, hr, finance",
                   f + ":8:11: connectors.payroll.records: expected an integer",
                   f + ":14:13: route.receivers: no notifier named \"opps\""));

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "staffchain/chain/rule_params.hpp"
 #include "staffchain/logging/logging.hpp"
 #include "staffchain/model/records.hpp"
 #include "staffchain/plugin/config_reader.hpp"
@@ -69,24 +70,11 @@ struct Route {
   std::vector<Route> routes;
 };
 
-// Rule parameters as written in [rules]; mapped onto the engine's parameters by the daemon.
-struct RuleSettings {
-  std::int64_t roster_after_hire_days = 30;
-  std::int64_t pay_after_roster_days = 60;
-  std::int64_t roster_after_exit_days = 15;
-  std::int64_t payroll_grace_months = 0;
-  std::int64_t secondment_max_days = 183;
-  std::int64_t suspend_after_days = 30;
-  std::int64_t retirement_age_men = 60;
-  std::int64_t retirement_age_women = 55;
-  std::vector<std::string> disabled;
-};
-
 struct Config {
   std::filesystem::path source;  // absolute path of the main file
   std::vector<std::shared_ptr<toml::table>> documents;  // keep alive: settings point into them
   DaemonSettings daemon;
-  RuleSettings rules;
+  chain::RuleParams rules;  // [rules], defaults of DOMAIN.md §3
   std::map<std::string, ConnectorSettings> connectors;
   std::map<std::string, NotifierSettings> notifiers;
   Route route;
@@ -103,6 +91,9 @@ class PluginValidator {
 struct LoadOutcome {
   std::optional<Config> config;
   std::vector<std::string> errors;  // "file:line:column: key.path: reason", one per problem
+  // [daemon] plugin_dir as read, even when other parts of the file are wrong, so that the
+  // plugins' own checks can still run and every error be listed at once.
+  std::optional<std::filesystem::path> plugin_dir;
 };
 
 // Reads `path` and `<dir of path>/conf.d/*.toml` (in name order). With a validator, each

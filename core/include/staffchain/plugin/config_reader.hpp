@@ -242,17 +242,21 @@ class ConfigReader {
   void finish() {
     for (const auto& [key, node] : table_) {
       if (seen_.count(std::string(key.str())) == 0) {
-        errors_.push_back(location(node) + join(key.str()) + ": unknown key");
+        errors_.push_back(location(key.source(), node) + join(key.str()) + ": unknown key");
       }
     }
   }
 
   [[nodiscard]] std::vector<std::string>& errors() noexcept { return errors_; }
 
-  static std::string location(const toml::node& node) {
-    const auto& source = node.source();
-    std::string out = source.path ? *source.path : std::string("<config>");
-    out += ":" + std::to_string(source.begin.line) + ":" + std::to_string(source.begin.column) + ": ";
+  static std::string location(const toml::node& node) { return location(node.source(), node); }
+
+  // "file:line:column: " of `source`; a key written inline ({ a = 1 }) may carry no position
+  // of its own, and then its value's is used.
+  static std::string location(const toml::source_region& source, const toml::node& fallback) {
+    const toml::source_region& where = source.begin.line != 0 ? source : fallback.source();
+    std::string out = where.path ? *where.path : (fallback.source().path ? *fallback.source().path : "<config>");
+    out += ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column) + ": ";
     return out;
   }
 

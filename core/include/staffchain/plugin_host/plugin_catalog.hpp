@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,5 +59,11 @@ class PluginCatalog final : public config::PluginValidator {
   std::map<std::string, LoadedPlugin> plugins_;
   std::vector<PluginRefusal> refusals_;
 };
+
+// Loads a configuration the way the daemon does: [daemon] plugin_dir first, then the plugins
+// from there (or the default directory), then the whole file with each plugin checking its
+// own tables, so that every error is listed in one go. `catalog` receives the plugins when
+// their directory could be loaded; its error, if any, is the outcome's first error.
+config::LoadOutcome loadConfigWithPlugins(const std::filesystem::path& path, std::optional<PluginCatalog>& catalog);
 
 }  // namespace staffchain::plugin_host

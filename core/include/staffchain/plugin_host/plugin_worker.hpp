@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -30,13 +31,14 @@ class PluginWorker {
   bool submit(std::function<void()> job);
 
   // Runs `job` on the worker and waits at most `timeout`. On timeout `cancel` is set and an
-  // error returned; the job's late result is dropped. While an earlier job is still running
-  // or queued (a call that timed out and has not returned yet) it refuses at once: callers
-  // must not pile up behind a plugin that hangs.
+  // error returned; the job's late result is dropped. While an earlier call that timed out
+  // has not returned it refuses at once: callers must not pile up behind a plugin that hangs.
   template <typename T>
   Result<T> call(std::function<Result<T>()> job, std::chrono::milliseconds timeout, plugin::CancelToken& cancel);
 
   [[nodiscard]] bool idle() const;
+  // True while a call() that timed out has not returned yet.
+  [[nodiscard]] bool stuck() const noexcept { return stuck_calls_.load(std::memory_order_acquire) > 0; }
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
   // Gives up on a job that never returns (at shutdown): the thread is detached, not joined.
@@ -51,6 +53,7 @@ class PluginWorker {
   std::deque<std::function<void()>> jobs_;
   bool running_job_ = false;
   bool stopping_ = false;
+  std::atomic<int> stuck_calls_{0};
   std::thread thread_;
 };
 
@@ -61,11 +64,13 @@ Result<T> PluginWorker::call(std::function<Result<T>()> job, std::chrono::millis
     std::mutex mutex;
     std::condition_variable done;
     std::optional<Result<T>> result;
+    bool abandoned = false;  // the caller gave up waiting
   };
   auto shared = std::make_shared<Shared>();
-  const bool queued = idle() && submit([shared, job = std::move(job)]() {
+  const bool queued = !stuck() && submit([this, shared, job = std::move(job)]() {
     Result<T> result = job();
     std::lock_guard lock(shared->mutex);
+    if (shared->abandoned) stuck_calls_.fetch_sub(1, std::memory_order_acq_rel);
     shared->result.emplace(std::move(result));
     shared->done.notify_all();
   });
@@ -74,6 +79,8 @@ Result<T> PluginWorker::call(std::function<Result<T>()> job, std::chrono::millis
   }
   std::unique_lock lock(shared->mutex);
   if (!shared->done.wait_for(lock, timeout, [&] { return shared->result.has_value(); })) {
+    shared->abandoned = true;
+    stuck_calls_.fetch_add(1, std::memory_order_acq_rel);
     cancel.cancel();
     return makeError(fmt::format("{} did not return within {} ms", name_, timeout.count()));
   }

@@ -1,0 +1,68 @@
+// The chain engine: indexes every source's records in memory and evaluates the chain rules,
+// in full or only for what a batch of changes touched.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "staffchain/chain/finding.hpp"
+#include "staffchain/chain/rule_params.hpp"
+#include "staffchain/model/calendar.hpp"
+#include "staffchain/model/records.hpp"
+
+namespace staffchain::chain {
+
+// What one incremental evaluation changed in the set of open findings.
+struct FindingDelta {
+  std::vector<Finding> changed;       // new findings, and open ones whose content changed (sorted)
+  std::vector<std::string> resolved;  // fingerprints no longer open (sorted)
+
+  [[nodiscard]] bool empty() const noexcept { return changed.empty() && resolved.empty(); }
+};
+
+// Not thread-safe: one owner feeds it records and asks for evaluations.
+//
+// The engine keeps the open findings of its last evaluation. evaluateTouched() re-evaluates
+// only the persons, unit/types, leader posts, suspended units and quarantine rows that the
+// changes since the last evaluation touched, so its result always equals what evaluateAll()
+// would give; when `as_of` differs from the last evaluation's, every deadline moves and it
+// re-evaluates everything (still returning only the delta).
+class ChainEngine {
+ public:
+  explicit ChainEngine(RuleParams params);
+  ~ChainEngine();
+  ChainEngine(ChainEngine&&) noexcept;
+  ChainEngine& operator=(ChainEngine&&) noexcept;
+  ChainEngine(const ChainEngine&) = delete;
+  ChainEngine& operator=(const ChainEngine&) = delete;
+
+  // Replaces everything held with `dataset`. Records with the same type and recordKey
+  // replace each other (the later one wins).
+  void load(model::Dataset dataset);
+  // The connector names that Origin::source indexes into (load() takes them from the dataset).
+  void setSources(std::vector<std::string> sources);
+
+  // A new or changed record: replaces the held record of the same type and recordKey.
+  void apply(const model::Record& record);
+  // Forgets the record of `type` whose model::recordKey is `key`; unknown keys are ignored.
+  void remove(model::RecordType type, std::string_view key);
+  void addQuarantine(model::QuarantineEntry entry);
+  // Forgets every quarantine entry of that source and origin (the row was fixed or dropped).
+  void removeQuarantine(std::string_view source, std::string_view origin);
+
+  // Every open finding as of `as_of`, sorted by findingLess; also becomes the engine's current set.
+  std::vector<Finding> evaluateAll(model::Date as_of);
+  FindingDelta evaluateTouched(model::Date as_of);
+  // The open findings of the last evaluation, sorted.
+  [[nodiscard]] std::vector<Finding> findings() const;
+
+  [[nodiscard]] const RuleParams& params() const noexcept;
+
+ private:
+  class State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace staffchain::chain

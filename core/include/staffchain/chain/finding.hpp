@@ -1,0 +1,54 @@
+// A finding: one broken link of the staffing chain, with the records that prove it.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "staffchain/model/calendar.hpp"
+#include "staffchain/model/records.hpp"
+
+namespace staffchain::chain {
+
+enum class Severity : std::uint8_t { critical, major, minor };
+
+std::string_view toString(Severity severity) noexcept;
+
+// One record that proves a finding. Ids in `fields` are full (not masked): evidence goes
+// only to the departments that must act on it.
+struct EvidenceItem {
+  std::string source;       // connector name, "engine" for facts the engine derived
+  std::string record_type;  // canonical file stem ("movements", "roster"), or "finding", "quarantine"
+  std::string record_id;    // model::recordKey of the record, or the fingerprint of a finding
+  std::vector<std::pair<std::string, std::string>> fields;
+
+  friend bool operator==(const EvidenceItem&, const EvidenceItem&) = default;
+};
+
+struct Finding {
+  std::string rule;  // "CHAIN-001" ... "CHAIN-017", "DATA-001"
+  Severity severity = Severity::major;
+  model::UnitId unit_id;      // empty only for DATA-001 rows without a readable unit
+  model::PersonId person_id;  // empty for unit-level rules (CHAIN-007, CHAIN-012, CHAIN-016) and DATA-001
+  model::Date since;          // when the violation began (see rules.md per rule)
+  std::string summary_zh;     // one line; citizen ids masked
+  std::string summary_en;
+  std::vector<EvidenceItem> evidence;
+  // Identifies the violation, not the evaluation: the same broken link has the same
+  // fingerprint across runs, as-of dates and load orders (16 hex digits).
+  std::string fingerprint;
+
+  friend bool operator==(const Finding&, const Finding&) = default;
+};
+
+// 64-bit FNV-1a over the rule and the subject parts, as 16 lower-case hex digits. Stable
+// across builds and platforms, unlike std::hash.
+std::string makeFingerprint(std::string_view rule, std::initializer_list<std::string_view> subject);
+
+// The order findings are reported in: rule, unit, person, since, fingerprint.
+bool findingLess(const Finding& a, const Finding& b) noexcept;
+
+}  // namespace staffchain::chain

@@ -1,0 +1,23 @@
+// The rules the chain engine knows: id, severity and title, for configuration checks and display.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "staffchain/chain/finding.hpp"
+
+namespace staffchain::chain {
+
+struct RuleInfo {
+  std::string_view id;
+  Severity severity;
+  std::string_view title_en;
+  std::string_view title_zh;
+};
+
+// CHAIN-001 .. CHAIN-017 and DATA-001, in id order. (LINK-* findings come from the connectors.)
+std::span<const RuleInfo> chainRules() noexcept;
+std::optional<RuleInfo> findRule(std::string_view id) noexcept;
+
+}  // namespace staffchain::chain

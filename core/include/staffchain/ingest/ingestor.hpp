@@ -1,0 +1,34 @@
+// Ingest: one source batch validated record by record, bad records to quarantine, the rest
+// (with the cursor) committed to the ledger in one transaction.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "staffchain/ledger/ledger.hpp"
+#include "staffchain/model/records.hpp"
+#include "staffchain/plugin/records.hpp"
+#include "staffchain/plugin/result.hpp"
+
+namespace staffchain::ingest {
+
+struct IngestResult {
+  ledger::CommitStats stats;
+  std::vector<model::Record> records;               // what was committed, for the engine
+  std::vector<model::QuarantineEntry> quarantine;   // what was refused, with reasons
+  std::vector<model::RecordType> full_snapshot_of;  // as the batch declared
+};
+
+// Validates every raw record (DATA-001 material goes to quarantine, one entry per failing
+// field) and commits the good ones, the quarantine and the cursor together. A ledger error
+// leaves the ledger as it was and is returned.
+Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& connector, const plugin::SourceBatch& batch);
+
+// The quarantine entries of one raw record, or the typed record when it is valid.
+struct ValidatedRecord {
+  std::optional<model::Record> record;
+  std::vector<model::QuarantineEntry> problems;
+};
+ValidatedRecord validateRecord(const std::string& connector, const plugin::RawRecord& raw);
+
+}  // namespace staffchain::ingest

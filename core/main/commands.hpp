@@ -1,0 +1,12 @@
+// The staffchainctl subcommands that run locally, without a daemon.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace staffchain::ctl {
+
+int runAudit(const std::vector<std::string>& args);
+int runGen(const std::vector<std::string>& args);
+
+}  // namespace staffchain::ctl

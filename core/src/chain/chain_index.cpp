@@ -1,0 +1,391 @@
+#include "chain_index.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "presence.hpp"
+#include "staffchain/model/enums.hpp"
+
+namespace staffchain::chain::detail {
+namespace {
+
+using model::Movement;
+using model::PersonId;
+using model::UnitId;
+
+bool movementBefore(const Movement& a, const Movement& b) {
+  if (a.effective_on != b.effective_on) return a.effective_on < b.effective_on;
+  return a.movement_id < b.movement_id;
+}
+
+template <typename T, typename Same>
+void replaceOrInsert(std::vector<T>& items, const T& item, Same same) {
+  for (auto& existing : items) {
+    if (same(existing)) {
+      existing = item;
+      return;
+    }
+  }
+  items.push_back(item);
+}
+
+// Calls `add` for what is only in `after` and `drop` for what is only in `before` (both sorted).
+template <typename T, typename Add, typename Drop>
+void diffSorted(const std::vector<T>& before, const std::vector<T>& after, Add add, Drop drop) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < before.size() || j < after.size()) {
+    if (j == after.size() || (i < before.size() && before[i] < after[j])) {
+      drop(before[i++]);
+    } else if (i == before.size() || after[j] < before[i]) {
+      add(after[j++]);
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+}
+
+}  // namespace
+
+const model::RosterEntry* PersonRecords::rosterIn(const UnitId& unit) const noexcept {
+  for (const auto& entry : roster) {
+    if (entry.unit_id == unit) return &entry;
+  }
+  return nullptr;
+}
+
+void ChainIndex::clear() { *this = ChainIndex{}; }
+
+std::string ChainIndex::sourceName(std::uint32_t index) const {
+  if (index < sources_.size()) return sources_[index];
+  return "source#" + std::to_string(index);
+}
+
+PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
+  touched.persons.insert(id);
+  return persons_[id];
+}
+
+void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
+  for (std::uint8_t t = 0; t < model::kEstabTypeCount; ++t) touched.scopes.insert(ScopeKey{unit, t});
+  touched.scopes.insert(ScopeKey{unit, kUnknownType});
+  for (auto level : {model::LeaderLevel::county, model::LeaderLevel::township}) {
+    for (auto rank : {model::LeaderRank::chief, model::LeaderRank::deputy}) {
+      touched.leaders.insert(LeaderKey{unit, level, rank});
+    }
+  }
+  touched.suspension.insert(unit);
+  // Person findings show the unit's name.
+  if (auto it = unit_persons_.find(unit); it != unit_persons_.end()) {
+    touched.persons.insert(it->second.begin(), it->second.end());
+  }
+  // A hire citing this unit's approval for another unit names this unit too.
+  if (auto ids = approvals_by_unit_.find(unit); ids != approvals_by_unit_.end()) {
+    for (const auto& id : ids->second) {
+      if (auto citers = approval_citers_.find(id); citers != approval_citers_.end()) {
+        touched.persons.insert(citers->second.begin(), citers->second.end());
+      }
+    }
+  }
+}
+
+void ChainIndex::putApproval(const model::Approval& approval, Touched& touched) {
+  eraseApproval(approval.approval_id, touched);
+  approvals_[approval.approval_id] = approval;
+  approvals_by_unit_[approval.unit_id].insert(approval.approval_id);
+  touched.scopes.insert(ScopeKey{approval.unit_id, static_cast<std::uint8_t>(approval.estab_type)});
+  touched.suspension.insert(approval.unit_id);
+  if (auto it = approval_citers_.find(approval.approval_id); it != approval_citers_.end()) {
+    touched.persons.insert(it->second.begin(), it->second.end());
+  }
+}
+
+void ChainIndex::eraseApproval(const std::string& id, Touched& touched) {
+  auto it = approvals_.find(id);
+  if (it == approvals_.end()) return;
+  const auto& old = it->second;
+  touched.scopes.insert(ScopeKey{old.unit_id, static_cast<std::uint8_t>(old.estab_type)});
+  touched.suspension.insert(old.unit_id);
+  if (auto byUnit = approvals_by_unit_.find(old.unit_id); byUnit != approvals_by_unit_.end()) {
+    byUnit->second.erase(id);
+    if (byUnit->second.empty()) approvals_by_unit_.erase(byUnit);
+  }
+  if (auto citers = approval_citers_.find(id); citers != approval_citers_.end()) {
+    touched.persons.insert(citers->second.begin(), citers->second.end());
+  }
+  approvals_.erase(it);
+}
+
+void ChainIndex::eraseMovement(const std::string& id, Touched& touched) {
+  auto owner = movement_owner_.find(id);
+  if (owner == movement_owner_.end()) return;
+  auto& person = personSlot(owner->second, touched);
+  std::erase_if(person.movements, [&](const Movement& m) { return m.movement_id == id; });
+  movement_owner_.erase(owner);
+}
+
+void ChainIndex::put(const model::Record& record, Touched& touched) {
+  std::visit(
+      [&](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, model::Unit>) {
+          units_[r.unit_id] = r;
+          touchUnit(r.unit_id, touched);
+        } else if constexpr (std::is_same_v<T, model::Quota>) {
+          const ScopeKey key{r.unit_id, static_cast<std::uint8_t>(r.estab_type)};
+          auto& list = quotas_[key];
+          replaceOrInsert(list, r, [&](const model::Quota& q) { return q.effective_from == r.effective_from; });
+          std::sort(list.begin(), list.end(),
+                    [](const model::Quota& a, const model::Quota& b) { return a.effective_from < b.effective_from; });
+          touched.scopes.insert(key);
+        } else if constexpr (std::is_same_v<T, model::LeaderQuota>) {
+          const LeaderKey key{r.unit_id, r.level, r.rank};
+          leader_quotas_[key] = r;
+          touched.leaders.insert(key);
+        } else if constexpr (std::is_same_v<T, model::Approval>) {
+          putApproval(r, touched);
+        } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
+          auto& person = personSlot(r.person_id, touched);
+          replaceOrInsert(person.roster, r, [&](const model::RosterEntry& e) { return e.unit_id == r.unit_id; });
+          std::sort(person.roster.begin(), person.roster.end(),
+                    [](const auto& a, const auto& b) { return a.unit_id < b.unit_id; });
+        } else if constexpr (std::is_same_v<T, model::Movement>) {
+          eraseMovement(r.movement_id, touched);
+          auto& person = personSlot(r.person_id, touched);
+          person.movements.insert(std::upper_bound(person.movements.begin(), person.movements.end(), r, movementBefore),
+                                  r);
+          movement_owner_[r.movement_id] = r.person_id;
+        } else if constexpr (std::is_same_v<T, model::PayrollMonth>) {
+          auto& person = personSlot(r.person_id, touched);
+          replaceOrInsert(person.payroll, r, [&](const model::PayrollMonth& p) {
+            return p.unit_id == r.unit_id && p.month == r.month;
+          });
+          std::sort(person.payroll.begin(), person.payroll.end(), [](const auto& a, const auto& b) {
+            return a.month != b.month ? a.month < b.month : a.unit_id < b.unit_id;
+          });
+        } else {
+          static_assert(std::is_same_v<T, model::Death>);
+          auto& person = personSlot(r.person_id, touched);
+          person.deaths.assign(1, r);
+        }
+      },
+      record);
+}
+
+void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& touched) {
+  using model::RecordType;
+  const std::string keyText(key);
+  auto keyOf = [](const auto& r) { return model::recordKey(model::Record{r}); };
+  switch (type) {
+    case RecordType::unit: {
+      if (key.size() < 18) return;
+      const auto id = UnitId::fromValid(key.substr(0, 18));
+      if (units_.erase(id) > 0) touchUnit(id, touched);
+      return;
+    }
+    case RecordType::quota: {
+      if (key.size() < 18) return;
+      const auto unit = UnitId::fromValid(key.substr(0, 18));
+      for (std::uint8_t t = 0; t < model::kEstabTypeCount; ++t) {
+        const ScopeKey scope{unit, t};
+        auto it = quotas_.find(scope);
+        if (it == quotas_.end()) continue;
+        const auto removed = std::erase_if(it->second, [&](const model::Quota& q) { return keyOf(q) == keyText; });
+        if (removed > 0) touched.scopes.insert(scope);
+        if (it->second.empty()) quotas_.erase(it);
+      }
+      return;
+    }
+    case RecordType::leader_quota: {
+      for (auto it = leader_quotas_.begin(); it != leader_quotas_.end(); ++it) {
+        if (keyOf(it->second) == keyText) {
+          touched.leaders.insert(it->first);
+          leader_quotas_.erase(it);
+          return;
+        }
+      }
+      return;
+    }
+    case RecordType::approval:
+      eraseApproval(keyText, touched);
+      return;
+    case RecordType::movement:
+      eraseMovement(keyText, touched);
+      return;
+    case RecordType::roster:
+    case RecordType::payroll:
+    case RecordType::death: {
+      // Their keys start with the person id.
+      if (key.size() < 18) return;
+      auto it = persons_.find(PersonId::fromValid(key.substr(0, 18)));
+      if (it == persons_.end()) return;
+      auto& person = it->second;
+      std::size_t removed = 0;
+      if (type == RecordType::roster) {
+        removed = std::erase_if(person.roster, [&](const auto& r) { return keyOf(r) == keyText; });
+      } else if (type == RecordType::payroll) {
+        removed = std::erase_if(person.payroll, [&](const auto& r) { return keyOf(r) == keyText; });
+      } else {
+        removed = std::erase_if(person.deaths, [&](const auto& r) { return keyOf(r) == keyText; });
+      }
+      if (removed > 0) touched.persons.insert(it->first);
+      return;
+    }
+  }
+}
+
+void ChainIndex::addQuarantine(model::QuarantineEntry entry, Touched& touched) {
+  QuarantineKey key{entry.source, entry.origin};
+  auto& list = quarantine_[key];
+  // The same complaint about the same field arriving again is the same entry.
+  for (auto& existing : list) {
+    if (existing.field == entry.field && existing.reason == entry.reason && existing.type == entry.type) {
+      existing = std::move(entry);
+      touched.quarantine.insert(std::move(key));
+      return;
+    }
+  }
+  list.push_back(std::move(entry));
+  touched.quarantine.insert(std::move(key));
+}
+
+void ChainIndex::eraseQuarantine(const QuarantineKey& key, Touched& touched) {
+  if (quarantine_.erase(key) > 0) touched.quarantine.insert(key);
+}
+
+void ChainIndex::relink(const PersonId& id, Touched& touched) {
+  auto it = persons_.find(id);
+  PersonLinks before;
+  PersonLinks after;
+  if (it != persons_.end()) {
+    before = it->second.links;
+    if (!it->second.empty()) after = computeLinks(*this, it->second);
+  }
+  for (const auto& scope : before.scopes) touched.scopes.insert(scope);
+  for (const auto& scope : after.scopes) touched.scopes.insert(scope);
+  for (const auto& leader : before.leaders) touched.leaders.insert(leader);
+  for (const auto& leader : after.leaders) touched.leaders.insert(leader);
+
+  diffSorted(
+      before.scopes, after.scopes, [&](const ScopeKey& k) { scope_members_[k].insert(id); },
+      [&](const ScopeKey& k) {
+        auto m = scope_members_.find(k);
+        if (m == scope_members_.end()) return;
+        m->second.erase(id);
+        if (m->second.empty()) scope_members_.erase(m);
+      });
+  diffSorted(
+      before.leaders, after.leaders, [&](const LeaderKey& k) { leader_members_[k].insert(id); },
+      [&](const LeaderKey& k) {
+        auto m = leader_members_.find(k);
+        if (m == leader_members_.end()) return;
+        m->second.erase(id);
+        if (m->second.empty()) leader_members_.erase(m);
+      });
+  diffSorted(
+      before.units, after.units, [&](const UnitId& k) { unit_persons_[k].insert(id); },
+      [&](const UnitId& k) {
+        auto m = unit_persons_.find(k);
+        if (m == unit_persons_.end()) return;
+        m->second.erase(id);
+        if (m->second.empty()) unit_persons_.erase(m);
+      });
+  diffSorted(
+      before.approvals, after.approvals, [&](const std::string& k) { approval_citers_[k].insert(id); },
+      [&](const std::string& k) {
+        auto m = approval_citers_.find(k);
+        if (m == approval_citers_.end()) return;
+        m->second.erase(id);
+        if (m->second.empty()) approval_citers_.erase(m);
+      });
+
+  if (it == persons_.end()) return;
+  if (it->second.empty()) {
+    persons_.erase(it);
+  } else {
+    it->second.links = std::move(after);
+  }
+}
+
+const model::Unit* ChainIndex::unit(const UnitId& id) const {
+  auto it = units_.find(id);
+  return it == units_.end() ? nullptr : &it->second;
+}
+
+const model::Approval* ChainIndex::approval(const std::string& id) const {
+  auto it = approvals_.find(id);
+  return it == approvals_.end() ? nullptr : &it->second;
+}
+
+const std::vector<model::Quota>* ChainIndex::quotas(const ScopeKey& key) const {
+  auto it = quotas_.find(key);
+  return it == quotas_.end() ? nullptr : &it->second;
+}
+
+const model::Quota* ChainIndex::quotaOn(const ScopeKey& key, model::Date date) const {
+  const auto* list = quotas(key);
+  if (list == nullptr) return nullptr;
+  auto it = std::upper_bound(list->begin(), list->end(), date,
+                             [](model::Date d, const model::Quota& q) { return d < q.effective_from; });
+  if (it == list->begin()) return nullptr;
+  return &*std::prev(it);
+}
+
+const model::LeaderQuota* ChainIndex::leaderQuota(const LeaderKey& key) const {
+  auto it = leader_quotas_.find(key);
+  return it == leader_quotas_.end() ? nullptr : &it->second;
+}
+
+const PersonRecords* ChainIndex::person(const PersonId& id) const {
+  auto it = persons_.find(id);
+  return it == persons_.end() ? nullptr : &it->second;
+}
+
+const std::unordered_set<PersonId>* ChainIndex::members(const ScopeKey& key) const {
+  auto it = scope_members_.find(key);
+  return it == scope_members_.end() ? nullptr : &it->second;
+}
+
+const std::unordered_set<PersonId>* ChainIndex::leaderMembers(const LeaderKey& key) const {
+  auto it = leader_members_.find(key);
+  return it == leader_members_.end() ? nullptr : &it->second;
+}
+
+const std::set<std::string>* ChainIndex::approvalsOfUnit(const UnitId& unit) const {
+  auto it = approvals_by_unit_.find(unit);
+  return it == approvals_by_unit_.end() ? nullptr : &it->second;
+}
+
+std::vector<PersonId> ChainIndex::allPersons() const {
+  std::vector<PersonId> out;
+  out.reserve(persons_.size());
+  for (const auto& [id, records] : persons_) out.push_back(id);
+  return out;
+}
+
+std::vector<ScopeKey> ChainIndex::allScopes() const {
+  std::set<ScopeKey> keys;
+  for (const auto& [key, members] : scope_members_) keys.insert(key);
+  for (const auto& [key, list] : quotas_) keys.insert(key);
+  for (const auto& [id, approval] : approvals_) {
+    keys.insert(ScopeKey{approval.unit_id, static_cast<std::uint8_t>(approval.estab_type)});
+  }
+  return {keys.begin(), keys.end()};
+}
+
+std::vector<LeaderKey> ChainIndex::allLeaderKeys() const {
+  std::set<LeaderKey> keys;
+  for (const auto& [key, members] : leader_members_) keys.insert(key);
+  for (const auto& [key, quota] : leader_quotas_) keys.insert(key);
+  return {keys.begin(), keys.end()};
+}
+
+std::vector<UnitId> ChainIndex::allApprovalUnits() const {
+  std::vector<UnitId> out;
+  out.reserve(approvals_by_unit_.size());
+  for (const auto& [unit, ids] : approvals_by_unit_) out.push_back(unit);
+  return out;
+}
+
+}  // namespace staffchain::chain::detail

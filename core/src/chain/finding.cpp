@@ -1,0 +1,43 @@
+#include "staffchain/chain/finding.hpp"
+
+#include <cstdint>
+#include <tuple>
+
+namespace staffchain::chain {
+
+std::string_view toString(Severity severity) noexcept {
+  switch (severity) {
+    case Severity::critical: return "critical";
+    case Severity::major: return "major";
+    case Severity::minor: return "minor";
+  }
+  return "unknown";
+}
+
+std::string makeFingerprint(std::string_view rule, std::initializer_list<std::string_view> subject) {
+  constexpr std::uint64_t kOffset = 14695981039346656037ULL;
+  constexpr std::uint64_t kPrime = 1099511628211ULL;
+  std::uint64_t hash = kOffset;
+  auto mix = [&](std::string_view part) {
+    for (const char c : part) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= kPrime;
+    }
+    // A separator no identifier contains, so ("ab","c") and ("a","bc") differ.
+    hash ^= 0x1FU;
+    hash *= kPrime;
+  };
+  mix(rule);
+  for (const auto part : subject) mix(part);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (std::size_t i = 0; i < 16; ++i) out[15 - i] = kHex[(hash >> (4 * i)) & 0xFU];
+  return out;
+}
+
+bool findingLess(const Finding& a, const Finding& b) noexcept {
+  return std::tie(a.rule, a.unit_id, a.person_id, a.since, a.fingerprint) <
+         std::tie(b.rule, b.unit_id, b.person_id, b.since, b.fingerprint);
+}
+
+}  // namespace staffchain::chain

@@ -1,0 +1,174 @@
+#include "presence.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "staffchain/model/enums.hpp"
+
+namespace staffchain::chain::detail {
+namespace {
+
+using model::Date;
+using model::Movement;
+using model::MovementKind;
+
+std::uint8_t approvalTypeFor(const ChainIndex& index, const Movement& movement) {
+  if (movement.approval_id.empty()) return kUnknownType;
+  const auto* approval = index.approval(movement.approval_id);
+  if (approval == nullptr || approval->unit_id != movement.unit_id) return kUnknownType;
+  return static_cast<std::uint8_t>(approval->estab_type);
+}
+
+}  // namespace
+
+std::uint8_t derivedType(const ChainIndex& index, const PersonRecords& person, const Movement& movement) {
+  if (const auto type = approvalTypeFor(index, movement); type != kUnknownType) return type;
+  if (const auto* entry = person.rosterIn(movement.unit_id); entry != nullptr) {
+    return static_cast<std::uint8_t>(entry->estab_type);
+  }
+  if (movement.kind != MovementKind::roster_add) return kUnknownType;
+  // Movements are sorted, so the last match before this roster_add is the latest hire.
+  std::uint8_t type = kUnknownType;
+  for (const auto& earlier : person.movements) {
+    if (earlier.effective_on > movement.effective_on) break;
+    if (!model::isHire(earlier.kind) || earlier.unit_id != movement.unit_id) continue;
+    if (const auto t = approvalTypeFor(index, earlier); t != kUnknownType) type = t;
+  }
+  return type;
+}
+
+std::vector<PresenceInterval> presenceOf(const ChainIndex& index, const PersonRecords& person) {
+  std::vector<PresenceInterval> out;
+  for (const auto& entry : person.roster) {
+    PresenceInterval interval;
+    interval.unit = entry.unit_id;
+    interval.type = static_cast<std::uint8_t>(entry.estab_type);
+    interval.from = entry.entered_on;
+    interval.entry = &entry;
+    out.push_back(interval);
+  }
+  // Movements are in (effective_on, movement_id) order; an add opens the unit's interval,
+  // the next remove of that unit closes it. A remove with nothing open changes nothing.
+  std::vector<std::size_t> open;  // indexes into `out` of roster_add intervals still open
+  for (const auto& movement : person.movements) {
+    if (movement.kind == MovementKind::roster_add) {
+      const bool already = std::any_of(open.begin(), open.end(), [&](std::size_t i) { return out[i].unit == movement.unit_id; });
+      if (already) continue;
+      PresenceInterval interval;
+      interval.unit = movement.unit_id;
+      interval.type = derivedType(index, person, movement);
+      interval.from = movement.effective_on;
+      interval.add = &movement;
+      open.push_back(out.size());
+      out.push_back(interval);
+    } else if (movement.kind == MovementKind::roster_remove) {
+      auto it = std::find_if(open.begin(), open.end(), [&](std::size_t i) { return out[i].unit == movement.unit_id; });
+      if (it == open.end()) continue;
+      out[*it].until = movement.effective_on;
+      out[*it].remove = &movement;
+      open.erase(it);
+    }
+  }
+  return out;
+}
+
+std::vector<LeaderInterval> leadershipOf(const PersonRecords& person) {
+  std::vector<LeaderInterval> out;
+  using model::LeaderLevel;
+  using model::LeaderRank;
+  for (const auto& entry : person.roster) {
+    if (entry.leader_level == LeaderLevel::none || entry.leader_rank == LeaderRank::none) continue;
+    LeaderInterval interval;
+    interval.key = LeaderKey{entry.unit_id, entry.leader_level, entry.leader_rank};
+    interval.from = entry.entered_on;
+    interval.entry = &entry;
+    out.push_back(interval);
+  }
+  const auto& moves = person.movements;
+  for (std::size_t i = 0; i < moves.size(); ++i) {
+    const auto& appoint = moves[i];
+    if (appoint.kind != MovementKind::appoint_leader) continue;
+    if (appoint.leader_level == LeaderLevel::none || appoint.leader_rank == LeaderRank::none) continue;
+    LeaderInterval interval;
+    interval.key = LeaderKey{appoint.unit_id, appoint.leader_level, appoint.leader_rank};
+    interval.from = appoint.effective_on;
+    interval.appoint = &appoint;
+    for (std::size_t j = i + 1; j < moves.size(); ++j) {
+      const auto& later = moves[j];
+      if (later.unit_id != appoint.unit_id) continue;
+      const bool removes = later.kind == MovementKind::remove_leader &&
+                           (later.leader_level == LeaderLevel::none || later.leader_level == appoint.leader_level) &&
+                           (later.leader_rank == LeaderRank::none || later.leader_rank == appoint.leader_rank);
+      if (removes || model::isExit(later.kind)) {
+        interval.until = later.effective_on;
+        interval.end = &later;
+        break;
+      }
+    }
+    out.push_back(interval);
+  }
+  return out;
+}
+
+PersonLinks computeLinks(const ChainIndex& index, const PersonRecords& person) {
+  std::set<ScopeKey> scopes;
+  std::set<LeaderKey> leaders;
+  std::set<model::UnitId> units;
+  std::set<std::string> approvals;
+  for (const auto& interval : presenceOf(index, person)) scopes.insert(ScopeKey{interval.unit, interval.type});
+  for (const auto& interval : leadershipOf(person)) leaders.insert(interval.key);
+  for (const auto& entry : person.roster) units.insert(entry.unit_id);
+  for (const auto& pay : person.payroll) units.insert(pay.unit_id);
+  for (const auto& movement : person.movements) {
+    units.insert(movement.unit_id);
+    if (movement.from_unit_id) units.insert(*movement.from_unit_id);
+    if (!movement.approval_id.empty()) approvals.insert(movement.approval_id);
+    if (model::isHire(movement.kind)) scopes.insert(ScopeKey{movement.unit_id, derivedType(index, person, movement)});
+  }
+  return PersonLinks{{scopes.begin(), scopes.end()},
+                     {leaders.begin(), leaders.end()},
+                     {units.begin(), units.end()},
+                     {approvals.begin(), approvals.end()}};
+}
+
+std::vector<std::pair<Date, Date>> mergeRanges(std::vector<std::pair<Date, Date>> ranges) {
+  std::sort(ranges.begin(), ranges.end());
+  std::vector<std::pair<Date, Date>> merged;
+  for (const auto& range : ranges) {
+    if (range.second <= range.first) continue;
+    if (!merged.empty() && range.first <= merged.back().second) {
+      merged.back().second = std::max(merged.back().second, range.second);
+    } else {
+      merged.push_back(range);
+    }
+  }
+  return merged;
+}
+
+void OccupancyCounter::add(const std::vector<std::pair<Date, Date>>& merged) {
+  for (const auto& [from, until] : merged) {
+    starts_.push_back(from);
+    if (until != kForever) ends_.push_back(until);
+  }
+}
+
+void OccupancyCounter::finish() {
+  std::sort(starts_.begin(), starts_.end());
+  std::sort(ends_.begin(), ends_.end());
+}
+
+std::int32_t OccupancyCounter::countOn(Date d) const noexcept {
+  const auto started = std::upper_bound(starts_.begin(), starts_.end(), d) - starts_.begin();
+  const auto ended = std::upper_bound(ends_.begin(), ends_.end(), d) - ends_.begin();
+  return static_cast<std::int32_t>(started - ended);
+}
+
+std::vector<Date> OccupancyCounter::changeDates() const {
+  std::vector<Date> dates(starts_);
+  dates.insert(dates.end(), ends_.begin(), ends_.end());
+  std::sort(dates.begin(), dates.end());
+  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  return dates;
+}
+
+}  // namespace staffchain::chain::detail

@@ -1,0 +1,77 @@
+// Who is on which roster, and who holds which leadership post, when: the timelines every
+// occupancy, vacancy and pay rule is judged against (DOMAIN.md §3 "Definitions").
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "chain_index.hpp"
+#include "staffchain/model/records.hpp"
+
+namespace staffchain::chain::detail {
+
+inline constexpr model::Date kForever{std::numeric_limits<std::int32_t>::max()};
+
+// [from, until): `until` is exclusive, kForever when still open.
+struct PresenceInterval {
+  model::UnitId unit;
+  std::uint8_t type = kUnknownType;
+  model::Date from;
+  model::Date until = kForever;
+  const model::RosterEntry* entry = nullptr;  // a roster snapshot row: open-ended
+  const model::Movement* add = nullptr;       // or a roster_add ...
+  const model::Movement* remove = nullptr;    // ... closed by this roster_remove, if any
+
+  [[nodiscard]] bool contains(model::Date d) const noexcept { return from <= d && d < until; }
+  // Overlaps the closed range [first, last].
+  [[nodiscard]] bool overlaps(model::Date first, model::Date last) const noexcept {
+    return from <= last && first < until;
+  }
+};
+
+struct LeaderInterval {
+  LeaderKey key;
+  model::Date from;
+  model::Date until = kForever;
+  const model::RosterEntry* entry = nullptr;
+  const model::Movement* appoint = nullptr;
+  const model::Movement* end = nullptr;  // the remove_leader or exit that ended it
+};
+
+// The establishment type a hire, transfer in or roster_add fills: that of the approval it
+// cites when the approval is for the same unit, else that of the person's roster row in the
+// unit; a roster_add with neither takes it from the latest earlier hire into the unit that
+// cites such an approval. kUnknownType when nothing says.
+std::uint8_t derivedType(const ChainIndex& index, const PersonRecords& person, const model::Movement& movement);
+
+// A snapshot row is on the roster from entered_on on; a roster_add until the next
+// roster_remove of the same person and unit.
+std::vector<PresenceInterval> presenceOf(const ChainIndex& index, const PersonRecords& person);
+
+// A snapshot row with a leader level and rank holds that post from entered_on on; an
+// appoint_leader until the next remove_leader (same unit; same level/rank when given) or exit
+// from the unit.
+std::vector<LeaderInterval> leadershipOf(const PersonRecords& person);
+
+PersonLinks computeLinks(const ChainIndex& index, const PersonRecords& person);
+
+// Sorts and merges overlapping or touching [from, until) ranges.
+std::vector<std::pair<model::Date, model::Date>> mergeRanges(std::vector<std::pair<model::Date, model::Date>> ranges);
+
+// Counts how many of a set of per-person merged ranges contain a date, in O(log n).
+class OccupancyCounter {
+ public:
+  void add(const std::vector<std::pair<model::Date, model::Date>>& merged);
+  void finish();
+  [[nodiscard]] std::int32_t countOn(model::Date d) const noexcept;
+  // Every date at which the count may change, sorted, unique.
+  [[nodiscard]] std::vector<model::Date> changeDates() const;
+
+ private:
+  std::vector<model::Date> starts_;
+  std::vector<model::Date> ends_;
+};
+
+}  // namespace staffchain::chain::detail

@@ -1,0 +1,274 @@
+// CHAIN-001, 002, 008, 011, 012: approvals consumed, vacancies, unit kind and headcount of
+// one unit's posts of one establishment type.
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "rule_families.hpp"
+#include "staffchain/model/enums.hpp"
+
+namespace staffchain::chain::detail {
+namespace {
+
+using model::Date;
+using model::Movement;
+using model::PersonId;
+
+struct Member {
+  PersonId id;
+  const PersonRecords* records = nullptr;
+  std::vector<PresenceInterval> presence;  // only this unit/type
+  std::vector<std::pair<Date, Date>> merged;
+};
+
+struct Hire {
+  const Movement* movement = nullptr;
+  const Member* member = nullptr;
+};
+
+// Institution posts do not belong in an organ; administrative and political-legal posts
+// do not belong in a public-welfare institution or a business unit. Civil-service-managed
+// units may hold any type.
+bool fitsUnitKind(model::UnitKind kind, model::EstabType type) {
+  using model::EstabType;
+  using model::UnitKind;
+  if (kind == UnitKind::organ) return type != EstabType::institution;
+  if (kind == UnitKind::public_welfare_1 || kind == UnitKind::public_welfare_2 || kind == UnitKind::business) {
+    return type != EstabType::admin && type != EstabType::political_legal;
+  }
+  return true;
+}
+
+// CHAIN-001. Valid uses consume an approval's slots in (effective_on, movement_id) order;
+// a use that is invalid for another reason does not consume one.
+void checkApprovals(const RuleContext& ctx, const ScopeKey& key, const std::vector<Hire>& hires,
+                    std::vector<Finding>& out) {
+  std::map<std::string, std::vector<const Movement*>> consumed;  // approval id -> valid uses so far
+  const std::string unitName = unitLabel(ctx.index, key.unit);
+  for (const auto& hire : hires) {
+    const auto& m = *hire.movement;
+    const auto* approval = m.approval_id.empty() ? nullptr : ctx.index.approval(m.approval_id);
+    std::string reasonEn;
+    std::string reasonZh;
+    std::vector<const Movement*> earlier;
+    if (m.approval_id.empty()) {
+      reasonEn = "no approval cited";
+      reasonZh = "未引用用编核准";
+    } else if (approval == nullptr) {
+      reasonEn = fmt::format("approval {} is unknown", m.approval_id);
+      reasonZh = fmt::format("核准 {} 不存在", m.approval_id);
+    } else if (approval->unit_id != m.unit_id) {
+      const auto other = unitLabel(ctx.index, approval->unit_id);
+      reasonEn = fmt::format("approval {} is for {}", m.approval_id, other);
+      reasonZh = fmt::format("核准 {} 属于{}", m.approval_id, other);
+    } else if (const auto* entry = hire.member->records->rosterIn(m.unit_id);
+               entry != nullptr && entry->estab_type != approval->estab_type) {
+      reasonEn = fmt::format("approval {} is for {} posts, the roster entry is {}", m.approval_id,
+                             model::toString(approval->estab_type), model::toString(entry->estab_type));
+      reasonZh = fmt::format("核准 {} 为{}，在编登记为{}", m.approval_id, model::chineseLabel(approval->estab_type),
+                             model::chineseLabel(entry->estab_type));
+    } else if (m.effective_on < approval->issued_on) {
+      reasonEn = fmt::format("approval {} was issued only on {}", m.approval_id, model::formatDate(approval->issued_on));
+      reasonZh = fmt::format("核准 {} 于 {} 才下达", m.approval_id, model::formatDate(approval->issued_on));
+    } else if (m.effective_on > approval->valid_until) {
+      reasonEn = fmt::format("approval {} expired {}", m.approval_id, model::formatDate(approval->valid_until));
+      reasonZh = fmt::format("核准 {} 已于 {} 过期", m.approval_id, model::formatDate(approval->valid_until));
+    } else {
+      auto& uses = consumed[m.approval_id];
+      if (static_cast<std::int32_t>(uses.size()) < approval->slots) {
+        uses.push_back(&m);
+        continue;
+      }
+      earlier = uses;
+      std::string ids;
+      for (const auto* use : uses) ids += (ids.empty() ? "" : ", ") + use->movement_id;
+      reasonEn = fmt::format("approval {}'s {} slot(s) already used by {}", m.approval_id, approval->slots,
+                             ids.empty() ? "nothing: it has none" : ids);
+      reasonZh = fmt::format("核准 {} 的 {} 个名额已被 {} 使用", m.approval_id, approval->slots, ids.empty() ? "（无名额）" : ids);
+    }
+    auto finding = startFinding("CHAIN-001", m.unit_id, m.person_id, m.effective_on);
+    const auto date = model::formatDate(m.effective_on);
+    const auto who = masked(m.person_id);
+    finding.summary_en = fmt::format("{} {} of {} into {} without a valid pre-approval ({})", date,
+                                     model::toString(m.kind), who, unitName, reasonEn);
+    finding.summary_zh = fmt::format("{} {} {}进入{}，无有效用编核准（{}）", date, who,
+                                     model::chineseLabel(m.kind), unitName, reasonZh);
+    finding.evidence.push_back(evidenceOf(ctx.index, m));
+    if (approval != nullptr) finding.evidence.push_back(evidenceOf(ctx.index, *approval));
+    for (const auto* use : earlier) finding.evidence.push_back(evidenceOf(ctx.index, *use));
+    finding.fingerprint = makeFingerprint("CHAIN-001", {m.movement_id, m.person_id.view(), m.unit_id.view()});
+    out.push_back(std::move(finding));
+  }
+}
+
+// CHAIN-002 (hire) and CHAIN-008 (transfer in). Vacancy on the effective date is the quota in
+// force that day minus the people on the roster that day, not counting the person judged. A
+// post brought along is a quota raised on that date, so it is already in the quota in force.
+void checkVacancy(const RuleContext& ctx, const ScopeKey& key, const std::vector<Hire>& hires,
+                  const OccupancyCounter& occupancy, std::vector<Finding>& out) {
+  const std::string unitName = unitLabel(ctx.index, key.unit);
+  for (const auto& hire : hires) {
+    const auto& m = *hire.movement;
+    const auto* quota = ctx.index.quotaOn(key, m.effective_on);
+    const std::int32_t approved = quota != nullptr ? quota->approved : 0;
+    std::int32_t occupied = occupancy.countOn(m.effective_on);
+    const bool selfPresent = std::any_of(hire.member->merged.begin(), hire.member->merged.end(),
+                                         [&](const auto& r) { return r.first <= m.effective_on && m.effective_on < r.second; });
+    if (selfPresent) --occupied;
+    if (approved - occupied > 0) continue;
+    const bool transfer = m.kind == model::MovementKind::transfer_in;
+    const char* rule = transfer ? "CHAIN-008" : "CHAIN-002";
+    auto finding = startFinding(rule, m.unit_id, m.person_id, m.effective_on);
+    const auto date = model::formatDate(m.effective_on);
+    const auto who = masked(m.person_id);
+    finding.summary_en = fmt::format("{} {} of {} into {} ({}) with no vacancy: {} on the roster, {} approved{}", date,
+                                     model::toString(m.kind), who, unitName, typeName(key.type), occupied, approved,
+                                     transfer ? ", and no post brought with it" : "");
+    finding.summary_zh = fmt::format("{} {} {}进入{}（{}）时无空编：在编 {} 人，核定 {} 名{}", date, who,
+                                     model::chineseLabel(m.kind), unitName, typeNameZh(key.type), occupied, approved,
+                                     transfer ? "，且未带编调入" : "");
+    finding.evidence.push_back(evidenceOf(ctx.index, m));
+    if (quota != nullptr) finding.evidence.push_back(evidenceOf(ctx.index, *quota));
+    finding.evidence.push_back(derivedEvidence(
+        fmt::format("occupancy|{}|{}|{}", key.unit.view(), typeName(key.type), date),
+        {{"unit_id", key.unit.str()},
+         {"estab_type", std::string(typeName(key.type))},
+         {"date", date},
+         {"on_roster", std::to_string(occupied)},
+         {"approved", std::to_string(approved)}}));
+    finding.fingerprint = makeFingerprint(rule, {m.movement_id, m.person_id.view(), m.unit_id.view()});
+    out.push_back(std::move(finding));
+  }
+}
+
+// CHAIN-011: one finding per person on the roster as of the evaluation date in a post whose
+// type does not fit the unit kind; since is the start of that roster stay.
+void checkUnitKind(const RuleContext& ctx, const ScopeKey& key, const std::vector<Member>& members,
+                   std::vector<Finding>& out) {
+  const auto* unit = ctx.index.unit(key.unit);
+  if (unit == nullptr) return;
+  const auto type = static_cast<model::EstabType>(key.type);
+  if (fitsUnitKind(unit->kind, type)) return;
+  for (const auto& member : members) {
+    const PresenceInterval* stay = nullptr;
+    for (const auto& p : member.presence) {
+      if (p.contains(ctx.as_of) && (stay == nullptr || p.from < stay->from)) stay = &p;
+    }
+    if (stay == nullptr) continue;
+    auto finding = startFinding("CHAIN-011", key.unit, member.id, stay->from);
+    const auto who = masked(member.id);
+    finding.summary_en = fmt::format("{} holds a {} post in {}, a unit of kind {}, since {}", who,
+                                     model::toString(type), unit->name, model::toString(unit->kind),
+                                     model::formatDate(stay->from));
+    finding.summary_zh = fmt::format("{} 自 {} 占用{}的{}，与单位类别（{}）不符", who, model::formatDate(stay->from),
+                                     unit->name, model::chineseLabel(type), model::chineseLabel(unit->kind));
+    finding.evidence.push_back(evidenceOf(ctx.index, *stay));
+    finding.evidence.push_back(evidenceOf(ctx.index, *unit));
+    finding.fingerprint = makeFingerprint("CHAIN-011", {member.id.view(), key.unit.view(), typeName(key.type)});
+    out.push_back(std::move(finding));
+  }
+}
+
+// CHAIN-012, standing: since is the first day of the current unbroken run of excess.
+void checkHeadcount(const RuleContext& ctx, const ScopeKey& key, const std::vector<Member>& members,
+                    const OccupancyCounter& occupancy, std::vector<Finding>& out) {
+  auto approvedOn = [&](Date d) {
+    const auto* q = ctx.index.quotaOn(key, d);
+    return q != nullptr ? q->approved : 0;
+  };
+  const auto count = occupancy.countOn(ctx.as_of);
+  const auto approved = approvedOn(ctx.as_of);
+  if (count <= approved) return;
+  auto dates = occupancy.changeDates();
+  if (const auto* quotas = ctx.index.quotas(key); quotas != nullptr) {
+    for (const auto& q : *quotas) dates.push_back(q.effective_from);
+  }
+  std::sort(dates.begin(), dates.end());
+  std::optional<Date> runStart;
+  for (std::size_t i = 0; i < dates.size() && dates[i] <= ctx.as_of; ++i) {
+    if (i > 0 && dates[i] == dates[i - 1]) continue;
+    if (occupancy.countOn(dates[i]) > approvedOn(dates[i])) {
+      if (!runStart) runStart = dates[i];
+    } else {
+      runStart.reset();
+    }
+  }
+  const Date since = runStart.value_or(ctx.as_of);
+  auto finding = startFinding("CHAIN-012", key.unit, model::PersonId{}, since);
+  const auto name = unitLabel(ctx.index, key.unit);
+  finding.summary_en = fmt::format("{} has {} people on its {} roster against {} approved (over by {}) since {}", name,
+                                   count, typeName(key.type), approved, count - approved, model::formatDate(since));
+  finding.summary_zh = fmt::format("{}{}在编 {} 人，核定 {} 名，自 {} 起超编 {} 人", name, typeNameZh(key.type), count,
+                                   approved, model::formatDate(since), count - approved);
+  if (const auto* quota = ctx.index.quotaOn(key, ctx.as_of); quota != nullptr) {
+    finding.evidence.push_back(evidenceOf(ctx.index, *quota));
+  }
+  finding.evidence.push_back(derivedEvidence(
+      fmt::format("headcount|{}|{}", key.unit.view(), typeName(key.type)),
+      {{"unit_id", key.unit.str()},
+       {"estab_type", std::string(typeName(key.type))},
+       {"on_roster", std::to_string(count)},
+       {"approved", std::to_string(approved)}}));
+  // The stays that began the excess or came after it: what the office must look at first.
+  constexpr std::size_t kMaxListed = 20;
+  std::size_t listed = 0;
+  for (const auto& member : members) {
+    for (const auto& p : member.presence) {
+      if (listed < kMaxListed && p.contains(ctx.as_of) && p.from >= since) {
+        finding.evidence.push_back(evidenceOf(ctx.index, p));
+        ++listed;
+      }
+    }
+  }
+  finding.fingerprint = makeFingerprint("CHAIN-012", {key.unit.view(), typeName(key.type)});
+  out.push_back(std::move(finding));
+}
+
+}  // namespace
+
+void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out) {
+  const auto* ids = ctx.index.members(key);
+  std::vector<Member> members;
+  if (ids != nullptr) {
+    members.reserve(ids->size());
+    for (const auto& id : *ids) {
+      const auto* records = ctx.index.person(id);
+      if (records == nullptr) continue;
+      Member member{id, records, {}, {}};
+      std::vector<std::pair<Date, Date>> ranges;
+      for (auto& p : presenceOf(ctx.index, *records)) {
+        if (p.unit != key.unit || p.type != key.type) continue;
+        ranges.emplace_back(p.from, p.until);
+        member.presence.push_back(p);
+      }
+      member.merged = mergeRanges(std::move(ranges));
+      members.push_back(std::move(member));
+    }
+  }
+  std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.id < b.id; });
+  // presence pointers refer into the person's own records, which outlive this call.
+  std::vector<Hire> hires;
+  OccupancyCounter occupancy;
+  for (const auto& member : members) {
+    occupancy.add(member.merged);
+    for (const auto& m : member.records->movements) {
+      if (!model::isHire(m.kind) || m.unit_id != key.unit || m.effective_on > ctx.as_of) continue;
+      if (derivedType(ctx.index, *member.records, m) != key.type) continue;
+      hires.push_back(Hire{&m, &member});
+    }
+  }
+  occupancy.finish();
+  std::sort(hires.begin(), hires.end(), [](const Hire& a, const Hire& b) {
+    if (a.movement->effective_on != b.movement->effective_on) return a.movement->effective_on < b.movement->effective_on;
+    return a.movement->movement_id < b.movement->movement_id;
+  });
+
+  checkApprovals(ctx, key, hires, out);
+  if (key.type == kUnknownType) return;  // no quota to judge against: CHAIN-001 already says why
+  checkVacancy(ctx, key, hires, occupancy, out);
+  checkUnitKind(ctx, key, members, out);
+  checkHeadcount(ctx, key, members, occupancy, out);
+}
+
+}  // namespace staffchain::chain::detail

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The demo: installs the dependencies, builds, generates a staffing world of about 3,000
+# people with known violations (once), drops each department's export into its folder, runs
+# one daemon cycle on config/staffchain.toml and shows what the departments were sent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+./scripts/build.sh release
+
+bin=build/release/bin
+demo=var/demo
+if [[ ! -f "$demo/dataset/units.csv" ]]; then
+  echo "generating the demo dataset into $demo/dataset"
+  "$bin/staffchainctl" gen --persons 3000 --seed 2017 --out "$demo/dataset" --as-of "$(date +%F)"
+fi
+
+# Each department's export job drops its files into its own folder (see config/staffchain.toml).
+drop() {  # drop DEPARTMENT FILE...
+  local inbox="$demo/inbox/$1"
+  shift
+  mkdir -p "$inbox"
+  for file in "$@"; do
+    [[ -f "$demo/dataset/$file" ]] || continue
+    cp "$demo/dataset/$file" "$inbox/.$file.part"
+    mv "$inbox/.$file.part" "$inbox/$file"  # rename into place: never read half a file
+  done
+}
+drop estab units.csv quotas.csv leader_quotas.csv approvals.csv roster.csv
+drop hr movements.csv deaths.csv
+drop finance payroll.csv
+drop org   # the organisation department exports nothing in the demo; its folder stays empty
+
+"$bin/staffchaind" --config config/staffchain.toml --once
+
+echo
+echo "== what the departments received (var/demo/alerts/*.jsonl) =="
+python3 - "$demo/alerts" <<'PY'
+import json, pathlib, sys
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl")):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines:
+        continue
+    last = json.loads(lines[-1])
+    opened = last.get("opened", [])
+    rules = {}
+    for finding in opened:
+        rules[finding["rule"]] = rules.get(finding["rule"], 0) + 1
+    print(f"\n{path.stem}: {len(opened)} new findings as of {last.get('as_of')}, {last.get('resolved', 0)} resolved")
+    for rule, count in sorted(rules.items()):
+        print(f"  {rule:<9} {count}")
+    for finding in opened[:3]:
+        print(f"  e.g. [{finding['severity']}] {finding['summary']}")
+PY

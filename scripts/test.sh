@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: installs everything, then builds and runs every test twice — a normal
+# debug build and an AddressSanitizer + UndefinedBehaviorSanitizer build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh --test
+
+jobs=$(nproc)
+for preset in debug asan; do
+  echo "== build: $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "== test: $preset"
+  ctest --preset "$preset" -j "$jobs"
+done

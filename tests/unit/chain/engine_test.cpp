@@ -1,0 +1,142 @@
+// ChainEngine behaviour: stable fingerprints, resolution, incremental deltas, disabled rules.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "chain_test_support.hpp"
+#include "staffchain/chain/rule_catalog.hpp"
+
+namespace staffchain::chain::testing {
+namespace {
+
+using model::EstabType;
+using model::MovementKind;
+using model::UnitKind;
+
+// A small dataset in which several rules fire.
+model::Dataset brokenDataset() {
+  model::Dataset data;
+  data.sources = {"estab_csv", "hr_csv", "finance_csv"};
+  const auto u1 = unitId(1);
+  data.units = {unit(1, "海拉尔区人民政府办公室", UnitKind::organ)};
+  data.quotas = {quota(u1, EstabType::admin, 1, day(2020, 1, 1))};
+  data.approvals = {approval("A-17", u1, EstabType::admin, 1, day(2024, 1, 1), day(2024, 1, 31))};
+  data.roster = {roster(person(1), u1, EstabType::admin, day(2015, 1, 1)),
+                 roster(person(5), u1, EstabType::admin, day(2016, 1, 1))};
+  data.movements = {move("H2", MovementKind::hire, person(2), u1, day(2024, 3, 1), "A-17"),
+                    move("E1", MovementKind::resign, person(1), u1, day(2024, 2, 1))};
+  data.movements[1].origin.source = 1;
+  for (unsigned m = 1; m <= 5; ++m) data.payroll.push_back(pay(person(1), u1, Month::fromYm(2024, m)));
+  for (unsigned m = 1; m <= 6; ++m) data.payroll.push_back(pay(person(5), u1, Month::fromYm(2024, m)));
+  for (unsigned m = 3; m <= 5; ++m) data.payroll.push_back(pay(person(3), u1, Month::fromYm(2024, m)));
+  return data;
+}
+
+std::vector<std::string> fingerprints(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) out.push_back(f.rule + ":" + f.fingerprint);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(ChainEngine, FingerprintsAreStableAcrossAsOfDates) {
+  const auto data = brokenDataset();
+  const auto june = evaluate(data, day(2024, 6, 30));
+  const auto july = evaluate(data, day(2024, 7, 31));
+  EXPECT_FALSE(june.empty());
+  EXPECT_EQ(fingerprints(june), fingerprints(july));
+  for (const auto& rule : {"CHAIN-001", "CHAIN-002", "CHAIN-003", "CHAIN-005", "CHAIN-006", "CHAIN-004", "CHAIN-012"}) {
+    EXPECT_EQ(ofRule(june, rule).size(), 1U) << rule;
+  }
+}
+
+TEST(ChainEngine, LoadOrderChangesNothing) {
+  auto data = brokenDataset();
+  const auto first = evaluate(data, day(2024, 6, 30));
+  std::mt19937 rng(7);
+  std::shuffle(data.movements.begin(), data.movements.end(), rng);
+  std::shuffle(data.payroll.begin(), data.payroll.end(), rng);
+  std::reverse(data.roster.begin(), data.roster.end());
+  EXPECT_EQ(evaluate(data, day(2024, 6, 30)), first);
+}
+
+TEST(ChainEngine, EvidenceNamesTheSourceAndFullIds) {
+  const auto found = ofRule(evaluate(brokenDataset(), day(2024, 6, 30)), "CHAIN-005");
+  ASSERT_EQ(found.size(), 1U);
+  ASSERT_FALSE(found[0].evidence.empty());
+  const auto& exit = found[0].evidence[0];
+  EXPECT_EQ(exit.source, "hr_csv");
+  EXPECT_EQ(exit.record_type, "movements");
+  EXPECT_EQ(exit.record_id, "E1");
+  const auto field = std::find_if(exit.fields.begin(), exit.fields.end(), [](const auto& kv) { return kv.first == "person_id"; });
+  ASSERT_NE(field, exit.fields.end());
+  EXPECT_EQ(field->second, person(1).str());
+}
+
+TEST(ChainEngine, FixingTheRosterResolvesTheFinding) {
+  ChainEngine engine{RuleParams{}};
+  engine.load(brokenDataset());
+  const auto asOf = day(2024, 6, 30);
+  const auto before = ofRule(engine.evaluateAll(asOf), "CHAIN-005");
+  ASSERT_EQ(before.size(), 1U);
+  // The establishment office removes the person: the snapshot row goes, a roster_remove lands.
+  engine.remove(model::RecordType::roster, model::recordKey(roster(person(1), unitId(1), EstabType::admin, day(2015, 1, 1))));
+  engine.apply(move("X1", MovementKind::roster_remove, person(1), unitId(1), day(2024, 6, 1)));
+  const auto delta = engine.evaluateTouched(asOf);
+  EXPECT_NE(std::find(delta.resolved.begin(), delta.resolved.end(), before[0].fingerprint), delta.resolved.end());
+  EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-005").empty());
+  EXPECT_TRUE(ofRule(engine.evaluateAll(asOf), "CHAIN-005").empty());
+  // Nothing changed since: the next incremental evaluation is empty.
+  EXPECT_TRUE(engine.evaluateTouched(asOf).empty());
+}
+
+TEST(ChainEngine, NewViolationAppearsInDeltaAndRenamingAUnitRewordsIt) {
+  ChainEngine engine{RuleParams{}};
+  engine.load(brokenDataset());
+  const auto asOf = day(2024, 6, 30);
+  (void)engine.evaluateAll(asOf);
+  engine.apply(pay(person(4), unitId(1), Month::fromYm(2024, 6)));
+  auto delta = engine.evaluateTouched(asOf);
+  ASSERT_EQ(delta.changed.size(), 1U);
+  EXPECT_EQ(delta.changed[0].rule, "CHAIN-004");
+  EXPECT_TRUE(delta.resolved.empty());
+
+  auto renamed = unit(1, "海拉尔区政府办", UnitKind::organ);
+  engine.apply(renamed);
+  delta = engine.evaluateTouched(asOf);
+  EXPECT_FALSE(delta.changed.empty());
+  for (const auto& f : engine.findings()) {
+    EXPECT_EQ(f.summary_en.find("海拉尔区人民政府办公室"), std::string::npos) << f.summary_en;
+  }
+  EXPECT_EQ(engine.findings(), engine.evaluateAll(asOf));
+}
+
+TEST(ChainEngine, DisabledRulesProduceNothing) {
+  RuleParams params;
+  params.disabled_rules = {"CHAIN-004", "CHAIN-012"};
+  const auto found = evaluate(brokenDataset(), day(2024, 6, 30), params);
+  EXPECT_TRUE(ofRule(found, "CHAIN-004").empty());
+  EXPECT_TRUE(ofRule(found, "CHAIN-012").empty());
+  EXPECT_FALSE(ofRule(found, "CHAIN-005").empty());
+}
+
+TEST(ChainEngine, SeveritiesFollowTheCatalogue) {
+  for (const auto& f : evaluate(brokenDataset(), day(2024, 6, 30))) {
+    const auto info = findRule(f.rule);
+    ASSERT_TRUE(info) << f.rule;
+    EXPECT_EQ(f.severity, info->severity) << f.rule;
+  }
+  EXPECT_EQ(chainRules().size(), 18U);
+  EXPECT_EQ(findRule("CHAIN-016")->severity, Severity::major);
+}
+
+TEST(ChainEngine, FingerprintDependsOnEveryPart) {
+  EXPECT_EQ(makeFingerprint("CHAIN-001", {"a", "b"}), makeFingerprint("CHAIN-001", {"a", "b"}));
+  EXPECT_NE(makeFingerprint("CHAIN-001", {"ab", "c"}), makeFingerprint("CHAIN-001", {"a", "bc"}));
+  EXPECT_NE(makeFingerprint("CHAIN-001", {"a"}), makeFingerprint("CHAIN-002", {"a"}));
+  EXPECT_EQ(makeFingerprint("CHAIN-001", {"a"}).size(), 16U);
+}
+
+}  // namespace
+}  // namespace staffchain::chain::testing
