@@ -337,7 +337,7 @@ class Daemon {
     const model::Date today = localToday();
     const auto started = SteadyClock::now();
     std::vector<chain::Finding> opened;
-    std::size_t resolved = 0;
+    std::vector<std::string> resolved;
     if (!evaluated_once_) {
       // A fresh engine (start, reload, snapshot removal): compare its whole view with the last.
       std::set<std::string> now_open;
@@ -345,7 +345,9 @@ class Daemon {
         now_open.insert(finding.fingerprint);
         if (open_.count(finding.fingerprint) == 0) opened.push_back(std::move(finding));
       }
-      for (const auto& fingerprint : open_) resolved += now_open.count(fingerprint) == 0 ? 1U : 0U;
+      for (const auto& fingerprint : open_) {
+        if (now_open.count(fingerprint) == 0) resolved.push_back(fingerprint);
+      }
       open_ = std::move(now_open);
       evaluated_once_ = true;
     } else {
@@ -353,8 +355,9 @@ class Daemon {
       for (auto& finding : delta.changed) {
         if (open_.count(finding.fingerprint) == 0) opened.push_back(std::move(finding));
       }
-      resolved += delta.resolved.size();
-      for (const auto& fingerprint : delta.resolved) open_.erase(fingerprint);
+      for (const auto& fingerprint : delta.resolved) {
+        if (open_.erase(fingerprint) > 0) resolved.push_back(fingerprint);
+      }
     }
     for (const auto& finding : opened) open_.insert(finding.fingerprint);
 
@@ -364,7 +367,9 @@ class Daemon {
       links_now.insert(finding.fingerprint);
       if (open_links_.count(finding.fingerprint) == 0) opened.push_back(std::move(finding));
     }
-    for (const auto& fingerprint : open_links_) resolved += links_now.count(fingerprint) == 0 ? 1U : 0U;
+    for (const auto& fingerprint : open_links_) {
+      if (links_now.count(fingerprint) == 0) resolved.push_back(fingerprint);
+    }
     open_links_ = std::move(links_now);
 
     const auto findings = engine_->findings();
@@ -373,19 +378,20 @@ class Daemon {
     const double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
     spdlog::info("evaluation as of {}: {} open findings (critical {}, major {}, minor {}), {} link findings; "
                  "{} new, {} resolved; {:.1f} ms",
-                 model::formatDate(today), findings.size(), by_severity["critical"], by_severity["major"], by_severity["minor"], open_links_.size(), opened.size(), resolved, ms);
+                 model::formatDate(today), findings.size(), by_severity["critical"], by_severity["major"], by_severity["minor"], open_links_.size(), opened.size(), resolved.size(), ms);
     notifySystemd(fmt::format("STATUS={} open findings, {} connectors", findings.size() + open_links_.size(),
                               connectors_.size()));
-    if (!opened.empty() || resolved > 0) dispatch(opened, resolved, model::formatDate(today));
+    if (!opened.empty() || !resolved.empty()) dispatch(opened, resolved, model::formatDate(today));
   }
 
-  void dispatch(const std::vector<chain::Finding>& opened, std::size_t resolved, const std::string& as_of) {
+  void dispatch(const std::vector<chain::Finding>& opened, const std::vector<std::string>& resolved,
+                const std::string& as_of) {
     std::map<std::string, std::vector<const chain::Finding*>> per_receiver;
     for (const auto& finding : opened) {
       const model::SourceRole role = roleOf(finding);
       for (const auto& receiver : receiversFor(config_->route, finding, role)) per_receiver[receiver].push_back(&finding);
     }
-    if (per_receiver.empty() && resolved > 0) {
+    if (per_receiver.empty() && !resolved.empty()) {
       for (const auto& receiver : config_->route.receivers) per_receiver[receiver];
     }
     for (const auto& [receiver, findings] : per_receiver) {

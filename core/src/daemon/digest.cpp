@@ -69,14 +69,14 @@ std::vector<std::string> receiversFor(const config::Route& route, const chain::F
 }
 
 plugin::Notification renderDigest(const std::string& receiver, const std::vector<const chain::Finding*>& opened,
-                                  std::size_t resolved, const std::string& as_of) {
+                                  const std::vector<std::string>& resolved, const std::string& as_of) {
   std::vector<const chain::Finding*> sorted = opened;
   std::stable_sort(sorted.begin(), sorted.end(), [](const chain::Finding* a, const chain::Finding* b) {
     return a->severity < b->severity;
   });
   plugin::Notification message;
   message.receiver = receiver;
-  message.title = fmt::format("staffchain {}：新发现 {} 项，已解决 {} 项", as_of, opened.size(), resolved);
+  message.title = fmt::format("staffchain {}：新发现 {} 项，已解决 {} 项", as_of, opened.size(), resolved.size());
   std::string markdown = "### " + message.title + "\n";
   std::string text = message.title + "\n";
   nlohmann::json findings = nlohmann::json::array();
@@ -108,7 +108,8 @@ plugin::Notification renderDigest(const std::string& receiver, const std::vector
   message.json = nlohmann::json{{"receiver", receiver},
                                 {"as_of", as_of},
                                 {"opened", findings},
-                                {"resolved", resolved},
+                                {"resolved", resolved.size()},
+                                {"resolved_fingerprints", resolved},
                                 {"idempotency_key", message.idempotency_key}}
                      .dump();
   return message;

@@ -15,8 +15,9 @@ namespace staffchain::daemon {
 std::vector<std::string> receiversFor(const config::Route& route, const chain::Finding& finding,
                                       model::SourceRole role);
 
-// One digest for a receiver: new findings listed (most severe first), resolved ones counted.
+// One digest for a receiver: new findings listed (most severe first), resolved ones counted
+// (and their fingerprints listed in the JSON form).
 plugin::Notification renderDigest(const std::string& receiver, const std::vector<const chain::Finding*>& opened,
-                                  std::size_t resolved, const std::string& as_of);
+                                  const std::vector<std::string>& resolved, const std::string& as_of);
 
 }  // namespace staffchain::daemon

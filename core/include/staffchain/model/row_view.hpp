@@ -8,19 +8,18 @@
 #include <span>
 #include <string_view>
 
+#include "staffchain/plugin/canonical_columns.hpp"
 #include "staffchain/plugin/records.hpp"
 
 namespace staffchain::model {
 
 using plugin::RecordType;
 
-// The widest canonical file (movements.csv) has 12 columns.
-inline constexpr std::size_t kMaxCanonicalColumns = 12;
+// The column names of DOMAIN.md §5 in exchange-format order, and their indexes (plugin SDK).
+using plugin::canonicalColumnIndex;
+using plugin::canonicalColumns;
+using plugin::kMaxCanonicalColumns;
 
-// The column names of DOMAIN.md §5, in the order of the exchange format.
-std::span<const std::string_view> canonicalColumns(RecordType type) noexcept;
-// The index of `name` among the canonical columns of `type`, if it is one of them.
-std::optional<std::size_t> canonicalColumnIndex(RecordType type, std::string_view name) noexcept;
 // Whether a row is unusable without a value in this column (ids, kinds, dates, numbers);
 // optional columns (name, parent_id, doc_no, approval_id, ...) may be absent or empty.
 bool isRequiredColumn(RecordType type, std::size_t column) noexcept;

@@ -13,6 +13,7 @@
 #include "staffchain/plugin/build_info.hpp"
 #include "staffchain/plugin/config_reader.hpp"
 #include "staffchain/plugin/host_context.hpp"
+#include "staffchain/plugin/http_client.hpp"
 #include "staffchain/plugin/notifier.hpp"
 #include "staffchain/plugin/source.hpp"
 
@@ -20,7 +21,7 @@ namespace staffchain::plugin {
 
 // Raised whenever a type the host and plugins exchange changes shape.
 #ifndef STAFFCHAIN_SDK_ABI_VERSION
-#define STAFFCHAIN_SDK_ABI_VERSION 1
+#define STAFFCHAIN_SDK_ABI_VERSION 2
 #endif
 inline constexpr std::uint32_t kSdkAbiVersion = STAFFCHAIN_SDK_ABI_VERSION;
 inline constexpr const char* kBuildTag = STAFFCHAIN_BUILD_TAG;

@@ -33,6 +33,8 @@ class CancelToken {
   std::atomic<bool> cancelled_{false};
 };
 
+class HttpClient;
+
 class HostContext {
  public:
   virtual ~HostContext() = default;
@@ -43,6 +45,8 @@ class HostContext {
   [[nodiscard]] virtual Result<std::string> resolveSecret(std::string_view reference) const noexcept = 0;
   // A directory this plugin instance may keep files in (created by the host).
   [[nodiscard]] virtual std::string stateDirectory() const noexcept = 0;
+  // The host's HTTP(S) client (see http_client.hpp).
+  [[nodiscard]] virtual HttpClient& http() noexcept = 0;
 };
 
 }  // namespace staffchain::plugin

@@ -13,6 +13,7 @@
 #include "staffchain/config/config.hpp"
 #include "staffchain/logging/logging.hpp"
 #include "staffchain/plugin/descriptor.hpp"
+#include "staffchain/plugin_host/curl_http_client.hpp"
 #include "staffchain/plugin_host/plugin_catalog.hpp"
 #include "staffchain/plugin_host/plugin_worker.hpp"
 
@@ -29,9 +30,11 @@ class InstanceContext final : public plugin::HostContext {
   [[nodiscard]] std::chrono::system_clock::time_point now() const noexcept override;
   [[nodiscard]] Result<std::string> resolveSecret(std::string_view reference) const noexcept override;
   [[nodiscard]] std::string stateDirectory() const noexcept override;
+  [[nodiscard]] plugin::HttpClient& http() noexcept override { return http_; }
 
  private:
   logging::PluginLogger logger_;
+  CurlHttpClient http_;
   std::filesystem::path state_dir_;
 };
 
