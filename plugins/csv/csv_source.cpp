@@ -1,4 +1,5 @@
 // The csv source: a drop folder that a department's export job writes canonical CSV files into.
+#include <fnmatch.h>
 #include <iconv.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 
 #include "staffchain/plugin/csv_reader.hpp"
 #include "staffchain/plugin/descriptor.hpp"
+#include "staffchain/plugin/field_mapping.hpp"
 
 namespace {
 
@@ -21,8 +23,17 @@ using namespace staffchain;
 using namespace staffchain::plugin;
 namespace fs = std::filesystem;
 
+// A kind of file a department exports: which files it is (a glob on the name) and how its
+// columns map onto a canonical record type.
+struct FileKind {
+  RecordType type = RecordType::unit;
+  std::string pattern;  // e.g. "YDXX_*.csv"
+  FieldMapping mapping{RecordType::unit};
+};
+
 struct CsvSettings {
   fs::path folder;
+  std::vector<FileKind> kinds;
   fs::path archive;
   fs::path rejected;
   bool require_done_marker = false;
@@ -52,6 +63,36 @@ std::optional<CsvSettings> readSettings(ConfigReader& config) {
                                                   "approvals, roster, movements, payroll, deaths)", stem));
       }
     }
+  }
+  if (const toml::table* files = config.subtable("files")) {
+    ConfigReader files_reader = config.child(*files, "files");
+    for (const auto& [key, node] : *files) {
+      const auto type = recordTypeFromFile(key.str());
+      files_reader.accept(key.str());
+      if (!type) {
+        files_reader.fail(key.str(), "not a canonical file (units, quotas, leader_quotas, approvals, roster, "
+                                     "movements, payroll, deaths)");
+        continue;
+      }
+      const auto* table = node.as_table();
+      if (table == nullptr) {
+        files_reader.fail(key.str(), "expected a table with pattern and mapping");
+        continue;
+      }
+      ConfigReader kind_reader = files_reader.child(*table, key.str());
+      FileKind kind;
+      kind.type = *type;
+      kind.pattern = kind_reader.string("pattern", std::string(key.str()) + "*.csv");
+      kind.mapping = FieldMapping(*type);
+      if (const toml::table* mapping = kind_reader.subtable("mapping")) {
+        ConfigReader mapping_reader = kind_reader.child(*mapping, "mapping");
+        kind.mapping = FieldMapping::read(mapping_reader, *type);
+        mapping_reader.finish();
+      }
+      kind_reader.finish();
+      s.kinds.push_back(std::move(kind));
+    }
+    files_reader.finish();
   }
   if (!folder) return std::nullopt;
   return s;
@@ -159,7 +200,8 @@ class CsvSource final : public SourceConnector {
     }
     batch.cursor = checksum;
     const std::string name = file.filename().string();
-    const auto type = typeOfFile(name);
+    const FileKind* kind = kindOf(name);
+    const auto type = kind != nullptr ? std::optional<RecordType>(kind->type) : typeOfFile(name);
     if (!type) {
       return reject(batch, RecordType::unit, name, "the file name does not start with a canonical file name "
                                                    "(units, quotas, leader_quotas, approvals, roster, movements, payroll, deaths)");
@@ -175,16 +217,17 @@ class CsvSource final : public SourceConnector {
     auto reader = CsvReader::fromBuffer(content, name);
     if (!reader) return reject(batch, *type, name, reader.error().message);
     const auto header = reader->header();
+    const FieldMapping identity(*type);
+    const FieldMapping& mapping = kind != nullptr ? kind->mapping : identity;
     CsvRow row;
     while (reader->next(row)) {
-      RawRecord record;
-      record.type = *type;
-      record.origin = fmt::format("{}:{}", name, row.line);
-      record.fields.reserve(row.fields.size());
-      for (std::size_t i = 0; i < row.fields.size() && i < header.size(); ++i) {
-        record.fields.emplace_back(header[i], std::string(row.fields[i]));
-      }
-      batch.records.push_back(std::move(record));
+      const auto lookup = [&](std::string_view source) -> std::optional<std::string> {
+        for (std::size_t i = 0; i < header.size() && i < row.fields.size(); ++i) {
+          if (header[i] == source) return std::string(row.fields[i]);
+        }
+        return std::nullopt;
+      };
+      mapping.applyInto(batch, lookup, fmt::format("{}:{}", name, row.line));
     }
     for (const auto& problem : reader->takeProblems()) {
       batch.rejected.push_back(RejectedRecord{*type, fmt::format("{}:{}", name, problem.line), "", problem.reason});
@@ -240,6 +283,13 @@ class CsvSource final : public SourceConnector {
       return ta != tb ? ta < tb : a < b;
     });
     return files;
+  }
+
+  const FileKind* kindOf(const std::string& name) const {
+    for (const auto& kind : settings_.kinds) {
+      if (fnmatch(kind.pattern.c_str(), name.c_str(), 0) == 0) return &kind;
+    }
+    return nullptr;
   }
 
   bool seenBefore(const std::string& checksum) const {

@@ -1,0 +1,225 @@
+// The csv source, loaded as the daemon loads it, on real files in a real drop folder.
+#include <iconv.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include "scratch_dir.hpp"
+#include "staffchain/ingest/ingestor.hpp"
+#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/plugin_host/plugin_instance.hpp"
+
+namespace staffchain::plugin_host {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using staffchain::testing::ScratchDir;
+namespace fs = std::filesystem;
+
+std::string toGb18030(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  std::string out(utf8.size() * 2 + 8, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  std::size_t in_left = utf8.size();
+  char* outp = out.data();
+  std::size_t out_left = out.size();
+  iconv(cd, &in, &in_left, &outp, &out_left);
+  iconv_close(cd);
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+class CsvSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = PluginCatalog::loadDirectory(STAFFCHAIN_PLUGIN_BUILD_DIR);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    catalog_ = std::make_unique<PluginCatalog>(std::move(loaded.value()));
+    logger_ = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
+    fs::create_directories(dir_.path() / "inbox");
+  }
+
+  std::unique_ptr<SourceInstance> create(const std::string& extra) {
+    document_ = std::make_shared<toml::table>(toml::parse(
+        "plugin = \"csv\"\nrole = \"hr\"\nfolder = \"" + (dir_.path() / "inbox").string() + "\"\n" + extra,
+        std::string_view((dir_.path() / "c.toml").string())));
+    settings_.name = "hr_csv";
+    settings_.plugin = "csv";
+    settings_.key_path = "connectors.hr_csv";
+    settings_.table = document_.get();
+    auto created = createSource(*catalog_, settings_, logger_, dir_.path() / "state", 5s);
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    return created.ok() ? std::move(created.value()) : nullptr;
+  }
+
+  // One pull, then the commit acknowledgement (as the daemon does after the ledger commit).
+  plugin::SourceBatch pullAndCommit(SourceInstance& source, std::string cursor = "") {
+    auto batch = pullSource(source, std::move(cursor), 5s);
+    EXPECT_TRUE(batch.ok()) << batch.error().message;
+    if (!batch.ok()) return {};
+    auto done = source.object().committed(batch.value());
+    EXPECT_TRUE(done.ok()) << (done.ok() ? "" : done.error().message);
+    return std::move(batch.value());
+  }
+
+  ScratchDir dir_;
+  std::ostringstream log_;
+  std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<PluginCatalog> catalog_;
+  std::shared_ptr<toml::table> document_;
+  config::ConnectorSettings settings_;
+};
+
+constexpr const char* kDeaths = "person_id,died_on,source\n11010519491231002X,2024-03-01,民政局\n";
+
+TEST_F(CsvSourceTest, ReadsACanonicalFileAndArchivesItAfterTheCommit) {
+  dir_.write("inbox/deaths.csv", kDeaths);
+  auto source = create("");
+  ASSERT_TRUE(source);
+  auto batch = pullAndCommit(*source);
+  ASSERT_EQ(batch.records.size(), 1U);
+  EXPECT_EQ(batch.records[0].type, plugin::RecordType::death);
+  EXPECT_EQ(batch.records[0].origin, "deaths.csv:2");
+  EXPECT_EQ(*batch.records[0].field("source"), "民政局");
+  EXPECT_FALSE(batch.cursor.empty());
+  EXPECT_FALSE(fs::exists(dir_.path() / "inbox" / "deaths.csv"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_.path() / "inbox" / "archive"), fs::directory_iterator()), 1);
+}
+
+TEST_F(CsvSourceTest, Gb18030ExportsAreConverted) {
+  dir_.write("inbox/deaths.csv", toGb18030(kDeaths));
+  auto source = create("");
+  ASSERT_TRUE(source);
+  auto batch = pullAndCommit(*source);
+  ASSERT_EQ(batch.records.size(), 1U);
+  EXPECT_EQ(*batch.records[0].field("source"), "民政局");
+}
+
+TEST_F(CsvSourceTest, HalfWrittenFilesAreNotRead) {
+  dir_.write("inbox/.deaths.csv.part", kDeaths);  // still being written under a temporary name
+  auto source = create("");
+  ASSERT_TRUE(source);
+  EXPECT_TRUE(pullAndCommit(*source).records.empty());
+  fs::rename(dir_.path() / "inbox" / ".deaths.csv.part", dir_.path() / "inbox" / "deaths.csv");
+  EXPECT_EQ(pullAndCommit(*source).records.size(), 1U);
+}
+
+TEST_F(CsvSourceTest, WithDoneMarkersAFileWaitsForItsMarker) {
+  dir_.write("inbox/deaths.csv", kDeaths);
+  auto source = create("completion = \"done_marker\"\n");
+  ASSERT_TRUE(source);
+  EXPECT_TRUE(pullAndCommit(*source).records.empty());
+  dir_.write("inbox/deaths.csv.done", "");
+  EXPECT_EQ(pullAndCommit(*source).records.size(), 1U);
+  EXPECT_FALSE(fs::exists(dir_.path() / "inbox" / "deaths.csv.done"));
+}
+
+TEST_F(CsvSourceTest, TheSameExportIsNeverIngestedTwice) {
+  auto source = create("");
+  ASSERT_TRUE(source);
+  dir_.write("inbox/deaths.csv", kDeaths);
+  auto first = pullAndCommit(*source);
+  EXPECT_EQ(first.records.size(), 1U);
+  dir_.write("inbox/deaths-again.csv", kDeaths);  // the same bytes under another name
+  auto second = pullAndCommit(*source, first.cursor);
+  EXPECT_TRUE(second.records.empty());
+  EXPECT_THAT(log_.str(), HasSubstr("was ingested before"));
+  EXPECT_FALSE(fs::exists(dir_.path() / "inbox" / "deaths-again.csv"));
+}
+
+TEST_F(CsvSourceTest, MappingRenamesChineseColumnsMapsValuesAndDates) {
+  dir_.write("inbox/YDXX_202405.csv",
+             "编号,来源,类型,身份证号,姓名,单位代码,生效日期\n"
+             "M-1,人社局,退休,11010519491231002X,张三,91350100M000100Y43,2024年5月7日\n"
+             "M-2,人社局,退休,440524188001010014,李四,91350100M000100Y43,5/7/2024\n");
+  auto source = create(R"(
+[files.movements]
+pattern = "YDXX_*.csv"
+[files.movements.mapping]
+fields = { movement_id = "编号", source = "来源", kind = "类型", person_id = "身份证号", name = "姓名", unit_id = "单位代码", effective_on = "生效日期" }
+values = { source = { "人社局" = "hr" } }
+dates = { effective_on = "%Y年%m月%d日" }
+)");
+  ASSERT_TRUE(source);
+  auto batch = pullAndCommit(*source);
+  ASSERT_EQ(batch.records.size(), 1U);
+  const auto& record = batch.records[0];
+  EXPECT_EQ(record.type, plugin::RecordType::movement);
+  EXPECT_EQ(*record.field("movement_id"), "M-1");
+  EXPECT_EQ(*record.field("source"), "hr");
+  EXPECT_EQ(*record.field("kind"), "退休");  // the host's validation knows the Chinese labels
+  EXPECT_EQ(*record.field("effective_on"), "2024-05-07");
+  ASSERT_EQ(batch.rejected.size(), 1U);
+  EXPECT_EQ(batch.rejected[0].origin, "YDXX_202405.csv:3");
+  EXPECT_EQ(batch.rejected[0].field, "effective_on");
+}
+
+TEST_F(CsvSourceTest, MalformedRowsAndBadValuesAreQuarantinedAndTheRestLands) {
+  dir_.write("inbox/deaths.csv", "person_id,died_on,source\n"
+                                 "11010519491231002X,2024-03-01,a\n"
+                                 "\"unterminated,2024-03-01,b\n"
+                                 "440524188001010015,2024-03-01,c\n"
+                                 "440524188001010014,2024-03-02,d\n");
+  auto source = create("");
+  ASSERT_TRUE(source);
+  auto batch = pullSource(*source, "", 5s);
+  ASSERT_TRUE(batch.ok());
+  auto ledger = ledger::SqliteLedger::open(dir_.path() / "ledger.db");
+  ASSERT_TRUE(ledger.ok());
+  auto ingested = ingest::ingestBatch(*ledger.value(), "hr_csv", batch.value());
+  ASSERT_TRUE(ingested.ok()) << ingested.error().message;
+  EXPECT_EQ(ingested->stats.inserted, 2U);
+  std::vector<std::string> problems;
+  for (const auto& entry : ingested->quarantine) problems.push_back(entry.origin + " " + entry.field + " " + entry.reason);
+  EXPECT_THAT(problems, ::testing::UnorderedElementsAre(HasSubstr("deaths.csv:3  unterminated"),
+                                                        HasSubstr("deaths.csv:4 person_id citizen id check digit")));
+}
+
+TEST_F(CsvSourceTest, AFileThatCannotBeReadGoesToRejectedWithItsReason) {
+  dir_.write("inbox/salaries.csv", "a,b\n1,2\n");
+  auto source = create("");
+  ASSERT_TRUE(source);
+  auto batch = pullAndCommit(*source);
+  ASSERT_EQ(batch.rejected.size(), 1U);
+  EXPECT_THAT(batch.rejected[0].reason, HasSubstr("does not start with a canonical file name"));
+  bool found_reason = false;
+  for (const auto& entry : fs::directory_iterator(dir_.path() / "inbox" / "rejected")) {
+    if (entry.path().string().ends_with(".reason.txt")) {
+      found_reason = true;
+      std::ifstream in(entry.path());
+      std::string text((std::istreambuf_iterator<char>(in)), {});
+      EXPECT_THAT(text, HasSubstr("canonical file name"));
+    }
+  }
+  EXPECT_TRUE(found_reason);
+}
+
+TEST_F(CsvSourceTest, AMissingFolderIsAFailureNotAnEmptyPull) {
+  fs::remove_all(dir_.path() / "inbox");
+  auto source = create("");
+  ASSERT_TRUE(source);
+  auto batch = pullSource(*source, "", 5s);
+  ASSERT_FALSE(batch.ok());
+  EXPECT_THAT(batch.error().message, HasSubstr("does not exist"));
+}
+
+TEST_F(CsvSourceTest, UnknownFileKindsAndMappingColumnsAreConfigurationErrors) {
+  document_ = std::make_shared<toml::table>(toml::parse(
+      "plugin = \"csv\"\nrole = \"hr\"\nfolder = \"x\"\n[files.salaries]\npattern = \"GZ*.csv\"\n"
+      "[files.payroll.mapping]\nfields = { persn_id = \"sfzh\" }\n",
+      std::string_view("c.toml")));
+  std::vector<std::string> errors;
+  plugin::ConfigReader reader(*document_, "connectors.hr_csv", errors);
+  for (auto key : config::kConnectorHostKeys) reader.accept(key);
+  ASSERT_TRUE(catalog_->validate("csv", plugin::PluginKind::source, reader));
+  reader.finish();
+  EXPECT_THAT(errors, ::testing::UnorderedElementsAre(
+                          HasSubstr("c.toml:4:1: connectors.hr_csv.files.salaries: not a canonical file"),
+                          HasSubstr("c.toml:7:12: connectors.hr_csv.files.payroll.mapping.fields.persn_id: not a column "
+                                    "of payroll.csv")));
+}
+
+}  // namespace
+}  // namespace staffchain::plugin_host
