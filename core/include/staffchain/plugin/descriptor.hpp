@@ -21,7 +21,7 @@ namespace staffchain::plugin {
 
 // Raised whenever a type the host and plugins exchange changes shape.
 #ifndef STAFFCHAIN_SDK_ABI_VERSION
-#define STAFFCHAIN_SDK_ABI_VERSION 2
+#define STAFFCHAIN_SDK_ABI_VERSION 3
 #endif
 inline constexpr std::uint32_t kSdkAbiVersion = STAFFCHAIN_SDK_ABI_VERSION;
 inline constexpr const char* kBuildTag = STAFFCHAIN_BUILD_TAG;

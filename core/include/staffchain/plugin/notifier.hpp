@@ -10,14 +10,21 @@
 
 namespace staffchain::plugin {
 
+// One message, rendered by the host in every form a channel may want; citizen ids in the
+// human-readable forms are already masked. A long message arrives split into parts, each
+// within the channel's maxMessageBytes() and with its own idempotency key.
 struct Notification {
   std::string idempotency_key;  // stable across retries; receivers that support it dedupe on it
   std::string receiver;         // the notifier instance name from the configuration
   std::string title;            // short, for subjects and titles
   std::string markdown;         // body for chat robots
   std::string text;             // plain-text body
+  std::string html;             // HTML body (e-mail)
   std::string json;             // a structured JSON document of the same message
-  std::vector<std::string> alert_ids;
+  std::string severity;         // the most severe finding in it: critical, major, minor (or empty)
+  std::vector<std::string> alert_ids;  // the alerts it is about, for acknowledgement
+  std::size_t part = 1;         // this part's number, 1-based
+  std::size_t parts = 1;        // how many parts the message was split into
 };
 
 struct DeliveryReceipt {
@@ -29,8 +36,12 @@ class Notifier {
   virtual ~Notifier() = default;
   // Failures are results; not noexcept for the same reason as SourceConnector::pull.
   virtual Result<DeliveryReceipt> send(const Notification& message, const CancelToken& cancel) = 0;
-  // The largest body the channel takes; longer messages are split by the host.
+  // The largest body the channel takes (bytes of the form it sends: markdown for robots);
+  // longer messages are split by the host.
   [[nodiscard]] virtual std::size_t maxMessageBytes() const noexcept { return 64 * 1024; }
+  // How many messages the channel accepts per minute (WeCom and DingTalk robots: 20); 0 for
+  // no limit. The host's outbox paces deliveries to it.
+  [[nodiscard]] virtual std::size_t messagesPerMinute() const noexcept { return 0; }
 };
 
 }  // namespace staffchain::plugin
