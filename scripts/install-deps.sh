@@ -6,17 +6,30 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build pkg-config git
   libboost-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libsystemd-dev
+  libsqlite3-dev sqlite3 libpq-dev nlohmann-json3-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
 )
+# The integration tests start these real servers themselves: PostgreSQL (server binaries under
+# /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for
+# the WireMock jar and Node.js for the peers in tests/peers/.
 test_packages=(
   clang-14 libclang-rt-14-dev
+  nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus
 )
 
-want=("${build_packages[@]}")
+with_tests=false
 if [[ "${1:-}" == "--test" ]]; then
+  with_tests=true
+fi
+
+want=("${build_packages[@]}")
+if $with_tests; then
   want+=("${test_packages[@]}")
+  # A Node.js built elsewhere (NodeSource) bundles npm and conflicts with Debian's npm package.
+  if ! command -v npm >/dev/null 2>&1; then
+    want+=(npm)
+  fi
 fi
 
 missing=()
@@ -32,4 +45,23 @@ if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The Node.js peers, from the npm registry only. --ignore-scripts: no package may run code or
+# download anything at install time (wiremock ships its standalone jar inside the package). A stamp
+# of package.json and the lock file makes a rerun a no-op while node_modules is up to date.
+if $with_tests; then
+  peers_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/peers"
+  stamp_file="$peers_dir/node_modules/.staffchain-install-stamp"
+  stamp() { cat "$peers_dir/package.json" "$peers_dir/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1; }
+  if [[ ! -f "$stamp_file" || "$(cat "$stamp_file")" != "$(stamp)" ]]; then
+    echo "installing test peers in tests/peers"
+    npm_args=(--prefix "$peers_dir" --ignore-scripts --no-audit --no-fund --loglevel=error)
+    if [[ -f "$peers_dir/package-lock.json" ]]; then
+      npm ci "${npm_args[@]}" >/dev/null
+    else
+      npm install "${npm_args[@]}" >/dev/null
+    fi
+    stamp >"$stamp_file"
+  fi
 fi
