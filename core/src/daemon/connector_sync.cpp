@@ -1,0 +1,200 @@
+// The connectors' schedule: each pulls on its own interval on its own worker, each batch is
+// ingested and committed on the event loop, failures back off and count against link health.
+#include <boost/asio/post.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "daemon_runtime.hpp"
+#include "staffchain/plugin_host/guard.hpp"
+
+namespace staffchain::daemon {
+
+void Daemon::startConnector(const config::ConnectorSettings& settings) {
+  if (!settings.enabled) {
+    spdlog::info("connector {} is disabled in the configuration", settings.name);
+    return;
+  }
+  health_.track(settings.name, settings.role, settings.max_staleness, Clock::now());
+  auto created = plugin_host::createSource(*catalog_, settings, spdlog::default_logger(),
+                                           config_->daemon.state_dir / "plugins", settings.timeout);
+  auto runtime = std::make_unique<ConnectorRuntime>();
+  runtime->settings = settings;
+  runtime->timer = std::make_unique<asio::steady_timer>(io_);
+  runtime->deadline = std::make_unique<asio::steady_timer>(io_);
+  if (!created) {
+    spdlog::error("{}", created.error().message);
+    health_.recordFailure(settings.name, Clock::now(), created.error().message);
+    runtime->finished_once_cycle = true;
+    connectors_[settings.name] = std::move(runtime);
+    return;
+  }
+  runtime->instance = std::move(created.value());
+  connectors_[settings.name] = std::move(runtime);
+  scheduleSync(settings.name, milliseconds(0));
+}
+
+void Daemon::stopConnector(const std::string& name) {
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return;
+  it->second->timer->cancel();
+  it->second->deadline->cancel();
+  if (it->second->instance) it->second->instance->cancel().cancel();
+  retire(std::move(it->second));
+  connectors_.erase(it);
+  health_.forget(name);
+}
+
+// An instance still inside a call is kept until the call returns (its worker joins then).
+void Daemon::retire(std::unique_ptr<ConnectorRuntime> runtime) {
+  if (runtime->instance && !runtime->instance->worker().idle()) {
+    retired_.push_back(std::move(runtime));
+  }
+}
+
+void Daemon::scheduleSync(const std::string& name, milliseconds delay) {
+  auto it = connectors_.find(name);
+  if (it == connectors_.end() || stopping_) return;
+  it->second->timer->expires_after(delay);
+  it->second->timer->async_wait([this, name](const boost::system::error_code& error) {
+    if (!error) startSync(name);
+  });
+}
+
+void Daemon::startSync(const std::string& name) {
+  auto it = connectors_.find(name);
+  if (it == connectors_.end() || stopping_ || paused_.count(name) > 0) return;
+  ConnectorRuntime& runtime = *it->second;
+  if (!runtime.instance || runtime.in_flight) return;
+  auto cursor = ledger_->cursor(name);
+  if (!cursor) {
+    syncFailed(runtime, fmt::format("cannot read its cursor: {}", cursor.error().message));
+    return;
+  }
+  if (runtime.timed_out && !runtime.instance->worker().idle()) {
+    syncFailed(runtime, "still inside an earlier pull that did not return in time");
+    return;
+  }
+  runtime.in_flight = true;
+  runtime.timed_out = false;
+  runtime.started = SteadyClock::now();
+  const std::uint64_t generation = ++runtime.generation;
+  plugin_host::SourceInstance* instance = runtime.instance.get();
+  if (!instance->worker().stuck()) instance->cancel().reset();
+  const bool queued = instance->worker().submit(
+      [this, instance, name, generation, from = cursor.value().value_or("")]() {
+        auto batch = plugin_host::guardCall(fmt::format("connector {} pulling", name), [&] {
+          return instance->object().pull(plugin::PullRequest{from, &instance->cancel()});
+        });
+        asio::post(io_, [this, name, generation, batch = std::move(batch)]() mutable {
+          onPulled(name, generation, std::move(batch));
+        });
+      });
+  if (!queued) {
+    runtime.in_flight = false;
+    return;  // the worker is stopping: so is the daemon
+  }
+  runtime.deadline->expires_after(runtime.settings.timeout);
+  runtime.deadline->async_wait([this, name, generation](const boost::system::error_code& error) {
+    if (error) return;
+    auto found = connectors_.find(name);
+    if (found == connectors_.end() || found->second->generation != generation || !found->second->in_flight) return;
+    ConnectorRuntime& late = *found->second;
+    late.timed_out = true;
+    late.in_flight = false;
+    late.instance->cancel().cancel();
+    syncFailed(late, fmt::format("did not answer within {} ms", late.settings.timeout.count()));
+  });
+}
+
+void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<plugin::SourceBatch> batch) {
+  auto it = connectors_.find(name);
+  if (it == connectors_.end() || stopping_) return;  // dropped: nothing committed, the next run pulls again
+  ConnectorRuntime& runtime = *it->second;
+  if (runtime.generation != generation || runtime.timed_out) return;
+  runtime.deadline->cancel();
+  runtime.in_flight = false;
+  if (!batch) {
+    syncFailed(runtime, batch.error().message);
+    return;
+  }
+  auto ingested = ingest::ingestBatch(*ledger_, name, batch.value());
+  if (!ingested) {
+    syncFailed(runtime, fmt::format("ledger refused the batch: {}", ingested.error().message));
+    return;
+  }
+  const ingest::IngestResult& result = ingested.value();
+  const double seconds = std::chrono::duration<double>(SteadyClock::now() - runtime.started).count();
+  health_.recordSuccess(name, Clock::now(), batch->records.size(), seconds);
+  runtime.synced_once = true;
+  const auto& stats = result.stats;
+  spdlog::info("connector {}: {} records ({} new, {} changed, {} unchanged, {} removed), {} quarantined, {:.2f} s",
+               name, batch->records.size(), stats.inserted, stats.updated, stats.unchanged, stats.removed,
+               result.quarantine.size(), seconds);
+  for (const auto& entry : result.quarantine) {
+    spdlog::warn("quarantined {} {}: {}: {} (value \"{}\")", name, entry.origin, entry.field, entry.reason,
+                 entry.value);
+  }
+  // Let the plugin archive what it consumed, now that the ledger holds it.
+  runtime.instance->worker().submit([instance = runtime.instance.get(), committed = std::move(batch.value()), name]() {
+    auto done = plugin_host::guardCall(fmt::format("connector {} archiving", name),
+                                       [&] { return instance->object().committed(committed); });
+    if (!done) spdlog::warn("{}", done.error().message);
+  });
+  applyToEngine(result);
+  if (batch->more) {
+    scheduleSync(name, milliseconds(0));
+    return;
+  }
+  if (options_.once) {
+    runtime.finished_once_cycle = true;
+    maybeFinishOnceCycle();
+    return;
+  }
+  scheduleSync(name, runtime.settings.interval);
+  scheduleEvaluation();
+}
+
+void Daemon::applyToEngine(const ingest::IngestResult& result) {
+  if (result.stats.removed > 0) {
+    // A snapshot dropped records; the ledger knows which. Reload rather than guess.
+    if (!rebuildEngine()) spdlog::error("engine not refreshed; findings may lag until the next sync");
+    return;
+  }
+  if (result.stats.inserted + result.stats.updated > 0) {
+    for (const auto& record : result.records) engine_->apply(record);
+  }
+  for (const auto& entry : result.quarantine) engine_->addQuarantine(entry);
+}
+
+void Daemon::syncFailed(ConnectorRuntime& runtime, const std::string& reason) {
+  const std::string& name = runtime.settings.name;
+  health_.recordFailure(name, Clock::now(), reason);
+  const auto failures = health_.connectors().at(name).consecutive_failures;
+  // Back off: 10 s, 20 s, 40 s ... but never longer than the connector's own interval.
+  const milliseconds backoff = std::min<milliseconds>(
+      runtime.settings.interval, milliseconds(10'000) * (1LL << std::min<std::uint64_t>(failures - 1, 10)));
+  spdlog::error("connector {}: sync failed ({} in a row): {}; next try in {} s", name, failures, reason,
+                backoff.count() / 1000);
+  if (options_.once) {
+    runtime.finished_once_cycle = true;
+    maybeFinishOnceCycle();
+    return;
+  }
+  scheduleSync(name, backoff);
+  scheduleEvaluation();
+}
+
+void Daemon::maybeFinishOnceCycle() {
+  for (const auto& [name, runtime] : connectors_) {
+    if (!runtime->finished_once_cycle) return;
+  }
+  finishOnceCycle();
+}
+
+void Daemon::finishOnceCycle() {
+  evaluate();
+  asio::post(io_, [this] { beginStop("one cycle done"); });
+}
+
+}  // namespace staffchain::daemon

@@ -1,0 +1,111 @@
+// The daemon's runtime, private to the daemon area: one object owning the event loop, the
+// plugins, the ledger, the engine and the schedule. Its methods are split by concern over
+// daemon.cpp (start, reload, stop), connector_sync.cpp and evaluation.cpp.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "staffchain/chain/chain_engine.hpp"
+#include "staffchain/config/config.hpp"
+#include "staffchain/daemon/daemon.hpp"
+#include "staffchain/daemon/link_health.hpp"
+#include "staffchain/ingest/ingestor.hpp"
+#include "staffchain/ledger/ledger.hpp"
+#include "staffchain/plugin_host/plugin_catalog.hpp"
+#include "staffchain/plugin_host/plugin_instance.hpp"
+
+namespace staffchain::daemon {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+// Today in the machine's time zone: evaluation is "as of" the local calendar date.
+model::Date localToday();
+void notifySystemd(const std::string& state);
+
+struct ConnectorRuntime {
+  config::ConnectorSettings settings;
+  std::unique_ptr<plugin_host::SourceInstance> instance;
+  std::unique_ptr<asio::steady_timer> timer;
+  std::unique_ptr<asio::steady_timer> deadline;
+  bool in_flight = false;
+  bool timed_out = false;
+  bool synced_once = false;
+  bool finished_once_cycle = false;
+  std::uint64_t generation = 0;
+  SteadyClock::time_point started{};
+};
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options);
+  int run();
+
+ private:
+  // ---- start, reload, stop (daemon.cpp)
+  int refuseConfig(const std::vector<std::string>& errors);
+  bool rebuildEngine();
+  void onSignal(const boost::system::error_code& error, int signal);
+  void reload();
+  static bool sameRules(const chain::RuleParams& a, const chain::RuleParams& b);
+  void beginStop(const std::string& why);
+  int shutdown();
+  void startWatchdog();
+  void pingWatchdog();
+
+  // ---- connectors (connector_sync.cpp)
+  void startConnector(const config::ConnectorSettings& settings);
+  void stopConnector(const std::string& name);
+  // An instance still inside a call is kept until the call returns (its worker joins then).
+  void retire(std::unique_ptr<ConnectorRuntime> runtime);
+  void scheduleSync(const std::string& name, milliseconds delay);
+  void startSync(const std::string& name);
+  void onPulled(const std::string& name, std::uint64_t generation, Result<plugin::SourceBatch> batch);
+  void applyToEngine(const ingest::IngestResult& result);
+  void syncFailed(ConnectorRuntime& runtime, const std::string& reason);
+  void maybeFinishOnceCycle();
+  void finishOnceCycle();
+
+  // ---- evaluation and notification (evaluation.cpp)
+  void scheduleEvaluation();
+  void schedulePeriodicEvaluation();
+  void evaluate();
+  void dispatch(const std::vector<chain::Finding>& opened, const std::vector<std::string>& resolved, const std::string& as_of);
+  model::SourceRole roleOf(const chain::Finding& finding) const;
+  void startNotifier(const config::NotifierSettings& settings);
+
+  DaemonOptions options_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::steady_timer eval_timer_;
+  asio::steady_timer periodic_timer_;
+  asio::steady_timer watchdog_timer_;
+  std::chrono::microseconds watchdog_interval_{0};
+  std::unique_ptr<plugin_host::PluginCatalog> catalog_;
+  std::unique_ptr<config::Config> config_;
+  std::vector<std::unique_ptr<config::Config>> old_configs_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<chain::ChainEngine> engine_;
+  LinkHealth health_;
+  std::map<std::string, std::unique_ptr<ConnectorRuntime>> connectors_;
+  std::vector<std::unique_ptr<ConnectorRuntime>> retired_;
+  std::map<std::string, std::unique_ptr<plugin_host::NotifierInstance>> notifiers_;
+  std::set<std::string> paused_;
+  std::set<std::string> open_;
+  std::set<std::string> open_links_;
+  bool evaluated_once_ = false;
+  bool evaluation_pending_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace staffchain::daemon
