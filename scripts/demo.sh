@@ -37,17 +37,21 @@ echo "== what the departments received (var/demo/alerts/*.jsonl) =="
 python3 - "$demo/alerts" <<'PY'
 import json, pathlib, sys
 for path in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl")):
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines:
+    alerts = {}
+    messages = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest = json.loads(line)
+        messages += 1
+        for alert in digest.get("alerts", []):
+            alerts[alert["id"]] = alert
+    if not alerts:
         continue
-    last = json.loads(lines[-1])
-    opened = last.get("opened", [])
     rules = {}
-    for finding in opened:
-        rules[finding["rule"]] = rules.get(finding["rule"], 0) + 1
-    print(f"\n{path.stem}: {len(opened)} new findings as of {last.get('as_of')}, {last.get('resolved', 0)} resolved")
+    for alert in alerts.values():
+        rules[alert["rule"]] = rules.get(alert["rule"], 0) + 1
+    print(f"\n{path.stem}: {len(alerts)} alerts in {messages} messages")
     for rule, count in sorted(rules.items()):
         print(f"  {rule:<9} {count}")
-    for finding in opened[:3]:
-        print(f"  e.g. [{finding['severity']}] {finding['summary']}")
+    for alert in list(alerts.values())[:3]:
+        print(f"  e.g. [{alert['severity']}] {alert['summary']}  (id {alert['id']})")
 PY

@@ -66,7 +66,9 @@ function main() {
   const args = parseArgs(process.argv.slice(2));
   const users = loadUsers(args.users);
 
-  SCIMMY.Resources.declare(SCIMMY.Resources.User)
+  // HR systems carry the department and employee number in the enterprise extension
+  // (RFC 7643 §4.3); without declaring it SCIMMY would strip those attributes.
+  SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false))
     // SCIMMY hands the parsed filter to the handler and leaves matching to it; paging
     // (startIndex, count) and sorting are applied by ListResponse on the matched list.
     .egress((resource) => {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "chain_index.hpp"
 #include "rule_families.hpp"
@@ -16,6 +17,22 @@ using detail::LeaderKeyHash;
 using detail::QuarantineKey;
 using detail::ScopeKey;
 using detail::ScopeKeyHash;
+
+namespace {
+
+// A person is paid at most once a month per unit, and mostly by one unit: the months the
+// rows span is what a person's payroll usually holds (capped: a decade of history would
+// reserve too much for the many with a few rows; they grow as usual).
+std::size_t payrollMonthsSpanned(const std::vector<model::PayrollMonth>& payroll) {
+  constexpr std::int32_t kMaxHint = 36;
+  if (payroll.empty()) return 0;
+  auto [first, last] = std::minmax_element(payroll.begin(), payroll.end(), [](const auto& a, const auto& b) {
+    return a.month.index < b.month.index;
+  });
+  return static_cast<std::size_t>(std::min(last->month.index - first->month.index + 1, kMaxHint));
+}
+
+}  // namespace
 
 class ChainEngine::State {
  public:
@@ -42,42 +59,64 @@ class ChainEngine::State {
 
  private:
   std::vector<Finding> evaluatePerson(const detail::RuleContext& ctx, const model::PersonId& id) const;
+  std::vector<Finding> evaluatePerson(const detail::RuleContext& ctx, const model::PersonId& id,
+                                      const detail::PersonRecords& records) const;
   std::vector<Finding> evaluateSuspension(const detail::RuleContext& ctx, const model::UnitId& unit) const;
-  void commit(std::vector<Pending>& batch, Before& before, std::unordered_set<model::UnitId>* critical_units);
+  void commit(std::vector<Pending>& batch, Before& before, detail::UnitSet* critical_units);
+  void evaluateEverything(const detail::RuleContext& ctx, Before& before);
+  void evaluateStale(const detail::RuleContext& ctx, Before& before);
   void dropEmptyOwners();
 
   std::unordered_map<std::string, Finding> current_;
-  std::unordered_map<model::PersonId, std::vector<std::string>> by_person_;
+  // Which fingerprints each scope produced. A scope with none has no entry: the full path
+  // adds only scopes with findings, the incremental one drops those it left empty.
+  detail::PersonMap<std::vector<std::string>> by_person_;
   std::unordered_map<ScopeKey, std::vector<std::string>, ScopeKeyHash> by_scope_;
   std::unordered_map<LeaderKey, std::vector<std::string>, LeaderKeyHash> by_leader_;
-  std::unordered_map<model::UnitId, std::vector<std::string>> by_suspension_;
+  detail::UnitMap<std::vector<std::string>> by_suspension_;
   std::map<QuarantineKey, std::vector<std::string>> by_quarantine_;
   // Open critical findings naming each unit: what puts a unit under suspension (CHAIN-016).
-  std::unordered_map<model::UnitId, std::unordered_set<std::string>> critical_by_unit_;
+  detail::UnitMap<std::unordered_set<std::string>> critical_by_unit_;
 };
 
 void ChainEngine::State::putAll(model::Dataset dataset) {
   index.clear();
   index.setSources(std::move(dataset.sources));
-  touched.clear();
-  for (auto& r : dataset.units) index.put(model::Record{std::move(r)}, touched);
-  for (auto& r : dataset.quotas) index.put(model::Record{std::move(r)}, touched);
-  for (auto& r : dataset.leader_quotas) index.put(model::Record{std::move(r)}, touched);
-  for (auto& r : dataset.approvals) index.put(model::Record{std::move(r)}, touched);
-  for (auto& r : dataset.roster) index.put(model::Record{std::move(r)}, touched);
-  for (auto& r : dataset.movements) index.put(model::Record{std::move(r)}, touched);
-  for (auto& r : dataset.payroll) index.put(model::Record{std::move(r)}, touched);
-  for (auto& r : dataset.deaths) index.put(model::Record{std::move(r)}, touched);
+  index.reserveFor(dataset);
+  touched = detail::Touched{};
+  touched.all_persons = true;
+  // Each kind's vector is released once put: the index holds its own copy, and at a
+  // million persons the payroll rows alone are most of the memory.
+  auto putEach = [&](auto& records) {
+    for (auto& r : records) index.put(model::Record{std::move(r)}, touched);
+    std::exchange(records, {});
+  };
+  putEach(dataset.units);
+  putEach(dataset.quotas);
+  putEach(dataset.leader_quotas);
+  putEach(dataset.approvals);
+  putEach(dataset.roster);
+  putEach(dataset.movements);
+  index.setPayrollHint(payrollMonthsSpanned(dataset.payroll));
+  putEach(dataset.payroll);
+  index.setPayrollHint(0);
+  index.trimPayroll();
+  putEach(dataset.deaths);
   for (auto& q : dataset.quarantine) index.addQuarantine(std::move(q), touched);
   // Everything changed: the next evaluation is a full one.
   last_as_of.reset();
 }
 
 std::vector<Finding> ChainEngine::State::evaluatePerson(const detail::RuleContext& ctx, const model::PersonId& id) const {
-  std::vector<Finding> out;
   const auto* records = index.person(id);
-  if (records == nullptr) return out;
-  const detail::PersonView view(index, id, *records);
+  if (records == nullptr) return {};
+  return evaluatePerson(ctx, id, *records);
+}
+
+std::vector<Finding> ChainEngine::State::evaluatePerson(const detail::RuleContext& ctx, const model::PersonId& id,
+                                                        const detail::PersonRecords& records) const {
+  std::vector<Finding> out;
+  const detail::PersonView view(index, id, records);
   detail::evaluateDeadlineRules(ctx, view, out);
   detail::evaluatePayRules(ctx, view, out);
   detail::evaluateRetirementRule(ctx, view, out);
@@ -96,7 +135,7 @@ std::vector<Finding> ChainEngine::State::evaluateSuspension(const detail::RuleCo
 }
 
 void ChainEngine::State::commit(std::vector<Pending>& batch, Before& before,
-                                std::unordered_set<model::UnitId>* critical_units) {
+                                detail::UnitSet* critical_units) {
   auto unindex = [&](const Finding& f) {
     if (f.severity != Severity::critical || f.unit_id.empty()) return;
     if (critical_units != nullptr) critical_units->insert(f.unit_id);
@@ -142,71 +181,100 @@ void ChainEngine::State::dropEmptyOwners() {
   drop(by_quarantine_);
 }
 
+void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Before& before) {
+  for (auto& [fp, finding] : current_) before.emplace(fp, std::move(finding));
+  current_.clear();
+  critical_by_unit_.clear();
+  by_person_.clear();
+  by_scope_.clear();
+  by_leader_.clear();
+  by_suspension_.clear();
+  by_quarantine_.clear();
+  // Every owner starts empty, so a scope with no finding needs no entry.
+  std::vector<Pending> batch;
+  auto add = [&](auto& owners, const auto& key, std::vector<Finding> fresh) {
+    if (!fresh.empty()) batch.push_back({&owners[key], std::move(fresh)});
+  };
+  index.forEachPerson([&](const model::PersonId& id, const detail::PersonRecords& records) {
+    add(by_person_, id, evaluatePerson(ctx, id, records));
+  });
+  for (const auto& key : index.allScopes()) {
+    std::vector<Finding> out;
+    detail::evaluateUnitTypeScope(ctx, key, out);
+    add(by_scope_, key, std::move(out));
+  }
+  for (const auto& key : index.allLeaderKeys()) {
+    std::vector<Finding> out;
+    detail::evaluateLeaderScope(ctx, key, out);
+    add(by_leader_, key, std::move(out));
+  }
+  for (const auto& [key, entries] : index.quarantine()) {
+    std::vector<Finding> out;
+    detail::evaluateQuarantineGroup(ctx, key, entries, out);
+    add(by_quarantine_, key, std::move(out));
+  }
+  commit(batch, before, nullptr);
+  batch.clear();
+  for (const auto& unit : index.allApprovalUnits()) add(by_suspension_, unit, evaluateSuspension(ctx, unit));
+  commit(batch, before, nullptr);
+  // Only owners whose every finding was a duplicate or disabled are left empty: few.
+  dropEmptyOwners();
+}
+
+void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& before) {
+  std::vector<Pending> batch;
+  for (const auto& id : touched.persons) batch.push_back({&by_person_[id], evaluatePerson(ctx, id)});
+  for (const auto& key : touched.scopes) {
+    std::vector<Finding> out;
+    detail::evaluateUnitTypeScope(ctx, key, out);
+    batch.push_back({&by_scope_[key], std::move(out)});
+  }
+  for (const auto& key : touched.leaders) {
+    std::vector<Finding> out;
+    detail::evaluateLeaderScope(ctx, key, out);
+    batch.push_back({&by_leader_[key], std::move(out)});
+  }
+  for (const auto& key : touched.quarantine) {
+    std::vector<Finding> out;
+    auto it = index.quarantine().find(key);
+    if (it != index.quarantine().end()) detail::evaluateQuarantineGroup(ctx, key, it->second, out);
+    batch.push_back({&by_quarantine_[key], std::move(out)});
+  }
+  detail::UnitSet suspension = touched.suspension;
+  commit(batch, before, &suspension);
+  batch.clear();
+  for (const auto& unit : suspension) batch.push_back({&by_suspension_[unit], evaluateSuspension(ctx, unit)});
+  commit(batch, before, nullptr);
+
+  // Only the owners this evaluation visited can have become empty.
+  auto dropIfEmpty = [](auto& owners, const auto& key) {
+    auto it = owners.find(key);
+    if (it != owners.end() && it->second.empty()) owners.erase(it);
+  };
+  for (const auto& id : touched.persons) dropIfEmpty(by_person_, id);
+  for (const auto& key : touched.scopes) dropIfEmpty(by_scope_, key);
+  for (const auto& key : touched.leaders) dropIfEmpty(by_leader_, key);
+  for (const auto& key : touched.quarantine) dropIfEmpty(by_quarantine_, key);
+  for (const auto& unit : suspension) dropIfEmpty(by_suspension_, unit);
+}
+
 ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool everything) {
   // Links first: they decide which unit/type and leader scopes a person's change reaches.
-  const std::vector<model::PersonId> relinked(touched.persons.begin(), touched.persons.end());
-  for (const auto& id : relinked) index.relink(id, touched);
+  if (touched.all_persons) {
+    index.linkAll();
+  } else {
+    const std::vector<model::PersonId> relinked(touched.persons.begin(), touched.persons.end());
+    for (const auto& id : relinked) index.relink(id, touched);
+  }
 
   const detail::RuleContext ctx{index, params, as_of};
   Before before;
-  std::vector<Pending> batch;
-  if (everything) {
-    for (auto& [fp, finding] : current_) before.emplace(fp, std::move(finding));
-    current_.clear();
-    critical_by_unit_.clear();
-    by_person_.clear();
-    by_scope_.clear();
-    by_leader_.clear();
-    by_suspension_.clear();
-    by_quarantine_.clear();
-    for (const auto& id : index.allPersons()) batch.push_back({&by_person_[id], evaluatePerson(ctx, id)});
-    for (const auto& key : index.allScopes()) {
-      std::vector<Finding> out;
-      detail::evaluateUnitTypeScope(ctx, key, out);
-      batch.push_back({&by_scope_[key], std::move(out)});
-    }
-    for (const auto& key : index.allLeaderKeys()) {
-      std::vector<Finding> out;
-      detail::evaluateLeaderScope(ctx, key, out);
-      batch.push_back({&by_leader_[key], std::move(out)});
-    }
-    for (const auto& [key, entries] : index.quarantine()) {
-      std::vector<Finding> out;
-      detail::evaluateQuarantineGroup(ctx, key, entries, out);
-      batch.push_back({&by_quarantine_[key], std::move(out)});
-    }
-    commit(batch, before, nullptr);
-    batch.clear();
-    for (const auto& unit : index.allApprovalUnits()) {
-      batch.push_back({&by_suspension_[unit], evaluateSuspension(ctx, unit)});
-    }
-    commit(batch, before, nullptr);
+  if (everything || touched.all_persons) {
+    evaluateEverything(ctx, before);
   } else {
-    for (const auto& id : touched.persons) batch.push_back({&by_person_[id], evaluatePerson(ctx, id)});
-    for (const auto& key : touched.scopes) {
-      std::vector<Finding> out;
-      detail::evaluateUnitTypeScope(ctx, key, out);
-      batch.push_back({&by_scope_[key], std::move(out)});
-    }
-    for (const auto& key : touched.leaders) {
-      std::vector<Finding> out;
-      detail::evaluateLeaderScope(ctx, key, out);
-      batch.push_back({&by_leader_[key], std::move(out)});
-    }
-    for (const auto& key : touched.quarantine) {
-      std::vector<Finding> out;
-      auto it = index.quarantine().find(key);
-      if (it != index.quarantine().end()) detail::evaluateQuarantineGroup(ctx, key, it->second, out);
-      batch.push_back({&by_quarantine_[key], std::move(out)});
-    }
-    std::unordered_set<model::UnitId> suspension = touched.suspension;
-    commit(batch, before, &suspension);
-    batch.clear();
-    for (const auto& unit : suspension) batch.push_back({&by_suspension_[unit], evaluateSuspension(ctx, unit)});
-    commit(batch, before, nullptr);
+    evaluateStale(ctx, before);
   }
-  dropEmptyOwners();
-  touched.clear();
+  touched = detail::Touched{};
   last_as_of = as_of;
   return before;
 }

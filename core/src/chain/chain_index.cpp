@@ -29,6 +29,22 @@ void replaceOrInsert(std::vector<T>& items, const T& item, Same same) {
   items.push_back(item);
 }
 
+// Keeps `items` sorted by `less` with one item per key: an item equal under `less` to a held
+// one replaces it. Rows mostly arrive in order, so the end is tried first.
+template <typename T, typename Less>
+void insertSorted(std::vector<T>& items, T item, Less less) {
+  if (items.empty() || less(items.back(), item)) {
+    items.push_back(std::move(item));
+    return;
+  }
+  auto at = std::lower_bound(items.begin(), items.end(), item, less);
+  if (at != items.end() && !less(item, *at)) {
+    *at = std::move(item);
+  } else {
+    items.insert(at, std::move(item));
+  }
+}
+
 // Calls `add` for what is only in `after` and `drop` for what is only in `before` (both sorted).
 template <typename T, typename Add, typename Drop>
 void diffSorted(const std::vector<T>& before, const std::vector<T>& after, Add add, Drop drop) {
@@ -50,7 +66,7 @@ void diffSorted(const std::vector<T>& before, const std::vector<T>& after, Add a
 
 const model::RosterEntry* PersonRecords::rosterIn(const UnitId& unit) const noexcept {
   for (const auto& entry : roster) {
-    if (entry.unit_id == unit) return &entry;
+    if (sameId(entry.unit_id, unit)) return &entry;
   }
   return nullptr;
 }
@@ -62,10 +78,20 @@ std::string ChainIndex::sourceName(std::uint32_t index) const {
   return "source#" + std::to_string(index);
 }
 
+void ChainIndex::reserveFor(const model::Dataset& dataset) {
+  units_.reserve(dataset.units.size());
+  approvals_.reserve(dataset.approvals.size());
+  movement_owner_.reserve(dataset.movements.size());
+  // Most persons have a roster row; the rest (gone before the snapshot) have movements.
+  persons_.reserve(dataset.roster.size() + dataset.movements.size() / 8);
+}
+
 PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
-  touched.persons.insert(id);
+  touched.addPerson(id);
   return persons_[id];
 }
+
+void ChainIndex::erasePerson(PersonMap<PersonRecords>::iterator it) { persons_.erase(it); }
 
 void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
   for (std::uint8_t t = 0; t < model::kEstabTypeCount; ++t) touched.scopes.insert(ScopeKey{unit, t});
@@ -78,13 +104,13 @@ void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
   touched.suspension.insert(unit);
   // Person findings show the unit's name.
   if (auto it = unit_persons_.find(unit); it != unit_persons_.end()) {
-    touched.persons.insert(it->second.begin(), it->second.end());
+    touched.addPersons(it->second.begin(), it->second.end());
   }
   // A hire citing this unit's approval for another unit names this unit too.
   if (auto ids = approvals_by_unit_.find(unit); ids != approvals_by_unit_.end()) {
     for (const auto& id : ids->second) {
       if (auto citers = approval_citers_.find(id); citers != approval_citers_.end()) {
-        touched.persons.insert(citers->second.begin(), citers->second.end());
+        touched.addPersons(citers->second.begin(), citers->second.end());
       }
     }
   }
@@ -97,7 +123,7 @@ void ChainIndex::putApproval(const model::Approval& approval, Touched& touched) 
   touched.scopes.insert(ScopeKey{approval.unit_id, static_cast<std::uint8_t>(approval.estab_type)});
   touched.suspension.insert(approval.unit_id);
   if (auto it = approval_citers_.find(approval.approval_id); it != approval_citers_.end()) {
-    touched.persons.insert(it->second.begin(), it->second.end());
+    touched.addPersons(it->second.begin(), it->second.end());
   }
 }
 
@@ -112,7 +138,7 @@ void ChainIndex::eraseApproval(const std::string& id, Touched& touched) {
     if (byUnit->second.empty()) approvals_by_unit_.erase(byUnit);
   }
   if (auto citers = approval_citers_.find(id); citers != approval_citers_.end()) {
-    touched.persons.insert(citers->second.begin(), citers->second.end());
+    touched.addPersons(citers->second.begin(), citers->second.end());
   }
   approvals_.erase(it);
 }
@@ -120,18 +146,23 @@ void ChainIndex::eraseApproval(const std::string& id, Touched& touched) {
 void ChainIndex::eraseMovement(const std::string& id, Touched& touched) {
   auto owner = movement_owner_.find(id);
   if (owner == movement_owner_.end()) return;
-  auto& person = personSlot(owner->second, touched);
-  std::erase_if(person.movements, [&](const Movement& m) { return m.movement_id == id; });
+  dropMovement(owner->second, id, touched);
   movement_owner_.erase(owner);
 }
 
-void ChainIndex::put(const model::Record& record, Touched& touched) {
+void ChainIndex::dropMovement(const PersonId& owner, const std::string& id, Touched& touched) {
+  auto& person = personSlot(owner, touched);
+  std::erase_if(person.movements, [&](const Movement& m) { return m.movement_id == id; });
+}
+
+void ChainIndex::put(model::Record record, Touched& touched) {
   std::visit(
-      [&](const auto& r) {
+      [&](auto& r) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, model::Unit>) {
-          units_[r.unit_id] = r;
-          touchUnit(r.unit_id, touched);
+          const auto id = r.unit_id;
+          units_[id] = std::move(r);
+          touchUnit(id, touched);
         } else if constexpr (std::is_same_v<T, model::Quota>) {
           const ScopeKey key{r.unit_id, static_cast<std::uint8_t>(r.estab_type)};
           auto& list = quotas_[key];
@@ -147,27 +178,30 @@ void ChainIndex::put(const model::Record& record, Touched& touched) {
           putApproval(r, touched);
         } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
           auto& person = personSlot(r.person_id, touched);
-          replaceOrInsert(person.roster, r, [&](const model::RosterEntry& e) { return e.unit_id == r.unit_id; });
-          std::sort(person.roster.begin(), person.roster.end(),
-                    [](const auto& a, const auto& b) { return a.unit_id < b.unit_id; });
+          insertSorted(person.roster, std::move(r), [](const model::RosterEntry& a, const model::RosterEntry& b) {
+            return a.unit_id < b.unit_id;
+          });
         } else if constexpr (std::is_same_v<T, model::Movement>) {
-          eraseMovement(r.movement_id, touched);
+          // One lookup: a new id (the usual case) is inserted, a known one moves owner.
+          auto [owner, inserted] = movement_owner_.try_emplace(r.movement_id, r.person_id);
+          if (!inserted) {
+            dropMovement(owner->second, r.movement_id, touched);
+            owner->second = r.person_id;
+          }
           auto& person = personSlot(r.person_id, touched);
-          person.movements.insert(std::upper_bound(person.movements.begin(), person.movements.end(), r, movementBefore),
-                                  r);
-          movement_owner_[r.movement_id] = r.person_id;
+          auto at = std::upper_bound(person.movements.begin(), person.movements.end(), r, movementBefore);
+          person.movements.insert(at, std::move(r));
         } else if constexpr (std::is_same_v<T, model::PayrollMonth>) {
           auto& person = personSlot(r.person_id, touched);
-          replaceOrInsert(person.payroll, r, [&](const model::PayrollMonth& p) {
-            return p.unit_id == r.unit_id && p.month == r.month;
-          });
-          std::sort(person.payroll.begin(), person.payroll.end(), [](const auto& a, const auto& b) {
+          if (person.payroll.capacity() == 0) person.payroll.reserve(payroll_hint_);
+          insertSorted(person.payroll, r, [](const model::PayrollMonth& a, const model::PayrollMonth& b) {
             return a.month != b.month ? a.month < b.month : a.unit_id < b.unit_id;
           });
         } else {
           static_assert(std::is_same_v<T, model::Death>);
           auto& person = personSlot(r.person_id, touched);
-          person.deaths.assign(1, r);
+          person.deaths.clear();
+          person.deaths.push_back(std::move(r));
         }
       },
       record);
@@ -229,7 +263,7 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
       } else {
         removed = std::erase_if(person.deaths, [&](const auto& r) { return keyOf(r) == keyText; });
       }
-      if (removed > 0) touched.persons.insert(it->first);
+      if (removed > 0) touched.addPerson(it->first);
       return;
     }
   }
@@ -268,7 +302,7 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
   for (const auto& leader : after.leaders) touched.leaders.insert(leader);
 
   diffSorted(
-      before.scopes, after.scopes, [&](const ScopeKey& k) { scope_members_[k].insert(id); },
+      before.scopes, after.scopes, [&](const ScopeKey& k) { scope_members_[k].emplace(id, &it->second); },
       [&](const ScopeKey& k) {
         auto m = scope_members_.find(k);
         if (m == scope_members_.end()) return;
@@ -276,7 +310,7 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
         if (m->second.empty()) scope_members_.erase(m);
       });
   diffSorted(
-      before.leaders, after.leaders, [&](const LeaderKey& k) { leader_members_[k].insert(id); },
+      before.leaders, after.leaders, [&](const LeaderKey& k) { leader_members_[k].emplace(id, &it->second); },
       [&](const LeaderKey& k) {
         auto m = leader_members_.find(k);
         if (m == leader_members_.end()) return;
@@ -302,9 +336,32 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
 
   if (it == persons_.end()) return;
   if (it->second.empty()) {
-    persons_.erase(it);
+    erasePerson(it);
   } else {
     it->second.links = std::move(after);
+  }
+}
+
+void ChainIndex::trimPayroll() {
+  for (auto& [id, person] : persons_) {
+    if (person.payroll.capacity() > person.payroll.size()) person.payroll.shrink_to_fit();
+  }
+}
+
+void ChainIndex::linkAll() {
+  for (auto it = persons_.begin(); it != persons_.end();) {
+    auto& person = it->second;
+    if (person.empty()) {
+      erasePerson(it++);
+      continue;
+    }
+    const auto& id = it->first;
+    person.links = computeLinks(*this, person);
+    for (const auto& k : person.links.scopes) scope_members_[k].emplace(id, &person);
+    for (const auto& k : person.links.leaders) leader_members_[k].emplace(id, &person);
+    for (const auto& k : person.links.units) unit_persons_[k].insert(id);
+    for (const auto& k : person.links.approvals) approval_citers_[k].insert(id);
+    ++it;
   }
 }
 
@@ -342,12 +399,12 @@ const PersonRecords* ChainIndex::person(const PersonId& id) const {
   return it == persons_.end() ? nullptr : &it->second;
 }
 
-const std::unordered_set<PersonId>* ChainIndex::members(const ScopeKey& key) const {
+const MemberMap* ChainIndex::members(const ScopeKey& key) const {
   auto it = scope_members_.find(key);
   return it == scope_members_.end() ? nullptr : &it->second;
 }
 
-const std::unordered_set<PersonId>* ChainIndex::leaderMembers(const LeaderKey& key) const {
+const MemberMap* ChainIndex::leaderMembers(const LeaderKey& key) const {
   auto it = leader_members_.find(key);
   return it == leader_members_.end() ? nullptr : &it->second;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -41,17 +42,89 @@ struct LeaderKey {
 
 using QuarantineKey = std::pair<std::string, std::string>;  // source, origin
 
+// The 18 bytes of an id read as three integers and mixed: std::hash<string_view> hashes them
+// byte by byte, and at a million persons every index lookup pays for it.
+struct IdHash {
+  static constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+
+  static std::uint64_t mix(std::uint64_t h) noexcept {
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    return h;
+  }
+  template <typename Tag>
+  static std::uint64_t raw(const model::FixedId<Tag>& id) noexcept {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::uint16_t c = 0;
+    std::memcpy(&a, id.chars.data(), sizeof a);
+    std::memcpy(&b, id.chars.data() + 8, sizeof b);
+    std::memcpy(&c, id.chars.data() + 16, sizeof c);
+    return mix((a * kMul) ^ (b + (static_cast<std::uint64_t>(c) << 1U)));
+  }
+  template <typename Tag>
+  std::size_t operator()(const model::FixedId<Tag>& id) const noexcept {
+    return static_cast<std::size_t>(raw(id));
+  }
+};
+
+// Equality of two ids as three integer compares: the defaulted operator== calls memcmp,
+// and the scans of a person's rows for one unit run it millions of times.
+template <typename Tag>
+inline bool sameId(const model::FixedId<Tag>& a, const model::FixedId<Tag>& b) noexcept {
+  std::uint64_t a0 = 0;
+  std::uint64_t a1 = 0;
+  std::uint16_t a2 = 0;
+  std::uint64_t b0 = 0;
+  std::uint64_t b1 = 0;
+  std::uint16_t b2 = 0;
+  std::memcpy(&a0, a.chars.data(), sizeof a0);
+  std::memcpy(&a1, a.chars.data() + 8, sizeof a1);
+  std::memcpy(&a2, a.chars.data() + 16, sizeof a2);
+  std::memcpy(&b0, b.chars.data(), sizeof b0);
+  std::memcpy(&b1, b.chars.data() + 8, sizeof b1);
+  std::memcpy(&b2, b.chars.data() + 16, sizeof b2);
+  return ((a0 ^ b0) | (a1 ^ b1) | static_cast<std::uint64_t>(a2 ^ b2)) == 0;
+}
+
+// Record ids (approvals, movements) are short ASCII strings: eight bytes at a time, mixed.
+struct TextHash {
+  std::size_t operator()(const std::string& text) const noexcept {
+    std::uint64_t h = text.size() * IdHash::kMul;
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      h = (h ^ word) * IdHash::kMul;
+      h ^= h >> 29;
+    }
+    std::uint64_t rest = 0;
+    std::memcpy(&rest, text.data() + i, text.size() - i);
+    return static_cast<std::size_t>(IdHash::mix(h ^ rest));
+  }
+};
+
 struct ScopeKeyHash {
   std::size_t operator()(const ScopeKey& k) const noexcept {
-    return std::hash<model::UnitId>{}(k.unit) * 31U + k.type;
+    return static_cast<std::size_t>(IdHash::mix(IdHash::raw(k.unit) + k.type));
   }
 };
 struct LeaderKeyHash {
   std::size_t operator()(const LeaderKey& k) const noexcept {
-    return std::hash<model::UnitId>{}(k.unit) * 31U + static_cast<std::size_t>(k.level) * 7U +
-           static_cast<std::size_t>(k.rank);
+    return static_cast<std::size_t>(
+        IdHash::mix(IdHash::raw(k.unit) + static_cast<std::uint64_t>(k.level) * 7U + static_cast<std::uint64_t>(k.rank)));
   }
 };
+
+using PersonSet = std::unordered_set<model::PersonId, IdHash>;
+template <typename Value>
+using PersonMap = std::unordered_map<model::PersonId, Value, IdHash>;
+using UnitSet = std::unordered_set<model::UnitId, IdHash>;
+template <typename Value>
+using UnitMap = std::unordered_map<model::UnitId, Value, IdHash>;
 
 // What a person's records tie them to; kept so that a change can tell which scopes lost
 // or gained the person.
@@ -77,37 +150,52 @@ struct PersonRecords {
   [[nodiscard]] const model::RosterEntry* rosterIn(const model::UnitId& unit) const noexcept;
 };
 
-// What a change made stale.
+using MemberMap = PersonMap<const PersonRecords*>;
+
+// What a change made stale. After a load every person is: `all_persons` says so instead of
+// listing a million ids. Reset by assigning a fresh Touched, not clear(): clear() walks every
+// bucket, and after a large batch the tables keep their size.
 struct Touched {
-  std::unordered_set<model::PersonId> persons;
+  bool all_persons = false;
+  PersonSet persons;
   std::unordered_set<ScopeKey, ScopeKeyHash> scopes;
   std::unordered_set<LeaderKey, LeaderKeyHash> leaders;
-  std::unordered_set<model::UnitId> suspension;
+  UnitSet suspension;
   std::set<QuarantineKey> quarantine;
 
-  void clear() {
-    persons.clear();
-    scopes.clear();
-    leaders.clear();
-    suspension.clear();
-    quarantine.clear();
+  void addPerson(const model::PersonId& id) {
+    if (!all_persons) persons.insert(id);
+  }
+  template <typename It>
+  void addPersons(It first, It last) {
+    if (!all_persons) persons.insert(first, last);
   }
 };
 
 class ChainIndex {
  public:
   void clear();
+  // Sizes the tables for a dataset about to be put, so that loading does not rehash.
+  void reserveFor(const model::Dataset& dataset);
   void setSources(std::vector<std::string> sources) { sources_ = std::move(sources); }
+  // While loading: room for this many payroll rows is made at a person's first row, so that
+  // a year of rows does not end in a vector of 16 (a quarter of the index at a million).
+  // trimPayroll() then gives back what a person with fewer rows did not use.
+  void setPayrollHint(std::size_t rows) { payroll_hint_ = rows; }
+  void trimPayroll();
+  [[nodiscard]] std::size_t personCount() const noexcept { return persons_.size(); }
   [[nodiscard]] std::string sourceName(std::uint32_t index) const;
 
   // Store or replace (same type and recordKey); records what became stale in `touched`.
-  void put(const model::Record& record, Touched& touched);
+  void put(model::Record record, Touched& touched);
   void erase(model::RecordType type, std::string_view key, Touched& touched);
   void addQuarantine(model::QuarantineEntry entry, Touched& touched);
   void eraseQuarantine(const QuarantineKey& key, Touched& touched);
   // Recomputes a person's links after their records changed; the scopes and leader posts
   // they left or joined go into `touched`.
   void relink(const model::PersonId& person, Touched& touched);
+  // relink() for every person, on an index whose reverse indexes are still empty (just loaded).
+  void linkAll();
 
   [[nodiscard]] const model::Unit* unit(const model::UnitId& id) const;
   [[nodiscard]] const model::Approval* approval(const std::string& id) const;
@@ -115,11 +203,16 @@ class ChainIndex {
   [[nodiscard]] const model::Quota* quotaOn(const ScopeKey& key, model::Date date) const;
   [[nodiscard]] const model::LeaderQuota* leaderQuota(const LeaderKey& key) const;
   [[nodiscard]] const PersonRecords* person(const model::PersonId& id) const;
-  [[nodiscard]] const std::unordered_set<model::PersonId>* members(const ScopeKey& key) const;
-  [[nodiscard]] const std::unordered_set<model::PersonId>* leaderMembers(const LeaderKey& key) const;
+  // The persons linked to a scope, each with their records (no lookup per member).
+  [[nodiscard]] const MemberMap* members(const ScopeKey& key) const;
+  [[nodiscard]] const MemberMap* leaderMembers(const LeaderKey& key) const;
   [[nodiscard]] const std::set<std::string>* approvalsOfUnit(const model::UnitId& unit) const;
 
   // For full evaluations: every key that could hold a finding.
+  template <typename F>
+  void forEachPerson(F f) const {
+    for (const auto& [id, records] : persons_) f(id, records);
+  }
   [[nodiscard]] std::vector<model::PersonId> allPersons() const;
   [[nodiscard]] std::vector<ScopeKey> allScopes() const;
   [[nodiscard]] std::vector<LeaderKey> allLeaderKeys() const;
@@ -130,26 +223,31 @@ class ChainIndex {
 
  private:
   PersonRecords& personSlot(const model::PersonId& id, Touched& touched);
+  void erasePerson(PersonMap<PersonRecords>::iterator it);
   void touchUnit(const model::UnitId& unit, Touched& touched) const;
   void putApproval(const model::Approval& approval, Touched& touched);
   void eraseApproval(const std::string& id, Touched& touched);
   void eraseMovement(const std::string& id, Touched& touched);
+  void dropMovement(const model::PersonId& owner, const std::string& id, Touched& touched);
 
   std::vector<std::string> sources_;
-  std::unordered_map<model::UnitId, model::Unit> units_;
+  std::size_t payroll_hint_ = 0;
+  UnitMap<model::Unit> units_;
   std::unordered_map<ScopeKey, std::vector<model::Quota>, ScopeKeyHash> quotas_;
   std::unordered_map<LeaderKey, model::LeaderQuota, LeaderKeyHash> leader_quotas_;
-  std::unordered_map<std::string, model::Approval> approvals_;
-  std::unordered_map<model::UnitId, std::set<std::string>> approvals_by_unit_;
-  std::unordered_map<model::PersonId, PersonRecords> persons_;
-  std::unordered_map<std::string, model::PersonId> movement_owner_;
+  std::unordered_map<std::string, model::Approval, TextHash> approvals_;
+  UnitMap<std::set<std::string>> approvals_by_unit_;
+  PersonMap<PersonRecords> persons_;
+  std::unordered_map<std::string, model::PersonId, TextHash> movement_owner_;
   std::map<QuarantineKey, std::vector<model::QuarantineEntry>> quarantine_;
 
   // Reverse indexes, maintained by relink().
-  std::unordered_map<ScopeKey, std::unordered_set<model::PersonId>, ScopeKeyHash> scope_members_;
-  std::unordered_map<LeaderKey, std::unordered_set<model::PersonId>, LeaderKeyHash> leader_members_;
-  std::unordered_map<model::UnitId, std::unordered_set<model::PersonId>> unit_persons_;
-  std::unordered_map<std::string, std::unordered_set<model::PersonId>> approval_citers_;
+  // Records pointers stay valid: persons_ is node-based, and a person leaves every reverse
+  // index (relink) before persons_ forgets them.
+  std::unordered_map<ScopeKey, MemberMap, ScopeKeyHash> scope_members_;
+  std::unordered_map<LeaderKey, MemberMap, LeaderKeyHash> leader_members_;
+  UnitMap<PersonSet> unit_persons_;
+  std::unordered_map<std::string, PersonSet, TextHash> approval_citers_;
 };
 
 }  // namespace staffchain::chain::detail

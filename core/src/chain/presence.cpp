@@ -15,7 +15,7 @@ using model::MovementKind;
 std::uint8_t approvalTypeFor(const ChainIndex& index, const Movement& movement) {
   if (movement.approval_id.empty()) return kUnknownType;
   const auto* approval = index.approval(movement.approval_id);
-  if (approval == nullptr || approval->unit_id != movement.unit_id) return kUnknownType;
+  if (approval == nullptr || !sameId(approval->unit_id, movement.unit_id)) return kUnknownType;
   return static_cast<std::uint8_t>(approval->estab_type);
 }
 
@@ -31,15 +31,21 @@ std::uint8_t derivedType(const ChainIndex& index, const PersonRecords& person, c
   std::uint8_t type = kUnknownType;
   for (const auto& earlier : person.movements) {
     if (earlier.effective_on > movement.effective_on) break;
-    if (!model::isHire(earlier.kind) || earlier.unit_id != movement.unit_id) continue;
+    if (!model::isHire(earlier.kind) || !sameId(earlier.unit_id, movement.unit_id)) continue;
     if (const auto t = approvalTypeFor(index, earlier); t != kUnknownType) type = t;
   }
   return type;
 }
 
 std::vector<PresenceInterval> presenceOf(const ChainIndex& index, const PersonRecords& person) {
+  return presenceIn(index, person, nullptr);
+}
+
+std::vector<PresenceInterval> presenceIn(const ChainIndex& index, const PersonRecords& person,
+                                         const model::UnitId* only) {
   std::vector<PresenceInterval> out;
   for (const auto& entry : person.roster) {
+    if (only != nullptr && !sameId(entry.unit_id, *only)) continue;
     PresenceInterval interval;
     interval.unit = entry.unit_id;
     interval.type = static_cast<std::uint8_t>(entry.estab_type);
@@ -51,8 +57,9 @@ std::vector<PresenceInterval> presenceOf(const ChainIndex& index, const PersonRe
   // the next remove of that unit closes it. A remove with nothing open changes nothing.
   std::vector<std::size_t> open;  // indexes into `out` of roster_add intervals still open
   for (const auto& movement : person.movements) {
+    if (only != nullptr && !sameId(movement.unit_id, *only)) continue;
     if (movement.kind == MovementKind::roster_add) {
-      const bool already = std::any_of(open.begin(), open.end(), [&](std::size_t i) { return out[i].unit == movement.unit_id; });
+      const bool already = std::any_of(open.begin(), open.end(), [&](std::size_t i) { return sameId(out[i].unit, movement.unit_id); });
       if (already) continue;
       PresenceInterval interval;
       interval.unit = movement.unit_id;
@@ -62,7 +69,7 @@ std::vector<PresenceInterval> presenceOf(const ChainIndex& index, const PersonRe
       open.push_back(out.size());
       out.push_back(interval);
     } else if (movement.kind == MovementKind::roster_remove) {
-      auto it = std::find_if(open.begin(), open.end(), [&](std::size_t i) { return out[i].unit == movement.unit_id; });
+      auto it = std::find_if(open.begin(), open.end(), [&](std::size_t i) { return sameId(out[i].unit, movement.unit_id); });
       if (it == open.end()) continue;
       out[*it].until = movement.effective_on;
       out[*it].remove = &movement;
@@ -95,7 +102,7 @@ std::vector<LeaderInterval> leadershipOf(const PersonRecords& person) {
     interval.appoint = &appoint;
     for (std::size_t j = i + 1; j < moves.size(); ++j) {
       const auto& later = moves[j];
-      if (later.unit_id != appoint.unit_id) continue;
+      if (!sameId(later.unit_id, appoint.unit_id)) continue;
       const bool removes = later.kind == MovementKind::remove_leader &&
                            (later.leader_level == LeaderLevel::none || later.leader_level == appoint.leader_level) &&
                            (later.leader_rank == LeaderRank::none || later.leader_rank == appoint.leader_rank);
@@ -111,24 +118,32 @@ std::vector<LeaderInterval> leadershipOf(const PersonRecords& person) {
 }
 
 PersonLinks computeLinks(const ChainIndex& index, const PersonRecords& person) {
-  std::set<ScopeKey> scopes;
-  std::set<LeaderKey> leaders;
-  std::set<model::UnitId> units;
-  std::set<std::string> approvals;
-  for (const auto& interval : presenceOf(index, person)) scopes.insert(ScopeKey{interval.unit, interval.type});
-  for (const auto& interval : leadershipOf(person)) leaders.insert(interval.key);
-  for (const auto& entry : person.roster) units.insert(entry.unit_id);
-  for (const auto& pay : person.payroll) units.insert(pay.unit_id);
+  // Vectors sorted and deduplicated at the end: a person's dozen payroll rows mostly name one
+  // unit, and a tree node per insert made this the costliest step of loading a province.
+  PersonLinks links;
+  for (const auto& interval : presenceOf(index, person)) links.scopes.push_back(ScopeKey{interval.unit, interval.type});
+  for (const auto& interval : leadershipOf(person)) links.leaders.push_back(interval.key);
+  auto addUnit = [&](const model::UnitId& unit) {
+    if (links.units.empty() || links.units.back() != unit) links.units.push_back(unit);
+  };
+  for (const auto& entry : person.roster) addUnit(entry.unit_id);
+  for (const auto& pay : person.payroll) addUnit(pay.unit_id);
   for (const auto& movement : person.movements) {
-    units.insert(movement.unit_id);
-    if (movement.from_unit_id) units.insert(*movement.from_unit_id);
-    if (!movement.approval_id.empty()) approvals.insert(movement.approval_id);
-    if (model::isHire(movement.kind)) scopes.insert(ScopeKey{movement.unit_id, derivedType(index, person, movement)});
+    addUnit(movement.unit_id);
+    if (movement.from_unit_id) addUnit(*movement.from_unit_id);
+    if (!movement.approval_id.empty()) links.approvals.push_back(movement.approval_id);
+    if (model::isHire(movement.kind)) links.scopes.push_back(ScopeKey{movement.unit_id, derivedType(index, person, movement)});
   }
-  return PersonLinks{{scopes.begin(), scopes.end()},
-                     {leaders.begin(), leaders.end()},
-                     {units.begin(), units.end()},
-                     {approvals.begin(), approvals.end()}};
+  auto sortUnique = [](auto& items) {
+    std::sort(items.begin(), items.end());
+    items.erase(std::unique(items.begin(), items.end()), items.end());
+    items.shrink_to_fit();
+  };
+  sortUnique(links.scopes);
+  sortUnique(links.leaders);
+  sortUnique(links.units);
+  sortUnique(links.approvals);
+  return links;
 }
 
 std::vector<std::pair<Date, Date>> mergeRanges(std::vector<std::pair<Date, Date>> ranges) {

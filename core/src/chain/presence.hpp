@@ -49,6 +49,10 @@ std::uint8_t derivedType(const ChainIndex& index, const PersonRecords& person, c
 // A snapshot row is on the roster from entered_on on; a roster_add until the next
 // roster_remove of the same person and unit.
 std::vector<PresenceInterval> presenceOf(const ChainIndex& index, const PersonRecords& person);
+// presenceOf() for one unit only (when `only` is not null): a unit's intervals depend on that
+// unit's rows alone, and a scope judging a unit need not derive the types of the others.
+std::vector<PresenceInterval> presenceIn(const ChainIndex& index, const PersonRecords& person,
+                                         const model::UnitId* only);
 
 // A snapshot row with a leader level and rank holds that post from entered_on on; an
 // appoint_leader until the next remove_leader (same unit; same level/rank when given) or exit

@@ -59,6 +59,23 @@ const PresenceInterval* PersonView::intervalOn(model::Date d, const model::UnitI
   return best;
 }
 
+const model::Movement* exitBeforePay(const RuleContext& ctx, const PersonView& person, const model::UnitId& unit,
+                                     model::Month month) {
+  const auto grace = ctx.params.payroll_grace_months;
+  const model::Date monthEnd = lastDayOf(month);
+  const model::Movement* exit = nullptr;
+  for (const auto& m : person.records.movements) {
+    if (m.effective_on > monthEnd) break;
+    if (m.unit_id != unit) continue;
+    if (model::isExit(m.kind) && m.kind != model::MovementKind::death && model::Month::of(m.effective_on).plus(grace) < month) {
+      exit = &m;
+    } else if (exit != nullptr && (model::isHire(m.kind) || m.kind == model::MovementKind::roster_add)) {
+      exit = nullptr;
+    }
+  }
+  return exit;
+}
+
 Finding startFinding(std::string_view rule, const model::UnitId& unit, const model::PersonId& person,
                      model::Date since) {
   Finding finding;

@@ -36,6 +36,13 @@ struct PersonView {
   [[nodiscard]] const PresenceInterval* intervalOn(model::Date d, const model::UnitId* unit = nullptr) const noexcept;
 };
 
+// The exit (not a death) from `unit` that pay by `unit` for `month` comes after: the latest
+// one whose month plus payroll_grace_months is before `month`, dated by the month's end, with
+// no return to the unit (a hire or roster_add into it) after it by then. nullptr when the pay
+// is not after an exit. Such a "ghost month" is CHAIN-006's alone (rules.md).
+const model::Movement* exitBeforePay(const RuleContext& ctx, const PersonView& person, const model::UnitId& unit,
+                                     model::Month month);
+
 // A finding with rule, severity (from the catalogue), unit, person and since filled in.
 Finding startFinding(std::string_view rule, const model::UnitId& unit, const model::PersonId& person, model::Date since);
 

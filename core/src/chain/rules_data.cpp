@@ -7,12 +7,19 @@
 namespace staffchain::chain::detail {
 
 // One finding per quarantined source row (entries of the same source and origin are one
-// row with several faults). QuarantineEntry carries neither a date nor the row's unit id,
-// so since is the evaluation date and the unit is empty.
+// row with several faults). It names the row's unit and person where those cells are valid
+// identifiers (DOMAIN.md §3: findings name the person and the unit), else leaves them empty.
+// A quarantine entry carries no date, so since is the evaluation date.
 void evaluateQuarantineGroup(const RuleContext& ctx, const QuarantineKey& key,
                              const std::vector<model::QuarantineEntry>& entries, std::vector<Finding>& out) {
   if (entries.empty()) return;
-  auto finding = startFinding("DATA-001", model::UnitId{}, model::PersonId{}, ctx.as_of);
+  model::UnitId unit;
+  model::PersonId person;
+  for (const auto& e : entries) {
+    if (unit.empty() && !e.unit_id.empty()) unit = model::UnitId::fromValid(e.unit_id);
+    if (person.empty() && !e.person_id.empty()) person = model::PersonId::fromValid(e.person_id);
+  }
+  auto finding = startFinding("DATA-001", unit, person, ctx.as_of);
   std::string faultsEn;
   std::string faultsZh;
   for (const auto& e : entries) {

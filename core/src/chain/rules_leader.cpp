@@ -14,13 +14,11 @@ namespace staffchain::chain::detail {
 void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vector<Finding>& out) {
   const auto* ids = ctx.index.leaderMembers(key);
   if (ids == nullptr) return;
-  std::vector<model::PersonId> sorted(ids->begin(), ids->end());
-  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::pair<model::PersonId, const PersonRecords*>> sorted(ids->begin(), ids->end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   OccupancyCounter leaders;
   std::vector<LeaderInterval> current;  // the posts held on the evaluation date
-  for (const auto& id : sorted) {
-    const auto* records = ctx.index.person(id);
-    if (records == nullptr) continue;
+  for (const auto& [id, records] : sorted) {
     std::vector<std::pair<model::Date, model::Date>> ranges;
     const LeaderInterval* holding = nullptr;
     const auto intervals = leadershipOf(*records);

@@ -54,26 +54,13 @@ PayJudgement judgeRows(const RuleContext& ctx, const PersonView& person) {
   const auto lastMonth = Month::of(ctx.as_of);
   std::optional<Month> deathMonth;
   if (person.died_on && *person.died_on <= ctx.as_of) deathMonth = Month::of(*person.died_on);
-  const auto& moves = person.records.movements;
   for (const auto& row : person.records.payroll) {
     if (row.month > lastMonth) break;
     if (deathMonth && row.month > deathMonth->plus(grace)) {
       j.after_death.push_back(&row);
       continue;
     }
-    // The latest exit from the paying unit whose grace ended before this month, unless the
-    // person came back to that unit after it and by the month's end.
-    const Movement* exit = nullptr;
-    const Date monthEnd = lastDayOf(row.month);
-    for (const auto& m : moves) {
-      if (m.effective_on > monthEnd) break;
-      if (m.unit_id != row.unit_id) continue;
-      if (model::isExit(m.kind) && m.kind != MovementKind::death && Month::of(m.effective_on).plus(grace) < row.month) {
-        exit = &m;
-      } else if (exit != nullptr && (model::isHire(m.kind) || m.kind == MovementKind::roster_add)) {
-        exit = nullptr;
-      }
-    }
+    const Movement* exit = exitBeforePay(ctx, person, row.unit_id, row.month);
     if (exit != nullptr) {
       j.after_exit[exit].push_back(&row);
     } else {

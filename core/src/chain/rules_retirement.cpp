@@ -12,8 +12,28 @@ namespace staffchain::chain::detail {
 // death dated on or before the evaluation date, and on the evaluation date is on some unit's
 // roster, or was paid for the evaluation month or the month before it, that month being
 // after R's month (payroll lands monthly, so the month before is the latest complete one).
+// A stay or pay left over after a recorded exit from its unit (resignation, dismissal,
+// transfer out) is not a missing retirement: the person has left, and the leftover is
+// CHAIN-005's (roster) or CHAIN-006's (pay) alone.
 // since = R. One finding per person; the unit is the roster unit on the evaluation date, or
 // else the unit of the latest such pay.
+namespace {
+
+// Whether the person exited the stay's unit after the stay began, by `as_of`, with no
+// return to it since.
+bool leftSince(const PersonView& person, const PresenceInterval& stay, model::Date as_of) {
+  bool left = false;
+  for (const auto& m : person.records.movements) {
+    if (m.effective_on > as_of) break;
+    if (m.unit_id != stay.unit || m.effective_on < stay.from) continue;
+    if (model::isExit(m.kind)) left = true;
+    else if (model::isHire(m.kind)) left = false;
+  }
+  return left;
+}
+
+}  // namespace
+
 void evaluateRetirementRule(const RuleContext& ctx, const PersonView& person, std::vector<Finding>& out) {
   const auto born = model::birthDateOf(person.id);
   const auto sex = model::sexOf(person.id);
@@ -24,13 +44,22 @@ void evaluateRetirementRule(const RuleContext& ctx, const PersonView& person, st
     if (m.effective_on > ctx.as_of) break;
     if (m.kind == model::MovementKind::retire) return;
   }
-  const auto* stay = person.intervalOn(ctx.as_of);
+  const PresenceInterval* stay = nullptr;
+  for (const auto& p : person.presence) {
+    if (p.contains(ctx.as_of) && !leftSince(person, p, ctx.as_of)) {
+      stay = &p;
+      break;
+    }
+  }
   const model::PayrollMonth* pay = nullptr;
   const auto thisMonth = model::Month::of(ctx.as_of);
   const auto reachedMonth = model::Month::of(reached);
   for (const auto& row : person.records.payroll) {
     if (row.month > thisMonth) break;
-    if (row.month >= thisMonth.plus(-1) && row.month > reachedMonth) pay = &row;
+    if (row.month >= thisMonth.plus(-1) && row.month > reachedMonth &&
+        exitBeforePay(ctx, person, row.unit_id, row.month) == nullptr) {
+      pay = &row;
+    }
   }
   if (stay == nullptr && pay == nullptr) return;
   const auto unitId = stay != nullptr ? stay->unit : pay->unit_id;

@@ -232,13 +232,11 @@ void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vec
   std::vector<Member> members;
   if (ids != nullptr) {
     members.reserve(ids->size());
-    for (const auto& id : *ids) {
-      const auto* records = ctx.index.person(id);
-      if (records == nullptr) continue;
+    for (const auto& [id, records] : *ids) {
       Member member{id, records, {}, {}};
       std::vector<std::pair<Date, Date>> ranges;
-      for (auto& p : presenceOf(ctx.index, *records)) {
-        if (p.unit != key.unit || p.type != key.type) continue;
+      for (auto& p : presenceIn(ctx.index, *records, &key.unit)) {
+        if (p.type != key.type || !sameId(p.unit, key.unit)) continue;
         ranges.emplace_back(p.from, p.until);
         member.presence.push_back(p);
       }
@@ -253,7 +251,7 @@ void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vec
   for (const auto& member : members) {
     occupancy.add(member.merged);
     for (const auto& m : member.records->movements) {
-      if (!model::isHire(m.kind) || m.unit_id != key.unit || m.effective_on > ctx.as_of) continue;
+      if (!model::isHire(m.kind) || !sameId(m.unit_id, key.unit) || m.effective_on > ctx.as_of) continue;
       if (derivedType(ctx.index, *member.records, m) != key.type) continue;
       hires.push_back(Hire{&m, &member});
     }

@@ -64,16 +64,9 @@ std::int32_t readDays(ConfigReader& reader, std::string_view key, std::int32_t f
 }
 
 void readRetirementTable(ConfigReader& reader, chain::RuleParams& rules) {
-  const toml::node* node = reader.table().get("retirement_table");
-  reader.accept("retirement_table");
-  if (node == nullptr) return;
-  const auto* array = node->as_array();
-  if (array == nullptr || !array->is_array_of_tables()) {
-    reader.fail(*node, "retirement_table", "expected an array of tables ([[rules.retirement_table]])");
-    return;
-  }
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    ConfigReader row(*array->get(i)->as_table(), fmt::format("rules.retirement_table[{}]", i), reader.errors());
+  const auto rows = reader.tableArray("retirement_table");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ConfigReader row(*rows[i], fmt::format("rules.retirement_table[{}]", i), reader.errors());
     chain::RetirementAgeRule rule;
     auto date = [&](std::string_view key) -> std::optional<model::Date> {
       auto text = row.requiredString(key);
@@ -127,6 +120,27 @@ void readRules(ConfigReader& reader, chain::RuleParams& rules) {
   reader.finish();
 }
 
+void readApi(ConfigReader& reader, ApiSettings& api) {
+  api.enabled = reader.boolean("enabled", true);
+  api.listen = reader.string("listen", api.listen);
+  if (api.listen.rfind(':') == std::string::npos) reader.fail("listen", "expected HOST:PORT, e.g. \"127.0.0.1:9464\"");
+  const auto tokens = reader.tableArray("tokens");
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    ConfigReader token(*tokens[i], fmt::format("api.tokens[{}]", i), reader.errors());
+    ApiTokenSettings settings;
+    settings.name = token.requiredString("name").value_or("");
+    if (!token.has("token")) token.missing("token");
+    settings.secret_ref = token.secret("token").value_or("");
+    settings.read_write = token.choice("access", {"read", "read-write"}).value_or("read") == "read-write";
+    token.finish();
+    for (const auto& other : api.tokens) {
+      if (!settings.name.empty() && other.name == settings.name) token.fail("name", "names another token too");
+    }
+    api.tokens.push_back(std::move(settings));
+  }
+  reader.finish();
+}
+
 // Names become metric labels, file names and API paths: keep them plain.
 bool isInstanceName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
@@ -175,6 +189,7 @@ void readConnector(ConfigReader& reader, const std::string& name, ConnectorSetti
 void readNotifier(ConfigReader& reader, const std::string& name, NotifierSettings& notifier,
                   PluginValidator* validator) {
   const bool head = readInstanceHead(reader, name, notifier);
+  notifier.message_template = reader.choice("template", {"default", "full", "compact"}).value_or("default");
   if (head && validator != nullptr) {
     if (!validator->validate(notifier.plugin, plugin::PluginKind::notifier, reader)) return;
   } else {
@@ -268,18 +283,11 @@ void readRoute(ConfigReader& reader, Route& route, const Route* parent, bool is_
   if (route.escalate_after && route.escalate_to.empty()) {
     reader.fail("escalate_after", "set escalate_to as well: escalation needs a receiver to go to");
   }
-  if (const toml::node* node = reader.table().get("routes")) {
-    reader.accept("routes");
-    const auto* array = node->as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
-      reader.fail(*node, "routes", "expected an array of tables ([[...routes]])");
-    } else {
-      for (std::size_t i = 0; i < array->size(); ++i) {
-        ConfigReader child(*array->get(i)->as_table(), fmt::format("{}.routes[{}]", reader.path(), i), reader.errors());
-        route.routes.emplace_back();
-        readRoute(child, route.routes.back(), &route, false);
-      }
-    }
+  const auto children = reader.tableArray("routes");
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    ConfigReader child(*children[i], fmt::format("{}.routes[{}]", reader.path(), i), reader.errors());
+    route.routes.emplace_back();
+    readRoute(child, route.routes.back(), &route, false);
   }
   reader.finish();
 }
@@ -298,9 +306,13 @@ void checkReceivers(const Route& route, const std::string& path, const std::map<
   check(route.receivers, "receivers");
   check(route.escalate_to, "escalate_to");
   const auto* children = table.get_as<toml::array>("routes");
-  for (std::size_t i = 0; i < route.routes.size() && children != nullptr && i < children->size(); ++i) {
-    checkReceivers(route.routes[i], fmt::format("{}.routes[{}]", path, i), notifiers, *children->get(i)->as_table(),
-                   errors);
+  if (children == nullptr) return;
+  for (std::size_t i = 0; i < route.routes.size() && i < children->size(); ++i) {
+    const toml::node* child = children->get(i);
+    const toml::table* child_table = child != nullptr ? child->as_table() : nullptr;
+    if (child_table != nullptr) {
+      checkReceivers(route.routes[i], fmt::format("{}.routes[{}]", path, i), notifiers, *child_table, errors);
+    }
   }
 }
 
@@ -322,6 +334,10 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
   if (const toml::table* daemon = top.subtable("daemon")) {
     ConfigReader reader = top.child(*daemon, "daemon");
     readDaemon(reader, config.daemon);
+  }
+  if (const toml::table* api = top.subtable("api")) {
+    ConfigReader reader = top.child(*api, "api");
+    readApi(reader, config.api);
   }
   if (const toml::table* rules = top.subtable("rules")) {
     ConfigReader reader = top.child(*rules, "rules");

@@ -125,7 +125,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
   }
   const ingest::IngestResult& result = ingested.value();
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - runtime.started).count();
-  health_.recordSuccess(name, Clock::now(), batch->records.size(), seconds);
+  health_.recordSuccess(name, Clock::now(), batch->records.size(), result.quarantine.size(), seconds);
   runtime.synced_once = true;
   const auto& stats = result.stats;
   spdlog::info("connector {}: {} records ({} new, {} changed, {} unchanged, {} removed), {} quarantined, {:.2f} s",
@@ -162,7 +162,10 @@ void Daemon::applyToEngine(const ingest::IngestResult& result) {
     return;
   }
   if (result.stats.inserted + result.stats.updated > 0) {
-    for (const auto& record : result.records) engine_->apply(record);
+    for (const auto& record : result.records) {
+      if (const auto* unit = std::get_if<model::Unit>(&record)) unit_regions_[unit->unit_id.str()] = unit->region;
+      engine_->apply(record);
+    }
   }
   for (const auto& entry : result.quarantine) engine_->addQuarantine(entry);
 }

@@ -58,9 +58,15 @@ int Daemon::run() {
   if (!rebuildEngine()) return 2;
 
   for (const auto& [name, settings] : config_->notifiers) startNotifier(settings);
+  if (!openAlerts(ledger_path)) return 2;
   for (const auto& [name, settings] : config_->connectors) startConnector(settings);
   if (connectors_.empty()) spdlog::warn("no connector is configured or enabled: nothing will be synchronised");
 
+  if (!startApi()) {
+    beginStop("the api could not start");
+    shutdown();
+    return 2;
+  }
   signals_.async_wait([this](const boost::system::error_code& error, int signal) { onSignal(error, signal); });
   startWatchdog();
   schedulePeriodicEvaluation();
@@ -86,6 +92,8 @@ bool Daemon::rebuildEngine() {
     spdlog::critical("cannot read the ledger: {}", dataset.error().message);
     return false;
   }
+  unit_regions_.clear();
+  for (const auto& unit : dataset->units) unit_regions_[unit.unit_id.str()] = unit.region;
   engine_ = std::make_unique<chain::ChainEngine>(config_->rules);
   engine_->load(std::move(dataset.value()));
   evaluated_once_ = false;
@@ -102,7 +110,7 @@ void Daemon::onSignal(const boost::system::error_code& error, int signal) {
   beginStop(signal == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
-void Daemon::reload() {
+bool Daemon::reload() {
   notifySystemd("RELOADING=1");
   spdlog::info("reloading {}", options_.config_path.string());
   auto loaded = config::loadConfig(options_.config_path, catalog_.get());
@@ -110,7 +118,7 @@ void Daemon::reload() {
     for (const auto& problem : loaded.errors) spdlog::error("reload refused: {}", problem);
     spdlog::error("reload refused: {} error(s); the running configuration stays", loaded.errors.size());
     notifySystemd("READY=1");
-    return;
+    return false;
   }
   auto next = std::make_unique<config::Config>(std::move(*loaded.config));
   logging::setProcessLevel(next->daemon.log.level);
@@ -136,6 +144,7 @@ void Daemon::reload() {
   for (const auto& [name, settings] : config_->notifiers) {
     if (notifiers_.count(name) == 0) startNotifier(settings);
   }
+  if (alerts_) alerts_->reconfigure(alertSettings());
   std::size_t started = 0;
   for (const auto& [name, settings] : config_->connectors) {
     if (connectors_.count(name) == 0) {
@@ -151,8 +160,15 @@ void Daemon::reload() {
   }
   spdlog::info("reloaded: {} connectors restarted or added, {} kept running", started,
                connectors_.size() - started);
+  if (api_) {
+    std::vector<std::string> token_errors;
+    auto tokens = resolveApiTokens(token_errors);
+    for (const auto& error : token_errors) spdlog::error("reload: {}", error);
+    if (token_errors.empty()) api_->setTokens(std::move(tokens));
+  }
   notifySystemd("READY=1");
   scheduleEvaluation();
+  return true;
 }
 
 bool Daemon::sameRules(const chain::RuleParams& a, const chain::RuleParams& b) {
@@ -185,6 +201,9 @@ void Daemon::beginStop(const std::string& why) {
     runtime->deadline->cancel();
     if (runtime->instance) runtime->instance->cancel().cancel();
   }
+  flush_timer_.cancel();
+  delivery_timer_.cancel();
+  if (api_) api_->stop();
   io_.stop();
 }
 
@@ -204,9 +223,14 @@ int Daemon::shutdown() {
   for (auto& [name, runtime] : connectors_) wait_idle(runtime->instance, "connector " + name);
   for (auto& runtime : retired_) wait_idle(runtime->instance, "connector " + runtime->settings.name);
   for (auto& [name, instance] : notifiers_) wait_idle(instance, "notifier " + name);
+  // Deliveries that finished while stopping posted their outcome: record it, so that a message
+  // the receiver took is not sent again at the next start.
+  io_.restart();
+  io_.poll();
   connectors_.clear();
   retired_.clear();
   notifiers_.clear();
+  alerts_.reset();
   if (ledger_) ledger_->close();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();

@@ -1,6 +1,7 @@
 // The daemon's runtime, private to the daemon area: one object owning the event loop, the
 // plugins, the ledger, the engine and the schedule. Its methods are split by concern over
-// daemon.cpp (start, reload, stop), connector_sync.cpp and evaluation.cpp.
+// daemon.cpp (start, reload, stop), connector_sync.cpp, evaluation.cpp, alert_delivery.cpp
+// and daemon_api.cpp.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include "staffchain/alerts/alert_manager.hpp"
+#include "staffchain/api/api_server.hpp"
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/daemon.hpp"
@@ -56,7 +61,7 @@ class Daemon {
   int refuseConfig(const std::vector<std::string>& errors);
   bool rebuildEngine();
   void onSignal(const boost::system::error_code& error, int signal);
-  void reload();
+  bool reload();  // false when the new configuration was refused
   static bool sameRules(const chain::RuleParams& a, const chain::RuleParams& b);
   void beginStop(const std::string& why);
   int shutdown();
@@ -80,9 +85,24 @@ class Daemon {
   void scheduleEvaluation();
   void schedulePeriodicEvaluation();
   void evaluate();
-  void dispatch(const std::vector<chain::Finding>& opened, const std::vector<std::string>& resolved, const std::string& as_of);
-  model::SourceRole roleOf(const chain::Finding& finding) const;
+  // Every finding open now: the engine's, link health's (LINK-001/002) and the outbox's (LINK-003).
+  [[nodiscard]] std::vector<chain::Finding> openFindings(Clock::time_point now) const;
   void startNotifier(const config::NotifierSettings& settings);
+
+  // ---- alerts to departments (alert_delivery.cpp)
+  [[nodiscard]] alerts::AlertSettings alertSettings() const;
+  bool openAlerts(const std::filesystem::path& ledger_path);
+  void flushAlerts();
+  void deliverDue();
+  void recordDelivery(std::int64_t id, const std::string& receiver, Result<std::string> outcome);
+
+  // ---- the HTTP API (daemon_api.cpp)
+  bool startApi();
+  void registerRoutes();
+  std::vector<api::ApiToken> resolveApiTokens(std::vector<std::string>& errors) const;
+  [[nodiscard]] nlohmann::json connectorsJson() const;
+  api::ApiResponse connectorAction(const std::string& name, const std::string& action, const std::string& caller);
+  [[nodiscard]] std::string metricsText() const;
 
   DaemonOptions options_;
   asio::io_context io_;
@@ -101,11 +121,14 @@ class Daemon {
   std::vector<std::unique_ptr<ConnectorRuntime>> retired_;
   std::map<std::string, std::unique_ptr<plugin_host::NotifierInstance>> notifiers_;
   std::set<std::string> paused_;
-  std::set<std::string> open_;
-  std::set<std::string> open_links_;
+  std::unique_ptr<alerts::AlertManager> alerts_;
+  asio::steady_timer flush_timer_{io_};
+  asio::steady_timer delivery_timer_{io_};
+  std::map<std::string, std::string> unit_regions_;  // unit id -> region code, for routing
   bool evaluated_once_ = false;
   bool evaluation_pending_ = false;
   bool stopping_ = false;
+  std::unique_ptr<api::ApiServer> api_;  // last: destroyed first, before what its handlers use
 };
 
 }  // namespace staffchain::daemon

@@ -1,9 +1,9 @@
-// Evaluation as of today after data lands and on a timer, and delivery of what changed.
+// Evaluation as of today after data lands and on a timer; its findings feed the alert
+// manager, which decides what each department is told and when.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "daemon_runtime.hpp"
-#include "staffchain/daemon/digest.hpp"
 
 namespace staffchain::daemon {
 
@@ -26,89 +26,54 @@ void Daemon::schedulePeriodicEvaluation() {
   });
 }
 
+std::vector<chain::Finding> Daemon::openFindings(Clock::time_point now) const {
+  std::vector<chain::Finding> open = engine_->findings();
+  for (auto& finding : health_.findings(now)) open.push_back(std::move(finding));
+  if (alerts_) {
+    for (auto& finding : alerts_->linkFindings(now)) open.push_back(std::move(finding));
+  }
+  return open;
+}
+
 void Daemon::evaluate() {
   const model::Date today = localToday();
   const auto started = SteadyClock::now();
-  std::vector<chain::Finding> opened;
-  std::vector<std::string> resolved;
+  std::size_t changed = 0;
+  std::size_t resolved = 0;
   if (!evaluated_once_) {
-    // A fresh engine (start, reload, snapshot removal): compare its whole view with the last.
-    std::set<std::string> now_open;
-    for (auto& finding : engine_->evaluateAll(today)) {
-      now_open.insert(finding.fingerprint);
-      if (open_.count(finding.fingerprint) == 0) opened.push_back(std::move(finding));
-    }
-    for (const auto& fingerprint : open_) {
-      if (now_open.count(fingerprint) == 0) resolved.push_back(fingerprint);
-    }
-    open_ = std::move(now_open);
+    changed = engine_->evaluateAll(today).size();
     evaluated_once_ = true;
   } else {
-    chain::FindingDelta delta = engine_->evaluateTouched(today);
-    for (auto& finding : delta.changed) {
-      if (open_.count(finding.fingerprint) == 0) opened.push_back(std::move(finding));
-    }
-    for (const auto& fingerprint : delta.resolved) {
-      if (open_.erase(fingerprint) > 0) resolved.push_back(fingerprint);
-    }
+    const chain::FindingDelta delta = engine_->evaluateTouched(today);
+    changed = delta.changed.size();
+    resolved = delta.resolved.size();
   }
-  for (const auto& finding : opened) open_.insert(finding.fingerprint);
-
-  // Link findings live beside the engine's.
-  std::set<std::string> links_now;
-  for (auto& finding : health_.findings(Clock::now())) {
-    links_now.insert(finding.fingerprint);
-    if (open_links_.count(finding.fingerprint) == 0) opened.push_back(std::move(finding));
-  }
-  for (const auto& fingerprint : open_links_) {
-    if (links_now.count(fingerprint) == 0) resolved.push_back(fingerprint);
-  }
-  open_links_ = std::move(links_now);
-
-  const auto findings = engine_->findings();
+  const auto now = Clock::now();
+  const std::vector<chain::Finding> open = openFindings(now);
   std::map<std::string, std::size_t> by_severity;
-  for (const auto& finding : findings) by_severity[std::string(chain::toString(finding.severity))]++;
+  std::set<std::string> connectors_down;
+  for (const auto& finding : open) {
+    by_severity[std::string(chain::toString(finding.severity))]++;
+    if (finding.rule == "LINK-001" || finding.rule == "LINK-002") {
+      for (const auto& item : finding.evidence) connectors_down.insert(item.source);
+    }
+  }
   const double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
-  spdlog::info("evaluation as of {}: {} open findings (critical {}, major {}, minor {}), {} link findings; "
-               "{} new, {} resolved; {:.1f} ms",
-               model::formatDate(today), findings.size(), by_severity["critical"], by_severity["major"], by_severity["minor"], open_links_.size(), opened.size(), resolved.size(), ms);
-  notifySystemd(fmt::format("STATUS={} open findings, {} connectors", findings.size() + open_links_.size(),
-                            connectors_.size()));
-  if (!opened.empty() || !resolved.empty()) dispatch(opened, resolved, model::formatDate(today));
-}
-
-void Daemon::dispatch(const std::vector<chain::Finding>& opened, const std::vector<std::string>& resolved,
-              const std::string& as_of) {
-  std::map<std::string, std::vector<const chain::Finding*>> per_receiver;
-  for (const auto& finding : opened) {
-    const model::SourceRole role = roleOf(finding);
-    for (const auto& receiver : receiversFor(config_->route, finding, role)) per_receiver[receiver].push_back(&finding);
+  spdlog::info("evaluation as of {}: {} open findings (critical {}, major {}, minor {}), {} changed, {} resolved; "
+               "{:.1f} ms",
+               model::formatDate(today), open.size(), by_severity["critical"], by_severity["major"],
+               by_severity["minor"], changed, resolved, ms);
+  notifySystemd(fmt::format("STATUS={} open findings, {} connectors", open.size(), connectors_.size()));
+  if (!alerts_) return;
+  const auto region_of = [this](const std::string& unit_id) -> std::string {
+    auto it = unit_regions_.find(unit_id);
+    return it == unit_regions_.end() ? std::string() : it->second;
+  };
+  if (auto observed = alerts_->observe(open, region_of, connectors_down, now); !observed) {
+    spdlog::error("alerts: cannot record this evaluation: {}", observed.error().message);
+    return;
   }
-  if (per_receiver.empty() && !resolved.empty()) {
-    for (const auto& receiver : config_->route.receivers) per_receiver[receiver];
-  }
-  for (const auto& [receiver, findings] : per_receiver) {
-    auto it = notifiers_.find(receiver);
-    if (it == notifiers_.end()) {
-      spdlog::error("receiver {} is not running; {} findings not delivered to it", receiver, findings.size());
-      continue;
-    }
-    plugin::Notification message = renderDigest(receiver, findings, resolved, as_of);
-    auto sent = plugin_host::sendNotification(*it->second, std::move(message), config_->daemon.plugin_call_timeout);
-    if (sent) {
-      spdlog::info("notifier {}: digest of {} findings delivered ({})", receiver, findings.size(), sent->detail);
-    } else {
-      spdlog::error("notifier {}: delivery failed: {}", receiver, sent.error().message);
-    }
-  }
-}
-
-model::SourceRole Daemon::roleOf(const chain::Finding& finding) const {
-  for (const auto& item : finding.evidence) {
-    auto it = config_->connectors.find(item.source);
-    if (it != config_->connectors.end()) return it->second.role;
-  }
-  return model::SourceRole::estab;
+  flushAlerts();
 }
 
 void Daemon::startNotifier(const config::NotifierSettings& settings) {

@@ -60,7 +60,7 @@ void LinkHealth::track(const std::string& connector, model::SourceRole role, std
 void LinkHealth::forget(const std::string& connector) { connectors_.erase(connector); }
 
 void LinkHealth::recordSuccess(const std::string& connector, Clock::time_point at, std::uint64_t records,
-                               double seconds) {
+                               std::uint64_t quarantined, double seconds) {
   auto it = connectors_.find(connector);
   if (it == connectors_.end()) return;
   ConnectorHealth& health = it->second;
@@ -72,6 +72,7 @@ void LinkHealth::recordSuccess(const std::string& connector, Clock::time_point a
   health.last_error.clear();
   health.records_last_sync = records;
   health.records_total += records;
+  health.quarantined_total += quarantined;
   health.last_sync_seconds = seconds;
 }
 

@@ -108,7 +108,20 @@ Date recordExit(World& world, std::uint32_t person, MovementKind kind, Date exit
     tenure.roster_until = removal;
   }
   const Month exit_month = monthOf(exit_on);
-  if (options.stop_pay) {
+  // Someone who leaves before the first pay day is never paid: finance starts no pay for a
+  // person already gone (a pay_start after the exit would be pay without a roster entry).
+  if (tenure.pay_first != kNoMonth && tenure.pay_first.firstDay() >= exit_on) {
+    const Date pay_start = tenure.pay_first.firstDay();
+    for (auto it = world.movements.rbegin(); it != world.movements.rend(); ++it) {
+      if (it->kind == MovementKind::pay_start && it->person == person && it->unit == unit &&
+          it->effective_on == pay_start) {
+        world.movements.erase(std::next(it).base());
+        break;
+      }
+    }
+    tenure.pay_first = kNoMonth;
+    tenure.pay_last = kNoMonth;
+  } else if (options.stop_pay) {
     // Only months wholly on the roster are paid, and none after the exit month.
     Month last = options.keep_paying_month ? exit_month : exit_month.plus(-1);
     if (removal != kNever) last = std::min(last, monthOf(removal).plus(-1));

@@ -32,6 +32,7 @@ ValidatedRecord validateRecord(const std::string& connector, const plugin::RawRe
   for (auto& error : result.errors) {
     out.problems.push_back(model::QuarantineEntry{connector, raw.type, raw.origin, std::move(error.field),
                                                   std::move(error.value), std::move(error.reason)});
+    model::setQuarantineSubject(raw.type, row, out.problems.back());
   }
   return out;
 }

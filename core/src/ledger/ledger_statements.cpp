@@ -72,17 +72,18 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
       {&out.list_connectors, "SELECT name FROM connectors ORDER BY name", "listing connectors"},
       {&out.upsert_quarantine,
        "INSERT INTO quarantine (connector, source, record_type, origin, field, value, reason, first_seen, last_seen, "
-       "times_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 1) "
+       "times_seen, unit_id, person_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 1, ?9, ?10) "
        "ON CONFLICT (connector, source, record_type, origin, field, value, reason) "
-       "DO UPDATE SET last_seen = excluded.last_seen, times_seen = times_seen + 1 RETURNING times_seen",
+       "DO UPDATE SET last_seen = excluded.last_seen, times_seen = times_seen + 1, unit_id = excluded.unit_id, "
+       "person_id = excluded.person_id RETURNING times_seen",
        "storing a quarantine entry"},
       {&out.list_quarantine,
-       "SELECT connector, source, record_type, origin, field, value, reason, first_seen, last_seen, times_seen "
-       "FROM quarantine ORDER BY last_seen DESC, connector, source, record_type, origin LIMIT ?1",
+       "SELECT connector, source, record_type, origin, field, value, reason, first_seen, last_seen, times_seen, "
+       "unit_id, person_id FROM quarantine ORDER BY last_seen DESC, connector, source, record_type, origin LIMIT ?1",
        "listing the quarantine"},
       {&out.all_quarantine,
-       "SELECT connector, source, record_type, origin, field, value, reason, first_seen, last_seen, times_seen "
-       "FROM quarantine ORDER BY connector, source, record_type, origin, field",
+       "SELECT connector, source, record_type, origin, field, value, reason, first_seen, last_seen, times_seen, "
+       "unit_id, person_id FROM quarantine ORDER BY connector, source, record_type, origin, field",
        "loading the quarantine"},
       {&out.history_insert,
        fmt::format("INSERT INTO movement_history (connector, record_key, source_row, change, recorded_at, {}) "

@@ -137,8 +137,15 @@ ALTER TABLE quarantine_v2 RENAME TO quarantine;
 CREATE INDEX quarantine_last_seen ON quarantine (last_seen);
 )sql";
 
+// Version 3: the unit and person a quarantined row names (its unit_id / person_id cells when
+// valid), so that DATA-001 findings name them; entries stored before stay without.
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE quarantine ADD COLUMN unit_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE quarantine ADD COLUMN person_id TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Oldest first; a released migration is never edited, only followed by a new one.
-constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}};
+constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3}};
 static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
 
 Result<void> execute(sqlite3* db, const std::string& sql, const std::string& path, std::string_view what) {

@@ -417,6 +417,8 @@ class SqliteLedger::Connection {
       statements_.upsert_quarantine.bindText(6, entry.value);
       statements_.upsert_quarantine.bindText(7, entry.reason);
       statements_.upsert_quarantine.bindText(8, at);
+      statements_.upsert_quarantine.bindText(9, entry.unit_id);
+      statements_.upsert_quarantine.bindText(10, entry.person_id);
       if (statements_.upsert_quarantine.step() != SQLITE_ROW) {
         return failure(operation(fmt::format("storing the quarantine entry for '{}'", entry.origin)));
       }
@@ -527,6 +529,8 @@ class SqliteLedger::Connection {
     out.first_seen = std::string(statement.columnText(first + 7));
     out.last_seen = std::string(statement.columnText(first + 8));
     out.times_seen = statement.columnInt(first + 9);
+    out.entry.unit_id = std::string(statement.columnText(first + 10));
+    out.entry.person_id = std::string(statement.columnText(first + 11));
     return out;
   }
 

@@ -101,6 +101,7 @@ Result<void> loadFile(const std::filesystem::path& file, RecordType type, Datase
     }
     for (auto& error : result.errors) {
       quarantine(row.line, std::move(error.field), std::move(error.value), std::move(error.reason));
+      setQuarantineSubject(type, view, dataset.quarantine.back());
     }
   }
   drainProblems();

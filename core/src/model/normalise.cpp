@@ -346,4 +346,20 @@ NormaliseResult normalise(RecordType type, const RowView& row, Origin origin) {
   return unknown;
 }
 
+void setQuarantineSubject(RecordType type, const RowView& row, QuarantineEntry& entry) {
+  const auto cell = [&](std::string_view column) -> std::optional<std::string_view> {
+    const auto index = canonicalColumnIndex(type, column);
+    if (!index) return std::nullopt;
+    return row[*index];
+  };
+  entry.unit_id.clear();
+  entry.person_id.clear();
+  if (const auto unit = cell("unit_id")) {
+    if (auto checked = checkCreditCode(*unit)) entry.unit_id = checked.value->str();
+  }
+  if (const auto person = cell("person_id")) {
+    if (auto checked = checkCitizenId(*person)) entry.person_id = checked.value->str();
+  }
+}
+
 }  // namespace staffchain::model

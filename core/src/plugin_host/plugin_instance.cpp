@@ -66,12 +66,16 @@ Result<std::unique_ptr<PluginInstance<Interface>>> createInstance(const PluginCa
   const plugin::PluginDescriptor* descriptor = loaded->descriptor;
   InstanceContext* host = &instance->context();
   auto created = instance->worker().template call<std::unique_ptr<Interface>>(
-      [settings, descriptor, host, factory, section]() -> Result<std::unique_ptr<Interface>> {
+      [settings, descriptor, host, factory, section, kind]() -> Result<std::unique_ptr<Interface>> {
         return guardCall(fmt::format("plugin \"{}\" creating {}.{}", settings.plugin, section, settings.name),
                          [&]() -> Result<std::unique_ptr<Interface>> {
                            std::vector<std::string> errors;
                            plugin::ConfigReader reader(*settings.table, settings.key_path, errors);
-                           for (auto key : config::kConnectorHostKeys) reader.accept(key);
+                           if (kind == plugin::PluginKind::source) {
+                             for (auto key : config::kConnectorHostKeys) reader.accept(key);
+                           } else {
+                             for (auto key : config::kNotifierHostKeys) reader.accept(key);
+                           }
                            const plugin::CreateArgs args{settings.name, *host};
                            std::unique_ptr<Interface> object = (descriptor->*factory)(reader, args);
                            if (!errors.empty() || object == nullptr) {
@@ -85,7 +89,7 @@ Result<std::unique_ptr<PluginInstance<Interface>>> createInstance(const PluginCa
       timeout, cancel);
   if (!created) {
     std::string reason = created.error().message;
-    if (!instance->worker().idle()) PluginInstance<Interface>::abandon(std::move(instance));  // never wait on a hang
+    if (instance->worker().stuck()) PluginInstance<Interface>::abandon(std::move(instance));  // never wait on a hang
     return makeError(fmt::format("{}.{}: {}", section, settings.name, reason));
   }
   instance->adopt(std::move(created.value()), loaded->library);

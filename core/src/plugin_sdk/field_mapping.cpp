@@ -1,7 +1,5 @@
 #include "staffchain/plugin/field_mapping.hpp"
 
-#include <cstring>
-
 #include <fmt/format.h>
 
 #include "staffchain/plugin/canonical_columns.hpp"
@@ -33,6 +31,28 @@ std::string columnList(RecordType type) {
   for (auto column : canonicalColumns(type)) {
     if (!out.empty()) out += ", ";
     out += column;
+  }
+  return out;
+}
+
+// `format` with every conversion replaced by a value it must accept (2024-05-17 08:30:00).
+std::string sampleDate(std::string_view format) {
+  std::string out;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%' || i + 1 == format.size()) {
+      out += format[i];
+      continue;
+    }
+    switch (format[++i]) {
+      case 'Y': out += "2024"; break;
+      case 'm': out += "05"; break;
+      case 'd': out += "17"; break;
+      case 'H': out += "08"; break;
+      case 'M': out += "30"; break;
+      case 'S': out += "00"; break;
+      case '%': out += '%'; break;
+      default: out += '%'; out += format[i]; break;  // reformatDate names the unsupported one
+    }
   }
   return out;
 }
@@ -128,13 +148,7 @@ FieldMapping FieldMapping::read(ConfigReader& reader, RecordType type) {
       return;
     }
     // Check the format once, on a date it must accept.
-    std::string probe = text->get();
-    for (const auto& [from, to] : {std::pair{"%Y", "2024"}, {"%m", "05"}, {"%d", "17"}, {"%H", "08"}, {"%M", "30"},
-                                   {"%S", "00"}, {"%%", "%"}}) {
-      for (auto pos = probe.find(from); pos != std::string::npos; pos = probe.find(from, pos + std::strlen(to))) {
-        probe.replace(pos, 2, to);
-      }
-    }
+    const std::string probe = sampleDate(text->get());
     if (auto checked = reformatDate(probe, text->get()); !checked) {
       reader.fail(node, fmt::format("dates.{}", key), checked.error().message);
       return;

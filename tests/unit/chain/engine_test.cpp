@@ -138,5 +138,68 @@ TEST(ChainEngine, FingerprintDependsOnEveryPart) {
   EXPECT_EQ(makeFingerprint("CHAIN-001", {"a"}).size(), 16U);
 }
 
+// Changes between load() and the first evaluation: the load marks every person stale at
+// once, and what the changes left (a person with no records, a movement that changed hands)
+// must come out as if the dataset had said so from the start.
+TEST(ChainEngine, ChangesBeforeTheFirstEvaluationCountAsLoaded) {
+  const auto asOf = day(2024, 6, 30);
+  auto changed = brokenDataset();
+  std::erase_if(changed.payroll, [](const model::PayrollMonth& p) { return p.person_id == person(3); });
+  changed.movements[0].person_id = person(6);
+
+  ChainEngine engine{RuleParams{}};
+  engine.load(brokenDataset());
+  for (unsigned m = 3; m <= 5; ++m) {
+    engine.remove(model::RecordType::payroll, model::recordKey(pay(person(3), unitId(1), Month::fromYm(2024, m))));
+  }
+  engine.apply(changed.movements[0]);
+  const auto all = engine.evaluateAll(asOf);
+  EXPECT_EQ(all, evaluate(changed, asOf));
+  EXPECT_TRUE(std::none_of(all.begin(), all.end(), [](const Finding& f) { return f.person_id == person(3); }));
+}
+
+TEST(ChainEngine, AMovementResentForAnotherPersonMovesItsFindings) {
+  const auto asOf = day(2024, 6, 30);
+  ChainEngine engine{RuleParams{}};
+  engine.load(brokenDataset());
+  const auto before = engine.evaluateAll(asOf);
+  ASSERT_FALSE(ofRule(before, "CHAIN-001").empty());
+  ASSERT_EQ(ofRule(before, "CHAIN-001")[0].person_id, person(2));
+
+  auto changed = brokenDataset();
+  changed.movements[0].person_id = person(6);
+  engine.apply(changed.movements[0]);
+  const auto delta = engine.evaluateTouched(asOf);
+  EXPECT_FALSE(delta.empty());
+  const auto expected = evaluate(changed, asOf);
+  EXPECT_EQ(engine.findings(), expected);
+  ASSERT_FALSE(ofRule(expected, "CHAIN-001").empty());
+  EXPECT_EQ(ofRule(expected, "CHAIN-001")[0].person_id, person(6));
+}
+
+// The same payroll row twice in one load: the later one wins, whatever order the rows came in.
+TEST(ChainEngine, ARowSentTwiceInOneLoadKeepsTheLaterOne) {
+  const auto asOf = day(2024, 6, 30);
+  auto once = brokenDataset();
+  auto twice = brokenDataset();
+  auto corrected = pay(person(3), unitId(1), Month::fromYm(2024, 4));
+  corrected.gross_fen = 1;
+  for (auto& row : once.payroll) {
+    if (row.person_id == corrected.person_id && row.month == corrected.month) row = corrected;
+  }
+  twice.payroll.push_back(corrected);
+  const auto expected = evaluate(once, asOf);
+  EXPECT_EQ(evaluate(twice, asOf), expected);
+  const auto fresh = ofRule(expected, "CHAIN-004");
+  ASSERT_FALSE(fresh.empty());
+  bool cites = false;
+  for (const auto& f : fresh) {
+    for (const auto& item : f.evidence) {
+      for (const auto& [name, value] : item.fields) cites = cites || (name == "gross" && value == "0.01");
+    }
+  }
+  EXPECT_TRUE(cites) << "the corrected gross is what the evidence shows";
+}
+
 }  // namespace
 }  // namespace staffchain::chain::testing

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "staffchain/gen/generate_world.hpp"
 #include "staffchain/model/canonical_folder.hpp"
 
@@ -28,8 +30,29 @@ struct GeneratedWorld {
   std::vector<TruthEntry> truth;
 };
 
+// Removes the process's world folders once its tests are done.
+class WorldFolders : public ::testing::Environment {
+ public:
+  static WorldFolders& instance() {
+    static auto* folders = static_cast<WorldFolders*>(::testing::AddGlobalTestEnvironment(new WorldFolders));
+    return *folders;
+  }
+  void add(const std::filesystem::path& dir) { dirs_.push_back(dir); }
+  void TearDown() override {
+    std::error_code ignored;
+    for (const auto& dir : dirs_) std::filesystem::remove_all(dir, ignored);
+  }
+
+ private:
+  std::vector<std::filesystem::path> dirs_;
+};
+inline WorldFolders& kWorldFolders = WorldFolders::instance();
+
+// Per process: ctest runs each case in its own process, several at once.
 inline std::filesystem::path freshDir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("staffchain_gen_test_" + name);
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("staffchain_gen_test_" + name + "_" + std::to_string(::getpid()));
+  kWorldFolders.add(dir);
   std::filesystem::remove_all(dir);
   return dir;
 }

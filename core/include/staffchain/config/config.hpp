@@ -46,7 +46,9 @@ struct ConnectorSettings : PluginInstanceSettings {
   bool enabled = true;
 };
 
-struct NotifierSettings : PluginInstanceSettings {};
+struct NotifierSettings : PluginInstanceSettings {
+  std::string message_template = "default";  // "default" (every alert in full) or "compact"
+};
 
 // What a route matches; an empty list matches everything.
 struct RouteMatch {
@@ -70,10 +72,24 @@ struct Route {
   std::vector<Route> routes;
 };
 
+// [api]: the daemon's HTTP API. Every endpoint but /healthz and /readyz needs a bearer token.
+struct ApiTokenSettings {
+  std::string name;        // who holds it; shown in the access log
+  std::string secret_ref;  // "${ENV}" or "@file:/path", resolved at start and reload
+  bool read_write = false;
+};
+
+struct ApiSettings {
+  bool enabled = false;  // on when the file has an [api] table (and it does not say enabled = false)
+  std::string listen = "127.0.0.1:9464";  // loopback unless an operator opens it
+  std::vector<ApiTokenSettings> tokens;
+};
+
 struct Config {
   std::filesystem::path source;  // absolute path of the main file
   std::vector<std::shared_ptr<toml::table>> documents;  // keep alive: settings point into them
   DaemonSettings daemon;
+  ApiSettings api;
   chain::RuleParams rules;  // [rules], defaults of DOMAIN.md §3
   std::map<std::string, ConnectorSettings> connectors;
   std::map<std::string, NotifierSettings> notifiers;
@@ -100,8 +116,9 @@ struct LoadOutcome {
 // connector's and notifier's own keys are checked by its plugin; without one, only the host's.
 LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* validator);
 
-// The host keys of a connector table; everything else belongs to the plugin.
+// The host keys of a connector's and a notifier's table; everything else belongs to the plugin.
 inline constexpr std::string_view kConnectorHostKeys[] = {"plugin", "role", "interval", "timeout", "max_staleness",
                                                            "enabled"};
+inline constexpr std::string_view kNotifierHostKeys[] = {"plugin", "template"};
 
 }  // namespace staffchain::config

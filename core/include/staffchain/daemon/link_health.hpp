@@ -29,6 +29,7 @@ struct ConnectorHealth {
   std::uint64_t consecutive_failures = 0;
   std::uint64_t records_last_sync = 0;
   std::uint64_t records_total = 0;
+  std::uint64_t quarantined_total = 0;
   double last_sync_seconds = 0;
 };
 
@@ -37,7 +38,8 @@ class LinkHealth {
   void track(const std::string& connector, model::SourceRole role, std::chrono::milliseconds max_staleness,
              Clock::time_point now);
   void forget(const std::string& connector);
-  void recordSuccess(const std::string& connector, Clock::time_point at, std::uint64_t records, double seconds);
+  void recordSuccess(const std::string& connector, Clock::time_point at, std::uint64_t records,
+                     std::uint64_t quarantined, double seconds);
   void recordFailure(const std::string& connector, Clock::time_point at, std::string error);
 
   // LINK-001 for every connector whose last attempt failed; LINK-002 for every connector with

@@ -32,4 +32,9 @@ struct NormaliseResult {
 // span cells (valid_until >= issued_on; leader level and rank both set or both empty).
 NormaliseResult normalise(RecordType type, const RowView& row, Origin origin);
 
+// Fills a quarantine entry's unit_id and person_id from the row's unit_id and person_id
+// cells when they hold a valid credit code / citizen id (the unit and person its DATA-001
+// finding names); leaves them empty otherwise.
+void setQuarantineSubject(RecordType type, const RowView& row, QuarantineEntry& entry);
+
 }  // namespace staffchain::model

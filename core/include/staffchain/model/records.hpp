@@ -30,7 +30,10 @@ struct FixedId {
     std::memcpy(id.chars.data(), text.data(), text.size() < 18 ? text.size() : 18);
     return id;
   }
-  [[nodiscard]] std::string_view view() const noexcept { return {chars.data(), chars.size()}; }
+  // Empty (all NUL, as default-constructed) ids read as "".
+  [[nodiscard]] std::string_view view() const noexcept {
+    return empty() ? std::string_view() : std::string_view(chars.data(), chars.size());
+  }
   [[nodiscard]] std::string str() const { return std::string(view()); }
   [[nodiscard]] bool empty() const noexcept { return chars[0] == '\0'; }
 
@@ -178,6 +181,10 @@ struct QuarantineEntry {
   std::string field;   // empty when the whole record is unreadable
   std::string value;   // the offending value (citizen ids masked when shown, not when stored)
   std::string reason;
+  // The row's unit_id and person_id cells when they are a valid credit code / citizen id,
+  // else empty: the unit and person a DATA-001 finding names (DOMAIN.md §3).
+  std::string unit_id{};
+  std::string person_id{};
 };
 
 // Everything the chain engine evaluates: the current records of every source.

@@ -1,0 +1,82 @@
+// AlertManager: findings in, grouped and routed notifications out through a durable outbox,
+// with silences, inhibition, acknowledgement and escalation; state kept in the ledger file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "staffchain/alerts/alert.hpp"
+#include "staffchain/alerts/alert_settings.hpp"
+#include "staffchain/chain/finding.hpp"
+#include "staffchain/plugin/result.hpp"
+
+namespace staffchain::alerts {
+
+// The region code of a unit, or empty when the unit is unknown.
+using RegionLookup = std::function<std::string(const std::string& unit_id)>;
+
+// One object per daemon, used from one thread. Every call that changes state commits it to
+// SQLite before it returns; a failed call leaves both the file and the object as they were.
+class AlertManager {
+ public:
+  // Opens (creating if needed) the alert tables in the ledger file: tables prefixed `alert_`,
+  // versioned in `alert_schema`, on a connection of its own (WAL, busy timeout).
+  static Result<std::unique_ptr<AlertManager>> open(const std::filesystem::path& ledger_db, AlertSettings settings);
+  ~AlertManager();
+  AlertManager(const AlertManager&) = delete;
+  AlertManager& operator=(const AlertManager&) = delete;
+
+  // On reload: routes, receivers and delivery policy. Alerts are re-routed at the next observe.
+  void reconfigure(AlertSettings settings);
+
+  // One evaluation: `open` is every finding open now (engine, LINK-001/002, LINK-003 from
+  // linkFindings); alerts missing from it resolve. `connectors_down` are the connectors with
+  // an open LINK-001 or LINK-002: findings resting on their data are held back.
+  Result<void> observe(const std::vector<chain::Finding>& open, const RegionLookup& region_of,
+                       const std::set<std::string>& connectors_down, TimePoint now);
+
+  // Ends silences that expired, escalates what waited too long, and writes every digest that
+  // is due (group_wait, group_interval, repeat_interval) into the outbox.
+  Result<void> flush(TimePoint now);
+  // When flush next has something to do (a group or escalation falling due, a silence
+  // expiring), for the daemon's timer; empty when nothing waits on time.
+  [[nodiscard]] std::optional<TimePoint> nextFlush() const;
+
+  // Messages to send now, oldest first per receiver, within each receiver's rate limit and
+  // outside its backoff; each is leased until delivered() or failed() is called for it.
+  Result<std::vector<OutboxMessage>> dueMessages(TimePoint now, std::size_t limit);
+  Result<void> delivered(std::int64_t message_id, const std::string& receipt, TimePoint now);
+  // Keeps the message pending and backs its receiver off (exponential, jittered).
+  Result<void> failed(std::int64_t message_id, const std::string& error, TimePoint now);
+  // When the outbox next has a message to hand out, for the daemon's timer.
+  [[nodiscard]] Result<std::optional<TimePoint>> nextDelivery(TimePoint now) const;
+
+  // LINK-003 for each receiver that keeps failing (DeliveryPolicy); pass them to observe.
+  [[nodiscard]] std::vector<chain::Finding> linkFindings(TimePoint now) const;
+
+  Result<void> acknowledge(const std::string& alert_id, const std::string& who, const std::string& comment,
+                           TimePoint now);
+  Result<Silence> createSilence(SilenceMatch match, const std::string& reason, const std::string& author,
+                                TimePoint expires_at, TimePoint now);
+  Result<void> expireSilence(const std::string& silence_id, const std::string& who, TimePoint now);
+
+  [[nodiscard]] std::vector<Alert> alerts(const AlertFilter& filter) const;
+  [[nodiscard]] std::optional<Alert> alert(const std::string& alert_id) const;
+  [[nodiscard]] std::vector<Silence> silences(bool include_ended) const;
+  [[nodiscard]] Result<AlertCounts> counts() const;
+  // The outbox as stored, for status pages and tests; delivered ones included when asked.
+  [[nodiscard]] Result<std::vector<OutboxMessage>> outbox(bool include_delivered) const;
+
+ private:
+  class State;
+  explicit AlertManager(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace staffchain::alerts

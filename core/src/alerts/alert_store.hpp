@@ -1,0 +1,70 @@
+// AlertStore: reads and writes the alert tables; the manager keeps the working set in memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alert_group.hpp"
+#include "sqlite_connection.hpp"
+#include "staffchain/alerts/alert.hpp"
+#include "staffchain/plugin/notifier.hpp"
+
+namespace staffchain::alerts::detail {
+
+std::int64_t toMillis(TimePoint at) noexcept;
+TimePoint fromMillis(std::int64_t millis) noexcept;
+
+// A pending outbox row, with what the pacing needs.
+struct PendingMessage {
+  OutboxMessage message;
+  std::optional<TimePoint> leased_until;
+};
+
+class AlertStore {
+ public:
+  static Result<std::unique_ptr<AlertStore>> open(const std::filesystem::path& ledger_db);
+
+  Result<void> begin();
+  Result<void> commit();
+  void rollback();
+
+  Result<std::map<std::string, Alert>> loadAlerts();
+  Result<void> saveAlert(const Alert& alert);
+
+  Result<std::map<std::string, AlertGroup>> loadGroups();
+  Result<void> saveGroup(const AlertGroup& group);  // the group row only
+  Result<void> deleteGroup(const std::string& key);  // and its members
+  Result<void> saveMember(const std::string& group_key, const GroupMember& member);
+  Result<void> deleteMember(const std::string& group_key, const std::string& alert_id);
+
+  Result<std::map<std::string, Silence>> loadSilences();
+  Result<std::string> insertSilence(const Silence& silence);  // returns the new id
+  Result<void> saveSilence(const Silence& silence);
+
+  Result<std::map<std::string, ReceiverHealth>> loadReceivers();
+  Result<void> saveReceiver(const ReceiverHealth& health);
+
+  // False when a message with that idempotency key is already there.
+  Result<bool> insertOutbox(const plugin::Notification& notification, const std::string& group_key, TimePoint now);
+  Result<std::vector<PendingMessage>> pendingMessages();
+  Result<std::optional<OutboxMessage>> outboxMessage(std::int64_t id, bool pending_only);
+  Result<std::vector<OutboxMessage>> outbox(bool include_delivered);
+  Result<void> leaseMessage(std::int64_t id, TimePoint until, TimePoint now);
+  Result<void> markDelivered(std::int64_t id, const std::string& receipt, TimePoint now);
+  Result<void> markFailed(std::int64_t id, const std::string& error);
+  Result<std::size_t> attemptsSince(const std::string& receiver, TimePoint since);
+  Result<void> pruneAttempts(TimePoint before);
+  Result<void> releaseLeases();
+
+ private:
+  explicit AlertStore(std::unique_ptr<SqliteConnection> connection) : db_(std::move(connection)) {}
+  std::unique_ptr<SqliteConnection> db_;
+};
+
+}  // namespace staffchain::alerts::detail

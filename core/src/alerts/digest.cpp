@@ -1,0 +1,429 @@
+#include "staffchain/alerts/digest.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "staffchain/model/identifiers.hpp"
+
+namespace staffchain::alerts {
+namespace {
+
+using Json = nlohmann::json;
+
+// Reserved in every part's title for the widest part marker, so that numbering the parts
+// after packing never pushes one over the limit.
+constexpr std::string_view kWidestPartMark = "（第 999/999 部分）";
+
+std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 14695981039346656037ULL) {
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+std::string_view severityZh(chain::Severity severity) {
+  switch (severity) {
+    case chain::Severity::critical: return "严重";
+    case chain::Severity::major: return "重要";
+    case chain::Severity::minor: return "一般";
+  }
+  return "重要";
+}
+
+std::string displayTime(TimePoint at, std::chrono::minutes offset) {
+  const auto local = std::chrono::floor<std::chrono::minutes>(at + offset);
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss hms{local - day};
+  const auto hours_offset = offset.count() / 60;
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} (UTC{:+03})", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hours_offset);
+}
+
+std::string escapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Cuts at a UTF-8 character boundary, so a truncated Chinese line stays valid text.
+std::string truncateUtf8(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  constexpr std::string_view kEllipsis = "…";
+  if (max_bytes < kEllipsis.size()) return {};
+  std::size_t cut = max_bytes - kEllipsis.size();
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;
+  return std::string(text.substr(0, cut)) + std::string(kEllipsis);
+}
+
+enum class Section : std::uint8_t { opened, expired, escalated, still, resolved, notes };
+
+std::string_view sectionHeading(Section section) {
+  switch (section) {
+    case Section::opened: return "新增告警";
+    case Section::expired: return "静默已到期、仍在告警";
+    case Section::escalated: return "超过时限未确认";
+    case Section::still: return "仍未解决";
+    case Section::resolved: return "已解决";
+    case Section::notes: return "说明";
+  }
+  return "";
+}
+
+struct Line {
+  Section section = Section::notes;
+  std::string markdown;
+  std::string text;
+  std::string html;
+  Json item;  // null for notes
+  std::string alert_id;
+};
+
+std::string personShown(const Alert& alert) {
+  return alert.person_id.empty() ? std::string() : model::maskCitizenId(alert.person_id);
+}
+
+Line alertLine(const Alert& alert, Section section, const Digest& digest, const ReceiverProfile& profile,
+               const AlertSettings& settings) {
+  Line line;
+  line.section = section;
+  line.alert_id = alert.id;
+  const std::string unit = alert.unit_id.empty() ? std::string("—") : alert.unit_id;
+  const std::string person = personShown(alert);
+  std::string extra;
+  if (alert.rule.starts_with("LINK-") && !alert.sources.empty()) {
+    auto held = digest.held_by_connector.find(alert.sources.front());
+    if (held != digest.held_by_connector.end() && held->second > 0) {
+      extra = fmt::format("（暂缓依赖此数据源的 {} 项告警）", held->second);
+    }
+  }
+  if (alert.state == AlertState::acknowledged) {
+    extra += fmt::format("（已确认：{}）", alert.acknowledged_by);
+  }
+  if (section == Section::expired && !alert.silence_expiry_note.empty()) {
+    extra += "（" + alert.silence_expiry_note + "）";
+  }
+  const std::string summary = model::maskCitizenIds(alert.summary_zh);
+  if (section == Section::resolved) {
+    const std::string when = alert.resolved_at ? displayTime(*alert.resolved_at, settings.display_offset) : "";
+    line.markdown = fmt::format("- ~~{}~~ 单位 {} 告警 `{}` 已解决 {}", alert.rule, unit, alert.id, when);
+    line.text = fmt::format("- {} 单位 {} 告警 {} 已解决 {}", alert.rule, unit, alert.id, when);
+    line.html = fmt::format("<li><s>{}</s> 单位 {} 告警 <code>{}</code> 已解决 {}</li>", escapeHtml(alert.rule),
+                            escapeHtml(unit), escapeHtml(alert.id), escapeHtml(when));
+  } else if (profile.message_template == MessageTemplate::compact) {
+    line.markdown = fmt::format("- **{}** {} 单位 {} `{}`{}", alert.rule, severityZh(alert.severity), unit, alert.id,
+                                extra);
+    line.text = fmt::format("- {} {} 单位 {} {}{}", alert.rule, severityZh(alert.severity), unit, alert.id, extra);
+    line.html = fmt::format("<li><b>{}</b> {} 单位 {} <code>{}</code>{}</li>", escapeHtml(alert.rule),
+                            severityZh(alert.severity), escapeHtml(unit), escapeHtml(alert.id), escapeHtml(extra));
+  } else {
+    const std::string who = person.empty() ? std::string() : fmt::format(" · 人员 {}", person);
+    const std::string since = model::formatDate(alert.since);
+    line.markdown = fmt::format("- **{}** {} · 单位 {}{} · 始于 {}{}\n  {}\n  告警 `{}`，确认：`{} {}`", alert.rule,
+                                severityZh(alert.severity), unit, who, since, extra, summary, alert.id,
+                                settings.ack_command, alert.id);
+    line.text = fmt::format("- {} {} 单位 {}{} 始于 {}{}\n  {}\n  告警 {}，确认：{} {}", alert.rule,
+                            severityZh(alert.severity), unit, who, since, extra, summary, alert.id,
+                            settings.ack_command, alert.id);
+    line.html = fmt::format("<li><b>{}</b> {} · 单位 {}{} · 始于 {}{}<br>{}<br>告警 <code>{}</code>，确认：<code>{} {}</code></li>",
+                            escapeHtml(alert.rule), severityZh(alert.severity), escapeHtml(unit), escapeHtml(who),
+                            since, escapeHtml(extra), escapeHtml(summary), escapeHtml(alert.id),
+                            escapeHtml(settings.ack_command), escapeHtml(alert.id));
+  }
+  line.markdown = model::maskCitizenIds(line.markdown);
+  line.text = model::maskCitizenIds(line.text);
+  line.html = model::maskCitizenIds(line.html);
+  line.item = Json{{"id", alert.id},
+                   {"section", std::string(sectionHeading(section))},
+                   {"state", std::string(toString(alert.state))},
+                   {"rule", alert.rule},
+                   {"severity", std::string(chain::toString(alert.severity))},
+                   {"unit_id", alert.unit_id},
+                   {"person_id", person},
+                   {"region", alert.region},
+                   {"since", model::formatDate(alert.since)},
+                   {"summary", summary},
+                   {"summary_en", model::maskCitizenIds(alert.summary_en)},
+                   {"acknowledged_by", alert.acknowledged_by}};
+  return line;
+}
+
+Line noteLine(std::string text) {
+  Line line;
+  line.section = Section::notes;
+  line.markdown = "- " + text;
+  line.text = "- " + text;
+  line.html = "<li>" + escapeHtml(text) + "</li>";
+  return line;
+}
+
+bool bySeverity(const Alert* a, const Alert* b) {
+  if (a->severity != b->severity) return a->severity < b->severity;
+  if (a->rule != b->rule) return a->rule < b->rule;
+  return a->id < b->id;
+}
+
+std::vector<const Alert*> sorted(std::vector<const Alert*> alerts) {
+  std::sort(alerts.begin(), alerts.end(), bySeverity);
+  return alerts;
+}
+
+std::string title(const Digest& digest) {
+  std::optional<chain::Severity> worst;
+  for (const auto* list : {&digest.opened, &digest.silence_expired, &digest.still_firing}) {
+    for (const Alert* alert : *list) {
+      if (!worst || alert->severity < *worst) worst = alert->severity;
+    }
+  }
+  std::string labels;
+  for (const auto& [label, value] : digest.labels) {
+    if (value.empty()) continue;
+    if (!labels.empty()) labels += " · ";
+    labels += value;
+    if (label == "region") {
+      const auto name = model::regionName(value);
+      if (!name.empty()) labels += " " + std::string(name);
+    }
+  }
+  if (labels.empty()) labels = "全部";
+  const std::string level = worst ? fmt::format("【{}】", severityZh(*worst)) : std::string("【已解决】");
+  switch (digest.kind) {
+    case DigestKind::escalation:
+      return fmt::format("【升级】{}{}：{} 项超过时限未确认，已解决 {} 项", level, labels, digest.opened.size(),
+                         digest.resolved.size());
+    case DigestKind::repeat:
+      return fmt::format("{}{}：{} 项仍未解决", level, labels, digest.still_firing.size());
+    case DigestKind::update: break;
+  }
+  std::string out = fmt::format("{}{}：新增 {} 项，已解决 {} 项", level, labels, digest.opened.size(),
+                                digest.resolved.size());
+  if (!digest.silence_expired.empty()) out += fmt::format("，静默到期 {} 项", digest.silence_expired.size());
+  return out;
+}
+
+struct Part {
+  std::vector<const Line*> lines;
+};
+
+std::string assembleMarkdown(const std::string& heading, const std::vector<const Line*>& lines,
+                             const std::string& footer) {
+  std::string out = "### " + heading + "\n";
+  std::optional<Section> current;
+  for (const Line* line : lines) {
+    if (!current || *current != line->section) {
+      out += fmt::format("\n**{}**\n", sectionHeading(line->section));
+      current = line->section;
+    }
+    out += line->markdown + "\n";
+  }
+  return out + "\n" + footer + "\n";
+}
+
+std::string assembleText(const std::string& heading, const std::vector<const Line*>& lines, const std::string& footer) {
+  std::string out = heading + "\n";
+  std::optional<Section> current;
+  for (const Line* line : lines) {
+    if (!current || *current != line->section) {
+      out += fmt::format("\n{}：\n", sectionHeading(line->section));
+      current = line->section;
+    }
+    out += line->text + "\n";
+  }
+  return out + "\n" + footer + "\n";
+}
+
+std::string assembleHtml(const std::string& heading, const std::vector<const Line*>& lines, const std::string& footer) {
+  std::string out = "<h3>" + escapeHtml(heading) + "</h3>";
+  std::optional<Section> current;
+  for (const Line* line : lines) {
+    if (!current || *current != line->section) {
+      if (current) out += "</ul>";
+      out += fmt::format("<h4>{}</h4><ul>", sectionHeading(line->section));
+      current = line->section;
+    }
+    out += line->html;
+  }
+  if (current) out += "</ul>";
+  return out + "<p>" + escapeHtml(footer) + "</p>";
+}
+
+// The sizes a part's three bodies would have, kept as lines are added (mirrors assemble*).
+class PartSize {
+ public:
+  PartSize(const std::string& heading, const std::string& footer)
+      : markdown_(assembleMarkdown(heading, {}, footer).size()),
+        text_(assembleText(heading, {}, footer).size()),
+        html_(assembleHtml(heading, {}, footer).size()) {}
+
+  [[nodiscard]] PartSize with(const Line& line) const {
+    PartSize next = *this;
+    if (!next.section_ || *next.section_ != line.section) {
+      const std::string_view heading = sectionHeading(line.section);
+      next.markdown_ += heading.size() + 6;  // "\n**" and "**\n"
+      next.text_ += heading.size() + 5;      // "\n", "：" (3 bytes), "\n"
+      next.html_ += heading.size() + 13 + 5;  // "<h4></h4><ul>" and the "</ul>" that closes it
+      next.section_ = line.section;
+    }
+    next.markdown_ += line.markdown.size() + 1;
+    next.text_ += line.text.size() + 1;
+    next.html_ += line.html.size();
+    return next;
+  }
+  [[nodiscard]] bool within(std::size_t max_bytes) const noexcept {
+    return markdown_ <= max_bytes && text_ <= max_bytes && html_ <= max_bytes;
+  }
+  [[nodiscard]] std::size_t largest() const noexcept { return std::max({markdown_, text_, html_}); }
+
+ private:
+  std::size_t markdown_;
+  std::size_t text_;
+  std::size_t html_;
+  std::optional<Section> section_;
+};
+
+}  // namespace
+
+std::vector<plugin::Notification> renderDigest(const Digest& digest, const ReceiverProfile& profile,
+                                               const AlertSettings& settings) {
+  std::vector<Line> lines;
+  const Section open_section = digest.kind == DigestKind::escalation ? Section::escalated : Section::opened;
+  for (const Alert* alert : sorted(digest.opened)) lines.push_back(alertLine(*alert, open_section, digest, profile, settings));
+  for (const Alert* alert : sorted(digest.silence_expired)) {
+    lines.push_back(alertLine(*alert, Section::expired, digest, profile, settings));
+  }
+  if (digest.kind == DigestKind::repeat) {
+    for (const Alert* alert : sorted(digest.still_firing)) {
+      lines.push_back(alertLine(*alert, Section::still, digest, profile, settings));
+    }
+  }
+  for (const Alert* alert : sorted(digest.resolved)) {
+    lines.push_back(alertLine(*alert, Section::resolved, digest, profile, settings));
+  }
+  if (digest.kind != DigestKind::repeat && !digest.still_firing.empty()) {
+    const auto acked = std::count_if(digest.still_firing.begin(), digest.still_firing.end(),
+                                     [](const Alert* a) { return a->state == AlertState::acknowledged; });
+    lines.push_back(noteLine(fmt::format("另有 {} 项此前已通报、仍在告警（其中 {} 项已确认）", digest.still_firing.size(), acked)));
+  }
+  if (digest.silenced > 0) lines.push_back(noteLine(fmt::format("{} 项告警在静默中，未列出", digest.silenced)));
+  for (const auto& [connector, count] : digest.inhibited) {
+    lines.push_back(noteLine(fmt::format("数据源 {} 中断或未按时同步，暂缓依赖其数据的 {} 项告警，恢复后再行通报",
+                                         connector, count)));
+  }
+
+  const std::string base_title = model::maskCitizenIds(title(digest));
+  const std::string footer = fmt::format("{} · 确认告警：{} <告警ID>", displayTime(digest.at, settings.display_offset),
+                                         settings.ack_command);
+  const std::string reserved_heading = base_title + std::string(kWidestPartMark);
+
+  // Greedy packing, line by line; a line too long for an empty part is shortened to fit.
+  const PartSize empty_part(reserved_heading, footer);
+  std::vector<Part> parts(1);
+  PartSize current = empty_part;
+  std::vector<Line> shortened;
+  shortened.reserve(lines.size());  // no reallocation: parts point into it
+  for (const Line& line : lines) {
+    if (PartSize next = current.with(line); next.within(profile.max_message_bytes)) {
+      parts.back().lines.push_back(&line);
+      current = next;
+      continue;
+    }
+    if (!parts.back().lines.empty()) {
+      parts.emplace_back();
+      current = empty_part;
+    }
+    if (PartSize next = current.with(line); next.within(profile.max_message_bytes)) {
+      parts.back().lines.push_back(&line);
+      current = next;
+      continue;
+    }
+    Line cut = line;
+    const std::size_t overhead = empty_part.largest() + 64;  // a section heading and list markup
+    const std::size_t room = profile.max_message_bytes > overhead ? profile.max_message_bytes - overhead : 16;
+    cut.markdown = truncateUtf8(line.markdown, room);
+    cut.text = truncateUtf8(line.text, room);
+    cut.html = "<li>" + escapeHtml(truncateUtf8(line.text, room / 2)) + "</li>";
+    shortened.push_back(std::move(cut));
+    parts.back().lines.push_back(&shortened.back());
+    current = current.with(shortened.back());
+  }
+
+  std::string content = digest.group_key;
+  for (const Line& line : lines) content += "\n" + line.markdown;
+  const std::uint64_t content_hash = fnv1a(content);
+  const std::uint64_t group_hash = fnv1a(digest.group_key);
+
+  std::vector<std::string> all_ids;
+  for (const Line& line : lines) {
+    if (!line.alert_id.empty()) all_ids.push_back(line.alert_id);
+  }
+  std::string severity;
+  if (!digest.opened.empty() || !digest.silence_expired.empty() || !digest.still_firing.empty()) {
+    std::optional<chain::Severity> worst;
+    for (const auto* list : {&digest.opened, &digest.silence_expired, &digest.still_firing}) {
+      for (const Alert* alert : *list) {
+        if (!worst || alert->severity < *worst) worst = alert->severity;
+      }
+    }
+    severity = std::string(chain::toString(*worst));
+  }
+
+  std::vector<plugin::Notification> out;
+  Json labels = Json::object();
+  for (const auto& [label, value] : digest.labels) labels[label] = value;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    plugin::Notification n;
+    n.receiver = digest.receiver;
+    n.part = i + 1;
+    n.parts = parts.size();
+    n.severity = severity;
+    n.title = parts.size() > 1 ? fmt::format("{}（第 {}/{} 部分）", base_title, n.part, n.parts) : base_title;
+    n.markdown = assembleMarkdown(n.title, parts[i].lines, footer);
+    n.text = assembleText(n.title, parts[i].lines, footer);
+    n.html = assembleHtml(n.title, parts[i].lines, footer);
+    n.idempotency_key = fmt::format("{}:{:016x}:{}:{:016x}:{}/{}", digest.receiver, group_hash, digest.sequence,
+                                    content_hash, n.part, n.parts);
+    Json items = Json::array();
+    for (const Line* line : parts[i].lines) {
+      if (line->alert_id.empty()) continue;
+      n.alert_ids.push_back(line->alert_id);
+      items.push_back(line->item);
+    }
+    Json inhibited = Json::object();
+    for (const auto& [connector, count] : digest.inhibited) inhibited[connector] = count;
+    n.json = Json{{"receiver", digest.receiver},
+                  {"kind", digest.kind == DigestKind::update       ? "update"
+                           : digest.kind == DigestKind::repeat     ? "repeat"
+                                                                   : "escalation"},
+                  {"group", labels},
+                  {"group_key", digest.group_key},
+                  {"title", n.title},
+                  {"at", displayTime(digest.at, settings.display_offset)},
+                  {"part", n.part},
+                  {"parts", n.parts},
+                  {"alerts", items},
+                  {"alert_ids_in_message", all_ids},
+                  {"silenced", digest.silenced},
+                  {"inhibited", inhibited},
+                  {"acknowledge", settings.ack_command + " <id>"},
+                  {"idempotency_key", n.idempotency_key}}
+                 .dump();
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+}  // namespace staffchain::alerts

@@ -1,0 +1,64 @@
+// The alert manager's working set: every table in memory, written through to the store.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "alert_group.hpp"
+#include "alert_store.hpp"
+#include "staffchain/alerts/alert_manager.hpp"
+
+namespace staffchain::alerts {
+
+class AlertManager::State {
+ public:
+  AlertSettings settings;
+  std::unique_ptr<detail::AlertStore> store;
+  std::map<std::string, Alert> alerts;
+  std::map<std::string, detail::AlertGroup> groups;
+  std::map<std::string, std::set<std::string>> groups_of;  // alert id -> group keys
+  std::map<std::string, Silence> silences;
+  std::map<std::string, ReceiverHealth> receivers;
+  bool reroute_all = true;  // after open and reconfigure: routes may differ from the stored groups
+
+  Result<void> load();
+
+  // Runs `change` in one SQLite transaction; on any failure the file is rolled back and the
+  // memory reloaded from it, so the two never disagree.
+  template <typename Change>
+  Result<void> transact(Change change) {
+    if (auto begun = store->begin(); !begun) return begun;
+    Result<void> outcome = change();
+    if (outcome) {
+      outcome = store->commit();
+      if (outcome) return outcome;
+    }
+    store->rollback();
+    if (auto reloaded = load(); !reloaded) {
+      return makeError(outcome.error().message + "; reloading the alert state then failed too: " +
+                       reloaded.error().message);
+    }
+    return outcome;
+  }
+
+  // Silences: expiry by time, which alert each active silence holds, ends on resolution.
+  Result<void> refreshSilences(TimePoint now);
+  Result<void> endSilence(Silence& silence, const std::string& reason, const std::string& note, TimePoint now);
+
+  // Group membership of one open alert, from the current route tree.
+  Result<void> route(Alert& alert, TimePoint now);
+  Result<void> addMember(const std::string& group_key, const std::string& receiver, const std::string& route_key,
+                         detail::GroupKind kind, const std::vector<std::pair<std::string, std::string>>& labels,
+                         const std::string& alert_id, TimePoint now);
+  Result<void> removeMember(const std::string& group_key, const std::string& alert_id);
+
+  Result<void> escalate(TimePoint now);
+  Result<void> flushGroup(const std::string& key, TimePoint now, const std::map<std::string, std::size_t>& held);
+  // When the group next falls due on its own (without new changes), or never.
+  [[nodiscard]] std::optional<TimePoint> groupDue(const detail::AlertGroup& group) const;
+  [[nodiscard]] const config::Route& timingsOf(const detail::AlertGroup& group) const;
+};
+
+}  // namespace staffchain::alerts

@@ -1,0 +1,43 @@
+// SqlSettings: the sql source's configuration, read and checked from its TOML table.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "postgres_database.hpp"
+#include "query_plan.hpp"
+#include "staffchain/plugin/config_reader.hpp"
+#include "staffchain/plugin/field_mapping.hpp"
+#include "staffchain/plugin/retry.hpp"
+
+namespace staffchain::sql {
+
+// The CA bundle Debian keeps current; libpq's own default (~/.postgresql/root.crt) does not
+// exist for a system user, which would make the secure default unusable.
+inline constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
+
+struct ConfiguredQuery {
+  QuerySpec spec;
+  plugin::FieldMapping mapping;
+};
+
+struct SqlSettings {
+  Dialect dialect = Dialect::postgresql;
+  PostgresSettings postgres;            // driver = "postgresql"
+  std::string password_reference;       // "${PG_PASSWORD}"; resolved at create time
+  std::filesystem::path sqlite_path;    // driver = "sqlite"
+  std::chrono::milliseconds busy_timeout{5'000};
+  std::size_t batch_size = 5'000;
+  plugin::RetryPolicy retry;
+  std::vector<ConfiguredQuery> queries;  // incremental ones first, in file order otherwise
+};
+
+// Reads every key of the connector's table (host keys excepted) and reports each problem into
+// `config`; nullopt when the settings are unusable.
+std::optional<SqlSettings> readSqlSettings(plugin::ConfigReader& config);
+
+}  // namespace staffchain::sql

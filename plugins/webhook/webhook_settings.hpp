@@ -1,0 +1,35 @@
+// The webhook notifier's configuration, read and checked from its TOML table.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "staffchain/plugin/config_reader.hpp"
+
+namespace staffchain::webhook {
+
+struct WebhookSettings {
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;         // sent as written
+  std::vector<std::pair<std::string, std::string>> secret_headers;  // name -> secret reference
+  std::optional<std::string> signing_secret;                        // a secret reference
+  std::string signature_header = "X-Staffchain-Signature";
+  std::string timestamp_header = "X-Staffchain-Timestamp";
+  plugin::Duration timeout{std::chrono::seconds(10)};
+  plugin::Duration connect_timeout{std::chrono::seconds(5)};
+  bool verify_tls = true;
+  std::string ca_file;
+  std::size_t max_message_bytes = 64 * 1024;
+  std::size_t messages_per_minute = 0;
+};
+
+// Reads every key, reporting each problem into `config`; nullopt when one is fatal.
+std::optional<WebhookSettings> readWebhookSettings(plugin::ConfigReader& config);
+
+// True for an HTTP header name (RFC 9110 token characters).
+bool isHeaderName(std::string_view name);
+
+}  // namespace staffchain::webhook

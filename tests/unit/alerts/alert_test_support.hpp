@@ -1,0 +1,127 @@
+// Helpers shared by the alert tests: findings, a scripted clock, a scratch ledger file.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "staffchain/alerts/alert_manager.hpp"
+#include "staffchain/chain/finding.hpp"
+
+namespace staffchain::alerts::testing {
+
+inline TimePoint at(int minutes) {
+  // 2024-05-06 00:00 UTC (08:00 in Beijing), a Monday morning.
+  return TimePoint(std::chrono::sys_days(std::chrono::year{2024} / 5 / 6)) + std::chrono::minutes(minutes);
+}
+
+inline chain::Finding finding(const std::string& rule, chain::Severity severity, const std::string& unit,
+                              const std::string& person, const std::string& source = "payroll") {
+  chain::Finding f;
+  f.rule = rule;
+  f.severity = severity;
+  if (!unit.empty()) f.unit_id = model::UnitId::fromValid(unit);
+  if (!person.empty()) f.person_id = model::PersonId::fromValid(person);
+  f.since = model::Date::fromYmd(2024, 3, 1);
+  f.summary_zh = "人员 " + person + " 在 " + unit + " 违规";
+  f.summary_en = "person " + person + " at " + unit;
+  chain::EvidenceItem item;
+  item.source = source;
+  item.record_type = "payroll";
+  item.record_id = person;
+  f.evidence.push_back(item);
+  f.fingerprint = chain::makeFingerprint(rule, {unit, person});
+  return f;
+}
+
+// A person id that passes for a citizen id in masking (18 digits).
+inline std::string person(int n) { return "1507021980" + std::to_string(10000000 + n).substr(0, 8); }
+inline std::string unit(int n, const std::string& region = "150702") {
+  return "12" + region + "MB" + std::to_string(10000000 + n).substr(0, 8);
+}
+
+inline RegionLookup regions() {
+  return [](const std::string& unit_id) { return unit_id.substr(2, 6); };
+}
+
+class ScratchDir {
+ public:
+  ScratchDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = std::filesystem::temp_directory_path() /
+            (std::string("staffchain-alerts-") + info->test_suite_name() + "-" + info->name());
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  [[nodiscard]] std::filesystem::path ledger() const { return path_ / "ledger.db"; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline AlertSettings settingsFor(std::vector<std::string> receivers) {
+  AlertSettings settings;
+  settings.route.receivers = {receivers.front()};
+  settings.route.group_by = {"rule", "region"};
+  settings.route.group_wait = std::chrono::seconds(30);
+  settings.route.group_interval = std::chrono::minutes(5);
+  settings.route.repeat_interval = std::chrono::hours(24);
+  for (const auto& name : receivers) {
+    ReceiverProfile profile;
+    profile.name = name;
+    profile.max_message_bytes = 64 * 1024;
+    settings.receivers[name] = profile;
+  }
+  settings.connector_roles = {{"payroll", model::SourceRole::finance}, {"roster", model::SourceRole::estab}};
+  return settings;
+}
+
+// A department's channel: takes what the outbox hands out, or fails while it is down.
+struct FakeReceiver {
+  bool down = false;
+  std::map<std::string, int> received;  // idempotency key -> times delivered
+  std::vector<plugin::Notification> messages;
+
+  int deliver(AlertManager& manager, TimePoint now) {
+    auto due = manager.dueMessages(now, 1000);
+    EXPECT_TRUE(due.ok()) << (due.ok() ? "" : due.error().message);
+    if (!due.ok()) return 0;
+    int sent = 0;
+    for (const auto& message : *due) {
+      if (down) {
+        EXPECT_TRUE(manager.failed(message.id, "HTTP 503 from the robot", now).ok());
+        continue;
+      }
+      received[message.notification.idempotency_key]++;
+      messages.push_back(message.notification);
+      EXPECT_TRUE(manager.delivered(message.id, "{\"errcode\":0}", now).ok());
+      ++sent;
+    }
+    return sent;
+  }
+
+  [[nodiscard]] std::vector<plugin::Notification> to(const std::string& receiver) const {
+    std::vector<plugin::Notification> out;
+    for (const auto& m : messages) {
+      if (m.receiver == receiver) out.push_back(m);
+    }
+    return out;
+  }
+};
+
+inline std::unique_ptr<AlertManager> openManager(const std::filesystem::path& ledger, AlertSettings settings) {
+  auto opened = AlertManager::open(ledger, std::move(settings));
+  EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : opened.error().message);
+  if (!opened.ok()) return nullptr;
+  return std::move(opened.value());
+}
+
+}  // namespace staffchain::alerts::testing
