@@ -1,9 +1,10 @@
 # staffchain_add_plugin(NAME SOURCES ... [LIBS ...] [OUTPUT_DIR dir] [NO_INSTALL]):
-# builds lib<NAME>.so against the SDK only, into the plugin directory beside the executables.
+# builds lib<NAME>.so against the SDK only (headers and its compiled helpers), into the plugin
+# directory beside the executables.
 function(staffchain_add_plugin name)
   cmake_parse_arguments(ARG "NO_INSTALL" "OUTPUT_DIR" "SOURCES;LIBS;DEFINITIONS" ${ARGN})
   add_library(${name} MODULE ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE staffchain::sdk ${ARG_LIBS})
+  target_link_libraries(${name} PRIVATE staffchain::sdk staffchain_sdk_support ${ARG_LIBS})
   if(ARG_DEFINITIONS)
     target_compile_definitions(${name} PRIVATE ${ARG_DEFINITIONS})
   endif()

@@ -322,20 +322,6 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
   return std::make_unique<CsvSource>(std::move(*settings), args.host);
 }
 
-const PluginDescriptor* describe() {
-  static const PluginDescriptor descriptor = [] {
-    PluginDescriptor d;
-    d.name = "csv";
-    d.version = STAFFCHAIN_VERSION_STRING;
-    d.kind = PluginKind::source;
-    d.summary = "canonical CSV files from a drop folder";
-    d.validate = &validate;
-    d.create_source = &create;
-    return d;
-  }();
-  return &descriptor;
-}
-
 }  // namespace
 
-STAFFCHAIN_PLUGIN(describe)
+STAFFCHAIN_SOURCE_PLUGIN("csv", "canonical CSV files from a drop folder", &validate, &create)

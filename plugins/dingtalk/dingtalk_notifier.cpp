@@ -4,42 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "staffchain/plugin/http_text.hpp"
+
 #include "dingtalk_signature.hpp"
 
 namespace staffchain::dingtalk {
-namespace {
-
-std::string excerpt(std::string_view body) {
-  constexpr std::size_t kLimit = 300;
-  std::string out;
-  for (char c : body.substr(0, kLimit)) out.push_back(c == '\r' || c == '\n' ? ' ' : c);
-  if (body.size() > kLimit) {
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0U) == 0x80U) out.pop_back();
-    if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80U) != 0) out.pop_back();
-    out += "…";
-  }
-  return out.empty() ? std::string("(empty body)") : out;
-}
-
-}  // namespace
-
-Result<plugin::DeliveryReceipt> readRobotAnswer(const plugin::HttpResponse& response, const std::string& where) {
-  if (response.status < 200 || response.status > 299) {
-    return makeError(fmt::format("{} answered HTTP {}: {}", where, response.status, excerpt(response.body)));
-  }
-  const auto answer = nlohmann::json::parse(response.body, nullptr, false);
-  if (answer.is_discarded() || !answer.is_object() || !answer.contains("errcode") ||
-      !answer["errcode"].is_number_integer()) {
-    return makeError(
-        fmt::format("{} answered HTTP {} without a JSON errcode: {}", where, response.status, excerpt(response.body)));
-  }
-  const auto code = answer["errcode"].get<long long>();
-  const std::string text = answer.contains("errmsg") && answer["errmsg"].is_string() ? answer["errmsg"].get<std::string>()
-                                                                                     : std::string("(no errmsg)");
-  if (code != 0) return makeError(fmt::format("{} refused the message: errcode {}: {}", where, code, excerpt(text)));
-  return plugin::DeliveryReceipt{fmt::format("errcode 0: {}", excerpt(text))};
-}
-
 DingtalkNotifier::DingtalkNotifier(DingtalkSettings settings, std::string token, std::string secret,
                                    plugin::HostContext& host)
     : settings_(std::move(settings)), token_(std::move(token)), secret_(std::move(secret)), host_(host) {}
@@ -75,10 +44,10 @@ Result<std::string> DingtalkNotifier::buildBody(const plugin::Notification& mess
 }
 
 std::string DingtalkNotifier::requestUrl(long long unix_ms) const {
-  std::string url = settings_.base_url + "/robot/send?access_token=" + percentEncode(token_);
+  std::string url = settings_.base_url + "/robot/send?access_token=" + plugin::percentEncode(token_);
   if (!secret_.empty()) {
     const std::string timestamp = std::to_string(unix_ms);
-    url += "&timestamp=" + timestamp + "&sign=" + percentEncode(robotSignature(secret_, timestamp));
+    url += "&timestamp=" + timestamp + "&sign=" + plugin::percentEncode(robotSignature(secret_, timestamp));
   }
   return url;
 }
@@ -104,7 +73,7 @@ Result<plugin::DeliveryReceipt> DingtalkNotifier::send(const plugin::Notificatio
     request.ca_file = settings_.ca_file;
     auto response = host_.http().send(request, &cancel);
     if (!response) return makeError(fmt::format("{}: the request failed: {}", where, response.error().message));
-    return readRobotAnswer(response.value(), where);
+    return plugin::readRobotAnswer(response.value(), where);
   } catch (const std::exception& e) {
     return makeError(fmt::format("{}: unexpected failure: {}", where, e.what()));
   }

@@ -40,7 +40,5 @@ class DingtalkNotifier final : public plugin::Notifier {
   plugin::HostContext& host_;
 };
 
-// Reads a robot's JSON answer: success only with "errcode": 0. `where` names the endpoint.
-Result<plugin::DeliveryReceipt> readRobotAnswer(const plugin::HttpResponse& response, const std::string& where);
 
 }  // namespace staffchain::dingtalk

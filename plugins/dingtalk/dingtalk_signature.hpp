@@ -10,7 +10,5 @@ namespace staffchain::dingtalk {
 // `timestamp_ms` is the decimal Unix time in milliseconds that also goes into the URL.
 std::string robotSignature(std::string_view secret, std::string_view timestamp_ms);
 
-// RFC 3986 percent-encoding of everything but the unreserved characters.
-std::string percentEncode(std::string_view text);
 
 }  // namespace staffchain::dingtalk

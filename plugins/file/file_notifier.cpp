@@ -64,20 +64,6 @@ std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs&) {
   return std::make_unique<FileNotifier>(std::move(*settings));
 }
 
-const PluginDescriptor* describe() {
-  static const PluginDescriptor descriptor = [] {
-    PluginDescriptor d;
-    d.name = "file";
-    d.version = STAFFCHAIN_VERSION_STRING;
-    d.kind = PluginKind::notifier;
-    d.summary = "JSON lines appended to a file";
-    d.validate = &validate;
-    d.create_notifier = &create;
-    return d;
-  }();
-  return &descriptor;
-}
-
 }  // namespace
 
-STAFFCHAIN_PLUGIN(describe)
+STAFFCHAIN_NOTIFIER_PLUGIN("file", "JSON lines appended to a file", &validate, &create)

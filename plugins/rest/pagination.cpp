@@ -1,5 +1,7 @@
 #include "pagination.hpp"
 
+#include "staffchain/plugin/http_text.hpp"
+
 #include <cctype>
 
 namespace staffchain::rest {
@@ -21,23 +23,6 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::string percentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0x0F];
-    }
-  }
-  return out;
-}
-
 std::string withQuery(std::string url, const QueryParams& params) {
   if (params.empty()) return url;
   const auto hash = url.find('#');
@@ -50,9 +35,9 @@ std::string withQuery(std::string url, const QueryParams& params) {
   if (!url.empty() && (url.back() == '?' || url.back() == '&')) separator = '\0';
   for (const auto& [name, value] : params) {
     if (separator != '\0') url += separator;
-    url += percentEncode(name);
+    url += plugin::percentEncode(name);
     url += '=';
-    url += percentEncode(value);
+    url += plugin::percentEncode(value);
     separator = '&';
   }
   return url + fragment;

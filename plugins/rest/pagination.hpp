@@ -13,8 +13,6 @@ namespace staffchain::rest {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-// RFC 3986 percent-encoding of a query name or value (unreserved characters stay).
-std::string percentEncode(std::string_view text);
 
 // `url` with `params` appended to its query string (after '?' or '&' as the URL needs).
 std::string withQuery(std::string url, const QueryParams& params);

@@ -30,20 +30,6 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
   return std::make_unique<rest::RestSource>(std::move(*settings), std::move(credentials.value()), args.host);
 }
 
-const PluginDescriptor* describe() {
-  static const PluginDescriptor descriptor = [] {
-    PluginDescriptor d;
-    d.name = "rest";
-    d.version = STAFFCHAIN_VERSION_STRING;
-    d.kind = PluginKind::source;
-    d.summary = "records from an HTTP(S) JSON API, paginated and incremental";
-    d.validate = &validate;
-    d.create_source = &create;
-    return d;
-  }();
-  return &descriptor;
-}
-
 }  // namespace
 
-STAFFCHAIN_PLUGIN(describe)
+STAFFCHAIN_SOURCE_PLUGIN("rest", "records from an HTTP(S) JSON API, paginated and incremental", &validate, &create)

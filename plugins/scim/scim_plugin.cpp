@@ -45,20 +45,6 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
   }
 }
 
-const PluginDescriptor* describe() {
-  static const PluginDescriptor descriptor = [] {
-    PluginDescriptor d;
-    d.name = "scim";
-    d.version = STAFFCHAIN_VERSION_STRING;
-    d.kind = PluginKind::source;
-    d.summary = "Users of a SCIM 2.0 server (RFC 7644), paged and incremental on meta.lastModified";
-    d.validate = &validate;
-    d.create_source = &create;
-    return d;
-  }();
-  return &descriptor;
-}
-
 }  // namespace
 
-STAFFCHAIN_PLUGIN(describe)
+STAFFCHAIN_SOURCE_PLUGIN("scim", "Users of a SCIM 2.0 server (RFC 7644), paged and incremental on meta.lastModified", &validate, &create)

@@ -40,20 +40,6 @@ std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs& args) {
   return std::make_unique<smtp::SmtpNotifier>(std::move(*settings), std::move(password), args.host);
 }
 
-const PluginDescriptor* describe() {
-  static const PluginDescriptor descriptor = [] {
-    PluginDescriptor d;
-    d.name = "smtp";
-    d.version = STAFFCHAIN_VERSION_STRING;
-    d.kind = PluginKind::notifier;
-    d.summary = "e-mail over SMTP (STARTTLS or SMTPS), text and HTML parts";
-    d.validate = &validate;
-    d.create_notifier = &create;
-    return d;
-  }();
-  return &descriptor;
-}
-
 }  // namespace
 
-STAFFCHAIN_PLUGIN(describe)
+STAFFCHAIN_NOTIFIER_PLUGIN("smtp", "e-mail over SMTP (STARTTLS or SMTPS), text and HTML parts", &validate, &create)

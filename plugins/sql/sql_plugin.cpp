@@ -46,20 +46,6 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
   }
 }
 
-const PluginDescriptor* describe() {
-  static const PluginDescriptor descriptor = [] {
-    PluginDescriptor d;
-    d.name = "sql";
-    d.version = STAFFCHAIN_VERSION_STRING;
-    d.kind = PluginKind::source;
-    d.summary = "PostgreSQL or SQLite queries, pulled incrementally by a watermark column";
-    d.validate = &validate;
-    d.create_source = &create;
-    return d;
-  }();
-  return &descriptor;
-}
-
 }  // namespace
 
-STAFFCHAIN_PLUGIN(describe)
+STAFFCHAIN_SOURCE_PLUGIN("sql", "PostgreSQL or SQLite queries, pulled incrementally by a watermark column", &validate, &create)

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "staffchain/plugin/descriptor.hpp"
+#include "staffchain/plugin/secrets.hpp"
 #include "webhook_notifier.hpp"
 
 namespace {
@@ -13,21 +14,6 @@ void validate(ConfigReader& config) {
   (void)webhook::readWebhookSettings(config);
 }
 
-// Secrets are resolved once, here; a failure is a configuration error naming the key.
-std::optional<std::string> resolve(ConfigReader& config, HostContext& host, std::string_view key,
-                                   const std::string& reference) {
-  auto value = host.resolveSecret(reference);
-  if (!value) {
-    config.fail(key, fmt::format("cannot resolve the secret: {}", value.error().message));
-    return std::nullopt;
-  }
-  if (value->empty()) {
-    config.fail(key, fmt::format("the secret {} is empty", reference));
-    return std::nullopt;
-  }
-  return std::move(value.value());
-}
-
 std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs& args) {
   try {
     auto settings = webhook::readWebhookSettings(config);
@@ -35,7 +21,7 @@ std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs& args) {
     bool ok = true;
     std::vector<std::pair<std::string, std::string>> secret_headers;
     for (const auto& [name, reference] : settings->secret_headers) {
-      auto value = resolve(config, args.host, "secret_headers." + name, reference);
+      auto value = resolveSecretSetting(config, args.host, "secret_headers." + name, reference);
       if (!value) {
         ok = false;
       } else if (value->find_first_of("\r\n") != std::string::npos) {
@@ -47,7 +33,7 @@ std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs& args) {
     }
     std::string signing_secret;
     if (settings->signing_secret) {
-      auto value = resolve(config, args.host, "signing_secret", *settings->signing_secret);
+      auto value = resolveSecretSetting(config, args.host, "signing_secret", *settings->signing_secret);
       if (value) signing_secret = std::move(*value);
       else ok = false;
     }
@@ -60,20 +46,6 @@ std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs& args) {
   }
 }
 
-const PluginDescriptor* describe() {
-  static const PluginDescriptor descriptor = [] {
-    PluginDescriptor d;
-    d.name = "webhook";
-    d.version = STAFFCHAIN_VERSION_STRING;
-    d.kind = PluginKind::notifier;
-    d.summary = "signed JSON POST to a URL (OA systems, SMS gateways)";
-    d.validate = &validate;
-    d.create_notifier = &create;
-    return d;
-  }();
-  return &descriptor;
-}
-
 }  // namespace
 
-STAFFCHAIN_PLUGIN(describe)
+STAFFCHAIN_NOTIFIER_PLUGIN("webhook", "signed JSON POST to a URL (OA systems, SMS gateways)", &validate, &create)

@@ -35,10 +35,6 @@ class WecomNotifier final : public plugin::Notifier {
   plugin::HostContext& host_;
 };
 
-// Reads a robot's JSON answer: success only with "errcode": 0. `where` names the endpoint.
-Result<plugin::DeliveryReceipt> readRobotAnswer(const plugin::HttpResponse& response, const std::string& where);
 
-// RFC 3986 percent-encoding of everything but the unreserved characters.
-std::string percentEncode(std::string_view text);
 
 }  // namespace staffchain::wecom

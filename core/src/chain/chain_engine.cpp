@@ -91,16 +91,19 @@ void ChainEngine::State::putAll(model::Dataset dataset) {
     for (auto& r : records) index.put(model::Record{std::move(r)}, touched);
     std::exchange(records, {});
   };
+  // Payroll first: its rows are most of the dataset, and once they are in the index the
+  // dataset's copy goes before the other kinds are copied (the two copies of the largest
+  // kind never meet the rest). Kinds do not interact while loading: links come after.
+  index.setPayrollHint(payrollMonthsSpanned(dataset.payroll));
+  putEach(dataset.payroll);
+  index.setPayrollHint(0);
+  index.trimPayroll();
   putEach(dataset.units);
   putEach(dataset.quotas);
   putEach(dataset.leader_quotas);
   putEach(dataset.approvals);
   putEach(dataset.roster);
   putEach(dataset.movements);
-  index.setPayrollHint(payrollMonthsSpanned(dataset.payroll));
-  putEach(dataset.payroll);
-  index.setPayrollHint(0);
-  index.trimPayroll();
   putEach(dataset.deaths);
   for (auto& q : dataset.quarantine) index.addQuarantine(std::move(q), touched);
   // Everything changed: the next evaluation is a full one.

@@ -80,10 +80,13 @@ std::string ChainIndex::sourceName(std::uint32_t index) const {
 
 void ChainIndex::reserveFor(const model::Dataset& dataset) {
   units_.reserve(dataset.units.size());
-  approvals_.reserve(dataset.approvals.size());
-  movement_owner_.reserve(dataset.movements.size());
+  // A quarter more than loaded for the changes to come: growing past a table's size
+  // rehashes all of it at once, paid by whichever change crosses the line.
+  auto withRoom = [](std::size_t n) { return n + n / 4; };
+  approvals_.reserve(withRoom(dataset.approvals.size()));
+  movement_owner_.reserve(withRoom(dataset.movements.size()));
   // Most persons have a roster row; the rest (gone before the snapshot) have movements.
-  persons_.reserve(dataset.roster.size() + dataset.movements.size() / 8);
+  persons_.reserve(withRoom(dataset.roster.size() + dataset.movements.size() / 8));
 }
 
 PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
@@ -91,7 +94,6 @@ PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
   return persons_[id];
 }
 
-void ChainIndex::erasePerson(PersonMap<PersonRecords>::iterator it) { persons_.erase(it); }
 
 void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
   for (std::uint8_t t = 0; t < model::kEstabTypeCount; ++t) touched.scopes.insert(ScopeKey{unit, t});
@@ -336,7 +338,7 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
 
   if (it == persons_.end()) return;
   if (it->second.empty()) {
-    erasePerson(it);
+    persons_.erase(it);
   } else {
     it->second.links = std::move(after);
   }
@@ -352,7 +354,7 @@ void ChainIndex::linkAll() {
   for (auto it = persons_.begin(); it != persons_.end();) {
     auto& person = it->second;
     if (person.empty()) {
-      erasePerson(it++);
+      it = persons_.erase(it);
       continue;
     }
     const auto& id = it->first;

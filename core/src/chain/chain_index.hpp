@@ -119,12 +119,19 @@ struct LeaderKeyHash {
   }
 };
 
-using PersonSet = std::unordered_set<model::PersonId, IdHash>;
+struct IdEqual {
+  template <typename Tag>
+  bool operator()(const model::FixedId<Tag>& a, const model::FixedId<Tag>& b) const noexcept {
+    return sameId(a, b);
+  }
+};
+
+using PersonSet = std::unordered_set<model::PersonId, IdHash, IdEqual>;
 template <typename Value>
-using PersonMap = std::unordered_map<model::PersonId, Value, IdHash>;
-using UnitSet = std::unordered_set<model::UnitId, IdHash>;
+using PersonMap = std::unordered_map<model::PersonId, Value, IdHash, IdEqual>;
+using UnitSet = std::unordered_set<model::UnitId, IdHash, IdEqual>;
 template <typename Value>
-using UnitMap = std::unordered_map<model::UnitId, Value, IdHash>;
+using UnitMap = std::unordered_map<model::UnitId, Value, IdHash, IdEqual>;
 
 // What a person's records tie them to; kept so that a change can tell which scopes lost
 // or gained the person.
@@ -223,7 +230,6 @@ class ChainIndex {
 
  private:
   PersonRecords& personSlot(const model::PersonId& id, Touched& touched);
-  void erasePerson(PersonMap<PersonRecords>::iterator it);
   void touchUnit(const model::UnitId& unit, Touched& touched) const;
   void putApproval(const model::Approval& approval, Touched& touched);
   void eraseApproval(const std::string& id, Touched& touched);

@@ -1,7 +1,6 @@
 #include "presence.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "staffchain/model/enums.hpp"
 

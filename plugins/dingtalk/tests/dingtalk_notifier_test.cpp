@@ -7,6 +7,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "staffchain/plugin/http_text.hpp"
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 
@@ -18,6 +20,8 @@
 
 namespace staffchain::dingtalk {
 namespace {
+
+using plugin::percentEncode;
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;

@@ -3,6 +3,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "staffchain/plugin/http_text.hpp"
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 
@@ -13,6 +15,9 @@
 
 namespace staffchain::wecom {
 namespace {
+
+using plugin::percentEncode;
+using plugin::readRobotAnswer;
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;

@@ -60,7 +60,46 @@ struct PluginDescriptor {
 
 using DescribeFn = const PluginDescriptor*();
 
+inline PluginDescriptor sourcePluginDescriptor(const char* name, const char* summary, ValidateFn validate,
+                                               CreateSourceFn create) noexcept {
+  PluginDescriptor descriptor;
+  descriptor.name = name;
+  descriptor.version = STAFFCHAIN_VERSION_STRING;
+  descriptor.kind = PluginKind::source;
+  descriptor.summary = summary;
+  descriptor.validate = validate;
+  descriptor.create_source = create;
+  return descriptor;
+}
+
+inline PluginDescriptor notifierPluginDescriptor(const char* name, const char* summary, ValidateFn validate,
+                                                 CreateNotifierFn create) noexcept {
+  PluginDescriptor descriptor;
+  descriptor.name = name;
+  descriptor.version = STAFFCHAIN_VERSION_STRING;
+  descriptor.kind = PluginKind::notifier;
+  descriptor.summary = summary;
+  descriptor.validate = validate;
+  descriptor.create_notifier = create;
+  return descriptor;
+}
+
 }  // namespace staffchain::plugin
 
 // Exports `describe` (a `const PluginDescriptor* ()` function) as the plugin's one symbol.
 #define STAFFCHAIN_PLUGIN(describe) BOOST_DLL_ALIAS(describe, staffchain_plugin)
+
+// The usual way: a plugin's whole descriptor and its export in one line, at namespace scope.
+#define STAFFCHAIN_PLUGIN_DESCRIBED(kind, name, summary, validate, create)                              \
+  namespace {                                                                                          \
+  const ::staffchain::plugin::PluginDescriptor* staffchainDescribe() {                                 \
+    static const ::staffchain::plugin::PluginDescriptor descriptor =                                   \
+        ::staffchain::plugin::kind##PluginDescriptor(name, summary, validate, create);                  \
+    return &descriptor;                                                                                \
+  }                                                                                                    \
+  }                                                                                                    \
+  STAFFCHAIN_PLUGIN(staffchainDescribe)
+#define STAFFCHAIN_SOURCE_PLUGIN(name, summary, validate, create) \
+  STAFFCHAIN_PLUGIN_DESCRIBED(source, name, summary, validate, create)
+#define STAFFCHAIN_NOTIFIER_PLUGIN(name, summary, validate, create) \
+  STAFFCHAIN_PLUGIN_DESCRIBED(notifier, name, summary, validate, create)
