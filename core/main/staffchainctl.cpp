@@ -23,6 +23,16 @@ Commands:
   gen --persons N --seed S --out DIR [--as-of DATE] [--payroll-months M] [...]
         write a synthetic staffing world with injected violations and truth.jsonl
         (`staffchainctl gen --help` lists every option).
+
+Day-to-day, through the running daemon's API (--api URL, default http://127.0.0.1:9464 or
+$STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --json for scripts):
+  status                                   link health of every connector, open findings and alerts
+  alerts [--state S] [--unit U] [--region C] [--rule R]
+  ack ID [--comment TEXT]                  acknowledge an alert (the id is in every message)
+  silence list | add ... --duration 2h --reason TEXT | expire ID
+  connectors [pause|resume|resync|reset-cursor NAME]
+  reload                                   reload the daemon's configuration
+
   --help, --version
 )";
 
@@ -77,6 +87,9 @@ int main(int argc, char** argv) {
   if (command == "check-config") return checkConfig(args);
   if (command == "audit") return staffchain::ctl::runAudit(args);
   if (command == "gen") return staffchain::ctl::runGen(args);
+  for (const char* api_command : {"status", "alerts", "ack", "silence", "connectors", "reload"}) {
+    if (command == api_command) return staffchain::ctl::runApiCommand(command, args);
+  }
   fmt::print(stderr, "staffchainctl: unknown command \"{}\"\n\n{}", command, kUsage);
   return 64;
 }

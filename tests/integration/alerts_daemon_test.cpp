@@ -216,6 +216,38 @@ TEST(AlertsDaemon, ApiServesMetricsTokensAndAcknowledgement) {
   EXPECT_EQ(json::parse(acked->body)["state"], "acknowledged");
   EXPECT_THAT(daemon.output(), HasSubstr("api operator POST /api/v1/alerts/" + id + "/ack -> 200 (write)"));
   EXPECT_THAT(daemon.output(), ::testing::Not(HasSubstr(kWriteToken)));
+
+  // The operator's CLI over the same API.
+  const std::map<std::string, std::string> operator_env = {{"STAFFCHAIN_API", base},
+                                                           {"STAFFCHAIN_API_TOKEN", kWriteToken}};
+  auto ctl = [&](std::vector<std::string> args, const std::string& log) {
+    args.insert(args.begin(), binary("staffchainctl").string());
+    return runToEnd(std::move(args), dir.path() / log, operator_env);
+  };
+  auto [status_code, status] = ctl({"status"}, "status.log");
+  EXPECT_EQ(status_code, 0) << status;
+  EXPECT_THAT(status, HasSubstr("finance"));
+  EXPECT_THAT(status, HasSubstr("open findings: 3 (critical 2, major 0, minor 1)"));
+  auto [alerts_code, table] = ctl({"alerts", "--rule", "CHAIN-004"}, "alerts.log");
+  EXPECT_EQ(alerts_code, 0) << table;
+  EXPECT_THAT(table, HasSubstr("440524********0014"));
+  EXPECT_THAT(table, ::testing::Not(HasSubstr("440524188001010014")));
+  const std::string other = alerts["alerts"][1]["id"];
+  auto [ack_code, ack] = ctl({"ack", other, "--comment", "checked with the unit"}, "ack.log");
+  EXPECT_EQ(ack_code, 0) << ack;
+  auto [silence_code, silence] =
+      ctl({"silence", "add", "--rule", "DATA-001", "--duration", "1h", "--reason", "fix under way"}, "silence.log");
+  EXPECT_EQ(silence_code, 0) << silence;
+  auto [list_code, list] = ctl({"silence", "list"}, "silences.log");
+  EXPECT_EQ(list_code, 0);
+  EXPECT_THAT(list, HasSubstr("fix under way"));
+  auto [json_code, json_out] = ctl({"alerts", "--state", "acknowledged", "--json"}, "acked.log");
+  EXPECT_EQ(json_code, 0);
+  EXPECT_EQ(json::parse(json_out)["count"], 2) << json_out;
+  auto [refused_code, refused_out] = runToEnd({binary("staffchainctl").string(), "reload"}, dir.path() / "reload.log",
+                                              {{"STAFFCHAIN_API", base}, {"STAFFCHAIN_API_TOKEN", kReadToken}});
+  EXPECT_EQ(refused_code, 1);
+  EXPECT_THAT(refused_out, HasSubstr("HTTP 403"));
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(30s), 0);
 }

@@ -271,12 +271,13 @@ class PartSize {
 
   [[nodiscard]] PartSize with(const Line& line) const {
     PartSize next = *this;
-    if (!next.section_ || *next.section_ != line.section) {
+    if (!next.has_section_ || next.section_ != line.section) {
       const std::string_view heading = sectionHeading(line.section);
       next.markdown_ += heading.size() + 6;  // "\n**" and "**\n"
       next.text_ += heading.size() + 5;      // "\n", "：" (3 bytes), "\n"
       next.html_ += heading.size() + 13 + 5;  // "<h4></h4><ul>" and the "</ul>" that closes it
       next.section_ = line.section;
+      next.has_section_ = true;
     }
     next.markdown_ += line.markdown.size() + 1;
     next.text_ += line.text.size() + 1;
@@ -292,7 +293,10 @@ class PartSize {
   std::size_t markdown_;
   std::size_t text_;
   std::size_t html_;
-  std::optional<Section> section_;
+  // A flag beside a plain value rather than std::optional: g++ 12 at -O3 reports the copied
+  // optional as maybe-uninitialized.
+  Section section_{};
+  bool has_section_ = false;
 };
 
 }  // namespace

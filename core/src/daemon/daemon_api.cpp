@@ -222,7 +222,9 @@ void Daemon::registerRoutes() {
     if (!duration) return ApiResponse::error(400, "duration must be given, e.g. \"2h\" or \"3d\"");
     const auto now = Clock::now();
     auto silence = alerts_->createSilence(match, body.value("reason", std::string()),
-                                          body.value("author", request.caller), now + *duration, now);
+                                          body.value("author", request.caller).empty() ? request.caller
+                                                                                       : body.value("author", request.caller),
+                                          now + *duration, now);
     if (!silence) return ApiResponse::error(400, silence.error().message);
     return ApiResponse::json(201, silenceJson(silence.value()).dump());
   });
