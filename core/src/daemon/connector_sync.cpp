@@ -45,8 +45,10 @@ void Daemon::stopConnector(const std::string& name) {
   health_.forget(name);
 }
 
-// An instance still inside a call is kept until the call returns (its worker joins then).
+// An instance still inside a call is kept until the call returns (its worker joins then);
+// the ones retired earlier whose calls have returned go now.
 void Daemon::retire(std::unique_ptr<ConnectorRuntime> runtime) {
+  std::erase_if(retired_, [](const auto& old) { return !old->instance || old->instance->worker().idle(); });
   if (runtime->instance && !runtime->instance->worker().idle()) {
     retired_.push_back(std::move(runtime));
   }

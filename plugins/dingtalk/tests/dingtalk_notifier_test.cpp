@@ -252,20 +252,5 @@ TEST_F(DingtalkNotifierTest, AnEmptyTitleIsReplacedAndInlineSecretsAreRefused) {
   EXPECT_THAT(inline_secret.error().message, Not(HasSubstr("SECplain")));
 }
 
-TEST_F(DingtalkNotifierTest, TheExampleConfigurationIsValid) {
-  const std::string path = std::string(STAFFCHAIN_SOURCE_DIR) + "/config/examples/dingtalk.toml";
-  const auto document = toml::parse_file(path);
-  const auto* notifiers = document["notifiers"].as_table();
-  ASSERT_NE(notifiers, nullptr) << path;
-  for (const auto& [name, node] : *notifiers) {
-    std::vector<std::string> errors;
-    plugin::ConfigReader reader(*node.as_table(), "notifiers." + std::string(name.str()), errors);
-    reader.accept("plugin");
-    EXPECT_TRUE(catalog_->validate("dingtalk", plugin::PluginKind::notifier, reader)) << name.str();
-    reader.finish();
-    EXPECT_TRUE(errors.empty()) << ::testing::PrintToString(errors);
-  }
-}
-
 }  // namespace
 }  // namespace staffchain::dingtalk

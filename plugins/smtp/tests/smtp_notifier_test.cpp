@@ -250,20 +250,5 @@ TEST_F(SmtpNotifierTest, ConfigurationMistakesAreReportedByKey) {
   EXPECT_THAT(no_recipients.error().message, HasSubstr("notifiers.mail.to: needs at least one address"));
 }
 
-TEST_F(SmtpNotifierTest, TheExampleConfigurationIsValid) {
-  const std::string path = std::string(STAFFCHAIN_SOURCE_DIR) + "/config/examples/smtp.toml";
-  const auto document = toml::parse_file(path);
-  const auto* notifiers = document["notifiers"].as_table();
-  ASSERT_NE(notifiers, nullptr) << path;
-  for (const auto& [name, node] : *notifiers) {
-    std::vector<std::string> errors;
-    plugin::ConfigReader reader(*node.as_table(), "notifiers." + std::string(name.str()), errors);
-    reader.accept("plugin");
-    EXPECT_TRUE(catalog_->validate("smtp", plugin::PluginKind::notifier, reader)) << name.str();
-    reader.finish();
-    EXPECT_TRUE(errors.empty()) << ::testing::PrintToString(errors);
-  }
-}
-
 }  // namespace
 }  // namespace staffchain::smtp

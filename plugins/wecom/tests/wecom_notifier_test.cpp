@@ -254,20 +254,5 @@ TEST_F(WecomNotifierTest, ConfigurationMistakesAreReportedByKey) {
   EXPECT_THAT(inline_key.error().message, Not(HasSubstr("0d4c-inline")));
 }
 
-TEST_F(WecomNotifierTest, TheExampleConfigurationIsValid) {
-  const std::string path = std::string(STAFFCHAIN_SOURCE_DIR) + "/config/examples/wecom.toml";
-  const auto document = toml::parse_file(path);
-  const auto* notifiers = document["notifiers"].as_table();
-  ASSERT_NE(notifiers, nullptr) << path;
-  for (const auto& [name, node] : *notifiers) {
-    std::vector<std::string> errors;
-    plugin::ConfigReader reader(*node.as_table(), "notifiers." + std::string(name.str()), errors);
-    reader.accept("plugin");
-    EXPECT_TRUE(catalog_->validate("wecom", plugin::PluginKind::notifier, reader)) << name.str();
-    reader.finish();
-    EXPECT_TRUE(errors.empty()) << ::testing::PrintToString(errors);
-  }
-}
-
 }  // namespace
 }  // namespace staffchain::wecom
