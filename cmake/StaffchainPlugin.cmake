@@ -18,6 +18,6 @@ function(staffchain_add_plugin name)
   # Unresolved symbols are a load-time surprise; make them a link-time error instead.
   target_link_options(${name} PRIVATE -Wl,--no-undefined)
   if(NOT ARG_NO_INSTALL)
-    install(TARGETS ${name} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/staffchain/plugins)
+    install(TARGETS ${name} LIBRARY DESTINATION ${STAFFCHAIN_PLUGIN_INSTALL_SUBDIR})
   endif()
 endfunction()

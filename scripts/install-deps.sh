@@ -14,7 +14,7 @@ build_packages=(
 # /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for
 # the WireMock jar and Node.js for the peers in tests/peers/.
 test_packages=(
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev dpkg-dev
   nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus
 )
 
