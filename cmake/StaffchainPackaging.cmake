@@ -1,7 +1,8 @@
 # Installation into the standard places, and a Debian package (cpack -G DEB).
-install(FILES ${PROJECT_SOURCE_DIR}/config/staffchain.system.toml
-        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/staffchain RENAME staffchain.toml)
-install(DIRECTORY DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/staffchain/conf.d)
+# The unit runs /usr/bin/staffchaind --config /etc/staffchain/staffchain.toml, so the
+# configuration goes to /etc whatever the prefix (a prefix other than /usr is for trials).
+install(FILES ${PROJECT_SOURCE_DIR}/config/staffchain.system.toml DESTINATION /etc/staffchain RENAME staffchain.toml)
+install(DIRECTORY DESTINATION /etc/staffchain/conf.d)
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/staffchaind.service DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/staffchain.sysusers.conf DESTINATION lib/sysusers.d RENAME staffchain.conf)
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/staffchain.tmpfiles.conf DESTINATION lib/tmpfiles.d RENAME staffchain.conf)
