@@ -63,17 +63,13 @@ Result<plugin::DeliveryReceipt> DingtalkNotifier::send(const plugin::Notificatio
     // The signature is valid for an hour around the robot's clock; the host's clock is the reference.
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(host_.now().time_since_epoch()).count();
     plugin::HttpRequest request;
-    request.method = "POST";
     request.url = requestUrl(static_cast<long long>(ms));
-    request.headers = {{"Content-Type", "application/json; charset=utf-8"}};
     request.body = std::move(body.value());
     request.timeout = settings_.timeout;
     request.connect_timeout = settings_.connect_timeout;
     request.verify_tls = settings_.verify_tls;
     request.ca_file = settings_.ca_file;
-    auto response = host_.http().send(request, &cancel);
-    if (!response) return makeError(fmt::format("{}: the request failed: {}", where, response.error().message));
-    return plugin::readRobotAnswer(response.value(), where);
+    return plugin::postToRobot(host_.http(), std::move(request), cancel, where);
   } catch (const std::exception& e) {
     return makeError(fmt::format("{}: unexpected failure: {}", where, e.what()));
   }

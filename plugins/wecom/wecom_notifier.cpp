@@ -57,17 +57,13 @@ Result<plugin::DeliveryReceipt> WecomNotifier::send(const plugin::Notification& 
     if (!body) return makeError(where + ": " + body.error().message);
     if (cancel.cancelled()) return makeError(where + ": cancelled before sending");
     plugin::HttpRequest request;
-    request.method = "POST";
     request.url = settings_.base_url + "/cgi-bin/webhook/send?key=" + plugin::percentEncode(key_);
-    request.headers = {{"Content-Type", "application/json; charset=utf-8"}};
     request.body = std::move(body.value());
     request.timeout = settings_.timeout;
     request.connect_timeout = settings_.connect_timeout;
     request.verify_tls = settings_.verify_tls;
     request.ca_file = settings_.ca_file;
-    auto response = host_.http().send(request, &cancel);
-    if (!response) return makeError(fmt::format("{}: the request failed: {}", where, response.error().message));
-    return plugin::readRobotAnswer(response.value(), where);
+    return plugin::postToRobot(host_.http(), std::move(request), cancel, where);
   } catch (const std::exception& e) {
     return makeError(fmt::format("{}: unexpected failure: {}", where, e.what()));
   }

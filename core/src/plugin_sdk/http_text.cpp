@@ -53,4 +53,13 @@ Result<DeliveryReceipt> readRobotAnswer(const HttpResponse& response, const std:
   return DeliveryReceipt{fmt::format("errcode 0: {}", bodyExcerpt(text))};
 }
 
+Result<DeliveryReceipt> postToRobot(HttpClient& http, HttpRequest request, const CancelToken& cancel,
+                                    const std::string& where) {
+  request.method = "POST";
+  request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  auto response = http.send(request, &cancel);
+  if (!response) return makeError(fmt::format("{}: the request failed: {}", where, response.error().message));
+  return readRobotAnswer(response.value(), where);
+}
+
 }  // namespace staffchain::plugin

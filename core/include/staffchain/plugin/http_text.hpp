@@ -24,4 +24,9 @@ std::string bodyExcerpt(std::string_view body, std::size_t limit = 300);
 // error naming `where`, the status or errcode and the errmsg.
 Result<DeliveryReceipt> readRobotAnswer(const HttpResponse& response, const std::string& where);
 
+// Posts `request` (url, body, timeouts and TLS already set) as a JSON POST to a chat robot and
+// reads its answer; a transport failure is an error naming `where`.
+Result<DeliveryReceipt> postToRobot(HttpClient& http, HttpRequest request, const CancelToken& cancel,
+                                    const std::string& where);
+
 }  // namespace staffchain::plugin
