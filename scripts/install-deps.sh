@@ -12,10 +12,10 @@ build_packages=(
 )
 # The integration tests start these real servers themselves: PostgreSQL (server binaries under
 # /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for
-# the WireMock jar and Node.js for the peers in tests/peers/.
+# the WireMock jar and Node.js for the peers in tests/peers/; GNU time for bench/run_bench.sh.
 test_packages=(
   clang-14 libclang-rt-14-dev dpkg-dev
-  nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus
+  nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus time
 )
 
 with_tests=false

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs everything, then builds and runs every test twice — a normal
-# debug build and an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# debug build and an AddressSanitizer + UndefinedBehaviorSanitizer build — and ends with a
+# 60-second libFuzzer run of each fuzz target (clang, ASan + UBSan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh --test
@@ -13,3 +14,5 @@ for preset in debug asan; do
   echo "== test: $preset"
   ctest --preset "$preset" -j "$jobs"
 done
+echo "== fuzz"
+./scripts/run-fuzz.sh "${STAFFCHAIN_FUZZ_SECONDS:-60}"

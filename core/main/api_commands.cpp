@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "staffchain/daemon/progress_text.hpp"
 #include "staffchain/model/identifiers.hpp"
 #include "staffchain/plugin_host/curl_http_client.hpp"
 
@@ -91,17 +92,33 @@ int fail(const std::string& command, const Error& error) {
   return 1;
 }
 
+// A connector's "progress" object (a resync under way) as one column: "41% 8.4k rec/s ETA 2m10s".
+std::string progressColumn(const json& connector) {
+  const auto progress = connector.find("progress");
+  if (progress == connector.end() || !progress->is_object()) return "\u2014";
+  daemon::ProgressFigures figures;
+  figures.records_read = progress->value("records_read", std::uint64_t{0});
+  figures.records_per_second = progress->value("records_per_second", 0.0);
+  if (const auto remaining = progress->find("remaining"); remaining != progress->end() && remaining->is_number()) {
+    figures.remaining = remaining->get<std::uint64_t>();
+  }
+  if (const auto eta = progress->find("eta_seconds"); eta != progress->end() && eta->is_number()) {
+    figures.eta = std::chrono::seconds(eta->get<std::int64_t>());
+  }
+  return daemon::progressCell(figures);
+}
+
 int printConnectors(const ApiClient& client, const json& answer) {
   if (client.as_json) {
     fmt::print("{}\n", answer.dump(2));
     return 0;
   }
-  fmt::print("{:<20} {:<8} {:<8} {:<9} {:<21} {:>10} {:>9} {}\n", "CONNECTOR", "ROLE", "PLUGIN", "STATE",
-             "LAST SUCCESS", "RECORDS", "FAILURES", "LAST ERROR");
+  fmt::print("{:<20} {:<8} {:<8} {:<9} {:<21} {:>10} {:>9} {:<26} {}\n", "CONNECTOR", "ROLE", "PLUGIN", "STATE",
+             "LAST SUCCESS", "RECORDS", "FAILURES", "PROGRESS", "LAST ERROR");
   for (const auto& c : answer.value("connectors", json::array())) {
-    fmt::print("{:<20} {:<8} {:<8} {:<9} {:<21} {:>10} {:>9} {}\n", c.value("name", ""), c.value("role", ""),
+    fmt::print("{:<20} {:<8} {:<8} {:<9} {:<21} {:>10} {:>9} {:<26} {}\n", c.value("name", ""), c.value("role", ""),
                c.value("plugin", ""), c.value("state", ""), c.value("last_success", "never"),
-               c.value("records_total", 0), c.value("failures", 0), c.value("last_error", ""));
+               c.value("records_total", 0), c.value("failures", 0), progressColumn(c), c.value("last_error", ""));
   }
   return 0;
 }
@@ -160,6 +177,28 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
                  model::maskCitizenIds(a.value("summary", "")));
     }
     fmt::print("{} alerts\n", answer->value("count", 0));
+    return 0;
+  }
+  if (command == "notices") {
+    auto answer = call(client, "GET", "/api/v1/notices" + query({{"state", option("--state")},
+                                                                  {"unit", option("--unit")},
+                                                                  {"system", option("--system")}}));
+    if (!answer) return fail(command, answer.error());
+    if (client.as_json) {
+      fmt::print("{}\n", answer->dump(2));
+      return 0;
+    }
+    fmt::print("{:<17} {:<13} {:<8} {:<14} {:<10} {:<18} {:<18} {:<10} {:<20} {}\n", "ID", "ACTION", "SYSTEM", "SINK",
+               "STATE", "UNIT", "PERSON", "DEADLINE", "DELIVERED", "ANSWER / LAST ERROR");
+    for (const auto& n : answer->value("notices", json::array())) {
+      const std::string person = n.value("person_id", "");
+      const std::string error = n.value("last_error", "");
+      fmt::print("{:<17} {:<13} {:<8} {:<14} {:<10} {:<18} {:<18} {:<10} {:<20} {}\n", n.value("id", ""),
+                 n.value("action", ""), n.value("system", ""), n.value("sink", ""), n.value("state", ""),
+                 n.value("unit_id", ""), person.empty() ? "" : model::maskCitizenId(person), n.value("deadline", ""),
+                 n.value("delivered_at", ""), error.empty() ? n.value("answer", "") : error);
+    }
+    fmt::print("{} notices\n", answer->value("count", 0));
     return 0;
   }
   if (command == "ack") {

@@ -28,6 +28,7 @@ Day-to-day, through the running daemon's API (--api URL, default http://127.0.0.
 $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --json for scripts):
   status                                   link health of every connector, open findings and alerts
   alerts [--state S] [--unit U] [--region C] [--rule R]
+  notices [--state S] [--unit U] [--system R]  propagation notices (pending, delivered, completed, overdue, dry_run)
   ack ID [--comment TEXT]                  acknowledge an alert (the id is in every message)
   silence list | add ... --duration 2h --reason TEXT | expire ID
   connectors [pause|resume|resync|reset-cursor NAME]
@@ -62,8 +63,8 @@ int checkConfig(const std::vector<std::string>& args) {
   }
   const auto& full = outcome;
   const auto dir = catalog->directory();
-  fmt::print("{}: valid ({} connectors, {} notifiers, plugins from {})\n", file, full.config->connectors.size(),
-             full.config->notifiers.size(), dir.string());
+  fmt::print("{}: valid ({} connectors, {} notifiers, {} sinks, plugins from {})\n", file,
+             full.config->connectors.size(), full.config->notifiers.size(), full.config->sinks.size(), dir.string());
   return 0;
 }
 
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
   if (command == "check-config") return checkConfig(args);
   if (command == "audit") return staffchain::ctl::runAudit(args);
   if (command == "gen") return staffchain::ctl::runGen(args);
-  for (const char* api_command : {"status", "alerts", "ack", "silence", "connectors", "reload"}) {
+  for (const char* api_command : {"status", "alerts", "notices", "ack", "silence", "connectors", "reload"}) {
     if (command == api_command) return staffchain::ctl::runApiCommand(command, args);
   }
   fmt::print(stderr, "staffchainctl: unknown command \"{}\"\n\n{}", command, kUsage);

@@ -1,11 +1,11 @@
 // The csv source: a drop folder that a department's export job writes canonical CSV files into.
 #include <fnmatch.h>
-#include <iconv.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "csv_sink.hpp"
+#include "text_encoding.hpp"
 #include "staffchain/plugin/csv_reader.hpp"
 #include "staffchain/plugin/descriptor.hpp"
 #include "staffchain/plugin/field_mapping.hpp"
@@ -141,22 +143,13 @@ bool validUtf8(std::string_view text) {
 }
 
 Result<std::string> fromGb18030(const std::string& input) {
-  iconv_t cd = iconv_open("UTF-8", "GB18030");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return makeError("this system cannot convert GB18030 (iconv_open failed)");
-  std::string out(input.size() * 2 + 16, '\0');
-  char* in_ptr = const_cast<char*>(input.data());
-  std::size_t in_left = input.size();
-  char* out_ptr = out.data();
-  std::size_t out_left = out.size();
-  const std::size_t rc = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
-  const int saved = errno;
-  iconv_close(cd);
-  if (rc == static_cast<std::size_t>(-1)) {
+  auto converted = staffchain::csv::convertText(input, "UTF-8", "GB18030");
+  if (converted.unsupported) return makeError("this system cannot convert GB18030 (iconv_open failed)");
+  if (converted.failed_at) {
     return makeError(fmt::format("not valid UTF-8, and not valid GB18030 either at byte {} ({})",
-                                 input.size() - in_left, std::strerror(saved)));
+                                 *converted.failed_at, converted.reason));
   }
-  out.resize(out.size() - out_left);
-  return out;
+  return std::move(converted.text);
 }
 
 std::string sha256(std::string_view data) {
@@ -192,6 +185,7 @@ class CsvSource final : public SourceConnector {
     bytes << in.rdbuf();
     std::string content = bytes.str();
     const std::string checksum = sha256(content);
+    const std::size_t file_bytes = content.size();
     pending_checksum_ = checksum;
     if (request.cursor == checksum || seenBefore(checksum)) {
       host_.logger().log(LogLevel::info, fmt::format("{} was ingested before (sha256 {}); archiving it again",
@@ -236,6 +230,7 @@ class CsvSource final : public SourceConnector {
         settings_.snapshot_types.end()) {
       batch.full_snapshot_of.push_back(*type);
     }
+    if (batch.more) batch.remaining = waitingRows(*files, batch.records.size() + batch.rejected.size(), file_bytes);
     host_.logger().log(LogLevel::debug, fmt::format("{}: {} rows, {} malformed", name, batch.records.size(),
                                                     batch.rejected.size()));
     return batch;
@@ -285,6 +280,21 @@ class CsvSource final : public SourceConnector {
     return files;
   }
 
+  // Rows in the files still waiting behind the first, estimated from their sizes at the rows per
+  // byte of the file just read: reading them to count would cost as much as ingesting them.
+  static std::optional<std::uint64_t> waitingRows(const std::vector<fs::path>& files, std::size_t rows,
+                                                  std::size_t bytes) {
+    if (rows == 0 || bytes == 0) return std::nullopt;
+    std::uintmax_t waiting = 0;
+    for (std::size_t i = 1; i < files.size(); ++i) {
+      std::error_code ec;
+      const auto size = fs::file_size(files[i], ec);
+      if (!ec) waiting += size;
+    }
+    return static_cast<std::uint64_t>(
+        std::llround(static_cast<double>(waiting) * static_cast<double>(rows) / static_cast<double>(bytes)));
+  }
+
   const FileKind* kindOf(const std::string& name) const {
     for (const auto& kind : settings_.kinds) {
       if (fnmatch(kind.pattern.c_str(), name.c_str(), 0) == 0) return &kind;
@@ -324,4 +334,5 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
 
 }  // namespace
 
-STAFFCHAIN_SOURCE_PLUGIN("csv", "canonical CSV files from a drop folder", &validate, &create)
+STAFFCHAIN_SOURCE_PLUGIN_WITH_SINK("csv", "canonical CSV files from a drop folder", &validate, &create,
+                                   &staffchain::csv::validateCsvSink, &staffchain::csv::createCsvSink)

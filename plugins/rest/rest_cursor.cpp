@@ -35,6 +35,7 @@ std::string RestCursor::encode() const {
       if (!position.run_max.empty()) entry["run_max"] = position.run_max;
       if (position.page != 0) entry["page"] = position.page;
       if (!position.next.empty()) entry["next"] = position.next;
+      if (position.read != 0) entry["read"] = position.read;
     }
     if (!entry.empty()) positions[name] = std::move(entry);
   }
@@ -65,6 +66,7 @@ Result<RestCursor> RestCursor::decode(std::string_view text) {
         position.run_max = entry.value("run_max", std::string());
         position.page = entry.value("page", std::int64_t{0});
         position.next = entry.value("next", std::string());
+        position.read = entry.value("read", std::int64_t{0});
         cursor.endpoints.emplace(name, std::move(position));
       }
     }

@@ -23,6 +23,8 @@ struct EndpointPosition {
   std::string run_max;
   std::int64_t page = 0;
   std::string next;
+  // Records the listing has read so far: with the total the server gives, what is left.
+  std::int64_t read = 0;
 };
 
 struct RestCursor {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "rest_settings.hpp"
+#include "rest_sink.hpp"
 #include "rest_source.hpp"
 #include "staffchain/plugin/descriptor.hpp"
 
@@ -32,4 +33,5 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
 
 }  // namespace
 
-STAFFCHAIN_SOURCE_PLUGIN("rest", "records from an HTTP(S) JSON API, paginated and incremental", &validate, &create)
+STAFFCHAIN_SOURCE_PLUGIN_WITH_SINK("rest", "records from an HTTP(S) JSON API, paginated and incremental", &validate, &create,
+                                   &staffchain::rest::validateRestSink, &staffchain::rest::createRestSink)

@@ -14,42 +14,6 @@ bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-AuthSettings readAuth(ConfigReader& config) {
-  AuthSettings auth;
-  const toml::table* table = config.subtable("auth");
-  if (table == nullptr) return auth;
-  ConfigReader reader = config.child(*table, "auth");
-  const auto type = reader.choice("type", {"none", "bearer", "basic", "header"});
-  if (!type && !reader.has("type")) reader.missing("type");
-  auth.token = reader.secret("token").value_or("");
-  auth.user = reader.string("user", "");
-  auth.password = reader.secret("password").value_or("");
-  auth.header = reader.string("header", auth.header);
-  if (type == "bearer") {
-    auth.type = AuthType::bearer;
-    if (!reader.has("token")) reader.missing("token");
-  } else if (type == "basic") {
-    auth.type = AuthType::basic;
-    if (!reader.has("user")) reader.missing("user");
-    if (!reader.has("password")) reader.missing("password");
-  } else if (type == "header") {
-    auth.type = AuthType::header;
-    if (!reader.has("token")) reader.missing("token");
-    if (auth.header.empty()) reader.fail("header", "expected the name of the header that carries the key");
-  }
-  reader.finish();
-  return auth;
-}
-
-void readTls(ConfigReader& config, RestSettings& settings) {
-  const toml::table* table = config.subtable("tls");
-  if (table == nullptr) return;
-  ConfigReader reader = config.child(*table, "tls");
-  settings.verify_tls = reader.boolean("verify", true);
-  if (auto ca = reader.filePath("ca_file")) settings.ca_file = ca->string();
-  reader.finish();
-}
-
 QueryParams readQuery(ConfigReader& reader) {
   QueryParams query;
   const toml::table* table = reader.subtable("query");
@@ -92,8 +56,13 @@ Pagination readPagination(ConfigReader& endpoint) {
     if (pagination.cursor_param.empty()) reader.fail("cursor_param", "cursor pagination needs a parameter name");
   }
   const bool page_only = pagination.style != PaginationStyle::page;
-  for (const char* key : {"page_param", "first_page", "total_header", "total_path"}) {
+  for (const char* key : {"page_param", "first_page"}) {
     if (page_only && reader.has(key)) reader.fail(key, "only applies to style = \"page\"");
+  }
+  for (const char* key : {"total_header", "total_path"}) {
+    if (pagination.style == PaginationStyle::none && reader.has(key)) {
+      reader.fail(key, "only applies to paginated listings (style = \"page\", \"link\" or \"cursor\")");
+    }
   }
   for (const char* key : {"cursor_path", "cursor_param"}) {
     if (pagination.style != PaginationStyle::cursor && reader.has(key)) {
@@ -162,6 +131,42 @@ void readEndpoints(ConfigReader& config, RestSettings& settings) {
 
 }  // namespace
 
+AuthSettings readAuth(ConfigReader& config) {
+  AuthSettings auth;
+  const toml::table* table = config.subtable("auth");
+  if (table == nullptr) return auth;
+  ConfigReader reader = config.child(*table, "auth");
+  const auto type = reader.choice("type", {"none", "bearer", "basic", "header"});
+  if (!type && !reader.has("type")) reader.missing("type");
+  auth.token = reader.secret("token").value_or("");
+  auth.user = reader.string("user", "");
+  auth.password = reader.secret("password").value_or("");
+  auth.header = reader.string("header", auth.header);
+  if (type == "bearer") {
+    auth.type = AuthType::bearer;
+    if (!reader.has("token")) reader.missing("token");
+  } else if (type == "basic") {
+    auth.type = AuthType::basic;
+    if (!reader.has("user")) reader.missing("user");
+    if (!reader.has("password")) reader.missing("password");
+  } else if (type == "header") {
+    auth.type = AuthType::header;
+    if (!reader.has("token")) reader.missing("token");
+    if (auth.header.empty()) reader.fail("header", "expected the name of the header that carries the key");
+  }
+  reader.finish();
+  return auth;
+}
+
+void readTls(ConfigReader& config, bool& verify_tls, std::string& ca_file) {
+  const toml::table* table = config.subtable("tls");
+  if (table == nullptr) return;
+  ConfigReader reader = config.child(*table, "tls");
+  verify_tls = reader.boolean("verify", true);
+  if (auto ca = reader.filePath("ca_file")) ca_file = ca->string();
+  reader.finish();
+}
+
 std::optional<RateLimit> parseRateLimit(std::string_view text) {
   const auto slash = text.find('/');
   if (slash == std::string_view::npos || slash == 0) return std::nullopt;
@@ -186,7 +191,7 @@ std::optional<RestSettings> readRestSettings(ConfigReader& config) {
     }
   }
   settings.auth = readAuth(config);
-  readTls(config, settings);
+  readTls(config, settings.verify_tls, settings.ca_file);
   settings.request_timeout = config.duration("request_timeout", settings.request_timeout);
   settings.connect_timeout = config.duration("connect_timeout", settings.connect_timeout);
   settings.retry = plugin::RetryPolicy::read(config);

@@ -25,8 +25,10 @@ struct Pagination {
   std::string limit_param = "limit";  // empty: the request names no page size
   std::int64_t limit = 100;
   std::int64_t first_page = 1;
-  std::string total_header;  // page style: a header holding the total record count ("X-Total-Count")
-  std::string total_path;    // page style: where the body holds it ("meta.total")
+  // A header holding the listing's record count ("X-Total-Count"), or where the body holds it
+  // ("meta.total"): page style stops at it; every style reports what is left from it.
+  std::string total_header;
+  std::string total_path;
   std::string cursor_path;   // cursor style: where the body holds the next token ("meta.next_cursor")
   std::string cursor_param = "cursor";
 };
@@ -82,6 +84,11 @@ struct RestSettings {
 
 // "10/s", "600/m", "5000/h", "100/5m": that many requests per window; nullopt when malformed.
 std::optional<RateLimit> parseRateLimit(std::string_view text);
+
+// The `auth` and `tls` tables, read alike by the source and the sink so that one department's
+// API is configured the same way in both directions.
+AuthSettings readAuth(plugin::ConfigReader& config);
+void readTls(plugin::ConfigReader& config, bool& verify_tls, std::string& ca_file);
 
 // Reads every key of the rest source from `config`, reporting each problem into it; nullopt
 // when the settings cannot be used.

@@ -1,5 +1,6 @@
 #include "rest_source.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -116,6 +117,10 @@ Result<plugin::SourceBatch> RestSource::pull(const plugin::PullRequest& request)
 
   if (outcome.more) {
     batch.more = true;
+    // What this listing still holds; with several endpoints, the ones after it are not counted.
+    if (outcome.total) {
+      batch.remaining = static_cast<std::uint64_t>(std::max<std::int64_t>(0, *outcome.total - position.read));
+    }
   } else {
     finishListing(position, !outcome.malformed);
     if (endpoint.full_snapshot && !outcome.malformed) batch.full_snapshot_of.push_back(endpoint.type);
@@ -123,9 +128,10 @@ Result<plugin::SourceBatch> RestSource::pull(const plugin::PullRequest& request)
       const Endpoint& following = settings_.endpoints[index + 1];
       cursor.active = std::string(following.name());
       startListing(cursor.endpoints[cursor.active], following);
-      batch.more = true;
+      batch.more = true;  // the next endpoint's count is unknown until its first page
     } else {
       cursor.active.clear();
+      batch.remaining = 0;
     }
   }
   batch.cursor = cursor.encode();
@@ -137,6 +143,7 @@ void RestSource::startListing(EndpointPosition& position, const Endpoint& endpoi
   position.run_max.clear();
   position.page = 0;
   position.next.clear();
+  position.read = 0;
 }
 
 void RestSource::finishListing(EndpointPosition& position, bool advance_watermark) {
@@ -150,6 +157,22 @@ void RestSource::finishListing(EndpointPosition& position, bool advance_watermar
   position.run_max.clear();
   position.page = 0;
   position.next.clear();
+  position.read = 0;
+}
+
+std::optional<std::int64_t> RestSource::listingTotal(const Pagination& pagination, const plugin::HttpResponse& response,
+                                                      const nlohmann::json& document) {
+  std::optional<std::int64_t> total;
+  if (!pagination.total_header.empty()) {
+    if (auto header = response.header(pagination.total_header)) total = parseCount(*header);
+  }
+  if (!total && !pagination.total_path.empty()) {
+    if (const auto* value = findPath(document, pagination.total_path); value != nullptr) {
+      if (value->is_number_integer() && value->get<std::int64_t>() >= 0) total = value->get<std::int64_t>();
+      if (value->is_string()) total = parseCount(value->get<std::string>());
+    }
+  }
+  return total;
 }
 
 std::string RestSource::pageUrl(const Endpoint& endpoint, const EndpointPosition& position) const {
@@ -230,22 +253,14 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
         std::move(origin));
   }
   ++position.page;
+  position.read += static_cast<std::int64_t>(records->size());
 
   const Pagination& pagination = endpoint.pagination;
+  outcome.total = listingTotal(pagination, *response, document);
   switch (pagination.style) {
     case PaginationStyle::none: break;
     case PaginationStyle::page: {
-      std::optional<std::int64_t> total;
-      if (!pagination.total_header.empty()) {
-        if (auto header = response->header(pagination.total_header)) total = parseCount(*header);
-      }
-      if (!total && !pagination.total_path.empty()) {
-        if (const auto* value = findPath(document, pagination.total_path); value != nullptr) {
-          if (value->is_number_integer()) total = value->get<std::int64_t>();
-          if (value->is_string()) total = parseCount(value->get<std::string>());
-        }
-      }
-      outcome.more = pageHasMore(position.page, pagination.limit, records->size(), total);
+      outcome.more = pageHasMore(position.page, pagination.limit, records->size(), outcome.total);
       break;
     }
     case PaginationStyle::link: {

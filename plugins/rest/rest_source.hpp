@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "rest_cursor.hpp"
 #include "rest_settings.hpp"
 #include "staffchain/plugin/host_context.hpp"
@@ -37,6 +39,7 @@ class RestSource final : public plugin::SourceConnector {
   struct PageOutcome {
     bool more = false;       // another page follows; `position` says where
     bool malformed = false;  // the page could not be read: the listing stops here
+    std::optional<std::int64_t> total;  // the listing's record count, when the server gives it
   };
 
   Result<PageOutcome> readPage(const Endpoint& endpoint, EndpointPosition& position, plugin::SourceBatch& batch,
@@ -45,6 +48,9 @@ class RestSource final : public plugin::SourceConnector {
   Result<plugin::HttpResponse> fetch(const std::string& url, const plugin::CancelToken* cancel);
   static void startListing(EndpointPosition& position, const Endpoint& endpoint);
   static void finishListing(EndpointPosition& position, bool advance_watermark);
+  // The listing's record count from `total_header` or `total_path`, when configured and given.
+  static std::optional<std::int64_t> listingTotal(const Pagination& pagination, const plugin::HttpResponse& response,
+                                                  const nlohmann::json& document);
 
   RestSettings settings_;
   Credentials credentials_;

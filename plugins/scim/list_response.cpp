@@ -52,8 +52,15 @@ Result<ListResponse> ListResponse::parse(std::string_view body, std::int64_t req
 
 std::int64_t ListResponse::nextStartIndex() const noexcept {
   if (items_per_page <= 0) return 0;
-  const std::int64_t next = start_index + items_per_page;
-  return next <= total_results ? next : 0;
+  // Compared as a difference: the server's numbers may sit at the integer limit, where the
+  // sum would overflow (total_results >= 0 and items_per_page >= 1, so this cannot).
+  return start_index <= total_results - items_per_page ? start_index + items_per_page : 0;
+}
+
+std::uint64_t ListResponse::remainingAfter() const noexcept {
+  if (nextStartIndex() == 0) return 0;
+  const std::int64_t left = total_results - (start_index - 1 + items_per_page);
+  return left > 0 ? static_cast<std::uint64_t>(left) : 0;
 }
 
 }  // namespace staffchain::scim

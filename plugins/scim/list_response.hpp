@@ -27,6 +27,10 @@ struct ListResponse {
   // while startIndex + itemsPerPage <= totalResults. A page of nothing ends the query too, so
   // that a server that miscounts cannot keep us paging forever.
   [[nodiscard]] std::int64_t nextStartIndex() const noexcept;
+
+  // Resources the query still holds after this page: totalResults - (startIndex - 1 +
+  // itemsPerPage), and 0 once this page is the last.
+  [[nodiscard]] std::uint64_t remainingAfter() const noexcept;
 };
 
 }  // namespace staffchain::scim

@@ -321,6 +321,8 @@ Result<plugin::SourceBatch> ScimSource::pull(const plugin::PullRequest& request)
       for (const auto& record : settings_.records) batch.full_snapshot_of.push_back(record.mapping.type());
     }
   }
+  // With filtering done here, the count covers users that will be skipped as unchanged: an upper bound.
+  batch.remaining = page->remainingAfter();
   if (next != 0) {
     cursor.next_start = next;
     batch.more = true;

@@ -37,8 +37,11 @@ std::string seconds(std::chrono::milliseconds duration) {
 
 }  // namespace
 
-PostgresDatabase::PostgresDatabase(PostgresSettings settings)
+void PostgresDatabase::ResultDeleter::operator()(pg_result* result) const noexcept { PQclear(result); }
+
+PostgresDatabase::PostgresDatabase(PostgresSettings settings, Access access)
     : settings_(std::move(settings)),
+      access_(access),
       description_(fmt::format("postgresql://{}@{}:{}/{}", settings_.user, settings_.host, settings_.port,
                                settings_.dbname)) {}
 
@@ -53,10 +56,12 @@ Result<void> PostgresDatabase::connect() {
   disconnect();
   const std::string port = std::to_string(settings_.port);
   const std::string timeout = seconds(settings_.connect_timeout);
-  // Every session is read-only, in UTC and ISO dates, so that values and watermarks read the
-  // same on every pull whatever the server's defaults; a runaway query is stopped by the server.
+  // Every source session is read-only; every session is in UTC and ISO dates, so that values
+  // and watermarks read the same on every pull, and text parameters bind to date columns the
+  // same way, whatever the server's defaults; a runaway statement is stopped by the server.
   const std::string options =
-      fmt::format("-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout={}",
+      fmt::format("{}-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout={}",
+                  access_ == Access::read_only ? "-c default_transaction_read_only=on " : "",
                   settings_.statement_timeout.count());
   const std::string application = "staffchain";
   const std::string encoding = "UTF8";
@@ -92,30 +97,50 @@ Result<void> PostgresDatabase::connect() {
   return {};
 }
 
-Result<RowSet> PostgresDatabase::query(const Statement& statement) {
+Result<PostgresDatabase::ResultPtr> PostgresDatabase::run(const std::string& text,
+                                                          const std::vector<const char*>& values, int expected,
+                                                          std::string_view verb) {
   transient_ = false;
   if (connection_ == nullptr || PQstatus(connection_) != CONNECTION_OK) {
     if (auto connected = connect(); !connected) return std::move(connected).error();
   }
+  // Untyped parameters: the server infers each from the column it is compared with (or goes
+  // into), so a timestamp watermark binds as a timestamp and an integer key as an integer.
+  ResultPtr result(PQexecParams(connection_, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                nullptr, nullptr, 0));
+  if (result == nullptr || static_cast<int>(PQresultStatus(result.get())) != expected) {
+    const char* state = result != nullptr ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+    const std::string reason =
+        oneLine(result != nullptr ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection_));
+    const bool lost = PQstatus(connection_) != CONNECTION_OK;
+    transient_ = lost || state == nullptr || transientState(state);
+    if (lost) disconnect();
+    return makeError(fmt::format("{} on {} failed{}: {}", verb, description_,
+                                 state != nullptr ? fmt::format(" (SQLSTATE {})", state) : std::string(), reason));
+  }
+  return result;
+}
+
+Result<long long> PostgresDatabase::insert(const std::string& statement,
+                                           const std::vector<std::optional<std::string>>& values) {
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const auto& value : values) pointers.push_back(value ? value->c_str() : nullptr);
+  auto result = run(statement, pointers, PGRES_COMMAND_OK, "INSERT");
+  if (!result) return std::move(result).error();
+  const std::string_view count = PQcmdTuples(result->get());
+  return count.empty() ? 0LL : std::stoll(std::string(count));
+}
+
+Result<RowSet> PostgresDatabase::query(const Statement& statement) {
   std::vector<const char*> values;
   values.reserve(statement.parameters.size());
   for (const auto& parameter : statement.parameters) {
     values.push_back(parameter.text ? parameter.text->c_str() : nullptr);
   }
-  // Untyped parameters: the server infers each from the column it is compared with, so a
-  // timestamp watermark binds as a timestamp and an integer key as an integer.
-  PGresult* result = PQexecParams(connection_, statement.text.c_str(), static_cast<int>(values.size()), nullptr,
-                                  values.data(), nullptr, nullptr, 0);
-  const std::unique_ptr<PGresult, decltype(&PQclear)> guard(result, &PQclear);
-  if (result == nullptr || PQresultStatus(result) != PGRES_TUPLES_OK) {
-    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-    const std::string reason = oneLine(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(connection_));
-    const bool lost = PQstatus(connection_) != CONNECTION_OK;
-    transient_ = lost || state == nullptr || transientState(state);
-    if (lost) disconnect();
-    return makeError(fmt::format("query on {} failed{}: {}", description_,
-                                 state != nullptr ? fmt::format(" (SQLSTATE {})", state) : std::string(), reason));
-  }
+  auto ran = run(statement.text, values, PGRES_TUPLES_OK, "query");
+  if (!ran) return std::move(ran).error();
+  pg_result* result = ran->get();
   RowSet rows;
   const int columns = PQnfields(result);
   const int count = PQntuples(result);

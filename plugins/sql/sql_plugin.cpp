@@ -1,9 +1,9 @@
 // The sql source's plugin entry points: configuration, creation, and the descriptor.
 #include <fmt/format.h>
 
-#include "postgres_database.hpp"
+#include "sql_settings.hpp"
+#include "sql_sink.hpp"
 #include "sql_source.hpp"
-#include "sqlite_database.hpp"
 #include "staffchain/plugin/descriptor.hpp"
 
 namespace {
@@ -23,22 +23,9 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
   try {
     auto settings = sql::readSqlSettings(config);
     if (!settings) return nullptr;
-    std::unique_ptr<sql::Database> database;
-    if (settings->dialect == sql::Dialect::postgresql) {
-      if (!settings->password_reference.empty()) {
-        auto password = args.host.resolveSecret(settings->password_reference);
-        if (!password) {
-          config.fail("password", password.error().message);
-          return nullptr;
-        }
-        settings->postgres.password = std::move(password.value());
-      }
-      database = std::make_unique<sql::PostgresDatabase>(settings->postgres);
-    } else {
-      database = std::make_unique<sql::SqliteDatabase>(settings->sqlite_path, settings->busy_timeout);
-    }
-    // No connection yet: a database that is down at start-up is a failing link (LINK-001), not
-    // a configuration that cannot start.
+    if (!sql::resolvePassword(config, *settings, args.host)) return nullptr;
+    auto database = sql::makeDatabase(*settings, sql::Access::read_only);
+    // A database that is down at start-up is a failing link (LINK-001).
     return std::make_unique<sql::SqlSource>(std::move(*settings), std::move(database), args.host);
   } catch (const std::exception& error) {
     config.errors().push_back(fmt::format("{}: cannot be created: {}", config.path(), error.what()));
@@ -48,4 +35,5 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
 
 }  // namespace
 
-STAFFCHAIN_SOURCE_PLUGIN("sql", "PostgreSQL or SQLite queries, pulled incrementally by a watermark column", &validate, &create)
+STAFFCHAIN_SOURCE_PLUGIN_WITH_SINK("sql", "PostgreSQL or SQLite queries, pulled incrementally by a watermark column", &validate,
+                                   &create, &staffchain::sql::validateSqlSink, &staffchain::sql::createSqlSink)

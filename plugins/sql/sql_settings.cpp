@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "sqlite_database.hpp"
+
 namespace staffchain::sql {
 namespace {
 
@@ -24,7 +26,7 @@ void refuseKeys(ConfigReader& config, const char* const (&keys)[N], std::string_
   }
 }
 
-void readPostgres(ConfigReader& config, SqlSettings& settings, bool& usable) {
+void readPostgres(ConfigReader& config, SqlConnection& settings, bool& usable) {
   PostgresSettings& pg = settings.postgres;
   const auto required = [&](std::string_view key, std::string& out) {
     auto value = config.requiredString(key);
@@ -97,28 +99,49 @@ std::optional<ConfiguredQuery> readQuery(ConfigReader& query, std::string_view n
 
 }  // namespace
 
-std::optional<SqlSettings> readSqlSettings(ConfigReader& config) {
-  SqlSettings settings;
+bool readSqlConnection(ConfigReader& config, SqlConnection& connection) {
   bool usable = true;
   const auto driver = config.choice("driver", {"postgresql", "sqlite"});
   if (!driver) {
     if (!config.has("driver")) config.missing("driver");
     usable = false;
   } else if (*driver == "postgresql") {
-    settings.dialect = Dialect::postgresql;
-    readPostgres(config, settings, usable);
+    connection.dialect = Dialect::postgresql;
+    readPostgres(config, connection, usable);
     refuseKeys(config, kSqliteKeys, "sqlite");
   } else {
-    settings.dialect = Dialect::sqlite;
+    connection.dialect = Dialect::sqlite;
     if (auto path = config.filePath("path")) {
-      settings.sqlite_path = *path;
+      connection.sqlite_path = *path;
     } else {
       if (!config.has("path")) config.missing("path");
       usable = false;
     }
-    settings.busy_timeout = config.duration("busy_timeout", settings.busy_timeout);
+    connection.busy_timeout = config.duration("busy_timeout", connection.busy_timeout);
     refuseKeys(config, kPostgresKeys, "postgresql");
   }
+  return usable;
+}
+
+bool resolvePassword(ConfigReader& config, SqlConnection& connection, plugin::HostContext& host) {
+  if (connection.dialect != Dialect::postgresql || connection.password_reference.empty()) return true;
+  auto password = host.resolveSecret(connection.password_reference);
+  if (!password) {
+    config.fail("password", password.error().message);
+    return false;
+  }
+  connection.postgres.password = std::move(password.value());
+  return true;
+}
+
+std::unique_ptr<Database> makeDatabase(const SqlConnection& connection, Access access) {
+  if (connection.dialect == Dialect::postgresql) return std::make_unique<PostgresDatabase>(connection.postgres, access);
+  return std::make_unique<SqliteDatabase>(connection.sqlite_path, connection.busy_timeout, access);
+}
+
+std::optional<SqlSettings> readSqlSettings(ConfigReader& config) {
+  SqlSettings settings;
+  bool usable = readSqlConnection(config, settings);
   settings.batch_size = static_cast<std::size_t>(config.integer("batch_size", 1, 1'000'000, 5'000));
   settings.retry = plugin::RetryPolicy::read(config);
 

@@ -27,8 +27,11 @@ bool transientCode(int code) {
 
 }  // namespace
 
-SqliteDatabase::SqliteDatabase(std::filesystem::path path, std::chrono::milliseconds busy_timeout)
-    : path_(std::move(path)), busy_timeout_(busy_timeout), description_("sqlite:" + path_.string()) {}
+SqliteDatabase::SqliteDatabase(std::filesystem::path path, std::chrono::milliseconds busy_timeout, Access access)
+    : path_(std::move(path)),
+      busy_timeout_(busy_timeout),
+      access_(access),
+      description_("sqlite:" + path_.string()) {}
 
 SqliteDatabase::~SqliteDatabase() { close(); }
 
@@ -39,13 +42,18 @@ void SqliteDatabase::close() noexcept {
 
 Result<void> SqliteDatabase::open() {
   close();
-  // Read-only, and never created: a wrong path must fail, not produce an empty database.
-  const int code = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  // Never created: a wrong path must fail, not produce an empty database (the sink's exchange
+  // table belongs to the receiving department).
+  const bool read_only = access_ == Access::read_only;
+  const int code = sqlite3_open_v2(path_.c_str(), &db_,
+                                   (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
   if (code != SQLITE_OK) {
     const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
     close();
     transient_ = transientCode(code);
-    return makeError(fmt::format("cannot open {} read-only: {}", path_.string(), reason));
+    return makeError(fmt::format("cannot open {} {}: {}", path_.string(), read_only ? "read-only" : "for writing",
+                                 reason));
   }
   sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout_.count()));
   // A double-quoted name that is not a column must be an error, not the string literal SQLite
@@ -126,6 +134,33 @@ Result<RowSet> SqliteDatabase::query(const Statement& statement) {
   }
   if (code != SQLITE_DONE) return failure(code, "reading rows");
   return rows;
+}
+
+Result<long long> SqliteDatabase::insert(const std::string& statement,
+                                         const std::vector<std::optional<std::string>>& values) {
+  transient_ = false;
+  if (db_ == nullptr) {
+    if (auto opened = open(); !opened) return std::move(opened).error();
+  }
+  sqlite3_stmt* raw = nullptr;
+  int code = sqlite3_prepare_v2(db_, statement.c_str(), -1, &raw, nullptr);
+  const std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> prepared(raw, &sqlite3_finalize);
+  if (code == SQLITE_OK) {
+    for (std::size_t i = 0; i < values.size() && code == SQLITE_OK; ++i) {
+      const int index = static_cast<int>(i) + 1;
+      code = values[i] ? sqlite3_bind_text(raw, index, values[i]->data(), static_cast<int>(values[i]->size()),
+                                           SQLITE_TRANSIENT)
+                       : sqlite3_bind_null(raw, index);
+    }
+  }
+  if (code == SQLITE_OK) {
+    code = sqlite3_step(raw);
+    if (code == SQLITE_DONE) return static_cast<long long>(sqlite3_changes(db_));
+  }
+  transient_ = transientCode(code);
+  const std::string reason = sqlite3_errmsg(db_);
+  if ((code & 0xff) == SQLITE_IOERR) close();
+  return makeError(fmt::format("INSERT on {} failed: {}", description_, reason));
 }
 
 }  // namespace staffchain::sql

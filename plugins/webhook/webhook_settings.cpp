@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "staffchain/plugin/secrets.hpp"
+
 namespace staffchain::webhook {
 namespace {
 
@@ -120,6 +122,32 @@ std::optional<WebhookSettings> readWebhookSettings(plugin::ConfigReader& config)
 
   if (fatal) return std::nullopt;
   return settings;
+}
+
+std::optional<WebhookSecrets> resolveWebhookSecrets(plugin::ConfigReader& config, plugin::HostContext& host,
+                                                    const WebhookSettings& settings) {
+  bool ok = true;
+  WebhookSecrets secrets;
+  for (const auto& [name, reference] : settings.secret_headers) {
+    auto value = plugin::resolveSecretSetting(config, host, "secret_headers." + name, reference);
+    if (!value) {
+      ok = false;
+    } else if (value->find_first_of("\r\n") != std::string::npos) {
+      config.fail("secret_headers." + name, "the secret's value contains a line break");
+      ok = false;
+    } else {
+      secrets.headers.emplace_back(name, std::move(*value));
+    }
+  }
+  if (settings.signing_secret) {
+    auto value = plugin::resolveSecretSetting(config, host, "signing_secret", *settings.signing_secret);
+    if (value)
+      secrets.signing_secret = std::move(*value);
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return secrets;
 }
 
 }  // namespace staffchain::webhook

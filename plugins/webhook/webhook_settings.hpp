@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "staffchain/plugin/config_reader.hpp"
+#include "staffchain/plugin/host_context.hpp"
 
 namespace staffchain::webhook {
 
@@ -28,6 +29,18 @@ struct WebhookSettings {
 
 // Reads every key, reporting each problem into `config`; nullopt when one is fatal.
 std::optional<WebhookSettings> readWebhookSettings(plugin::ConfigReader& config);
+
+// The secrets a webhook's settings refer to, resolved at create time (by the notifier and the
+// sink alike): the secret headers' values and the signing secret ("" when none).
+struct WebhookSecrets {
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string signing_secret;
+};
+
+// nullopt, with each problem reported into `config`, when a secret cannot be had or would
+// break the request (a line break in a header value).
+std::optional<WebhookSecrets> resolveWebhookSecrets(plugin::ConfigReader& config, plugin::HostContext& host,
+                                                    const WebhookSettings& settings);
 
 // True for an HTTP header name (RFC 9110 token characters).
 bool isHeaderName(std::string_view name);

@@ -1,6 +1,7 @@
 #include "staffchain/chain/chain_engine.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -31,6 +32,8 @@ std::size_t payrollMonthsSpanned(const std::vector<model::PayrollMonth>& payroll
   });
   return static_cast<std::size_t>(std::min(last->month.index - first->month.index + 1, kMaxHint));
 }
+
+constexpr std::size_t kPayrollRowsExpected = 12;
 
 }  // namespace
 
@@ -77,12 +80,17 @@ class ChainEngine::State {
   std::map<QuarantineKey, std::vector<std::string>> by_quarantine_;
   // Open critical findings naming each unit: what puts a unit under suspension (CHAIN-016).
   detail::UnitMap<std::unordered_set<std::string>> critical_by_unit_;
+  // Each unit/type's occupancy as of its last whole judgement. Only a change of someone's stays
+  // changes it, and such a change judges the scope whole again (ChainIndex::relink), so a hire,
+  // an exit or a pay row is judged against it without re-reading every member.
+  std::unordered_map<ScopeKey, detail::OccupancyCounter, ScopeKeyHash> occupancy_;
 };
 
 void ChainEngine::State::putAll(model::Dataset dataset) {
   index.clear();
   index.setSources(std::move(dataset.sources));
   index.reserveFor(dataset);
+  index.beginBulkLoad();
   touched = detail::Touched{};
   touched.all_persons = true;
   // Each kind's vector is released once put: the index holds its own copy, and at a
@@ -193,6 +201,7 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
   by_leader_.clear();
   by_suspension_.clear();
   by_quarantine_.clear();
+  occupancy_.clear();
   // Every owner starts empty, so a scope with no finding needs no entry.
   std::vector<Pending> batch;
   auto add = [&](auto& owners, const auto& key, std::vector<Finding> fresh) {
@@ -203,7 +212,7 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
   });
   for (const auto& key : index.allScopes()) {
     std::vector<Finding> out;
-    detail::evaluateUnitTypeScope(ctx, key, out);
+    detail::evaluateUnitTypeScope(ctx, key, out, &occupancy_[key]);
     add(by_scope_, key, std::move(out));
   }
   for (const auto& key : index.allLeaderKeys()) {
@@ -227,9 +236,43 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
 void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& before) {
   std::vector<Pending> batch;
   for (const auto& id : touched.persons) batch.push_back({&by_person_[id], evaluatePerson(ctx, id)});
-  for (const auto& key : touched.scopes) {
+  std::vector<ScopeKey> whole_scopes(touched.scopes.begin(), touched.scopes.end());
+  // Scopes judged for some persons only: their findings there leave the scope's list for the
+  // commit and come back after it (a deque, so Pending::owned stays put).
+  std::deque<std::vector<std::string>> parts;
+  std::vector<std::pair<ScopeKey, std::vector<std::string>*>> partial_scopes;
+  for (const auto& [key, persons] : touched.scope_persons) {
+    if (touched.scopes.contains(key)) continue;
+    auto occupancy = occupancy_.find(key);
+    if (occupancy == occupancy_.end()) {  // never judged whole: nothing to judge against
+      whole_scopes.push_back(key);
+      continue;
+    }
+    detail::PersonSet subjects = persons;
+    if (auto cited = touched.cited.find(key); cited != touched.cited.end()) {
+      for (const auto& approval_id : cited->second) {
+        if (const auto* citers = index.citers(approval_id); citers != nullptr) {
+          subjects.insert(citers->begin(), citers->end());
+        }
+      }
+    }
     std::vector<Finding> out;
-    detail::evaluateUnitTypeScope(ctx, key, out);
+    detail::evaluateUnitTypePersons(ctx, key, occupancy->second, subjects, out);
+    auto& owned = parts.emplace_back();
+    if (auto it = by_scope_.find(key); it != by_scope_.end()) {
+      std::erase_if(it->second, [&](const std::string& fp) {
+        auto f = current_.find(fp);
+        if (f == current_.end() || f->second.person_id.empty() || !subjects.contains(f->second.person_id)) return false;
+        owned.push_back(fp);
+        return true;
+      });
+    }
+    partial_scopes.emplace_back(key, &owned);
+    batch.push_back({&owned, std::move(out)});
+  }
+  for (const auto& key : whole_scopes) {
+    std::vector<Finding> out;
+    detail::evaluateUnitTypeScope(ctx, key, out, &occupancy_[key]);
     batch.push_back({&by_scope_[key], std::move(out)});
   }
   for (const auto& key : touched.leaders) {
@@ -246,6 +289,11 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
   detail::UnitSet suspension = touched.suspension;
   commit(batch, before, &suspension);
   batch.clear();
+  for (const auto& [key, owned] : partial_scopes) {
+    if (owned->empty()) continue;
+    auto& list = by_scope_[key];
+    list.insert(list.end(), owned->begin(), owned->end());
+  }
   for (const auto& unit : suspension) batch.push_back({&by_suspension_[unit], evaluateSuspension(ctx, unit)});
   commit(batch, before, nullptr);
 
@@ -255,7 +303,8 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
     if (it != owners.end() && it->second.empty()) owners.erase(it);
   };
   for (const auto& id : touched.persons) dropIfEmpty(by_person_, id);
-  for (const auto& key : touched.scopes) dropIfEmpty(by_scope_, key);
+  for (const auto& key : whole_scopes) dropIfEmpty(by_scope_, key);
+  for (const auto& [key, owned] : partial_scopes) dropIfEmpty(by_scope_, key);
   for (const auto& key : touched.leaders) dropIfEmpty(by_leader_, key);
   for (const auto& key : touched.quarantine) dropIfEmpty(by_quarantine_, key);
   for (const auto& unit : suspension) dropIfEmpty(by_suspension_, unit);
@@ -264,8 +313,10 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
 ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool everything) {
   // Links first: they decide which unit/type and leader scopes a person's change reaches.
   if (touched.all_persons) {
+    index.setPayrollHint(0);  // the load is over: later rows come one by one
     index.linkAll();
   } else {
+    index.touchPersonsNaming(touched);
     const std::vector<model::PersonId> relinked(touched.persons.begin(), touched.persons.end());
     for (const auto& id : relinked) index.relink(id, touched);
   }
@@ -318,7 +369,21 @@ void ChainEngine::setSources(std::vector<std::string> sources) {
   state_->last_as_of.reset();
 }
 
+void ChainEngine::reset(std::vector<std::string> sources) {
+  state_->index.clear();
+  state_->index.setSources(std::move(sources));
+  state_->touched = detail::Touched{};
+  state_->touched.all_persons = true;
+  // Payroll is monthly and an export mostly holds a year: room for that at a person's first
+  // row spares four regrowths each; linking after the load trims what was not used.
+  state_->index.setPayrollHint(kPayrollRowsExpected);
+  state_->index.beginBulkLoad();
+  state_->last_as_of.reset();
+}
+
 void ChainEngine::apply(const model::Record& record) { state_->index.put(record, state_->touched); }
+
+void ChainEngine::apply(model::Record&& record) { state_->index.put(std::move(record), state_->touched); }
 
 void ChainEngine::remove(model::RecordType type, std::string_view key) {
   state_->index.erase(type, key, state_->touched);

@@ -13,6 +13,11 @@ using model::Movement;
 using model::PersonId;
 using model::UnitId;
 
+// The movements that open or close a roster stay (see presenceIn).
+bool changesRoster(model::MovementKind kind) {
+  return kind == model::MovementKind::roster_add || kind == model::MovementKind::roster_remove;
+}
+
 bool movementBefore(const Movement& a, const Movement& b) {
   if (a.effective_on != b.effective_on) return a.effective_on < b.effective_on;
   return a.movement_id < b.movement_id;
@@ -64,6 +69,17 @@ void diffSorted(const std::vector<T>& before, const std::vector<T>& after, Add a
 
 }  // namespace
 
+model::PayrollMonth PayRow::record(const PersonId& person) const {
+  return model::PayrollMonth{person, *unit, month, funding, gross_fen, origin()};
+}
+
+const UnitId* ChainIndex::internUnit(const UnitId& unit) {
+  // Payroll files list a unit's rows together: most rows name the unit of the row before.
+  if (last_interned_ != nullptr && sameId(*last_interned_, unit)) return last_interned_;
+  last_interned_ = &*interned_units_.insert(unit).first;
+  return last_interned_;
+}
+
 const model::RosterEntry* PersonRecords::rosterIn(const UnitId& unit) const noexcept {
   for (const auto& entry : roster) {
     if (sameId(entry.unit_id, unit)) return &entry;
@@ -89,9 +105,41 @@ void ChainIndex::reserveFor(const model::Dataset& dataset) {
   persons_.reserve(withRoom(dataset.roster.size() + dataset.movements.size() / 8));
 }
 
+void ChainIndex::beginBulkLoad() {
+  bulk_slots_.assign(std::size_t{1} << 16U, BulkSlot{});
+  bulk_used_ = 0;
+  for (auto& node : persons_) bulkInsert(IdHash::raw(node.first), &node);
+}
+
+void ChainIndex::bulkInsert(std::uint64_t hash, std::pair<const PersonId, PersonRecords>* node) {
+  if ((bulk_used_ + 1) * 2 > bulk_slots_.size()) {
+    // Half full at most, so that probes stay short.
+    std::vector<BulkSlot> old(bulk_slots_.size() * 2);
+    old.swap(bulk_slots_);
+    bulk_used_ = 0;
+    for (const auto& slot : old) {
+      if (slot.node != nullptr) bulkInsert(slot.hash, slot.node);
+    }
+  }
+  const std::size_t mask = bulk_slots_.size() - 1;
+  auto i = static_cast<std::size_t>(hash) & mask;
+  while (bulk_slots_[i].node != nullptr) i = (i + 1) & mask;
+  bulk_slots_[i] = BulkSlot{hash, node};
+  ++bulk_used_;
+}
+
 PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
   touched.addPerson(id);
-  return persons_[id];
+  if (bulk_slots_.empty()) return persons_[id];
+  const auto hash = IdHash::raw(id);
+  const std::size_t mask = bulk_slots_.size() - 1;
+  for (auto i = static_cast<std::size_t>(hash) & mask; bulk_slots_[i].node != nullptr; i = (i + 1) & mask) {
+    const auto& slot = bulk_slots_[i];
+    if (slot.hash == hash && sameId(slot.node->first, id)) return slot.node->second;
+  }
+  auto& node = *persons_.try_emplace(id).first;
+  bulkInsert(hash, &node);
+  return node.second;
 }
 
 
@@ -104,10 +152,9 @@ void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
     }
   }
   touched.suspension.insert(unit);
-  // Person findings show the unit's name.
-  if (auto it = unit_persons_.find(unit); it != unit_persons_.end()) {
-    touched.addPersons(it->second.begin(), it->second.end());
-  }
+  // Person findings show the unit's name: touchPersonsNaming() finds them when the batch is
+  // judged (a unit's row changes seldom, a person's often: no reverse index is kept for it).
+  if (!touched.all_persons) touched.units_named.insert(unit);
   // A hire citing this unit's approval for another unit names this unit too.
   if (auto ids = approvals_by_unit_.find(unit); ids != approvals_by_unit_.end()) {
     for (const auto& id : ids->second) {
@@ -154,7 +201,11 @@ void ChainIndex::eraseMovement(const std::string& id, Touched& touched) {
 
 void ChainIndex::dropMovement(const PersonId& owner, const std::string& id, Touched& touched) {
   auto& person = personSlot(owner, touched);
-  std::erase_if(person.movements, [&](const Movement& m) { return m.movement_id == id; });
+  std::erase_if(person.movements, [&](const Movement& m) {
+    if (m.movement_id != id) return false;
+    if (changesRoster(m.kind)) touched.addRosterChange(owner);
+    return true;
+  });
 }
 
 void ChainIndex::put(model::Record record, Touched& touched) {
@@ -180,6 +231,7 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           putApproval(r, touched);
         } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
           auto& person = personSlot(r.person_id, touched);
+          touched.addRosterChange(r.person_id);
           insertSorted(person.roster, std::move(r), [](const model::RosterEntry& a, const model::RosterEntry& b) {
             return a.unit_id < b.unit_id;
           });
@@ -191,13 +243,15 @@ void ChainIndex::put(model::Record record, Touched& touched) {
             owner->second = r.person_id;
           }
           auto& person = personSlot(r.person_id, touched);
+          if (changesRoster(r.kind)) touched.addRosterChange(r.person_id);
           auto at = std::upper_bound(person.movements.begin(), person.movements.end(), r, movementBefore);
           person.movements.insert(at, std::move(r));
         } else if constexpr (std::is_same_v<T, model::PayrollMonth>) {
           auto& person = personSlot(r.person_id, touched);
           if (person.payroll.capacity() == 0) person.payroll.reserve(payroll_hint_);
-          insertSorted(person.payroll, r, [](const model::PayrollMonth& a, const model::PayrollMonth& b) {
-            return a.month != b.month ? a.month < b.month : a.unit_id < b.unit_id;
+          const PayRow row{r.gross_fen, internUnit(r.unit_id), r.month, r.origin.source, r.origin.row, r.funding};
+          insertSorted(person.payroll, row, [](const PayRow& a, const PayRow& b) {
+            return a.month != b.month ? a.month < b.month : *a.unit < *b.unit;
           });
         } else {
           static_assert(std::is_same_v<T, model::Death>);
@@ -261,11 +315,12 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
       if (type == RecordType::roster) {
         removed = std::erase_if(person.roster, [&](const auto& r) { return keyOf(r) == keyText; });
       } else if (type == RecordType::payroll) {
-        removed = std::erase_if(person.payroll, [&](const auto& r) { return keyOf(r) == keyText; });
+        removed = std::erase_if(person.payroll, [&](const PayRow& r) { return keyOf(r.record(it->first)) == keyText; });
       } else {
         removed = std::erase_if(person.deaths, [&](const auto& r) { return keyOf(r) == keyText; });
       }
       if (removed > 0) touched.addPerson(it->first);
+      if (removed > 0 && type == RecordType::roster) touched.addRosterChange(it->first);
       return;
     }
   }
@@ -298,8 +353,28 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
     before = it->second.links;
     if (!it->second.empty()) after = computeLinks(*this, it->second);
   }
-  for (const auto& scope : before.scopes) touched.scopes.insert(scope);
-  for (const auto& scope : after.scopes) touched.scopes.insert(scope);
+  // A change that leaves the person's stays as they were leaves every scope's occupancy as
+  // it was: only the person's own hires there (and the hires sharing their approvals' slots)
+  // need judging again, not the whole scope.
+  const bool stays_changed = before.presence != after.presence || touched.roster_changed.contains(id);
+  auto touchScope = [&](const ScopeKey& scope) {
+    if (stays_changed) {
+      touched.scopes.insert(scope);
+    } else {
+      touched.scope_persons[scope].insert(id);
+    }
+  };
+  for (const auto& scope : before.scopes) touchScope(scope);
+  for (const auto& scope : after.scopes) touchScope(scope);
+  if (!stays_changed) {
+    auto cite = [&](const std::string& approval_id) {
+      if (const auto* a = approval(approval_id); a != nullptr) {
+        touched.cited[ScopeKey{a->unit_id, static_cast<std::uint8_t>(a->estab_type)}].insert(approval_id);
+      }
+    };
+    for (const auto& a : before.approvals) cite(a);
+    for (const auto& a : after.approvals) cite(a);
+  }
   for (const auto& leader : before.leaders) touched.leaders.insert(leader);
   for (const auto& leader : after.leaders) touched.leaders.insert(leader);
 
@@ -320,14 +395,6 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
         if (m->second.empty()) leader_members_.erase(m);
       });
   diffSorted(
-      before.units, after.units, [&](const UnitId& k) { unit_persons_[k].insert(id); },
-      [&](const UnitId& k) {
-        auto m = unit_persons_.find(k);
-        if (m == unit_persons_.end()) return;
-        m->second.erase(id);
-        if (m->second.empty()) unit_persons_.erase(m);
-      });
-  diffSorted(
       before.approvals, after.approvals, [&](const std::string& k) { approval_citers_[k].insert(id); },
       [&](const std::string& k) {
         auto m = approval_citers_.find(k);
@@ -344,6 +411,27 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
   }
 }
 
+void ChainIndex::touchPersonsNaming(Touched& touched) const {
+  if (touched.all_persons || touched.units_named.empty()) return;
+  const auto& units = touched.units_named;
+  for (const auto& [id, person] : persons_) {
+    bool names = false;
+    for (const auto& entry : person.roster) names = names || units.contains(entry.unit_id);
+    for (const auto& m : person.movements) {
+      names = names || units.contains(m.unit_id) || (m.from_unit_id && units.contains(*m.from_unit_id));
+    }
+    // A person's rows are mostly paid by one unit: one lookup per run of the same interned id.
+    const UnitId* last = nullptr;
+    for (const auto& row : person.payroll) {
+      if (names) break;
+      if (row.unit == last) continue;
+      last = row.unit;
+      names = units.contains(*row.unit);
+    }
+    if (names) touched.persons.insert(id);
+  }
+}
+
 void ChainIndex::trimPayroll() {
   for (auto& [id, person] : persons_) {
     if (person.payroll.capacity() > person.payroll.size()) person.payroll.shrink_to_fit();
@@ -351,17 +439,21 @@ void ChainIndex::trimPayroll() {
 }
 
 void ChainIndex::linkAll() {
+  // The load is over, and persons are erased from here on.
+  bulk_slots_ = {};
+  bulk_used_ = 0;
   for (auto it = persons_.begin(); it != persons_.end();) {
     auto& person = it->second;
     if (person.empty()) {
       it = persons_.erase(it);
       continue;
     }
+    // Rows put one by one (not through a load with a payroll hint) grew by doubling.
+    if (person.payroll.capacity() > person.payroll.size()) person.payroll.shrink_to_fit();
     const auto& id = it->first;
     person.links = computeLinks(*this, person);
     for (const auto& k : person.links.scopes) scope_members_[k].emplace(id, &person);
     for (const auto& k : person.links.leaders) leader_members_[k].emplace(id, &person);
-    for (const auto& k : person.links.units) unit_persons_[k].insert(id);
     for (const auto& k : person.links.approvals) approval_citers_[k].insert(id);
     ++it;
   }
@@ -414,6 +506,11 @@ const MemberMap* ChainIndex::leaderMembers(const LeaderKey& key) const {
 const std::set<std::string>* ChainIndex::approvalsOfUnit(const UnitId& unit) const {
   auto it = approvals_by_unit_.find(unit);
   return it == approvals_by_unit_.end() ? nullptr : &it->second;
+}
+
+const PersonSet* ChainIndex::citers(const std::string& approval) const {
+  auto it = approval_citers_.find(approval);
+  return it == approval_citers_.end() ? nullptr : &it->second;
 }
 
 std::vector<PersonId> ChainIndex::allPersons() const {

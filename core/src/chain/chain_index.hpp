@@ -138,16 +138,36 @@ using UnitMap = std::unordered_map<model::UnitId, Value, IdHash, IdEqual>;
 struct PersonLinks {
   std::vector<ScopeKey> scopes;        // unit/types they were hired into or rostered in
   std::vector<LeaderKey> leaders;      // leadership posts they held
-  std::vector<model::UnitId> units;    // every unit their records name (findings show its name)
   std::vector<std::string> approvals;  // approval ids their movements cite
+  // A digest of their roster stays (unit, type, dates): while it and their roster records stay
+  // the same, a change of theirs leaves every unit/type's occupancy as it was.
+  std::uint64_t presence = 0;
 
   friend bool operator==(const PersonLinks&, const PersonLinks&) = default;
 };
 
+// A payroll row as the engine holds it: 32 bytes where model::PayrollMonth takes 64. At a
+// million persons a province has some twelve million rows, most of the engine's memory; the
+// person is already the key of the records that hold the row, and the unit is interned.
+struct PayRow {
+  std::int64_t gross_fen = 0;
+  const model::UnitId* unit = nullptr;  // interned by the ChainIndex: valid as long as it is
+  model::Month month;
+  std::uint32_t source = 0;  // model::Origin
+  std::uint32_t row = 0;
+  model::Funding funding = model::Funding::full;
+
+  [[nodiscard]] const model::UnitId& unitId() const noexcept { return *unit; }
+  [[nodiscard]] model::Origin origin() const noexcept { return model::Origin{source, row}; }
+  // The record as ingested, for evidence and record keys.
+  [[nodiscard]] model::PayrollMonth record(const model::PersonId& person) const;
+};
+static_assert(sizeof(PayRow) == 32, "a payroll row is the bulk of the index: keep it at 32 bytes");
+
 struct PersonRecords {
-  std::vector<model::RosterEntry> roster;    // by unit_id
-  std::vector<model::Movement> movements;    // by (effective_on, movement_id)
-  std::vector<model::PayrollMonth> payroll;  // by (month, unit_id)
+  std::vector<model::RosterEntry> roster;  // by unit_id
+  std::vector<model::Movement> movements;  // by (effective_on, movement_id)
+  std::vector<PayRow> payroll;             // by (month, unit id)
   std::vector<model::Death> deaths;
   PersonLinks links;
 
@@ -165,13 +185,28 @@ using MemberMap = PersonMap<const PersonRecords*>;
 struct Touched {
   bool all_persons = false;
   PersonSet persons;
+  // Scopes to judge whole: their occupancy, quota, approvals or unit changed.
   std::unordered_set<ScopeKey, ScopeKeyHash> scopes;
+  // Scopes whose occupancy stayed the same, with the persons whose hires in them changed: only
+  // those persons' findings there (and those of the others citing the same approvals) are judged.
+  std::unordered_map<ScopeKey, PersonSet, ScopeKeyHash> scope_persons;
+  // The approvals such persons cite or cited, by the scope whose slots they hand out.
+  std::unordered_map<ScopeKey, std::set<std::string>, ScopeKeyHash> cited;
+  // Persons whose roster rows, roster_add or roster_remove changed: their stays may read
+  // differently even where the digest is the same.
+  PersonSet roster_changed;
   std::unordered_set<LeaderKey, LeaderKeyHash> leaders;
   UnitSet suspension;
   std::set<QuarantineKey> quarantine;
+  // Units whose own row changed: every person whose records name them is stale too
+  // (ChainIndex::touchPersonsNaming).
+  UnitSet units_named;
 
   void addPerson(const model::PersonId& id) {
     if (!all_persons) persons.insert(id);
+  }
+  void addRosterChange(const model::PersonId& id) {
+    if (!all_persons) roster_changed.insert(id);
   }
   template <typename It>
   void addPersons(It first, It last) {
@@ -189,7 +224,13 @@ class ChainIndex {
   // a year of rows does not end in a vector of 16 (a quarter of the index at a million).
   // trimPayroll() then gives back what a person with fewer rows did not use.
   void setPayrollHint(std::size_t rows) { payroll_hint_ = rows; }
+  // While loading in bulk (until linkAll): person lookups go through a flat table in front of
+  // persons_. A province's payroll file comes month by month, so each of its ten million rows
+  // looks a person up at random, and a node-based table pays three cache misses where this pays one.
+  void beginBulkLoad();
   void trimPayroll();
+  // The one copy of a unit id that payroll rows point to.
+  const model::UnitId* internUnit(const model::UnitId& unit);
   [[nodiscard]] std::size_t personCount() const noexcept { return persons_.size(); }
   [[nodiscard]] std::string sourceName(std::uint32_t index) const;
 
@@ -203,6 +244,9 @@ class ChainIndex {
   void relink(const model::PersonId& person, Touched& touched);
   // relink() for every person, on an index whose reverse indexes are still empty (just loaded).
   void linkAll();
+  // Adds to `touched.persons` everyone whose records name a unit of `touched.units_named`: one
+  // pass over every person, paid only in a batch that changed a unit's own row.
+  void touchPersonsNaming(Touched& touched) const;
 
   [[nodiscard]] const model::Unit* unit(const model::UnitId& id) const;
   [[nodiscard]] const model::Approval* approval(const std::string& id) const;
@@ -214,6 +258,8 @@ class ChainIndex {
   [[nodiscard]] const MemberMap* members(const ScopeKey& key) const;
   [[nodiscard]] const MemberMap* leaderMembers(const LeaderKey& key) const;
   [[nodiscard]] const std::set<std::string>* approvalsOfUnit(const model::UnitId& unit) const;
+  // The persons whose movements cite an approval id.
+  [[nodiscard]] const PersonSet* citers(const std::string& approval) const;
 
   // For full evaluations: every key that could hold a finding.
   template <typename F>
@@ -238,6 +284,18 @@ class ChainIndex {
 
   std::vector<std::string> sources_;
   std::size_t payroll_hint_ = 0;
+  // The flat table of beginBulkLoad(): full hashes and the persons_ nodes they lead to (whose
+  // addresses are stable; no person is erased while loading), open addressing, linear probing.
+  struct BulkSlot {
+    std::uint64_t hash = 0;
+    std::pair<const model::PersonId, PersonRecords>* node = nullptr;
+  };
+  std::vector<BulkSlot> bulk_slots_;
+  std::size_t bulk_used_ = 0;
+  void bulkInsert(std::uint64_t hash, std::pair<const model::PersonId, PersonRecords>* node);
+  // Node-based: PayRow::unit pointers stay valid while the index lives (and when it moves).
+  UnitSet interned_units_;
+  const model::UnitId* last_interned_ = nullptr;
   UnitMap<model::Unit> units_;
   std::unordered_map<ScopeKey, std::vector<model::Quota>, ScopeKeyHash> quotas_;
   std::unordered_map<LeaderKey, model::LeaderQuota, LeaderKeyHash> leader_quotas_;
@@ -252,7 +310,6 @@ class ChainIndex {
   // index (relink) before persons_ forgets them.
   std::unordered_map<ScopeKey, MemberMap, ScopeKeyHash> scope_members_;
   std::unordered_map<LeaderKey, MemberMap, LeaderKeyHash> leader_members_;
-  UnitMap<PersonSet> unit_persons_;
   std::unordered_map<std::string, PersonSet, TextHash> approval_citers_;
 };
 

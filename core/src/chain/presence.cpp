@@ -117,19 +117,19 @@ std::vector<LeaderInterval> leadershipOf(const PersonRecords& person) {
 }
 
 PersonLinks computeLinks(const ChainIndex& index, const PersonRecords& person) {
-  // Vectors sorted and deduplicated at the end: a person's dozen payroll rows mostly name one
-  // unit, and a tree node per insert made this the costliest step of loading a province.
+  // Vectors sorted and deduplicated at the end: a tree node per insert made this the costliest
+  // step of loading a province.
   PersonLinks links;
-  for (const auto& interval : presenceOf(index, person)) links.scopes.push_back(ScopeKey{interval.unit, interval.type});
+  for (const auto& interval : presenceOf(index, person)) {
+    links.scopes.push_back(ScopeKey{interval.unit, interval.type});
+    // Order-dependent; 0 for a person with no stay.
+    const auto dates = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(interval.from.days)) << 32U) |
+                       static_cast<std::uint32_t>(interval.until.days);
+    links.presence = IdHash::mix((links.presence + 1) * IdHash::kMul ^ IdHash::raw(interval.unit) ^
+                                 (dates + static_cast<std::uint64_t>(interval.type)));
+  }
   for (const auto& interval : leadershipOf(person)) links.leaders.push_back(interval.key);
-  auto addUnit = [&](const model::UnitId& unit) {
-    if (links.units.empty() || links.units.back() != unit) links.units.push_back(unit);
-  };
-  for (const auto& entry : person.roster) addUnit(entry.unit_id);
-  for (const auto& pay : person.payroll) addUnit(pay.unit_id);
   for (const auto& movement : person.movements) {
-    addUnit(movement.unit_id);
-    if (movement.from_unit_id) addUnit(*movement.from_unit_id);
     if (!movement.approval_id.empty()) links.approvals.push_back(movement.approval_id);
     if (model::isHire(movement.kind)) links.scopes.push_back(ScopeKey{movement.unit_id, derivedType(index, person, movement)});
   }
@@ -140,7 +140,6 @@ PersonLinks computeLinks(const ChainIndex& index, const PersonRecords& person) {
   };
   sortUnique(links.scopes);
   sortUnique(links.leaders);
-  sortUnique(links.units);
   sortUnique(links.approvals);
   return links;
 }

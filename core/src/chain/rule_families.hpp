@@ -8,8 +8,15 @@
 
 namespace staffchain::chain::detail {
 
-// CHAIN-001, 002, 008, 011, 012: everything judged against one unit's posts of one type.
-void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out);
+// CHAIN-001, 002, 008, 011, 012: everything judged against one unit's posts of one type. The
+// scope's occupancy goes to `occupancy_out` when given, for evaluateUnitTypePersons() later.
+void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out,
+                           OccupancyCounter* occupancy_out = nullptr);
+// The CHAIN-001, 002, 008 and 011 findings of `persons` alone in that scope, while its
+// occupancy is still `occupancy` (nobody's stays in it changed): what a hire, an exit or a pay
+// row needs judged there, without the whole scope. CHAIN-012 is left as it was.
+void evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key, const OccupancyCounter& occupancy,
+                             const PersonSet& persons, std::vector<Finding>& out);
 // CHAIN-007.
 void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vector<Finding>& out);
 // CHAIN-003, 005, 015, 017: a movement whose expected follow-up did not come by its deadline.

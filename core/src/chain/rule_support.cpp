@@ -146,7 +146,8 @@ EvidenceItem evidenceOf(const ChainIndex& index, const model::Movement& movement
   return item(index, movement, movement.origin, std::move(f));
 }
 
-EvidenceItem evidenceOf(const ChainIndex& index, const model::PayrollMonth& pay) {
+EvidenceItem evidenceOf(const ChainIndex& index, const model::PersonId& person, const PayRow& row) {
+  const auto pay = row.record(person);
   Fields f{{"person_id", pay.person_id.str()},
            {"unit_id", pay.unit_id.str()},
            {"month", model::formatMonth(pay.month)},

@@ -18,24 +18,23 @@ using model::Date;
 using model::Month;
 using model::Movement;
 using model::MovementKind;
-using model::PayrollMonth;
 
 constexpr std::size_t kMaxPayEvidence = 12;
 
-void addPayEvidence(const RuleContext& ctx, Finding& finding, const std::vector<const PayrollMonth*>& rows) {
+void addPayEvidence(const RuleContext& ctx, Finding& finding, const std::vector<const PayRow*>& rows) {
   for (std::size_t i = 0; i < rows.size() && i < kMaxPayEvidence; ++i) {
-    finding.evidence.push_back(evidenceOf(ctx.index, *rows[i]));
+    finding.evidence.push_back(evidenceOf(ctx.index, finding.person_id, *rows[i]));
   }
   if (rows.size() > kMaxPayEvidence) {
     finding.evidence.push_back(derivedEvidence(
-        fmt::format("paid-months|{}|{}", finding.rule, finding.fingerprint.empty() ? rows.front()->person_id.str() : finding.fingerprint),
+        fmt::format("paid-months|{}|{}", finding.rule, finding.fingerprint.empty() ? finding.person_id.str() : finding.fingerprint),
         {{"months", std::to_string(rows.size())},
          {"first", model::formatMonth(rows.front()->month)},
          {"last", model::formatMonth(rows.back()->month)}}));
   }
 }
 
-std::string monthSpan(const std::vector<const PayrollMonth*>& rows) {
+std::string monthSpan(const std::vector<const PayRow*>& rows) {
   const auto first = model::formatMonth(rows.front()->month);
   const auto last = model::formatMonth(rows.back()->month);
   return first == last ? first : first + ".." + last;
@@ -43,9 +42,9 @@ std::string monthSpan(const std::vector<const PayrollMonth*>& rows) {
 
 struct PayJudgement {
   // Rows past an exit from the paying unit, by the exit that they follow.
-  std::map<const Movement*, std::vector<const PayrollMonth*>> after_exit;
-  std::vector<const PayrollMonth*> after_death;
-  std::vector<const PayrollMonth*> ordinary;  // the rest, up to the evaluation month
+  std::map<const Movement*, std::vector<const PayRow*>> after_exit;
+  std::vector<const PayRow*> after_death;
+  std::vector<const PayRow*> ordinary;  // the rest, up to the evaluation month
 };
 
 PayJudgement judgeRows(const RuleContext& ctx, const PersonView& person) {
@@ -60,7 +59,7 @@ PayJudgement judgeRows(const RuleContext& ctx, const PersonView& person) {
       j.after_death.push_back(&row);
       continue;
     }
-    const Movement* exit = exitBeforePay(ctx, person, row.unit_id, row.month);
+    const Movement* exit = exitBeforePay(ctx, person, row.unitId(), row.month);
     if (exit != nullptr) {
       j.after_exit[exit].push_back(&row);
     } else {
@@ -97,7 +96,7 @@ void reportDeath(const RuleContext& ctx, const PersonView& person, const PayJudg
   if (stay == nullptr && j.after_death.empty()) return;
   Date since = stay != nullptr ? rosterDeadline : j.after_death.front()->month.firstDay();
   if (!j.after_death.empty()) since = std::min(since, j.after_death.front()->month.firstDay());
-  const auto unitId = stay != nullptr ? stay->unit : j.after_death.front()->unit_id;
+  const auto unitId = stay != nullptr ? stay->unit : j.after_death.front()->unitId();
   auto finding = startFinding("CHAIN-014", unitId, person.id, since);
   const auto unit = unitLabel(ctx.index, unitId);
   const auto who = masked(person.id);
@@ -125,8 +124,8 @@ void reportDeath(const RuleContext& ctx, const PersonView& person, const PayJudg
 // with the person on no roster at all are CHAIN-004; months with the person on other units'
 // rosters only are CHAIN-010. since is the first such month's first day (or the pay_start).
 void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, const PayJudgement& j, std::vector<Finding>& out) {
-  std::map<model::UnitId, std::vector<const PayrollMonth*>> unrostered;
-  std::map<model::UnitId, std::vector<const PayrollMonth*>> elsewhere;
+  std::map<model::UnitId, std::vector<const PayRow*>> unrostered;
+  std::map<model::UnitId, std::vector<const PayRow*>> elsewhere;
   std::map<model::UnitId, const PresenceInterval*> elsewhereStay;
   for (const auto* row : j.ordinary) {
     const Date first = row->month.firstDay();
@@ -135,15 +134,15 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
     bool here = false;
     for (const auto& p : person.presence) {
       if (!p.overlaps(first, last)) continue;
-      if (p.unit == row->unit_id) here = true;
+      if (p.unit == row->unitId()) here = true;
       else if (other == nullptr) other = &p;
     }
     if (here) continue;
     if (other == nullptr) {
-      unrostered[row->unit_id].push_back(row);
+      unrostered[row->unitId()].push_back(row);
     } else {
-      elsewhere[row->unit_id].push_back(row);
-      elsewhereStay.emplace(row->unit_id, other);
+      elsewhere[row->unitId()].push_back(row);
+      elsewhereStay.emplace(row->unitId(), other);
     }
   }
   std::map<model::UnitId, std::vector<const Movement*>> earlyStarts;
@@ -206,16 +205,16 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
 // finding names the unit of the pair that began paying later (the larger id on a tie).
 void reportDoublePay(const RuleContext& ctx, const PersonView& person, const PayJudgement& j, std::vector<Finding>& out) {
   std::map<model::UnitId, Month> firstPaid;
-  for (const auto* row : j.ordinary) firstPaid.try_emplace(row->unit_id, row->month);
-  std::map<std::pair<model::UnitId, model::UnitId>, std::vector<const PayrollMonth*>> pairs;
+  for (const auto* row : j.ordinary) firstPaid.try_emplace(row->unitId(), row->month);
+  std::map<std::pair<model::UnitId, model::UnitId>, std::vector<const PayRow*>> pairs;
   // Rows are in (month, unit) order: the rows of one month are adjacent.
   for (std::size_t i = 0; i < j.ordinary.size();) {
     std::size_t end = i;
     while (end < j.ordinary.size() && j.ordinary[end]->month == j.ordinary[i]->month) ++end;
     for (std::size_t a = i; a < end; ++a) {
       for (std::size_t b = a + 1; b < end; ++b) {
-        if (j.ordinary[a]->unit_id == j.ordinary[b]->unit_id) continue;
-        auto& rows = pairs[{j.ordinary[a]->unit_id, j.ordinary[b]->unit_id}];
+        if (j.ordinary[a]->unitId() == j.ordinary[b]->unitId()) continue;
+        auto& rows = pairs[{j.ordinary[a]->unitId(), j.ordinary[b]->unitId()}];
         rows.push_back(j.ordinary[a]);
         rows.push_back(j.ordinary[b]);
       }

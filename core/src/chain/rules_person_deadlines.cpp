@@ -123,7 +123,7 @@ void checkPayAfterRoster(const RuleContext& ctx, const PersonView& person, std::
     const auto first = model::Month::of(m.effective_on);
     const auto last = model::Month::of(ctx.as_of);
     const bool paid = std::any_of(person.records.payroll.begin(), person.records.payroll.end(),
-                                  [&](const model::PayrollMonth& p) { return p.month >= first && p.month <= last; }) ||
+                                  [&](const PayRow& p) { return p.month >= first && p.month <= last; }) ||
                       std::any_of(person.records.movements.begin(), person.records.movements.end(), [&](const Movement& s) {
                         return s.kind == MovementKind::pay_start && s.effective_on >= m.effective_on &&
                                s.effective_on <= ctx.as_of;

@@ -51,18 +51,18 @@ void evaluateRetirementRule(const RuleContext& ctx, const PersonView& person, st
       break;
     }
   }
-  const model::PayrollMonth* pay = nullptr;
+  const PayRow* pay = nullptr;
   const auto thisMonth = model::Month::of(ctx.as_of);
   const auto reachedMonth = model::Month::of(reached);
   for (const auto& row : person.records.payroll) {
     if (row.month > thisMonth) break;
     if (row.month >= thisMonth.plus(-1) && row.month > reachedMonth &&
-        exitBeforePay(ctx, person, row.unit_id, row.month) == nullptr) {
+        exitBeforePay(ctx, person, row.unitId(), row.month) == nullptr) {
       pay = &row;
     }
   }
   if (stay == nullptr && pay == nullptr) return;
-  const auto unitId = stay != nullptr ? stay->unit : pay->unit_id;
+  const auto unitId = stay != nullptr ? stay->unit : pay->unitId();
   auto finding = startFinding("CHAIN-013", unitId, person.id, reached);
   const auto unit = unitLabel(ctx.index, unitId);
   const auto who = masked(person.id);
@@ -80,7 +80,7 @@ void evaluateRetirementRule(const RuleContext& ctx, const PersonView& person, st
                                               {"age_months", std::to_string(months)},
                                               {"reached_on", model::formatDate(reached)}}));
   if (stay != nullptr) finding.evidence.push_back(evidenceOf(ctx.index, *stay));
-  if (pay != nullptr) finding.evidence.push_back(evidenceOf(ctx.index, *pay));
+  if (pay != nullptr) finding.evidence.push_back(evidenceOf(ctx.index, person.id, *pay));
   finding.fingerprint = makeFingerprint("CHAIN-013", {person.id.view()});
   out.push_back(std::move(finding));
 }

@@ -1,7 +1,9 @@
 // CHAIN-001, 002, 008, 011, 012: approvals consumed, vacancies, unit kind and headcount of
 // one unit's posts of one establishment type.
 #include <algorithm>
+#include <deque>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -20,6 +22,9 @@ struct Member {
   const PersonRecords* records = nullptr;
   std::vector<PresenceInterval> presence;  // only this unit/type
   std::vector<std::pair<Date, Date>> merged;
+  // False for a person read only for the approval slots their hires take: their own findings
+  // are not being judged.
+  bool judged = true;
 };
 
 struct Hire {
@@ -49,6 +54,8 @@ void checkApprovals(const RuleContext& ctx, const ScopeKey& key, const std::vect
   for (const auto& hire : hires) {
     const auto& m = *hire.movement;
     const auto* approval = m.approval_id.empty() ? nullptr : ctx.index.approval(m.approval_id);
+    // Only a valid use matters to the others: it takes a slot.
+    if (!hire.member->judged && (approval == nullptr || !sameId(approval->unit_id, m.unit_id))) continue;
     std::string reasonEn;
     std::string reasonZh;
     std::vector<const Movement*> earlier;
@@ -87,6 +94,7 @@ void checkApprovals(const RuleContext& ctx, const ScopeKey& key, const std::vect
                              ids.empty() ? "nothing: it has none" : ids);
       reasonZh = fmt::format("核准 {} 的 {} 个名额已被 {} 使用", m.approval_id, approval->slots, ids.empty() ? "（无名额）" : ids);
     }
+    if (!hire.member->judged) continue;
     auto finding = startFinding("CHAIN-001", m.unit_id, m.person_id, m.effective_on);
     const auto date = model::formatDate(m.effective_on);
     const auto who = masked(m.person_id);
@@ -227,46 +235,115 @@ void checkHeadcount(const RuleContext& ctx, const ScopeKey& key, const std::vect
 
 }  // namespace
 
-void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out) {
-  const auto* ids = ctx.index.members(key);
-  std::vector<Member> members;
-  if (ids != nullptr) {
-    members.reserve(ids->size());
-    for (const auto& [id, records] : *ids) {
-      Member member{id, records, {}, {}};
-      std::vector<std::pair<Date, Date>> ranges;
-      for (auto& p : presenceIn(ctx.index, *records, &key.unit)) {
-        if (p.type != key.type || !sameId(p.unit, key.unit)) continue;
-        ranges.emplace_back(p.from, p.until);
-        member.presence.push_back(p);
-      }
-      member.merged = mergeRanges(std::move(ranges));
-      members.push_back(std::move(member));
-    }
+namespace {
+
+// The person's stays in this unit/type, as they are and merged.
+Member memberOf(const RuleContext& ctx, const ScopeKey& key, const PersonId& id, const PersonRecords& records) {
+  Member member{id, &records, {}, {}, true};
+  std::vector<std::pair<Date, Date>> ranges;
+  for (auto& p : presenceIn(ctx.index, records, &key.unit)) {
+    if (p.type != key.type || !sameId(p.unit, key.unit)) continue;
+    ranges.emplace_back(p.from, p.until);
+    member.presence.push_back(p);
   }
-  std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.id < b.id; });
+  member.merged = mergeRanges(std::move(ranges));
+  return member;
+}
+
+// The person's hires into this unit/type dated on or before as_of.
+void addHires(const RuleContext& ctx, const ScopeKey& key, const Member& member, std::vector<Hire>& hires) {
+  for (const auto& m : member.records->movements) {
+    if (!model::isHire(m.kind) || !sameId(m.unit_id, key.unit) || m.effective_on > ctx.as_of) continue;
+    if (derivedType(ctx.index, *member.records, m) != key.type) continue;
+    hires.push_back(Hire{&m, &member});
+  }
+}
+
+void sortHires(std::vector<Hire>& hires) {
+  std::sort(hires.begin(), hires.end(), [](const Hire& a, const Hire& b) {
+    if (a.movement->effective_on != b.movement->effective_on) return a.movement->effective_on < b.movement->effective_on;
+    return a.movement->movement_id < b.movement->movement_id;
+  });
+}
+
+}  // namespace
+
+void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out,
+                           OccupancyCounter* occupancy_out) {
+  const auto* ids = ctx.index.members(key);
+  // Sorted before the members are built: moving a built member moves its vectors.
+  std::vector<std::pair<PersonId, const PersonRecords*>> sorted;
+  if (ids != nullptr) sorted.assign(ids->begin(), ids->end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Member> members;
+  members.reserve(sorted.size());
+  for (const auto& [id, records] : sorted) members.push_back(memberOf(ctx, key, id, *records));
   // presence pointers refer into the person's own records, which outlive this call.
   std::vector<Hire> hires;
   OccupancyCounter occupancy;
   for (const auto& member : members) {
     occupancy.add(member.merged);
-    for (const auto& m : member.records->movements) {
-      if (!model::isHire(m.kind) || !sameId(m.unit_id, key.unit) || m.effective_on > ctx.as_of) continue;
-      if (derivedType(ctx.index, *member.records, m) != key.type) continue;
-      hires.push_back(Hire{&m, &member});
-    }
+    addHires(ctx, key, member, hires);
   }
   occupancy.finish();
-  std::sort(hires.begin(), hires.end(), [](const Hire& a, const Hire& b) {
-    if (a.movement->effective_on != b.movement->effective_on) return a.movement->effective_on < b.movement->effective_on;
-    return a.movement->movement_id < b.movement->movement_id;
-  });
+  sortHires(hires);
 
   checkApprovals(ctx, key, hires, out);
-  if (key.type == kUnknownType) return;  // no quota to judge against: CHAIN-001 already says why
-  checkVacancy(ctx, key, hires, occupancy, out);
-  checkUnitKind(ctx, key, members, out);
-  checkHeadcount(ctx, key, members, occupancy, out);
+  if (key.type != kUnknownType) {  // no quota to judge against: CHAIN-001 already says why
+    checkVacancy(ctx, key, hires, occupancy, out);
+    checkUnitKind(ctx, key, members, out);
+    checkHeadcount(ctx, key, members, occupancy, out);
+  }
+  if (occupancy_out != nullptr) *occupancy_out = std::move(occupancy);
+}
+
+void evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key, const OccupancyCounter& occupancy,
+                             const PersonSet& persons, std::vector<Finding>& out) {
+  // A deque: hires point at their member.
+  std::deque<Member> members;
+  std::vector<Hire> judged_hires;
+  std::set<std::string> approvals;  // valid for this unit and cited by the judged hires
+  for (const auto& id : persons) {
+    const auto* records = ctx.index.person(id);
+    if (records == nullptr) continue;
+    const auto& member = members.emplace_back(memberOf(ctx, key, id, *records));
+    addHires(ctx, key, member, judged_hires);
+  }
+  for (const auto& hire : judged_hires) {
+    const auto& cited = hire.movement->approval_id;
+    if (cited.empty()) continue;
+    if (const auto* a = ctx.index.approval(cited); a != nullptr && sameId(a->unit_id, key.unit)) approvals.insert(cited);
+  }
+  // CHAIN-001 reads every valid use of those approvals: the other citers' hires take part,
+  // unjudged.
+  std::vector<Hire> hires = judged_hires;
+  for (const auto& approval_id : approvals) {
+    const auto* citers = ctx.index.citers(approval_id);
+    if (citers == nullptr) continue;
+    for (const auto& id : *citers) {
+      if (persons.contains(id)) continue;
+      const auto* records = ctx.index.person(id);
+      if (records == nullptr) continue;
+      auto& member = members.emplace_back(Member{id, records, {}, {}, false});
+      for (const auto& m : records->movements) {
+        if (m.approval_id != approval_id) continue;
+        if (!model::isHire(m.kind) || !sameId(m.unit_id, key.unit) || m.effective_on > ctx.as_of) continue;
+        if (derivedType(ctx.index, *records, m) != key.type) continue;
+        hires.push_back(Hire{&m, &member});
+      }
+    }
+  }
+  sortHires(hires);
+  sortHires(judged_hires);
+
+  checkApprovals(ctx, key, hires, out);
+  if (key.type == kUnknownType) return;
+  checkVacancy(ctx, key, judged_hires, occupancy, out);
+  std::vector<Member> judged;
+  for (auto& member : members) {
+    if (member.judged) judged.push_back(std::move(member));
+  }
+  checkUnitKind(ctx, key, judged, out);
 }
 
 }  // namespace staffchain::chain::detail

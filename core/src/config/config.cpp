@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "staffchain/config/trusted_path.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/enums.hpp"
 
@@ -16,6 +17,13 @@ namespace {
 using plugin::ConfigReader;
 
 std::shared_ptr<toml::table> parseFile(const std::filesystem::path& path, std::vector<std::string>& errors) {
+  // The configuration names the plugins, receivers and sinks the daemon trusts: a file that
+  // someone else could write would let them redirect alerts and notices.
+  if (auto trusted = checkTrustedPath(path, TrustedKind::file, "the configuration is read", Links::follow);
+      !trusted) {
+    errors.push_back(std::move(trusted).error().message);
+    return nullptr;
+  }
   try {
     return std::make_shared<toml::table>(toml::parse_file(path.string()));
   } catch (const toml::parse_error& error) {
@@ -198,6 +206,63 @@ void readNotifier(ConfigReader& reader, const std::string& name, NotifierSetting
   reader.finish();
 }
 
+void readSink(ConfigReader& reader, const std::string& name, SinkSettings& sink, PluginValidator* validator) {
+  const bool head = readInstanceHead(reader, name, sink);
+  if (auto role = reader.requiredString("role")) {
+    if (auto parsed = model::parseSourceRole(*role)) {
+      sink.role = *parsed;
+    } else {
+      reader.fail("role", fmt::format("\"{}\" is not one of: estab, org, hr, finance", *role));
+    }
+  }
+  sink.dry_run = reader.boolean("dry_run", sink.dry_run);
+  sink.enabled = reader.boolean("enabled", sink.enabled);
+  sink.timeout = reader.duration("timeout", sink.timeout);
+  if (head && validator != nullptr) {
+    if (!validator->validateSink(sink.plugin, reader)) return;
+  } else {
+    for (const auto& [key, node] : reader.table()) reader.accept(key.str());
+  }
+  reader.finish();
+}
+
+// [propagation]: deadlines default to the [rules] read before it.
+void readPropagation(ConfigReader& reader, const chain::RuleParams& rules, PropagationSettings& propagation) {
+  propagation.roster_after_hire_days = rules.roster_after_hire_days;
+  propagation.pay_after_roster_days = rules.pay_after_roster_days;
+  propagation.roster_after_exit_days = rules.roster_after_exit_days;
+  propagation.payroll_grace_months = rules.payroll_grace_months;
+  if (auto names = reader.stringArray("rules")) {
+    propagation.rules.clear();
+    for (const auto& name : *names) {
+      const auto* found = std::find(std::begin(kPropagationRuleNames), std::end(kPropagationRuleNames), name);
+      if (found == std::end(kPropagationRuleNames)) {
+        reader.fail("rules", fmt::format("\"{}\" is not one of: hire_to_estab, roster_to_finance, exit_to_estab, "
+                                         "exit_to_finance, leader_to_estab",
+                                         name));
+        continue;
+      }
+      propagation.rules.insert(static_cast<PropagationRule>(found - std::begin(kPropagationRuleNames)));
+    }
+  }
+  propagation.roster_after_hire_days = readDays(reader, "roster_after_hire_days", propagation.roster_after_hire_days);
+  propagation.pay_after_roster_days = readDays(reader, "pay_after_roster_days", propagation.pay_after_roster_days);
+  propagation.roster_after_exit_days = readDays(reader, "roster_after_exit_days", propagation.roster_after_exit_days);
+  propagation.payroll_grace_months =
+      static_cast<std::int32_t>(reader.integer("payroll_grace_months", 0, 120, propagation.payroll_grace_months));
+  propagation.leader_posts_days = readDays(reader, "leader_posts_days", propagation.leader_posts_days);
+  propagation.max_age_days = readDays(reader, "max_age_days", propagation.max_age_days);
+  propagation.retry_initial = reader.duration("retry_initial", propagation.retry_initial);
+  propagation.retry_max = reader.duration("retry_max", propagation.retry_max);
+  if (propagation.retry_initial.count() <= 0) reader.fail("retry_initial", "must be longer than zero");
+  if (propagation.retry_max < propagation.retry_initial) reader.fail("retry_max", "must be at least retry_initial");
+  propagation.failures_before_alert =
+      static_cast<std::uint32_t>(reader.integer("failures_before_alert", 1, 1000, propagation.failures_before_alert));
+  propagation.check_interval = reader.duration("check_interval", propagation.check_interval);
+  if (propagation.check_interval.count() <= 0) reader.fail("check_interval", "must be longer than zero");
+  reader.finish();
+}
+
 template <typename Settings, typename ReadFn>
 void readInstances(ConfigReader& parent, std::string_view section, std::map<std::string, Settings>& out,
                    ReadFn read) {
@@ -349,8 +414,20 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
   auto read_notifier = [&](ConfigReader& reader, const std::string& name, NotifierSettings& settings) {
     readNotifier(reader, name, settings, validator);
   };
+  auto read_sink = [&](ConfigReader& reader, const std::string& name, SinkSettings& settings) {
+    readSink(reader, name, settings, validator);
+  };
   readInstances(top, "connectors", config.connectors, read_connector);
   readInstances(top, "notifiers", config.notifiers, read_notifier);
+  readInstances(top, "sinks", config.sinks, read_sink);
+  {
+    // Read even when absent: its deadlines follow [rules].
+    static const toml::table kEmpty;
+    const toml::table* propagation = top.subtable("propagation");
+    ConfigReader reader = propagation != nullptr ? top.child(*propagation, "propagation")
+                                                 : ConfigReader(kEmpty, "propagation", outcome.errors);
+    readPropagation(reader, config.rules, config.propagation);
+  }
   const toml::table* route_table = top.subtable("route");
   if (route_table != nullptr) {
     ConfigReader reader = top.child(*route_table, "route");
@@ -358,10 +435,15 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
   }
   top.finish();
 
-  // conf.d/*.toml adds connectors and notifiers, so that each department's connection can
+  // conf.d/*.toml adds connectors, notifiers and sinks, so that each department's connection can
   // be dropped in (and removed) as a file of its own.
   const auto conf_d = absolute.parent_path() / "conf.d";
   if (std::filesystem::is_directory(conf_d, ec)) {
+    // Whoever can add a file here can add a connector or a receiver: the folder is checked too.
+    if (auto trusted = checkTrustedPath(conf_d, TrustedKind::directory, "the configuration is read", Links::follow);
+        !trusted) {
+      outcome.errors.push_back(std::move(trusted).error().message);
+    }
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(conf_d, ec)) {
       if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
@@ -374,6 +456,7 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
       ConfigReader reader(*document, "", outcome.errors);
       readInstances(reader, "connectors", config.connectors, read_connector);
       readInstances(reader, "notifiers", config.notifiers, read_notifier);
+      readInstances(reader, "sinks", config.sinks, read_sink);
       reader.finish();
     }
   }

@@ -6,9 +6,16 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon_runtime.hpp"
+#include "staffchain/daemon/progress_text.hpp"
 #include "staffchain/plugin_host/guard.hpp"
 
 namespace staffchain::daemon {
+namespace {
+
+// A long run logs where it stands this often, and once more with its totals when it ends.
+constexpr std::chrono::seconds kProgressLogEvery{10};
+
+}  // namespace
 
 void Daemon::startConnector(const config::ConnectorSettings& settings) {
   if (!settings.enabled) {
@@ -80,6 +87,8 @@ void Daemon::startSync(const std::string& name) {
   runtime.in_flight = true;
   runtime.timed_out = false;
   runtime.started = SteadyClock::now();
+  runtime.started_wall = Clock::now();
+  runtime.pulled_from_start = !cursor.value().has_value() || cursor.value()->empty();
   const std::uint64_t generation = ++runtime.generation;
   plugin_host::SourceInstance* instance = runtime.instance.get();
   if (!instance->worker().stuck()) instance->cancel().reset();
@@ -120,7 +129,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     syncFailed(runtime, batch.error().message);
     return;
   }
-  auto ingested = ingest::ingestBatch(*ledger_, name, batch.value());
+  auto ingested = ingest::ingestBatch(*ledger_, name, batch.value(), noticePlanner());
   if (!ingested) {
     syncFailed(runtime, fmt::format("ledger refused the batch: {}", ingested.error().message));
     return;
@@ -128,6 +137,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
   const ingest::IngestResult& result = ingested.value();
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - runtime.started).count();
   health_.recordSuccess(name, Clock::now(), batch->records.size(), result.quarantine.size(), seconds);
+  const bool synced_before = runtime.synced_once;
   runtime.synced_once = true;
   const auto& stats = result.stats;
   spdlog::info("connector {}: {} records ({} new, {} changed, {} unchanged, {} removed), {} quarantined, {:.2f} s",
@@ -137,6 +147,12 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     spdlog::warn("quarantined {} {}: {}: {} (value \"{}\")", name, entry.origin, entry.field, entry.reason,
                  entry.value);
   }
+  if (stats.kept_unreadable > 0) {
+    spdlog::warn("connector {}: kept the stored version of {} snapshot records whose new rows were unreadable "
+                 "(quarantined above) instead of removing them",
+                 name, stats.kept_unreadable);
+  }
+  trackProgress(runtime, batch.value(), synced_before);
   // Let the plugin archive what it consumed, now that the ledger holds it.
   runtime.instance->worker().submit([instance = runtime.instance.get(), committed = std::move(batch.value()), name]() {
     auto done = plugin_host::guardCall(fmt::format("connector {} archiving", name),
@@ -144,6 +160,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     if (!done) spdlog::warn("{}", done.error().message);
   });
   applyToEngine(result);
+  trackNotices(result);
   if (batch->more) {
     scheduleSync(name, milliseconds(0));
     return;
@@ -155,6 +172,28 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
   }
   scheduleSync(name, runtime.settings.interval);
   scheduleEvaluation();
+}
+
+void Daemon::trackProgress(ConnectorRuntime& runtime, const plugin::SourceBatch& batch, bool synced_before) {
+  const auto now = SteadyClock::now();
+  if (!runtime.progress) {
+    if (!batch.more) return;  // a sync of one batch: nothing to estimate
+    const char* kind = !runtime.pulled_from_start ? "catch-up" : synced_before ? "resync" : "first sync";
+    // The run began when its first pull did.
+    runtime.progress.emplace(kind, runtime.started);
+    runtime.progress_started_at = runtime.started_wall;
+  }
+  SyncProgress& progress = *runtime.progress;
+  progress.addBatch(batch.records.size() + batch.rejected.size(), batch.remaining, now);
+  const std::string& name = runtime.settings.name;
+  if (batch.more) {
+    if (progress.takeLogSlot(now, kProgressLogEvery)) {
+      spdlog::info("{}", progressLogLine(name, progress.kind(), progress.figures()));
+    }
+    return;
+  }
+  spdlog::info("{}", progressDoneLine(name, progress.kind(), progress.recordsRead(), progress.elapsedSeconds()));
+  runtime.progress.reset();
 }
 
 void Daemon::applyToEngine(const ingest::IngestResult& result) {
@@ -198,6 +237,7 @@ void Daemon::maybeFinishOnceCycle() {
 }
 
 void Daemon::finishOnceCycle() {
+  checkNotices();
   evaluate();
   asio::post(io_, [this] { beginStop("one cycle done"); });
 }

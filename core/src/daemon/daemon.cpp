@@ -55,10 +55,12 @@ int Daemon::run() {
     return 2;
   }
   ledger_ = std::move(ledger.value());
+  if (!openNotices(ledger_path)) return 2;  // before the engine: its first load also tracks notices
   if (!rebuildEngine()) return 2;
 
   for (const auto& [name, settings] : config_->notifiers) startNotifier(settings);
   if (!openAlerts(ledger_path)) return 2;
+  for (const auto& [name, settings] : config_->sinks) startSink(settings);
   for (const auto& [name, settings] : config_->connectors) startConnector(settings);
   if (connectors_.empty()) spdlog::warn("no connector is configured or enabled: nothing will be synchronised");
 
@@ -70,6 +72,8 @@ int Daemon::run() {
   signals_.async_wait([this](const boost::system::error_code& error, int signal) { onSignal(error, signal); });
   startWatchdog();
   schedulePeriodicEvaluation();
+  checkNotices();  // what a crash left unsent goes out now
+  scheduleNoticeChecks();
   notifySystemd(fmt::format("READY=1\nSTATUS=running with {} connectors", connectors_.size()));
   spdlog::info("staffchaind started: {} connectors, {} notifiers, state in {}{}", connectors_.size(),
                notifiers_.size(), config_->daemon.state_dir.string(), options_.once ? " (one cycle)" : "");
@@ -94,6 +98,7 @@ bool Daemon::rebuildEngine() {
   }
   unit_regions_.clear();
   for (const auto& unit : dataset->units) unit_regions_[unit.unit_id.str()] = unit.region;
+  trackAllNotices(dataset.value());
   engine_ = std::make_unique<chain::ChainEngine>(config_->rules);
   engine_->load(std::move(dataset.value()));
   evaluated_once_ = false;
@@ -145,6 +150,7 @@ bool Daemon::reload() {
     if (notifiers_.count(name) == 0) startNotifier(settings);
   }
   if (alerts_) alerts_->reconfigure(alertSettings());
+  reloadSinks(*old_configs_.back());
   std::size_t started = 0;
   for (const auto& [name, settings] : config_->connectors) {
     if (connectors_.count(name) == 0) {
@@ -203,6 +209,9 @@ void Daemon::beginStop(const std::string& why) {
   }
   flush_timer_.cancel();
   delivery_timer_.cancel();
+  notice_timer_.cancel();
+  notice_check_timer_.cancel();
+  for (auto& [name, sink] : sinks_) sink->cancel().cancel();
   if (api_) api_->stop();
   io_.stop();
 }
@@ -223,6 +232,8 @@ int Daemon::shutdown() {
   for (auto& [name, runtime] : connectors_) wait_idle(runtime->instance, "connector " + name);
   for (auto& runtime : retired_) wait_idle(runtime->instance, "connector " + runtime->settings.name);
   for (auto& [name, instance] : notifiers_) wait_idle(instance, "notifier " + name);
+  for (auto& [name, instance] : sinks_) wait_idle(instance, "sink " + name);
+  for (auto& instance : retired_sinks_) wait_idle(instance, "sink " + instance->name());
   // Deliveries that finished while stopping posted their outcome: record it, so that a message
   // the receiver took is not sent again at the next start.
   io_.restart();
@@ -230,7 +241,11 @@ int Daemon::shutdown() {
   connectors_.clear();
   retired_.clear();
   notifiers_.clear();
+  sinks_.clear();
+  retired_sinks_.clear();
   alerts_.reset();
+  tracker_.reset();
+  notices_.reset();
   if (ledger_) ledger_->close();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();

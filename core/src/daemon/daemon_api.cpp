@@ -1,4 +1,6 @@
 // The daemon's HTTP API: health, readiness, metrics, findings, connectors and reload.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "staffchain/api/prometheus_writer.hpp"
@@ -95,6 +97,21 @@ json silenceJson(const alerts::Silence& silence) {
           {"end_reason", silence.end_reason}};
 }
 
+// A run of batches under way: what it has read, how fast, and what is left when the source says.
+json progressJson(const SyncProgress& progress, Clock::time_point started_at) {
+  const ProgressFigures figures = progress.figures();
+  const auto fraction = progress.fractionDone();
+  return {{"kind", progress.kind()},
+          {"started_at", isoTime(started_at)},
+          {"elapsed_seconds", progress.elapsedSeconds()},
+          {"batches", progress.batches()},
+          {"records_read", figures.records_read},
+          {"records_per_second", figures.records_per_second},
+          {"remaining", figures.remaining ? json(*figures.remaining) : json(nullptr)},
+          {"fraction_done", fraction ? json(*fraction) : json(nullptr)},
+          {"eta_seconds", figures.eta ? json(figures.eta->count()) : json(nullptr)}};
+}
+
 std::vector<std::string> stringList(const json& body, const char* key) {
   std::vector<std::string> out;
   if (!body.contains(key)) return out;
@@ -102,6 +119,25 @@ std::vector<std::string> stringList(const json& body, const char* key) {
     if (item.is_string()) out.push_back(item.get<std::string>());
   }
   return out;
+}
+
+// Full citizen ids go only to read-write tokens; a read-only token (a dashboard, another
+// department's viewer) sees them masked, as the logs and messages do. Every string is masked,
+// so ids inside evidence fields, record ids and free text are covered too.
+void maskCitizenIdsIn(json& value) {
+  if (value.is_string()) {
+    value = model::maskCitizenIds(value.get_ref<const std::string&>());
+  } else if (value.is_structured()) {
+    for (auto& item : value) maskCitizenIdsIn(item);
+  }
+}
+
+ApiResponse personalDataAnswer(const config::Config& config, const ApiRequest& request, json body) {
+  const bool read_write = std::any_of(config.api.tokens.begin(), config.api.tokens.end(), [&](const auto& token) {
+    return token.name == request.caller && token.read_write;
+  });
+  if (!read_write) maskCitizenIdsIn(body);
+  return ApiResponse::json(200, body.dump());
 }
 
 }  // namespace
@@ -165,9 +201,28 @@ void Daemon::registerRoutes() {
         out.push_back(findingJson(finding));
       }
     };
-    for (const auto& finding : engine_->findings()) emit(finding);
+    for (const auto& finding : withNoticeEvidence(engine_->findings())) emit(finding);
     for (const auto& finding : health_.findings(Clock::now())) emit(finding);
-    return ApiResponse::json(200, json{{"findings", out}, {"count", out.size()}}.dump());
+    for (const auto& finding : sink_health_.findings(config_->propagation.failures_before_alert)) emit(finding);
+    return personalDataAnswer(*config_, request, json{{"findings", out}, {"count", out.size()}});
+  });
+  api_->route("GET", "/api/v1/notices", Access::read, [this](const ApiRequest& request) {
+    propagation::NoticeFilter filter;
+    auto query = [&](const char* key) {
+      auto it = request.query.find(key);
+      return it == request.query.end() ? std::string() : it->second;
+    };
+    filter.state = query("state");
+    if (!filter.state.empty() &&
+        std::find(std::begin(propagation::kNoticeStates), std::end(propagation::kNoticeStates), filter.state) ==
+            std::end(propagation::kNoticeStates)) {
+      return ApiResponse::error(400, "state must be pending, delivered, completed, overdue or dry_run");
+    }
+    filter.unit = query("unit");
+    filter.system = query("system");
+    filter.person = query("person");
+    const json out = noticesJson(filter);
+    return personalDataAnswer(*config_, request, json{{"notices", out}, {"count", out.size()}});
   });
   api_->route("GET", "/api/v1/alerts", Access::read, [this](const ApiRequest& request) {
     alerts::AlertFilter filter;
@@ -185,7 +240,7 @@ void Daemon::registerRoutes() {
     filter.include_resolved = query("resolved") != "false";
     json out = json::array();
     for (const auto& alert : alerts_->alerts(filter)) out.push_back(alertJson(alert));
-    return ApiResponse::json(200, json{{"alerts", out}, {"count", out.size()}}.dump());
+    return personalDataAnswer(*config_, request, json{{"alerts", out}, {"count", out.size()}});
   });
   api_->route("POST", "/api/v1/alerts/{id}/ack", Access::write, [this](const ApiRequest& request) {
     const json body = json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
@@ -205,7 +260,7 @@ void Daemon::registerRoutes() {
     for (const auto& silence : alerts_->silences(it != request.query.end() && it->second == "true")) {
       out.push_back(silenceJson(silence));
     }
-    return ApiResponse::json(200, json{{"silences", out}}.dump());
+    return personalDataAnswer(*config_, request, json{{"silences", out}});
   });
   api_->route("POST", "/api/v1/silences", Access::write, [this](const ApiRequest& request) {
     const json body = json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
@@ -235,8 +290,8 @@ void Daemon::registerRoutes() {
     flushAlerts();
     return ApiResponse::json(200, json{{"expired", request.params.at("id")}}.dump());
   });
-  api_->route("GET", "/api/v1/connectors", Access::read, [this](const ApiRequest&) {
-    return ApiResponse::json(200, connectorsJson().dump());
+  api_->route("GET", "/api/v1/connectors", Access::read, [this](const ApiRequest& request) {
+    return personalDataAnswer(*config_, request, connectorsJson());
   });
   api_->route("POST", "/api/v1/connectors/{name}/{action}", Access::write, [this](const ApiRequest& request) {
     return connectorAction(request.params.at("name"), request.params.at("action"), request.caller);
@@ -272,7 +327,10 @@ nlohmann::json Daemon::connectorsJson() const {
                    {"records_last_sync", health.records_last_sync},
                    {"records_total", health.records_total},
                    {"quarantined_total", health.quarantined_total},
-                   {"last_sync_seconds", health.last_sync_seconds}});
+                   {"last_sync_seconds", health.last_sync_seconds},
+                   {"progress", runtime != connectors_.end() && runtime->second->progress
+                                    ? progressJson(*runtime->second->progress, runtime->second->progress_started_at)
+                                    : json(nullptr)}});
   }
   return json{{"connectors", out}};
 }
@@ -293,6 +351,7 @@ api::ApiResponse Daemon::connectorAction(const std::string& name, const std::str
     if (auto reset = ledger_->resetCursor(name); !reset) {
       return ApiResponse::error(500, fmt::format("cannot reset the cursor of {}: {}", name, reset.error().message));
     }
+    it->second->progress.reset();  // the run starts over, and so does its count
     if (action == "resync") {
       paused_.erase(name);
       scheduleSync(name, milliseconds(0));
@@ -320,6 +379,22 @@ std::string Daemon::metricsText() const {
               labels, health.last_success ? secondsSinceEpoch(*health.last_success) : 0);
     out.gauge("staffchain_connector_up", "1 when the connector's last sync succeeded.", labels,
               health.failing_since ? 0 : 1);
+    const auto runtime = connectors_.find(name);
+    const SyncProgress* progress =
+        runtime != connectors_.end() && runtime->second->progress ? &*runtime->second->progress : nullptr;
+    out.gauge("staffchain_connector_sync_in_progress", "1 while the connector pulls a run of batches (a resync).",
+              labels, progress != nullptr ? 1 : 0);
+    if (progress != nullptr) {
+      out.gauge("staffchain_connector_sync_records_read", "Records read so far in the run under way.", labels,
+                static_cast<double>(progress->recordsRead()));
+      out.gauge("staffchain_connector_sync_records_per_second", "Records read per second in the run under way.", labels,
+                progress->recordsPerSecond());
+      if (const auto remaining = progress->remaining()) {
+        out.gauge("staffchain_connector_sync_remaining_records",
+                  "Records the source still holds for the run under way, as it last said.", labels,
+                  static_cast<double>(*remaining));
+      }
+    }
   }
   std::map<std::pair<std::string, std::string>, std::size_t> findings;
   for (const auto& finding : engine_->findings()) {
@@ -355,6 +430,7 @@ std::string Daemon::metricsText() const {
       }
     }
   }
+  noticeMetrics(out);
   return out.text();
 }
 

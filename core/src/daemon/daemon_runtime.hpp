@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,14 +20,19 @@
 
 #include "staffchain/alerts/alert_manager.hpp"
 #include "staffchain/api/api_server.hpp"
+#include "staffchain/api/prometheus_writer.hpp"
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/daemon.hpp"
 #include "staffchain/daemon/link_health.hpp"
+#include "staffchain/daemon/sync_progress.hpp"
 #include "staffchain/ingest/ingestor.hpp"
 #include "staffchain/ledger/ledger.hpp"
 #include "staffchain/plugin_host/plugin_catalog.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
+#include "staffchain/propagation/notice_store.hpp"
+#include "staffchain/propagation/notice_tracker.hpp"
+#include "staffchain/propagation/sink_health.hpp"
 
 namespace staffchain::daemon {
 
@@ -49,6 +55,12 @@ struct ConnectorRuntime {
   bool finished_once_cycle = false;
   std::uint64_t generation = 0;
   SteadyClock::time_point started{};
+  Clock::time_point started_wall{};  // the same moment on the wall clock, for the API
+  bool pulled_from_start = false;    // the pull under way began with no cursor
+  // While the connector pulls a run of batches with `more` set (a resync, a first sync): what it
+  // has read and how fast; gone when the run's last batch is committed.
+  std::optional<SyncProgress> progress;
+  Clock::time_point progress_started_at{};
 };
 
 class Daemon {
@@ -76,6 +88,7 @@ class Daemon {
   void scheduleSync(const std::string& name, milliseconds delay);
   void startSync(const std::string& name);
   void onPulled(const std::string& name, std::uint64_t generation, Result<plugin::SourceBatch> batch);
+  void trackProgress(ConnectorRuntime& runtime, const plugin::SourceBatch& batch, bool synced_before);
   void applyToEngine(const ingest::IngestResult& result);
   void syncFailed(ConnectorRuntime& runtime, const std::string& reason);
   void maybeFinishOnceCycle();
@@ -95,6 +108,24 @@ class Daemon {
   void flushAlerts();
   void deliverDue();
   void recordDelivery(std::int64_t id, const std::string& receiver, Result<std::string> outcome);
+
+  // ---- propagation: notices to other departments' systems (notice_propagation.cpp)
+  bool openNotices(const std::filesystem::path& ledger_path);
+  void startSink(const config::SinkSettings& settings);
+  void reloadSinks(const config::Config& previous);
+  [[nodiscard]] ingest::NoticePlanner noticePlanner() const;
+  void trackNotices(const ingest::IngestResult& result);
+  void trackAllNotices(const model::Dataset& dataset);
+  void checkNotices();
+  void scheduleNoticeChecks();
+  void deliverNotices();
+  void scheduleNoticeDelivery();
+  void recordNoticeOutcome(const std::string& id, const std::string& sink, std::int64_t attempts,
+                           Result<plugin::SinkReceipt> outcome, bool dry_run);
+  // CHAIN-003/005/006/017 findings with the history of the notice they are about.
+  [[nodiscard]] std::vector<chain::Finding> withNoticeEvidence(std::vector<chain::Finding> findings) const;
+  [[nodiscard]] nlohmann::json noticesJson(const propagation::NoticeFilter& filter) const;
+  void noticeMetrics(api::PrometheusWriter& out) const;
 
   // ---- the HTTP API (daemon_api.cpp)
   bool startApi();
@@ -122,6 +153,14 @@ class Daemon {
   std::map<std::string, std::unique_ptr<plugin_host::NotifierInstance>> notifiers_;
   std::set<std::string> paused_;
   std::unique_ptr<alerts::AlertManager> alerts_;
+  std::unique_ptr<propagation::NoticeStore> notices_;
+  std::unique_ptr<propagation::NoticeTracker> tracker_;
+  std::map<std::string, std::unique_ptr<plugin_host::SinkInstance>> sinks_;
+  std::vector<std::unique_ptr<plugin_host::SinkInstance>> retired_sinks_;  // until their calls return
+  propagation::SinkHealth sink_health_;
+  std::set<std::string> notices_in_flight_;  // handed to a sink's worker, outcome not back yet
+  asio::steady_timer notice_timer_{io_};
+  asio::steady_timer notice_check_timer_{io_};
   asio::steady_timer flush_timer_{io_};
   asio::steady_timer delivery_timer_{io_};
   std::map<std::string, std::string> unit_regions_;  // unit id -> region code, for routing

@@ -27,8 +27,11 @@ void Daemon::schedulePeriodicEvaluation() {
 }
 
 std::vector<chain::Finding> Daemon::openFindings(Clock::time_point now) const {
-  std::vector<chain::Finding> open = engine_->findings();
+  std::vector<chain::Finding> open = withNoticeEvidence(engine_->findings());
   for (auto& finding : health_.findings(now)) open.push_back(std::move(finding));
+  for (auto& finding : sink_health_.findings(config_->propagation.failures_before_alert)) {
+    open.push_back(std::move(finding));
+  }
   if (alerts_) {
     for (auto& finding : alerts_->linkFindings(now)) open.push_back(std::move(finding));
   }

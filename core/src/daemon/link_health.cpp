@@ -12,13 +12,7 @@ model::Date dateOf(Clock::time_point at) {
       std::chrono::floor<std::chrono::days>(at).time_since_epoch().count())};
 }
 
-std::string isoTime(Clock::time_point at) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
-  const auto day = std::chrono::floor<std::chrono::days>(seconds);
-  const std::chrono::hh_mm_ss hms{seconds - day};
-  return fmt::format("{}T{:02}:{:02}:{:02}Z", model::formatDate(dateOf(at)), hms.hours().count(),
-                     hms.minutes().count(), hms.seconds().count());
-}
+std::string isoTime(Clock::time_point at) { return model::formatUtcTime(at); }
 
 chain::Finding linkFinding(const ConnectorHealth& health, const char* rule, Clock::time_point since,
                            std::string summary_zh, std::string summary_en) {

@@ -1,5 +1,6 @@
 #include "staffchain/ingest/ingestor.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "staffchain/model/normalise.hpp"
@@ -37,17 +38,27 @@ ValidatedRecord validateRecord(const std::string& connector, const plugin::RawRe
   return out;
 }
 
-Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& connector, const plugin::SourceBatch& batch) {
+Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& connector, const plugin::SourceBatch& batch,
+                                 const NoticePlanner& planner) {
   ledger::LedgerBatch write;
   write.connector = connector;
   write.full_snapshot_of = batch.full_snapshot_of;
   write.records.reserve(batch.records.size());
+  const auto isSnapshot = [&](plugin::RecordType type) {
+    return std::find(batch.full_snapshot_of.begin(), batch.full_snapshot_of.end(), type) != batch.full_snapshot_of.end();
+  };
   for (const auto& raw : batch.records) {
     ValidatedRecord validated = validateRecord(connector, raw);
     if (validated.record) {
       write.records.push_back(std::move(*validated.record));
     } else {
       for (auto& problem : validated.problems) write.quarantine.push_back(std::move(problem));
+      // An unreadable row is not an absent one: the snapshot must not remove what it replaces.
+      if (isSnapshot(raw.type)) {
+        if (auto key = model::rowKey(raw.type, model::rowViewOf(raw))) {
+          write.unreadable_keys.emplace_back(raw.type, std::move(*key));
+        }
+      }
     }
   }
   for (const auto& rejected : batch.rejected) {
@@ -55,6 +66,7 @@ Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& conn
         model::QuarantineEntry{connector, rejected.type, rejected.origin, rejected.field, "", rejected.reason});
   }
   if (!batch.cursor.empty()) write.cursor = batch.cursor;
+  if (planner) write.notices = planner(connector, write.records);
 
   auto stats = ledger.commitBatch(write);
   if (!stats) return std::move(stats).error();

@@ -40,6 +40,7 @@ struct LedgerStatements {
   Statement add_connector, set_cursor, get_cursor, reset_cursor, list_connectors;
   Statement upsert_quarantine, list_quarantine, all_quarantine;
   Statement history_insert, history_removed, removal_log, history_all, history_of_person;
+  Statement notice_insert, notice_written;
 };
 
 // Errors name the ledger path and the statement's purpose.

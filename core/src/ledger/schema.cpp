@@ -144,8 +144,31 @@ ALTER TABLE quarantine ADD COLUMN unit_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE quarantine ADD COLUMN person_id TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 4: the notice outbox of propagation (DOMAIN.md §2) and each notice's history. A
+// notice is written with the batch whose movement caused it; its state moves pending ->
+// delivered -> completed (or overdue, or dry_run for a sink that only logs).
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE notices (
+  id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+  sink TEXT NOT NULL, action TEXT NOT NULL, target_system TEXT NOT NULL,
+  person_id TEXT NOT NULL, unit_id TEXT NOT NULL, deadline TEXT NOT NULL, fields TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'completed', 'overdue', 'dry_run')),
+  created_at TEXT NOT NULL, delivered_at TEXT, completed_at TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX notices_state ON notices (state, next_attempt_at);
+CREATE INDEX notices_person ON notices (person_id);
+CREATE TABLE notice_history (
+  seq INTEGER PRIMARY KEY,
+  notice_id TEXT NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL
+);
+CREATE INDEX notice_history_notice ON notice_history (notice_id, seq);
+)sql";
+
 // Oldest first; a released migration is never edited, only followed by a new one.
-constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3}};
+constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
+                                 Migration{4, kVersion4}};
 static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
 
 Result<void> execute(sqlite3* db, const std::string& sql, const std::string& path, std::string_view what) {

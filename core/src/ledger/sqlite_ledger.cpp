@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cerrno>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 
@@ -37,16 +39,6 @@ std::optional<MovementChange> parseMovementChange(std::string_view text) noexcep
     if (toString(change) == text) return change;
   }
   return std::nullopt;
-}
-
-std::string utcTimestamp(std::chrono::system_clock::time_point at) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
-  const auto day = std::chrono::floor<std::chrono::days>(seconds);
-  const std::chrono::year_month_day ymd{day};
-  const std::chrono::hh_mm_ss time{seconds - day};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), time.hours().count(),
-                     time.minutes().count(), time.seconds().count());
 }
 
 std::uint32_t originRow(const model::Record& record) noexcept {
@@ -116,9 +108,20 @@ class SqliteLedger::Connection {
   }
 
   Error failure(std::string_view operation) const {
+    const int last_errno = errno;  // first: before anything here can change it
     if (db_ == nullptr) return makeError(fmt::format("ledger {}: {} failed: the ledger is closed", path_text_, operation));
-    return makeError(fmt::format("ledger {}: {} failed: {} ({})", path_text_, operation, sqlite3_errmsg(db_),
-                                 sqlite3_errstr(sqlite3_extended_errcode(db_))));
+    const int code = sqlite3_extended_errcode(db_);
+    // "disk I/O error" alone does not tell a full disk or a file-size limit from a failing
+    // drive; the operating system's reason does. SQLite does not always keep it (a commit's
+    // failed WAL write leaves sqlite3_system_errno at 0), but errno still holds it right after
+    // the failed call, and every caller reports the failure at once.
+    const int os_error = sqlite3_system_errno(db_) != 0 ? sqlite3_system_errno(db_) : last_errno;
+    const bool os_failure = (code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL;
+    const std::string os_reason = os_failure && os_error != 0
+                                      ? "; the system said: " + std::error_code(os_error, std::generic_category()).message()
+                                      : std::string();
+    return makeError(fmt::format("ledger {}: {} failed: {} ({}){}", path_text_, operation, sqlite3_errmsg(db_),
+                                 sqlite3_errstr(code), os_reason));
   }
 
   Result<void> configure() {
@@ -271,7 +274,7 @@ class SqliteLedger::Connection {
   };
 
   std::string now() const {
-    return utcTimestamp(options_.clock ? options_.clock() : std::chrono::system_clock::now());
+    return model::formatUtcTime(options_.clock ? options_.clock() : std::chrono::system_clock::now());
   }
 
   Result<Statement> prepare(const std::string& sql, std::string_view what) {
@@ -395,6 +398,15 @@ class SqliteLedger::Connection {
       if (snapshot) (*snapshot)[key] = HeldRecord{hash, row, true};
     }
 
+    for (const auto& [type, key] : batch.unreadable_keys) {
+      auto& snapshot = held[static_cast<std::size_t>(type)];
+      if (!snapshot) continue;
+      const auto it = snapshot->find(key);
+      if (it == snapshot->end() || it->second.in_batch) continue;
+      it->second.in_batch = true;
+      ++stats.kept_unreadable;
+    }
+
     for (std::size_t i = 0; i < kTypeCount; ++i) {
       if (!held[i]) continue;
       const auto type = static_cast<RecordType>(i);
@@ -431,7 +443,40 @@ class SqliteLedger::Connection {
         return failure(operation(fmt::format("storing the quarantine entry for '{}'", entry.origin)));
       }
     }
+    for (const auto& notice : batch.notices) {
+      auto written = writeNotice(notice, at);
+      if (!written) return failure(operation(fmt::format("writing notice '{}' for sink '{}'", notice.id, notice.sink)));
+      if (*written) ++stats.notices_written;
+    }
     return stats;
+  }
+
+  // True when the notice is new; an id already stored keeps its state and history.
+  std::optional<bool> writeNotice(const OutboxNotice& notice, const std::string& at) {
+    {
+      Statement& insert = statements_.notice_insert;
+      StatementUse use(insert);
+      insert.bindText(1, notice.id);
+      insert.bindText(2, notice.sink);
+      insert.bindText(3, notice.action);
+      insert.bindText(4, notice.target_system);
+      insert.bindText(5, notice.person_id);
+      insert.bindText(6, notice.unit_id);
+      insert.bindText(7, notice.deadline);
+      insert.bindText(8, notice.fields_json);
+      insert.bindText(9, notice.dry_run ? "dry_run" : "pending");
+      insert.bindText(10, at);
+      if (insert.step() != SQLITE_DONE) return std::nullopt;
+    }
+    if (sqlite3_changes(db_) == 0) return false;
+    Statement& history = statements_.notice_written;
+    StatementUse use(history);
+    history.bindText(1, notice.id);
+    history.bindText(2, at);
+    history.bindText(3, fmt::format("{} for {} via sink {}, due {}{}", notice.action, notice.target_system, notice.sink,
+                                    notice.deadline, notice.dry_run ? " (dry run: not sent)" : ""));
+    if (history.step() != SQLITE_DONE) return std::nullopt;
+    return true;
   }
 
   bool recordMovement(const std::string& connector, const std::string& key, std::int64_t row, MovementChange change,

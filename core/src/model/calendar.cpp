@@ -49,4 +49,12 @@ std::string formatDate(Date date) {
 
 std::string formatMonth(Month month) { return fmt::format("{:04}-{:02}", month.year(), month.month()); }
 
+std::string formatUtcTime(std::chrono::system_clock::time_point at) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
+  const auto day = std::chrono::floor<std::chrono::days>(seconds);
+  const std::chrono::hh_mm_ss time{seconds - day};
+  return fmt::format("{}T{:02}:{:02}:{:02}Z", formatDate(Date{static_cast<std::int32_t>(day.time_since_epoch().count())}),
+                     time.hours().count(), time.minutes().count(), time.seconds().count());
+}
+
 }  // namespace staffchain::model

@@ -362,4 +362,93 @@ void setQuarantineSubject(RecordType type, const RowView& row, QuarantineEntry& 
   }
 }
 
+std::optional<std::string> rowKey(RecordType type, const RowView& row) {
+  RowReader r(type, row);
+  // Each key is built through recordKey on a record holding just the key columns, so the two
+  // can never disagree on how a key is spelled.
+  const auto keyOf = [&](auto&& build) -> std::optional<std::string> {
+    if (r.failed()) return std::nullopt;
+    return recordKey(Record{build()});
+  };
+  switch (type) {
+    case RecordType::unit: {
+      const auto unit_id = r.unitId(col::Unit::unit_id);
+      return keyOf([&] {
+        Unit unit;
+        unit.unit_id = *unit_id;
+        return unit;
+      });
+    }
+    case RecordType::quota: {
+      using C = col::Quota;
+      const auto unit_id = r.unitId(C::unit_id);
+      const auto estab_type = r.code(C::estab_type, parseEstabType, kEstabTypes);
+      const auto effective_from = r.date(C::effective_from);
+      return keyOf([&] {
+        Quota quota;
+        quota.unit_id = *unit_id;
+        quota.estab_type = *estab_type;
+        quota.effective_from = *effective_from;
+        return quota;
+      });
+    }
+    case RecordType::leader_quota: {
+      using C = col::LeaderQuota;
+      const auto unit_id = r.unitId(C::unit_id);
+      const auto level = r.code(C::level, parseLeaderLevel, kLeaderLevels);
+      const auto rank = r.code(C::rank, parseLeaderRank, kLeaderRanks);
+      return keyOf([&] {
+        LeaderQuota quota;
+        quota.unit_id = *unit_id;
+        quota.level = *level;
+        quota.rank = *rank;
+        return quota;
+      });
+    }
+    case RecordType::approval: {
+      const auto approval_id = r.present(col::Approval::approval_id);
+      if (!approval_id) return std::nullopt;
+      return std::string(*approval_id);
+    }
+    case RecordType::roster: {
+      using C = col::Roster;
+      const auto person_id = r.personId(C::person_id);
+      const auto unit_id = r.unitId(C::unit_id);
+      return keyOf([&] {
+        RosterEntry entry;
+        entry.person_id = *person_id;
+        entry.unit_id = *unit_id;
+        return entry;
+      });
+    }
+    case RecordType::movement: {
+      const auto movement_id = r.present(col::Movement::movement_id);
+      if (!movement_id) return std::nullopt;
+      return std::string(*movement_id);
+    }
+    case RecordType::payroll: {
+      using C = col::Payroll;
+      const auto person_id = r.personId(C::person_id);
+      const auto unit_id = r.unitId(C::unit_id);
+      const auto month = r.month(C::month);
+      return keyOf([&] {
+        PayrollMonth pay;
+        pay.person_id = *person_id;
+        pay.unit_id = *unit_id;
+        pay.month = *month;
+        return pay;
+      });
+    }
+    case RecordType::death: {
+      const auto person_id = r.personId(col::Death::person_id);
+      return keyOf([&] {
+        Death death;
+        death.person_id = *person_id;
+        return death;
+      });
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace staffchain::model

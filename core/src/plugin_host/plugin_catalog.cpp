@@ -9,6 +9,7 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <fmt/format.h>
 
+#include "staffchain/config/trusted_path.hpp"
 #include "staffchain/plugin/build_info.hpp"
 #include "staffchain/plugin_host/guard.hpp"
 
@@ -25,6 +26,16 @@ std::string pluginsAvailable(const std::map<std::string, LoadedPlugin>& plugins,
   return names.empty() ? "none" : names;
 }
 
+std::string sinksAvailable(const std::map<std::string, LoadedPlugin>& plugins) {
+  std::string names;
+  for (const auto& [name, loaded] : plugins) {
+    if (!loaded.offersSink()) continue;
+    if (!names.empty()) names += ", ";
+    names += name;
+  }
+  return names.empty() ? "none" : names;
+}
+
 }  // namespace
 
 std::filesystem::path defaultPluginDirectory() {
@@ -34,30 +45,10 @@ std::filesystem::path defaultPluginDirectory() {
   return STAFFCHAIN_DEFAULT_PLUGIN_DIR;
 }
 
-Result<void> checkTrustedPath(const std::filesystem::path& path, bool directory) {
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) {
-    return makeError(fmt::format("{}: cannot inspect: {}", path.string(), std::strerror(errno)));
-  }
-  if (directory ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
-    return makeError(fmt::format("{}: refused: not a {}{}", path.string(), directory ? "directory" : "regular file",
-                                 S_ISLNK(st.st_mode) ? " (a symbolic link)" : ""));
-  }
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return makeError(fmt::format("{}: refused: writable by {} (mode {:04o}); plugins load only from paths that only "
-                                 "their owner can write (chmod go-w)",
-                                 path.string(), (st.st_mode & S_IWOTH) != 0 ? "others" : "its group",
-                                 st.st_mode & 07777));
-  }
-  if (st.st_uid != 0 && st.st_uid != geteuid()) {
-    return makeError(fmt::format("{}: refused: owned by uid {}, neither root nor this process's uid {}", path.string(),
-                                 st.st_uid, geteuid()));
-  }
-  return {};
-}
-
 Result<PluginCatalog> PluginCatalog::loadDirectory(const std::filesystem::path& directory) {
-  if (auto trusted = checkTrustedPath(directory, true); !trusted) return std::move(trusted).error();
+  if (auto trusted = config::checkTrustedPath(directory, config::TrustedKind::directory, "plugins load"); !trusted) {
+    return std::move(trusted).error();
+  }
   PluginCatalog catalog;
   catalog.directory_ = directory;
   std::error_code ec;
@@ -77,7 +68,9 @@ Result<PluginCatalog> PluginCatalog::loadDirectory(const std::filesystem::path& 
 }
 
 Result<void> PluginCatalog::loadLibrary(const std::filesystem::path& file) {
-  if (auto trusted = checkTrustedPath(file, false); !trusted) return std::move(trusted).error();
+  if (auto trusted = config::checkTrustedPath(file, config::TrustedKind::file, "plugins load"); !trusted) {
+    return std::move(trusted).error();
+  }
   auto library = std::make_shared<boost::dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
@@ -112,6 +105,11 @@ Result<void> PluginCatalog::loadLibrary(const std::filesystem::path& file) {
     return makeError(fmt::format("{}: refused: plugin \"{}\" of kind {} lacks its validate or create function",
                                  file.string(), descriptor->name, plugin::pluginKindName(descriptor->kind)));
   }
+  if ((descriptor->validate_sink == nullptr) != (descriptor->create_sink == nullptr)) {
+    return makeError(fmt::format("{}: refused: plugin \"{}\" offers a sink but lacks its validate_sink or create_sink "
+                                 "function",
+                                 file.string(), descriptor->name));
+  }
   const std::string name = descriptor->name;
   if (auto existing = plugins_.find(name); existing != plugins_.end()) {
     return makeError(fmt::format("{}: refused: plugin \"{}\" is already loaded from {}", file.string(), name,
@@ -142,6 +140,25 @@ bool PluginCatalog::validate(const std::string& plugin_name, plugin::PluginKind 
   }
   auto validated = guardCall(fmt::format("plugin \"{}\" validating {}", plugin_name, reader.path()), [&]() -> Result<bool> {
     loaded->descriptor->validate(reader);
+    return true;
+  });
+  if (!validated) {
+    reader.fail("plugin", validated.error().message);
+    return false;
+  }
+  return true;
+}
+
+bool PluginCatalog::validateSink(const std::string& plugin_name, plugin::ConfigReader& reader) {
+  const LoadedPlugin* loaded = find(plugin_name);
+  if (loaded == nullptr || !loaded->offersSink()) {
+    reader.fail("plugin", fmt::format("no plugin \"{}\" offering a sink in {} (available: {})", plugin_name,
+                                      directory_.string(), sinksAvailable(plugins_)));
+    for (const auto& [key, node] : reader.table()) reader.accept(key.str());
+    return false;
+  }
+  auto validated = guardCall(fmt::format("plugin \"{}\" validating {}", plugin_name, reader.path()), [&]() -> Result<bool> {
+    loaded->descriptor->validate_sink(reader);
     return true;
   });
   if (!validated) {

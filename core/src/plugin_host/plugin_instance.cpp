@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "staffchain/config/trusted_path.hpp"
 #include "staffchain/plugin_host/guard.hpp"
 
 namespace staffchain::plugin_host {
@@ -21,6 +22,10 @@ Result<std::string> resolveSecretReference(std::string_view reference) {
     return std::string(value);
   }
   const std::string path(reference.substr(6));
+  if (auto trusted = config::checkTrustedPath(path, config::TrustedKind::file, "secrets are read", config::Links::follow);
+      !trusted) {
+    return makeError(fmt::format("secret {}", std::move(trusted).error().message));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return makeError(fmt::format("secret @file:{}: cannot read the file", path));
   std::ostringstream content;
@@ -48,16 +53,26 @@ std::string InstanceContext::stateDirectory() const noexcept {
 
 namespace {
 
+// Which tables an instance is made from: the plugins that may make it, and the host's keys.
+struct InstanceKind {
+  std::string_view section;  // "connectors", "notifiers", "sinks"
+  std::string_view what;     // for messages: "source", "notifier", "sink"
+  bool (*offers)(const LoadedPlugin&);
+  const std::string_view* host_keys;
+  std::size_t host_key_count;
+};
+
 template <typename Interface, typename Settings, typename Factory>
 Result<std::unique_ptr<PluginInstance<Interface>>> createInstance(const PluginCatalog& catalog, const Settings& settings,
-                                                                  plugin::PluginKind kind, std::string_view section,
+                                                                  const InstanceKind& kind,
                                                                   std::shared_ptr<spdlog::logger> logger,
                                                                   const std::filesystem::path& state_root,
                                                                   std::chrono::milliseconds timeout, Factory factory) {
+  const std::string_view section = kind.section;
   const LoadedPlugin* loaded = catalog.find(settings.plugin);
-  if (loaded == nullptr || loaded->kind() != kind) {
-    return makeError(fmt::format("{}.{}: no {} plugin \"{}\" is loaded", section, settings.name,
-                                 plugin::pluginKindName(kind), settings.plugin));
+  if (loaded == nullptr || !kind.offers(*loaded)) {
+    return makeError(fmt::format("{}.{}: no {} plugin \"{}\" is loaded", section, settings.name, kind.what,
+                                 settings.plugin));
   }
   auto context = std::make_unique<InstanceContext>(std::move(logger), fmt::format("{} {}", section, settings.name),
                                                    state_root / std::string(section) / settings.name);
@@ -71,11 +86,7 @@ Result<std::unique_ptr<PluginInstance<Interface>>> createInstance(const PluginCa
                          [&]() -> Result<std::unique_ptr<Interface>> {
                            std::vector<std::string> errors;
                            plugin::ConfigReader reader(*settings.table, settings.key_path, errors);
-                           if (kind == plugin::PluginKind::source) {
-                             for (auto key : config::kConnectorHostKeys) reader.accept(key);
-                           } else {
-                             for (auto key : config::kNotifierHostKeys) reader.accept(key);
-                           }
+                           for (std::size_t i = 0; i < kind.host_key_count; ++i) reader.accept(kind.host_keys[i]);
                            const plugin::CreateArgs args{settings.name, *host};
                            std::unique_ptr<Interface> object = (descriptor->*factory)(reader, args);
                            if (!errors.empty() || object == nullptr) {
@@ -96,6 +107,15 @@ Result<std::unique_ptr<PluginInstance<Interface>>> createInstance(const PluginCa
   return instance;
 }
 
+const InstanceKind kSourceKind{"connectors", "source",
+                               [](const LoadedPlugin& p) { return p.kind() == plugin::PluginKind::source; },
+                               std::data(config::kConnectorHostKeys), std::size(config::kConnectorHostKeys)};
+const InstanceKind kNotifierKind{"notifiers", "notifier",
+                                 [](const LoadedPlugin& p) { return p.kind() == plugin::PluginKind::notifier; },
+                                 std::data(config::kNotifierHostKeys), std::size(config::kNotifierHostKeys)};
+const InstanceKind kSinkKind{"sinks", "sink", [](const LoadedPlugin& p) { return p.offersSink(); },
+                             std::data(config::kSinkHostKeys), std::size(config::kSinkHostKeys)};
+
 }  // namespace
 
 Result<std::unique_ptr<SourceInstance>> createSource(const PluginCatalog& catalog,
@@ -103,8 +123,7 @@ Result<std::unique_ptr<SourceInstance>> createSource(const PluginCatalog& catalo
                                                      std::shared_ptr<spdlog::logger> logger,
                                                      const std::filesystem::path& state_root,
                                                      std::chrono::milliseconds timeout) {
-  return createInstance<plugin::SourceConnector>(catalog, settings, plugin::PluginKind::source, "connectors",
-                                                 std::move(logger), state_root, timeout,
+  return createInstance<plugin::SourceConnector>(catalog, settings, kSourceKind, std::move(logger), state_root, timeout,
                                                  &plugin::PluginDescriptor::create_source);
 }
 
@@ -113,9 +132,16 @@ Result<std::unique_ptr<NotifierInstance>> createNotifier(const PluginCatalog& ca
                                                          std::shared_ptr<spdlog::logger> logger,
                                                          const std::filesystem::path& state_root,
                                                          std::chrono::milliseconds timeout) {
-  return createInstance<plugin::Notifier>(catalog, settings, plugin::PluginKind::notifier, "notifiers",
-                                          std::move(logger), state_root, timeout,
+  return createInstance<plugin::Notifier>(catalog, settings, kNotifierKind, std::move(logger), state_root, timeout,
                                           &plugin::PluginDescriptor::create_notifier);
+}
+
+Result<std::unique_ptr<SinkInstance>> createSink(const PluginCatalog& catalog, const config::SinkSettings& settings,
+                                                 std::shared_ptr<spdlog::logger> logger,
+                                                 const std::filesystem::path& state_root,
+                                                 std::chrono::milliseconds timeout) {
+  return createInstance<plugin::SinkConnector>(catalog, settings, kSinkKind, std::move(logger), state_root, timeout,
+                                               &plugin::PluginDescriptor::create_sink);
 }
 
 Result<plugin::SourceBatch> pullSource(SourceInstance& instance, std::string cursor, std::chrono::milliseconds timeout) {
@@ -138,6 +164,20 @@ Result<plugin::DeliveryReceipt> sendNotification(NotifierInstance& instance, plu
         return guardCall(fmt::format("notifier {} sending", instance.name()), [&]() -> Result<plugin::DeliveryReceipt> {
           return instance.object().send(message, instance.cancel());
         });
+      },
+      timeout, instance.cancel());
+}
+
+}  // namespace staffchain::plugin_host
+
+namespace staffchain::plugin_host {
+
+Result<plugin::SinkReceipt> deliverNotice(SinkInstance& instance, plugin::Notice notice, std::chrono::milliseconds timeout) {
+  if (!instance.worker().stuck()) instance.cancel().reset();
+  return instance.worker().call<plugin::SinkReceipt>(
+      [&instance, notice = std::move(notice)]() -> Result<plugin::SinkReceipt> {
+        return guardCall(fmt::format("sink {} delivering notice {}", instance.name(), notice.id),
+                         [&]() -> Result<plugin::SinkReceipt> { return instance.object().deliver(notice, instance.cancel()); });
       },
       timeout, instance.cancel());
 }

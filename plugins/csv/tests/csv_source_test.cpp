@@ -1,6 +1,7 @@
 // The csv source, loaded as the daemon loads it, on real files in a real drop folder.
 #include <iconv.h>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
@@ -114,6 +115,30 @@ TEST_F(CsvSourceTest, WithDoneMarkersAFileWaitsForItsMarker) {
   dir_.write("inbox/deaths.csv.done", "");
   EXPECT_EQ(pullAndCommit(*source).records.size(), 1U);
   EXPECT_FALSE(fs::exists(dir_.path() / "inbox" / "deaths.csv.done"));
+}
+
+TEST_F(CsvSourceTest, FilesWaitingBehindTheFirstAreCountedAsRemainingRowsFromTheirSize) {
+  const auto deaths = [](int rows) {
+    std::string text = "person_id,died_on,source\n";
+    for (int i = 0; i < rows; ++i) text += fmt::format("11010519491231002X,2024-03-0{},mzj\n", 1 + i % 9);
+    return text;
+  };
+  const auto first_file = dir_.write("inbox/deaths-1.csv", deaths(4));
+  const auto second_file = dir_.write("inbox/deaths-2.csv", deaths(8));
+  // Oldest first: make the order certain whatever the clock's resolution.
+  fs::last_write_time(second_file, fs::last_write_time(first_file) + 1s);
+  auto source = create("");
+  ASSERT_TRUE(source);
+  auto first = pullAndCommit(*source);
+  ASSERT_EQ(first.records.size(), 4U);
+  EXPECT_TRUE(first.more);
+  ASSERT_TRUE(first.remaining.has_value());
+  // An estimate from bytes (the header weighs in): within a row of the 8 really waiting.
+  EXPECT_NEAR(static_cast<double>(*first.remaining), 8.0, 1.0);
+  auto second = pullAndCommit(*source, first.cursor);
+  EXPECT_EQ(second.records.size(), 8U);
+  EXPECT_FALSE(second.more);
+  EXPECT_FALSE(second.remaining.has_value());
 }
 
 TEST_F(CsvSourceTest, TheSameExportIsNeverIngestedTwice) {

@@ -17,8 +17,8 @@ TEST(RestCursor, RoundTripsAListingUnderWayAndTheOtherWatermarks) {
   RestCursor cursor;
   cursor.active = "movements";
   cursor.endpoints["movements"] = {"2024-05-01T00:00:00Z", "2024-04-01T00:00:00Z", "2024-05-03T10:00:00Z", 3,
-                                   "http://h/movements?_page=4"};
-  cursor.endpoints["units"] = {"17", "", "", 0, ""};
+                                   "http://h/movements?_page=4", 300};
+  cursor.endpoints["units"] = {"17", "", "", 0, "", 0};
   auto decoded = RestCursor::decode(cursor.encode());
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
   EXPECT_EQ(decoded->active, "movements");
@@ -28,18 +28,20 @@ TEST(RestCursor, RoundTripsAListingUnderWayAndTheOtherWatermarks) {
   EXPECT_EQ(movements.run_max, "2024-05-03T10:00:00Z");
   EXPECT_EQ(movements.page, 3);
   EXPECT_EQ(movements.next, "http://h/movements?_page=4");
+  EXPECT_EQ(movements.read, 300);
   EXPECT_EQ(decoded->endpoints.at("units").watermark, "17");
 }
 
 TEST(RestCursor, KeepsOnlyWatermarksOfEndpointsNotUnderWay) {
   RestCursor cursor;
-  cursor.endpoints["units"] = {"17", "stale-since", "stale-max", 5, "stale-next"};
+  cursor.endpoints["units"] = {"17", "stale-since", "stale-max", 5, "stale-next", 42};
   auto decoded = RestCursor::decode(cursor.encode());
   ASSERT_TRUE(decoded.ok());
   const auto& units = decoded->endpoints.at("units");
   EXPECT_EQ(units.watermark, "17");
   EXPECT_EQ(units.page, 0);
   EXPECT_TRUE(units.next.empty());
+  EXPECT_EQ(units.read, 0);
 }
 
 TEST(RestCursor, RefusesACursorItDidNotWrite) {

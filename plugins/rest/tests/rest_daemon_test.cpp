@@ -10,6 +10,7 @@
 #include "alert_log.hpp"
 #include "peer.hpp"
 #include "peer_json_server.hpp"
+#include "peer_promtool.hpp"
 #include "peer_wiremock.hpp"
 #include "process.hpp"
 #include "rest_fixtures.hpp"
@@ -90,6 +91,117 @@ Result<staffchain::testing::PeerProcess> restartJsonServer(const JsonServerPeer&
     return makeError("json-server did not listen again on port " + std::to_string(stopped.port()));
   }
   return process;
+}
+
+constexpr const char* kReadToken = "read-token-0123456789";
+
+// A slow source of many pages, and the API to watch the first sync through.
+std::string progressConfig(const ScratchDir& dir, const std::string& url, std::uint16_t api_port) {
+  dir.write("read.token", kReadToken);
+  return fmt::format(R"([daemon]
+state_dir = "state"
+plugin_dir = "{}"
+shutdown_grace = "5s"
+
+[api]
+listen = "127.0.0.1:{}"
+[[api.tokens]]
+name = "viewer"
+token = "@file:{}"
+
+[connectors.rest_api]
+plugin = "rest"
+role = "estab"
+interval = "1h"
+timeout = "10s"
+base_url = "{}"
+
+[connectors.rest_api.endpoints.units]
+path = "/units"
+query = {{ _sort = "updatedAt", _order = "asc" }}
+pagination = {{ style = "page", page_param = "_page", limit_param = "_limit", limit = 2, total_header = "X-Total-Count" }}
+{}
+)",
+                     binary("plugins").string(), api_port, (dir.path() / "read.token").string(), url, kUnitMapping);
+}
+
+nlohmann::json restApiConnector(const std::string& base) {
+  auto answer = staffchain::testing::httpRequest("GET", base + "/api/v1/connectors", "",
+                                                 {std::string("Authorization: Bearer ") + kReadToken}, 5s);
+  if (!answer.ok() || answer->status != 200) return nullptr;
+  const auto body = nlohmann::json::parse(answer->body, nullptr, false);
+  if (body.is_discarded()) return nullptr;
+  for (const auto& connector : body.value("connectors", nlohmann::json::array())) {
+    if (connector.value("name", "") == "rest_api") return connector;
+  }
+  return nullptr;
+}
+
+TEST(RestDaemon, AFirstSyncOfManyPagesShowsItsProgressInTheApiMetricsStatusAndLog) {
+  ScratchDir dir;
+  constexpr int kUnits = 40;  // 20 pages of 2, each answer held back 250 ms: several seconds to watch
+  auto peer = staffchain::testing::startOnFreePort([&](std::uint16_t) {
+    return JsonServerPeer::start({.fixture = {}, .db = unitsDb(kUnits).dump(), .delay = 250ms, .staticDir = {}});
+  });
+  ASSERT_TRUE(peer.ok()) << peer.error().message;
+  const auto port = staffchain::testing::freeLoopbackPort();
+  ASSERT_TRUE(port.ok());
+  const std::string base = fmt::format("http://127.0.0.1:{}", *port);
+  const auto config = dir.write("staffchain.toml", progressConfig(dir, (*peer)->url(), *port));
+  ChildProcess daemon({binary("staffchaind").string(), "--config", config.string()}, dir.path() / "daemon.log");
+
+  nlohmann::json mid;
+  ASSERT_TRUE(waitFor([&] {
+    mid = restApiConnector(base);
+    return mid.is_object() && mid["progress"].is_object();
+  }, 30s)) << daemon.output();
+  const auto& progress = mid["progress"];
+  const auto read = progress["records_read"].get<std::uint64_t>();
+  EXPECT_GT(read, 0U);
+  EXPECT_LT(read, static_cast<std::uint64_t>(kUnits));
+  ASSERT_TRUE(progress["remaining"].is_number()) << progress.dump();
+  EXPECT_EQ(read + progress["remaining"].get<std::uint64_t>(), static_cast<std::uint64_t>(kUnits));
+  EXPECT_GT(progress["records_per_second"].get<double>(), 0.0);
+  EXPECT_TRUE(progress["eta_seconds"].is_number()) << progress.dump();
+  EXPECT_EQ(progress["kind"], "first sync");
+  EXPECT_FALSE(progress["started_at"].get<std::string>().empty());
+
+  // staffchainctl shows it in its table while the run goes on, and --json passes it through.
+  const std::string token_file = (dir.path() / "read.token").string();
+  auto [status_code, status] = staffchain::testing::runToEnd(
+      {binary("staffchainctl").string(), "status", "--api", base, "--token-file", token_file},
+      dir.path() / "status.log");
+  EXPECT_EQ(status_code, 0) << status;
+  EXPECT_THAT(status, HasSubstr("PROGRESS"));
+  EXPECT_THAT(status, ::testing::ContainsRegex("rest_api .* [0-9]+% [0-9.]+k? rec/s"));
+  auto [json_code, as_json] = staffchain::testing::runToEnd(
+      {binary("staffchainctl").string(), "status", "--json", "--api", base, "--token-file", token_file},
+      dir.path() / "status-json.log");
+  EXPECT_EQ(json_code, 0) << as_json;
+  EXPECT_THAT(as_json, HasSubstr("\"records_per_second\""));
+
+  auto metrics = staffchain::testing::httpRequest("GET", base + "/metrics", "",
+                                                  {std::string("Authorization: Bearer ") + kReadToken}, 5s);
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_THAT(metrics->body,
+              HasSubstr("staffchain_connector_sync_in_progress{connector=\"rest_api\",role=\"estab\"} 1"));
+  EXPECT_THAT(metrics->body, HasSubstr("staffchain_connector_sync_remaining_records{connector=\"rest_api\""));
+  EXPECT_THAT(metrics->body, HasSubstr("staffchain_connector_sync_records_per_second{connector=\"rest_api\""));
+  auto lint = staffchain::testing::promtoolCheck(metrics->body);
+  ASSERT_TRUE(lint.ok()) << lint.error().message;
+  EXPECT_EQ(lint->exitCode, 0) << lint->output << metrics->body;
+
+  // When the last page is in, the run's record is gone and the log has its totals.
+  nlohmann::json done;
+  ASSERT_TRUE(waitFor([&] {
+    done = restApiConnector(base);
+    return done.is_object() && done["progress"].is_null() && done.value("records_total", 0) == kUnits;
+  }, 60s)) << daemon.output();
+  EXPECT_TRUE(daemon.waitForOutput(fmt::format("connector rest_api: first sync done: {} records in", kUnits), 10s))
+      << daemon.output();
+  EXPECT_THAT(daemon.output(), HasSubstr(" rec/s"));
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(30s), 0) << daemon.output();
 }
 
 TEST(RestDaemon, IncrementalPullResumesFromTheCommittedCursorAfterARestart) {

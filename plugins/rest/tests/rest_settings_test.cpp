@@ -98,7 +98,7 @@ rate_limit = "fast"
 path = "/s"
 [endpoints.movements]
 records_path = "items"
-pagination = { style = "cursor", total_header = "X-Total" }
+pagination = { style = "cursor", first_page = 0 }
 incremental = { param = "since" }
 full_snapshot = true
 colour = "blue"
@@ -113,13 +113,37 @@ mapping = { fields = { nonsense = "x" } }
   EXPECT_THAT(all, HasSubstr("connectors.hr_api.endpoints.salaries: not a canonical record type"));
   EXPECT_THAT(all, HasSubstr("connectors.hr_api.endpoints.movements.path: required key is missing"));
   EXPECT_THAT(all, HasSubstr("connectors.hr_api.endpoints.movements.pagination.cursor_path: required key is missing"));
-  EXPECT_THAT(all, HasSubstr("connectors.hr_api.endpoints.movements.pagination.total_header: only applies"));
+  EXPECT_THAT(all, HasSubstr("connectors.hr_api.endpoints.movements.pagination.first_page: only applies"));
   EXPECT_THAT(all, HasSubstr("connectors.hr_api.endpoints.movements.incremental.field: required key is missing"));
   EXPECT_THAT(all, HasSubstr("connectors.hr_api.endpoints.movements.full_snapshot: a full snapshot cannot be "
                              "incremental"));
   EXPECT_THAT(all, HasSubstr("connectors.hr_api.endpoints.movements.colour: unknown key"));
   EXPECT_THAT(all, HasSubstr("endpoints.movements.mapping.fields.nonsense: not a column of movements.csv"));
   EXPECT_THAT(all, HasSubstr("rest.toml:"));
+}
+
+TEST(ReadRestSettings, ATotalCountIsReadForEveryPaginatedStyleButNotForAnUnpaginatedListing) {
+  auto linked = read(R"(
+base_url = "http://hr"
+[endpoints.movements]
+path = "/m"
+pagination = { style = "link", total_header = "X-Total-Count" }
+[endpoints.roster]
+path = "/r"
+pagination = { style = "cursor", cursor_path = "next", total_path = "meta.total" }
+)");
+  ASSERT_TRUE(linked.settings) << linked.all();
+  EXPECT_EQ(linked.settings->endpoints[0].pagination.total_path, "meta.total");
+  EXPECT_EQ(linked.settings->endpoints[1].pagination.total_header, "X-Total-Count");
+  auto plain = read(R"(
+base_url = "http://hr"
+[endpoints.movements]
+path = "/m"
+pagination = { style = "none", total_header = "X-Total-Count" }
+)");
+  EXPECT_FALSE(plain.settings);
+  EXPECT_THAT(plain.all(),
+              HasSubstr("endpoints.movements.pagination.total_header: only applies to paginated listings"));
 }
 
 TEST(ReadRestSettings, EndpointsAreRequired) {

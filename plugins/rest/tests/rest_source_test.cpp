@@ -104,12 +104,14 @@ TEST_F(RestSourceTest, PagesByNumberWithTheTotalCountOnePagePerPull) {
   std::string cursor;
   std::vector<std::size_t> sizes;
   std::vector<bool> more;
+  std::vector<std::optional<std::uint64_t>> remaining;
   std::vector<std::string> all;
   for (int pull = 0; pull < 3; ++pull) {
     auto batch = plugin_host::pullSource(*source, cursor, 10s);
     ASSERT_TRUE(batch.ok()) << batch.error().message;
     sizes.push_back(batch->records.size());
     more.push_back(batch->more);
+    remaining.push_back(batch->remaining);
     for (const auto& id : ids(*batch)) all.push_back(id);
     EXPECT_TRUE(batch->rejected.empty());
     cursor = batch->cursor;
@@ -123,6 +125,8 @@ TEST_F(RestSourceTest, PagesByNumberWithTheTotalCountOnePagePerPull) {
   }
   EXPECT_EQ(sizes, (std::vector<std::size_t>{3, 3, 1}));
   EXPECT_EQ(more, (std::vector<bool>{true, true, false}));
+  // X-Total-Count 7, less what the listing has read.
+  EXPECT_EQ(remaining, (std::vector<std::optional<std::uint64_t>>{4, 1, 0}));
   std::vector<std::string> expected;
   for (int n = 1; n <= 7; ++n) expected.push_back(unitCode(n));
   EXPECT_EQ(all, expected);
@@ -158,6 +162,61 @@ pagination = {{ style = "link", limit_param = "_limit", limit = 2 }}
       10s);
   ASSERT_TRUE(moved.ok()) << moved.error().message;
   EXPECT_EQ(ids(*moved), (std::vector<std::string>{unitCode(1), unitCode(2)}));
+}
+
+TEST_F(RestSourceTest, ALinkListingCountsWhatIsLeftFromTheTotalHeaderAcrossARestart) {
+  auto server = jsonServer(unitsDb(5));
+  ASSERT_TRUE(server);
+  const std::string config = fmt::format(R"(base_url = "{}"
+[endpoints.units]
+path = "/units"
+query = {{ _page = 1 }}
+pagination = {{ style = "link", limit_param = "_limit", limit = 2, total_header = "X-Total-Count" }}
+{}
+)",
+                                         server->url(), kUnitMapping);
+  std::string cursor;
+  {
+    auto source = mustCreate(config);
+    ASSERT_TRUE(source);
+    auto first = plugin_host::pullSource(*source, cursor, 10s);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(first->remaining, 3U);
+    cursor = first->cursor;
+  }
+  // What was read is in the committed cursor: a new instance goes on counting from there.
+  auto source = mustCreate(config);
+  ASSERT_TRUE(source);
+  std::vector<std::optional<std::uint64_t>> remaining;
+  for (int pull = 0; pull < 3; ++pull) {
+    auto batch = plugin_host::pullSource(*source, cursor, 10s);
+    ASSERT_TRUE(batch.ok()) << batch.error().message;
+    remaining.push_back(batch->remaining);
+    cursor = batch->cursor;
+    if (!batch->more) break;
+  }
+  EXPECT_EQ(remaining, (std::vector<std::optional<std::uint64_t>>{1, 0}));
+}
+
+TEST_F(RestSourceTest, AListingWithoutATotalLeavesRemainingUnknownUntilItEnds) {
+  auto server = jsonServer(unitsDb(5));
+  ASSERT_TRUE(server);
+  auto source = mustCreate(fmt::format(R"(base_url = "{}"
+[endpoints.units]
+path = "/units"
+pagination = {{ style = "page", page_param = "_page", limit_param = "_limit", limit = 3 }}
+{}
+)",
+                                       server->url(), kUnitMapping));
+  ASSERT_TRUE(source);
+  auto first = plugin_host::pullSource(*source, "", 10s);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(first->more);
+  EXPECT_FALSE(first->remaining.has_value());
+  auto second = plugin_host::pullSource(*source, first->cursor, 10s);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_FALSE(second->more);
+  EXPECT_EQ(second->remaining, 0U);
 }
 
 TEST_F(RestSourceTest, ResumesMidListingAndPullsOnlyNewerRecordsAfterARestart) {

@@ -2,6 +2,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+#include <string>
+
 #include "list_response.hpp"
 #include "scim_cursor.hpp"
 #include "timestamp.hpp"
@@ -30,11 +34,43 @@ TEST(ListResponse, PagesUntilStartPlusItemsPassesTotal) {
   EXPECT_EQ(exact->nextStartIndex(), 0);  // 3 + 2 > 4
 }
 
+TEST(ListResponse, RemainingIsTheTotalLessWhatThisAndEarlierPagesHeld) {
+  auto first = ListResponse::parse(listBody(5, 1, 2, R"([{"id":"a"},{"id":"b"}])"), 1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->remainingAfter(), 3U);
+  auto middle = ListResponse::parse(listBody(5, 3, 2, R"([{"id":"c"},{"id":"d"}])"), 3);
+  ASSERT_TRUE(middle.ok());
+  EXPECT_EQ(middle->remainingAfter(), 1U);
+  auto last = ListResponse::parse(listBody(5, 5, 1, R"([{"id":"e"}])"), 5);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->remainingAfter(), 0U);
+  // A page of nothing ends the query: nothing is left to wait for, whatever the total says.
+  auto empty = ListResponse::parse(listBody(9, 4, 0, "[]"), 4);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->remainingAfter(), 0U);
+}
+
 TEST(ListResponse, AServerEchoingTheCountAskedForStillPagesByWhatItSent) {
   auto page = ListResponse::parse(listBody(3, 1, 100, R"([{"id":"a"},{"id":"b"}])"), 1);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->items_per_page, 2);
   EXPECT_EQ(page->nextStartIndex(), 3);
+}
+
+// Found by fuzzing: start + items overflowed a signed 64-bit integer (undefined behaviour).
+TEST(ListResponse, NumbersAtTheIntegerLimitEndTheQueryWithoutOverflow) {
+  const std::string max = std::to_string(std::numeric_limits<std::int64_t>::max());
+  const std::string body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":)" +
+                           max + R"(,"startIndex":)" + max + R"(,"itemsPerPage":1,"Resources":[{"id":"a"}]})";
+  auto page = ListResponse::parse(body, 1);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_EQ(page->nextStartIndex(), 0);
+  EXPECT_EQ(page->remainingAfter(), 0U);
+  auto before = ListResponse::parse(listBody(1, 1, 1, R"([{"id":"a"}])"), 1);
+  ASSERT_TRUE(before.ok());
+  before->total_results = std::numeric_limits<std::int64_t>::max();
+  before->start_index = std::numeric_limits<std::int64_t>::max() - 1;
+  EXPECT_EQ(before->nextStartIndex(), std::numeric_limits<std::int64_t>::max());
 }
 
 TEST(ListResponse, AnEmptyPageEndsTheQueryEvenWhenTheTotalSaysMore) {

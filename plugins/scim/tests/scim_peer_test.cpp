@@ -84,6 +84,7 @@ TEST_F(ScimPeerTest, PagesResumesInANewInstanceAndPullsOnlyWhatChanged) {
   auto first = plugin_host::pullSource(*source, "", 10s);
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_TRUE(first->more);
+  EXPECT_EQ(first->remaining, 3U);  // the server's totalResults 5, less the 2 of this page
   ASSERT_EQ(first->records.size(), 2U);
   EXPECT_EQ(*first->records[0].field("person_id"), "11010519491231002X");
   EXPECT_EQ(*first->records[0].field("unit_id"), "12150700MB0000001X");
@@ -96,6 +97,7 @@ TEST_F(ScimPeerTest, PagesResumesInANewInstanceAndPullsOnlyWhatChanged) {
   auto second = plugin_host::pullSource(*source, first->cursor, 10s);
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_TRUE(second->more);
+  EXPECT_EQ(second->remaining, 1U);
   ASSERT_EQ(second->records.size(), 1U);
   EXPECT_EQ(*second->records[0].field("person_id"), "150702199001011236");
   ASSERT_EQ(second->rejected.size(), 1U);  // u4's nickName is no date
@@ -104,6 +106,7 @@ TEST_F(ScimPeerTest, PagesResumesInANewInstanceAndPullsOnlyWhatChanged) {
   auto third = plugin_host::pullSource(*source, second->cursor, 10s);
   ASSERT_TRUE(third.ok()) << third.error().message;
   EXPECT_FALSE(third->more);
+  EXPECT_EQ(third->remaining, 0U);
   ASSERT_EQ(third->records.size(), 1U);
 
   // Nothing changed: the next pass is empty.

@@ -165,6 +165,7 @@ TEST_F(ScimSourceTest, PagesOneAtATimeThenFiltersTheNextPassOnLastModified) {
   auto first = pull(*source, "");
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_TRUE(first->more);
+  EXPECT_EQ(first->remaining, 1U);  // totalResults 3 - (startIndex 1 - 1 + itemsPerPage 2)
   ASSERT_EQ(first->records.size(), 2U);
   EXPECT_EQ(*first->records[0].field("person_id"), "11010519491231002X");
   EXPECT_EQ(*first->records[0].field("unit_id"), "12150700MB0000001X");
@@ -175,6 +176,7 @@ TEST_F(ScimSourceTest, PagesOneAtATimeThenFiltersTheNextPassOnLastModified) {
   auto second = pull(*source, first->cursor);
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_FALSE(second->more);
+  EXPECT_EQ(second->remaining, 0U);
   ASSERT_EQ(second->records.size(), 1U);
   EXPECT_EQ(second->records[0].origin, "GET http://hr.example/scim/v2/Users startIndex 3 item 1 (id u3)");
   auto cursor = ScimCursor::decode(second->cursor);

@@ -1,7 +1,5 @@
 // The webhook notifier: its signature against known vectors, and the real plugin posting to a
 // real HTTP receiver (WireMock) that records exactly what arrived.
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cstdlib>
 
@@ -10,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "independent_signature.hpp"
 #include "peer_wiremock.hpp"
 #include "scratch_dir.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
@@ -49,17 +48,6 @@ TEST(WebhookMessages, UrlsLoseQueryAndCredentialsAndAnswersStayShort) {
   EXPECT_EQ(answerExcerpt(""), "(empty body)");
   // Cut inside the three bytes of '编' (E7 BC 96): the partial character is dropped.
   EXPECT_EQ(answerExcerpt("ab编制", 4), "ab…");
-}
-
-std::string independentSignature(const std::string& secret, const std::string& timestamp, const std::string& body) {
-  const std::string material = timestamp + "." + body;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest, &length);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return "sha256=" + hex;
 }
 
 std::string headerOf(const nlohmann::json& request, const std::string& name) {

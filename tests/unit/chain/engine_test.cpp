@@ -201,5 +201,78 @@ TEST(ChainEngine, ARowSentTwiceInOneLoadKeepsTheLaterOne) {
   EXPECT_TRUE(cites) << "the corrected gross is what the evidence shows";
 }
 
+// A hire, an exit or a pay row leaves the unit/type's occupancy as it was, and the engine then
+// judges only the persons concerned there: the hires sharing an approval's slots must still move
+// together, and each step must read as a full evaluation of the same records would.
+TEST(ChainEngine, AHireJudgedAloneStillMovesTheSlotsOfItsApproval) {
+  const auto u1 = unitId(1);
+  const auto asOf = day(2024, 6, 30);
+  model::Dataset data;
+  data.units = {unit(1, "阿荣旗财政局", UnitKind::organ)};
+  data.quotas = {quota(u1, EstabType::admin, 2, day(2020, 1, 1))};
+  data.approvals = {approval("A-1", u1, EstabType::admin, 1, day(2024, 1, 1), day(2024, 12, 31))};
+  data.roster = {roster(person(1), u1, EstabType::admin, day(2015, 1, 1))};
+  data.movements = {move("H3", MovementKind::hire, person(3), u1, day(2024, 4, 1), "A-1")};
+  ChainEngine engine({});
+  engine.load(data);
+  (void)engine.evaluateAll(asOf);
+  EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-001").empty());
+
+  auto step = [&](const std::string& what, auto change) {
+    change();
+    (void)engine.evaluateTouched(asOf);
+    EXPECT_EQ(engine.findings(), evaluate(data, asOf)) << "after " << what;
+  };
+  auto slotTakenBy = [&](const std::string& movement) {
+    const auto f = ofRule(engine.findings(), "CHAIN-001");
+    return f.size() == 1 && f[0].evidence.size() == 3 && f[0].evidence[2].record_id.find(movement) != std::string::npos;
+  };
+  const auto earlier = move("H2", MovementKind::hire, person(2), u1, day(2024, 3, 1), "A-1");
+  step("an earlier hire citing the same approval", [&] {
+    data.movements.push_back(earlier);
+    engine.apply(earlier);
+  });
+  EXPECT_TRUE(slotTakenBy("H2")) << "H2 came first and took A-1's one slot";
+  const auto moved = move("H2", MovementKind::hire, person(2), u1, day(2024, 5, 1), "A-1");
+  step("that hire moved after the other", [&] {
+    data.movements.back() = moved;
+    engine.apply(moved);
+  });
+  EXPECT_TRUE(slotTakenBy("H3")) << "H3 now comes first";
+  step("the other hire withdrawn", [&] {
+    data.movements.erase(data.movements.begin());
+    engine.remove(model::RecordType::movement, model::recordKey(model::Record{move("H3", MovementKind::hire, person(3), u1, day(2024, 4, 1), "A-1")}));
+  });
+  EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-001").empty());
+  step("a pay row of the hired person", [&] {
+    data.payroll.push_back(pay(person(2), u1, Month::fromYm(2024, 5)));
+    engine.apply(data.payroll.back());
+  });
+  step("an exit of the person on the roster", [&] {
+    data.movements.push_back(move("E1", MovementKind::retire, person(1), u1, day(2024, 6, 1)));
+    engine.apply(data.movements.back());
+  });
+  step("a third hire with no slot left", [&] {
+    data.movements.push_back(move("H4", MovementKind::hire, person(4), u1, day(2024, 6, 2), "A-1"));
+    engine.apply(data.movements.back());
+  });
+  EXPECT_TRUE(slotTakenBy("H2"));
+  step("a roster row for the third hire", [&] {
+    data.roster.push_back(roster(person(4), u1, EstabType::admin, day(2024, 6, 3)));
+    engine.apply(data.roster.back());
+  });
+  const auto before = engine.findings();
+  step("the unit renamed", [&] {
+    data.units[0] = unit(1, "阿荣旗财政局（合并后）", UnitKind::organ);
+    engine.apply(data.units[0]);
+  });
+  const auto renamed = engine.findings();
+  const auto person2 = std::count_if(renamed.begin(), renamed.end(), [&](const Finding& f) {
+    return f.person_id == person(2) && f.summary_en.find("合并后") != std::string::npos;
+  });
+  EXPECT_GT(person2, 0) << "the person's own findings name the unit by its new name";
+  EXPECT_NE(renamed, before);
+}
+
 }  // namespace
 }  // namespace staffchain::chain::testing

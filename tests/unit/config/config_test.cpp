@@ -142,6 +142,31 @@ TEST_F(ConfigTest, ConfDAddsConnectorsAndRefusesDuplicates) {
   EXPECT_THAT(duplicate.errors[0], HasSubstr("20-dup.toml:1:1: connectors.hr_rest: defined twice (first at " + file()));
 }
 
+TEST_F(ConfigTest, FilesAndFoldersOthersCanWriteAreRefused) {
+  const auto main = dir_.write("staffchain.toml", kValid);
+  std::filesystem::permissions(main, std::filesystem::perms::others_write, std::filesystem::perm_options::add);
+  auto outcome = loadConfig(main, catalog_.get());
+  EXPECT_FALSE(outcome.config);
+  ASSERT_EQ(outcome.errors.size(), 1U);
+  EXPECT_THAT(outcome.errors[0], HasSubstr(file() + ": refused: writable by others (mode 0646)"));
+  EXPECT_THAT(outcome.errors[0], HasSubstr("chmod go-w"));
+
+  std::filesystem::permissions(main, std::filesystem::perms::others_write, std::filesystem::perm_options::remove);
+  const auto extra = dir_.write("conf.d/10-finance.toml", "[connectors.finance]\nplugin = \"fixture_good\"\nrole = \"finance\"\n");
+  std::filesystem::permissions(extra.parent_path(), std::filesystem::perms::group_write, std::filesystem::perm_options::add);
+  auto folder = loadConfig(main, catalog_.get());
+  EXPECT_FALSE(folder.config);
+  ASSERT_FALSE(folder.errors.empty());
+  EXPECT_THAT(folder.errors[0], HasSubstr("conf.d: refused: writable by its group"));
+
+  std::filesystem::permissions(extra.parent_path(), std::filesystem::perms::group_write, std::filesystem::perm_options::remove);
+  std::filesystem::permissions(extra, std::filesystem::perms::group_write, std::filesystem::perm_options::add);
+  auto dropped = loadConfig(main, catalog_.get());
+  EXPECT_FALSE(dropped.config);
+  ASSERT_EQ(dropped.errors.size(), 1U);
+  EXPECT_THAT(dropped.errors[0], HasSubstr("10-finance.toml: refused: writable by its group"));
+}
+
 TEST_F(ConfigTest, UnknownPluginIsAnErrorNamingTheAvailableOnes) {
   auto outcome = load("[connectors.a]\nplugin = \"ldap\"\nrole = \"hr\"\nbase_dn = \"x\"\n");
   ASSERT_EQ(outcome.errors.size(), 1U);

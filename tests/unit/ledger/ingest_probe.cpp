@@ -41,9 +41,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   using staffchain::model::RecordType;
-  LedgerBatch delta{"probe", staffchain::ledger::testing::mixedRecords(count), {}, {}, "c1"};
-  LedgerBatch snapshot{"probe-snapshot", delta.records, {RecordType::payroll, RecordType::roster, RecordType::movement},
-                       {}, "c1"};
+  auto delta = staffchain::ledger::testing::makeBatch("probe", staffchain::ledger::testing::mixedRecords(count), {}, {}, "c1");
+  auto snapshot = staffchain::ledger::testing::makeBatch("probe-snapshot", delta.records, {RecordType::payroll, RecordType::roster, RecordType::movement},
+                       {}, "c1");
   bool ok = timeCommit(**ledger, delta, "delta, new records") &&
             timeCommit(**ledger, delta, "delta, same batch again") &&
             timeCommit(**ledger, snapshot, "full snapshot, new records") &&

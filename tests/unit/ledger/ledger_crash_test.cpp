@@ -2,12 +2,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <random>
+#include <system_error>
 #include <thread>
 
 #include "ledger_samples.hpp"
@@ -48,7 +50,7 @@ TEST(LedgerCrashTest, KilledCommitLeavesNoneOrAllOfTheBatch) {
   std::mt19937 random(seed);
   std::uniform_int_distribution<int> delay_ms(0, 300);
 
-  const LedgerBatch batch{"finance", testing::payrollRecords(kBatchSize), {model::RecordType::payroll}, {}, kCursor};
+  const auto batch = testing::makeBatch("finance", testing::payrollRecords(kBatchSize), {model::RecordType::payroll}, {}, kCursor);
   for (int round = 0; round < 4; ++round) {
     const int delay = delay_ms(random);
     SCOPED_TRACE(fmt::format("round {}, kill after {} ms, seed {}", round, delay, seed));
@@ -105,6 +107,68 @@ TEST(LedgerCrashTest, KilledCommitLeavesNoneOrAllOfTheBatch) {
     EXPECT_EQ(dataset->payroll.size(), kBatchSize);
     EXPECT_EQ((*ledger)->cursor("finance")->value_or(""), kCursor);
   }
+}
+
+// A ledger that cannot grow (a full disk; here a file-size limit, with SIGXFSZ ignored so that
+// writes fail with EFBIG) refuses the batch with the system's reason, keeps what it had, and
+// takes the batch once there is room again.
+TEST(LedgerCrashTest, ACommitThatCannotGrowTheFileNamesTheSystemsReasonAndLosesNothing) {
+  testing::TempDir dir;
+  const auto file = dir.path() / "ledger.db";
+  LedgerBatch first;
+  first.connector = "finance";
+  first.records = testing::payrollRecords(1'000);
+  first.cursor = "first";
+  {
+    auto ledger = SqliteLedger::open(file);
+    ASSERT_TRUE(ledger) << ledger.error().message;
+    ASSERT_TRUE((*ledger)->commitBatch(first));
+  }
+  LedgerBatch big;
+  big.connector = "finance";
+  big.records = testing::payrollRecords(60'000);
+  big.cursor = "big";
+
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(report[0]);
+    auto ledger = SqliteLedger::open(file);
+    if (!ledger) _exit(2);
+    ::signal(SIGXFSZ, SIG_IGN);
+    const auto size = std::filesystem::file_size(file);
+    const rlimit limit{size + 64 * 1024, size + 64 * 1024};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(3);
+    auto stats = (*ledger)->commitBatch(big);
+    const std::string message = stats ? std::string("committed") : stats.error().message;
+    if (::write(report[1], message.data(), message.size()) < 0) _exit(4);
+    _exit(0);
+  }
+  ::close(report[1]);
+  std::string message;
+  char buffer[512];
+  for (ssize_t got = 0; (got = ::read(report[0], buffer, sizeof buffer)) > 0;) {
+    message.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(report[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_NE(message, "committed");
+  EXPECT_NE(message.find(std::error_code(EFBIG, std::generic_category()).message()), std::string::npos) << message;
+
+  EXPECT_EQ(testing::sqliteQuery(file, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+  EXPECT_EQ(testing::sqliteQuery(file, "SELECT count(*) FROM payroll"), std::vector<std::string>{"1000"});
+  auto ledger = SqliteLedger::open(file);
+  ASSERT_TRUE(ledger) << ledger.error().message;
+  EXPECT_EQ((*ledger)->cursor("finance")->value_or(""), "first");
+  auto stats = (*ledger)->commitBatch(big);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->inserted, 59'000U);
+  EXPECT_EQ(stats->unchanged, 1'000U);
+  EXPECT_EQ((*ledger)->cursor("finance")->value_or(""), "big");
 }
 
 }  // namespace

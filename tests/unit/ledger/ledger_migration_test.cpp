@@ -115,7 +115,7 @@ TEST(LedgerMigrationTest, VersionOneFileIsMigratedKeepingItsData) {
   EXPECT_EQ(repeated.last_seen, "2023-12-01T00:00:00Z");
 
   // The migrated file takes new batches, deduplicating against what was migrated.
-  LedgerBatch batch{"estab", {}, {}, {repeated.entry}, std::nullopt};
+  const auto batch = testing::makeBatch("estab", {}, {}, {repeated.entry});
   auto stats = (*ledger)->commitBatch(batch);
   ASSERT_TRUE(stats) << stats.error().message;
   EXPECT_EQ(stats->quarantine_repeats, 1U);
@@ -142,7 +142,7 @@ TEST(LedgerMigrationTest, NewFileGetsTheCurrentVersionAndReopens) {
   {
     auto ledger = SqliteLedger::open(file);
     ASSERT_TRUE(ledger) << ledger.error().message;
-    auto stats = (*ledger)->commitBatch(LedgerBatch{"estab", testing::oneOfEachType(), {}, {}, "c"});
+    auto stats = (*ledger)->commitBatch(testing::makeBatch("estab", testing::oneOfEachType(), {}, {}, "c"));
     ASSERT_TRUE(stats) << stats.error().message;
   }
   auto reopened = SqliteLedger::open(file);

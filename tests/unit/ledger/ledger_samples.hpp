@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "staffchain/ledger/ledger.hpp"
@@ -20,6 +22,20 @@ std::vector<model::Record> payrollRecords(std::size_t count);
 
 // A mix the size of a city's monthly pull: 60% payroll, 25% roster, 15% movements.
 std::vector<model::Record> mixedRecords(std::size_t count);
+
+// A batch from its usual parts (named fields, so a new LedgerBatch member needs no test edits).
+inline LedgerBatch makeBatch(std::string connector, std::vector<model::Record> records,
+                             std::vector<model::RecordType> full_snapshot_of = {},
+                             std::vector<model::QuarantineEntry> quarantine = {},
+                             std::optional<std::string> cursor = std::nullopt) {
+  LedgerBatch batch;
+  batch.connector = std::move(connector);
+  batch.records = std::move(records);
+  batch.full_snapshot_of = std::move(full_snapshot_of);
+  batch.quarantine = std::move(quarantine);
+  batch.cursor = std::move(cursor);
+  return batch;
+}
 
 // Every field of a record, origin row included, as one line: tests compare records with it.
 std::string describe(const model::Record& record);

@@ -69,7 +69,7 @@ TEST_F(SqliteLedgerTest, EveryRecordTypeRoundTrips) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const auto records = testing::oneOfEachType();
-  LedgerBatch batch{"estab", records, {}, {badRow("roster.csv:9")}, "page-1"};
+  auto batch = testing::makeBatch("estab", records, {}, {badRow("roster.csv:9")}, "page-1");
   const auto stats = commit(*ledger, batch);
   EXPECT_EQ(stats.inserted, records.size());
   EXPECT_EQ(stats.quarantined, 1U);
@@ -86,7 +86,7 @@ TEST_F(SqliteLedgerTest, EveryRecordTypeRoundTrips) {
 TEST_F(SqliteLedgerTest, TablesAreReadableWithCanonicalCodes) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
-  commit(*ledger, LedgerBatch{"estab", testing::oneOfEachType(), {}, {}, std::nullopt});
+  commit(*ledger, testing::makeBatch("estab", testing::oneOfEachType(), {}, {}, std::nullopt));
   EXPECT_THAT(sqliteQuery(file(), "SELECT name, estab_type, entered_on, leader_level FROM roster ORDER BY name"),
               ElementsAre("张三|admin|2015-07-01|county", "李四|institution|2023-04-15|"));
   EXPECT_THAT(sqliteQuery(file(), "SELECT month, funding, gross_fen FROM payroll"), ElementsAre("2023-05|full|812345"));
@@ -97,14 +97,14 @@ TEST_F(SqliteLedgerTest, SameBatchTwiceChangesNothing) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const auto records = testing::oneOfEachType();
-  const LedgerBatch batch{"estab", records, {RecordType::roster}, {badRow("roster.csv:9")}, "page-1"};
+  const auto batch = testing::makeBatch("estab", records, {RecordType::roster}, {badRow("roster.csv:9")}, "page-1");
   commit(*ledger, batch);
   const auto before = dumpRecords();
   const auto dataset_before = describeAll(load(*ledger));
 
   advanceClock();
   const auto stats = commit(*ledger, batch);
-  EXPECT_EQ(stats, (CommitStats{0, 0, records.size(), 0, 0, 1}));
+  EXPECT_EQ(stats, (CommitStats{0, 0, records.size(), 0, 0, 1, 0, 0}));
   EXPECT_EQ(dumpRecords(), before);
   EXPECT_EQ(describeAll(load(*ledger)), dataset_before);
 }
@@ -113,14 +113,14 @@ TEST_F(SqliteLedgerTest, ChangedRecordIsUpdatedAndMovementHistoryGrows) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto records = testing::oneOfEachType();
-  commit(*ledger, LedgerBatch{"hr", records, {}, {}, std::nullopt});
+  commit(*ledger, testing::makeBatch("hr", records, {}, {}, std::nullopt));
 
   auto& hire = std::get<model::Movement>(records[7]);
   ASSERT_EQ(hire.movement_id, "HR-2023-0001");
   hire.effective_on = model::Date::fromYmd(2023, 4, 2);
   std::get<model::PayrollMonth>(records[9]).gross_fen = 900000;
   advanceClock();
-  const auto stats = commit(*ledger, LedgerBatch{"hr", records, {}, {}, std::nullopt});
+  const auto stats = commit(*ledger, testing::makeBatch("hr", records, {}, {}, std::nullopt));
   EXPECT_EQ(stats.updated, 2U);
   EXPECT_EQ(stats.unchanged, records.size() - 2);
   EXPECT_EQ(stats.inserted, 0U);
@@ -149,10 +149,10 @@ TEST_F(SqliteLedgerTest, MovedRowAloneIsNotAChange) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto records = testing::oneOfEachType();
-  commit(*ledger, LedgerBatch{"hr", records, {}, {}, std::nullopt});
+  commit(*ledger, testing::makeBatch("hr", records, {}, {}, std::nullopt));
   std::get<model::Movement>(records[7]).origin.row = 40;
   advanceClock();
-  const auto stats = commit(*ledger, LedgerBatch{"hr", records, {}, {}, std::nullopt});
+  const auto stats = commit(*ledger, testing::makeBatch("hr", records, {}, {}, std::nullopt));
   EXPECT_EQ(stats.updated, 0U);
   EXPECT_EQ(stats.unchanged, records.size());
   EXPECT_THAT(sqliteQuery(file(), "SELECT source_row, version, updated_at FROM movements WHERE record_key = 'HR-2023-0001'"),
@@ -166,15 +166,15 @@ TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeO
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const auto records = testing::oneOfEachType();
-  commit(*ledger, LedgerBatch{"estab", records, {}, {}, std::nullopt});
-  commit(*ledger, LedgerBatch{"estab-2", records, {}, {}, std::nullopt});
+  commit(*ledger, testing::makeBatch("estab", records, {}, {}, std::nullopt));
+  commit(*ledger, testing::makeBatch("estab-2", records, {}, {}, std::nullopt));
 
   // The next roster and movements exports hold one record each; payroll is a delta and absent.
   std::vector<Record> next{records[5], records[7]};
   advanceClock();
   const auto stats =
-      commit(*ledger, LedgerBatch{"estab", next, {RecordType::roster, RecordType::movement}, {}, std::nullopt});
-  EXPECT_EQ(stats, (CommitStats{0, 0, 2, 2, 0, 0}));
+      commit(*ledger, testing::makeBatch("estab", next, {RecordType::roster, RecordType::movement}, {}, std::nullopt));
+  EXPECT_EQ(stats, (CommitStats{0, 0, 2, 2, 0, 0, 0, 0}));
 
   const auto dataset = load(*ledger);
   EXPECT_THAT(dataset.sources, ElementsAre("estab", "estab-2"));
@@ -196,14 +196,39 @@ TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeO
   EXPECT_EQ(history->back().movement.movement_id, "ORG-2022-0107");
 
   // An empty snapshot empties the type.
-  const auto emptied = commit(*ledger, LedgerBatch{"estab", {}, {RecordType::roster}, {}, std::nullopt});
+  const auto emptied = commit(*ledger, testing::makeBatch("estab", {}, {RecordType::roster}, {}, std::nullopt));
   EXPECT_EQ(emptied.removed, 1U);
+}
+
+TEST_F(SqliteLedgerTest, SnapshotKeepsHeldRecordsWhoseNewRowWasUnreadable) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  const auto records = testing::oneOfEachType();
+  std::vector<Record> roster;
+  for (const auto& record : records) {
+    if (model::recordTypeOf(record) == RecordType::roster) roster.push_back(record);
+  }
+  ASSERT_GE(roster.size(), 2U);
+  commit(*ledger, testing::makeBatch("estab", roster, {RecordType::roster}, {}, std::nullopt));
+
+  // The next export has the first entry unreadable (quarantined, its key still readable) and
+  // omits the second: the first stays as it was, the second goes.
+  advanceClock();
+  auto next = testing::makeBatch("estab", {}, {RecordType::roster}, {badRow("roster.csv:2")}, std::nullopt);
+  next.unreadable_keys.emplace_back(RecordType::roster, model::recordKey(roster[0]));
+  next.unreadable_keys.emplace_back(RecordType::roster, "an unknown key changes nothing");
+  const auto stats = commit(*ledger, next);
+  EXPECT_EQ(stats.kept_unreadable, 1U);
+  EXPECT_EQ(stats.removed, roster.size() - 1);
+  const auto dataset = load(*ledger);
+  ASSERT_EQ(dataset.roster.size(), 1U);
+  EXPECT_EQ(model::recordKey(Record{dataset.roster[0]}), model::recordKey(roster[0]));
 }
 
 TEST_F(SqliteLedgerTest, QuarantineIsDeduplicatedWithLastSeen) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
-  const LedgerBatch batch{"estab", {}, {}, {badRow("roster.csv:9"), badRow("roster.csv:12")}, std::nullopt};
+  const auto batch = testing::makeBatch("estab", {}, {}, {badRow("roster.csv:9"), badRow("roster.csv:12")}, std::nullopt);
   auto first = commit(*ledger, batch);
   EXPECT_EQ(first.quarantined, 2U);
   advanceClock();
@@ -238,9 +263,9 @@ TEST_F(SqliteLedgerTest, CursorIsCommittedWithTheRecordsAndCanBeReset) {
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->has_value());
 
-  commit(*ledger, LedgerBatch{"hr", testing::oneOfEachType(), {}, {}, "2024-04-30T23:59:59Z#812"});
-  commit(*ledger, LedgerBatch{"finance", {}, {}, {}, "payroll-2024-04"});
-  commit(*ledger, LedgerBatch{"hr", {}, {}, {}, std::nullopt});  // no cursor: the old one stays
+  commit(*ledger, testing::makeBatch("hr", testing::oneOfEachType(), {}, {}, "2024-04-30T23:59:59Z#812"));
+  commit(*ledger, testing::makeBatch("finance", {}, {}, {}, "payroll-2024-04"));
+  commit(*ledger, testing::makeBatch("hr", {}, {}, {}, std::nullopt));  // no cursor: the old one stays
   auto cursor = ledger->cursor("hr");
   ASSERT_TRUE(cursor);
   EXPECT_EQ(cursor->value_or(""), "2024-04-30T23:59:59Z#812");
@@ -257,7 +282,7 @@ TEST_F(SqliteLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto records = testing::oneOfEachType();
-  commit(*ledger, LedgerBatch{"hr", records, {RecordType::roster}, {badRow("roster.csv:9")}, "c1"});
+  commit(*ledger, testing::makeBatch("hr", records, {RecordType::roster}, {badRow("roster.csv:9")}, "c1"));
   const auto before = dumpRecords();
   const auto quarantine_before = sqliteQuery(file(), "SELECT * FROM quarantine");
 
@@ -271,7 +296,7 @@ TEST_F(SqliteLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
   records.emplace_back(nameless);
   advanceClock();
   auto failed =
-      ledger->commitBatch(LedgerBatch{"hr", records, {RecordType::roster}, {badRow("roster.csv:44")}, "c2"});
+      ledger->commitBatch(testing::makeBatch("hr", records, {RecordType::roster}, {badRow("roster.csv:44")}, "c2"));
   ASSERT_FALSE(failed);
   EXPECT_THAT(failed.error().message, HasSubstr(file().string()));
   EXPECT_THAT(failed.error().message, HasSubstr("connector 'hr'"));
@@ -283,7 +308,7 @@ TEST_F(SqliteLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
 
   // The ledger is usable after the failure.
   records.pop_back();
-  const auto stats = commit(*ledger, LedgerBatch{"hr", records, {RecordType::roster}, {}, "c2"});
+  const auto stats = commit(*ledger, testing::makeBatch("hr", records, {RecordType::roster}, {}, "c2"));
   EXPECT_EQ(stats.inserted, 500U);
   EXPECT_EQ(stats.removed, 1U);
   EXPECT_EQ(ledger->cursor("hr")->value_or(""), "c2");
@@ -292,7 +317,7 @@ TEST_F(SqliteLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
 TEST_F(SqliteLedgerTest, MovementHistoryIsAppendOnly) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
-  commit(*ledger, LedgerBatch{"hr", testing::oneOfEachType(), {}, {}, std::nullopt});
+  commit(*ledger, testing::makeBatch("hr", testing::oneOfEachType(), {}, {}, std::nullopt));
   EXPECT_THROW(sqliteExec(file(), "UPDATE movement_history SET name = 'x'"), std::runtime_error);
   EXPECT_THROW(sqliteExec(file(), "DELETE FROM movement_history"), std::runtime_error);
   EXPECT_EQ(sqliteQuery(file(), "SELECT count(*) FROM movement_history"), std::vector<std::string>{"2"});
@@ -303,7 +328,7 @@ TEST_F(SqliteLedgerTest, ClosedLedgerAnswersWithErrors) {
   ASSERT_TRUE(ledger);
   ledger->close();
   ledger->close();
-  auto stats = ledger->commitBatch(LedgerBatch{"hr", testing::oneOfEachType(), {}, {}, std::nullopt});
+  auto stats = ledger->commitBatch(testing::makeBatch("hr", testing::oneOfEachType(), {}, {}, std::nullopt));
   ASSERT_FALSE(stats);
   EXPECT_THAT(stats.error().message, HasSubstr("closed"));
   EXPECT_THAT(stats.error().message, HasSubstr(file().string()));
@@ -334,7 +359,7 @@ TEST_F(SqliteLedgerTest, OpenErrorsNameThePath) {
 TEST_F(SqliteLedgerTest, BatchWithoutConnectorIsRefused) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
-  auto stats = ledger->commitBatch(LedgerBatch{"", testing::oneOfEachType(), {}, {}, std::nullopt});
+  auto stats = ledger->commitBatch(testing::makeBatch("", testing::oneOfEachType(), {}, {}, std::nullopt));
   ASSERT_FALSE(stats);
   EXPECT_THAT(stats.error().message, HasSubstr("names no connector"));
   EXPECT_TRUE(load(*ledger).units.empty());
@@ -347,8 +372,8 @@ TEST_F(SqliteLedgerTest, DuplicateKeysInOneBatchKeepTheLast) {
   auto later = records[1];
   std::get<model::PayrollMonth>(later).gross_fen = 42;
   records.push_back(later);
-  const auto stats = commit(*ledger, LedgerBatch{"finance", records, {RecordType::payroll}, {}, std::nullopt});
-  EXPECT_EQ(stats, (CommitStats{3, 1, 0, 0, 0, 0}));
+  const auto stats = commit(*ledger, testing::makeBatch("finance", records, {RecordType::payroll}, {}, std::nullopt));
+  EXPECT_EQ(stats, (CommitStats{3, 1, 0, 0, 0, 0, 0, 0}));
   const auto dataset = load(*ledger);
   ASSERT_EQ(dataset.payroll.size(), 3U);
   EXPECT_EQ(dataset.payroll[1].gross_fen, 42);

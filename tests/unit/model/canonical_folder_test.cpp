@@ -4,6 +4,8 @@
 
 #include <fstream>
 #include <random>
+#include <variant>
+#include <vector>
 #include <string>
 
 namespace staffchain::model {
@@ -31,6 +33,46 @@ class CanonicalFolderTest : public testing::Test {
 
   fs::path dir_;
 };
+
+// The reader maps files and gives back the pages already parsed every so many rows: a file of
+// many such stretches reads whole, each row with its own line number, into a RecordSink too.
+TEST_F(CanonicalFolderTest, ReadsALargeFileWholeThroughASink) {
+  constexpr int kRows = 200'000;
+  {
+    std::ofstream out(dir_ / "payroll.csv", std::ios::binary);
+    out << "person_id,unit_id,month,funding,gross\n";
+    for (int i = 0; i < kRows; ++i) {
+      const int month = i % 2400;  // 1900-01 .. 2099-12, over and over
+      out << "150702198001011239,11150700MB12345678," << 1900 + month / 12 << '-' << (month % 12 < 9 ? "0" : "")
+          << month % 12 + 1 << ",full," << i << ".50\n";
+    }
+  }
+  struct Counting final : RecordSink {
+    void expect(RecordType /*type*/, std::size_t rows_at_most) override { expected = rows_at_most; }
+    void add(Record&& record) override { rows.push_back(std::get<PayrollMonth>(std::move(record))); }
+    void quarantine(QuarantineEntry&& entry) override { bad.push_back(std::move(entry)); }
+    std::size_t expected = 0;
+    std::vector<PayrollMonth> rows;
+    std::vector<QuarantineEntry> bad;
+  } sink;
+  const auto read = readCanonicalFolder(dir_, "audit", sink);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_TRUE(sink.bad.empty());
+  EXPECT_EQ(sink.expected, 0U);  // this sink did not ask for counts
+  ASSERT_EQ(sink.rows.size(), static_cast<std::size_t>(kRows));
+  for (int i = 0; i < kRows; i += 997) {
+    const auto& row = sink.rows[static_cast<std::size_t>(i)];
+    EXPECT_EQ(row.origin.row, static_cast<std::uint32_t>(i + 2));
+    EXPECT_EQ(row.gross_fen, std::int64_t{i} * 100 + 50);
+    EXPECT_EQ(row.month, Month::fromYm(1900 + i % 2400 / 12, static_cast<unsigned>(i % 12 + 1)));
+  }
+  EXPECT_EQ(sink.rows.back().gross_fen, std::int64_t{kRows - 1} * 100 + 50);
+
+  const auto loaded = loadCanonicalFolder(dir_, "audit");
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_EQ(loaded->payroll.size(), sink.rows.size());
+  EXPECT_EQ(recordKey(Record{loaded->payroll.back()}), recordKey(Record{sink.rows.back()}));
+}
 
 TEST_F(CanonicalFolderTest, LoadsGoodRowsAndQuarantinesBadOnes) {
   write("units.csv",

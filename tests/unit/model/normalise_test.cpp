@@ -325,5 +325,37 @@ TEST(NormaliseDeath, GoodRowAndBadFields) {
   EXPECT_EQ(both.errors.size(), 2U);
 }
 
+// The key of a row is what recordKey gives its valid version, even when other cells are bad.
+std::optional<std::string> keyOf(RecordType type, const Cells& cells) {
+  plugin::RawRecord raw;
+  raw.type = type;
+  for (const auto& [name, value] : cells) raw.fields.emplace_back(name, value);
+  return rowKey(type, rowViewOf(raw));
+}
+
+TEST(RowKey, EqualsTheRecordKeyOfTheValidRowWhateverElseIsWrong) {
+  for (const auto& [type, good] : {std::pair{RecordType::roster, kGoodRoster}, std::pair{RecordType::payroll, kGoodPayroll},
+                                   std::pair{RecordType::quota, kGoodQuota}, std::pair{RecordType::unit, kGoodUnit},
+                                   std::pair{RecordType::movement, kGoodMovement},
+                                   std::pair{RecordType::approval, kGoodApproval}}) {
+    const auto valid = run(type, good);
+    ASSERT_TRUE(valid.ok()) << plugin::recordTypeFile(type);
+    EXPECT_EQ(keyOf(type, good), recordKey(*valid.record)) << plugin::recordTypeFile(type);
+  }
+  const auto roster = run(RecordType::roster, kGoodRoster);
+  ASSERT_TRUE(roster.ok());
+  EXPECT_EQ(keyOf(RecordType::roster, with(kGoodRoster, "entered_on", "yesterday")), recordKey(*roster.record));
+  const auto payroll = run(RecordType::payroll, kGoodPayroll);
+  ASSERT_TRUE(payroll.ok());
+  EXPECT_EQ(keyOf(RecordType::payroll, with(kGoodPayroll, "gross", "lots")), recordKey(*payroll.record));
+}
+
+TEST(RowKey, IsAbsentWhenAKeyColumnIsUnreadable) {
+  EXPECT_EQ(keyOf(RecordType::roster, with(kGoodRoster, "person_id", "150702198001011230")), std::nullopt);
+  EXPECT_EQ(keyOf(RecordType::payroll, with(kGoodPayroll, "month", "2024-13")), std::nullopt);
+  EXPECT_EQ(keyOf(RecordType::movement, with(kGoodMovement, "movement_id", "  ")), std::nullopt);
+  EXPECT_EQ(keyOf(RecordType::quota, without(kGoodQuota, "estab_type")), std::nullopt);
+}
+
 }  // namespace
 }  // namespace staffchain::model

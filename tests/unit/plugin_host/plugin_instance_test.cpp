@@ -168,6 +168,12 @@ TEST(SecretReference, ResolvesEnvironmentAndFileWithoutEchoingValues) {
   auto from_file = resolveSecretReference("@file:" + file.string());
   ASSERT_TRUE(from_file.ok());
   EXPECT_EQ(*from_file, "s3cr3t-file");
+  // A secret file someone else could write is refused, naming the file but not its content.
+  std::filesystem::permissions(file, std::filesystem::perms::group_write, std::filesystem::perm_options::add);
+  auto shared = resolveSecretReference("@file:" + file.string());
+  ASSERT_FALSE(shared.ok());
+  EXPECT_THAT(shared.error().message, HasSubstr(file.string() + ": refused: writable by its group"));
+  EXPECT_THAT(shared.error().message, ::testing::Not(HasSubstr("s3cr3t-file")));
   auto missing = resolveSecretReference("${STAFFCHAIN_TEST_UNSET_VARIABLE}");
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.error().message, HasSubstr("STAFFCHAIN_TEST_UNSET_VARIABLE"));

@@ -44,8 +44,14 @@ class ChainEngine {
   // The connector names that Origin::source indexes into (load() takes them from the dataset).
   void setSources(std::vector<std::string> sources);
 
+  // load() in steps, for a caller that reads records one at a time (an audit of a folder), so
+  // that they are never held twice: forgets everything held and takes `sources`; the records
+  // then come through apply(), and the next evaluation judges everything.
+  void reset(std::vector<std::string> sources);
+
   // A new or changed record: replaces the held record of the same type and recordKey.
   void apply(const model::Record& record);
+  void apply(model::Record&& record);
   // Forgets the record of `type` whose model::recordKey is `key`; unknown keys are ignored.
   void remove(model::RecordType type, std::string_view key);
   void addQuarantine(model::QuarantineEntry entry);

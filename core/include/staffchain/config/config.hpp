@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,46 @@ struct NotifierSettings : PluginInstanceSettings {
   std::string message_template = "default";  // "default" (every alert in full) or "compact"
 };
 
+// One [sinks.<name>] table: where notices for one department's system go (DOMAIN.md §2).
+struct SinkSettings : PluginInstanceSettings {
+  model::SourceRole role = model::SourceRole::estab;  // the system the notices are for
+  bool dry_run = false;  // log what would be sent, send nothing: for bringing a department on
+  bool enabled = true;
+  Duration timeout{std::chrono::seconds(30)};
+};
+
+// The propagation rules of DOMAIN.md §2, each on or off in [propagation] rules.
+enum class PropagationRule : std::uint8_t {
+  hire_to_estab,      // a hire or transfer in: estab must add the person to the roster
+  roster_to_finance,  // a roster entry: finance may start pay
+  exit_to_estab,      // an exit: estab must remove the person from the roster
+  exit_to_finance,    // an exit: finance stops pay from the month after the grace
+  leader_to_estab,    // a leader appointment: estab checks the leadership post count
+};
+inline constexpr std::string_view kPropagationRuleNames[] = {"hire_to_estab", "roster_to_finance", "exit_to_estab",
+                                                              "exit_to_finance", "leader_to_estab"};
+
+// [propagation]: which notices are written, their deadlines, and how delivery retries.
+struct PropagationSettings {
+  std::set<PropagationRule> rules{PropagationRule::hire_to_estab, PropagationRule::roster_to_finance,
+                                  PropagationRule::exit_to_estab, PropagationRule::exit_to_finance,
+                                  PropagationRule::leader_to_estab};
+  // Deadlines; default to the [rules] values the chain findings use, so that a notice is
+  // overdue exactly when its CHAIN finding opens.
+  std::int32_t roster_after_hire_days = 30;
+  std::int32_t pay_after_roster_days = 60;
+  std::int32_t roster_after_exit_days = 15;
+  std::int32_t payroll_grace_months = 0;
+  std::int32_t leader_posts_days = 30;
+  // A movement whose effective date is older than this when it first lands writes no notice:
+  // the first sync of a system must not flood the others with years of history.
+  std::int32_t max_age_days = 90;
+  Duration retry_initial{std::chrono::seconds(30)};
+  Duration retry_max{std::chrono::hours(1)};
+  std::uint32_t failures_before_alert = 5;  // consecutive failures of a sink that raise LINK-003
+  Duration check_interval{std::chrono::minutes(1)};  // deadlines and retries are looked at this often
+};
+
 // What a route matches; an empty list matches everything.
 struct RouteMatch {
   std::vector<std::string> rules;       // "CHAIN-006"; a trailing '*' matches a prefix ("CHAIN-*")
@@ -93,6 +134,8 @@ struct Config {
   chain::RuleParams rules;  // [rules], defaults of DOMAIN.md §3
   std::map<std::string, ConnectorSettings> connectors;
   std::map<std::string, NotifierSettings> notifiers;
+  std::map<std::string, SinkSettings> sinks;
+  PropagationSettings propagation;
   Route route;
 };
 
@@ -102,6 +145,8 @@ class PluginValidator {
  public:
   virtual ~PluginValidator() = default;
   virtual bool validate(const std::string& plugin, plugin::PluginKind kind, plugin::ConfigReader& reader) = 0;
+  // The same for a [sinks.*] table: false when no loaded plugin of any kind offers a sink.
+  virtual bool validateSink(const std::string& plugin, plugin::ConfigReader& reader) = 0;
 };
 
 struct LoadOutcome {
@@ -120,5 +165,6 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
 inline constexpr std::string_view kConnectorHostKeys[] = {"plugin", "role", "interval", "timeout", "max_staleness",
                                                            "enabled"};
 inline constexpr std::string_view kNotifierHostKeys[] = {"plugin", "template"};
+inline constexpr std::string_view kSinkHostKeys[] = {"plugin", "role", "dry_run", "enabled", "timeout"};
 
 }  // namespace staffchain::config

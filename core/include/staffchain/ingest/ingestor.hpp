@@ -2,6 +2,7 @@
 // (with the cursor) committed to the ledger in one transaction.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,16 @@ struct IngestResult {
   std::vector<model::RecordType> full_snapshot_of;  // as the batch declared
 };
 
+// Turns the valid records of a batch into the notices they cause, to be written in the same
+// transaction (propagation plugs in here; ingest knows nothing of its rules).
+using NoticePlanner =
+    std::function<std::vector<ledger::OutboxNotice>(const std::string& connector, const std::vector<model::Record>&)>;
+
 // Validates every raw record (DATA-001 material goes to quarantine, one entry per failing
 // field) and commits the good ones, the quarantine and the cursor together. A ledger error
 // leaves the ledger as it was and is returned.
-Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& connector, const plugin::SourceBatch& batch);
+Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& connector, const plugin::SourceBatch& batch,
+                                 const NoticePlanner& planner = {});
 
 // The quarantine entries of one raw record, or the typed record when it is valid.
 struct ValidatedRecord {

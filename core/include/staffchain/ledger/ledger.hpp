@@ -5,12 +5,28 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "staffchain/model/records.hpp"
 #include "staffchain/plugin/result.hpp"
 
 namespace staffchain::ledger {
+
+// A notice to another department's system that a movement of the batch causes (DOMAIN.md §2),
+// written in the batch's own transaction so that a crash never keeps a movement without its
+// notices. A notice whose id is already stored is left as it is: ids are idempotency keys.
+struct OutboxNotice {
+  std::string id;
+  std::string sink;           // the sink instance it goes through
+  std::string action;         // roster_add, pay_start, roster_remove, pay_stop, leader_posts
+  std::string target_system;  // estab, org, hr, finance
+  std::string person_id;
+  std::string unit_id;
+  std::string deadline;       // YYYY-MM-DD
+  std::string fields_json;    // the canonical notice columns: a JSON array of [column, value]
+  bool dry_run = false;       // its sink only logs: stored in state dry_run, never sent
+};
 
 // One pull of one connector, validated: written all-or-nothing by Ledger::commitBatch.
 struct LedgerBatch {
@@ -21,6 +37,10 @@ struct LedgerBatch {
   std::vector<model::RecordType> full_snapshot_of;
   std::vector<model::QuarantineEntry> quarantine;
   std::optional<std::string> cursor;  // committed with the records; nullopt keeps the old one
+  // Keys of full-snapshot rows that were present but could not be read (quarantined): the held
+  // version of such a record stays until a readable version replaces it or a snapshot omits it.
+  std::vector<std::pair<model::RecordType, std::string>> unreadable_keys;
+  std::vector<OutboxNotice> notices;  // into the notice outbox, same transaction
 };
 
 struct CommitStats {
@@ -30,6 +50,8 @@ struct CommitStats {
   std::size_t removed = 0;    // absent from a full snapshot
   std::size_t quarantined = 0;        // quarantine entries not stored before
   std::size_t quarantine_repeats = 0;  // entries already stored: only their last-seen time moves
+  std::size_t notices_written = 0;     // outbox notices not stored before
+  std::size_t kept_unreadable = 0;     // held records kept because their new row was unreadable
 
   friend bool operator==(const CommitStats&, const CommitStats&) = default;
 };

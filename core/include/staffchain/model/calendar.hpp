@@ -51,6 +51,8 @@ std::optional<Date> parseDate(std::string_view text) noexcept;
 std::optional<Month> parseMonth(std::string_view text) noexcept;
 std::string formatDate(Date date);
 std::string formatMonth(Month month);
+// A point in time as the ledger, the API and notices write it: "2026-05-01T08:00:00Z" (UTC).
+std::string formatUtcTime(std::chrono::system_clock::time_point at);
 
 }  // namespace staffchain::model
 

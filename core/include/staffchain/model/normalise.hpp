@@ -37,4 +37,9 @@ NormaliseResult normalise(RecordType type, const RowView& row, Origin origin);
 // finding names); leaves them empty otherwise.
 void setQuarantineSubject(RecordType type, const RowView& row, QuarantineEntry& entry);
 
+// The recordKey the row would have if its key columns alone are valid (whatever is wrong
+// elsewhere in it); nullopt when a key column itself is unreadable. A full snapshot uses it to
+// keep the held version of a record whose new version could not be read.
+std::optional<std::string> rowKey(RecordType type, const RowView& row);
+
 }  // namespace staffchain::model

@@ -15,13 +15,14 @@
 #include "staffchain/plugin/host_context.hpp"
 #include "staffchain/plugin/http_client.hpp"
 #include "staffchain/plugin/notifier.hpp"
+#include "staffchain/plugin/sink.hpp"
 #include "staffchain/plugin/source.hpp"
 
 namespace staffchain::plugin {
 
 // Raised whenever a type the host and plugins exchange changes shape.
 #ifndef STAFFCHAIN_SDK_ABI_VERSION
-#define STAFFCHAIN_SDK_ABI_VERSION 3
+#define STAFFCHAIN_SDK_ABI_VERSION 4
 #endif
 inline constexpr std::uint32_t kSdkAbiVersion = STAFFCHAIN_SDK_ABI_VERSION;
 inline constexpr const char* kBuildTag = STAFFCHAIN_BUILD_TAG;
@@ -44,6 +45,9 @@ struct CreateArgs {
 using ValidateFn = void (*)(ConfigReader& config);
 using CreateSourceFn = std::unique_ptr<SourceConnector> (*)(ConfigReader& config, const CreateArgs& args);
 using CreateNotifierFn = std::unique_ptr<Notifier> (*)(ConfigReader& config, const CreateArgs& args);
+// A plugin whose transport can also write (rest, sql, csv, webhook) offers a sink factory
+// besides its primary kind; its `validate_sink` checks a [sinks.*] table.
+using CreateSinkFn = std::unique_ptr<SinkConnector> (*)(ConfigReader& config, const CreateArgs& args);
 
 // The first two members never move: the host reads them before trusting anything else.
 struct PluginDescriptor {
@@ -56,9 +60,18 @@ struct PluginDescriptor {
   ValidateFn validate = nullptr;
   CreateSourceFn create_source = nullptr;      // kind == source
   CreateNotifierFn create_notifier = nullptr;  // kind == notifier
+  ValidateFn validate_sink = nullptr;          // any kind: set when the plugin can also be a sink
+  CreateSinkFn create_sink = nullptr;
 };
 
 using DescribeFn = const PluginDescriptor*();
+
+// Adds the sink factory to a descriptor (see STAFFCHAIN_*_PLUGIN_WITH_SINK).
+inline PluginDescriptor withSink(PluginDescriptor descriptor, ValidateFn validate, CreateSinkFn create) noexcept {
+  descriptor.validate_sink = validate;
+  descriptor.create_sink = create;
+  return descriptor;
+}
 
 inline PluginDescriptor sourcePluginDescriptor(const char* name, const char* summary, ValidateFn validate,
                                                CreateSourceFn create) noexcept {
@@ -99,7 +112,22 @@ inline PluginDescriptor notifierPluginDescriptor(const char* name, const char* s
   }                                                                                                    \
   }                                                                                                    \
   STAFFCHAIN_PLUGIN(staffchainDescribe)
+// The same for a plugin that can also be a sink.
+#define STAFFCHAIN_PLUGIN_DESCRIBED_WITH_SINK(kind, name, summary, validate, create, validate_sink, create_sink) \
+  namespace {                                                                                          \
+  const ::staffchain::plugin::PluginDescriptor* staffchainDescribe() {                                 \
+    static const ::staffchain::plugin::PluginDescriptor descriptor = ::staffchain::plugin::withSink(  \
+        ::staffchain::plugin::kind##PluginDescriptor(name, summary, validate, create), validate_sink,  \
+        create_sink);                                                                                  \
+    return &descriptor;                                                                                \
+  }                                                                                                    \
+  }                                                                                                    \
+  STAFFCHAIN_PLUGIN(staffchainDescribe)
 #define STAFFCHAIN_SOURCE_PLUGIN(name, summary, validate, create) \
   STAFFCHAIN_PLUGIN_DESCRIBED(source, name, summary, validate, create)
 #define STAFFCHAIN_NOTIFIER_PLUGIN(name, summary, validate, create) \
   STAFFCHAIN_PLUGIN_DESCRIBED(notifier, name, summary, validate, create)
+#define STAFFCHAIN_SOURCE_PLUGIN_WITH_SINK(name, summary, validate, create, validate_sink, create_sink) \
+  STAFFCHAIN_PLUGIN_DESCRIBED_WITH_SINK(source, name, summary, validate, create, validate_sink, create_sink)
+#define STAFFCHAIN_NOTIFIER_PLUGIN_WITH_SINK(name, summary, validate, create, validate_sink, create_sink) \
+  STAFFCHAIN_PLUGIN_DESCRIBED_WITH_SINK(notifier, name, summary, validate, create, validate_sink, create_sink)

@@ -80,6 +80,10 @@ struct SourceBatch {
   std::vector<RecordType> full_snapshot_of;
   std::string cursor;  // opaque to the host; empty means "no position yet"
   bool more = false;   // the source has more right now: pull again without waiting
+  // Records the source still holds beyond this batch for the current read-through (a total
+  // count from X-Total-Count or SCIM totalResults minus what was read), when the plugin knows
+  // it cheaply; the host turns it into records/s and time left for a long resync.
+  std::optional<std::uint64_t> remaining;
 };
 
 }  // namespace staffchain::plugin

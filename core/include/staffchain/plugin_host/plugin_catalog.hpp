@@ -24,6 +24,7 @@ struct LoadedPlugin {
 
   [[nodiscard]] std::string name() const { return descriptor->name; }
   [[nodiscard]] plugin::PluginKind kind() const { return descriptor->kind; }
+  [[nodiscard]] bool offersSink() const { return descriptor->create_sink != nullptr; }
 };
 
 struct PluginRefusal {
@@ -34,10 +35,6 @@ struct PluginRefusal {
 // The directory the daemon loads plugins from when the configuration names none: plugins/
 // beside the executable when it exists (a build tree), else the installed location.
 std::filesystem::path defaultPluginDirectory();
-
-// Refuses a directory (or file) that someone other than root or this process's user could
-// write to: loading code from there would hand them the daemon.
-Result<void> checkTrustedPath(const std::filesystem::path& path, bool directory);
 
 class PluginCatalog final : public config::PluginValidator {
  public:
@@ -53,6 +50,7 @@ class PluginCatalog final : public config::PluginValidator {
   [[nodiscard]] const std::filesystem::path& directory() const noexcept { return directory_; }
 
   bool validate(const std::string& plugin, plugin::PluginKind kind, plugin::ConfigReader& reader) override;
+  bool validateSink(const std::string& plugin, plugin::ConfigReader& reader) override;
 
  private:
   std::filesystem::path directory_;

@@ -81,6 +81,7 @@ class PluginInstance {
 
 using SourceInstance = PluginInstance<plugin::SourceConnector>;
 using NotifierInstance = PluginInstance<plugin::Notifier>;
+using SinkInstance = PluginInstance<plugin::SinkConnector>;
 
 // Creates a connector's plugin object, on the instance's own worker, within `timeout`.
 // `errors` receives the plugin's configuration complaints.
@@ -94,10 +95,16 @@ Result<std::unique_ptr<NotifierInstance>> createNotifier(const PluginCatalog& ca
                                                          std::shared_ptr<spdlog::logger> logger,
                                                          const std::filesystem::path& state_root,
                                                          std::chrono::milliseconds timeout);
+// A sink from any plugin that offers one (its create_sink), checked by its validate_sink.
+Result<std::unique_ptr<SinkInstance>> createSink(const PluginCatalog& catalog, const config::SinkSettings& settings,
+                                                 std::shared_ptr<spdlog::logger> logger,
+                                                 const std::filesystem::path& state_root,
+                                                 std::chrono::milliseconds timeout);
 
 // One guarded call on the instance's worker, waiting at most `timeout`.
 Result<plugin::SourceBatch> pullSource(SourceInstance& instance, std::string cursor, std::chrono::milliseconds timeout);
 Result<plugin::DeliveryReceipt> sendNotification(NotifierInstance& instance, plugin::Notification message,
                                                  std::chrono::milliseconds timeout);
+Result<plugin::SinkReceipt> deliverNotice(SinkInstance& instance, plugin::Notice notice, std::chrono::milliseconds timeout);
 
 }  // namespace staffchain::plugin_host

@@ -1,0 +1,21 @@
+// Notice evidence: a chain finding about a person the daemon sent a notice for carries that
+// notice's delivery history, so the department sees what it was told and when.
+#pragma once
+
+#include <vector>
+
+#include "staffchain/chain/finding.hpp"
+#include "staffchain/plugin/result.hpp"
+#include "staffchain/propagation/notice_store.hpp"
+
+namespace staffchain::propagation {
+
+// The notice action a finding rule is about: CHAIN-003 roster_add, CHAIN-005 roster_remove,
+// CHAIN-006 pay_stop, CHAIN-017 pay_start; empty for other rules.
+std::string_view noticeActionOf(std::string_view rule) noexcept;
+
+// Appends to each such finding one evidence item per notice of its person and unit for that
+// action (record_type "notice"), with the notice's state, times, answer and history.
+Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding>& findings);
+
+}  // namespace staffchain::propagation

@@ -1,0 +1,54 @@
+#include "staffchain/propagation/notice_evidence.hpp"
+
+#include <fmt/format.h>
+
+namespace staffchain::propagation {
+
+std::string_view noticeActionOf(std::string_view rule) noexcept {
+  if (rule == "CHAIN-003") return "roster_add";
+  if (rule == "CHAIN-005") return "roster_remove";
+  if (rule == "CHAIN-006") return "pay_stop";
+  if (rule == "CHAIN-017") return "pay_start";
+  return {};
+}
+
+Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding>& findings) {
+  for (auto& finding : findings) {
+    const auto action = noticeActionOf(finding.rule);
+    if (action.empty() || finding.person_id.str().empty()) continue;
+    NoticeFilter filter;
+    filter.person = finding.person_id.str();
+    filter.unit = finding.unit_id.str();
+    auto notices = store.list(filter);
+    if (!notices) return std::move(notices).error();
+    for (const auto& notice : notices.value()) {
+      if (notice.action != action) continue;
+      auto history = store.history(notice.id);
+      if (!history) return std::move(history).error();
+      chain::EvidenceItem item;
+      item.source = notice.sink;
+      item.record_type = "notice";
+      item.record_id = notice.id;
+      item.fields = {{"action", notice.action},
+                     {"target_system", notice.target_system},
+                     {"movement_id", notice.field("movement_id")},
+                     {"state", notice.state},
+                     {"deadline", notice.deadline},
+                     {"written_at", notice.created_at},
+                     {"delivered_at", notice.delivered_at},
+                     {"completed_at", notice.completed_at},
+                     {"attempts", std::to_string(notice.attempts)},
+                     {"answer", notice.receipt},
+                     {"last_error", notice.last_error}};
+      for (std::size_t i = 0; i < history->size(); ++i) {
+        const auto& event = (*history)[i];
+        item.fields.emplace_back(fmt::format("history.{}", i + 1),
+                                 fmt::format("{} {}: {}", event.at, event.event, event.detail));
+      }
+      finding.evidence.push_back(std::move(item));
+    }
+  }
+  return {};
+}
+
+}  // namespace staffchain::propagation

@@ -1,0 +1,294 @@
+#include "staffchain/propagation/notice_store.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "staffchain/propagation/notice_planner.hpp"
+
+namespace staffchain::propagation {
+namespace {
+
+constexpr const char* kNoticeColumnsSql =
+    "id, sink, action, target_system, person_id, unit_id, deadline, state, created_at, coalesce(delivered_at, ''), "
+    "coalesce(completed_at, ''), attempts, next_attempt_at, last_error, receipt, fields";
+
+std::string columnText(sqlite3_stmt* statement, int index) {
+  const auto* text = sqlite3_column_text(statement, index);
+  if (text == nullptr) return {};
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement, index))};
+}
+
+StoredNotice readNotice(sqlite3_stmt* statement) {
+  StoredNotice notice;
+  notice.id = columnText(statement, 0);
+  notice.sink = columnText(statement, 1);
+  notice.action = columnText(statement, 2);
+  notice.target_system = columnText(statement, 3);
+  notice.person_id = columnText(statement, 4);
+  notice.unit_id = columnText(statement, 5);
+  notice.deadline = columnText(statement, 6);
+  notice.state = columnText(statement, 7);
+  notice.created_at = columnText(statement, 8);
+  notice.delivered_at = columnText(statement, 9);
+  notice.completed_at = columnText(statement, 10);
+  notice.attempts = sqlite3_column_int64(statement, 11);
+  notice.next_attempt_at = columnText(statement, 12);
+  notice.last_error = columnText(statement, 13);
+  notice.receipt = columnText(statement, 14);
+  // Written by the planner in this process or an earlier one; a damaged value loses only the
+  // columns, never the notice's state.
+  const auto fields = nlohmann::json::parse(columnText(statement, 15), nullptr, false);
+  if (fields.is_array()) {
+    for (const auto& pair : fields) {
+      if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+        notice.fields.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+      }
+    }
+  }
+  return notice;
+}
+
+std::optional<SystemClock::time_point> parseUtc(std::string_view text) {
+  // "YYYY-MM-DDTHH:MM:SSZ"
+  if (text.size() != 20) return std::nullopt;
+  const auto date = model::parseDate(text.substr(0, 10));
+  if (!date) return std::nullopt;
+  auto number = [&](std::size_t at) { return (text[at] - '0') * 10 + (text[at + 1] - '0'); };
+  const auto seconds =
+      std::chrono::hours(number(11)) + std::chrono::minutes(number(14)) + std::chrono::seconds(number(17));
+  return SystemClock::time_point(std::chrono::sys_days(std::chrono::days(date->days))) + seconds;
+}
+
+}  // namespace
+
+std::string StoredNotice::field(std::string_view name) const {
+  for (const auto& [key, value] : fields) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+class NoticeStore::Connection {
+ public:
+  Connection(sqlite3* db, std::string path, Clock clock) : db_(db), path_(std::move(path)), clock_(std::move(clock)) {}
+  ~Connection() { sqlite3_close_v2(db_); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  [[nodiscard]] std::string now() const { return model::formatUtcTime(nowPoint()); }
+  [[nodiscard]] SystemClock::time_point nowPoint() const { return clock_ ? clock_() : SystemClock::now(); }
+
+  Error failure(std::string_view what) const {
+    return makeError(fmt::format("notice outbox {}: {} failed: {}", path_, what, sqlite3_errmsg(db_)));
+  }
+
+  // Runs `sql` with text parameters ?1..?n, calling `row` for each result row.
+  template <typename RowFn>
+  Result<void> query(const std::string& sql, const std::vector<std::string>& binds, std::string_view what, RowFn row) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) != SQLITE_OK) {
+      return failure(what);
+    }
+    for (std::size_t i = 0; i < binds.size(); ++i) {
+      sqlite3_bind_text64(statement, static_cast<int>(i + 1), binds[i].data(), binds[i].size(), SQLITE_TRANSIENT,
+                          SQLITE_UTF8);
+    }
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) row(statement);
+    sqlite3_finalize(statement);
+    if (rc != SQLITE_DONE) return failure(what);
+    return {};
+  }
+  Result<void> exec(const std::string& sql, const std::vector<std::string>& binds, std::string_view what) {
+    return query(sql, binds, what, [](sqlite3_stmt*) {});
+  }
+  [[nodiscard]] int changes() const noexcept { return sqlite3_changes(db_); }
+
+ private:
+  sqlite3* db_;
+  std::string path_;
+  Clock clock_;
+};
+
+Result<std::unique_ptr<NoticeStore>> NoticeStore::open(const std::filesystem::path& ledger_path, Clock clock) {
+  sqlite3* db = nullptr;
+  const auto path = ledger_path.string();
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    auto error = makeError(fmt::format("notice outbox {}: opening failed: {}", path,
+                                       db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close_v2(db);
+    return error;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  auto connection = std::make_unique<Connection>(db, path, std::move(clock));
+  bool has_table = false;
+  auto checked = connection->query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notices'", {},
+                                   "looking for the notices table", [&](sqlite3_stmt*) { has_table = true; });
+  if (!checked) return std::move(checked).error();
+  if (!has_table) {
+    return makeError(
+        fmt::format("notice outbox {}: opening failed: the file has no notices table (open it as a "
+                    "ledger first, which migrates it)",
+                    path));
+  }
+  return std::unique_ptr<NoticeStore>(new NoticeStore(std::move(connection)));
+}
+
+NoticeStore::NoticeStore(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
+NoticeStore::~NoticeStore() = default;
+
+Result<std::vector<StoredNotice>> NoticeStore::list(const NoticeFilter& filter) {
+  std::string sql = fmt::format("SELECT {} FROM notices WHERE 1 = 1", kNoticeColumnsSql);
+  std::vector<std::string> binds;
+  auto where = [&](const std::string& value, std::string_view column) {
+    if (value.empty()) return;
+    binds.push_back(value);
+    sql += fmt::format(" AND {} = ?{}", column, binds.size());
+  };
+  where(filter.state, "state");
+  where(filter.unit, "unit_id");
+  where(filter.system, "target_system");
+  where(filter.person, "person_id");
+  sql += fmt::format(" ORDER BY created_at, id LIMIT {}", filter.limit);
+  std::vector<StoredNotice> out;
+  auto done = connection_->query(sql, binds, "listing notices", [&](sqlite3_stmt* s) { out.push_back(readNotice(s)); });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
+Result<std::optional<StoredNotice>> NoticeStore::find(const std::string& id) {
+  std::optional<StoredNotice> out;
+  auto done = connection_->query(fmt::format("SELECT {} FROM notices WHERE id = ?1", kNoticeColumnsSql), {id},
+                                 fmt::format("reading notice {}", id), [&](sqlite3_stmt* s) { out = readNotice(s); });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
+Result<std::vector<StoredNotice>> NoticeStore::due(std::size_t limit) {
+  std::vector<StoredNotice> out;
+  // dry_run notices are due once, to be logged; after that they have an attempt.
+  auto done = connection_->query(
+      fmt::format("SELECT {} FROM notices WHERE delivered_at IS NULL AND next_attempt_at <= ?1 AND "
+                  "(state IN ('pending', 'overdue') OR (state = 'dry_run' AND attempts = 0)) "
+                  "ORDER BY next_attempt_at, created_at, id LIMIT {}",
+                  kNoticeColumnsSql, limit),
+      {connection_->now()}, "reading the due notices", [&](sqlite3_stmt* s) { out.push_back(readNotice(s)); });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
+Result<std::optional<SystemClock::time_point>> NoticeStore::nextAttempt() {
+  std::optional<SystemClock::time_point> out;
+  auto done = connection_->query(
+      "SELECT min(next_attempt_at) FROM notices WHERE delivered_at IS NULL AND "
+      "(state IN ('pending', 'overdue') OR (state = 'dry_run' AND attempts = 0))",
+      {}, "reading the next notice attempt", [&](sqlite3_stmt* s) {
+        if (sqlite3_column_type(s, 0) != SQLITE_NULL) out = parseUtc(columnText(s, 0));
+      });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
+Result<std::vector<StoredNotice>> NoticeStore::open() {
+  std::vector<StoredNotice> out;
+  auto done = connection_->query(
+      fmt::format("SELECT {} FROM notices WHERE state IN ('pending', 'delivered', 'overdue') ORDER BY created_at, id",
+                  kNoticeColumnsSql),
+      {}, "reading the open notices", [&](sqlite3_stmt* s) { out.push_back(readNotice(s)); });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
+Result<void> NoticeStore::transition(const std::string& id, const std::string& sql, std::vector<std::string> binds,
+                                     const std::string& event, const std::string& detail, std::string_view what) {
+  const std::string at = connection_->now();
+  binds.insert(binds.begin(), {id, at});
+  const auto operation = fmt::format("{} notice {}", what, id);
+  if (auto begun = connection_->exec("BEGIN IMMEDIATE", {}, operation); !begun) return begun;
+  auto changed = connection_->exec(sql, binds, operation);
+  const bool applied = changed && connection_->changes() > 0;
+  if (changed && applied) {
+    changed = connection_->exec("INSERT INTO notice_history (notice_id, at, event, detail) VALUES (?1, ?2, ?3, ?4)",
+                                {id, at, event, detail}, operation);
+  }
+  if (!changed) {
+    (void)connection_->exec("ROLLBACK", {}, operation);
+    return changed;
+  }
+  if (auto committed = connection_->exec("COMMIT", {}, operation); !committed) {
+    (void)connection_->exec("ROLLBACK", {}, operation);
+    return committed;
+  }
+  if (!applied) return makeError(fmt::format("{} failed: no such notice in a state that allows it", operation));
+  return {};
+}
+
+Result<void> NoticeStore::delivered(const std::string& id, const std::string& answer, bool duplicate) {
+  return transition(id,
+                    "UPDATE notices SET delivered_at = ?2, attempts = attempts + 1, receipt = ?3, last_error = '', "
+                    "state = CASE WHEN state = 'pending' THEN 'delivered' ELSE state END "
+                    "WHERE id = ?1 AND delivered_at IS NULL",
+                    {answer}, duplicate ? "duplicate" : "delivered", answer, "recording the delivery of");
+}
+
+Result<void> NoticeStore::failed(const std::string& id, const std::string& error, std::chrono::milliseconds retry_in) {
+  const auto next = model::formatUtcTime(connection_->nowPoint() + retry_in);
+  return transition(id,
+                    "UPDATE notices SET attempts = attempts + 1, last_error = ?3, next_attempt_at = ?4 "
+                    "WHERE id = ?1 AND delivered_at IS NULL",
+                    {error, next}, "failed", error, "recording a failed delivery of");
+}
+
+Result<void> NoticeStore::dryRun(const std::string& id, const std::string& description) {
+  return transition(id,
+                    "UPDATE notices SET state = 'dry_run', attempts = attempts + 1, receipt = ?3 "
+                    "WHERE id = ?1 AND delivered_at IS NULL",
+                    {description}, "dry_run", description, "recording the dry run of");
+}
+
+Result<void> NoticeStore::complete(const std::string& id, const std::string& how) {
+  return transition(id,
+                    "UPDATE notices SET state = 'completed', completed_at = ?2 "
+                    "WHERE id = ?1 AND state IN ('pending', 'delivered', 'overdue')",
+                    {}, "completed", how, "completing");
+}
+
+Result<std::size_t> NoticeStore::markOverdue(model::Date today) {
+  std::vector<std::pair<std::string, std::string>> late;  // id, deadline
+  auto found =
+      connection_->query("SELECT id, deadline FROM notices WHERE state IN ('pending', 'delivered') AND deadline < ?1",
+                         {model::formatDate(today)}, "looking for overdue notices",
+                         [&](sqlite3_stmt* s) { late.emplace_back(columnText(s, 0), columnText(s, 1)); });
+  if (!found) return std::move(found).error();
+  for (const auto& [id, deadline] : late) {
+    auto marked = transition(
+        id, "UPDATE notices SET state = 'overdue' WHERE id = ?1 AND state IN ('pending', 'delivered')", {}, "overdue",
+        fmt::format("deadline {} passed without the expected record", deadline), "marking overdue");
+    if (!marked) return std::move(marked).error();
+  }
+  return late.size();
+}
+
+Result<std::vector<NoticeEvent>> NoticeStore::history(const std::string& id) {
+  std::vector<NoticeEvent> out;
+  auto done = connection_->query("SELECT at, event, detail FROM notice_history WHERE notice_id = ?1 ORDER BY seq", {id},
+                                 fmt::format("reading the history of notice {}", id), [&](sqlite3_stmt* s) {
+                                   out.push_back(NoticeEvent{columnText(s, 0), columnText(s, 1), columnText(s, 2)});
+                                 });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
+Result<std::map<std::string, std::size_t>> NoticeStore::countByState() {
+  std::map<std::string, std::size_t> out;
+  for (const auto state : kNoticeStates) out[std::string(state)] = 0;
+  auto done = connection_->query(
+      "SELECT state, count(*) FROM notices GROUP BY state", {}, "counting notices by state",
+      [&](sqlite3_stmt* s) { out[columnText(s, 0)] = static_cast<std::size_t>(sqlite3_column_int64(s, 1)); });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
+}  // namespace staffchain::propagation

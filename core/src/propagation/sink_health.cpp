@@ -1,0 +1,60 @@
+#include "staffchain/propagation/sink_health.hpp"
+
+#include <fmt/format.h>
+
+#include "staffchain/propagation/notice_planner.hpp"
+
+namespace staffchain::propagation {
+
+std::chrono::milliseconds retryDelay(std::int64_t attempts, std::chrono::milliseconds initial,
+                                     std::chrono::milliseconds max) noexcept {
+  std::chrono::milliseconds delay = initial;
+  for (std::int64_t i = 1; i < attempts && delay < max; ++i) delay *= 2;
+  return std::min(delay, max);
+}
+
+void SinkHealth::recordSuccess(const std::string& sink) {
+  SinkState& state = sinks_[sink];
+  state.consecutive_failures = 0;
+  state.failing_since.reset();
+  state.last_error.clear();
+  ++state.deliveries_total;
+}
+
+void SinkHealth::recordFailure(const std::string& sink, const std::string& error,
+                               std::chrono::system_clock::time_point at) {
+  SinkState& state = sinks_[sink];
+  ++state.consecutive_failures;
+  ++state.failures_total;
+  if (!state.failing_since) state.failing_since = at;
+  state.last_error = error;
+}
+
+std::vector<chain::Finding> SinkHealth::findings(std::uint64_t threshold) const {
+  std::vector<chain::Finding> out;
+  for (const auto& [name, state] : sinks_) {
+    if (state.consecutive_failures < threshold || !state.failing_since) continue;
+    chain::Finding finding;
+    finding.rule = "LINK-003";
+    finding.severity = chain::Severity::major;
+    const auto day = std::chrono::floor<std::chrono::days>(*state.failing_since);
+    finding.since = model::Date{static_cast<std::int32_t>(day.time_since_epoch().count())};
+    finding.summary_zh = fmt::format("异动通知接收端 {} 连续投递失败 {} 次，最近错误：{}", name,
+                                     state.consecutive_failures, state.last_error);
+    finding.summary_en = fmt::format("notice sink {} failed {} deliveries in a row: {}", name,
+                                     state.consecutive_failures, state.last_error);
+    chain::EvidenceItem item;
+    item.source = name;
+    item.record_type = "link";
+    item.record_id = name;
+    item.fields = {{"consecutive_failures", std::to_string(state.consecutive_failures)},
+                   {"failing_since", model::formatUtcTime(*state.failing_since)},
+                   {"last_error", state.last_error}};
+    finding.evidence.push_back(std::move(item));
+    finding.fingerprint = "LINK-003|sink|" + name;
+    out.push_back(std::move(finding));
+  }
+  return out;
+}
+
+}  // namespace staffchain::propagation

@@ -1,0 +1,38 @@
+// Builders for the propagation tests: movements and a planner with one sink per system.
+#pragma once
+
+#include <string>
+
+#include "staffchain/model/calendar.hpp"
+#include "staffchain/model/identifiers.hpp"
+#include "staffchain/model/records.hpp"
+#include "staffchain/propagation/notice_planner.hpp"
+
+namespace staffchain::propagation::testing {
+
+inline constexpr const char* kPerson = "11010519491231002X";
+inline constexpr const char* kUnit = "91350100M000100Y43";
+
+inline model::Date date(const char* text) {
+  return *model::parseDate(text);
+}
+
+inline model::Movement movement(const std::string& id, model::MovementKind kind, model::SourceRole source,
+                                const char* effective) {
+  model::Movement m;
+  m.movement_id = id;
+  m.kind = kind;
+  m.source = source;
+  m.person_id = model::checkCitizenId(kPerson).value.value();
+  m.name = "张三";
+  m.unit_id = model::checkCreditCode(kUnit).value.value();
+  m.effective_on = date(effective);
+  return m;
+}
+
+inline NoticePlanner planner(config::PropagationSettings settings = {}, bool estab_dry_run = false) {
+  return NoticePlanner(std::move(settings), {{"estab_csv", model::SourceRole::estab, estab_dry_run},
+                                             {"finance_pg", model::SourceRole::finance, false}});
+}
+
+}  // namespace staffchain::propagation::testing
