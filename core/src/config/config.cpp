@@ -165,6 +165,10 @@ bool readInstanceHead(ConfigReader& reader, const std::string& name, Settings& s
   settings.fingerprint = fingerprintOf(reader.table());
   auto plugin_name = reader.requiredString("plugin");
   if (!plugin_name) return false;
+  if (plugin_name->empty()) {
+    reader.fail("plugin", "is empty (expected the name of a plugin, e.g. \"csv\")");
+    return false;
+  }
   settings.plugin = *plugin_name;
   return true;
 }

@@ -167,6 +167,19 @@ TEST_F(ConfigTest, FilesAndFoldersOthersCanWriteAreRefused) {
   EXPECT_THAT(dropped.errors[0], HasSubstr("10-finance.toml: refused: writable by its group"));
 }
 
+// Found by the configuration fuzzer: without a plugin catalog to check the name against, an
+// empty plugin name used to pass.
+TEST_F(ConfigTest, EmptyPluginNameIsAnErrorEvenWithoutACatalog) {
+  const auto main = dir_.write("staffchain.toml", "[connectors.hr]\nplugin = \"\"\nrole = \"hr\"\n");
+  for (PluginValidator* validator : {static_cast<PluginValidator*>(nullptr), static_cast<PluginValidator*>(catalog_.get())}) {
+    auto outcome = loadConfig(main, validator);
+    EXPECT_FALSE(outcome.config);
+    ASSERT_FALSE(outcome.errors.empty());
+    EXPECT_THAT(outcome.errors[0], HasSubstr(file() + ":2:"));
+    EXPECT_THAT(outcome.errors[0], HasSubstr("connectors.hr.plugin: is empty"));
+  }
+}
+
 TEST_F(ConfigTest, UnknownPluginIsAnErrorNamingTheAvailableOnes) {
   auto outcome = load("[connectors.a]\nplugin = \"ldap\"\nrole = \"hr\"\nbase_dn = \"x\"\n");
   ASSERT_EQ(outcome.errors.size(), 1U);
