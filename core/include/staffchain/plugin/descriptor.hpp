@@ -103,16 +103,7 @@ inline PluginDescriptor notifierPluginDescriptor(const char* name, const char* s
 #define STAFFCHAIN_PLUGIN(describe) BOOST_DLL_ALIAS(describe, staffchain_plugin)
 
 // The usual way: a plugin's whole descriptor and its export in one line, at namespace scope.
-#define STAFFCHAIN_PLUGIN_DESCRIBED(kind, name, summary, validate, create)                              \
-  namespace {                                                                                          \
-  const ::staffchain::plugin::PluginDescriptor* staffchainDescribe() {                                 \
-    static const ::staffchain::plugin::PluginDescriptor descriptor =                                   \
-        ::staffchain::plugin::kind##PluginDescriptor(name, summary, validate, create);                  \
-    return &descriptor;                                                                                \
-  }                                                                                                    \
-  }                                                                                                    \
-  STAFFCHAIN_PLUGIN(staffchainDescribe)
-// The same for a plugin that can also be a sink.
+// A plugin that can also be a sink adds its sink entry points.
 #define STAFFCHAIN_PLUGIN_DESCRIBED_WITH_SINK(kind, name, summary, validate, create, validate_sink, create_sink) \
   namespace {                                                                                          \
   const ::staffchain::plugin::PluginDescriptor* staffchainDescribe() {                                 \
@@ -123,6 +114,8 @@ inline PluginDescriptor notifierPluginDescriptor(const char* name, const char* s
   }                                                                                                    \
   }                                                                                                    \
   STAFFCHAIN_PLUGIN(staffchainDescribe)
+#define STAFFCHAIN_PLUGIN_DESCRIBED(kind, name, summary, validate, create) \
+  STAFFCHAIN_PLUGIN_DESCRIBED_WITH_SINK(kind, name, summary, validate, create, nullptr, nullptr)
 #define STAFFCHAIN_SOURCE_PLUGIN(name, summary, validate, create) \
   STAFFCHAIN_PLUGIN_DESCRIBED(source, name, summary, validate, create)
 #define STAFFCHAIN_NOTIFIER_PLUGIN(name, summary, validate, create) \
