@@ -137,7 +137,7 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
                                 table, assignments)},
         {&t.move_row,
          fmt::format("UPDATE {} SET source_row = ?3 WHERE connector = ?1 AND record_key = ?2", table)},
-        {&t.keys, fmt::format("SELECT record_key, content_hash, source_row FROM {} WHERE connector = ?1", table)},
+        {&t.keys, fmt::format("SELECT record_key, content_hash, source_row FROM {} WHERE connector = ?1 ORDER BY record_key", table)},
         {&t.remove, fmt::format("DELETE FROM {} WHERE connector = ?1 AND record_key = ?2", table)},
         {&t.load,
          fmt::format("SELECT connector, source_row, {} FROM {} ORDER BY connector, record_key", columns, table)},

@@ -3,11 +3,16 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <cerrno>
+#include <cstdint>
+#include <string>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "ledger_statements.hpp"
 #include "record_codec.hpp"
@@ -77,11 +82,101 @@ std::uint32_t toRow(std::int64_t value) noexcept {
 }
 
 
+// The order a batch's records are written in: by table, then by primary key. A payroll file
+// lists a month's rows person after person, which puts each row on a random page of a table far
+// larger than the page cache; in key order each insert lands on the page of the one before.
+// Movements keep the batch's order (their history's order), and a key that comes twice keeps
+// the batch's order too, so that its last record is the one stored.
+std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records, const std::vector<std::string>& keys) {
+  struct Entry {
+    // The key's first sixteen bytes, big-endian: most comparisons end with them (ids share
+    // their first digits, the region's code).
+    std::uint64_t head = 0;
+    std::uint64_t next = 0;
+    std::uint32_t type = 0;
+    std::uint32_t index = 0;
+  };
+  const auto movement = static_cast<std::uint32_t>(RecordType::movement);
+  std::vector<Entry> entries(records.size());
+  for (std::uint32_t i = 0; i < entries.size(); ++i) {
+    const auto type = static_cast<std::uint32_t>(records[i].index());
+    std::uint64_t head = 0;
+    std::uint64_t next = 0;
+    if (type != movement) {
+      const auto& key = keys[i];
+      auto byteAt = [&](std::size_t b) -> std::uint64_t { return b < key.size() ? static_cast<unsigned char>(key[b]) : 0U; };
+      for (std::size_t b = 0; b < 8; ++b) {
+        head = (head << 8U) | byteAt(b);
+        next = (next << 8U) | byteAt(b + 8);
+      }
+    }
+    entries[i] = Entry{head, next, type, i};
+  }
+  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    if (a.type != b.type) return a.type < b.type;
+    if (a.head != b.head) return a.head < b.head;
+    if (a.next != b.next) return a.next < b.next;
+    if (a.type != movement) {
+      const int c = std::string_view(keys[a.index]).compare(keys[b.index]);
+      if (c != 0) return c < 0;
+    }
+    return a.index < b.index;
+  });
+  std::vector<std::uint32_t> order(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].index;
+  return order;
+}
+
 // What the ledger holds for one key of a full-snapshot type, and whether the batch carried it.
 struct HeldRecord {
   std::int64_t hash = 0;
   std::int64_t row = 0;
   bool in_batch = false;
+};
+
+// Every key the ledger holds of one full-snapshot type, in key order (the table's primary key
+// order, read so), and the keys the batch added. Records of a type other than movements come in
+// key order too (writeOrder), so they are matched by walking both lists side by side: no table
+// of a million keys is built for a first sync or a resync.
+class HeldKeys {
+ public:
+  void add(std::string key, HeldRecord record) { held_.emplace_back(std::move(key), record); }
+
+  // What is held (or was added by this batch) under `key`; `in_order` when keys are asked in
+  // ascending order, as writeOrder gives them.
+  HeldRecord* find(const std::string& key, bool in_order) {
+    if (in_order) {
+      if (last_added_ && last_added_->first == key) return &last_added_->second;
+      while (cursor_ < held_.size() && held_[cursor_].first < key) ++cursor_;
+      if (cursor_ < held_.size() && held_[cursor_].first == key) return &held_[cursor_].second;
+    } else {
+      const auto at = std::lower_bound(held_.begin(), held_.end(), key,
+                                       [](const auto& entry, const std::string& k) { return entry.first < k; });
+      if (at != held_.end() && at->first == key) return &at->second;
+    }
+    if (auto it = added_.find(key); it != added_.end()) return &it->second;
+    return nullptr;
+  }
+
+  // Remembers a key the ledger did not hold, so that the same key later in the batch is known.
+  void remember(const std::string& key, HeldRecord record, bool in_order) {
+    if (in_order) {
+      last_added_.emplace(key, record);
+    } else {
+      added_.insert_or_assign(key, record);
+    }
+  }
+
+  template <typename F>
+  void forEachHeld(F f) const {
+    for (const auto& [key, record] : held_) f(key, record);
+  }
+
+ private:
+  std::vector<std::pair<std::string, HeldRecord>> held_;
+  std::size_t cursor_ = 0;
+  std::optional<std::pair<std::string, HeldRecord>> last_added_;
+  std::unordered_map<std::string, HeldRecord> added_;
 };
 
 }  // namespace
@@ -319,35 +414,42 @@ class SqliteLedger::Connection {
 
     // Full-snapshot types are read whole up front: the removals need every held key anyway,
     // and one scan is cheaper than a lookup per record.
-    std::array<std::optional<std::unordered_map<std::string, HeldRecord>>, kTypeCount> held;
+    std::array<std::optional<HeldKeys>, kTypeCount> held;
     for (const auto type : batch.full_snapshot_of) {
-      auto& map = held[static_cast<std::size_t>(type)];
-      if (map) continue;
-      map.emplace();
-      auto& keys = statements_.tables[static_cast<std::size_t>(type)].keys;
-      StatementUse use(keys);
-      keys.bindText(1, batch.connector);
+      auto& snapshot = held[static_cast<std::size_t>(type)];
+      if (snapshot) continue;
+      snapshot.emplace();
+      auto& scan = statements_.tables[static_cast<std::size_t>(type)].keys;
+      StatementUse use(scan);
+      scan.bindText(1, batch.connector);
       for (;;) {
-        const int rc = keys.step();
+        const int rc = scan.step();
         if (rc == SQLITE_DONE) break;
         if (rc != SQLITE_ROW) {
           return failure(operation(fmt::format("reading the held {}", detail::recordTable(type))));
         }
-        map->emplace(std::string(keys.columnText(0)), HeldRecord{keys.columnInt(1), keys.columnInt(2), false});
+        snapshot->add(std::string(scan.columnText(0)), HeldRecord{scan.columnInt(1), scan.columnInt(2), false});
       }
     }
 
-    for (const auto& record : batch.records) {
+    std::vector<std::string> keys;
+    keys.reserve(batch.records.size());
+    for (const auto& record : batch.records) keys.push_back(model::recordKey(record));
+    for (const auto at_index : writeOrder(batch.records, keys)) {
+      const auto& record = batch.records[at_index];
       const auto type = model::recordTypeOf(record);
       auto& table = statements_.tables[static_cast<std::size_t>(type)];
-      const auto key = model::recordKey(record);
+      const auto& key = keys[at_index];
       const auto hash = detail::contentHash(record);
       const auto row = static_cast<std::int64_t>(originRow(record));
+      const bool in_key_order = type != RecordType::movement;
 
       std::optional<HeldRecord> existing;
       auto& snapshot = held[static_cast<std::size_t>(type)];
+      HeldRecord* held_record = nullptr;
       if (snapshot) {
-        if (const auto it = snapshot->find(key); it != snapshot->end()) existing = it->second;
+        held_record = snapshot->find(key, in_key_order);
+        if (held_record != nullptr) existing = *held_record;
       } else {
         StatementUse use(table.lookup);
         table.lookup.bindText(kParamConnector, batch.connector);
@@ -395,28 +497,35 @@ class SqliteLedger::Connection {
           }
         }
       }
-      if (snapshot) (*snapshot)[key] = HeldRecord{hash, row, true};
+      if (held_record != nullptr) {
+        *held_record = HeldRecord{hash, row, true};
+      } else if (snapshot) {
+        snapshot->remember(key, HeldRecord{hash, row, true}, in_key_order);
+      }
     }
 
     for (const auto& [type, key] : batch.unreadable_keys) {
       auto& snapshot = held[static_cast<std::size_t>(type)];
       if (!snapshot) continue;
-      const auto it = snapshot->find(key);
-      if (it == snapshot->end() || it->second.in_batch) continue;
-      it->second.in_batch = true;
+      auto* record = snapshot->find(key, false);
+      if (record == nullptr || record->in_batch) continue;
+      record->in_batch = true;
       ++stats.kept_unreadable;
     }
 
     for (std::size_t i = 0; i < kTypeCount; ++i) {
       if (!held[i]) continue;
       const auto type = static_cast<RecordType>(i);
-      for (const auto& [key, record] : *held[i]) {
-        if (record.in_batch) continue;
-        if (auto removed = removeRecord(batch.connector, type, key, at); !removed) {
-          return failure(operation(fmt::format("removing {} record '{}'", detail::recordTable(type), key)));
+      std::optional<Error> failed;
+      held[i]->forEachHeld([&](const std::string& key, const HeldRecord& record) {
+        if (record.in_batch || failed) return;
+        if (!removeRecord(batch.connector, type, key, at)) {
+          failed = failure(operation(fmt::format("removing {} record '{}'", detail::recordTable(type), key)));
+          return;
         }
         ++stats.removed;
-      }
+      });
+      if (failed) return std::move(*failed);
     }
 
     for (const auto& entry : batch.quarantine) {
@@ -588,6 +697,11 @@ class SqliteLedger::Connection {
 
 Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::filesystem::path& path,
                                                          SqliteLedgerOptions options) {
+  // SQLite counts every allocation under a global mutex for sqlite3_memory_used(), which the
+  // daemon never asks for: a tenth of a large batch's commit went to that lock. It can only be
+  // switched off before SQLite is first used; if something else used it first, it stays on.
+  static const bool memstatus_off = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+  (void)memstatus_off;
   sqlite3* db = nullptr;
   const auto text = path.string();
   // NOMUTEX: a ledger object is used from one thread at a time; SQLite's own locking between

@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <random>
 
 #include "ledger_samples.hpp"
 #include "sqlite_query.hpp"
@@ -377,6 +380,88 @@ TEST_F(SqliteLedgerTest, DuplicateKeysInOneBatchKeepTheLast) {
   const auto dataset = load(*ledger);
   ASSERT_EQ(dataset.payroll.size(), 3U);
   EXPECT_EQ(dataset.payroll[1].gross_fen, 42);
+}
+
+// Records are written in key order, whatever the batch's order: the counts, what is stored and
+// which duplicate wins must be those of the batch as given. Checked against a model of the
+// ledger kept by the test, on a snapshot of three types shuffled, with held, new and absent
+// keys and a key that comes twice (held and new, in and out of key order).
+TEST_F(SqliteLedgerTest, SnapshotInAnyOrderCountsAndStoresAsGiven) {
+  auto ledger = open();
+  ASSERT_TRUE(ledger);
+  const std::vector<RecordType> types{RecordType::roster, RecordType::movement, RecordType::payroll};
+  auto first = testing::mixedRecords(400);
+  commit(*ledger, testing::makeBatch("hr", first, types, {}, std::nullopt));
+
+  // The content of a record without its row: what decides "changed".
+  const auto content = [](Record record) {
+    std::visit([](auto& r) { r.origin = model::Origin{}; }, record);
+    return testing::describe(record);
+  };
+  std::map<std::string, std::string> held;  // key -> content
+  for (const auto& r : first) held[model::recordKey(r)] = content(r);
+
+  auto next = testing::mixedRecords(460);
+  next.erase(next.begin(), next.begin() + 40);  // absent now: removed
+  std::get<model::PayrollMonth>(next[10]).gross_fen += 1;
+  for (auto& r : next) {
+    if (auto* m = std::get_if<model::Movement>(&r)) m->name += "·";  // every held movement changes
+  }
+  // Twice: a held payroll key (changed the second time, last), a new movement (changed, last),
+  // a held roster key (the same content, first: ahead of the row it repeats).
+  auto again_pay = next[12];
+  std::get<model::PayrollMonth>(again_pay).gross_fen = 7;
+  auto again_movement = next.back();
+  std::get<model::Movement>(again_movement).name = "改名";
+  Record again_roster;
+  for (const auto& r : next) {
+    if (model::recordTypeOf(r) == RecordType::roster) again_roster = r;
+  }
+  std::mt19937 shuffle_with(17);
+  std::shuffle(next.begin(), next.end(), shuffle_with);
+  next.push_back(again_pay);
+  next.push_back(again_movement);
+  next.insert(next.begin(), again_roster);
+
+  CommitStats expected;
+  std::map<std::string, std::string> model_state;
+  std::map<std::string, std::string> stored_before = held;
+  for (const auto& r : next) {
+    const auto key = model::recordKey(r);
+    const auto text = content(r);
+    auto known = model_state.find(key);
+    const std::string* before = nullptr;
+    if (known != model_state.end()) {
+      before = &known->second;
+    } else if (auto it = stored_before.find(key); it != stored_before.end()) {
+      before = &it->second;
+    }
+    if (before == nullptr) {
+      ++expected.inserted;
+    } else if (*before == text) {
+      ++expected.unchanged;
+    } else {
+      ++expected.updated;
+    }
+    model_state[key] = text;
+  }
+  for (const auto& [key, text] : held) {
+    if (!model_state.contains(key)) ++expected.removed;
+  }
+  ASSERT_GT(expected.removed, 0U);
+  ASSERT_GT(expected.updated, 0U);
+  advanceClock();
+  EXPECT_EQ(commit(*ledger, testing::makeBatch("hr", next, types, {}, std::nullopt)), expected);
+
+  std::map<std::string, std::string> stored;
+  const auto dataset = load(*ledger);
+  const auto keep = [&](const auto& records) {
+    for (const auto& r : records) stored[model::recordKey(Record{r})] = content(Record{r});
+  };
+  keep(dataset.roster);
+  keep(dataset.movements);
+  keep(dataset.payroll);
+  EXPECT_EQ(stored, model_state);
 }
 
 }  // namespace
