@@ -1,10 +1,18 @@
 // staffchainctl audit: ingest and evaluate a canonical folder once, with no daemon and no ledger.
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <deque>
+#include <exception>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <variant>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -93,26 +101,116 @@ void printTable(const std::vector<chain::Finding>& findings, const model::Datase
   for (const auto& [rule, count] : per_rule) fmt::print("  {:<9} {}\n", rule, count);
 }
 
-// Hands each record to the engine as it is read: the folder is never held as a Dataset next
-// to the engine's own index of it (at a million persons that copy was most of the memory).
-class EngineSink final : public model::RecordSink {
+// Reads a canonical folder on a thread of its own and hands the records over in chunks, a few
+// ahead at most, to the thread that puts them in the engine: parsing and checking rows take one
+// core, indexing them another. The folder is never held as a Dataset next to the engine's own
+// index of it (at a million persons that copy was most of the memory). The indexing stays on the
+// calling thread, whose memory comes from the process's main heap: a thread's own heap grows in
+// small steps, each a system call.
+class FolderReader final : public model::RecordSink {
  public:
-  EngineSink(chain::ChainEngine& engine, bool keep_units) : engine_(engine), keep_units_(keep_units) {}
+  FolderReader(std::filesystem::path dir, std::string source, bool keep_units)
+      : dir_(std::move(dir)), source_(std::move(source)), keep_units_(keep_units), reader_([this] { readAll(); }) {}
+  FolderReader(const FolderReader&) = delete;
+  FolderReader& operator=(const FolderReader&) = delete;
+  ~FolderReader() override {
+    if (!reader_.joinable()) return;
+    {
+      const std::lock_guard lock(lock_);
+      abandoned_ = true;
+    }
+    changed_.notify_all();
+    reader_.join();
+  }
+
+  // Puts every record and quarantine entry of the folder in `engine`, in file order. The
+  // folder's error, or what reading threw, once the records read before it are in.
+  Result<void> into(chain::ChainEngine& engine) {
+    for (;;) {
+      Chunk chunk;
+      {
+        std::unique_lock lock(lock_);
+        changed_.wait(lock, [&] { return !queue_.empty() || done_; });
+        if (queue_.empty()) break;
+        chunk = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      changed_.notify_all();
+      for (auto& record : chunk.records) engine.apply(std::move(record));
+      for (auto& entry : chunk.quarantine) engine.addQuarantine(std::move(entry));
+    }
+    reader_.join();
+    if (failure_) std::rethrow_exception(failure_);
+    return result_;
+  }
+  [[nodiscard]] const std::vector<std::string>& notes() const noexcept { return notes_; }
+  // The units, for the table's unit names (when asked to keep them).
+  [[nodiscard]] const model::Dataset& names() const noexcept { return names_; }
+
   void expect(model::RecordType /*type*/, std::size_t /*rows_at_most*/) override {}
   void add(model::Record&& record) override {
     if (keep_units_) {
       if (const auto* unit = std::get_if<model::Unit>(&record)) names_.units.push_back(*unit);
     }
-    engine_.apply(std::move(record));
+    filling_.records.push_back(std::move(record));
+    if (filling_.records.size() >= kChunkRecords) handOver();
   }
-  void quarantine(model::QuarantineEntry&& entry) override { engine_.addQuarantine(std::move(entry)); }
-  // The units, for the table's unit names (when asked to keep them).
-  [[nodiscard]] const model::Dataset& names() const noexcept { return names_; }
+  void quarantine(model::QuarantineEntry&& entry) override {
+    filling_.quarantine.push_back(std::move(entry));
+    if (filling_.quarantine.size() >= kChunkRecords) handOver();
+  }
 
  private:
-  chain::ChainEngine& engine_;
+  static constexpr std::size_t kChunkRecords = 4096;
+  static constexpr std::size_t kChunksAhead = 8;
+  struct Chunk {
+    std::vector<model::Record> records;
+    std::vector<model::QuarantineEntry> quarantine;
+  };
+  struct Abandoned {};  // the consumer is gone: reading stops
+
+  void readAll() {
+    try {
+      result_ = model::readCanonicalFolder(dir_, source_, *this, &notes_);
+      handOver();
+    } catch (const Abandoned&) {
+    } catch (...) {
+      failure_ = std::current_exception();
+    }
+    {
+      const std::lock_guard lock(lock_);
+      done_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  void handOver() {
+    if (filling_.records.empty() && filling_.quarantine.empty()) return;
+    {
+      std::unique_lock lock(lock_);
+      changed_.wait(lock, [&] { return queue_.size() < kChunksAhead || abandoned_; });
+      if (abandoned_) throw Abandoned{};
+      queue_.push_back(std::move(filling_));
+    }
+    changed_.notify_all();
+    filling_ = Chunk{};
+    filling_.records.reserve(kChunkRecords);
+  }
+
+  std::filesystem::path dir_;
+  std::string source_;
   bool keep_units_;
+  std::vector<std::string> notes_;
   model::Dataset names_;
+  Result<void> result_;
+  std::exception_ptr failure_;
+  Chunk filling_;
+  std::mutex lock_;
+  std::condition_variable changed_;
+  std::deque<Chunk> queue_;
+  bool done_ = false;
+  bool abandoned_ = false;
+  std::thread reader_;  // last: it starts once everything above is in place
 };
 
 // Where the audit's engine is left for the process's exit: reachable, so that a leak checker
@@ -165,16 +263,21 @@ int runAudit(const std::vector<std::string>& args) {
     }
     params = loaded.config->rules;
   }
-  std::vector<std::string> notes;
   const std::string source = "audit";
   auto owned_engine = std::make_unique<chain::ChainEngine>(params);
   auto& engine = *owned_engine;
   engine.reset({source});
-  EngineSink sink(engine, format == "table");
-  if (auto read = model::readCanonicalFolder(dir, source, sink, &notes); !read) {
-    fmt::print(stderr, "staffchainctl audit: {}\n", read.error().message);
+  FolderReader folder(dir, source, format == "table");
+  try {
+    if (auto read = folder.into(engine); !read) {
+      fmt::print(stderr, "staffchainctl audit: {}\n", read.error().message);
+      return 2;
+    }
+  } catch (const std::exception& error) {  // out of memory, mostly
+    fmt::print(stderr, "staffchainctl audit: reading {} stopped: {}\n", dir, error.what());
     return 2;
   }
+  const auto& notes = folder.notes();
   for (const auto& note : notes) fmt::print(stderr, "note: {}\n", note);
   const auto findings = engine.evaluateAll(as_of);
   if (format == "jsonl") {
@@ -182,7 +285,7 @@ int runAudit(const std::vector<std::string>& args) {
   } else if (format == "csv") {
     printCsv(findings);
   } else {
-    printTable(findings, sink.names(), as_of);
+    printTable(findings, folder.names(), as_of);
   }
   // The process ends right after this: freeing a million persons' records one allocation at a
   // time took a tenth of the audit's time, and the system takes the memory back at once.

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
 #include "chain_index.hpp"
+#include "parallel.hpp"
 #include "rule_families.hpp"
 
 namespace staffchain::chain {
@@ -207,13 +209,34 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
   auto add = [&](auto& owners, const auto& key, std::vector<Finding> fresh) {
     if (!fresh.empty()) batch.push_back({&owners[key], std::move(fresh)});
   };
-  index.forEachPerson([&](const model::PersonId& id, const detail::PersonRecords& records) {
-    add(by_person_, id, evaluatePerson(ctx, id, records));
-  });
-  for (const auto& key : index.allScopes()) {
-    std::vector<Finding> out;
-    detail::evaluateUnitTypeScope(ctx, key, out, &occupancy_[key]);
-    add(by_scope_, key, std::move(out));
+  // Persons and unit/types are judged on every core (each reads the index and writes only its
+  // own findings and occupancy), their findings committed in the order judged alone would give.
+  const auto threads = detail::evaluationThreads();
+  {
+    std::vector<std::pair<const model::PersonId*, const detail::PersonRecords*>> persons;
+    persons.reserve(index.personCount());
+    index.forEachPerson([&](const model::PersonId& id, const detail::PersonRecords& records) {
+      persons.emplace_back(&id, &records);
+    });
+    // Judged in the order the records lie in memory, not the table's.
+    std::sort(persons.begin(), persons.end(),
+              [](const auto& a, const auto& b) { return std::less<>{}(a.second, b.second); });
+    std::vector<std::vector<Finding>> found(persons.size());
+    detail::parallelFor(persons.size(), threads, [&](std::size_t i) {
+      found[i] = evaluatePerson(ctx, *persons[i].first, *persons[i].second);
+    });
+    for (std::size_t i = 0; i < persons.size(); ++i) add(by_person_, *persons[i].first, std::move(found[i]));
+  }
+  {
+    const auto scopes = index.allScopes();
+    std::vector<detail::OccupancyCounter*> occupancy;
+    occupancy.reserve(scopes.size());
+    for (const auto& key : scopes) occupancy.push_back(&occupancy_[key]);
+    std::vector<std::vector<Finding>> found(scopes.size());
+    detail::parallelFor(scopes.size(), threads, [&](std::size_t i) {
+      detail::evaluateUnitTypeScope(ctx, scopes[i], found[i], occupancy[i]);
+    });
+    for (std::size_t i = 0; i < scopes.size(); ++i) add(by_scope_, scopes[i], std::move(found[i]));
   }
   for (const auto& key : index.allLeaderKeys()) {
     std::vector<Finding> out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "parallel.hpp"
 #include "presence.hpp"
 #include "staffchain/model/enums.hpp"
 
@@ -76,8 +77,29 @@ model::PayrollMonth PayRow::record(const PersonId& person) const {
 const UnitId* ChainIndex::internUnit(const UnitId& unit) {
   // Payroll files list a unit's rows together: most rows name the unit of the row before.
   if (last_interned_ != nullptr && sameId(*last_interned_, unit)) return last_interned_;
-  last_interned_ = &*interned_units_.insert(unit).first;
+  if ((interned_units_.size() + 1) * 2 > unit_slots_.size()) {
+    unit_slots_.assign(std::max<std::size_t>(1024, unit_slots_.size() * 2), nullptr);
+    for (const auto& held : interned_units_) placeUnit(&held);
+  }
+  const std::size_t mask = unit_slots_.size() - 1;
+  auto i = static_cast<std::size_t>(IdHash::raw(unit)) & mask;
+  for (; unit_slots_[i] != nullptr; i = (i + 1) & mask) {
+    if (sameId(*unit_slots_[i], unit)) {
+      last_interned_ = unit_slots_[i];
+      return last_interned_;
+    }
+  }
+  interned_units_.push_back(unit);
+  last_interned_ = &interned_units_.back();
+  unit_slots_[i] = last_interned_;
   return last_interned_;
+}
+
+void ChainIndex::placeUnit(const UnitId* unit) {
+  const std::size_t mask = unit_slots_.size() - 1;
+  auto i = static_cast<std::size_t>(IdHash::raw(*unit)) & mask;
+  while (unit_slots_[i] != nullptr) i = (i + 1) & mask;
+  unit_slots_[i] = unit;
 }
 
 const model::RosterEntry* PersonRecords::rosterIn(const UnitId& unit) const noexcept {
@@ -108,50 +130,68 @@ void ChainIndex::reserveFor(const model::Dataset& dataset) {
 void ChainIndex::beginBulkLoad() {
   bulk_slots_.assign(std::size_t{1} << 16U, BulkSlot{});
   bulk_used_ = 0;
-  for (auto& node : persons_) bulkInsert(IdHash::raw(node.first), &node);
+  bulk_order_.clear();
+  bulk_order_.reserve(persons_.size());
+  bulk_last_ = 0;
+  for (auto& node : persons_) {
+    bulk_order_.push_back(&node);
+    bulkInsert(IdHash::raw(node.first), &node, static_cast<std::uint32_t>(bulk_order_.size() - 1));
+  }
 }
 
-void ChainIndex::bulkInsert(std::uint64_t hash, std::pair<const PersonId, PersonRecords>* node) {
+void ChainIndex::bulkInsert(std::uint64_t hash, PersonNode* node, std::uint32_t order) {
   if ((bulk_used_ + 1) * 2 > bulk_slots_.size()) {
     // Half full at most, so that probes stay short.
     std::vector<BulkSlot> old(bulk_slots_.size() * 2);
     old.swap(bulk_slots_);
     bulk_used_ = 0;
     for (const auto& slot : old) {
-      if (slot.node != nullptr) bulkInsert(slot.hash, slot.node);
+      if (slot.node != nullptr) bulkInsert(slot.hash, slot.node, slot.order);
     }
   }
   const std::size_t mask = bulk_slots_.size() - 1;
   auto i = static_cast<std::size_t>(hash) & mask;
   while (bulk_slots_[i].node != nullptr) i = (i + 1) & mask;
-  bulk_slots_[i] = BulkSlot{hash, node};
+  bulk_slots_[i] = BulkSlot{node, static_cast<std::uint32_t>(hash), order};
   ++bulk_used_;
 }
 
 PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
   touched.addPerson(id);
   if (bulk_slots_.empty()) return persons_[id];
+  // The person after the last one, or the last one again (a person's rows together).
+  if (bulk_last_ + 1 < bulk_order_.size() && sameId(bulk_order_[bulk_last_ + 1]->first, id)) {
+    return bulk_order_[++bulk_last_]->second;
+  }
+  if (bulk_last_ < bulk_order_.size() && sameId(bulk_order_[bulk_last_]->first, id)) {
+    return bulk_order_[bulk_last_]->second;
+  }
   const auto hash = IdHash::raw(id);
+  const auto hash_low = static_cast<std::uint32_t>(hash);
   const std::size_t mask = bulk_slots_.size() - 1;
   for (auto i = static_cast<std::size_t>(hash) & mask; bulk_slots_[i].node != nullptr; i = (i + 1) & mask) {
     const auto& slot = bulk_slots_[i];
-    if (slot.hash == hash && sameId(slot.node->first, id)) return slot.node->second;
+    if (slot.hash == hash_low && sameId(slot.node->first, id)) {
+      bulk_last_ = slot.order;
+      return slot.node->second;
+    }
   }
   auto& node = *persons_.try_emplace(id).first;
-  bulkInsert(hash, &node);
+  bulk_order_.push_back(&node);
+  bulk_last_ = bulk_order_.size() - 1;
+  bulkInsert(hash, &node, static_cast<std::uint32_t>(bulk_last_));
   return node.second;
 }
 
-
 void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
-  for (std::uint8_t t = 0; t < model::kEstabTypeCount; ++t) touched.scopes.insert(ScopeKey{unit, t});
-  touched.scopes.insert(ScopeKey{unit, kUnknownType});
+  for (std::uint8_t t = 0; t < model::kEstabTypeCount; ++t) touched.addScope(ScopeKey{unit, t});
+  touched.addScope(ScopeKey{unit, kUnknownType});
   for (auto level : {model::LeaderLevel::county, model::LeaderLevel::township}) {
     for (auto rank : {model::LeaderRank::chief, model::LeaderRank::deputy}) {
-      touched.leaders.insert(LeaderKey{unit, level, rank});
+      touched.addLeader(LeaderKey{unit, level, rank});
     }
   }
-  touched.suspension.insert(unit);
+  touched.addSuspension(unit);
   // Person findings show the unit's name: touchPersonsNaming() finds them when the batch is
   // judged (a unit's row changes seldom, a person's often: no reverse index is kept for it).
   if (!touched.all_persons) touched.units_named.insert(unit);
@@ -169,8 +209,8 @@ void ChainIndex::putApproval(const model::Approval& approval, Touched& touched) 
   eraseApproval(approval.approval_id, touched);
   approvals_[approval.approval_id] = approval;
   approvals_by_unit_[approval.unit_id].insert(approval.approval_id);
-  touched.scopes.insert(ScopeKey{approval.unit_id, static_cast<std::uint8_t>(approval.estab_type)});
-  touched.suspension.insert(approval.unit_id);
+  touched.addScope(ScopeKey{approval.unit_id, static_cast<std::uint8_t>(approval.estab_type)});
+  touched.addSuspension(approval.unit_id);
   if (auto it = approval_citers_.find(approval.approval_id); it != approval_citers_.end()) {
     touched.addPersons(it->second.begin(), it->second.end());
   }
@@ -180,8 +220,8 @@ void ChainIndex::eraseApproval(const std::string& id, Touched& touched) {
   auto it = approvals_.find(id);
   if (it == approvals_.end()) return;
   const auto& old = it->second;
-  touched.scopes.insert(ScopeKey{old.unit_id, static_cast<std::uint8_t>(old.estab_type)});
-  touched.suspension.insert(old.unit_id);
+  touched.addScope(ScopeKey{old.unit_id, static_cast<std::uint8_t>(old.estab_type)});
+  touched.addSuspension(old.unit_id);
   if (auto byUnit = approvals_by_unit_.find(old.unit_id); byUnit != approvals_by_unit_.end()) {
     byUnit->second.erase(id);
     if (byUnit->second.empty()) approvals_by_unit_.erase(byUnit);
@@ -222,11 +262,11 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           replaceOrInsert(list, r, [&](const model::Quota& q) { return q.effective_from == r.effective_from; });
           std::sort(list.begin(), list.end(),
                     [](const model::Quota& a, const model::Quota& b) { return a.effective_from < b.effective_from; });
-          touched.scopes.insert(key);
+          touched.addScope(key);
         } else if constexpr (std::is_same_v<T, model::LeaderQuota>) {
           const LeaderKey key{r.unit_id, r.level, r.rank};
           leader_quotas_[key] = r;
-          touched.leaders.insert(key);
+          touched.addLeader(key);
         } else if constexpr (std::is_same_v<T, model::Approval>) {
           putApproval(r, touched);
         } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
@@ -282,7 +322,7 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
         auto it = quotas_.find(scope);
         if (it == quotas_.end()) continue;
         const auto removed = std::erase_if(it->second, [&](const model::Quota& q) { return keyOf(q) == keyText; });
-        if (removed > 0) touched.scopes.insert(scope);
+        if (removed > 0) touched.addScope(scope);
         if (it->second.empty()) quotas_.erase(it);
       }
       return;
@@ -290,7 +330,7 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
     case RecordType::leader_quota: {
       for (auto it = leader_quotas_.begin(); it != leader_quotas_.end(); ++it) {
         if (keyOf(it->second) == keyText) {
-          touched.leaders.insert(it->first);
+          touched.addLeader(it->first);
           leader_quotas_.erase(it);
           return;
         }
@@ -359,7 +399,7 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
   const bool stays_changed = before.presence != after.presence || touched.roster_changed.contains(id);
   auto touchScope = [&](const ScopeKey& scope) {
     if (stays_changed) {
-      touched.scopes.insert(scope);
+      touched.addScope(scope);
     } else {
       touched.scope_persons[scope].insert(id);
     }
@@ -375,8 +415,8 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
     for (const auto& a : before.approvals) cite(a);
     for (const auto& a : after.approvals) cite(a);
   }
-  for (const auto& leader : before.leaders) touched.leaders.insert(leader);
-  for (const auto& leader : after.leaders) touched.leaders.insert(leader);
+  for (const auto& leader : before.leaders) touched.addLeader(leader);
+  for (const auto& leader : after.leaders) touched.addLeader(leader);
 
   diffSorted(
       before.scopes, after.scopes, [&](const ScopeKey& k) { scope_members_[k].emplace(id, &it->second); },
@@ -439,24 +479,83 @@ void ChainIndex::trimPayroll() {
 }
 
 void ChainIndex::linkAll() {
+  // Persons in the order their records lie in memory: after a bulk load the order they were
+  // first seen in (and allocated in), else the table's order sorted by address. Walking the
+  // table itself follows one pointer per person to a node anywhere.
+  std::vector<PersonNode*> nodes;
+  if (!bulk_order_.empty()) {
+    nodes = std::move(bulk_order_);
+  } else {
+    nodes.reserve(persons_.size());
+    for (auto& node : persons_) nodes.push_back(&node);
+    std::sort(nodes.begin(), nodes.end());
+  }
   // The load is over, and persons are erased from here on.
   bulk_slots_ = {};
   bulk_used_ = 0;
-  for (auto it = persons_.begin(); it != persons_.end();) {
-    auto& person = it->second;
-    if (person.empty()) {
-      it = persons_.erase(it);
-      continue;
-    }
+  bulk_order_ = {};
+  bulk_last_ = 0;
+  std::erase_if(nodes, [&](PersonNode* node) {
+    if (!node->second.empty()) return false;
+    const PersonId id = node->first;
+    persons_.erase(id);
+    return true;
+  });
+  // A person's links read the index and nothing of another person's: computed on every core,
+  // then entered in the reverse indexes one by one.
+  parallelFor(nodes.size(), evaluationThreads(), [&](std::size_t i) {
+    auto& person = nodes[i]->second;
     // Rows put one by one (not through a load with a payroll hint) grew by doubling.
     if (person.payroll.capacity() > person.payroll.size()) person.payroll.shrink_to_fit();
-    const auto& id = it->first;
     person.links = computeLinks(*this, person);
-    for (const auto& k : person.links.scopes) scope_members_[k].emplace(id, &person);
-    for (const auto& k : person.links.leaders) leader_members_[k].emplace(id, &person);
-    for (const auto& k : person.links.approvals) approval_citers_[k].insert(id);
-    ++it;
-  }
+  });
+  if (nodes.empty()) return;
+  // The reverse indexes: each link as (key, person), sorted by key, so that each key's table is
+  // found once and sized once; the tables are then filled on every core, each by one thread.
+  const auto threads = evaluationThreads();
+  auto fill = [&](auto& index, auto linksOf, auto insert) {
+    using Index = std::decay_t<decltype(index)>;
+    using Key = typename Index::key_type;
+    struct Ref {
+      std::uint64_t hash;  // sorted by hash first: the keys themselves lie all over memory
+      const Key* key;
+      std::uint32_t node;
+    };
+    const typename Index::hasher hashOf;
+    std::vector<Ref> refs;
+    for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+      for (const auto& key : linksOf(nodes[i]->second)) refs.push_back(Ref{hashOf(key), &key, i});
+    }
+    std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+      if (a.hash != b.hash) return a.hash < b.hash;
+      if (const auto order = *a.key <=> *b.key; order != 0) return order < 0;
+      return a.node < b.node;
+    });
+    const auto sameKey = [](const Ref& a, const Ref& b) { return a.hash == b.hash && *a.key == *b.key; };
+    struct Group {
+      std::size_t begin;
+      std::size_t end;
+      typename Index::mapped_type* table;
+    };
+    std::vector<Group> groups;
+    for (std::size_t at = 0; at < refs.size();) {
+      std::size_t end = at + 1;
+      while (end < refs.size() && sameKey(refs[end], refs[at])) ++end;
+      auto& table = index[*refs[at].key];
+      table.reserve(end - at);
+      groups.push_back(Group{at, end, &table});
+      at = end;
+    }
+    parallelFor(groups.size(), threads, [&](std::size_t g) {
+      for (std::size_t r = groups[g].begin; r < groups[g].end; ++r) insert(*groups[g].table, *nodes[refs[r].node]);
+    });
+  };
+  fill(scope_members_, [](const PersonRecords& p) -> const auto& { return p.links.scopes; },
+       [](MemberMap& table, PersonNode& node) { table.emplace(node.first, &node.second); });
+  fill(leader_members_, [](const PersonRecords& p) -> const auto& { return p.links.leaders; },
+       [](MemberMap& table, PersonNode& node) { table.emplace(node.first, &node.second); });
+  fill(approval_citers_, [](const PersonRecords& p) -> const auto& { return p.links.approvals; },
+       [](PersonSet& table, PersonNode& node) { table.insert(node.first); });
 }
 
 const model::Unit* ChainIndex::unit(const UnitId& id) const {

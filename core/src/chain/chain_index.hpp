@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -202,8 +203,18 @@ struct Touched {
   // (ChainIndex::touchPersonsNaming).
   UnitSet units_named;
 
+  // After a load (all_persons) the next evaluation judges every scope: nothing to note.
   void addPerson(const model::PersonId& id) {
     if (!all_persons) persons.insert(id);
+  }
+  void addScope(const ScopeKey& key) {
+    if (!all_persons) scopes.insert(key);
+  }
+  void addLeader(const LeaderKey& key) {
+    if (!all_persons) leaders.insert(key);
+  }
+  void addSuspension(const model::UnitId& unit) {
+    if (!all_persons) suspension.insert(unit);
   }
   void addRosterChange(const model::PersonId& id) {
     if (!all_persons) roster_changed.insert(id);
@@ -276,6 +287,7 @@ class ChainIndex {
 
  private:
   PersonRecords& personSlot(const model::PersonId& id, Touched& touched);
+  void placeUnit(const model::UnitId* unit);
   void touchUnit(const model::UnitId& unit, Touched& touched) const;
   void putApproval(const model::Approval& approval, Touched& touched);
   void eraseApproval(const std::string& id, Touched& touched);
@@ -284,17 +296,31 @@ class ChainIndex {
 
   std::vector<std::string> sources_;
   std::size_t payroll_hint_ = 0;
-  // The flat table of beginBulkLoad(): full hashes and the persons_ nodes they lead to (whose
-  // addresses are stable; no person is erased while loading), open addressing, linear probing.
+  // The flat table of beginBulkLoad(): the persons_ nodes (whose addresses are stable; no
+  // person is erased while loading) with the low half of their hash (enough to place them in a
+  // table of up to 2^32 slots) and their place in bulk_order_; open addressing, linear probing.
+  using PersonNode = std::pair<const model::PersonId, PersonRecords>;
   struct BulkSlot {
-    std::uint64_t hash = 0;
-    std::pair<const model::PersonId, PersonRecords>* node = nullptr;
+    PersonNode* node = nullptr;
+    std::uint32_t hash = 0;
+    std::uint32_t order = 0;
   };
   std::vector<BulkSlot> bulk_slots_;
   std::size_t bulk_used_ = 0;
-  void bulkInsert(std::uint64_t hash, std::pair<const model::PersonId, PersonRecords>* node);
-  // Node-based: PayRow::unit pointers stay valid while the index lives (and when it moves).
-  UnitSet interned_units_;
+  // Persons in the order first seen, and the place there of the last one looked up. Exports
+  // list persons in the same order file after file and month after month (a payroll file is
+  // one month's rows in roster order, then the next month's): the person a row names is
+  // mostly the one after the previous row's, found with one comparison and no hash probe,
+  // in memory read front to back.
+  std::vector<PersonNode*> bulk_order_;
+  std::size_t bulk_last_ = 0;
+  void bulkInsert(std::uint64_t hash, PersonNode* node, std::uint32_t order);
+  // The interned units, and a flat table of them (open addressing, linear probing, half full
+  // at most): a payroll file's rows change unit every few rows and name every unit each month,
+  // and a node-based set paid a cache miss or two a row. A deque: PayRow::unit pointers stay
+  // valid while the index lives (and when it moves).
+  std::deque<model::UnitId> interned_units_;
+  std::vector<const model::UnitId*> unit_slots_;
   const model::UnitId* last_interned_ = nullptr;
   UnitMap<model::Unit> units_;
   std::unordered_map<ScopeKey, std::vector<model::Quota>, ScopeKeyHash> quotas_;
