@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -92,7 +91,6 @@ void ChainEngine::State::putAll(model::Dataset dataset) {
   index.clear();
   index.setSources(std::move(dataset.sources));
   index.reserveFor(dataset);
-  index.beginBulkLoad();
   touched = detail::Touched{};
   touched.all_persons = true;
   // Each kind's vector is released once put: the index holds its own copy, and at a
@@ -218,9 +216,6 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
     index.forEachPerson([&](const model::PersonId& id, const detail::PersonRecords& records) {
       persons.emplace_back(&id, &records);
     });
-    // Judged in the order the records lie in memory, not the table's.
-    std::sort(persons.begin(), persons.end(),
-              [](const auto& a, const auto& b) { return std::less<>{}(a.second, b.second); });
     std::vector<std::vector<Finding>> found(persons.size());
     detail::parallelFor(persons.size(), threads, [&](std::size_t i) {
       found[i] = evaluatePerson(ctx, *persons[i].first, *persons[i].second);
@@ -400,7 +395,6 @@ void ChainEngine::reset(std::vector<std::string> sources) {
   // Payroll is monthly and an export mostly holds a year: room for that at a person's first
   // row spares four regrowths each; linking after the load trims what was not used.
   state_->index.setPayrollHint(kPayrollRowsExpected);
-  state_->index.beginBulkLoad();
   state_->last_as_of.reset();
 }
 

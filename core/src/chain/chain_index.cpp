@@ -127,60 +127,18 @@ void ChainIndex::reserveFor(const model::Dataset& dataset) {
   persons_.reserve(withRoom(dataset.roster.size() + dataset.movements.size() / 8));
 }
 
-void ChainIndex::beginBulkLoad() {
-  bulk_slots_.assign(std::size_t{1} << 16U, BulkSlot{});
-  bulk_used_ = 0;
-  bulk_order_.clear();
-  bulk_order_.reserve(persons_.size());
-  bulk_last_ = 0;
-  for (auto& node : persons_) {
-    bulk_order_.push_back(&node);
-    bulkInsert(IdHash::raw(node.first), &node, static_cast<std::uint32_t>(bulk_order_.size() - 1));
-  }
-}
-
-void ChainIndex::bulkInsert(std::uint64_t hash, PersonNode* node, std::uint32_t order) {
-  if ((bulk_used_ + 1) * 2 > bulk_slots_.size()) {
-    // Half full at most, so that probes stay short.
-    std::vector<BulkSlot> old(bulk_slots_.size() * 2);
-    old.swap(bulk_slots_);
-    bulk_used_ = 0;
-    for (const auto& slot : old) {
-      if (slot.node != nullptr) bulkInsert(slot.hash, slot.node, slot.order);
-    }
-  }
-  const std::size_t mask = bulk_slots_.size() - 1;
-  auto i = static_cast<std::size_t>(hash) & mask;
-  while (bulk_slots_[i].node != nullptr) i = (i + 1) & mask;
-  bulk_slots_[i] = BulkSlot{node, static_cast<std::uint32_t>(hash), order};
-  ++bulk_used_;
-}
-
 PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
   touched.addPerson(id);
-  if (bulk_slots_.empty()) return persons_[id];
-  // The person after the last one, or the last one again (a person's rows together).
-  if (bulk_last_ + 1 < bulk_order_.size() && sameId(bulk_order_[bulk_last_ + 1]->first, id)) {
-    return bulk_order_[++bulk_last_]->second;
+  // The person placed after the last one, or the last one again (a person's rows together).
+  if (auto* next = persons_.at(last_place_ + 1); next != nullptr && sameId(next->first, id)) {
+    ++last_place_;
+    return next->second;
   }
-  if (bulk_last_ < bulk_order_.size() && sameId(bulk_order_[bulk_last_]->first, id)) {
-    return bulk_order_[bulk_last_]->second;
-  }
-  const auto hash = IdHash::raw(id);
-  const auto hash_low = static_cast<std::uint32_t>(hash);
-  const std::size_t mask = bulk_slots_.size() - 1;
-  for (auto i = static_cast<std::size_t>(hash) & mask; bulk_slots_[i].node != nullptr; i = (i + 1) & mask) {
-    const auto& slot = bulk_slots_[i];
-    if (slot.hash == hash_low && sameId(slot.node->first, id)) {
-      bulk_last_ = slot.order;
-      return slot.node->second;
-    }
-  }
-  auto& node = *persons_.try_emplace(id).first;
-  bulk_order_.push_back(&node);
-  bulk_last_ = bulk_order_.size() - 1;
-  bulkInsert(hash, &node, static_cast<std::uint32_t>(bulk_last_));
-  return node.second;
+  if (auto* same = persons_.at(last_place_); same != nullptr && sameId(same->first, id)) return same->second;
+  auto place = persons_.placeOf(id);
+  if (place == Persons::kNone) place = persons_.add(id);
+  last_place_ = place;
+  return persons_.at(place)->second;
 }
 
 void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
@@ -348,8 +306,8 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
     case RecordType::death: {
       // Their keys start with the person id.
       if (key.size() < 18) return;
-      auto it = persons_.find(PersonId::fromValid(key.substr(0, 18)));
-      if (it == persons_.end()) return;
+      auto* it = persons_.find(PersonId::fromValid(key.substr(0, 18)));
+      if (it == nullptr) return;
       auto& person = it->second;
       std::size_t removed = 0;
       if (type == RecordType::roster) {
@@ -386,10 +344,10 @@ void ChainIndex::eraseQuarantine(const QuarantineKey& key, Touched& touched) {
 }
 
 void ChainIndex::relink(const PersonId& id, Touched& touched) {
-  auto it = persons_.find(id);
+  auto* it = persons_.find(id);
   PersonLinks before;
   PersonLinks after;
-  if (it != persons_.end()) {
+  if (it != nullptr) {
     before = it->second.links;
     if (!it->second.empty()) after = computeLinks(*this, it->second);
   }
@@ -443,9 +401,9 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
         if (m->second.empty()) approval_citers_.erase(m);
       });
 
-  if (it == persons_.end()) return;
+  if (it == nullptr) return;
   if (it->second.empty()) {
-    persons_.erase(it);
+    persons_.erase(id);
   } else {
     it->second.links = std::move(after);
   }
@@ -454,7 +412,8 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
 void ChainIndex::touchPersonsNaming(Touched& touched) const {
   if (touched.all_persons || touched.units_named.empty()) return;
   const auto& units = touched.units_named;
-  for (const auto& [id, person] : persons_) {
+  persons_.forEach([&](const PersonNode& node) {
+    const auto& [id, person] = node;
     bool names = false;
     for (const auto& entry : person.roster) names = names || units.contains(entry.unit_id);
     for (const auto& m : person.movements) {
@@ -469,32 +428,21 @@ void ChainIndex::touchPersonsNaming(Touched& touched) const {
       names = units.contains(*row.unit);
     }
     if (names) touched.persons.insert(id);
-  }
+  });
 }
 
 void ChainIndex::trimPayroll() {
-  for (auto& [id, person] : persons_) {
-    if (person.payroll.capacity() > person.payroll.size()) person.payroll.shrink_to_fit();
-  }
+  persons_.forEach([](PersonNode& node) {
+    auto& payroll = node.second.payroll;
+    if (payroll.capacity() > payroll.size()) payroll.shrink_to_fit();
+  });
 }
 
 void ChainIndex::linkAll() {
-  // Persons in the order their records lie in memory: after a bulk load the order they were
-  // first seen in (and allocated in), else the table's order sorted by address. Walking the
-  // table itself follows one pointer per person to a node anywhere.
+  // Persons in the order they were first put, which is the order their records lie in memory.
   std::vector<PersonNode*> nodes;
-  if (!bulk_order_.empty()) {
-    nodes = std::move(bulk_order_);
-  } else {
-    nodes.reserve(persons_.size());
-    for (auto& node : persons_) nodes.push_back(&node);
-    std::sort(nodes.begin(), nodes.end());
-  }
-  // The load is over, and persons are erased from here on.
-  bulk_slots_ = {};
-  bulk_used_ = 0;
-  bulk_order_ = {};
-  bulk_last_ = 0;
+  nodes.reserve(persons_.size());
+  persons_.forEach([&](PersonNode& node) { nodes.push_back(&node); });
   std::erase_if(nodes, [&](PersonNode* node) {
     if (!node->second.empty()) return false;
     const PersonId id = node->first;
@@ -588,8 +536,8 @@ const model::LeaderQuota* ChainIndex::leaderQuota(const LeaderKey& key) const {
 }
 
 const PersonRecords* ChainIndex::person(const PersonId& id) const {
-  auto it = persons_.find(id);
-  return it == persons_.end() ? nullptr : &it->second;
+  const auto* node = persons_.find(id);
+  return node == nullptr ? nullptr : &node->second;
 }
 
 const MemberMap* ChainIndex::members(const ScopeKey& key) const {
@@ -615,7 +563,7 @@ const PersonSet* ChainIndex::citers(const std::string& approval) const {
 std::vector<PersonId> ChainIndex::allPersons() const {
   std::vector<PersonId> out;
   out.reserve(persons_.size());
-  for (const auto& [id, records] : persons_) out.push_back(id);
+  persons_.forEach([&](const PersonNode& node) { out.push_back(node.first); });
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "person_table.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/records.hpp"
 
@@ -235,10 +236,6 @@ class ChainIndex {
   // a year of rows does not end in a vector of 16 (a quarter of the index at a million).
   // trimPayroll() then gives back what a person with fewer rows did not use.
   void setPayrollHint(std::size_t rows) { payroll_hint_ = rows; }
-  // While loading in bulk (until linkAll): person lookups go through a flat table in front of
-  // persons_. A province's payroll file comes month by month, so each of its ten million rows
-  // looks a person up at random, and a node-based table pays three cache misses where this pays one.
-  void beginBulkLoad();
   void trimPayroll();
   // The one copy of a unit id that payroll rows point to.
   const model::UnitId* internUnit(const model::UnitId& unit);
@@ -273,9 +270,10 @@ class ChainIndex {
   [[nodiscard]] const PersonSet* citers(const std::string& approval) const;
 
   // For full evaluations: every key that could hold a finding.
+  // In the order the persons were first put, which is the order their records lie in memory.
   template <typename F>
   void forEachPerson(F f) const {
-    for (const auto& [id, records] : persons_) f(id, records);
+    persons_.forEach([&](const auto& node) { f(node.first, node.second); });
   }
   [[nodiscard]] std::vector<model::PersonId> allPersons() const;
   [[nodiscard]] std::vector<ScopeKey> allScopes() const;
@@ -296,25 +294,6 @@ class ChainIndex {
 
   std::vector<std::string> sources_;
   std::size_t payroll_hint_ = 0;
-  // The flat table of beginBulkLoad(): the persons_ nodes (whose addresses are stable; no
-  // person is erased while loading) with the low half of their hash (enough to place them in a
-  // table of up to 2^32 slots) and their place in bulk_order_; open addressing, linear probing.
-  using PersonNode = std::pair<const model::PersonId, PersonRecords>;
-  struct BulkSlot {
-    PersonNode* node = nullptr;
-    std::uint32_t hash = 0;
-    std::uint32_t order = 0;
-  };
-  std::vector<BulkSlot> bulk_slots_;
-  std::size_t bulk_used_ = 0;
-  // Persons in the order first seen, and the place there of the last one looked up. Exports
-  // list persons in the same order file after file and month after month (a payroll file is
-  // one month's rows in roster order, then the next month's): the person a row names is
-  // mostly the one after the previous row's, found with one comparison and no hash probe,
-  // in memory read front to back.
-  std::vector<PersonNode*> bulk_order_;
-  std::size_t bulk_last_ = 0;
-  void bulkInsert(std::uint64_t hash, PersonNode* node, std::uint32_t order);
   // The interned units, and a flat table of them (open addressing, linear probing, half full
   // at most): a payroll file's rows change unit every few rows and name every unit each month,
   // and a node-based set paid a cache miss or two a row. A deque: PayRow::unit pointers stay
@@ -327,12 +306,19 @@ class ChainIndex {
   std::unordered_map<LeaderKey, model::LeaderQuota, LeaderKeyHash> leader_quotas_;
   std::unordered_map<std::string, model::Approval, TextHash> approvals_;
   UnitMap<std::set<std::string>> approvals_by_unit_;
-  PersonMap<PersonRecords> persons_;
+  using Persons = PersonTable<PersonRecords, IdHash, IdEqual>;
+  using PersonNode = Persons::Node;
+  Persons persons_;
+  // The place of the person last looked up by personSlot(): exports list persons in the same
+  // order file after file and month after month (a payroll file is one month's rows in roster
+  // order, then the next month's), so the person a row names is mostly the one placed after the
+  // previous row's, found with one comparison and no probe, in memory read front to back.
+  std::uint32_t last_place_ = 0;
   std::unordered_map<std::string, model::PersonId, TextHash> movement_owner_;
   std::map<QuarantineKey, std::vector<model::QuarantineEntry>> quarantine_;
 
   // Reverse indexes, maintained by relink().
-  // Records pointers stay valid: persons_ is node-based, and a person leaves every reverse
+  // Records pointers stay valid: persons_ never moves a node, and a person leaves every reverse
   // index (relink) before persons_ forgets them.
   std::unordered_map<ScopeKey, MemberMap, ScopeKeyHash> scope_members_;
   std::unordered_map<LeaderKey, MemberMap, LeaderKeyHash> leader_members_;
