@@ -211,16 +211,24 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
   // own findings and occupancy), their findings committed in the order judged alone would give.
   const auto threads = detail::evaluationThreads();
   {
+    // A block at a time: the persons' findings wait for the commit, not the million empty lists.
+    constexpr std::size_t kBlock = 1U << 16U;
     std::vector<std::pair<const model::PersonId*, const detail::PersonRecords*>> persons;
-    persons.reserve(index.personCount());
+    std::vector<std::vector<Finding>> found;
+    auto judge = [&] {
+      found.assign(persons.size(), {});
+      detail::parallelFor(persons.size(), threads, [&](std::size_t i) {
+        found[i] = evaluatePerson(ctx, *persons[i].first, *persons[i].second);
+      });
+      for (std::size_t i = 0; i < persons.size(); ++i) add(by_person_, *persons[i].first, std::move(found[i]));
+      persons.clear();
+    };
+    persons.reserve(std::min(kBlock, index.personCount()));
     index.forEachPerson([&](const model::PersonId& id, const detail::PersonRecords& records) {
       persons.emplace_back(&id, &records);
+      if (persons.size() == kBlock) judge();
     });
-    std::vector<std::vector<Finding>> found(persons.size());
-    detail::parallelFor(persons.size(), threads, [&](std::size_t i) {
-      found[i] = evaluatePerson(ctx, *persons[i].first, *persons[i].second);
-    });
-    for (std::size_t i = 0; i < persons.size(); ++i) add(by_person_, *persons[i].first, std::move(found[i]));
+    judge();
   }
   {
     const auto scopes = index.allScopes();

@@ -122,23 +122,40 @@ void ChainIndex::reserveFor(const model::Dataset& dataset) {
   // rehashes all of it at once, paid by whichever change crosses the line.
   auto withRoom = [](std::size_t n) { return n + n / 4; };
   approvals_.reserve(withRoom(dataset.approvals.size()));
-  movement_owner_.reserve(withRoom(dataset.movements.size()));
+  movement_owners_.reserve(withRoom(dataset.movements.size()));
   // Most persons have a roster row; the rest (gone before the snapshot) have movements.
   persons_.reserve(withRoom(dataset.roster.size() + dataset.movements.size() / 8));
 }
 
-PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
+std::uint32_t ChainIndex::personPlace(const PersonId& id, Touched& touched) {
   touched.addPerson(id);
   // The person placed after the last one, or the last one again (a person's rows together).
-  if (auto* next = persons_.at(last_place_ + 1); next != nullptr && sameId(next->first, id)) {
-    ++last_place_;
-    return next->second;
-  }
-  if (auto* same = persons_.at(last_place_); same != nullptr && sameId(same->first, id)) return same->second;
+  if (const auto* next = persons_.at(last_place_ + 1); next != nullptr && sameId(next->first, id)) return ++last_place_;
+  if (const auto* same = persons_.at(last_place_); same != nullptr && sameId(same->first, id)) return last_place_;
   auto place = persons_.placeOf(id);
   if (place == Persons::kNone) place = persons_.add(id);
   last_place_ = place;
-  return persons_.at(place)->second;
+  return place;
+}
+
+PersonRecords& ChainIndex::personSlot(const PersonId& id, Touched& touched) {
+  return persons_.at(personPlace(id, touched))->second;
+}
+
+std::uint32_t ChainIndex::movementOwner(std::uint64_t hash, const std::string& id) const {
+  return movement_owners_.find(hash, [&](std::uint32_t place) {
+    const auto* node = persons_.at(place);
+    return node != nullptr && std::any_of(node->second.movements.begin(), node->second.movements.end(),
+                                          [&](const Movement& m) { return m.movement_id == id; });
+  });
+}
+
+void ChainIndex::forgetMovementOwner(std::uint64_t hash, const std::string& id, Touched& touched) {
+  const auto place = movementOwner(hash, id);
+  if (place == PlaceIndex::kNone) return;
+  movement_owners_.erase(hash, [&](std::uint32_t p) { return p == place; });
+  const PersonId owner = persons_.at(place)->first;
+  dropMovement(owner, id, touched);
 }
 
 void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
@@ -191,10 +208,7 @@ void ChainIndex::eraseApproval(const std::string& id, Touched& touched) {
 }
 
 void ChainIndex::eraseMovement(const std::string& id, Touched& touched) {
-  auto owner = movement_owner_.find(id);
-  if (owner == movement_owner_.end()) return;
-  dropMovement(owner->second, id, touched);
-  movement_owner_.erase(owner);
+  forgetMovementOwner(TextHash{}(id), id, touched);
 }
 
 void ChainIndex::dropMovement(const PersonId& owner, const std::string& id, Touched& touched) {
@@ -234,13 +248,12 @@ void ChainIndex::put(model::Record record, Touched& touched) {
             return a.unit_id < b.unit_id;
           });
         } else if constexpr (std::is_same_v<T, model::Movement>) {
-          // One lookup: a new id (the usual case) is inserted, a known one moves owner.
-          auto [owner, inserted] = movement_owner_.try_emplace(r.movement_id, r.person_id);
-          if (!inserted) {
-            dropMovement(owner->second, r.movement_id, touched);
-            owner->second = r.person_id;
-          }
-          auto& person = personSlot(r.person_id, touched);
+          // A known id replaces the movement it names, whoever held it.
+          const auto hash = TextHash{}(r.movement_id);
+          forgetMovementOwner(hash, r.movement_id, touched);
+          const auto place = personPlace(r.person_id, touched);
+          movement_owners_.insert(hash, place);
+          auto& person = persons_.at(place)->second;
           if (changesRoster(r.kind)) touched.addRosterChange(r.person_id);
           auto at = std::upper_bound(person.movements.begin(), person.movements.end(), r, movementBefore);
           person.movements.insert(at, std::move(r));

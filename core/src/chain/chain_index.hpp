@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "person_table.hpp"
+#include "place_index.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/records.hpp"
 
@@ -284,7 +285,13 @@ class ChainIndex {
   }
 
  private:
+  // The person's place (added when absent), and their records.
+  std::uint32_t personPlace(const model::PersonId& id, Touched& touched);
   PersonRecords& personSlot(const model::PersonId& id, Touched& touched);
+  // The place of the person holding movement `id` (of hash `hash`), PlaceIndex::kNone.
+  [[nodiscard]] std::uint32_t movementOwner(std::uint64_t hash, const std::string& id) const;
+  // Takes movement `id` from whoever holds it.
+  void forgetMovementOwner(std::uint64_t hash, const std::string& id, Touched& touched);
   void placeUnit(const model::UnitId* unit);
   void touchUnit(const model::UnitId& unit, Touched& touched) const;
   void putApproval(const model::Approval& approval, Touched& touched);
@@ -314,7 +321,9 @@ class ChainIndex {
   // order, then the next month's), so the person a row names is mostly the one placed after the
   // previous row's, found with one comparison and no probe, in memory read front to back.
   std::uint32_t last_place_ = 0;
-  std::unordered_map<std::string, model::PersonId, TextHash> movement_owner_;
+  // Movement id -> the place of the person holding it (who is asked whether they hold it):
+  // a table of a million and more ids as strings was a tenth of a province's index.
+  PlaceIndex movement_owners_;
   std::map<QuarantineKey, std::vector<model::QuarantineEntry>> quarantine_;
 
   // Reverse indexes, maintained by relink().

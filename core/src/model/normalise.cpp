@@ -1,5 +1,7 @@
 #include "staffchain/model/normalise.hpp"
 
+#include <string>
+
 #include <fmt/format.h>
 
 #include "columns.hpp"
@@ -72,8 +74,18 @@ class RowReader {
   std::optional<UnitId> unitId(std::size_t column) {
     const auto value = present(column);
     if (!value) return std::nullopt;
+    // A unit's rows come together (a payroll file lists its people one after another): the
+    // last code that passed is kept per thread, and the same text passes again unchecked.
+    thread_local std::string last_text;
+    thread_local UnitId last_id;
+    if (!last_text.empty() && *value == last_text) return last_id;
     auto checked = checkCreditCode(*value);
-    if (!checked) fail(column, *value, "credit code " + checked.reason);
+    if (!checked) {
+      fail(column, *value, "credit code " + checked.reason);
+    } else {
+      last_text.assign(*value);
+      last_id = *checked.value;
+    }
     return checked.value;
   }
 

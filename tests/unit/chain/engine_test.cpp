@@ -175,6 +175,13 @@ TEST(ChainEngine, AMovementResentForAnotherPersonMovesItsFindings) {
   EXPECT_EQ(engine.findings(), expected);
   ASSERT_FALSE(ofRule(expected, "CHAIN-001").empty());
   EXPECT_EQ(ofRule(expected, "CHAIN-001")[0].person_id, person(6));
+
+  // Withdrawn by its id, it leaves its new owner (and the first one has nothing left of it).
+  engine.remove(model::RecordType::movement, changed.movements[0].movement_id);
+  changed.movements.erase(changed.movements.begin());
+  (void)engine.evaluateTouched(asOf);
+  EXPECT_EQ(engine.findings(), evaluate(changed, asOf));
+  EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-001").empty());
 }
 
 // The same payroll row twice in one load: the later one wins, whatever order the rows came in.
