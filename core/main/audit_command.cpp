@@ -55,8 +55,9 @@ std::string csvCell(const std::string& text) {
   return out + "\"";
 }
 
-void printJsonl(const std::vector<chain::Finding>& findings) {
-  for (const auto& f : findings) {
+void printJsonl(const std::vector<const chain::Finding*>& findings) {
+  for (const auto* finding : findings) {
+    const auto& f = *finding;
     nlohmann::json line = {{"rule", f.rule},
                            {"severity", chain::toString(f.severity)},
                            {"unit_id", f.unit_id.empty() ? "" : f.unit_id.str()},
@@ -70,20 +71,22 @@ void printJsonl(const std::vector<chain::Finding>& findings) {
   }
 }
 
-void printCsv(const std::vector<chain::Finding>& findings) {
+void printCsv(const std::vector<const chain::Finding*>& findings) {
   fmt::print("rule,severity,unit_id,person_id,since,summary,fingerprint\n");
-  for (const auto& f : findings) {
+  for (const auto* finding : findings) {
+    const auto& f = *finding;
     fmt::print("{},{},{},{},{},{},{}\n", f.rule, chain::toString(f.severity),
                f.unit_id.empty() ? "" : f.unit_id.str(), f.person_id.empty() ? "" : f.person_id.str(),
                model::formatDate(f.since), csvCell(f.summary_zh), f.fingerprint);
   }
 }
 
-void printTable(const std::vector<chain::Finding>& findings, const model::Dataset& names_from, model::Date as_of) {
+void printTable(const std::vector<const chain::Finding*>& findings, const model::Dataset& names_from,
+                model::Date as_of) {
   std::map<std::string, std::string> unit_names;
   for (const auto& unit : names_from.units) unit_names[unit.unit_id.str()] = unit.name;
   std::map<std::string, std::vector<const chain::Finding*>> by_unit;
-  for (const auto& f : findings) by_unit[f.unit_id.empty() ? "" : f.unit_id.str()].push_back(&f);
+  for (const auto* f : findings) by_unit[f->unit_id.empty() ? "" : f->unit_id.str()].push_back(f);
   fmt::print("staffchain audit as of {}: {} findings in {} units\n", model::formatDate(as_of), findings.size(),
              by_unit.size());
   for (const auto& [unit, list] : by_unit) {
@@ -96,7 +99,7 @@ void printTable(const std::vector<chain::Finding>& findings, const model::Datase
     }
   }
   std::map<std::string, std::size_t> per_rule;
-  for (const auto& f : findings) per_rule[f.rule]++;
+  for (const auto* f : findings) per_rule[f->rule]++;
   fmt::print("\nper rule:\n");
   for (const auto& [rule, count] : per_rule) fmt::print("  {:<9} {}\n", rule, count);
 }
@@ -289,7 +292,8 @@ int runAudit(const std::vector<std::string>& args) {
   }
   const auto& notes = folder.notes();
   for (const auto& note : notes) fmt::print(stderr, "note: {}\n", note);
-  const auto findings = engine.evaluateAll(as_of);
+  engine.evaluateAllInPlace(as_of);
+  const auto findings = engine.findingsInPlace();
   if (format == "jsonl") {
     printJsonl(findings);
   } else if (format == "csv") {

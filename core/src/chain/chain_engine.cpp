@@ -55,6 +55,7 @@ class ChainEngine::State {
   Before evaluate(model::Date as_of, bool everything);
   FindingDelta deltaOf(const Before& before) const;
   std::vector<Finding> sortedFindings() const;
+  std::vector<const Finding*> sortedInPlace() const;
 
   RuleParams params;
   ChainIndex index;
@@ -374,11 +375,19 @@ FindingDelta ChainEngine::State::deltaOf(const Before& before) const {
   return delta;
 }
 
+std::vector<const Finding*> ChainEngine::State::sortedInPlace() const {
+  std::vector<const Finding*> out;
+  out.reserve(current_.size());
+  for (const auto& [fp, finding] : current_) out.push_back(&finding);
+  std::sort(out.begin(), out.end(), [](const Finding* a, const Finding* b) { return findingLess(*a, *b); });
+  return out;
+}
+
 std::vector<Finding> ChainEngine::State::sortedFindings() const {
   std::vector<Finding> out;
-  out.reserve(current_.size());
-  for (const auto& [fp, finding] : current_) out.push_back(finding);
-  std::sort(out.begin(), out.end(), findingLess);
+  const auto sorted = sortedInPlace();
+  out.reserve(sorted.size());
+  for (const auto* finding : sorted) out.push_back(*finding);
   return out;
 }
 
@@ -423,9 +432,11 @@ void ChainEngine::removeQuarantine(std::string_view source, std::string_view ori
 }
 
 std::vector<Finding> ChainEngine::evaluateAll(model::Date as_of) {
-  (void)state_->evaluate(as_of, true);
+  evaluateAllInPlace(as_of);
   return state_->sortedFindings();
 }
+
+void ChainEngine::evaluateAllInPlace(model::Date as_of) { (void)state_->evaluate(as_of, true); }
 
 FindingDelta ChainEngine::evaluateTouched(model::Date as_of) {
   const bool everything = !state_->last_as_of || *state_->last_as_of != as_of;
@@ -433,6 +444,8 @@ FindingDelta ChainEngine::evaluateTouched(model::Date as_of) {
 }
 
 std::vector<Finding> ChainEngine::findings() const { return state_->sortedFindings(); }
+
+std::vector<const Finding*> ChainEngine::findingsInPlace() const { return state_->sortedInPlace(); }
 
 const RuleParams& ChainEngine::params() const noexcept { return state_->params; }
 

@@ -68,6 +68,36 @@ void diffSorted(const std::vector<T>& before, const std::vector<T>& after, Add a
   }
 }
 
+const PersonId& idOf(const PersonId& id) noexcept { return id; }
+template <typename Value>
+const PersonId& idOf(const std::pair<PersonId, Value>& entry) noexcept {
+  return entry.first;
+}
+
+// Adds or replaces the entry of its person in a list sorted by id.
+template <typename Entry>
+void putSorted(std::vector<Entry>& list, Entry entry) {
+  auto at = std::lower_bound(list.begin(), list.end(), idOf(entry),
+                             [](const Entry& e, const PersonId& id) { return idOf(e) < id; });
+  if (at != list.end() && sameId(idOf(*at), idOf(entry))) {
+    *at = std::move(entry);
+  } else {
+    list.insert(at, std::move(entry));
+  }
+}
+
+// Takes the person out of a list sorted by id (and the list out of `lists` once empty).
+template <typename Lists, typename Key>
+void eraseSorted(Lists& lists, const Key& key, const PersonId& id) {
+  auto found = lists.find(key);
+  if (found == lists.end()) return;
+  auto& list = found->second;
+  using Entry = typename std::decay_t<decltype(list)>::value_type;
+  auto at = std::lower_bound(list.begin(), list.end(), id, [](const Entry& e, const PersonId& i) { return idOf(e) < i; });
+  if (at != list.end() && sameId(idOf(*at), id)) list.erase(at);
+  if (list.empty()) lists.erase(found);
+}
+
 }  // namespace
 
 model::PayrollMonth PayRow::record(const PersonId& person) const {
@@ -390,29 +420,15 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
   for (const auto& leader : after.leaders) touched.addLeader(leader);
 
   diffSorted(
-      before.scopes, after.scopes, [&](const ScopeKey& k) { scope_members_[k].emplace(id, &it->second); },
-      [&](const ScopeKey& k) {
-        auto m = scope_members_.find(k);
-        if (m == scope_members_.end()) return;
-        m->second.erase(id);
-        if (m->second.empty()) scope_members_.erase(m);
-      });
+      before.scopes, after.scopes, [&](const ScopeKey& k) { putSorted(scope_members_[k], MemberList::value_type{id, &it->second}); },
+      [&](const ScopeKey& k) { eraseSorted(scope_members_, k, id); });
   diffSorted(
-      before.leaders, after.leaders, [&](const LeaderKey& k) { leader_members_[k].emplace(id, &it->second); },
-      [&](const LeaderKey& k) {
-        auto m = leader_members_.find(k);
-        if (m == leader_members_.end()) return;
-        m->second.erase(id);
-        if (m->second.empty()) leader_members_.erase(m);
-      });
+      before.leaders, after.leaders,
+      [&](const LeaderKey& k) { putSorted(leader_members_[k], MemberList::value_type{id, &it->second}); },
+      [&](const LeaderKey& k) { eraseSorted(leader_members_, k, id); });
   diffSorted(
-      before.approvals, after.approvals, [&](const std::string& k) { approval_citers_[k].insert(id); },
-      [&](const std::string& k) {
-        auto m = approval_citers_.find(k);
-        if (m == approval_citers_.end()) return;
-        m->second.erase(id);
-        if (m->second.empty()) approval_citers_.erase(m);
-      });
+      before.approvals, after.approvals, [&](const std::string& k) { putSorted(approval_citers_[k], id); },
+      [&](const std::string& k) { eraseSorted(approval_citers_, k, id); });
 
   if (it == nullptr) return;
   if (it->second.empty()) {
@@ -471,8 +487,9 @@ void ChainIndex::linkAll() {
     person.links = computeLinks(*this, person);
   });
   if (nodes.empty()) return;
-  // The reverse indexes: each link as (key, person), sorted by key, so that each key's table is
-  // found once and sized once; the tables are then filled on every core, each by one thread.
+  // The reverse indexes: each link as (key, person), sorted by key, so that each key's list is
+  // found once and sized once; the lists are then filled and sorted on every core, each by one
+  // thread.
   const auto threads = evaluationThreads();
   auto fill = [&](auto& index, auto linksOf, auto insert) {
     using Index = std::decay_t<decltype(index)>;
@@ -508,15 +525,17 @@ void ChainIndex::linkAll() {
       at = end;
     }
     parallelFor(groups.size(), threads, [&](std::size_t g) {
-      for (std::size_t r = groups[g].begin; r < groups[g].end; ++r) insert(*groups[g].table, *nodes[refs[r].node]);
+      auto& table = *groups[g].table;
+      for (std::size_t r = groups[g].begin; r < groups[g].end; ++r) insert(table, *nodes[refs[r].node]);
+      std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return idOf(a) < idOf(b); });
     });
   };
   fill(scope_members_, [](const PersonRecords& p) -> const auto& { return p.links.scopes; },
-       [](MemberMap& table, PersonNode& node) { table.emplace(node.first, &node.second); });
+       [](MemberList& list, PersonNode& node) { list.emplace_back(node.first, &node.second); });
   fill(leader_members_, [](const PersonRecords& p) -> const auto& { return p.links.leaders; },
-       [](MemberMap& table, PersonNode& node) { table.emplace(node.first, &node.second); });
+       [](MemberList& list, PersonNode& node) { list.emplace_back(node.first, &node.second); });
   fill(approval_citers_, [](const PersonRecords& p) -> const auto& { return p.links.approvals; },
-       [](PersonSet& table, PersonNode& node) { table.insert(node.first); });
+       [](CiterList& list, PersonNode& node) { list.push_back(node.first); });
 }
 
 const model::Unit* ChainIndex::unit(const UnitId& id) const {
@@ -553,12 +572,12 @@ const PersonRecords* ChainIndex::person(const PersonId& id) const {
   return node == nullptr ? nullptr : &node->second;
 }
 
-const MemberMap* ChainIndex::members(const ScopeKey& key) const {
+const MemberList* ChainIndex::members(const ScopeKey& key) const {
   auto it = scope_members_.find(key);
   return it == scope_members_.end() ? nullptr : &it->second;
 }
 
-const MemberMap* ChainIndex::leaderMembers(const LeaderKey& key) const {
+const MemberList* ChainIndex::leaderMembers(const LeaderKey& key) const {
   auto it = leader_members_.find(key);
   return it == leader_members_.end() ? nullptr : &it->second;
 }
@@ -568,7 +587,7 @@ const std::set<std::string>* ChainIndex::approvalsOfUnit(const UnitId& unit) con
   return it == approvals_by_unit_.end() ? nullptr : &it->second;
 }
 
-const PersonSet* ChainIndex::citers(const std::string& approval) const {
+const CiterList* ChainIndex::citers(const std::string& approval) const {
   auto it = approval_citers_.find(approval);
   return it == approval_citers_.end() ? nullptr : &it->second;
 }

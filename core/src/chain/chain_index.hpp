@@ -180,7 +180,11 @@ struct PersonRecords {
   [[nodiscard]] const model::RosterEntry* rosterIn(const model::UnitId& unit) const noexcept;
 };
 
-using MemberMap = PersonMap<const PersonRecords*>;
+// The members of a unit/type or of a leadership post, and the citers of an approval: sorted by
+// id, a few dozen each. A hash table per scope took three times the memory, and the rules read
+// members in id order anyway.
+using MemberList = std::vector<std::pair<model::PersonId, const PersonRecords*>>;
+using CiterList = std::vector<model::PersonId>;
 
 // What a change made stale. After a load every person is: `all_persons` says so instead of
 // listing a million ids. Reset by assigning a fresh Touched, not clear(): clear() walks every
@@ -264,11 +268,11 @@ class ChainIndex {
   [[nodiscard]] const model::LeaderQuota* leaderQuota(const LeaderKey& key) const;
   [[nodiscard]] const PersonRecords* person(const model::PersonId& id) const;
   // The persons linked to a scope, each with their records (no lookup per member).
-  [[nodiscard]] const MemberMap* members(const ScopeKey& key) const;
-  [[nodiscard]] const MemberMap* leaderMembers(const LeaderKey& key) const;
+  [[nodiscard]] const MemberList* members(const ScopeKey& key) const;
+  [[nodiscard]] const MemberList* leaderMembers(const LeaderKey& key) const;
   [[nodiscard]] const std::set<std::string>* approvalsOfUnit(const model::UnitId& unit) const;
   // The persons whose movements cite an approval id.
-  [[nodiscard]] const PersonSet* citers(const std::string& approval) const;
+  [[nodiscard]] const CiterList* citers(const std::string& approval) const;
 
   // For full evaluations: every key that could hold a finding.
   // In the order the persons were first put, which is the order their records lie in memory.
@@ -329,9 +333,9 @@ class ChainIndex {
   // Reverse indexes, maintained by relink().
   // Records pointers stay valid: persons_ never moves a node, and a person leaves every reverse
   // index (relink) before persons_ forgets them.
-  std::unordered_map<ScopeKey, MemberMap, ScopeKeyHash> scope_members_;
-  std::unordered_map<LeaderKey, MemberMap, LeaderKeyHash> leader_members_;
-  std::unordered_map<std::string, PersonSet, TextHash> approval_citers_;
+  std::unordered_map<ScopeKey, MemberList, ScopeKeyHash> scope_members_;
+  std::unordered_map<LeaderKey, MemberList, LeaderKeyHash> leader_members_;
+  std::unordered_map<std::string, CiterList, TextHash> approval_citers_;
 };
 
 }  // namespace staffchain::chain::detail

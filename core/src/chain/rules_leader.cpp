@@ -12,13 +12,11 @@ namespace staffchain::chain::detail {
 // Standing: judged on the evaluation date; since is the first day of the current unbroken
 // run of excess. A unit/level/rank with no leader_quotas row has no approved posts.
 void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vector<Finding>& out) {
-  const auto* ids = ctx.index.leaderMembers(key);
-  if (ids == nullptr) return;
-  std::vector<std::pair<model::PersonId, const PersonRecords*>> sorted(ids->begin(), ids->end());
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto* sorted = ctx.index.leaderMembers(key);  // by id
+  if (sorted == nullptr) return;
   OccupancyCounter leaders;
   std::vector<LeaderInterval> current;  // the posts held on the evaluation date
-  for (const auto& [id, records] : sorted) {
+  for (const auto& [id, records] : *sorted) {
     std::vector<std::pair<model::Date, model::Date>> ranges;
     const LeaderInterval* holding = nullptr;
     const auto intervals = leadershipOf(*records);

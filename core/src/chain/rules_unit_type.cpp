@@ -270,11 +270,9 @@ void sortHires(std::vector<Hire>& hires) {
 
 void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out,
                            OccupancyCounter* occupancy_out) {
-  const auto* ids = ctx.index.members(key);
-  // Sorted before the members are built: moving a built member moves its vectors.
-  std::vector<std::pair<PersonId, const PersonRecords*>> sorted;
-  if (ids != nullptr) sorted.assign(ids->begin(), ids->end());
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  static const MemberList kNoMembers;
+  const auto* listed = ctx.index.members(key);
+  const auto& sorted = listed != nullptr ? *listed : kNoMembers;  // by id
   std::vector<Member> members;
   members.reserve(sorted.size());
   for (const auto& [id, records] : sorted) members.push_back(memberOf(ctx, key, id, *records));

@@ -60,9 +60,14 @@ class ChainEngine {
 
   // Every open finding as of `as_of`, sorted by findingLess; also becomes the engine's current set.
   std::vector<Finding> evaluateAll(model::Date as_of);
+  // evaluateAll() for a caller that reads the result in place (findingsInPlace()).
+  void evaluateAllInPlace(model::Date as_of);
   FindingDelta evaluateTouched(model::Date as_of);
   // The open findings of the last evaluation, sorted.
   [[nodiscard]] std::vector<Finding> findings() const;
+  // The same without copying them: pointers into the engine, valid until its next change or
+  // evaluation (a province's findings with their evidence are some 60 MB).
+  [[nodiscard]] std::vector<const Finding*> findingsInPlace() const;
 
   [[nodiscard]] const RuleParams& params() const noexcept;
 
