@@ -222,6 +222,10 @@ class SqliteLedger::Connection {
   Result<void> configure() {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, static_cast<int>(options_.busy_timeout.count()));
+    // 16 KiB pages for a ledger created now (one that exists keeps its own): a table's rows are
+    // some 150 bytes, and a first sync of a city commits a million of them; four times the
+    // default page made it an eighth faster. It must come before WAL mode and the first table.
+    if (auto sized = execute("PRAGMA page_size = 16384", "setting the page size"); !sized) return sized;
     {
       auto mode = prepare("PRAGMA journal_mode = WAL", "switching to WAL mode");
       if (!mode) return std::move(mode).error();

@@ -96,6 +96,8 @@ TEST(LedgerMigrationTest, VersionOneFileIsMigratedKeepingItsData) {
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA user_version"),
               ElementsAre(std::to_string(SqliteLedger::kSchemaVersion)));
+  // A file that exists keeps its page size (changing it would rewrite the whole file).
+  EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA page_size"), ElementsAre("4096"));
 
   auto cursor = (*ledger)->cursor("estab");
   ASSERT_TRUE(cursor);
@@ -149,6 +151,7 @@ TEST(LedgerMigrationTest, NewFileGetsTheCurrentVersionAndReopens) {
   ASSERT_TRUE(reopened) << reopened.error().message;
   EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA user_version"),
               ElementsAre(std::to_string(SqliteLedger::kSchemaVersion)));
+  EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA page_size"), ElementsAre("16384"));
   auto dataset = (*reopened)->loadDataset();
   ASSERT_TRUE(dataset);
   EXPECT_EQ(dataset->movements.size(), 2U);
