@@ -107,29 +107,15 @@ model::PayrollMonth PayRow::record(const PersonId& person) const {
 const UnitId* ChainIndex::internUnit(const UnitId& unit) {
   // Payroll files list a unit's rows together: most rows name the unit of the row before.
   if (last_interned_ != nullptr && sameId(*last_interned_, unit)) return last_interned_;
-  if ((interned_units_.size() + 1) * 2 > unit_slots_.size()) {
-    unit_slots_.assign(std::max<std::size_t>(1024, unit_slots_.size() * 2), nullptr);
-    for (const auto& held : interned_units_) placeUnit(&held);
+  const auto hash = IdHash::raw(unit);
+  auto place = unit_places_.find(hash, [&](std::uint32_t p) { return sameId(interned_units_[p], unit); });
+  if (place == PlaceIndex::kNone) {
+    place = static_cast<std::uint32_t>(interned_units_.size());
+    interned_units_.push_back(unit);
+    unit_places_.insert(hash, place);
   }
-  const std::size_t mask = unit_slots_.size() - 1;
-  auto i = static_cast<std::size_t>(IdHash::raw(unit)) & mask;
-  for (; unit_slots_[i] != nullptr; i = (i + 1) & mask) {
-    if (sameId(*unit_slots_[i], unit)) {
-      last_interned_ = unit_slots_[i];
-      return last_interned_;
-    }
-  }
-  interned_units_.push_back(unit);
-  last_interned_ = &interned_units_.back();
-  unit_slots_[i] = last_interned_;
+  last_interned_ = &interned_units_[place];
   return last_interned_;
-}
-
-void ChainIndex::placeUnit(const UnitId* unit) {
-  const std::size_t mask = unit_slots_.size() - 1;
-  auto i = static_cast<std::size_t>(IdHash::raw(*unit)) & mask;
-  while (unit_slots_[i] != nullptr) i = (i + 1) & mask;
-  unit_slots_[i] = unit;
 }
 
 const model::RosterEntry* PersonRecords::rosterIn(const UnitId& unit) const noexcept {

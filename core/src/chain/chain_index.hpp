@@ -296,7 +296,6 @@ class ChainIndex {
   [[nodiscard]] std::uint32_t movementOwner(std::uint64_t hash, const std::string& id) const;
   // Takes movement `id` from whoever holds it.
   void forgetMovementOwner(std::uint64_t hash, const std::string& id, Touched& touched);
-  void placeUnit(const model::UnitId* unit);
   void touchUnit(const model::UnitId& unit, Touched& touched) const;
   void putApproval(const model::Approval& approval, Touched& touched);
   void eraseApproval(const std::string& id, Touched& touched);
@@ -305,12 +304,11 @@ class ChainIndex {
 
   std::vector<std::string> sources_;
   std::size_t payroll_hint_ = 0;
-  // The interned units, and a flat table of them (open addressing, linear probing, half full
-  // at most): a payroll file's rows change unit every few rows and name every unit each month,
-  // and a node-based set paid a cache miss or two a row. A deque: PayRow::unit pointers stay
-  // valid while the index lives (and when it moves).
+  // The interned units (a deque: PayRow::unit pointers stay valid while the index lives, and
+  // when it moves) and where each is: a payroll file's rows change unit every few rows and name
+  // every unit each month, and a node-based set paid a cache miss or two a row.
   std::deque<model::UnitId> interned_units_;
-  std::vector<const model::UnitId*> unit_slots_;
+  PlaceIndex unit_places_;
   const model::UnitId* last_interned_ = nullptr;
   UnitMap<model::Unit> units_;
   std::unordered_map<ScopeKey, std::vector<model::Quota>, ScopeKeyHash> quotas_;
