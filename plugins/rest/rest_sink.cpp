@@ -107,14 +107,7 @@ Result<plugin::HttpRequest> RestSink::buildRequest(const plugin::Notice& notice)
   request.method = settings_.method;
   request.url = urlFor(notice);
   request.body = std::move(body.value());
-  request.timeout = settings_.request_timeout;
-  request.connect_timeout = settings_.connect_timeout;
-  request.verify_tls = settings_.verify_tls;
-  request.ca_file = settings_.ca_file;
-  request.basic_user = credentials_.basic_user;
-  request.basic_password = credentials_.basic_password;
-  request.headers = settings_.headers;
-  request.headers.insert(request.headers.end(), credentials_.headers.begin(), credentials_.headers.end());
+  applyConnection(request, settings_, credentials_);
   request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
   request.headers.emplace_back(settings_.idempotency_header, notice.id);
   return request;

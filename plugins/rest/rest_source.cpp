@@ -294,14 +294,7 @@ Result<plugin::HttpResponse> RestSource::fetch(const std::string& url, const plu
   plugin::HttpRequest request;
   request.url = url;
   request.headers.emplace_back("Accept", "application/json");
-  for (const auto& header : settings_.headers) request.headers.push_back(header);
-  for (const auto& header : credentials_.headers) request.headers.push_back(header);
-  request.timeout = settings_.request_timeout;
-  request.connect_timeout = settings_.connect_timeout;
-  request.verify_tls = settings_.verify_tls;
-  request.ca_file = settings_.ca_file;
-  request.basic_user = credentials_.basic_user;
-  request.basic_password = credentials_.basic_password;
+  applyConnection(request, settings_, credentials_);
 
   const std::string target = "GET " + pathAndQueryOf(url);
   std::string last_problem;

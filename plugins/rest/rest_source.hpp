@@ -28,6 +28,20 @@ struct Credentials {
 // Resolves the settings' secret references through the host.
 Result<Credentials> resolveCredentials(const AuthSettings& auth, const plugin::HostContext& host);
 
+// What every request of a source's or a sink's takes from its settings: timeouts, TLS, basic
+// credentials, then the configured headers and the credentials' headers after those already set.
+template <typename Settings>
+void applyConnection(plugin::HttpRequest& request, const Settings& settings, const Credentials& credentials) {
+  request.timeout = settings.request_timeout;
+  request.connect_timeout = settings.connect_timeout;
+  request.verify_tls = settings.verify_tls;
+  request.ca_file = settings.ca_file;
+  request.basic_user = credentials.basic_user;
+  request.basic_password = credentials.basic_password;
+  request.headers.insert(request.headers.end(), settings.headers.begin(), settings.headers.end());
+  request.headers.insert(request.headers.end(), credentials.headers.begin(), credentials.headers.end());
+}
+
 class RestSource final : public plugin::SourceConnector {
  public:
   RestSource(RestSettings settings, Credentials credentials, plugin::HostContext& host);
