@@ -414,24 +414,11 @@ std::vector<chain::Finding> AlertManager::linkFindings(TimePoint now) const {
         now - *health.failing_since < s.settings.delivery.link_after) {
       continue;
     }
-    chain::Finding finding;
-    finding.rule = "LINK-003";
-    finding.severity = chain::Severity::major;
-    finding.since = dateOf(*health.failing_since);
-    finding.summary_zh = fmt::format("通知渠道 {} 连续投递失败 {} 次，最近错误：{}", name,
-                                     health.consecutive_failures, health.last_error);
-    finding.summary_en = fmt::format("notification channel {} failed {} deliveries in a row: {}", name,
-                                     health.consecutive_failures, health.last_error);
-    chain::EvidenceItem item;
-    item.source = name;
-    item.record_type = "link";
-    item.record_id = name;
-    item.fields = {{"consecutive_failures", std::to_string(health.consecutive_failures)},
-                   {"failing_since", timeText(*health.failing_since, std::chrono::minutes(0)) + " UTC"},
-                   {"last_error", health.last_error}};
-    finding.evidence.push_back(std::move(item));
-    finding.fingerprint = "LINK-003|" + name;  // one per receiver, as LINK-001/002 are per connector
-    out.push_back(std::move(finding));
+    // One per receiver, as LINK-001/002 are per connector.
+    out.push_back(chain::deliveryFailureFinding(chain::DeliveryFailure{
+        name, "通知渠道", "notification channel", static_cast<std::uint64_t>(health.consecutive_failures),
+        dateOf(*health.failing_since), timeText(*health.failing_since, std::chrono::minutes(0)) + " UTC",
+        health.last_error, "LINK-003|" + name}));
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <tuple>
 
+#include <fmt/format.h>
+
 namespace staffchain::chain {
 
 std::string_view toString(Severity severity) noexcept {
@@ -38,6 +40,27 @@ std::string makeFingerprint(std::string_view rule, std::initializer_list<std::st
 bool findingLess(const Finding& a, const Finding& b) noexcept {
   return std::tie(a.rule, a.unit_id, a.person_id, a.since, a.fingerprint) <
          std::tie(b.rule, b.unit_id, b.person_id, b.since, b.fingerprint);
+}
+
+Finding deliveryFailureFinding(const DeliveryFailure& failure) {
+  Finding finding;
+  finding.rule = "LINK-003";
+  finding.severity = Severity::major;
+  finding.since = failure.since;
+  finding.summary_zh = fmt::format("{} {} 连续投递失败 {} 次，最近错误：{}", failure.what_zh, failure.name,
+                                   failure.failures, failure.last_error);
+  finding.summary_en = fmt::format("{} {} failed {} deliveries in a row: {}", failure.what_en, failure.name,
+                                   failure.failures, failure.last_error);
+  EvidenceItem item;
+  item.source = failure.name;
+  item.record_type = "link";
+  item.record_id = failure.name;
+  item.fields = {{"consecutive_failures", std::to_string(failure.failures)},
+                 {"failing_since", failure.failing_since},
+                 {"last_error", failure.last_error}};
+  finding.evidence.push_back(std::move(item));
+  finding.fingerprint = failure.fingerprint;
+  return finding;
 }
 
 }  // namespace staffchain::chain

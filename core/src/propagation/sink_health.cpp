@@ -1,7 +1,5 @@
 #include "staffchain/propagation/sink_health.hpp"
 
-#include <fmt/format.h>
-
 #include "staffchain/propagation/notice_planner.hpp"
 
 namespace staffchain::propagation {
@@ -34,25 +32,11 @@ std::vector<chain::Finding> SinkHealth::findings(std::uint64_t threshold) const 
   std::vector<chain::Finding> out;
   for (const auto& [name, state] : sinks_) {
     if (state.consecutive_failures < threshold || !state.failing_since) continue;
-    chain::Finding finding;
-    finding.rule = "LINK-003";
-    finding.severity = chain::Severity::major;
     const auto day = std::chrono::floor<std::chrono::days>(*state.failing_since);
-    finding.since = model::Date{static_cast<std::int32_t>(day.time_since_epoch().count())};
-    finding.summary_zh = fmt::format("异动通知接收端 {} 连续投递失败 {} 次，最近错误：{}", name,
-                                     state.consecutive_failures, state.last_error);
-    finding.summary_en = fmt::format("notice sink {} failed {} deliveries in a row: {}", name,
-                                     state.consecutive_failures, state.last_error);
-    chain::EvidenceItem item;
-    item.source = name;
-    item.record_type = "link";
-    item.record_id = name;
-    item.fields = {{"consecutive_failures", std::to_string(state.consecutive_failures)},
-                   {"failing_since", model::formatUtcTime(*state.failing_since)},
-                   {"last_error", state.last_error}};
-    finding.evidence.push_back(std::move(item));
-    finding.fingerprint = "LINK-003|sink|" + name;
-    out.push_back(std::move(finding));
+    out.push_back(chain::deliveryFailureFinding(chain::DeliveryFailure{
+        name, "异动通知接收端", "notice sink", state.consecutive_failures,
+        model::Date{static_cast<std::int32_t>(day.time_since_epoch().count())},
+        model::formatUtcTime(*state.failing_since), state.last_error, "LINK-003|sink|" + name}));
   }
   return out;
 }

@@ -51,4 +51,19 @@ std::string makeFingerprint(std::string_view rule, std::initializer_list<std::st
 // The order findings are reported in: rule, unit, person, since, fingerprint.
 bool findingLess(const Finding& a, const Finding& b) noexcept;
 
+// LINK-003: a receiver of what the daemon sends (a notification channel, a notice sink) failed
+// `failures` deliveries in a row. `what_zh`/`what_en` name the kind of receiver ("通知渠道",
+// "notification channel"); `failing_since` is shown as given.
+struct DeliveryFailure {
+  std::string name;
+  std::string what_zh;
+  std::string what_en;
+  std::uint64_t failures = 0;
+  model::Date since;
+  std::string failing_since;
+  std::string last_error;
+  std::string fingerprint;
+};
+Finding deliveryFailureFinding(const DeliveryFailure& failure);
+
 }  // namespace staffchain::chain
