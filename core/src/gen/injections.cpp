@@ -155,8 +155,9 @@ class Injector {
         return payElsewhere(rule, u);
       case R::chain011: {
         const EstabType wrong = w_.units[u].kind == model::UnitKind::organ ? EstabType::institution : EstabType::admin;
-        w_.quotas.push_back(QuotaRow{u, wrong, 1, Date::fromYmd(2019, 6, 1).plusDays(rng_.between(0, 200)), 2019,
-                                     rng_.between(1, 150)});
+        // Granted in the second half of the reform year, well before the window like every quota.
+        w_.quotas.push_back(QuotaRow{u, wrong, 1, Date::fromYmd(w_.reform_year, 6, 1).plusDays(rng_.between(0, 200)),
+                                     w_.reform_year, rng_.between(1, 150)});
         const std::uint32_t p = newcomer(u, as_of_, 30, 45);
         const Date entered = between(addYears(w_.people[p].birth, 24), w_.window_start.plusDays(-90));
         startTenure(w_, p, u, kNone, wrong, entered, -1, true);
@@ -356,8 +357,10 @@ class Injector {
     const std::string unit_code(w_.unitCode(u));
     switch (k % 5) {
       case 0: {
-        std::string id = w_.makeCitizenId(w_.units[u].region, Date::fromYmd(1975, 3, 1).plusDays(rng_.between(0, 9000)),
-                                          rng_.chance(0.5));
+        // Someone of working age: born 27 to 51 years before as_of (1975 to 2000 for the default).
+        const Date born_from = Date::fromYmd(static_cast<int>(as_of_.ymd().year()) - 51, 3, 1);
+        std::string id =
+            w_.makeCitizenId(w_.units[u].region, born_from.plusDays(rng_.between(0, 9000)), rng_.chance(0.5));
         id.back() = id.back() == '1' ? '2' : '1';  // a typo in the check digit
         w_.raw.deaths.push_back(fmt::format("{},{},{}", id, model::formatDate(recent()), "民政局殡葬管理所"));
         w_.addTruth(R::data001, kNone, kNone);

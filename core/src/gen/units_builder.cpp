@@ -75,8 +75,10 @@ void addQuota(World& world, std::uint32_t unit, EstabType type, std::int32_t sea
   Rng& rng = world.rng;
   const double slack_draw = rng.unit();
   const std::int32_t slack = slack_draw < 0.45 ? 0 : slack_draw < 0.8 ? 1 : 2;
-  // Most establishments were last fixed in the 2019 institutional reform.
-  const int year = rng.chance(0.7) ? 2019 : rng.between(2016, 2022);
+  // Most establishments were last fixed in the institutional reform, the others up to three years
+  // before or after it: all in years before the window opens, so every quota is in force before
+  // the first movement it judges (a quota dated after a hire would leave the hire no vacancy).
+  const int year = rng.chance(0.7) ? world.reform_year : rng.between(world.reform_year - 3, world.reform_year + 3);
   const Date from =
       Date::fromYmd(year, static_cast<unsigned>(rng.between(1, 12)), static_cast<unsigned>(rng.between(1, 28)));
   world.quotas.push_back(QuotaRow{unit, type, seats + slack, from, year, rng.between(1, 150)});

@@ -6,9 +6,21 @@
 
 namespace staffchain::gen::detail {
 namespace {
-const Date kBirthBase = Date::fromYmd(1940, 1, 1);
-constexpr std::int32_t kBirthDays = 80 * 366;
 constexpr std::int32_t kSeqPerSex = 500;  // digits 15-17: 000-999, the last digit's parity is the sex
+// Sequence numbers are counted per birth day over the 81 years up to as_of: everyone in the
+// world (the oldest staff are born about 70 years before as_of) is born inside them.
+constexpr std::int32_t kBirthDays = 81 * 366;
+// The first birth day counted moves with as_of, on a grid of kSeqPerSex days from 1940-01-01:
+// a sequence number depends on its birth day's offset only modulo kSeqPerSex, so a world keeps
+// the ids it had when the first day was 1940-01-01 for every as_of.
+const Date kBirthGrid = Date::fromYmd(1940, 1, 1);
+
+Date birthBase(Date as_of) {
+  const std::int32_t wanted = addYears(as_of, -80).days - kBirthGrid.days;
+  // Rounded down (towards the past) for dates before the grid's origin too.
+  const std::int32_t steps = wanted >= 0 ? wanted / kSeqPerSex : -((-wanted + kSeqPerSex - 1) / kSeqPerSex);
+  return kBirthGrid.plusDays(steps * kSeqPerSex);
+}
 }  // namespace
 
 Date addYears(Date date, int years) {
@@ -37,10 +49,12 @@ World::World(const WorldSpec& world_spec)
       window_start(addYears(world_spec.as_of, -world_spec.history_years).plusDays(1)),
       payroll_first(Month::of(world_spec.as_of).plus(1 - world_spec.payroll_months)),
       payroll_last(Month::of(world_spec.as_of)),
+      reform_year(static_cast<int>(window_start.ymd().year()) - 4),
+      birth_base_(birthBase(world_spec.as_of)),
       id_sequence_(static_cast<std::size_t>(regions().size()) * static_cast<std::size_t>(kBirthDays) * 2U, 0) {}
 
 std::string World::makeCitizenId(std::uint8_t region, Date birth, bool male) {
-  const std::int32_t offset = std::clamp(birth.days - kBirthBase.days, 0, kBirthDays - 1);
+  const std::int32_t offset = std::clamp(birth.days - birth_base_.days, 0, kBirthDays - 1);
   const std::size_t slot =
       (static_cast<std::size_t>(region) * static_cast<std::size_t>(kBirthDays) + static_cast<std::size_t>(offset)) *
           2U +

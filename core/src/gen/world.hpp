@@ -171,6 +171,10 @@ class World {
   Date window_start;    // first day of the movement window
   Month payroll_first;  // first month of payroll.csv
   Month payroll_last;   // as_of's month
+  // The year establishments were last fixed (an institutional reform): four years before the
+  // window opens, 2019 for the default as_of. Every date of the world follows as_of, none is
+  // fixed in a calendar year, so that any as_of from 2005 to 2100 gives a consistent world.
+  int reform_year;
 
   std::vector<GenUnit> units;
   std::vector<QuotaRow> quotas;
@@ -216,6 +220,7 @@ class World {
   [[nodiscard]] int ageOn(std::uint32_t person, Date date) const;
 
  private:
+  Date birth_base_;                         // first birth day id_sequence_ counts
   std::vector<std::uint16_t> id_sequence_;  // next sequence per (region, birth day, sex)
   std::uint32_t movement_order_ = 0;
 };

@@ -255,8 +255,10 @@ class WorldWriter {
     fmt::format_to_n(text, sizeof text, "{:04}-{:02}", month.year(), month.month());
     out.field(std::string_view(text, 7));
     out.field(toString(w_.units[unit].funding));
-    // Yearly raises each January.
-    const std::int64_t yuan = salary + static_cast<std::int64_t>(month.year() - 2020) * 120;
+    // Yearly raises each January, counted from six years before as_of (2020 for the default), so
+    // that a salary drawn for the world keeps its level, and stays positive, in any year.
+    const int raises_from = static_cast<int>(as_of_.ymd().year()) - 6;
+    const std::int64_t yuan = salary + static_cast<std::int64_t>(month.year() - raises_from) * 120;
     out.field(fmt::format("{}.00", yuan));
     out.end();
   }

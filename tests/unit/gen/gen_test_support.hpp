@@ -58,8 +58,10 @@ inline std::filesystem::path freshDir(const std::string& name) {
 }
 
 inline GeneratedWorld generate(const std::string& name, std::size_t persons, std::uint64_t seed,
-                               ViolationRates rates = ViolationRates::defaults()) {
+                               ViolationRates rates = ViolationRates::defaults(),
+                               model::Date as_of = WorldSpec{}.as_of) {
   GeneratedWorld world;
+  world.spec.as_of = as_of;
   world.spec.persons = persons;
   world.spec.seed = seed;
   world.spec.rates = rates;

@@ -1,7 +1,11 @@
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
+#include <string>
 
 #include "gen_test_support.hpp"
+#include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
 #include "staffchain/plugin/csv_reader.hpp"
 
@@ -157,6 +161,133 @@ TEST(GenerateWorld, RatesRespected) {
   const auto clean = generate("rates_none", 3000, 9, ViolationRates::none());
   EXPECT_TRUE(clean.truth.empty());
 }
+
+// Citizen ids are numbered per birth day over the decades before as_of: a world late in the
+// century, whose staff are born after 2020, still gives each person an id of their own (ids that
+// collide show as one id with two names, and in the audit as one person paid twice).
+TEST(GenerateWorld, CitizenIdsOnePersonEachLateInTheCentury) {
+  const auto world = generate("ids_2099", 30000, 9, ViolationRates::defaults(), *model::parseDate("2099-12-31"));
+  std::map<std::string, std::set<std::string>> names;
+  for (const char* file : {"roster.csv", "movements.csv"}) {
+    auto reader = plugin::CsvReader::open(world.spec.out_dir / file);
+    ASSERT_TRUE(reader.ok()) << file;
+    const std::size_t id_at = file == std::string_view("roster.csv") ? 0 : 3;
+    plugin::CsvRow row;
+    while (reader->next(row)) names[std::string(row.fields[id_at])].insert(std::string(row.fields[id_at + 1]));
+  }
+  std::size_t shared = 0;
+  for (const auto& [id, used] : names) shared += used.size() > 1 ? 1U : 0U;
+  EXPECT_EQ(shared, 0U);
+  EXPECT_GT(names.size(), 30000U);
+}
+
+// "AsOf20050331": a test name from an as-of date.
+std::string asOfName(const ::testing::TestParamInfo<const char*>& param) {
+  std::string name(param.param);
+  std::erase(name, '-');
+  return "AsOf" + name;
+}
+
+// Every date of a world follows its as-of date, whatever year that is (2005..2100): nothing
+// after it, the operations (approvals, movements, pay, deaths) inside the history before it,
+// quotas fixed some years before the history, documents numbered in the year they bear, people
+// adults on every record and each citizen id one person's.
+class GenerateWorldAsOf : public ::testing::TestWithParam<const char*> {};
+
+// Counts the rows that break each expectation and keeps the first of them as an example, so that
+// a broken world fails with one line per expectation rather than one per row.
+class Breaches {
+ public:
+  void check(bool ok, const std::string& what, const std::string& example) {
+    if (ok) return;
+    auto& [count, first] = seen_[what];
+    if (count++ == 0) first = example;
+  }
+  [[nodiscard]] std::string report() const {
+    std::string text;
+    for (const auto& [what, entry] : seen_)
+      text += fmt::format("  {}: {} rows, e.g. {}\n", what, entry.first, entry.second);
+    return text;
+  }
+
+ private:
+  std::map<std::string, std::pair<std::size_t, std::string>> seen_;
+};
+
+TEST_P(GenerateWorldAsOf, DatesFollowTheAsOfDate) {
+  const model::Date as_of = *model::parseDate(GetParam());
+  const auto world = generate(std::string("as_of_") + GetParam(), 3000, 13, ViolationRates::defaults(), as_of);
+  auto loaded = model::loadCanonicalFolder(world.spec.out_dir, "gen");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const model::Dataset& data = *loaded;
+  const int year = static_cast<int>(as_of.ymd().year());
+  const int history = world.spec.history_years;
+  auto yearOf = [](model::Date d) { return static_cast<int>(d.ymd().year()); };
+  auto text = [](model::Date d) { return model::formatDate(d); };
+  // Operations may reach a year before the history (an approval that expired before its use).
+  const model::Date operations_from = model::Date::fromYmd(year - history - 1, 1, 1);
+  const model::Date quotas_from = model::Date::fromYmd(year - history - 12, 1, 1);
+  Breaches breaches;
+  // A person's birth, from the citizen id: an adult of working age on any date on record.
+  auto adultOn = [&](const model::PersonId& person, model::Date on, const char* what) {
+    const int age = yearOf(on) - yearOf(model::birthDateOf(person));
+    breaches.check(age >= 18 && age <= 80, fmt::format("{}: person aged 18..80", what),
+                   fmt::format("{} aged {} on {}", person.str(), age, text(on)));
+  };
+  std::map<std::string, std::string> names;
+  auto oneName = [&](const model::PersonId& person, const std::string& name) {
+    const auto [it, fresh] = names.emplace(person.str(), name);
+    breaches.check(fresh || it->second == name, "one name per citizen id",
+                   fmt::format("{}: {} and {}", person.str(), it->second, name));
+  };
+
+  std::set<std::pair<std::string, model::EstabType>> quota_types;
+  for (const auto& q : data.quotas) {
+    const std::string row = fmt::format("{} {} {}", q.unit_id.str(), text(q.effective_from), q.doc_no);
+    breaches.check(q.effective_from <= as_of, "quota effective by as_of", row);
+    breaches.check(q.effective_from >= quotas_from, "quota fixed at most 12 years before the history", row);
+    breaches.check(q.doc_no.find(fmt::format("〔{}〕", yearOf(q.effective_from))) != std::string::npos,
+                   "quota document of its year", row);
+    quota_types.insert({q.unit_id.str(), q.estab_type});
+  }
+  for (const auto& a : data.approvals) {
+    const std::string row = fmt::format("{} {}", a.approval_id, text(a.issued_on));
+    breaches.check(a.issued_on >= operations_from && a.issued_on <= as_of, "approval issued in the history", row);
+    breaches.check(a.approval_id.substr(8, 4) == std::to_string(yearOf(a.issued_on)), "approval id of its year", row);
+  }
+  for (const auto& r : data.roster) {
+    breaches.check(r.entered_on <= as_of, "roster entry by as_of", r.person_id.str() + " " + text(r.entered_on));
+    adultOn(r.person_id, r.entered_on, "roster");
+    oneName(r.person_id, r.name);
+    breaches.check(quota_types.contains({r.unit_id.str(), r.estab_type}),
+                   "a quota for every unit and type on the roster", r.unit_id.str());
+  }
+  for (const auto& m : data.movements) {
+    const std::string row = fmt::format("{} {} {}", m.movement_id, model::toString(m.kind), text(m.effective_on));
+    breaches.check(m.effective_on <= as_of && (!m.recorded_on || *m.recorded_on <= as_of), "movement by as_of", row);
+    adultOn(m.person_id, m.effective_on, "movement");
+    oneName(m.person_id, m.name);
+    // Leavers who joined before the history get their roster entry and first pay dated back.
+    if (m.kind == model::MovementKind::roster_add || m.kind == model::MovementKind::pay_start) continue;
+    breaches.check(m.effective_on >= operations_from, "movement in the history", row);
+  }
+  const model::Month last = model::Month::of(as_of);
+  for (const auto& p : data.payroll) {
+    const std::string row = fmt::format("{} {} {}", p.person_id.str(), model::formatMonth(p.month), p.gross_fen);
+    breaches.check(p.month <= last && p.month > last.plus(-world.spec.payroll_months), "pay in the payroll window",
+                   row);
+    breaches.check(p.gross_fen > 0, "positive pay", row);
+    adultOn(p.person_id, p.month.firstDay(), "payroll");
+  }
+  for (const auto& d : data.deaths) {
+    breaches.check(d.died_on >= operations_from && d.died_on <= as_of, "death in the history",
+                   d.person_id.str() + " " + text(d.died_on));
+  }
+  EXPECT_EQ(breaches.report(), "") << "as of " << GetParam();
+}
+
+INSTANTIATE_TEST_SUITE_P(AsOfDates, GenerateWorldAsOf,
+                         ::testing::Values("2005-03-31", "2018-06-30", "2026-06-30", "2099-12-31"), asOfName);
 
 }  // namespace
 }  // namespace staffchain::gen::testing

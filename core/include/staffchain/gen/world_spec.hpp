@@ -60,7 +60,7 @@ struct WorldSpec {
   std::size_t persons = 10'000;  // budget-paid posts at the start: the world's headcount
   std::uint64_t seed = 1;
   std::filesystem::path out_dir;
-  model::Date as_of = model::Date::fromYmd(2026, 6, 30);  // evaluation date; nothing after it exists
+  model::Date as_of = model::Date::fromYmd(2026, 6, 30);  // evaluation date (2005..2100); nothing after it exists
   std::int32_t history_years = 3;                         // movements cover this many years before as_of
   std::int32_t payroll_months = 12;                       // payroll.csv: this many months, ending with as_of's month
   ViolationRates rates = ViolationRates::defaults();
