@@ -165,27 +165,63 @@ bool isAlnum(char c) {
   return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+// A full-width digit, U+FF10..U+FF19: EF BC 90..99 in UTF-8.
+bool isFullWidthDigitEnd(std::string_view text, std::size_t i) {
+  return i >= 2 && text[i - 2] == '\xEF' && text[i - 1] == '\xBC' && static_cast<unsigned char>(text[i]) >= 0x90 &&
+         static_cast<unsigned char>(text[i]) <= 0x99;
+}
+
+// Full-width letters and digits as ASCII, the rest as it is: ids typed in full-width digits
+// must come out masked too.
+std::string foldFullWidth(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead == 0xEF && i + 2 < text.size()) {
+      const auto middle = static_cast<unsigned char>(text[i + 1]);
+      const auto last = static_cast<unsigned char>(text[i + 2]);
+      const char ascii = middle == 0xBC && last >= 0x90 && last <= 0xBF   ? static_cast<char>(last - 0x60)
+                         : middle == 0xBD && last >= 0x81 && last <= 0x9A ? static_cast<char>(last - 0x20)
+                                                                          : '\0';
+      if (isAlnum(ascii)) {
+        out.push_back(ascii);
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
 void checkMasking(std::string_view input) {
   const std::string masked = staffchain::model::maskCitizenIds(input);
   require(masked.size() == input.size(), "masking: length changed", input);
-  // Every character either stays or becomes '*'; and no run of letters and digits left in the
-  // output still looks like an id (15 digits, or 17 digits and a digit or X).
+  // Every byte either stays or is a digit starred ('*', or '＊' for a full-width digit, whose last
+  // byte becomes 8A).
   for (std::size_t i = 0; i < input.size(); ++i) {
-    require(masked[i] == input[i] || (masked[i] == '*' && isDigit(input[i])), "masking: changed a non-digit", input);
+    require(masked[i] == input[i] || (masked[i] == '*' && isDigit(input[i])) ||
+                (masked[i] == '\x8A' && isFullWidthDigitEnd(input, i)),
+            "masking: changed a non-digit", input);
   }
+  // No run of letters and digits left readable in the output is a citizen id: a valid one
+  // (MOD 11-2 and a real birth date in the validator's range), or 15 digits around a real birth
+  // date. Other id-shaped runs may stay: a valid unit credit code must.
+  const std::string folded = foldFullWidth(masked);
   std::size_t i = 0;
-  while (i < masked.size()) {
-    if (!isAlnum(masked[i])) {
+  while (i < folded.size()) {
+    if (!isAlnum(folded[i])) {
       ++i;
       continue;
     }
     const std::size_t start = i;
-    while (i < masked.size() && isAlnum(masked[i])) ++i;
-    const std::string_view token = std::string_view(masked).substr(start, i - start);
-    const bool legacy = token.size() == 15 && allDigits(token);
+    while (i < folded.size() && isAlnum(folded[i])) ++i;
+    const std::string_view token = std::string_view(folded).substr(start, i - start);
+    const bool legacy = token.size() == 15 && allDigits(token) && isRealDate("19" + std::string(token.substr(6, 6)));
     const bool modern = token.size() == 18 && allDigits(token.substr(0, 17)) &&
-                        (isDigit(token[17]) || token[17] == 'X' || token[17] == 'x');
-    require(!legacy && !modern, "masking: an id-like token is left readable", input);
+                        upper(token[17]) == mod11Check(token.substr(0, 17)) && isRealDate(token.substr(6, 8)) &&
+                        number(token.substr(6, 4)) >= 1800 && number(token.substr(6, 4)) <= 2100;
+    require(!legacy && !modern, "masking: a citizen id is left readable", input);
   }
   if (input.size() >= 10) {
     const std::string one = staffchain::model::maskCitizenId(input);

@@ -37,18 +37,33 @@ constexpr std::array<std::int8_t, 256> kCreditCodeValues = [] {
 
 int creditCodeValue(char c) noexcept { return kCreditCodeValues[static_cast<unsigned char>(c)]; }
 
-// Counts characters, not bytes, so that a reason about a cell with Chinese text is right.
-std::size_t countCharacters(std::string_view text) noexcept {
-  std::size_t count = 0;
-  for (const char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) ++count;
-  }
-  return count;
+// The UTF-8 length of the character a lead byte starts, 0 for a byte that starts none.
+std::size_t utf8Length(unsigned char lead) noexcept {
+  if (lead < 0x80U) return 1;
+  if (lead >= 0xC2U && lead <= 0xDFU) return 2;
+  if (lead >= 0xE0U && lead <= 0xEFU) return 3;
+  if (lead >= 0xF0U && lead <= 0xF4U) return 4;
+  return 0;
 }
 
-std::string describeChar(char c) {
-  if (static_cast<unsigned char>(c) < 0x20U || static_cast<unsigned char>(c) >= 0x7FU) return "a non-ASCII character";
-  return fmt::format("'{}'", c);
+// The character at byte `at` as a reason quotes it ("'１'", "'一'"), so that a person sees
+// what is wrong with a full-width or Chinese value, not a byte of it.
+std::string describeCharAt(std::string_view text, std::size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  if (lead < 0x20U || lead == 0x7FU) return "a control character";
+  const auto length = utf8Length(lead);
+  if (length == 0 || at + length > text.size()) return "a non-ASCII character";
+  for (std::size_t i = at + 1; i < at + length; ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U) return "a non-ASCII character";
+  }
+  return fmt::format("'{}'", text.substr(at, length));
+}
+
+// "character '一' at position 7": positions count characters, as a person counts them.
+std::string describePosition(std::string_view text, std::size_t at) {
+  const auto what = describeCharAt(text, at);
+  return fmt::format("{}{} at position {}", what.starts_with('\'') ? "character " : "", what,
+                     detail::countCharacters(text.substr(0, at)) + 1);
 }
 
 bool isRealBirthDate(std::string_view yyyymmdd) noexcept {
@@ -65,6 +80,7 @@ bool isRealBirthDate(std::string_view yyyymmdd) noexcept {
 }
 
 // The first position (0-based) in [0, count) that is not a digit, or count.
+// Precondition: `count` <= text.size().
 std::size_t firstNonDigit(std::string_view text, std::size_t count) noexcept {
   for (std::size_t i = 0; i < count; ++i) {
     if (!detail::isDigit(text[i])) return i;
@@ -100,17 +116,170 @@ bool isProvincePrefix(int prefix) noexcept {
          prefix == 71 || prefix == 81 || prefix == 82;
 }
 
-constexpr bool isAsciiAlnum(char c) noexcept {
-  return detail::isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+// Precondition: `run` is 17 digits and a digit, X or x.
+bool isCitizenIdRun(std::string_view run) noexcept {
+  return isRealBirthDate(run.substr(6, 8)) && citizenIdCheckChar(run.substr(0, 17)) == detail::toUpperAscii(run[17]);
 }
 
-// A token that looks like a citizen id: exactly what checkCitizenId would try to read, so
-// that nothing it would accept is ever logged in full.
-bool looksLikeCitizenId(std::string_view token) noexcept {
-  if (token.size() == 15) return firstNonDigit(token, 15) == 15;
-  if (token.size() != 18) return false;
-  const char last = token[17];
-  return firstNonDigit(token, 17) == 17 && (detail::isDigit(last) || last == 'X' || last == 'x');
+// GB 32100-2015 table 1: the registering authority (1 establishment office, 2 foreign affairs,
+// 3 justice, ..., 9 market regulation, A, N, Y) and the kinds of body each registers.
+bool isKnownRegistration(char authority, char kind) noexcept {
+  static constexpr std::array<std::string_view, 9> kKindsByDigit{"1239", "19",  "123459", "19", "1239",
+                                                                 "129",  "129", "19",     "123"};
+  if (authority >= '1' && authority <= '9') {
+    return kKindsByDigit[static_cast<std::size_t>(authority - '1')].find(kind) != std::string_view::npos;
+  }
+  if (authority == 'A') return kind == '1' || kind == '9';
+  if (authority == 'N') return kind == '1' || kind == '2' || kind == '3' || kind == '9';
+  return authority == 'Y' && kind == '1';
+}
+
+// A credit code as a unit really has one: a known registration, a registering region whose first
+// two digits are a province (or 10, the state), and the MOD 31 check. A citizen id with a wrong
+// check digit passes the MOD 31 check alone one time in 31; with the structure, about one in 200
+// does, and none from Inner Mongolia (province 15: authority 1 registers no kind 5).
+bool isCreditCodeRun(std::string_view run) noexcept {
+  if (run.size() != 18) return false;
+  std::array<char, 18> code{};
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    code[i] = detail::toUpperAscii(run[i]);
+    if (creditCodeValue(code[i]) < 0) return false;
+  }
+  if (!isKnownRegistration(code[0], code[1])) return false;
+  if (!detail::isDigit(code[2]) || !detail::isDigit(code[3])) return false;
+  const int province = digitValue(code[2]) * 10 + digitValue(code[3]);
+  if (province != 10 && !isProvincePrefix(province)) return false;
+  return creditCodeCheckChar(std::string_view(code.data(), 17)) == code[17];
+}
+
+// Whether a run of 15 or 18 letters and digits (full-width forms folded to ASCII) is masked for
+// display.
+//
+// Citizen ids (DOMAIN.md §4) are masked, unit credit codes must stay readable, and both are 18
+// characters: a code of a unit registered by the establishment office may be all digits with a
+// final X (12150700XXXXXXX57X), shaped exactly like an id. Their checks tell them apart:
+// - A valid citizen id (real birth date and MOD 11-2 check: what checkCitizenId accepts) is
+//   masked, even when it is also a valid credit code. Such ambiguity is rare, and rarer for
+//   codes: about 3 in 10,000 id-shaped credit codes pass the citizen id's date and check (next
+//   to none of Hulunbuir's: region 1507xx puts "00".."85" where the birth year's century goes,
+//   and only 150721 with an organisation code starting 00 makes a year in range, 2100), while
+//   about 1 citizen id in 31 passes the credit code's MOD 31 check. Keeping the ambiguous ones
+//   readable would leak ids; masking them hides a unit code in a few thousand.
+// - Else a credit code that is valid and well formed (isCreditCodeRun) stays readable.
+// - Else a run shaped like an id (17 digits and a digit or X) is masked all the same: it is most
+//   likely a mistyped id (a quarantined cell shows one in its DATA-001 message), and a person's id
+//   with one wrong digit still names that person.
+// - 15 digits are a legacy id when digits 7-12 are a real birth date ("19" implied). Legacy ids
+//   carry no check digit, so the date is all there is to go on; it spares most 15-digit numbers
+//   that are not ids, such as old business registration numbers.
+bool masksRun(std::string_view run) noexcept {
+  if (run.size() == 15) {
+    if (firstNonDigit(run, 15) != 15) return false;
+    std::array<char, 8> date{'1', '9'};
+    std::copy_n(run.data() + 6, 6, date.data() + 2);
+    return isRealBirthDate(std::string_view(date.data(), date.size()));
+  }
+  if (run.size() != 18) return false;
+  const char last = detail::toUpperAscii(run[17]);
+  if (firstNonDigit(run, 17) != 17 || (!detail::isDigit(last) && last != 'X')) return false;  // not id-shaped
+  if (isCitizenIdRun(run)) return true;
+  return !isCreditCodeRun(run);
+}
+
+// A letter or digit of a text as the masking scanner reads it: its ASCII value (a full-width one
+// folded) and its size in bytes; {'\0', 1} for anything else.
+struct ScannedChar {
+  char ascii;
+  std::size_t size;
+};
+
+// Reads an ASCII text: nearly every log line (isAscii tells eight bytes at a time).
+struct AsciiReader {
+  static ScannedChar at(std::string_view text, std::size_t i) noexcept {
+    const char c = text[i];
+    return {detail::isAsciiAlnum(c) ? c : '\0', 1};
+  }
+};
+
+// Reads any UTF-8 text, folding full-width letters and digits; only those start with 0xEF.
+struct FullWidthReader {
+  static ScannedChar at(std::string_view text, std::size_t i) noexcept {
+    const char c = text[i];
+    if (detail::isAsciiAlnum(c)) return {c, 1};
+    if (static_cast<unsigned char>(c) == 0xEFU) {
+      const char folded = detail::fullWidthAsciiAt(std::string_view(text.data() + i, text.size() - i));
+      if (detail::isAsciiAlnum(folded)) return {folded, detail::kFullWidthSize};
+    }
+    return {'\0', 1};
+  }
+};
+
+// Appends `run` (`length` characters) with all but its first 6 and last 4 characters starred. A
+// full-width character becomes the full-width asterisk, so the text keeps its length and layout.
+void appendMasked(std::string_view run, std::size_t length, std::string& out) {
+  if (run.size() == length) {
+    out.append(run.substr(0, 6));
+    out.append(length - 10, '*');
+    out.append(run.substr(length - 4));
+    return;
+  }
+  constexpr std::string_view kFullWidthStar = "\xEF\xBC\x8A";
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < length; ++k) {
+    const auto size = FullWidthReader::at(run, at).size;
+    if (k < 6 || k + 4 >= length) {
+      out.append(run.substr(at, size));
+    } else {
+      out.append(size == 1 ? std::string_view("*") : kFullWidthStar);
+    }
+    at += size;
+  }
+}
+
+// Writes the masked `text` to `out` when a run in it is masked and returns true; returns false,
+// leaving `out` alone, when none is. Log lines rarely hold an id, so nothing is copied until one
+// turns up.
+template <typename Reader>
+bool maskRuns(std::string_view text, std::string& out) {
+  bool masking = false;
+  std::size_t copied = 0;  // text[0, copied) is already in `out`
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  std::array<char, 18> run{};  // a run of 15 or 18 characters, folded
+  while (i < n) {
+    ScannedChar c = Reader::at(text, i);
+    if (c.ascii == '\0') {
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    std::size_t length = 0;
+    do {
+      ++length;
+      i += c.size;
+    } while (i < n && (c = Reader::at(text, i)).ascii != '\0');
+    if (length != 15 && length != 18) continue;  // most words: no second look
+    for (std::size_t k = 0, at = start; k < length; ++k) {
+      c = Reader::at(text, at);
+      run[k] = c.ascii;
+      at += c.size;
+    }
+    if (!masksRun(std::string_view(run.data(), length))) continue;
+    if (!masking) {
+      out.clear();
+      out.reserve(n);
+      masking = true;
+    }
+    out.append(text.substr(copied, start - copied));
+    appendMasked(text.substr(start, i - start), length, out);
+    copied = i;
+  }
+  if (masking) out.append(text.substr(copied));
+  return masking;
+}
+
+bool maskInto(std::string_view text, std::string& out) {
+  return detail::isAscii(text) ? maskRuns<AsciiReader>(text, out) : maskRuns<FullWidthReader>(text, out);
 }
 
 }  // namespace
@@ -124,10 +293,14 @@ char citizenIdCheckChar(std::string_view first17) noexcept {
 Checked<PersonId> checkCitizenId(std::string_view text) {
   text = detail::trim(text);
   if (text.empty()) return {std::nullopt, "is empty, expected an 18-digit citizen id"};
-  if (text.size() == 15) {
-    if (const auto bad = firstNonDigit(text, 15); bad != 15) {
-      return {std::nullopt,
-              fmt::format("character {} at position {} is not a digit", describeChar(text[bad]), bad + 1)};
+  // Counting characters takes a pass over the text; an id of 17 or 15 ASCII digits first, nearly
+  // every one, has as many characters as bytes.
+  const bool plain =
+      (text.size() == 18 && firstNonDigit(text, 17) == 17) || (text.size() == 15 && firstNonDigit(text, 15) == 15);
+  const auto characters = plain ? text.size() : detail::countCharacters(text);
+  if (characters == 15) {
+    if (const auto bad = firstNonDigit(text, text.size()); bad != text.size()) {
+      return {std::nullopt, describePosition(text, bad) + " is not a digit"};
     }
     std::array<char, 18> upgraded{};
     std::copy_n(text.data(), 6, upgraded.data());
@@ -141,16 +314,18 @@ Checked<PersonId> checkCitizenId(std::string_view text) {
     upgraded[17] = citizenIdCheckChar(first17);
     return {PersonId::fromValid(std::string_view(upgraded.data(), upgraded.size())), {}};
   }
-  if (text.size() != 18) {
-    return {std::nullopt,
-            fmt::format("has {} characters, expected 18 (or a legacy 15-digit id)", countCharacters(text))};
+  if (characters != 18) {
+    return {std::nullopt, fmt::format("has {} characters, expected 18 (or a legacy 15-digit id)", characters)};
   }
-  if (const auto bad = firstNonDigit(text, 17); bad != 17) {
-    return {std::nullopt, fmt::format("character {} at position {} is not a digit", describeChar(text[bad]), bad + 1)};
+  if (const auto bad = plain ? 17 : firstNonDigit(text, 17); bad != 17) {
+    return {std::nullopt, describePosition(text, bad) + " is not a digit"};
   }
+  // The first 17 characters are ASCII digits, so the 18th starts at byte 17.
   const char last = detail::toUpperAscii(text[17]);
-  if (!detail::isDigit(last) && last != 'X') {
-    return {std::nullopt, fmt::format("last character {} is not a digit or X", describeChar(text[17]))};
+  if (text.size() != 18 || (!detail::isDigit(last) && last != 'X')) {
+    auto what = describeCharAt(text, 17);
+    if (!what.starts_with('\'')) what = "(" + what + ")";
+    return {std::nullopt, fmt::format("last character {} is not a digit or X", what)};
   }
   if (!isRealBirthDate(text.substr(6, 8))) {
     return {std::nullopt, fmt::format("birth date {} is not a real date", text.substr(6, 8))};
@@ -188,17 +363,19 @@ char creditCodeCheckChar(std::string_view first17) noexcept {
 Checked<UnitId> checkCreditCode(std::string_view text) {
   text = detail::trim(text);
   if (text.empty()) return {std::nullopt, "is empty, expected an 18-character credit code"};
-  if (text.size() != 18) {
-    return {std::nullopt, fmt::format("has {} characters, expected 18", countCharacters(text))};
+  if (const auto characters = detail::countCharacters(text); characters != 18) {
+    return {std::nullopt, fmt::format("has {} characters, expected 18", characters)};
   }
+  // Every byte is looked at: 18 characters may take more bytes (a non-ASCII one, or a stray UTF-8
+  // continuation byte that counts as none), and the first that is not in the alphabet is named.
   std::array<char, 18> code{};
-  for (std::size_t i = 0; i < 18; ++i) {
-    code[i] = detail::toUpperAscii(text[i]);
-    if (creditCodeValue(code[i]) < 0) {
-      return {std::nullopt, fmt::format("character {} at position {} is not in the credit-code alphabet "
-                                        "(digits and capitals except I, O, S, V, Z)",
-                                        describeChar(text[i]), i + 1)};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = detail::toUpperAscii(text[i]);
+    if (creditCodeValue(c) < 0) {
+      return {std::nullopt, describePosition(text, i) +
+                                " is not in the credit-code alphabet (digits and capitals except I, O, S, V, Z)"};
     }
+    if (i < code.size()) code[i] = c;
   }
   const char expected = creditCodeCheckChar(std::string_view(code.data(), 17));
   if (code[17] != expected)
@@ -233,30 +410,13 @@ std::string maskCitizenId(std::string_view id) {
 }
 
 std::string maskCitizenIds(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t copied = 0;  // text[0, copied) is already in `out`
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    // Runs shorter than 15 characters are skipped without a second look: most log text.
-    if (!isAsciiAlnum(text[i])) {
-      ++i;
-      continue;
-    }
-    const std::size_t start = i;
-    while (i < n && isAsciiAlnum(text[i])) ++i;
-    const auto token = text.substr(start, i - start);
-    if (looksLikeCitizenId(token)) {
-      out.append(text.substr(copied, start - copied));
-      out.append(token.substr(0, 6));
-      out.append(token.size() - 10, '*');
-      out.append(token.substr(token.size() - 4));
-      copied = i;
-    }
-  }
-  out.append(text.substr(copied));
-  return out;
+  std::string masked;
+  if (!maskInto(text, masked)) return std::string(text);
+  return masked;
+}
+
+std::string_view maskCitizenIds(std::string_view text, std::string& buffer) {
+  return maskInto(text, buffer) ? std::string_view(buffer) : text;
 }
 
 }  // namespace staffchain::model

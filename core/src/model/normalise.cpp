@@ -1,8 +1,10 @@
 #include "staffchain/model/normalise.hpp"
 
-#include <string>
-
 #include <fmt/format.h>
+
+#include <array>
+#include <memory>
+#include <string>
 
 #include "columns.hpp"
 #include "staffchain/model/enums.hpp"
@@ -45,15 +47,34 @@ constexpr MovementKind kMovementKinds[] = {
 // Reads the cells of one row, collecting every problem instead of stopping at the first.
 class RowReader {
  public:
-  RowReader(RecordType type, const RowView& row) : columns_(canonicalColumns(type)), type_(type), row_(row) {}
+  // Each cell is folded (full-width digits, letters and blanks to ASCII, DOMAIN.md §5) and
+  // trimmed once, here, so that every check below reads what a person meant. A cell without
+  // full-width forms, nearly all of them, is used in place.
+  RowReader(RecordType type, const RowView& row) : columns_(canonicalColumns(type)), type_(type) {
+    unsigned given = 0;
+    for (std::size_t i = 0; i < columns_.size() && i < cells_.size(); ++i) {
+      const auto& cell = row[i];
+      if (!cell) continue;
+      given |= 1U << i;
+      // Folded, a cell has no U+3000 left to trim.
+      if (detail::firstFullWidth(*cell) == cell->size()) {
+        cells_[i] = detail::trimAscii(*cell);
+        continue;
+      }
+      if (!folded_) folded_ = std::make_unique<std::array<std::string, kMaxCanonicalColumns>>();
+      cells_[i] = detail::trimAscii(detail::foldFullWidth(*cell, (*folded_)[i]));
+    }
+    given_ = static_cast<std::uint16_t>(given);
+  }
+  // cells_ points into folded_.
+  RowReader(const RowReader&) = delete;
+  RowReader& operator=(const RowReader&) = delete;
 
   std::vector<FieldError> takeErrors() { return std::move(errors_); }
   [[nodiscard]] bool failed() const noexcept { return !errors_.empty(); }
 
-  [[nodiscard]] std::string_view text(std::size_t column) const noexcept {
-    const auto& cell = row_[column];
-    return cell ? detail::trim(*cell) : std::string_view{};
-  }
+  [[nodiscard]] std::string_view text(std::size_t column) const noexcept { return cells_[column]; }
+  [[nodiscard]] bool given(std::size_t column) const noexcept { return ((given_ >> column) & 1U) != 0; }
 
   void fail(std::size_t column, std::string_view value, std::string reason) {
     errors_.push_back(FieldError{std::string(columns_[column]), std::string(value), std::move(reason)});
@@ -64,7 +85,7 @@ class RowReader {
     const auto value = text(column);
     if (!value.empty()) return value;
     if (isRequiredColumn(type_, column)) {
-      fail(column, value, row_[column] ? "is empty (required)" : "is missing (required column)");
+      fail(column, value, given(column) ? "is empty (required)" : "is missing (required column)");
     }
     return std::nullopt;
   }
@@ -198,7 +219,12 @@ class RowReader {
  private:
   std::span<const std::string_view> columns_;
   RecordType type_;
-  const RowView& row_;
+  // The cells folded and trimmed (empty where the source gave none: given_ tells); those that
+  // had full-width forms point into folded_, which only a row with such a cell allocates.
+  std::array<std::string_view, kMaxCanonicalColumns> cells_{};
+  std::uint16_t given_ = 0;
+  static_assert(kMaxCanonicalColumns <= 16);
+  std::unique_ptr<std::array<std::string, kMaxCanonicalColumns>> folded_;
   std::vector<FieldError> errors_;
 };
 
@@ -366,11 +392,14 @@ void setQuarantineSubject(RecordType type, const RowView& row, QuarantineEntry& 
   };
   entry.unit_id.clear();
   entry.person_id.clear();
+  std::string folded;  // as normalise reads the cells
   if (const auto unit = cell("unit_id")) {
-    if (auto checked = checkCreditCode(*unit)) entry.unit_id = checked.value->str();
+    if (auto checked = checkCreditCode(detail::foldFullWidth(*unit, folded))) entry.unit_id = checked.value->str();
   }
   if (const auto person = cell("person_id")) {
-    if (auto checked = checkCitizenId(*person)) entry.person_id = checked.value->str();
+    if (auto checked = checkCitizenId(detail::foldFullWidth(*person, folded))) {
+      entry.person_id = checked.value->str();
+    }
   }
 }
 

@@ -11,6 +11,25 @@ bool isNoticeColumn(std::string_view name) {
   return std::find(kNoticeColumns.begin(), kNoticeColumns.end(), name) != kNoticeColumns.end();
 }
 
+// The UTF-8 length of the character `text` starts with (1 for a stray byte), so that a value is
+// masked character by character and never cut inside one.
+std::size_t characterSize(std::string_view text) noexcept {
+  const auto lead = static_cast<unsigned char>(text.front());
+  std::size_t size = 1;
+  if (lead >= 0xF0U) {
+    size = 4;
+  } else if (lead >= 0xE0U) {
+    size = 3;
+  } else if (lead >= 0xC0U) {
+    size = 2;
+  }
+  if (size > text.size()) return 1;
+  for (std::size_t i = 1; i < size; ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U) return 1;
+  }
+  return size;
+}
+
 std::string noticeColumnList() {
   std::string out;
   for (auto column : kNoticeColumns) {
@@ -133,10 +152,25 @@ std::vector<std::pair<std::string, std::string>> NoticeMapping::render(const Not
   return out;
 }
 
+// Masks as model::maskCitizenIds masks an id in text (the SDK cannot use the model): by
+// characters, not bytes, with a full-width character starred as '＊', so that an id typed in
+// full-width digits ("１５０７０２…") neither shows nor comes out as broken UTF-8.
 std::string maskCitizenIdValue(std::string_view id) {
-  if (id.size() < 10) return std::string(id.size(), '*');
-  std::string masked(id);
-  for (std::size_t i = 6; i + 4 < id.size(); ++i) masked[i] = '*';
+  constexpr std::string_view kWideStar = "\xEF\xBC\x8A";
+  std::size_t length = 0;
+  for (std::size_t at = 0; at < id.size(); at += characterSize(id.substr(at))) ++length;
+  std::string masked;
+  masked.reserve(id.size());
+  std::size_t k = 0;
+  for (std::size_t at = 0; at < id.size(); ++k) {
+    const auto size = characterSize(id.substr(at));
+    if (length >= 10 && (k < 6 || k + 4 >= length)) {
+      masked.append(id.substr(at, size));
+    } else {
+      masked.append(size == 1 ? std::string_view("*") : kWideStar);
+    }
+    at += size;
+  }
   return masked;
 }
 

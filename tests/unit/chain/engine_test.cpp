@@ -281,5 +281,30 @@ TEST(ChainEngine, AHireJudgedAloneStillMovesTheSlotsOfItsApproval) {
   EXPECT_NE(renamed, before);
 }
 
+// DOMAIN.md §3: an exit or a death recorded for a unit ends the claim on its pay even when the
+// person was never on its roster; judged when the exit lands after the pay, incrementally.
+TEST(ChainEngine, AnExitLandingAfterThePayOfAUnitNeverRosteredAtEndsItsClaim) {
+  model::Dataset data;
+  data.units = {unit(1, "海拉尔区人民政府办公室", UnitKind::organ),
+                unit(2, "海拉尔区第一中学", UnitKind::public_welfare_1)};
+  for (unsigned m = 1; m <= 6; ++m) {
+    data.payroll.push_back(pay(person(1), unitId(1), Month::fromYm(2024, m)));
+    data.payroll.push_back(pay(person(2), unitId(2), Month::fromYm(2024, m)));
+  }
+  ChainEngine engine{RuleParams{}};
+  engine.load(data);
+  const auto asOf = day(2024, 6, 30);
+  EXPECT_TRUE(ofRule(engine.evaluateAll(asOf), "CHAIN-006").empty());
+  for (const auto& exit : {move("E1", MovementKind::resign, person(1), unitId(1), day(2024, 3, 20)),
+                           move("D1", MovementKind::death, person(2), unitId(2), day(2024, 3, 20))}) {
+    data.movements.push_back(exit);
+    engine.apply(exit);
+  }
+  const auto delta = engine.evaluateTouched(asOf);
+  EXPECT_EQ(ofRule(delta.changed, "CHAIN-006").size(), 1U);
+  EXPECT_EQ(ofRule(delta.changed, "CHAIN-014").size(), 1U);
+  EXPECT_EQ(engine.findings(), evaluate(data, asOf));
+}
+
 }  // namespace
 }  // namespace staffchain::chain::testing

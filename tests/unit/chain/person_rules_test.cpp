@@ -82,6 +82,72 @@ TEST_F(PersonRules, PayAfterExitMonthFiresCHAIN006) {
   EXPECT_TRUE(ofRule(evaluate(data, asOf, lenient), "CHAIN-006").empty());
 }
 
+// DOMAIN.md §3: an exit recorded for a unit ends the claim on that unit's pay whether or not a
+// roster stay there is known. The months before the exit are pay without roster (CHAIN-004).
+TEST_F(PersonRules, PayAfterAnExitFromAUnitNeverOnItsRosterFiresCHAIN006) {
+  data.movements.push_back(move("E1", MovementKind::resign, p, u1, day(2024, 3, 20)));
+  payMonths(p, u1, Month::fromYm(2024, 1), Month::fromYm(2024, 3));
+  auto all = evaluate(data, asOf);
+  EXPECT_TRUE(ofRule(all, "CHAIN-006").empty()) << "pay up to the exit month is not ghost pay";
+  ASSERT_EQ(ofRule(all, "CHAIN-004").size(), 1U);
+
+  payMonths(p, u1, Month::fromYm(2024, 4), Month::fromYm(2024, 6));
+  all = evaluate(data, asOf);
+  const auto ghost = ofRule(all, "CHAIN-006");
+  ASSERT_EQ(ghost.size(), 1U);
+  EXPECT_EQ(ghost[0].unit_id, u1);
+  EXPECT_EQ(ghost[0].since, day(2024, 4, 1));
+  EXPECT_NE(ghost[0].summary_en.find("2024-04..2024-06 after resign on 2024-03-20"), std::string::npos)
+      << ghost[0].summary_en;
+  const auto unrostered = ofRule(all, "CHAIN-004");
+  ASSERT_EQ(unrostered.size(), 1U);
+  EXPECT_EQ(unrostered[0].since, day(2024, 1, 1));
+  EXPECT_EQ(unrostered[0].evidence.size(), 3U) << "only the months up to the exit are pay without roster";
+}
+
+TEST_F(PersonRules, PayAfterAnExitFromAUnitWhileOnAnotherUnitsRosterFiresCHAIN006) {
+  data.roster.push_back(roster(p, u2, EstabType::institution, day(2010, 1, 1)));
+  payMonths(p, u2, Month::fromYm(2024, 1), Month::fromYm(2024, 6));
+  payMonths(p, u1, Month::fromYm(2024, 1), Month::fromYm(2024, 6));
+  data.movements.push_back(move("E1", MovementKind::transfer_out, p, u1, day(2024, 2, 15)));
+  const auto all = evaluate(data, asOf);
+  const auto ghost = ofRule(all, "CHAIN-006");
+  ASSERT_EQ(ghost.size(), 1U);
+  EXPECT_EQ(ghost[0].unit_id, u1);
+  EXPECT_EQ(ghost[0].since, day(2024, 3, 1));
+  const auto misplaced = ofRule(all, "CHAIN-010");
+  ASSERT_EQ(misplaced.size(), 1U);
+  EXPECT_NE(misplaced[0].summary_en.find("for 2024-01..2024-02"), std::string::npos) << misplaced[0].summary_en;
+
+  // The nearest case that holds: the exit is from the unit whose roster the person is on, so
+  // the other unit's pay is misplaced pay, not pay after an exit from it.
+  data.movements.front().unit_id = u2;
+  data.payroll.erase(std::remove_if(data.payroll.begin(), data.payroll.end(),
+                                    [&](const model::PayrollMonth& row) {
+                                      return row.unit_id == u2 && row.month > Month::fromYm(2024, 2);
+                                    }),
+                     data.payroll.end());
+  EXPECT_TRUE(ofRule(evaluate(data, asOf), "CHAIN-006").empty());
+}
+
+TEST_F(PersonRules, PayAfterADeathRecordedForAUnitNeverOnItsRosterFiresCHAIN014) {
+  data.movements.push_back(move("D1", MovementKind::death, p, u1, day(2024, 2, 10)));
+  payMonths(p, u1, Month::fromYm(2024, 1), Month::fromYm(2024, 2));
+  auto all = evaluate(data, asOf);
+  EXPECT_TRUE(ofRule(all, "CHAIN-014").empty()) << "pay for the death month is allowed";
+
+  payMonths(p, u1, Month::fromYm(2024, 3), Month::fromYm(2024, 4));
+  all = evaluate(data, asOf);
+  const auto dead = ofRule(all, "CHAIN-014");
+  ASSERT_EQ(dead.size(), 1U);
+  EXPECT_EQ(dead[0].unit_id, u1);
+  EXPECT_EQ(dead[0].since, day(2024, 3, 1));
+  const auto unrostered = ofRule(all, "CHAIN-004");
+  ASSERT_EQ(unrostered.size(), 1U);
+  EXPECT_EQ(unrostered[0].since, day(2024, 1, 1));
+  EXPECT_EQ(unrostered[0].evidence.size(), 2U) << "only the months up to the death are pay without roster";
+}
+
 TEST_F(PersonRules, TwoPayersInOneMonthFireCHAIN009) {
   data.roster.push_back(roster(p, u1, EstabType::admin, day(2010, 1, 1)));
   data.roster.push_back(roster(p, u2, EstabType::institution, day(2010, 1, 1)));

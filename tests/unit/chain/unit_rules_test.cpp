@@ -124,5 +124,28 @@ TEST_F(UnitRules, QuarantineRowsAreOneFindingPerRow) {
   EXPECT_EQ(row17.severity, Severity::minor);
 }
 
+// A connector may quarantine a cell as it came (full-width digits and all): the summary masks
+// the id in it, and leaves a unit's credit code readable even when it is shaped like an id.
+TEST_F(UnitRules, QuarantineSummariesMaskFullWidthIdsButNotUnitCodes) {
+  model::QuarantineEntry person;
+  person.source = "hr_api";
+  person.type = model::RecordType::movement;
+  person.origin = "HR-2024-0007";
+  person.field = "person_id";
+  person.value = "１５０７０２１９８００１０１１２３９";
+  person.reason = "not a citizen id";
+  auto unit = person;
+  unit.field = "unit_id";
+  unit.value = "12150700000237571X";
+  unit.reason = "unknown unit";
+  data.quarantine = {person, unit};
+  const auto found = ofRule(evaluate(data, asOf), "DATA-001");
+  ASSERT_EQ(found.size(), 1U);
+  for (const auto& summary : {found[0].summary_en, found[0].summary_zh}) {
+    EXPECT_NE(summary.find("１５０７０２＊＊＊＊＊＊＊＊１２３９"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("12150700000237571X"), std::string::npos) << summary;
+  }
+}
+
 }  // namespace
 }  // namespace staffchain::chain::testing

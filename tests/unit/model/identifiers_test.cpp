@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "staffchain/plugin/notice_mapping.hpp"
+
 namespace staffchain::model {
 namespace {
 
@@ -81,6 +83,21 @@ INSTANTIATE_TEST_SUITE_P(Table, InvalidCitizenId,
                                          InvalidCase{"11010519491231002Y", "last character 'Y'"},
                                          InvalidCase{"", "is empty"}, InvalidCase{"15070280010112A", "not a digit"}));
 
+// normalise folds full-width digits before any check; read unfolded (by another caller), such a
+// value still gets a reason that makes sense: characters are counted and quoted, not bytes (it
+// used to say "has 18 characters, expected 18").
+TEST(CitizenId, ReasonsCountAndQuoteCharactersNotBytes) {
+  EXPECT_EQ(checkCitizenId("１５０７０２１９８００１０１１２３９").reason,
+            "character '１' at position 1 is not a digit");
+  EXPECT_EQ(checkCitizenId("１５０７０２８００１０１１２３").reason, "character '１' at position 1 is not a digit");
+  EXPECT_EQ(checkCitizenId("150702一九8001011239").reason, "character '一' at position 7 is not a digit");
+  EXPECT_EQ(checkCitizenId("15070219800101123Ｘ").reason, "last character 'Ｘ' is not a digit or X");
+  EXPECT_EQ(checkCitizenId("１５０７０２１９８００１０１１２３").reason,
+            "has 17 characters, expected 18 (or a legacy 15-digit id)");
+  EXPECT_EQ(checkCitizenId(std::string("150702") + '\x01' + "98001011239").reason,
+            "a control character at position 7 is not a digit");
+}
+
 TEST(CitizenId, BirthDateSexAndRegion) {
   const auto man = checkCitizenId("150702198001011239");
   const auto woman = checkCitizenId("150702198506120027");
@@ -109,6 +126,18 @@ TEST(CreditCode, LowerCaseIsUpperCased) {
 TEST(CreditCode, CheckCharacterFollowsTheWeights) {
   EXPECT_EQ(creditCodeCheckChar("91350100M000100Y4"), '3');
   EXPECT_EQ(creditCodeCheckChar("12150700MB0000011"), 'H');
+}
+
+TEST(CreditCode, ReasonsCountAndQuoteCharactersNotBytes) {
+  EXPECT_EQ(
+      checkCreditCode("１２１５０７００ＭＢ０００００１１Ｈ").reason,
+      "character '１' at position 1 is not in the credit-code alphabet (digits and capitals except I, O, S, V, Z)");
+  EXPECT_NE(checkCreditCode("12150700MB000001１H").reason.find("character '１' at position 17 "), std::string::npos);
+  EXPECT_EQ(checkCreditCode("单位12150700MB0000011H").reason, "has 20 characters, expected 18");
+  // A stray UTF-8 continuation byte is no character, but it is no part of a code either.
+  EXPECT_FALSE(checkCreditCode("11150700010000039C\xBA"));
+  EXPECT_FALSE(checkCitizenId(std::string("15070219800101123") + '\xBA' + '9'));
+  EXPECT_FALSE(checkCitizenId("150702800101123\xBA"));
 }
 
 class InvalidCreditCode : public testing::TestWithParam<InvalidCase> {};
@@ -161,6 +190,71 @@ TEST(Masking, MasksEveryIdInText) {
             "hire 150702********123X at 11150700MB12345678; old id 150702*****1123.");
   EXPECT_EQ(maskCitizenIds("身份证11010519491231002x，已上编"), "身份证110105********002x，已上编");
   EXPECT_EQ(maskCitizenIds("person_id=440524188001010014"), "person_id=440524********0014");
+}
+
+TEST(Masking, MasksFullWidthIdsCharacterByCharacter) {
+  EXPECT_EQ(maskCitizenIds("身份证１５０７０２１９８００１０１１２３９已上编"),
+            "身份证１５０７０２＊＊＊＊＊＊＊＊１２３９已上编");
+  EXPECT_EQ(maskCitizenIds("id=１１０１０５１９４９１２３１００２ｘ."), "id=１１０１０５＊＊＊＊＊＊＊＊００２ｘ.");
+  EXPECT_EQ(maskCitizenIds("150702１９８００１０１1239"), "150702＊＊＊＊＊＊＊＊1239");  // widths mixed
+  EXPECT_EQ(maskCitizenIds("旧号１５０７０２８００１０１１２３"), "旧号１５０７０２＊＊＊＊＊１１２３");
+  EXPECT_EQ(maskCitizenIds("ａ１５０７０２１９８００１０１１２３９"),
+            "ａ１５０７０２１９８００１０１１２３９");  // 19 characters
+}
+
+// Units registered by the establishment office often have codes of 17 digits and a digit or X:
+// valid credit codes, not valid citizen ids, and they must stay readable in every message.
+TEST(Masking, LeavesUnitCreditCodesReadableEvenWhenShapedLikeIds) {
+  for (const std::string_view code : {"12150700000237571X", "12150700000380113X", "111507020000079200"}) {
+    ASSERT_TRUE(checkCreditCode(code)) << code;
+    ASSERT_FALSE(checkCitizenId(code)) << code;
+    const std::string line = "unit " + std::string(code) + " paid 3 persons";
+    EXPECT_EQ(maskCitizenIds(line), line);
+  }
+  EXPECT_EQ(maskCitizenIds("单位１２１５０７００００２３７５７１Ｘ"), "单位１２１５０７００００２３７５７１Ｘ");
+}
+
+TEST(Masking, MasksWhatIsBothAValidIdAndAValidCreditCode) {
+  // About one citizen id in 31 passes the credit code's check too, so an ambiguous run is an id.
+  ASSERT_TRUE(checkCitizenId("121507198001010478"));
+  ASSERT_TRUE(checkCreditCode("121507198001010478"));
+  EXPECT_EQ(maskCitizenIds("121507198001010478"), "121507********0478");
+}
+
+TEST(Masking, MasksMistypedIdsThatAreNoCreditCodeEither) {
+  EXPECT_EQ(maskCitizenIds("person_id \"150702198001011230\": check digit is 0, expected 9"),
+            "person_id \"150702********1230\": check digit is 0, expected 9");
+  // A credit code with a wrong check character cannot be told from a mistyped id: masked.
+  EXPECT_EQ(maskCitizenIds("121507000002375710"), "121507********5710");
+  // Passes the credit code's MOD 31 check, but no unit code starts 15 (authority 1 has no kind 5).
+  ASSERT_TRUE(checkCreditCode("15070219800101123X"));
+  EXPECT_EQ(maskCitizenIds("15070219800101123X"), "150702********123X");
+}
+
+TEST(Masking, MasksFifteenDigitsOnlyAroundARealBirthDate) {
+  EXPECT_EQ(maskCitizenIds("old id 150702800101123"), "old id 150702*****1123");
+  EXPECT_EQ(maskCitizenIds("注册号150702000012345"), "注册号150702000012345");  // "000012" is no date
+}
+
+TEST(Masking, ReturnsTheTextItselfWhenNothingIsMasked) {
+  std::string buffer;
+  const std::string_view line = "2024-07-01 单位 12150700000237571X 同步 1234 行, 11150700MB12345678";
+  const auto same = maskCitizenIds(line, buffer);
+  EXPECT_EQ(same.data(), line.data());
+  EXPECT_EQ(same.size(), line.size());
+  EXPECT_TRUE(buffer.empty());
+
+  const std::string_view with_id = "person 150702198001011239 of unit 12150700000237571X";
+  const auto masked = maskCitizenIds(with_id, buffer);
+  EXPECT_EQ(masked, "person 150702********1239 of unit 12150700000237571X");
+  EXPECT_EQ(masked.data(), buffer.data());
+}
+
+TEST(Masking, AgreesWithTheNoticeMaskingOfThePluginSdk) {
+  for (const std::string_view id : {"150702198001011239", "11010519491231002x", "１５０７０２１９８００１０１１２３９",
+                                    "１１０１０５１９４９１２３１００２Ｘ", "150702800101123"}) {
+    EXPECT_EQ(plugin::maskCitizenIdValue(id), maskCitizenIds(id)) << id;
+  }
 }
 
 TEST(Masking, LeavesLongerAlphanumericRunsAlone) {

@@ -325,6 +325,79 @@ TEST(NormaliseDeath, GoodRowAndBadFields) {
   EXPECT_EQ(both.errors.size(), 2U);
 }
 
+// DOMAIN.md §5: full-width digits and letters, the ideographic space and a lower-case x are
+// normal input. Every cell is read as its ASCII form.
+TEST(NormaliseFullWidth, CitizenIdInFullWidthDigitsIsAcceptedAndStoredInAscii) {
+  const auto result = run(RecordType::roster, with(kGoodRoster, "person_id", "１５０７０２１９８００１０１１２３９"));
+  ASSERT_TRUE(result.ok()) << result.errors.front().reason;
+  EXPECT_EQ(std::get<RosterEntry>(*result.record).person_id.view(), kPerson);
+
+  const auto lower_x =
+      run(RecordType::death, {{"person_id", "　１１０１０５１９４９１２３１００２ｘ　"}, {"died_on", "2024-02-29"}});
+  ASSERT_TRUE(lower_x.ok()) << lower_x.errors.front().reason;
+  EXPECT_EQ(std::get<Death>(*lower_x.record).person_id.view(), "11010519491231002X");
+
+  const auto legacy = run(RecordType::roster, with(kGoodRoster, "person_id", "１５０７０２８００１０１１２３"));
+  ASSERT_TRUE(legacy.ok()) << legacy.errors.front().reason;
+  EXPECT_EQ(std::get<RosterEntry>(*legacy.record).person_id.view(), kPerson);
+}
+
+TEST(NormaliseFullWidth, EveryFieldIsFolded) {
+  const Cells payroll{{"person_id", "１５０７０２１９８００１０１１２３９"},
+                      {"unit_id", "１１１５０７００ｍｂ１２３４５６７８"},
+                      {"month", "２０２４－０７"},
+                      {"funding", "全额拨款"},
+                      {"gross", "８５００．５０"}};
+  const auto pay = run(RecordType::payroll, payroll);
+  ASSERT_TRUE(pay.ok()) << pay.errors.front().field << ": " << pay.errors.front().reason;
+  const auto& row = std::get<PayrollMonth>(*pay.record);
+  EXPECT_EQ(row.unit_id.view(), kUnit);
+  EXPECT_EQ(row.month, Month::fromYm(2024, 7));
+  EXPECT_EQ(row.gross_fen, 850050);
+
+  const auto quota =
+      run(RecordType::quota, with(with(kGoodQuota, "approved", "２５"), "effective_from", "２０２４－０１－０１"));
+  ASSERT_TRUE(quota.ok()) << quota.errors.front().reason;
+  EXPECT_EQ(std::get<Quota>(*quota.record).approved, 25);
+  EXPECT_EQ(std::get<Quota>(*quota.record).doc_no, "呼编发〔2024〕3号");
+
+  const auto movement = run(RecordType::movement,
+                            with(with(kGoodMovement, "approval_id", "ＹＢＨＺ－２０２４－００１"), "name", "张三　"));
+  ASSERT_TRUE(movement.ok()) << movement.errors.front().reason;
+  EXPECT_EQ(std::get<Movement>(*movement.record).approval_id, "YBHZ-2024-001");
+  EXPECT_EQ(std::get<Movement>(*movement.record).name, "张三");
+}
+
+TEST(NormaliseFullWidth, AWrongFullWidthValueGetsASensibleReason) {
+  const auto& short_id =
+      onlyError(run(RecordType::roster, with(kGoodRoster, "person_id", "１５０７０２１９８００１０１１２３")));
+  EXPECT_EQ(short_id.value, "15070219800101123");
+  EXPECT_EQ(short_id.reason, "citizen id has 17 characters, expected 18 (or a legacy 15-digit id)");
+  const auto& chinese =
+      onlyError(run(RecordType::roster, with(kGoodRoster, "person_id", "１５０７０２一九８００１０１１２３９")));
+  EXPECT_EQ(chinese.reason, "citizen id character '一' at position 7 is not a digit");
+  const auto& code =
+      onlyError(run(RecordType::roster, with(kGoodRoster, "unit_id", "１１１５０７００ＭＢ１２３４５６７")));
+  EXPECT_EQ(code.reason, "credit code has 17 characters, expected 18");
+}
+
+TEST(NormaliseFullWidth, QuarantineSubjectAndRowKeyReadFullWidthIds) {
+  plugin::RawRecord raw;
+  raw.type = RecordType::payroll;
+  raw.fields = {{"person_id", "１５０７０２１９８００１０１１２３９"},
+                {"unit_id", "１１１５０７００ＭＢ１２３４５６７８"},
+                {"month", "２０２４－０７"},
+                {"funding", "全额"},
+                {"gross", "lots"}};
+  QuarantineEntry entry;
+  setQuarantineSubject(RecordType::payroll, rowViewOf(raw), entry);
+  EXPECT_EQ(entry.person_id, kPerson);
+  EXPECT_EQ(entry.unit_id, kUnit);
+  const auto ascii = run(RecordType::payroll, kGoodPayroll);
+  ASSERT_TRUE(ascii.ok());
+  EXPECT_EQ(rowKey(RecordType::payroll, rowViewOf(raw)), recordKey(*ascii.record));
+}
+
 // The key of a row is what recordKey gives its valid version, even when other cells are bad.
 std::optional<std::string> keyOf(RecordType type, const Cells& cells) {
   plugin::RawRecord raw;

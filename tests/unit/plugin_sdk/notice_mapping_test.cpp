@@ -60,6 +60,15 @@ TEST(NoticeMapping, MaskingHidesTheMiddleOfTheCitizenIdOnly) {
   EXPECT_EQ(rendered[7].second, "朱旭");
 }
 
+// As model::maskCitizenIds masks an id in text: by characters, never cutting one in two.
+TEST(NoticeMapping, MaskingCountsCharactersNotBytes) {
+  EXPECT_EQ(maskCitizenIdValue("１５０７０２１９７４０９１０６７７１"), "１５０７０２＊＊＊＊＊＊＊＊６７７１");
+  EXPECT_EQ(maskCitizenIdValue("15070219740910677x"), "150702********677x");
+  EXPECT_EQ(maskCitizenIdValue("150702740910677"), "150702*****0677");
+  EXPECT_EQ(maskCitizenIdValue("１２３４５"), "＊＊＊＊＊");
+  EXPECT_EQ(maskCitizenIdValue(""), "");
+}
+
 TEST(NoticeMapping, EveryProblemIsReportedAtItsKey) {
   std::vector<std::string> errors;
   (void)readMapping(R"(fields = { name = "xm", person_id = "xm", nam = "x", notice_id = "" }

@@ -28,7 +28,8 @@ char citizenIdCheckChar(std::string_view first17) noexcept;
 
 // Accepts 18 characters (17 digits + digit or X/x) with a valid check character and a real
 // birth date, or a legacy 15-digit id (upgraded: "19" inserted, check added). Surrounding
-// spaces are trimmed. The result is upper-case and 18 characters.
+// spaces are trimmed. The result is upper-case and 18 characters. Full-width digits are not
+// read here (normalise folds every cell first); reasons count and quote characters, not bytes.
 Checked<PersonId> checkCitizenId(std::string_view text);
 
 Date birthDateOf(const PersonId& id) noexcept;  // digits 7-14
@@ -50,8 +51,14 @@ std::string_view regionName(std::string_view code) noexcept;
 
 // "150702********123X": the first 6 and last 4 characters stay.
 std::string maskCitizenId(std::string_view id);
-// Returns `text` with every citizen-id-looking token (17 digits + digit/X/x, or 15 digits,
-// not inside a longer run of letters and digits) masked.
+// Returns `text` with every citizen id in it masked as maskCitizenId does: each run of letters
+// and digits (ASCII or full-width, "１５０７０２…") that is a valid citizen id, or shaped like one
+// (17 digits + digit/X/x) without being a valid unit credit code, or 15 digits around a real
+// birth date (a legacy id). Unit credit codes stay readable. A masked full-width character
+// becomes '＊', so the text keeps its length.
 std::string maskCitizenIds(std::string_view text);
+// The same, for hot paths (every log line): returns `text` itself when nothing in it is masked,
+// allocating nothing; else the masked text, written to `buffer` (which a caller can reuse).
+std::string_view maskCitizenIds(std::string_view text, std::string& buffer);
 
 }  // namespace staffchain::model

@@ -11,8 +11,8 @@
 
 namespace staffchain::model {
 
-// One problem with one cell: the canonical column, its trimmed value and what is wrong with
-// it, as a short English phrase that also says what was expected.
+// One problem with one cell: the canonical column, its value (folded and trimmed) and what is
+// wrong with it, as a short English phrase that also says what was expected.
 struct FieldError {
   std::string field;
   std::string value;
@@ -26,10 +26,12 @@ struct NormaliseResult {
   [[nodiscard]] bool ok() const noexcept { return record.has_value(); }
 };
 
-// Trims every cell (ASCII and full-width spaces), checks required columns, parses codes
-// (canonical or Chinese, via enums.hpp), identifiers (a legacy 15-digit citizen id is
-// upgraded), dates, months, counts and money ("8500.00" -> 850000 fen), and the rules that
-// span cells (valid_until >= issued_on; leader level and rank both set or both empty).
+// Folds the full-width forms in every cell to ASCII (U+FF01..U+FF5E to U+0021..U+007E, the
+// ideographic space U+3000 to a blank: "１５０７０２…Ｘ" reads as "150702…X"), trims every
+// cell, checks required columns, parses codes (canonical or Chinese, via enums.hpp),
+// identifiers (a legacy 15-digit citizen id is upgraded), dates, months, counts and money
+// ("8500.00" -> 850000 fen), and the rules that span cells (valid_until >= issued_on; leader
+// level and rank both set or both empty).
 NormaliseResult normalise(RecordType type, const RowView& row, Origin origin);
 
 // Fills a quarantine entry's unit_id and person_id from the row's unit_id and person_id
