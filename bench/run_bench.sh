@@ -12,13 +12,15 @@
 # time divided by audit's, loading included on both sides, at the largest size run.
 #
 #   bench/run_bench.sh [--sizes 100k,1m] [--seed S] [--skip-1m] [--as-of YYYY-MM-DD]
-#                      [--movements N] [--no-build]
+#                      [--movements N] [--no-build] [--ingest-only]
+# --ingest-only measures the daemon's first sync alone (records/s and peak RSS), for the work on
+# ingest: no audit, no baselines, no chain_bench.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-sizes="100k,1m" seed=1 as_of="2026-06-30" movements=1000 build=true
+sizes="100k,1m" seed=1 as_of="2026-06-30" movements=1000 build=true ingest_only=false
 fail() { echo "run_bench.sh: $*" >&2; exit 2; }
 while (($# > 0)); do
   case "$1" in
@@ -30,7 +32,8 @@ while (($# > 0)); do
     --as-of) as_of="${2:-}"; shift 2 ;;
     --movements) movements="${2:-}"; shift 2 ;;
     --no-build) build=false; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --ingest-only) ingest_only=true; shift ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) fail "unexpected argument \"$1\" (see --help)" ;;
   esac
 done
@@ -138,7 +141,8 @@ start_postgres() {
 }
 
 # One staffchaind cycle: a csv connector over a copy (hard links) of the folder, a fresh ledger.
-# Throughput = records read / (last batch committed - daemon started), from the daemon's log.
+# Throughput = records read / (last batch committed - daemon started), from the daemon's log;
+# the peak RSS of the whole cycle from GNU time. Prints "records seconds rate peak_kib".
 measure_ingest() {
   local world="$1" run="$scratch/ingest"
   rm -rf "$run"
@@ -157,8 +161,8 @@ folder = "inbox"
 interval = "1h"
 max_staleness = "1d"
 EOF
-  (cd "$run" && "$bin/staffchaind" --config bench.toml --once) >"$run/daemon.log" 2>&1 ||
-    { tail -20 "$run/daemon.log" >&2; fail "staffchaind --once failed"; }
+  (cd "$run" && /usr/bin/time -f "%M" -o "$run/peak.kib" "$bin/staffchaind" --config bench.toml --once) \
+    >"$run/daemon.log" 2>&1 || { tail -20 "$run/daemon.log" >&2; fail "staffchaind --once failed"; }
   cp "$run/daemon.log" "$results/staffchaind-$2.log"
   awk '
     function secs(stamp,  t) { split(substr(stamp, 12, 12), t, ":"); return t[1] * 3600 + t[2] * 60 + t[3] }
@@ -169,9 +173,10 @@ EOF
     }
     END {
       span = last - start; if (span < 0) span += 86400
-      if (span <= 0 || records == 0) { print "0 0 0"; exit }
-      printf "%d %.2f %.0f\n", records, span, records / span
+      if (span <= 0 || records == 0) { printf "0 0 0"; exit }
+      printf "%d %.2f %.0f", records, span, records / span
     }' "$run/daemon.log"
+  echo " $(tail -1 "$run/peak.kib")"
   rm -rf "$run"
 }
 
@@ -179,11 +184,22 @@ EOF
 server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$pg_pid/stat"; }
 
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-start_postgres
-log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (pid $pg_pid)"
+if ! $ingest_only; then
+  start_postgres
+  log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (pid $pg_pid)"
+fi
 
 for persons in "${size_list[@]}"; do
   world="$(ensure_world "$persons")"
+  if $ingest_only; then
+    log "$persons persons: daemon ingest (csv connector -> ledger)"
+    read -r records span rate peak <<<"$(measure_ingest "$world" "$persons")"
+    put "$persons" "ingest records" "$records"
+    put "$persons" "ingest wall (s)" "$span"
+    put "$persons" "ingest throughput (records/s)" "$rate"
+    put "$persons" "ingest peak RSS (MiB)" "$(( peak / 1024 ))"
+    continue
+  fi
   log "$persons persons: audit"
   read -r wall user sys rss <<<"$(timed "$scratch/audit.csv" "$bin/staffchainctl" audit "$world" --as-of "$as_of" --format csv)"
   put "$persons" "audit wall (s)" "$wall"
@@ -218,7 +234,7 @@ for persons in "${size_list[@]}"; do
   put "$persons" "  CPU ratio postgres / audit" "$(ratio "${fig[$persons,  postgres CPU client+server (s)]}" "${fig[$persons,audit CPU user+sys (s)]}")"
 
   log "$persons persons: daemon ingest (csv connector -> ledger)"
-  read -r records span rate <<<"$(measure_ingest "$world" "$persons")"
+  read -r records span rate peak <<<"$(measure_ingest "$world" "$persons")"
   # The baselines must find what audit finds for the rules they cover (CHAIN-016 and DATA-001
   # have no SQL): a baseline that disagrees would not be doing the same work.
   tail -n +2 "$scratch/audit.csv" | cut -d, -f1,3,4 | grep -v -e '^DATA-001,' -e '^CHAIN-016,' | sort >"$scratch/audit.cmp"
@@ -232,9 +248,18 @@ for persons in "${size_list[@]}"; do
   put "$persons" "ingest records" "$records"
   put "$persons" "ingest wall (s)" "$span"
   put "$persons" "ingest throughput (records/s)" "$rate"
+  put "$persons" "ingest peak RSS (MiB)" "$(( peak / 1024 ))"
 done
 
 largest="${size_list[-1]}"
+if $ingest_only; then
+  for persons in "${size_list[@]}"; do
+    for figure in "ingest records" "ingest wall (s)" "ingest throughput (records/s)" "ingest peak RSS (MiB)"; do
+      printf '%10s persons  %-32s %s\n' "$persons" "$figure" "${fig[$persons,$figure]}"
+    done
+  done | tee "$results/table.txt"
+  exit 0
+fi
 log "$largest persons: incremental path (chain_bench, $movements changes per kind)"
 "$bin/chain_bench" --persons="$largest" --seed="$seed" --movements="$movements" --data-dir="$worlds" \
   --benchmark_filter='movement/' --benchmark_out="$results/chain_bench.json" --benchmark_out_format=json \

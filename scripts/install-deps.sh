@@ -12,10 +12,11 @@ build_packages=(
 )
 # The integration tests start these real servers themselves: PostgreSQL (server binaries under
 # /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for
-# the WireMock jar and Node.js for the peers in tests/peers/; GNU time for bench/run_bench.sh.
+# the WireMock jar and Node.js for the peers in tests/peers/; GNU time for bench/run_bench.sh;
+# stress-ng to run the suite on a busy machine (both cores loaded) before an issue is resolved.
 test_packages=(
   clang-14 libclang-rt-14-dev dpkg-dev
-  nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus time
+  nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus time stress-ng
 )
 
 with_tests=false

@@ -276,13 +276,20 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
       if (!answer) return fail(command, answer.error());
       return printConnectors(client, answer.value());
     }
-    if (args.size() < 2) {
-      fmt::print(stderr, "usage: staffchainctl connectors [pause|resume|resync|reset-cursor NAME]\n");
+    const bool with_file = args[0] == "accept" || args[0] == "reingest";
+    if (args.size() < 2 || (with_file && args.size() < 3)) {
+      fmt::print(stderr,
+                 "usage: staffchainctl connectors [pause|resume|resync|reset-cursor NAME | accept|reingest NAME FILE]\n");
       return 64;
     }
-    auto answer = call(client, "POST", "/api/v1/connectors/" + args[1] + "/" + args[0]);
+    auto answer = call(client, "POST", "/api/v1/connectors/" + args[1] + "/" + args[0],
+                       with_file ? json{{"file", args[2]}} : json{});
     if (!answer) return fail(command, answer.error());
-    fmt::print("connector {}: {} done\n", args[1], args[0]);
+    if (with_file) {
+      fmt::print("connector {}: {}\n", args[1], answer->value("message", std::string("done")));
+    } else {
+      fmt::print("connector {}: {} done\n", args[1], args[0]);
+    }
     return 0;
   }
   if (command == "reload") {

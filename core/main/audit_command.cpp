@@ -67,7 +67,8 @@ void printJsonl(const std::vector<const chain::Finding*>& findings) {
                            {"summary_en", f.summary_en},
                            {"fingerprint", f.fingerprint},
                            {"evidence", evidenceJson(f)}};
-    fmt::print("{}\n", line.dump());
+    // Every text read is decoded UTF-8 already; replacing anything else keeps the output valid.
+    fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 

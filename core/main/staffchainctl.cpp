@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/plugin/build_info.hpp"
+#include "staffchain/plugin/text_encoding.hpp"
 #include "staffchain/plugin_host/plugin_catalog.hpp"
 
 namespace {
@@ -31,7 +32,7 @@ $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --js
   notices [--state S] [--unit U] [--system R]  propagation notices (pending, delivered, completed, overdue, dry_run)
   ack ID [--comment TEXT]                  acknowledge an alert (the id is in every message)
   silence list | add ... --duration 2h --reason TEXT | expire ID
-  connectors [pause|resume|resync|reset-cursor NAME]
+  connectors [pause|resume|resync|reset-cursor NAME | accept|reingest NAME FILE]
   reload                                   reload the daemon's configuration
 
   --help, --version
@@ -70,7 +71,9 @@ int checkConfig(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   if (argc < 2) {
     fmt::print(stderr, "{}", kUsage);
     return 64;
@@ -93,4 +96,19 @@ int main(int argc, char** argv) {
   }
   fmt::print(stderr, "staffchainctl: unknown command \"{}\"\n\n{}", command, kUsage);
   return 64;
+}
+
+}  // namespace
+
+// Nothing escapes as an abort: whatever a command could not handle is named, with exit 2.
+int main(int argc, char** argv) {
+  const std::string command = argc > 1 ? argv[1] : "";
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "staffchainctl {}: failed: {}\n", command, staffchain::plugin::toValidUtf8(error.what()));
+  } catch (...) {
+    fmt::print(stderr, "staffchainctl {}: failed with an unknown error\n", command);
+  }
+  return 2;
 }

@@ -6,6 +6,7 @@
 
 #include "staffchain/daemon/daemon.hpp"
 #include "staffchain/plugin/build_info.hpp"
+#include "staffchain/plugin/text_encoding.hpp"
 
 namespace {
 
@@ -53,5 +54,14 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "staffchaind: --config FILE is required\n\n{}", kUsage);
     return 64;
   }
-  return staffchain::daemon::runDaemon(options);
+  // Nothing escapes as an abort: what the daemon could not handle is named, with exit 2, and
+  // systemd restarts it.
+  try {
+    return staffchain::daemon::runDaemon(options);
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "staffchaind: stopped by an unexpected error: {}\n", staffchain::plugin::toValidUtf8(error.what()));
+  } catch (...) {
+    fmt::print(stderr, "staffchaind: stopped by an unknown error\n");
+  }
+  return 2;
 }

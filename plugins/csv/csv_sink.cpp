@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "text_encoding.hpp"
+#include "staffchain/plugin/text_encoding.hpp"
 
 namespace staffchain::csv {
 namespace {

@@ -203,8 +203,8 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
   PageOutcome outcome;
   const auto reject = [&](std::string reason) {
     batch.rejected.push_back(plugin::RejectedRecord{
-        endpoint.type, where, "", fmt::format("{} endpoint {} page {}: {}", endpoint.name(), endpoint.path,
-                                              page_number, reason)});
+        endpoint.type, where, "",
+        fmt::format("{} endpoint {} page {}: {}", endpoint.name(), endpoint.path, page_number, reason), {}});
     host_.logger().log(LogLevel::warn, fmt::format("{}: quarantined: {}", where, reason));
     outcome.malformed = true;
     return outcome;
@@ -230,7 +230,8 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
       batch.rejected.push_back(plugin::RejectedRecord{
           endpoint.type, fmt::format("{} item {}", where, item), "",
           fmt::format("{} endpoint {} page {} item {}: a JSON {}, not an object", endpoint.name(), endpoint.path,
-                      page_number, item, record.type_name())});
+                      page_number, item, record.type_name()),
+          {}});
       continue;
     }
     std::string origin = fmt::format("{} item {}", where, item);

@@ -169,7 +169,7 @@ std::string ScimSource::origin(std::int64_t start, std::size_t item, const json&
 void ScimSource::mapResource(plugin::SourceBatch& batch, const json& resource, const std::string& origin) const {
   auto reject_all = [&](const std::string& field, const std::string& reason) {
     for (const auto& record : settings_.records) {
-      batch.rejected.push_back(plugin::RejectedRecord{record.mapping.type(), origin, field, reason});
+      batch.rejected.push_back(plugin::RejectedRecord{record.mapping.type(), origin, field, reason, {}});
     }
   };
   if (!resource.is_object()) return reject_all("", "the resource is not a JSON object");
@@ -186,7 +186,7 @@ void ScimSource::mapResource(plugin::SourceBatch& batch, const json& resource, c
       auto value = found->second.resolve(resource);
       if (!value) {
         problems.push_back(plugin::RejectedRecord{record.mapping.type(), origin, std::string(field),
-                                                  value.error().message});
+                                                  value.error().message, {}});
         return std::nullopt;
       }
       return std::move(value.value());

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "process.hpp"
+#include "staffchain/plugin/text_encoding.hpp"
 #include "scratch_dir.hpp"
 
 namespace staffchain::testing {
@@ -27,6 +28,116 @@ void writeExports(const ScratchDir& dir) {
             "11010519491231002X,11150702MB0000000D,2026-05,full,8500\n"
             "440524188001010014,11150702MB0000000D,2026-05,full,8500\n"
             "440524188001010015,11150702MB0000000D,2026-05,full,8500\n");
+}
+
+std::string gb18030(const std::string& utf8) {
+  auto converted = plugin::convertText(utf8, "GB18030", "UTF-8");
+  return converted.text;
+}
+
+// Every line of the output is JSON (and so valid UTF-8); returns the objects.
+std::vector<nlohmann::json> jsonLines(const std::string& out) {
+  std::vector<nlohmann::json> objects;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '{') continue;
+    EXPECT_TRUE(plugin::isValidUtf8(line)) << line;
+    auto object = nlohmann::json::parse(line, nullptr, false);
+    EXPECT_FALSE(object.is_discarded()) << line;
+    if (!object.is_discarded()) objects.push_back(std::move(object));
+  }
+  return objects;
+}
+
+std::pair<int, std::string> audit(const ScratchDir& dir, const std::string& format) {
+  return runToEnd({binary("staffchainctl").string(), "audit", (dir.path() / "exports").string(), "--as-of",
+                   "2026-06-30", "--format", format},
+                  dir.path() / ("out-" + format + ".log"));
+}
+
+TEST(Audit, RealExportsInGb18030WithBomCrlfAndFullWidthIdsAreRead) {
+  ScratchDir dir;
+  writeExports(dir);
+  dir.write("exports/units.csv", gb18030("unit_id,name,region,parent_id,kind,funding\r\n"
+                                         "11150702MB0000000D,海拉尔区财政局,150702,,机关,全额拨款\r\n"));
+  dir.write("exports/roster.csv",
+            "\xEF\xBB\xBFperson_id,name,unit_id,estab_type,entered_on,approval_id,leader_level,leader_rank,备注\r\n"
+            "１１０１０５１９４９１２３１００２Ｘ,张三,11150702MB0000000D,行政编制,2020-03-01,,,,\r\n");
+  auto [code, out] = audit(dir, "jsonl");
+  ASSERT_EQ(code, 0) << out;
+  const auto objects = jsonLines(out);
+  ASSERT_FALSE(objects.empty()) << out;
+  // The full-width id is read as the payroll's ASCII one: the person is on the roster (so not
+  // paid without one, CHAIN-004), past retirement age there (CHAIN-013), and the row is no DATA-001.
+  std::set<std::string> rules_of_person;
+  for (const auto& object : objects) {
+    if (object["person_id"] == "11010519491231002X") rules_of_person.insert(object["rule"].get<std::string>());
+    EXPECT_THAT(object.dump(), ::testing::Not(HasSubstr("roster.csv:2"))) << object.dump();
+  }
+  EXPECT_EQ(rules_of_person, std::set<std::string>{"CHAIN-013"}) << out;
+  auto [table_code, table] = audit(dir, "table");
+  ASSERT_EQ(table_code, 0) << table;
+  EXPECT_THAT(table, HasSubstr("海拉尔区财政局"));
+}
+
+TEST(Audit, AnUndecodableByteQuarantinesItsRowAndEveryFormatStaysValidUtf8) {
+  ScratchDir dir;
+  writeExports(dir);
+  dir.write("exports/roster.csv",
+            "person_id,name,unit_id,estab_type,entered_on,approval_id,leader_level,leader_rank\n"
+            "11010519491231002X,张三,11150702MB0000000D,行政编制,2020-03-01,,,\n"
+            "440524188001010014,李\xff四,11150702MB0000000D,行政编制,2020-03-01,,,\n");
+  for (const std::string format : {"jsonl", "csv", "table"}) {
+    SCOPED_TRACE(format);
+    auto [code, out] = audit(dir, format);
+    ASSERT_EQ(code, 0) << out;
+    EXPECT_TRUE(plugin::isValidUtf8(out));
+    EXPECT_THAT(out, HasSubstr("DATA-001"));
+  }
+  auto [code, out] = audit(dir, "jsonl");
+  bool found = false;
+  for (const auto& object : jsonLines(out)) {
+    if (object["rule"] == "DATA-001" && object.dump().find("roster.csv:3") != std::string::npos) {
+      found = true;
+      EXPECT_THAT(object.dump(), HasSubstr("not valid UTF-8"));
+    }
+  }
+  EXPECT_TRUE(found) << out;
+}
+
+TEST(Audit, AFileCutShortOrWithAColumnTwiceIsRefusedNamingFileLineAndReason) {
+  ScratchDir dir;
+  writeExports(dir);
+  dir.write("exports/roster.csv",
+            "person_id,name,unit_id,estab_type,entered_on,approval_id,leader_level,leader_rank\n"
+            "11010519491231002X,张三,11150702MB0000000D,行政编制,2020-03-01,,,\n"
+            "440524188001010014,李四,11150702MB00");
+  auto [code, out] = audit(dir, "jsonl");
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_THAT(out, HasSubstr("roster.csv:3"));
+  EXPECT_THAT(out, HasSubstr("cut short"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("terminate called")));
+
+  dir.write("exports/roster.csv",
+            "person_id,name,unit_id,estab_type,entered_on,approval_id,leader_level,person_id\n"
+            "11010519491231002X,张三,11150702MB0000000D,行政编制,2020-03-01,,,\n");
+  auto [twice_code, twice] = audit(dir, "jsonl");
+  EXPECT_EQ(twice_code, 2) << twice;
+  EXPECT_THAT(twice, HasSubstr("roster.csv: the header names column person_id more than once"));
+}
+
+TEST(Audit, AHugeLineIsQuarantinedWithAShortExcerpt) {
+  ScratchDir dir;
+  writeExports(dir);
+  std::string payroll = "person_id,unit_id,month,funding,gross\n11010519491231002X,11150702MB0000000D,2026-05,full,";
+  payroll.append(5U << 20U, '7');  // a 5 MiB line
+  payroll += "\n11010519491231002X,11150702MB0000000D,2026-04,full,8500\n";
+  dir.write("exports/payroll.csv", payroll);
+  auto [code, out] = audit(dir, "jsonl");
+  ASSERT_EQ(code, 0) << out.substr(0, 2000);
+  EXPECT_LT(out.size(), 20'000U);
+  EXPECT_THAT(out, HasSubstr("payroll.csv:2"));
+  EXPECT_THAT(out, HasSubstr("over the limit of"));
 }
 
 TEST(Audit, JsonlHasOneObjectPerFindingWithFullIds) {

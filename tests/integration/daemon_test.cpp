@@ -6,6 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include "alert_log.hpp"
+#include "peer.hpp"
 #include "process.hpp"
 #include "scratch_dir.hpp"
 
@@ -56,6 +60,35 @@ TEST(DaemonOnce, DemoConfigurationRunsOneCycleAndExitsZero) {
   EXPECT_THAT(readFile(demo / "alerts" / "finance_bureau.jsonl"), HasSubstr("CHAIN-006"));
   EXPECT_FALSE(fs::exists(demo / "inbox" / "finance" / "payroll.csv"));  // archived once committed
   EXPECT_THAT(out, ::testing::Not(HasSubstr("sync failed")));
+}
+
+// No alert from a half-synced world: while a connector has not finished its first sync, nothing
+// is evaluated; after first_sync_grace the daemon goes on and names the connector it left.
+TEST(Daemon, EvaluationWaitsForEveryConnectorsFirstSyncAtMostTheGrace) {
+  ScratchDir dir;
+  const auto port = freeLoopbackPort().value();
+  const std::string config =
+      minimalConfig(dir.path(), "1s") + "\n[connectors.finance]\nplugin = \"csv\"\nrole = \"finance\"\n"
+                                        "folder = \"inbox/finance-not-there\"\ninterval = \"1s\"\nmax_staleness = \"1d\"\n";
+  std::string text = config;
+  text.replace(text.find("evaluate_interval = \"1h\""), 24, "evaluate_interval = \"1s\"\nfirst_sync_grace = \"15s\"");
+  text += fmt::format("\n[api]\nlisten = \"127.0.0.1:{}\"\n", port);
+  const auto file = dir.write("staffchain.toml", text);
+  dir.write("inbox/hr/deaths.csv", "person_id,died_on,source\n11010519491231002X,2024-03-01,民政局\n");
+  ChildProcess daemon({binary("staffchaind").string(), "--config", file.string()}, dir.path() / "daemon.log");
+  ASSERT_TRUE(waitFor([&] { return daemon.output().find("evaluation waits") != std::string::npos; }, 10s))
+      << daemon.output();
+  auto ready = httpRequest("GET", fmt::format("http://127.0.0.1:{}/readyz", port), "", {}, 2s);
+  ASSERT_TRUE(ready.ok());
+  EXPECT_EQ(ready->status, 503U);
+  EXPECT_THAT(ready->body, HasSubstr("finance"));
+  EXPECT_THAT(daemon.output(), ::testing::Not(HasSubstr("evaluation as of")));
+  ASSERT_TRUE(waitFor([&] { return daemon.output().find("evaluation as of") != std::string::npos; }, 30s))
+      << daemon.output();
+  EXPECT_THAT(daemon.output(), HasSubstr("evaluation goes on after first_sync_grace (15 s) without waiting for finance"));
+  EXPECT_THAT(daemon.output(), HasSubstr("connector hr: 1 records"));
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(30s), 0);
 }
 
 TEST(CheckConfig, BrokenFileListsEveryErrorWithItsLocationAndExitsOne) {

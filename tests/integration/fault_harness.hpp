@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "alert_log.hpp"
 #include "peer.hpp"
 #include "peer_wiremock.hpp"
 #include "process.hpp"
@@ -361,11 +362,15 @@ inline bool outboxEmpty(const FaultDaemonConfig& config) {
   std::istringstream in(metrics);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("staffchain_outbox_pending{", 0) == 0 && line.substr(line.rfind(' ') + 1) != "0") return false;
+    // Notices still waiting for their sink (a retry after a restart) are not settled either.
+    if (line.rfind("staffchain_notices{state=\"pending\"", 0) == 0 && line.substr(line.rfind(' ') + 1) != "0") {
+      return false;
+    }
   }
   return true;
 }
 
-// Waits until the daemon has consumed every drop file, its outbox is empty and the receiver's
+// Waits until the daemon has consumed every drop file, its outbox and notice outbox are empty and the receiver's
 // journal has not grown for three seconds (grouping windows are one second long).
 inline bool waitSettled(const FaultDaemonConfig& config, const std::vector<std::filesystem::path>& inboxes,
                         WireMockPeer* hook, const std::string& hook_path, std::chrono::milliseconds limit) {
@@ -386,6 +391,26 @@ inline bool waitSettled(const FaultDaemonConfig& config, const std::vector<std::
     if (++quiet_polls >= 6) return true;
   }
   return false;
+}
+
+// The daemon on a configuration, its output into `log`.
+inline ChildProcess startDaemon(const std::filesystem::path& config_file, const std::filesystem::path& log) {
+  return ChildProcess({binary("staffchaind").string(), "--config", config_file.string()}, log);
+}
+
+inline bool waitReady(const FaultDaemonConfig& config, ChildProcess& daemon) {
+  return waitFor(
+      [&] {
+        auto answer = httpRequest("GET", config.base() + "/healthz", "", {}, std::chrono::seconds(1));
+        return answer.ok() && answer->status == 200;
+      },
+      std::chrono::seconds(60)) &&
+         daemon.output().find("staffchaind started") != std::string::npos;
+}
+
+inline void stopDaemon(ChildProcess& daemon) {
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(std::chrono::seconds(30)), 0) << daemon.output();
 }
 
 }  // namespace staffchain::testing

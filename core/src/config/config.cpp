@@ -54,6 +54,7 @@ void readDaemon(ConfigReader& reader, DaemonSettings& daemon) {
   daemon.plugin_call_timeout = reader.duration("plugin_call_timeout", daemon.plugin_call_timeout);
   daemon.shutdown_grace = reader.duration("shutdown_grace", daemon.shutdown_grace);
   daemon.evaluate_interval = reader.duration("evaluate_interval", daemon.evaluate_interval);
+  daemon.first_sync_grace = reader.duration("first_sync_grace", daemon.first_sync_grace);
   reader.finish();
 }
 
@@ -61,7 +62,7 @@ bool isRuleId(std::string_view id) {
   static const std::set<std::string, std::less<>> kKnown = [] {
     std::set<std::string, std::less<>> ids;
     for (int i = 1; i <= 17; ++i) ids.insert(fmt::format("CHAIN-{:03}", i));
-    for (const char* other : {"DATA-001", "LINK-001", "LINK-002", "LINK-003"}) ids.insert(other);
+    for (const char* other : {"DATA-001", "DATA-002", "LINK-001", "LINK-002", "LINK-003"}) ids.insert(other);
     return ids;
   }();
   return kKnown.count(id) > 0;
@@ -120,7 +121,7 @@ void readRules(ConfigReader& reader, chain::RuleParams& rules) {
   if (auto disabled = reader.stringArray("disabled")) {
     for (const auto& id : *disabled) {
       if (!isRuleId(id)) {
-        reader.fail("disabled", fmt::format("\"{}\" is not a rule id (CHAIN-001 to CHAIN-017, DATA-001, LINK-001 to LINK-003)", id));
+        reader.fail("disabled", fmt::format("\"{}\" is not a rule id (CHAIN-001 to CHAIN-017, DATA-001, DATA-002, LINK-001 to LINK-003)", id));
       }
       rules.disabled_rules.insert(id);
     }
@@ -187,6 +188,9 @@ void readConnector(ConfigReader& reader, const std::string& name, ConnectorSetti
   connector.timeout = reader.duration("timeout", connector.timeout);
   connector.max_staleness = reader.duration("max_staleness", connector.max_staleness);
   connector.enabled = reader.boolean("enabled", connector.enabled);
+  connector.max_removal_ratio = reader.number("max_removal_ratio", 0.0, 1.0).value_or(connector.max_removal_ratio);
+  connector.max_removal_rows = static_cast<std::size_t>(
+      reader.integer("max_removal_rows", 0, 100'000'000, static_cast<std::int64_t>(connector.max_removal_rows)));
   if (connector.max_staleness < connector.interval) {
     reader.fail("max_staleness", "must be at least the connector's interval, or every sync would be stale");
   }

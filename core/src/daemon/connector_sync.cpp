@@ -6,7 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon_runtime.hpp"
+#include "staffchain/daemon/held_snapshot_finding.hpp"
 #include "staffchain/daemon/progress_text.hpp"
+#include "staffchain/plugin/text_encoding.hpp"
 #include "staffchain/plugin_host/guard.hpp"
 
 namespace staffchain::daemon {
@@ -129,12 +131,19 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     syncFailed(runtime, batch.error().message);
     return;
   }
-  auto ingested = ingest::ingestBatch(*ledger_, name, batch.value(), noticePlanner());
+  const ledger::RemovalGuard guard{runtime.settings.max_removal_ratio, runtime.settings.max_removal_rows};
+  auto ingested = ingest::ingestBatch(*ledger_, name, batch.value(), noticePlanner(), guard);
   if (!ingested) {
     syncFailed(runtime, fmt::format("ledger refused the batch: {}", ingested.error().message));
     return;
   }
   const ingest::IngestResult& result = ingested.value();
+  if (result.held) {
+    onHeld(runtime, std::move(batch.value()), *result.held);
+    return;
+  }
+  runtime.snapshot_underway = batch->snapshot_part == plugin::SnapshotPart::first ||
+                              batch->snapshot_part == plugin::SnapshotPart::middle;
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - runtime.started).count();
   health_.recordSuccess(name, Clock::now(), batch->records.size(), result.quarantine.size(), seconds);
   const bool synced_before = runtime.synced_once;
@@ -145,7 +154,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
                result.quarantine.size(), seconds);
   for (const auto& entry : result.quarantine) {
     spdlog::warn("quarantined {} {}: {}: {} (value \"{}\")", name, entry.origin, entry.field, entry.reason,
-                 entry.value);
+                 plugin::excerpt(entry.value));
   }
   if (stats.kept_unreadable > 0) {
     spdlog::warn("connector {}: kept the stored version of {} snapshot records whose new rows were unreadable "
@@ -163,6 +172,14 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
   trackNotices(result);
   if (batch->more) {
     scheduleSync(name, milliseconds(0));
+    return;
+  }
+  if (batch->pull_again_after) {
+    // Something is about to be ready (a file settling): look again then, not an interval later;
+    // a single cycle waits for it too.
+    scheduleSync(name, std::min<milliseconds>(runtime.settings.interval, *batch->pull_again_after));
+    if (options_.once) return;
+    scheduleEvaluation();
     return;
   }
   if (options_.once) {
@@ -209,6 +226,31 @@ void Daemon::applyToEngine(const ingest::IngestResult& result) {
     }
   }
   for (const auto& entry : result.quarantine) engine_->addQuarantine(entry);
+}
+
+void Daemon::onHeld(ConnectorRuntime& runtime, plugin::SourceBatch batch, const ledger::HeldSnapshot& held) {
+  const std::string& name = runtime.settings.name;
+  const std::string reason = heldSnapshotReason(held);
+  spdlog::critical("connector {}: {}", name, reason);
+  // The source answered: its link is healthy, whatever it sent.
+  const double seconds = std::chrono::duration<double>(SteadyClock::now() - runtime.started).count();
+  health_.recordSuccess(name, Clock::now(), 0, 0, seconds);
+  runtime.synced_once = true;
+  runtime.snapshot_underway = false;
+  runtime.progress.reset();
+  const bool more = batch.more;
+  runtime.instance->worker().submit([instance = runtime.instance.get(), held_batch = std::move(batch), reason, name]() {
+    auto done = plugin_host::guardCall(fmt::format("connector {} setting a held batch aside", name),
+                                       [&] { return instance->object().held(held_batch, reason); });
+    if (!done) spdlog::error("{}", done.error().message);
+  });
+  if (options_.once && !more) {
+    runtime.finished_once_cycle = true;
+    maybeFinishOnceCycle();
+    return;
+  }
+  scheduleSync(name, more ? milliseconds(0) : runtime.settings.interval);
+  scheduleEvaluation();
 }
 
 void Daemon::syncFailed(ConnectorRuntime& runtime, const std::string& reason) {

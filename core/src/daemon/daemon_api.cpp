@@ -1,11 +1,13 @@
 // The daemon's HTTP API: health, readiness, metrics, findings, connectors and reload.
 #include <algorithm>
+#include <future>
 
 #include <nlohmann/json.hpp>
 
 #include "staffchain/api/prometheus_writer.hpp"
 #include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
+#include "staffchain/plugin_host/guard.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
 #include <fmt/chrono.h>
@@ -13,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon_runtime.hpp"
+#include "staffchain/daemon/held_snapshot_finding.hpp"
 
 namespace staffchain::daemon {
 namespace {
@@ -181,10 +184,7 @@ void Daemon::registerRoutes() {
     return ApiResponse::json(200, R"({"status":"ok"})");
   });
   api_->route("GET", "/readyz", Access::none, [this](const ApiRequest&) {
-    json waiting = json::array();
-    for (const auto& [name, runtime] : connectors_) {
-      if (!runtime->synced_once) waiting.push_back(name);
-    }
+    const json waiting = connectorsNotSettled();
     return ApiResponse::json(waiting.empty() ? 200 : 503, json{{"ready", waiting.empty()}, {"waiting_for", waiting}}.dump());
   });
   api_->route("GET", "/metrics", Access::read, [this](const ApiRequest&) {
@@ -204,6 +204,9 @@ void Daemon::registerRoutes() {
     for (const auto& finding : withNoticeEvidence(engine_->findings())) emit(finding);
     for (const auto& finding : health_.findings(Clock::now())) emit(finding);
     for (const auto& finding : sink_health_.findings(config_->propagation.failures_before_alert)) emit(finding);
+    if (auto held = ledger_->heldSnapshots(true); held) {
+      for (const auto& snapshot : held.value()) emit(heldSnapshotFinding(snapshot));
+    }
     return personalDataAnswer(*config_, request, json{{"findings", out}, {"count", out.size()}});
   });
   api_->route("GET", "/api/v1/notices", Access::read, [this](const ApiRequest& request) {
@@ -294,7 +297,7 @@ void Daemon::registerRoutes() {
     return personalDataAnswer(*config_, request, connectorsJson());
   });
   api_->route("POST", "/api/v1/connectors/{name}/{action}", Access::write, [this](const ApiRequest& request) {
-    return connectorAction(request.params.at("name"), request.params.at("action"), request.caller);
+    return connectorAction(request.params.at("name"), request.params.at("action"), request.body, request.caller);
   });
   api_->route("POST", "/api/v1/reload", Access::write, [this](const ApiRequest& request) {
     spdlog::info("reload requested through the api by {}", request.caller);
@@ -335,7 +338,38 @@ nlohmann::json Daemon::connectorsJson() const {
   return json{{"connectors", out}};
 }
 
-api::ApiResponse Daemon::connectorAction(const std::string& name, const std::string& action, const std::string& caller) {
+api::ApiResponse Daemon::pluginAction(ConnectorRuntime& runtime, const std::string& action, const std::string& body,
+                                      const std::string& caller) {
+  const json request = json::parse(body.empty() ? "{}" : body, nullptr, false);
+  if (!request.is_object() || !request.contains("file") || !request["file"].is_string()) {
+    return ApiResponse::error(400, fmt::format("{} needs a JSON body {{\"file\": \"NAME\"}}", action));
+  }
+  const std::string file = request["file"].get<std::string>();
+  if (!runtime.instance) return ApiResponse::error(409, "the connector's plugin is not running");
+  auto promise = std::make_shared<std::promise<Result<std::string>>>();
+  auto answer = promise->get_future();
+  const std::string name = runtime.settings.name;
+  const bool queued = runtime.instance->worker().submit([instance = runtime.instance.get(), promise, action, file, name] {
+    promise->set_value(plugin_host::guardCall(fmt::format("connector {} {}", name, action),
+                                              [&] { return instance->object().act(action, file); }));
+  });
+  if (!queued) return ApiResponse::error(503, "the connector is stopping");
+  // The plugin's worker may be inside a pull: wait for it a little, never for long on the loop.
+  if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    return ApiResponse::json(202, json{{"connector", name}, {"action", action}, {"file", file}, {"done", false},
+                                       {"message", "the connector is busy with a pull; the action runs after it"}}
+                                      .dump());
+  }
+  auto done = answer.get();
+  if (!done) return ApiResponse::error(422, done.error().message);
+  spdlog::info("connector {}: {} {} by {}: {}", name, action, file, caller, done.value());
+  scheduleSync(name, milliseconds(0));
+  return ApiResponse::json(
+      200, json{{"connector", name}, {"action", action}, {"file", file}, {"done", true}, {"message", done.value()}}.dump());
+}
+
+api::ApiResponse Daemon::connectorAction(const std::string& name, const std::string& action, const std::string& body,
+                                         const std::string& caller) {
   auto it = connectors_.find(name);
   if (it == connectors_.end()) return ApiResponse::error(404, fmt::format("no running connector named \"{}\"", name));
   spdlog::info("connector {}: {} requested through the api by {}", name, action, caller);
@@ -356,8 +390,11 @@ api::ApiResponse Daemon::connectorAction(const std::string& name, const std::str
       paused_.erase(name);
       scheduleSync(name, milliseconds(0));
     }
+  } else if (action == "accept" || action == "reingest") {
+    return pluginAction(*it->second, action, body, caller);
   } else {
-    return ApiResponse::error(404, fmt::format("unknown connector action \"{}\" (pause, resume, resync, reset-cursor)", action));
+    return ApiResponse::error(
+        404, fmt::format("unknown connector action \"{}\" (pause, resume, resync, reset-cursor, accept, reingest)", action));
   }
   return ApiResponse::json(200, json{{"connector", name}, {"action", action}, {"done", true}}.dump());
 }

@@ -57,6 +57,9 @@ struct ConnectorRuntime {
   SteadyClock::time_point started{};
   Clock::time_point started_wall{};  // the same moment on the wall clock, for the API
   bool pulled_from_start = false;    // the pull under way began with no cursor
+  // A snapshot sent in parts has had its first part committed and not yet its last: what the
+  // ledger holds of it is half old, half new, and no alert is raised from that.
+  bool snapshot_underway = false;
   // While the connector pulls a run of batches with `more` set (a resync, a first sync): what it
   // has read and how fast; gone when the run's last batch is committed.
   std::optional<SyncProgress> progress;
@@ -90,6 +93,12 @@ class Daemon {
   void onPulled(const std::string& name, std::uint64_t generation, Result<plugin::SourceBatch> batch);
   void trackProgress(ConnectorRuntime& runtime, const plugin::SourceBatch& batch, bool synced_before);
   void applyToEngine(const ingest::IngestResult& result);
+  // The removal guard held the batch: the plugin sets it aside, operations and its department
+  // hear of it (DATA-002), and the connector goes on with what comes next.
+  void onHeld(ConnectorRuntime& runtime, plugin::SourceBatch batch, const ledger::HeldSnapshot& held);
+  // An operator's action carried out by the connector's plugin (csv: accept, reingest).
+  api::ApiResponse pluginAction(ConnectorRuntime& runtime, const std::string& action, const std::string& body,
+                                const std::string& caller);
   void syncFailed(ConnectorRuntime& runtime, const std::string& reason);
   void maybeFinishOnceCycle();
   void finishOnceCycle();
@@ -98,6 +107,11 @@ class Daemon {
   void scheduleEvaluation();
   void schedulePeriodicEvaluation();
   void evaluate();
+  // The enabled connectors whose data is not whole yet: no first sync finished, or a run of
+  // batches half-way. Alerts wait for them (at most first_sync_grace).
+  [[nodiscard]] std::vector<std::string> connectorsNotSettled() const;
+  // False while alerts wait for connectorsNotSettled(); says once when the grace ran out.
+  bool alertsMayGoOn();
   // Every finding open now: the engine's, link health's (LINK-001/002) and the outbox's (LINK-003).
   [[nodiscard]] std::vector<chain::Finding> openFindings(Clock::time_point now) const;
   void startNotifier(const config::NotifierSettings& settings);
@@ -132,7 +146,8 @@ class Daemon {
   void registerRoutes();
   std::vector<api::ApiToken> resolveApiTokens(std::vector<std::string>& errors) const;
   [[nodiscard]] nlohmann::json connectorsJson() const;
-  api::ApiResponse connectorAction(const std::string& name, const std::string& action, const std::string& caller);
+  api::ApiResponse connectorAction(const std::string& name, const std::string& action, const std::string& body,
+                                   const std::string& caller);
   [[nodiscard]] std::string metricsText() const;
 
   DaemonOptions options_;
@@ -165,6 +180,8 @@ class Daemon {
   asio::steady_timer delivery_timer_{io_};
   std::map<std::string, std::string> unit_regions_;  // unit id -> region code, for routing
   bool evaluated_once_ = false;
+  std::optional<SteadyClock::time_point> unsettled_since_;  // when alerts began to wait
+  bool grace_passed_said_ = false;
   bool evaluation_pending_ = false;
   bool stopping_ = false;
   std::unique_ptr<api::ApiServer> api_;  // last: destroyed first, before what its handlers use

@@ -1,9 +1,11 @@
 // Evaluation as of today after data lands and on a timer; its findings feed the alert
 // manager, which decides what each department is told and when.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "daemon_runtime.hpp"
+#include "staffchain/daemon/held_snapshot_finding.hpp"
 
 namespace staffchain::daemon {
 
@@ -35,10 +37,49 @@ std::vector<chain::Finding> Daemon::openFindings(Clock::time_point now) const {
   if (alerts_) {
     for (auto& finding : alerts_->linkFindings(now)) open.push_back(std::move(finding));
   }
+  if (auto held = ledger_->heldSnapshots(true); held) {
+    for (const auto& snapshot : held.value()) open.push_back(heldSnapshotFinding(snapshot));
+  } else {
+    spdlog::error("cannot read the held snapshots: {}", held.error().message);
+  }
   return open;
 }
 
+std::vector<std::string> Daemon::connectorsNotSettled() const {
+  std::vector<std::string> waiting;
+  for (const auto& [name, runtime] : connectors_) {
+    if (!runtime->instance || !runtime->settings.enabled) continue;  // one that failed to start waits for nothing
+    if (!runtime->synced_once || runtime->snapshot_underway || runtime->progress) waiting.push_back(name);
+  }
+  return waiting;
+}
+
+bool Daemon::alertsMayGoOn() {
+  const auto waiting = connectorsNotSettled();
+  if (waiting.empty()) {
+    unsettled_since_.reset();
+    grace_passed_said_ = false;
+    return true;
+  }
+  const auto now = SteadyClock::now();
+  if (!unsettled_since_) unsettled_since_ = now;
+  if (now - *unsettled_since_ < config_->daemon.first_sync_grace) {
+    spdlog::info("evaluation waits: the data of {} is not whole yet (a first sync or a run of batches under way); "
+                 "no alert is raised from a half-synced world",
+                 fmt::join(waiting, ", "));
+    return false;
+  }
+  if (!grace_passed_said_) {
+    spdlog::warn("evaluation goes on after first_sync_grace ({} s) without waiting for {}",
+                 std::chrono::duration_cast<std::chrono::seconds>(config_->daemon.first_sync_grace).count(),
+                 fmt::join(waiting, ", "));
+    grace_passed_said_ = true;
+  }
+  return true;
+}
+
 void Daemon::evaluate() {
+  if (!alertsMayGoOn()) return;
   const model::Date today = localToday();
   const auto started = SteadyClock::now();
   std::size_t changed = 0;

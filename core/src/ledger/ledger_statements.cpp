@@ -110,6 +110,32 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
       {&out.notice_written,
        "INSERT INTO notice_history (notice_id, at, event, detail) VALUES (?1, ?2, 'written', ?3)",
        "recording a written notice"},
+      {&out.marks_clear, "DELETE FROM snapshot_marks WHERE connector = ?1", "forgetting a snapshot's parts"},
+      {&out.marks_insert,
+       "INSERT INTO snapshot_marks (connector, record_type, record_key, pattern) VALUES (?1, ?2, ?3, ?4) "
+       "ON CONFLICT DO NOTHING",
+       "remembering a key of a snapshot part"},
+      {&out.marks_list,
+       "SELECT record_key, pattern FROM snapshot_marks WHERE connector = ?1 AND record_type = ?2 "
+       "ORDER BY pattern, record_key",
+       "reading the keys of a snapshot's parts"},
+      {&out.held_find_open,
+       "SELECT id FROM held_snapshots WHERE connector = ?1 AND record_type = ?2 AND name = ?3 AND resolved_at = ''",
+       "finding a held snapshot"},
+      {&out.held_insert,
+       "INSERT INTO held_snapshots (connector, record_type, name, stored, after_count, removed, units, held_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+       "recording a held snapshot"},
+      {&out.held_update,
+       "UPDATE held_snapshots SET stored = ?2, after_count = ?3, removed = ?4, units = ?5, held_at = ?6 WHERE id = ?1",
+       "recording a snapshot held again"},
+      {&out.held_resolve,
+       "UPDATE held_snapshots SET resolved_at = ?3 WHERE connector = ?1 AND record_type = ?2 AND resolved_at = ''",
+       "resolving held snapshots"},
+      {&out.held_list,
+       "SELECT id, connector, record_type, name, stored, after_count, removed, units, held_at, resolved_at "
+       "FROM held_snapshots WHERE ?1 = 0 OR resolved_at = '' ORDER BY id DESC",
+       "listing held snapshots"},
   };
   for (auto& p : plain) {
     auto statement = prepare(db, path, p.sql, p.what);
@@ -126,7 +152,7 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
       assignments += fmt::format(", {} = ?{}", column, index++);
     }
     auto& t = out.tables[i];
-    const std::array<std::pair<Statement*, std::string>, 7> sqls{{
+    const std::array<std::pair<Statement*, std::string>, 8> sqls{{
         {&t.lookup, fmt::format("SELECT content_hash, source_row FROM {} WHERE connector = ?1 AND record_key = ?2",
                                 table)},
         {&t.insert, fmt::format("INSERT INTO {} (connector, record_key, source_row, content_hash, version, "
@@ -139,6 +165,7 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
          fmt::format("UPDATE {} SET source_row = ?3 WHERE connector = ?1 AND record_key = ?2", table)},
         {&t.keys, fmt::format("SELECT record_key, content_hash, source_row FROM {} WHERE connector = ?1 ORDER BY record_key", table)},
         {&t.remove, fmt::format("DELETE FROM {} WHERE connector = ?1 AND record_key = ?2", table)},
+        {&t.count, fmt::format("SELECT count(*) FROM {} WHERE connector = ?1", table)},
         {&t.load,
          fmt::format("SELECT connector, source_row, {} FROM {} ORDER BY connector, record_key", columns, table)},
     }};

@@ -31,6 +31,7 @@ struct TableStatements {
   Statement move_row;  // (connector, key, row)
   Statement keys;      // (connector) -> record_key, content_hash, source_row
   Statement remove;    // (connector, key)
+  Statement count;     // (connector) -> count
   Statement load;      // -> connector, source_row, canonical columns
 };
 
@@ -41,6 +42,8 @@ struct LedgerStatements {
   Statement upsert_quarantine, list_quarantine, all_quarantine;
   Statement history_insert, history_removed, removal_log, history_all, history_of_person;
   Statement notice_insert, notice_written;
+  Statement marks_clear, marks_insert, marks_list;
+  Statement held_find_open, held_insert, held_update, held_resolve, held_list;
 };
 
 // Errors name the ledger path and the statement's purpose.

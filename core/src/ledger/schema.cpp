@@ -166,9 +166,26 @@ CREATE TABLE notice_history (
 CREATE INDEX notice_history_notice ON notice_history (notice_id, seq);
 )sql";
 
+// Version 5: trusted ingest. The keys a snapshot sent in several parts has carried so far
+// (pattern = 1: the readable parts of an unreadable row's key, empty where unknown), and the
+// snapshots a removal guard held, open until a later snapshot of the type is applied.
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE snapshot_marks (
+  connector TEXT NOT NULL, record_type TEXT NOT NULL, record_key TEXT NOT NULL, pattern INTEGER NOT NULL,
+  PRIMARY KEY (connector, record_type, pattern, record_key)
+) WITHOUT ROWID;
+CREATE TABLE held_snapshots (
+  id INTEGER PRIMARY KEY,
+  connector TEXT NOT NULL, record_type TEXT NOT NULL, name TEXT NOT NULL,
+  stored INTEGER NOT NULL, after_count INTEGER NOT NULL, removed INTEGER NOT NULL, units TEXT NOT NULL,
+  held_at TEXT NOT NULL, resolved_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX held_snapshots_open ON held_snapshots (connector, record_type, resolved_at);
+)sql";
+
 // Oldest first; a released migration is never edited, only followed by a new one.
 constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
-                                 Migration{4, kVersion4}};
+                                 Migration{4, kVersion4}, Migration{5, kVersion5}};
 static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
 
 Result<void> execute(sqlite3* db, const std::string& sql, const std::string& path, std::string_view what) {

@@ -7,6 +7,8 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@
 #include "ledger_statements.hpp"
 #include "record_codec.hpp"
 #include "schema.hpp"
+#include "snapshot_guard.hpp"
 #include "sqlite_statement.hpp"
 
 namespace staffchain::ledger {
@@ -261,11 +264,46 @@ class SqliteLedger::Connection {
     // the connection is never left inside a transaction.
     const RollbackOnExit rollback_on_exit(*this);
     auto stats = writeBatch(batch, operation);
+    if (stats && stats->held) {
+      // Nothing of a held batch is kept (its cursor neither): only the record that it was held.
+      if (auto rolled_back = run(statements_.rollback, operation("rollback")); !rolled_back) {
+        return std::move(rolled_back).error();
+      }
+      if (auto recorded = recordHeld(*stats->held); !recorded) return std::move(recorded).error();
+      return stats;
+    }
     if (stats) {
       auto committed = run(statements_.commit, operation("commit"));
       if (!committed) return std::move(committed).error();
     }
     return stats;
+  }
+
+  Result<std::vector<HeldSnapshot>> heldSnapshots(bool open_only) {
+    const std::string operation = "listing held snapshots";
+    if (db_ == nullptr) return failure(operation);
+    std::vector<HeldSnapshot> out;
+    Statement& list = statements_.held_list;
+    StatementUse use(list);
+    list.bindInt(1, open_only ? 1 : 0);
+    for (;;) {
+      const int rc = list.step();
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return failure(operation);
+      HeldSnapshot held;
+      held.id = list.columnInt(0);
+      held.connector = std::string(list.columnText(1));
+      held.type = plugin::recordTypeFromFile(list.columnText(2)).value_or(RecordType::unit);
+      held.name = std::string(list.columnText(3));
+      held.stored = static_cast<std::size_t>(list.columnInt(4));
+      held.after = static_cast<std::size_t>(list.columnInt(5));
+      held.removed = static_cast<std::size_t>(list.columnInt(6));
+      held.units = detail::decodeUnits(list.columnText(7));
+      held.held_at = std::string(list.columnText(8));
+      held.resolved_at = std::string(list.columnText(9));
+      out.push_back(std::move(held));
+    }
+    return out;
   }
 
   Result<std::optional<std::string>> cursor(const std::string& connector) {
@@ -417,12 +455,26 @@ class SqliteLedger::Connection {
       if (statements_.set_cursor.step() != SQLITE_DONE) return failure(operation("setting the cursor"));
     }
 
-    // Full-snapshot types are read whole up front: the removals need every held key anyway,
-    // and one scan is cheaper than a lookup per record.
+    const SnapshotPart part = batch.snapshot_part;
+    const bool decides_removals = part == SnapshotPart::whole || part == SnapshotPart::last;
+    if (part == SnapshotPart::first) {
+      // A run of parts starts over: what an earlier, abandoned run marked counts no more.
+      StatementUse use(statements_.marks_clear);
+      statements_.marks_clear.bindText(1, batch.connector);
+      if (statements_.marks_clear.step() != SQLITE_DONE) return failure(operation("starting a snapshot"));
+    }
+    if (auto announced = guardAnnouncedSize(batch, at, operation); !announced) {
+      return std::move(announced).error();
+    } else if (announced->held) {
+      return std::move(*announced);
+    }
+
+    // Full-snapshot types are read whole up front when this batch decides their removals: they
+    // need every held key anyway, and one scan is cheaper than a lookup per record.
     std::array<std::optional<HeldKeys>, kTypeCount> held;
     for (const auto type : batch.full_snapshot_of) {
       auto& snapshot = held[static_cast<std::size_t>(type)];
-      if (snapshot) continue;
+      if (snapshot || !decides_removals) continue;
       snapshot.emplace();
       auto& scan = statements_.tables[static_cast<std::size_t>(type)].keys;
       StatementUse use(scan);
@@ -509,28 +561,12 @@ class SqliteLedger::Connection {
       }
     }
 
-    for (const auto& [type, key] : batch.unreadable_keys) {
-      auto& snapshot = held[static_cast<std::size_t>(type)];
-      if (!snapshot) continue;
-      auto* record = snapshot->find(key, false);
-      if (record == nullptr || record->in_batch) continue;
-      record->in_batch = true;
-      ++stats.kept_unreadable;
-    }
-
-    for (std::size_t i = 0; i < kTypeCount; ++i) {
-      if (!held[i]) continue;
-      const auto type = static_cast<RecordType>(i);
-      std::optional<Error> failed;
-      held[i]->forEachHeld([&](const std::string& key, const HeldRecord& record) {
-        if (record.in_batch || failed) return;
-        if (!removeRecord(batch.connector, type, key, at)) {
-          failed = failure(operation(fmt::format("removing {} record '{}'", detail::recordTable(type), key)));
-          return;
-        }
-        ++stats.removed;
-      });
-      if (failed) return std::move(*failed);
+    if (decides_removals) {
+      auto removed = removeAbsent(batch, held, at, stats, operation);
+      if (!removed) return std::move(removed).error();
+      if (stats.held) return stats;
+    } else if (auto marked = markPart(batch, keys, operation); !marked) {
+      return std::move(marked).error();
     }
 
     for (const auto& entry : batch.quarantine) {
@@ -563,6 +599,197 @@ class SqliteLedger::Connection {
       if (*written) ++stats.notices_written;
     }
     return stats;
+  }
+
+  // With the first part of a snapshot that announces its size: one far smaller than what is
+  // stored is held before any part of it is written (its removals could only come at its end).
+  Result<CommitStats> guardAnnouncedSize(const LedgerBatch& batch, const std::string& at,
+                                         const std::function<std::string(std::string_view)>& operation) {
+    CommitStats stats;
+    const bool starts = batch.snapshot_part == SnapshotPart::first || batch.snapshot_part == SnapshotPart::whole;
+    if (!starts || !batch.removal_guard || !batch.snapshot_rows) return stats;
+    for (const auto type : batch.full_snapshot_of) {
+      auto& count = statements_.tables[static_cast<std::size_t>(type)].count;
+      StatementUse use(count);
+      count.bindText(1, batch.connector);
+      if (count.step() != SQLITE_ROW) return failure(operation("counting the held records"));
+      const auto stored = static_cast<std::size_t>(count.columnInt(0));
+      const auto rows = static_cast<std::size_t>(*batch.snapshot_rows);
+      if (rows < stored && detail::breaksGuard(*batch.removal_guard, stored, stored - rows)) {
+        stats.held = HeldSnapshot{0, batch.connector, type, batch.snapshot_name, stored, rows, stored - rows, {}, at, {}};
+        return stats;
+      }
+    }
+    return stats;
+  }
+
+  // The first and middle parts of a snapshot: their keys (and their unreadable rows' patterns)
+  // are remembered for the last part, which decides the removals.
+  Result<void> markPart(const LedgerBatch& batch, const std::vector<std::string>& keys,
+                        const std::function<std::string(std::string_view)>& operation) {
+    const auto mark = [&](RecordType type, const std::string& key, bool pattern) {
+      StatementUse use(statements_.marks_insert);
+      statements_.marks_insert.bindText(1, batch.connector);
+      statements_.marks_insert.bindText(2, plugin::recordTypeFile(type));
+      statements_.marks_insert.bindText(3, key);
+      statements_.marks_insert.bindInt(4, pattern ? 1 : 0);
+      return statements_.marks_insert.step() == SQLITE_DONE;
+    };
+    const auto inSnapshot = [&](RecordType type) {
+      return std::find(batch.full_snapshot_of.begin(), batch.full_snapshot_of.end(), type) !=
+             batch.full_snapshot_of.end();
+    };
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+      const auto type = model::recordTypeOf(batch.records[i]);
+      if (inSnapshot(type) && !mark(type, keys[i], false)) return failure(operation("remembering a snapshot key"));
+    }
+    for (const auto& row : batch.unreadable_keys) {
+      if (inSnapshot(row.type) && !mark(row.type, detail::joinedParts(row.type, row.parts), true)) {
+        return failure(operation("remembering an unreadable snapshot row"));
+      }
+    }
+    return {};
+  }
+
+  // The whole or last part of a snapshot: every held record that no part carried, and that no
+  // unreadable row could be, is removed — unless that is more than the guard allows, in which
+  // case `stats.held` says so and nothing is removed.
+  Result<void> removeAbsent(const LedgerBatch& batch, std::array<std::optional<HeldKeys>, kTypeCount>& held,
+                            const std::string& at, CommitStats& stats,
+                            const std::function<std::string(std::string_view)>& operation) {
+    std::vector<UnreadableKey> unreadable = batch.unreadable_keys;
+    if (batch.snapshot_part == SnapshotPart::last) {
+      for (std::size_t i = 0; i < kTypeCount; ++i) {
+        if (!held[i]) continue;
+        const auto type = static_cast<RecordType>(i);
+        auto& list = statements_.marks_list;
+        StatementUse use(list);
+        list.bindText(1, batch.connector);
+        list.bindText(2, plugin::recordTypeFile(type));
+        for (;;) {
+          const int rc = list.step();
+          if (rc == SQLITE_DONE) break;
+          if (rc != SQLITE_ROW) return failure(operation("reading the keys of the snapshot's parts"));
+          const std::string key(list.columnText(0));
+          if (list.columnInt(1) != 0) {
+            unreadable.push_back(UnreadableKey{type, model::keyParts(type, key)});
+          } else if (auto* record = held[i]->find(key, false); record != nullptr) {
+            record->in_batch = true;
+          }
+        }
+      }
+    }
+    // Too many unreadable rows to match one by one: each could be any record, keep them all.
+    constexpr std::size_t kMostPatterns = 64;
+    std::array<std::vector<std::pair<std::string, std::int64_t>>, kTypeCount> absent;
+    for (std::size_t i = 0; i < kTypeCount; ++i) {
+      if (!held[i]) continue;
+      const auto type = static_cast<RecordType>(i);
+      std::vector<const UnreadableKey*> patterns;
+      for (const auto& row : unreadable) {
+        if (row.type == type) patterns.push_back(&row);
+      }
+      held[i]->forEachHeld([&](const std::string& key, const HeldRecord& record) {
+        if (record.in_batch) return;
+        const bool could_be = patterns.size() > kMostPatterns ||
+                              std::any_of(patterns.begin(), patterns.end(),
+                                          [&](const UnreadableKey* row) { return detail::couldBe(*row, key); });
+        if (could_be) {
+          ++stats.kept_unreadable;
+        } else {
+          absent[i].emplace_back(key, record.row);
+        }
+      });
+      std::size_t stored = 0;
+      held[i]->forEachHeld([&](const std::string&, const HeldRecord&) { ++stored; });
+      if (batch.removal_guard && detail::breaksGuard(*batch.removal_guard, stored, absent[i].size())) {
+        std::map<std::string, std::size_t> per_unit;
+        for (const auto& [key, row] : absent[i]) {
+          if (auto unit = detail::unitOfKey(type, key)) ++per_unit[std::string(*unit)];
+        }
+        constexpr std::size_t kUnitsShown = 5;
+        stats.held = HeldSnapshot{0,
+                                  batch.connector,
+                                  type,
+                                  batch.snapshot_name,
+                                  stored,
+                                  stored - absent[i].size(),
+                                  absent[i].size(),
+                                  detail::largestUnits({per_unit.begin(), per_unit.end()}, kUnitsShown),
+                                  at,
+                                  {}};
+        return {};
+      }
+    }
+    for (std::size_t i = 0; i < kTypeCount; ++i) {
+      if (!held[i]) continue;
+      const auto type = static_cast<RecordType>(i);
+      for (const auto& [key, row] : absent[i]) {
+        if (!removeRecord(batch.connector, type, key, at)) {
+          return failure(operation(fmt::format("removing {} record '{}'", detail::recordTable(type), key)));
+        }
+        ++stats.removed;
+      }
+      // The type is whole again: a snapshot held before is overtaken.
+      StatementUse use(statements_.held_resolve);
+      statements_.held_resolve.bindText(1, batch.connector);
+      statements_.held_resolve.bindText(2, plugin::recordTypeFile(type));
+      statements_.held_resolve.bindText(3, at);
+      if (statements_.held_resolve.step() != SQLITE_DONE) return failure(operation("resolving held snapshots"));
+    }
+    if (batch.snapshot_part == SnapshotPart::last) {
+      StatementUse use(statements_.marks_clear);
+      statements_.marks_clear.bindText(1, batch.connector);
+      if (statements_.marks_clear.step() != SQLITE_DONE) return failure(operation("finishing a snapshot"));
+    }
+    return {};
+  }
+
+  // A held snapshot, in its own transaction after the batch's was rolled back: one open record
+  // per connector, type and name, brought up to date when the same snapshot is held again.
+  Result<void> recordHeld(HeldSnapshot& snapshot) {
+    const auto operation = fmt::format("recording the held snapshot {} of connector '{}'", snapshot.name,
+                                       snapshot.connector);
+    if (auto begun = run(statements_.begin, operation); !begun) return begun;
+    const RollbackOnExit rollback_on_exit(*this);
+    std::optional<std::int64_t> open_id;
+    {
+      StatementUse use(statements_.held_find_open);
+      statements_.held_find_open.bindText(1, snapshot.connector);
+      statements_.held_find_open.bindText(2, plugin::recordTypeFile(snapshot.type));
+      statements_.held_find_open.bindText(3, snapshot.name);
+      const int rc = statements_.held_find_open.step();
+      if (rc == SQLITE_ROW) open_id = statements_.held_find_open.columnInt(0);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return failure(operation);
+    }
+    const auto units = detail::encodeUnits(snapshot.units);
+    if (open_id) {
+      Statement& update = statements_.held_update;
+      StatementUse use(update);
+      update.bindInt(1, *open_id);
+      update.bindInt(2, static_cast<std::int64_t>(snapshot.stored));
+      update.bindInt(3, static_cast<std::int64_t>(snapshot.after));
+      update.bindInt(4, static_cast<std::int64_t>(snapshot.removed));
+      update.bindText(5, units);
+      update.bindText(6, snapshot.held_at);
+      if (update.step() != SQLITE_DONE) return failure(operation);
+      snapshot.id = *open_id;
+    } else {
+      Statement& insert = statements_.held_insert;
+      StatementUse use(insert);
+      insert.bindText(1, snapshot.connector);
+      insert.bindText(2, plugin::recordTypeFile(snapshot.type));
+      insert.bindText(3, snapshot.name);
+      insert.bindInt(4, static_cast<std::int64_t>(snapshot.stored));
+      insert.bindInt(5, static_cast<std::int64_t>(snapshot.after));
+      insert.bindInt(6, static_cast<std::int64_t>(snapshot.removed));
+      insert.bindText(7, units);
+      insert.bindText(8, snapshot.held_at);
+      if (insert.step() != SQLITE_ROW) return failure(operation);
+      snapshot.id = insert.columnInt(0);
+      if (insert.step() != SQLITE_DONE) return failure(operation);
+    }
+    return run(statements_.commit, operation);
   }
 
   // True when the notice is new; an id already stored keeps its state and history.
@@ -728,6 +955,10 @@ SqliteLedger::SqliteLedger(std::unique_ptr<Connection> connection) : connection_
 SqliteLedger::~SqliteLedger() = default;
 
 Result<CommitStats> SqliteLedger::commitBatch(const LedgerBatch& batch) { return connection_->commitBatch(batch); }
+
+Result<std::vector<HeldSnapshot>> SqliteLedger::heldSnapshots(bool open_only) {
+  return connection_->heldSnapshots(open_only);
+}
 Result<std::optional<std::string>> SqliteLedger::cursor(const std::string& connector) {
   return connection_->cursor(connector);
 }

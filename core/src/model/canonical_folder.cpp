@@ -1,20 +1,15 @@
 #include "staffchain/model/canonical_folder.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <system_error>
 #include <type_traits>
 #include <span>
 #include <utility>
 
 #include "staffchain/model/column_map.hpp"
-#include "staffchain/plugin/csv_reader.hpp"
+#include "staffchain/plugin/export_file.hpp"
 #include "staffchain/model/normalise.hpp"
 
 namespace staffchain::model {
@@ -76,76 +71,6 @@ void reserveFor(Dataset& dataset, RecordType type, std::size_t rows) {
   }
 }
 
-// A file mapped read-only instead of copied: the kernel reads ahead while it is scanned, and
-// releaseBefore() gives back the pages already parsed, so that a payroll file of 700 MB never
-// sits in memory whole. Pages given back are only dropped from this process: touching them
-// again reads them from the file, so a view into them stays correct.
-class MappedFile {
- public:
-  static Result<MappedFile> open(const std::filesystem::path& file) {
-    // Not only for the size: opening a named pipe would wait for a writer.
-    std::error_code status_ec;
-    if (!std::filesystem::is_regular_file(file, status_ec)) {
-      return makeError(fmt::format("cannot read {}: {}", file.string(),
-                                   status_ec ? status_ec.message() : std::string("it is not a regular file")));
-    }
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return makeError(fmt::format("cannot open {}: {}", file.string(), std::strerror(errno)));
-    MappedFile mapped;
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(file, ec);
-    if (ec) {
-      ::close(fd);
-      return makeError(fmt::format("cannot read {}: {}", file.string(), ec.message()));
-    }
-    if (size > 0) {
-      void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (data == MAP_FAILED) {
-        const int error = errno;
-        ::close(fd);
-        return makeError(fmt::format("cannot map {}: {}", file.string(), std::strerror(error)));
-      }
-      ::madvise(data, size, MADV_SEQUENTIAL);
-      mapped.data_ = static_cast<char*>(data);
-      mapped.size_ = size;
-    }
-    ::close(fd);  // the mapping keeps the file
-    return mapped;
-  }
-
-  MappedFile() = default;
-  MappedFile(MappedFile&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)),
-        size_(std::exchange(other.size_, 0)),
-        released_(std::exchange(other.released_, 0)) {}
-  MappedFile& operator=(MappedFile&&) = delete;
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile() {
-    if (data_ != nullptr) ::munmap(data_, size_);
-  }
-
-  [[nodiscard]] std::string_view bytes() const noexcept { return {data_, size_}; }
-
-  // Drops the whole pages before `position` (a pointer into the mapping; others are ignored).
-  void releaseBefore(const char* position) noexcept {
-    if (data_ == nullptr || position < data_ || position > data_ + size_) return;
-    static const auto kPage = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    const auto end = static_cast<std::size_t>(position - data_) / kPage * kPage;
-    if (end <= released_) return;
-    ::madvise(data_ + released_, end - released_, MADV_DONTNEED);
-    released_ = end;
-  }
-  void releaseAll() noexcept {
-    if (data_ != nullptr) ::madvise(data_, size_, MADV_DONTNEED);
-  }
-
- private:
-  char* data_ = nullptr;
-  std::size_t size_ = 0;
-  std::size_t released_ = 0;
-};
-
 // Pages are given back every this many rows (a few megabytes of a payroll file).
 constexpr std::uint32_t kRowsPerRelease = 1U << 16U;
 
@@ -163,16 +88,18 @@ class DatasetSink final : public RecordSink {
 
 Result<void> loadFile(const std::filesystem::path& file, RecordType type, const std::string& source, RecordSink& sink,
                       std::vector<std::string>* notes) {
-  auto mapped = MappedFile::open(file);
-  if (!mapped) return std::move(mapped).error();
-  const auto file_name = file.filename().string();
-  auto reader = plugin::CsvReader::fromBuffer(mapped->bytes(), file_name);
-  if (!reader) return std::move(reader).error();
-  auto map = ColumnMap::of(type, reader->header(), file_name);
+  auto opened = plugin::ExportFile::open(file, plugin::ExportOptions{});
+  if (!opened) return std::move(opened).error();
+  plugin::ExportFile& input = opened.value();
+  const auto& file_name = input.name();
+  auto map = ColumnMap::of(type, input.header(), file_name);
   if (!map) return std::move(map).error();
   if (notes != nullptr) {
     for (const auto& column : map->ignoredColumns())
       notes->push_back(fmt::format("{}: ignored column {}", file_name, column));
+    if (std::string_view(input.encoding()) != "UTF-8") {
+      notes->push_back(fmt::format("{}: read as {}", file_name, input.encoding()));
+    }
   }
   const auto quarantine = [&](std::uint32_t line, std::string field, std::string value, std::string reason,
                               const RowView* view) {
@@ -182,27 +109,18 @@ Result<void> loadFile(const std::filesystem::path& file, RecordType type, const 
     sink.quarantine(std::move(entry));
   };
   const auto drainProblems = [&] {
-    for (auto& problem : reader->takeProblems()) quarantine(problem.line, {}, {}, std::move(problem.reason), nullptr);
+    for (auto& problem : input.takeProblems()) {
+      quarantine(problem.line, std::move(problem.field), std::move(problem.value), std::move(problem.reason), nullptr);
+    }
   };
 
-  if (sink.wantsRowCounts()) {
-    sink.expect(type, reader->rowsAheadAtMost());
-    mapped->releaseAll();  // counting read every page: they come back one by one as rows are read
-  }
-  plugin::CsvRow row;
+  if (sink.wantsRowCounts()) sink.expect(type, input.rowsAheadAtMost());
+  plugin::ExportRow row;
   RowView view;
   std::uint32_t rows = 0;
-  while (reader->next(row)) {
+  while (input.next(row)) {
     drainProblems();
-    if (++rows % kRowsPerRelease == 0) {
-      // Every view of this row lies after the row's first cell that is in the file.
-      for (const auto& field : row.fields) {
-        if (field.data() >= mapped->bytes().data() && field.data() <= mapped->bytes().data() + mapped->bytes().size()) {
-          mapped->releaseBefore(field.data());
-          break;
-        }
-      }
-    }
+    if (++rows % kRowsPerRelease == 0) input.releaseRead();
     map->fill(row.fields, view);
     auto result = normalise(type, view, Origin{0, row.line});
     if (result.record) {
@@ -210,10 +128,14 @@ Result<void> loadFile(const std::filesystem::path& file, RecordType type, const 
       continue;
     }
     for (auto& error : result.errors) {
-      quarantine(row.line, std::move(error.field), std::move(error.value), std::move(error.reason), &view);
+      quarantine(row.line, std::move(error.field), plugin::excerpt(error.value), std::move(error.reason), &view);
     }
   }
   drainProblems();
+  // A file cut short is refused whole: its last rows are not absent, they are unknown.
+  if (const auto& cut = input.truncation()) {
+    return makeError(fmt::format("{}:{}: {}", file_name, cut->line, cut->reason));
+  }
   return {};
 }
 

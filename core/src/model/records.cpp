@@ -51,6 +51,19 @@ std::string recordKey(const Record& record) {
       record);
 }
 
+std::vector<std::string> keyParts(RecordType type, std::string_view key) {
+  if (type == RecordType::approval || type == RecordType::movement) return {std::string(key)};
+  std::vector<std::string> parts;
+  std::size_t begin = 0;
+  for (;;) {
+    const auto bar = key.find('|', begin);
+    parts.emplace_back(key.substr(begin, bar == std::string_view::npos ? std::string_view::npos : bar - begin));
+    if (bar == std::string_view::npos) break;
+    begin = bar + 1;
+  }
+  return parts;
+}
+
 RecordType recordTypeOf(const Record& record) noexcept {
   // The variant's alternatives are declared in RecordType order.
   static_assert(std::variant_size_v<Record> == plugin::kRecordTypeCount);

@@ -79,6 +79,11 @@ std::size_t CsvReader::rowsAheadAtMost() const noexcept {
   return static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1;
 }
 
+void CsvReader::seek(std::size_t offset, std::uint32_t line) noexcept {
+  pos_ = std::min(offset, data_.size());
+  line_ = line;
+}
+
 bool CsvReader::next(CsvRow& row) {
   for (;;) {
     std::uint32_t line = 0;
@@ -95,8 +100,15 @@ bool CsvReader::next(CsvRow& row) {
     if (slots_.size() != header_.size()) {
       problems_.push_back(CsvProblem{
           line, fmt::format("has {} fields, expected {} (as in the header)", slots_.size(), header_.size())});
+      if (slots_.size() < header_.size() && restIsBlank()) {
+        truncation_ = CsvProblem{line, fmt::format("the last row has {} fields, expected {} (as in the header): "
+                                                   "the file looks cut short",
+                                                   slots_.size(), header_.size())};
+      }
       continue;
     }
+    row.begin = record_begin_;
+    row.end = record_end_;
     fields_.resize(slots_.size());
     const std::string_view scratch(scratch_);
     for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -127,22 +139,30 @@ CsvReader::Outcome CsvReader::parseRecord(std::uint32_t& row_line, std::string& 
 
   row_line = line_;
   const std::size_t row_begin = pos_;
+  record_begin_ = row_begin;
   slots_.clear();
   scratch_.clear();
   for (;;) {
     if (pos_ < n && data_[pos_] == '"') {
       if (!parseQuoted(reason)) {
         // An unterminated quote would swallow the rest of the file; resume on the next line
-        // instead, so only this row is lost.
+        // instead, so only this row is lost. In the last row it is a file cut short.
         const auto newline = data_.find('\n', row_begin);
         pos_ = newline == std::string_view::npos ? n : newline + 1;
         line_ = row_line + 1;
+        record_end_ = newline == std::string_view::npos ? n : newline;
         reason = fmt::format("unterminated quoted field {}", slots_.size() + 1);
+        if (restIsBlank()) {
+          truncation_ = CsvProblem{row_line, fmt::format("the file ends inside quoted field {} of its last row: the "
+                                                         "file looks cut short",
+                                                         slots_.size() + 1)};
+        }
         return Outcome::malformed;
       }
     } else {
       parseUnquoted(reason);
     }
+    record_end_ = pos_;
     if (pos_ >= n) break;
     const char c = data_[pos_];
     if (c == ',') {
@@ -162,6 +182,13 @@ CsvReader::Outcome CsvReader::parseRecord(std::uint32_t& row_line, std::string& 
     }
   }
   return reason.empty() ? Outcome::row : Outcome::malformed;
+}
+
+bool CsvReader::restIsBlank() const noexcept {
+  for (std::size_t i = pos_; i < data_.size(); ++i) {
+    if (data_[i] != '\n' && data_[i] != '\r') return false;
+  }
+  return true;
 }
 
 void CsvReader::parseUnquoted(std::string& reason) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "staffchain/plugin/canonical_columns.hpp"
+#include "staffchain/plugin/text_encoding.hpp"
 
 namespace staffchain::plugin {
 namespace {
@@ -107,6 +108,23 @@ std::string FieldMapping::sourceField(std::string_view column) const {
   return std::string(column);
 }
 
+std::vector<std::string> FieldMapping::requiredSourceFields() const {
+  std::vector<std::string> fields;
+  for (const auto& c : columns_) {
+    const auto index = canonicalColumnIndex(type_, c.name);
+    if (index && isRequiredCanonicalColumn(type_, *index) && !c.constant) fields.push_back(c.source);
+  }
+  return fields;
+}
+
+std::vector<std::string> FieldMapping::sourceFields() const {
+  std::vector<std::string> fields;
+  for (const auto& c : columns_) {
+    if (!c.constant) fields.push_back(c.source);
+  }
+  return fields;
+}
+
 FieldMapping FieldMapping::read(ConfigReader& reader, RecordType type) {
   FieldMapping mapping(type);
   auto column_of = [&](std::string_view section, const toml::key& key, const toml::node& node) -> Column* {
@@ -188,7 +206,7 @@ FieldMapping::Mapped FieldMapping::apply(const FieldLookup& lookup, std::string 
     if (column.date_format && !trim(*value).empty()) {
       auto reformatted = reformatDate(*value, *column.date_format);
       if (!reformatted) {
-        out.problems.push_back(RejectedRecord{type_, record.origin, column.name, reformatted.error().message});
+        out.problems.push_back(RejectedRecord{type_, record.origin, column.name, reformatted.error().message, excerpt(*value)});
         continue;
       }
       value = std::move(reformatted.value());

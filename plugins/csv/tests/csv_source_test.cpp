@@ -1,77 +1,10 @@
 // The csv source, loaded as the daemon loads it, on real files in a real drop folder.
-#include <iconv.h>
-
-#include <fmt/format.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
-
-#include "scratch_dir.hpp"
-#include "staffchain/ingest/ingestor.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
-#include "staffchain/plugin_host/plugin_instance.hpp"
+#include "csv_source_fixture.hpp"
 
 namespace staffchain::plugin_host {
 namespace {
 
-using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using staffchain::testing::ScratchDir;
-namespace fs = std::filesystem;
-
-std::string toGb18030(const std::string& utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  std::string out(utf8.size() * 2 + 8, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size();
-  char* outp = out.data();
-  std::size_t out_left = out.size();
-  iconv(cd, &in, &in_left, &outp, &out_left);
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
-}
-
-class CsvSourceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto loaded = PluginCatalog::loadDirectory(STAFFCHAIN_PLUGIN_BUILD_DIR);
-    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-    catalog_ = std::make_unique<PluginCatalog>(std::move(loaded.value()));
-    logger_ = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
-    fs::create_directories(dir_.path() / "inbox");
-  }
-
-  std::unique_ptr<SourceInstance> create(const std::string& extra) {
-    document_ = std::make_shared<toml::table>(toml::parse(
-        "plugin = \"csv\"\nrole = \"hr\"\nfolder = \"" + (dir_.path() / "inbox").string() + "\"\n" + extra,
-        std::string_view((dir_.path() / "c.toml").string())));
-    settings_.name = "hr_csv";
-    settings_.plugin = "csv";
-    settings_.key_path = "connectors.hr_csv";
-    settings_.table = document_.get();
-    auto created = createSource(*catalog_, settings_, logger_, dir_.path() / "state", 5s);
-    EXPECT_TRUE(created.ok()) << created.error().message;
-    return created.ok() ? std::move(created.value()) : nullptr;
-  }
-
-  // One pull, then the commit acknowledgement (as the daemon does after the ledger commit).
-  plugin::SourceBatch pullAndCommit(SourceInstance& source, std::string cursor = "") {
-    auto batch = pullSource(source, std::move(cursor), 5s);
-    EXPECT_TRUE(batch.ok()) << batch.error().message;
-    if (!batch.ok()) return {};
-    auto done = source.object().committed(batch.value());
-    EXPECT_TRUE(done.ok()) << (done.ok() ? "" : done.error().message);
-    return std::move(batch.value());
-  }
-
-  ScratchDir dir_;
-  std::ostringstream log_;
-  std::shared_ptr<spdlog::logger> logger_;
-  std::unique_ptr<PluginCatalog> catalog_;
-  std::shared_ptr<toml::table> document_;
-  config::ConnectorSettings settings_;
-};
 
 constexpr const char* kDeaths = "person_id,died_on,source\n11010519491231002X,2024-03-01,民政局\n";
 

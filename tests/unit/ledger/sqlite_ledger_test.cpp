@@ -107,7 +107,7 @@ TEST_F(SqliteLedgerTest, SameBatchTwiceChangesNothing) {
 
   advanceClock();
   const auto stats = commit(*ledger, batch);
-  EXPECT_EQ(stats, (CommitStats{0, 0, records.size(), 0, 0, 1, 0, 0}));
+  EXPECT_EQ(stats, (CommitStats{0, 0, records.size(), 0, 0, 1, 0, 0, {}}));
   EXPECT_EQ(dumpRecords(), before);
   EXPECT_EQ(describeAll(load(*ledger)), dataset_before);
 }
@@ -177,7 +177,7 @@ TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeO
   advanceClock();
   const auto stats =
       commit(*ledger, testing::makeBatch("estab", next, {RecordType::roster, RecordType::movement}, {}, std::nullopt));
-  EXPECT_EQ(stats, (CommitStats{0, 0, 2, 2, 0, 0, 0, 0}));
+  EXPECT_EQ(stats, (CommitStats{0, 0, 2, 2, 0, 0, 0, 0, {}}));
 
   const auto dataset = load(*ledger);
   EXPECT_THAT(dataset.sources, ElementsAre("estab", "estab-2"));
@@ -218,8 +218,8 @@ TEST_F(SqliteLedgerTest, SnapshotKeepsHeldRecordsWhoseNewRowWasUnreadable) {
   // omits the second: the first stays as it was, the second goes.
   advanceClock();
   auto next = testing::makeBatch("estab", {}, {RecordType::roster}, {badRow("roster.csv:2")}, std::nullopt);
-  next.unreadable_keys.emplace_back(RecordType::roster, model::recordKey(roster[0]));
-  next.unreadable_keys.emplace_back(RecordType::roster, "an unknown key changes nothing");
+  next.unreadable_keys.push_back({RecordType::roster, model::keyParts(RecordType::roster, model::recordKey(roster[0]))});
+  next.unreadable_keys.push_back({RecordType::roster, {"an unknown key", "changes nothing"}});
   const auto stats = commit(*ledger, next);
   EXPECT_EQ(stats.kept_unreadable, 1U);
   EXPECT_EQ(stats.removed, roster.size() - 1);
@@ -376,7 +376,7 @@ TEST_F(SqliteLedgerTest, DuplicateKeysInOneBatchKeepTheLast) {
   std::get<model::PayrollMonth>(later).gross_fen = 42;
   records.push_back(later);
   const auto stats = commit(*ledger, testing::makeBatch("finance", records, {RecordType::payroll}, {}, std::nullopt));
-  EXPECT_EQ(stats, (CommitStats{3, 1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(stats, (CommitStats{3, 1, 0, 0, 0, 0, 0, 0, {}}));
   const auto dataset = load(*ledger);
   ASSERT_EQ(dataset.payroll.size(), 3U);
   EXPECT_EQ(dataset.payroll[1].gross_fen, 42);

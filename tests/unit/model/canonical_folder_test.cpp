@@ -86,10 +86,12 @@ TEST_F(CanonicalFolderTest, LoadsGoodRowsAndQuarantinesBadOnes) {
         "150702198001011230,李四,11150700MB12345678,编制,2020-07-01,,,\r\n"
         "150702198506120027,\"王\"五,11150700MB12345678,行政编制,2020-07-01,,,\r\n"
         "150702800101123,赵六,11150700MB12345678,行政编制,2019-01-01,,county,chief\r\n");
+  // A short row that is not the last one is quarantined; a short last row refuses the file
+  // (ACutFileIsRefusedWhole below).
   write("payroll.csv",
         "person_id,unit_id,month,funding,gross,remark\n"
-        "150702198001011239,11150700MB12345678,2024-07,full,8500.00,\n"
-        "150702198001011239,11150700MB12345678,2024-08,full,8500.00\n");
+        "150702198001011239,11150700MB12345678,2024-08,full,8500.00\n"
+        "150702198001011239,11150700MB12345678,2024-07,full,8500.00,\n");
   std::vector<std::string> notes;
   const auto loaded = loadCanonicalFolder(dir_, "audit", &notes);
   ASSERT_TRUE(loaded) << loaded.error().message;
@@ -128,7 +130,7 @@ TEST_F(CanonicalFolderTest, LoadsGoodRowsAndQuarantinesBadOnes) {
   EXPECT_EQ(data.quarantine[3].type, RecordType::roster);
   EXPECT_EQ(data.quarantine[3].field, "");
   EXPECT_EQ(data.quarantine[3].reason, "text after the closing quote of field 2");
-  EXPECT_EQ(data.quarantine[4].origin, "payroll.csv:3");
+  EXPECT_EQ(data.quarantine[4].origin, "payroll.csv:2");
   EXPECT_EQ(data.quarantine[4].reason, "has 5 fields, expected 6 (as in the header)");
 }
 

@@ -28,6 +28,9 @@ struct DaemonSettings {
   Duration plugin_call_timeout{std::chrono::minutes(2)};  // default for connectors without `timeout`
   Duration shutdown_grace{std::chrono::seconds(10)};
   Duration evaluate_interval{std::chrono::minutes(1)};
+  // Alerts wait until every enabled connector has finished its first sync and no run of
+  // batches is half-way (a world half synced accuses falsely), but at most this long.
+  Duration first_sync_grace{std::chrono::hours(2)};
 };
 
 // One [connectors.<name>] or [notifiers.<name>] table. `table` points into Config::documents.
@@ -45,6 +48,11 @@ struct ConnectorSettings : PluginInstanceSettings {
   Duration timeout{std::chrono::minutes(2)};
   Duration max_staleness{std::chrono::hours(24)};
   bool enabled = true;
+  // Mass-removal protection of full snapshots (ledger::RemovalGuard): a snapshot that would
+  // remove more than this share of a record type's stored rows, and more than this many, is
+  // held until an operator accepts it.
+  double max_removal_ratio = 0.2;
+  std::size_t max_removal_rows = 50;
 };
 
 struct NotifierSettings : PluginInstanceSettings {

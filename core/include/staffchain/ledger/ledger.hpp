@@ -28,6 +28,42 @@ struct OutboxNotice {
   bool dry_run = false;       // its sink only logs: stored in state dry_run, never sent
 };
 
+using plugin::SnapshotPart;
+
+// A row of a full snapshot whose key could not be read whole (quarantined): the key's parts that
+// could be read, empty where one could not (no part of a valid key is empty). The held records
+// it could be — every one when no part was read — are kept instead of removed.
+struct UnreadableKey {
+  model::RecordType type = model::RecordType::unit;
+  std::vector<std::string> parts;
+};
+
+// Mass-removal protection: a full snapshot that would remove more than `max_ratio` of the
+// records of a type the connector holds, and more than `max_rows` of them, is held unapplied.
+// (Identity systems call this an accidental-deletions threshold.)
+struct RemovalGuard {
+  double max_ratio = 0.2;
+  std::size_t max_rows = 50;
+};
+
+// A snapshot the guard held: what applying it would have done, for the operator who decides.
+struct HeldSnapshot {
+  std::int64_t id = 0;
+  std::string connector;
+  model::RecordType type = model::RecordType::unit;
+  std::string name;          // the snapshot's name (its file)
+  std::size_t stored = 0;    // records of the type the connector held
+  std::size_t after = 0;     // what would have been left
+  std::size_t removed = 0;   // what would have been removed (for a first part: at least)
+  // The units that would lose most records, most first (with the count): empty for types
+  // whose key names no unit, and for a snapshot held on its announced size alone.
+  std::vector<std::pair<std::string, std::size_t>> units;
+  std::string held_at;       // UTC, "2024-05-01T08:00:00Z"; the last time when held again
+  std::string resolved_at;   // empty while open: a later snapshot of the type was applied
+
+  friend bool operator==(const HeldSnapshot&, const HeldSnapshot&) = default;
+};
+
 // One pull of one connector, validated: written all-or-nothing by Ledger::commitBatch.
 struct LedgerBatch {
   std::string connector;
@@ -37,9 +73,18 @@ struct LedgerBatch {
   std::vector<model::RecordType> full_snapshot_of;
   std::vector<model::QuarantineEntry> quarantine;
   std::optional<std::string> cursor;  // committed with the records; nullopt keeps the old one
-  // Keys of full-snapshot rows that were present but could not be read (quarantined): the held
-  // version of such a record stays until a readable version replaces it or a snapshot omits it.
-  std::vector<std::pair<model::RecordType, std::string>> unreadable_keys;
+  // Full-snapshot rows that were present but could not be read (quarantined): the held version
+  // of each record such a row could be stays until a readable version replaces it or a snapshot
+  // omits it.
+  std::vector<UnreadableKey> unreadable_keys;
+  // A snapshot in several batches: the keys of the first and middle parts are remembered, and
+  // removals are decided with the last part over all of them.
+  SnapshotPart snapshot_part = SnapshotPart::whole;
+  std::optional<std::uint64_t> snapshot_rows;  // with a first part: the whole snapshot's rows
+  std::string snapshot_name;
+  // When set, a snapshot part that would remove more than it allows is not written: the
+  // commit returns CommitStats::held and keeps a HeldSnapshot record instead.
+  std::optional<RemovalGuard> removal_guard;
   std::vector<OutboxNotice> notices;  // into the notice outbox, same transaction
 };
 
@@ -52,6 +97,7 @@ struct CommitStats {
   std::size_t quarantine_repeats = 0;  // entries already stored: only their last-seen time moves
   std::size_t notices_written = 0;     // outbox notices not stored before
   std::size_t kept_unreadable = 0;     // held records kept because their new row was unreadable
+  std::optional<HeldSnapshot> held;    // the batch was held by its removal guard: nothing written
 
   friend bool operator==(const CommitStats&, const CommitStats&) = default;
 };
@@ -98,6 +144,8 @@ class Ledger {
   virtual Result<model::Dataset> loadDataset() = 0;
   // The most recently seen quarantine entries first; at most `limit`.
   virtual Result<std::vector<StoredQuarantineEntry>> quarantine(std::size_t limit) = 0;
+  // The snapshots held by a removal guard, newest first; only those still open when `open_only`.
+  virtual Result<std::vector<HeldSnapshot>> heldSnapshots(bool open_only) = 0;
   // History of one person's movements, or of all when `person` is nullopt, oldest first.
   virtual Result<std::vector<MovementHistoryEntry>> movementHistory(
       const std::optional<model::PersonId>& person) = 0;

@@ -24,7 +24,7 @@ struct SqliteLedgerOptions {
 class SqliteLedger final : public Ledger {
  public:
   // The schema version this code writes; older files are migrated on open, newer refused.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Creates the file when absent. Errors name the path and what failed.
   static Result<std::unique_ptr<SqliteLedger>> open(const std::filesystem::path& path,
@@ -37,6 +37,7 @@ class SqliteLedger final : public Ledger {
   Result<model::Dataset> loadDataset() override;
   Result<std::vector<StoredQuarantineEntry>> quarantine(std::size_t limit) override;
   Result<std::vector<MovementHistoryEntry>> movementHistory(const std::optional<model::PersonId>& person) override;
+  Result<std::vector<HeldSnapshot>> heldSnapshots(bool open_only) override;
   void close() noexcept override;
 
   [[nodiscard]] const std::filesystem::path& path() const noexcept;

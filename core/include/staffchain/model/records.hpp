@@ -171,6 +171,9 @@ using Record = std::variant<Unit, Quota, LeaderQuota, Approval, RosterEntry, Mov
 // approvals: approval_id; roster: person_id|unit_id; movements: movement_id;
 // payroll: person_id|unit_id|month; deaths: person_id.
 std::string recordKey(const Record& record);
+// The parts of a recordKey, as it joins them ('|'): a type keyed by one free-text id
+// (approvals, movements) has one part, whatever its text holds.
+std::vector<std::string> keyParts(RecordType type, std::string_view key);
 RecordType recordTypeOf(const Record& record) noexcept;
 
 // A record that failed validation, kept with everything needed to find and fix it.

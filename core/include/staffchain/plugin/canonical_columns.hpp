@@ -2,6 +2,7 @@
 // the host's validation and the plugins' field mappings.
 #pragma once
 
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -25,6 +26,25 @@ inline constexpr std::string_view kPayroll[] = {"person_id", "unit_id", "month",
 inline constexpr std::string_view kDeath[] = {"person_id", "died_on", "source"};
 }  // namespace columns
 
+// Which columns a row cannot do without, position by position as above: a file whose header
+// lacks one is refused whole, a row with one empty goes to quarantine.
+namespace required {
+inline constexpr bool kUnit[] = {true, false, true, false, true, true};
+inline constexpr bool kQuota[] = {true, true, true, true, false};
+inline constexpr bool kLeaderQuota[] = {true, true, true, true};
+inline constexpr bool kApproval[] = {true, true, true, true, true, true, false};
+inline constexpr bool kRoster[] = {true, false, true, true, true, false, false, false};
+inline constexpr bool kMovement[] = {true, true, true, true, false, true, false, true, false, false, false, false};
+inline constexpr bool kPayroll[] = {true, true, true, true, true};
+inline constexpr bool kDeath[] = {true, true, false};
+static_assert(std::size(kUnit) == std::size(columns::kUnit) && std::size(kQuota) == std::size(columns::kQuota) &&
+              std::size(kLeaderQuota) == std::size(columns::kLeaderQuota) &&
+              std::size(kApproval) == std::size(columns::kApproval) &&
+              std::size(kRoster) == std::size(columns::kRoster) &&
+              std::size(kMovement) == std::size(columns::kMovement) &&
+              std::size(kPayroll) == std::size(columns::kPayroll) && std::size(kDeath) == std::size(columns::kDeath));
+}  // namespace required
+
 // The widest canonical file (movements.csv) has 12 columns.
 inline constexpr std::size_t kMaxCanonicalColumns = 12;
 
@@ -40,6 +60,21 @@ constexpr std::span<const std::string_view> canonicalColumns(RecordType type) no
     case RecordType::death: return columns::kDeath;
   }
   return {};
+}
+
+constexpr bool isRequiredCanonicalColumn(RecordType type, std::size_t column) noexcept {
+  std::span<const bool> flags;
+  switch (type) {
+    case RecordType::unit: flags = required::kUnit; break;
+    case RecordType::quota: flags = required::kQuota; break;
+    case RecordType::leader_quota: flags = required::kLeaderQuota; break;
+    case RecordType::approval: flags = required::kApproval; break;
+    case RecordType::roster: flags = required::kRoster; break;
+    case RecordType::movement: flags = required::kMovement; break;
+    case RecordType::payroll: flags = required::kPayroll; break;
+    case RecordType::death: flags = required::kDeath; break;
+  }
+  return column < flags.size() && flags[column];
 }
 
 constexpr std::optional<std::size_t> canonicalColumnIndex(RecordType type, std::string_view name) noexcept {

@@ -49,6 +49,13 @@ inline std::optional<Duration> parseDuration(std::string_view text) noexcept {
   return Duration(total);
 }
 
+inline std::string toml_number(double value) {
+  std::string text = std::to_string(value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
 class ConfigReader {
  public:
   // `path` is the dotted key path of `table` ("connectors.payroll"); errors are appended to
@@ -99,6 +106,24 @@ class ConfigReader {
     return integer(key, min, max).value_or(fallback);
   }
 
+  // A number, written with or without a fraction (0.2, 1), from `min` to `max`.
+  std::optional<double> number(std::string_view key, double min, double max) {
+    const toml::node* node = take(key);
+    if (node == nullptr) return std::nullopt;
+    std::optional<double> value;
+    if (const auto* real = node->as_floating_point()) value = real->get();
+    if (const auto* whole = node->as_integer()) value = static_cast<double>(whole->get());
+    if (!value) {
+      fail(*node, key, "expected a number");
+      return std::nullopt;
+    }
+    if (!(*value >= min && *value <= max)) {
+      fail(*node, key, "expected a number from " + toml_number(min) + " to " + toml_number(max));
+      return std::nullopt;
+    }
+    return value;
+  }
+
   std::optional<bool> boolean(std::string_view key) {
     const toml::node* node = take(key);
     if (node == nullptr) return std::nullopt;
@@ -108,7 +133,8 @@ class ConfigReader {
   }
   bool boolean(std::string_view key, bool fallback) { return boolean(key).value_or(fallback); }
 
-  std::optional<Duration> duration(std::string_view key) {
+  // A positive duration; with `zero_allowed`, "0s" too (a wait that may be switched off).
+  std::optional<Duration> duration(std::string_view key, bool zero_allowed = false) {
     const toml::node* node = take(key);
     if (node == nullptr) return std::nullopt;
     const auto* value = node->as_string();
@@ -117,8 +143,9 @@ class ConfigReader {
       return std::nullopt;
     }
     auto parsed = parseDuration(value->get());
-    if (!parsed || parsed->count() <= 0) {
-      fail(*node, key, "\"" + value->get() + "\" is not a positive duration (use ms, s, m, h, d)");
+    if (!parsed || parsed->count() < 0 || (parsed->count() == 0 && !zero_allowed)) {
+      fail(*node, key,
+           "\"" + value->get() + "\" is not a " + (zero_allowed ? "" : "positive ") + "duration (use ms, s, m, h, d)");
       return std::nullopt;
     }
     return parsed;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@ namespace staffchain::plugin {
 // A well-formed row. The views stay valid until the next call of CsvReader::next.
 struct CsvRow {
   std::uint32_t line = 0;  // 1-based line where the row starts
+  std::size_t begin = 0;   // where the row's bytes lie in the data: [begin, end), line end excluded
+  std::size_t end = 0;
   std::span<const std::string_view> fields;
 };
 
@@ -49,6 +52,17 @@ class CsvReader {
   // the way are skipped and added to problems().
   bool next(CsvRow& row);
   [[nodiscard]] std::span<const CsvProblem> problems() const noexcept { return problems_; }
+
+  // Set once reading reached the end of the data, when the data ends inside a quoted field or
+  // its last row has fewer fields than the header: the signs of a file cut short, which must
+  // be refused whole rather than read as if complete.
+  [[nodiscard]] const std::optional<CsvProblem>& truncation() const noexcept { return truncation_; }
+
+  // Where the next row starts, and its line: a reader over the same data may resume there.
+  [[nodiscard]] std::size_t offset() const noexcept { return pos_; }
+  [[nodiscard]] std::uint32_t line() const noexcept { return line_; }
+  // Resumes at a position offset() returned on a reader over the same data (after the header).
+  void seek(std::size_t offset, std::uint32_t line) noexcept;
   // Hands over the problems found so far (so a caller can report them as it goes).
   std::vector<CsvProblem> takeProblems() noexcept { return std::move(problems_); }
 
@@ -66,17 +80,21 @@ class CsvReader {
   Outcome parseRecord(std::uint32_t& row_line, std::string& reason);
   bool parseQuoted(std::string& reason);
   void parseUnquoted(std::string& reason);
+  [[nodiscard]] bool restIsBlank() const noexcept;
 
   std::unique_ptr<char[]> owned_;  // the file's bytes when the reader owns them
   std::string_view data_;
   std::string name_;
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1;
+  std::size_t record_begin_ = 0;  // the bytes of the record parseRecord() read last
+  std::size_t record_end_ = 0;
   std::vector<std::string> header_;
   std::vector<Slot> slots_;
   std::vector<std::string_view> fields_;
   std::string scratch_;
   std::vector<CsvProblem> problems_;
+  std::optional<CsvProblem> truncation_;
 };
 
 }  // namespace staffchain::plugin

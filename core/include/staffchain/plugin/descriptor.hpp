@@ -22,7 +22,7 @@ namespace staffchain::plugin {
 
 // Raised whenever a type the host and plugins exchange changes shape.
 #ifndef STAFFCHAIN_SDK_ABI_VERSION
-#define STAFFCHAIN_SDK_ABI_VERSION 4
+#define STAFFCHAIN_SDK_ABI_VERSION 5
 #endif
 inline constexpr std::uint32_t kSdkAbiVersion = STAFFCHAIN_SDK_ABI_VERSION;
 inline constexpr const char* kBuildTag = STAFFCHAIN_BUILD_TAG;

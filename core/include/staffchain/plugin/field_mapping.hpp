@@ -40,6 +40,11 @@ class FieldMapping {
   [[nodiscard]] RecordType type() const noexcept { return type_; }
   // The source field a canonical column is read from.
   [[nodiscard]] std::string sourceField(std::string_view column) const;
+  // Every source field a record cannot do without: those of the required canonical columns
+  // that are not constants. A file or page without one of them is refused whole.
+  [[nodiscard]] std::vector<std::string> requiredSourceFields() const;
+  // Every source field the mapping reads (constants read none).
+  [[nodiscard]] std::vector<std::string> sourceFields() const;
 
   // Builds a raw record from one source record. A value that does not fit its date format
   // makes the record unusable: it comes back in `problems` (one per field), for quarantine.

@@ -1,6 +1,7 @@
 // Raw records: what a source plugin hands the host before any validation or typing.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -69,7 +70,13 @@ struct RejectedRecord {
   std::string origin;
   std::string field;   // empty when the whole record is unreadable
   std::string reason;
+  std::string value;   // an excerpt of what was there (plugin::excerpt), when it helps
 };
+
+// Where a batch stands in a full snapshot a source sends in several batches (a roster of a
+// million rows read a part at a time): records absent from the snapshot are removed only when
+// its last part lands, and only if every part did.
+enum class SnapshotPart : std::uint8_t { whole, first, middle, last };
 
 // What one pull returns. The cursor is committed together with the records it covers.
 struct SourceBatch {
@@ -78,12 +85,21 @@ struct SourceBatch {
   // Record types this batch carries in full: records of that type held from this source
   // before and absent now are gone (a roster export is a snapshot, not a delta).
   std::vector<RecordType> full_snapshot_of;
+  SnapshotPart snapshot_part = SnapshotPart::whole;
+  // With the first (or whole) part: how many rows the whole snapshot holds, readable or not, so
+  // that a snapshot far smaller than what is stored is held before any part of it is applied.
+  std::optional<std::uint64_t> snapshot_rows;
+  std::string snapshot_name;     // what messages call the snapshot: its file name, its query
+  bool accept_removals = false;  // an operator accepted this snapshot's removals: no guard
   std::string cursor;  // opaque to the host; empty means "no position yet"
   bool more = false;   // the source has more right now: pull again without waiting
   // Records the source still holds beyond this batch for the current read-through (a total
   // count from X-Total-Count or SCIM totalResults minus what was read), when the plugin knows
   // it cheaply; the host turns it into records/s and time left for a long resync.
   std::optional<std::uint64_t> remaining;
+  // Nothing more is ready now, but something will be soon (a file still settling): the host
+  // pulls again after this long instead of waiting for the connector's interval.
+  std::optional<std::chrono::milliseconds> pull_again_after;
 };
 
 }  // namespace staffchain::plugin

@@ -26,6 +26,21 @@ class SourceConnector {
     (void)batch;
     return {};
   }
+  // Called instead of committed() when the host held the batch unapplied: its snapshot would
+  // have removed more records than the connector's guard allows. Nothing of it (nor its cursor)
+  // was committed; a file source sets the file aside so that it does not come again.
+  virtual Result<void> held(const SourceBatch& batch, const std::string& reason) {
+    (void)batch;
+    (void)reason;
+    return {};
+  }
+  // An operator's action on what the source keeps, by name: the csv source knows "accept FILE"
+  // (apply a held file) and "reingest FILE" (apply an archived file again). The answer says
+  // what was done, for the operator.
+  virtual Result<std::string> act(const std::string& action, const std::string& argument) {
+    (void)argument;
+    return makeError("this connector's plugin has no action \"" + action + "\"");
+  }
 };
 
 }  // namespace staffchain::plugin

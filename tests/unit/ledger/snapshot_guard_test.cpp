@@ -1,0 +1,198 @@
+// Full snapshots the ledger must not trust blindly: the removal guard, snapshots in several
+// parts, and rows whose key could be read only in part.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "ledger_samples.hpp"
+#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "temp_dir.hpp"
+
+namespace staffchain::ledger {
+namespace {
+
+using model::Record;
+using model::RecordType;
+using testing::makeBatch;
+
+// `count` people on the rosters of `units` units, round-robin.
+std::vector<Record> roster(std::size_t count, std::size_t units = 4) {
+  std::vector<Record> records;
+  for (std::size_t i = 0; i < count; ++i) {
+    model::RosterEntry entry;
+    entry.person_id = testing::personId(i);
+    entry.unit_id = testing::unitId(i % units);
+    entry.entered_on = model::Date::fromYmd(2020, 1, 1);
+    entry.origin.row = static_cast<std::uint32_t>(i + 2);
+    records.emplace_back(entry);
+  }
+  return records;
+}
+
+class SnapshotGuardTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SqliteLedgerOptions options;
+    options.clock = [this] { return now_; };
+    auto opened = SqliteLedger::open(dir_.path() / "ledger.db", options);
+    ASSERT_TRUE(opened) << opened.error().message;
+    ledger_ = std::move(*opened);
+  }
+  CommitStats commit(const LedgerBatch& batch) {
+    auto stats = ledger_->commitBatch(batch);
+    if (!stats) ADD_FAILURE() << stats.error().message;
+    return stats ? *stats : CommitStats{};
+  }
+  std::size_t rosterSize() {
+    auto dataset = ledger_->loadDataset();
+    return dataset ? dataset->roster.size() : 0;
+  }
+  LedgerBatch snapshot(std::vector<Record> records, std::string cursor) {
+    auto batch = makeBatch("estab", std::move(records), {RecordType::roster}, {}, std::move(cursor));
+    batch.snapshot_name = "roster.csv";
+    batch.removal_guard = RemovalGuard{0.2, 50};
+    return batch;
+  }
+
+  testing::TempDir dir_;
+  std::chrono::system_clock::time_point now_ = std::chrono::system_clock::from_time_t(1'767'225'600);
+  std::unique_ptr<SqliteLedger> ledger_;
+};
+
+TEST_F(SnapshotGuardTest, AnEmptiedRosterIsHeldAndChangesNothing) {
+  commit(snapshot(roster(300), "c1"));
+  const auto stats = commit(snapshot({}, "c2"));
+  ASSERT_TRUE(stats.held);
+  EXPECT_EQ(stats.held->stored, 300U);
+  EXPECT_EQ(stats.held->after, 0U);
+  EXPECT_EQ(stats.held->removed, 300U);
+  EXPECT_EQ(stats.held->name, "roster.csv");
+  ASSERT_EQ(stats.held->units.size(), 4U);
+  EXPECT_EQ(stats.held->units[0].second, 75U);
+  EXPECT_EQ(rosterSize(), 300U);
+  EXPECT_EQ(ledger_->cursor("estab").value(), std::optional<std::string>("c1"));  // nor the cursor
+  auto held = ledger_->heldSnapshots(true);
+  ASSERT_TRUE(held);
+  ASSERT_EQ(held->size(), 1U);
+  EXPECT_EQ(held->front().units, stats.held->units);
+}
+
+TEST_F(SnapshotGuardTest, RemovalsWithinEitherLimitAreApplied) {
+  commit(snapshot(roster(300), "c1"));
+  auto smaller = roster(300);
+  smaller.resize(300 - 60);  // 20% of 300, not more
+  EXPECT_EQ(commit(snapshot(smaller, "c2")).removed, 60U);
+  auto few = roster(240);
+  few.resize(190);  // 50 rows removed: not more than max_rows
+  EXPECT_FALSE(commit(snapshot(few, "c3")).held);
+  EXPECT_EQ(rosterSize(), 190U);
+}
+
+TEST_F(SnapshotGuardTest, AnAcceptedSnapshotIsAppliedAndClosesTheHeldOne) {
+  commit(snapshot(roster(300), "c1"));
+  auto kept = roster(300);
+  kept.resize(100);
+  ASSERT_TRUE(commit(snapshot(kept, "c2")).held);
+  auto accepted = snapshot(kept, "c2");
+  accepted.removal_guard.reset();  // what the operator's accept does
+  EXPECT_EQ(commit(accepted).removed, 200U);
+  EXPECT_EQ(rosterSize(), 100U);
+  EXPECT_TRUE(ledger_->heldSnapshots(true)->empty());
+  EXPECT_EQ(ledger_->heldSnapshots(false)->size(), 1U);
+}
+
+TEST_F(SnapshotGuardTest, HoldingTheSameSnapshotAgainKeepsOneOpenRecord) {
+  commit(snapshot(roster(300), "c1"));
+  commit(snapshot({}, "c2"));
+  commit(snapshot({}, "c2"));
+  EXPECT_EQ(ledger_->heldSnapshots(true)->size(), 1U);
+}
+
+TEST_F(SnapshotGuardTest, AFirstPartAnnouncingFarFewerRowsIsHeldBeforeAnythingIsWritten) {
+  commit(snapshot(roster(300), "c1"));
+  auto first = snapshot(roster(10), "c2@100:12");
+  first.snapshot_part = SnapshotPart::first;
+  first.snapshot_rows = 20;
+  const auto stats = commit(first);
+  ASSERT_TRUE(stats.held);
+  EXPECT_EQ(stats.held->removed, 280U);
+  EXPECT_EQ(ledger_->cursor("estab").value(), std::optional<std::string>("c1"));
+}
+
+TEST_F(SnapshotGuardTest, ASnapshotInPartsRemovesOnlyWithItsLastPart) {
+  commit(snapshot(roster(300), "c1"));
+  auto all = roster(300);
+  // The new snapshot: persons 0..279 in three parts; 280..299 are gone.
+  std::vector<Record> one(all.begin(), all.begin() + 100);
+  std::vector<Record> two(all.begin() + 100, all.begin() + 200);
+  std::vector<Record> three(all.begin() + 200, all.begin() + 280);
+  auto first = snapshot(one, "p1");
+  first.snapshot_part = SnapshotPart::first;
+  first.snapshot_rows = 280;
+  EXPECT_EQ(commit(first).removed, 0U);
+  auto middle = snapshot(two, "p2");
+  middle.snapshot_part = SnapshotPart::middle;
+  EXPECT_EQ(commit(middle).removed, 0U);
+  EXPECT_EQ(rosterSize(), 300U);
+  auto last = snapshot(three, "p3");
+  last.snapshot_part = SnapshotPart::last;
+  EXPECT_EQ(commit(last).removed, 20U);
+  EXPECT_EQ(rosterSize(), 280U);
+}
+
+TEST_F(SnapshotGuardTest, AnAbandonedRunOfPartsCountsNoMoreWhenTheNextStarts) {
+  commit(snapshot(roster(100), "c1"));
+  auto all = roster(100);
+  auto first = snapshot({all.begin(), all.begin() + 90}, "p1");
+  first.snapshot_part = SnapshotPart::first;
+  commit(first);
+  // The run was abandoned (its file changed); a new run carries persons 0..49 only.
+  auto again = snapshot({all.begin(), all.begin() + 50}, "q1");
+  again.snapshot_part = SnapshotPart::first;
+  again.removal_guard.reset();
+  commit(again);
+  auto last = snapshot({}, "q2");
+  last.snapshot_part = SnapshotPart::last;
+  last.removal_guard.reset();
+  EXPECT_EQ(commit(last).removed, 50U);
+}
+
+TEST_F(SnapshotGuardTest, AnUnreadablePersonKeepsOnlyTheRecordsOfItsUnit) {
+  commit(snapshot(roster(8, 4), "c1"));  // persons 0..7 at units 0,1,2,3,0,1,2,3
+  auto batch = snapshot({}, "c2");
+  batch.removal_guard.reset();
+  // One row whose person id could not be read, at unit 1: persons 1 and 5 might be it.
+  batch.unreadable_keys.push_back({RecordType::roster, {"", testing::unitId(1).str()}});
+  const auto stats = commit(batch);
+  EXPECT_EQ(stats.kept_unreadable, 2U);
+  EXPECT_EQ(stats.removed, 6U);
+}
+
+TEST_F(SnapshotGuardTest, ARowWithNoReadableKeyKeepsEveryAbsentRecord) {
+  commit(snapshot(roster(8), "c1"));
+  auto batch = snapshot({}, "c2");
+  batch.removal_guard.reset();
+  batch.unreadable_keys.push_back({RecordType::roster, {}});
+  const auto stats = commit(batch);
+  EXPECT_EQ(stats.kept_unreadable, 8U);
+  EXPECT_EQ(stats.removed, 0U);
+}
+
+TEST_F(SnapshotGuardTest, UnreadableRowsOfAnEarlierPartAreRememberedForTheLast) {
+  commit(snapshot(roster(8, 4), "c1"));
+  auto first = snapshot({}, "p1");
+  first.snapshot_part = SnapshotPart::first;
+  first.removal_guard.reset();
+  first.unreadable_keys.push_back({RecordType::roster, {"", testing::unitId(2).str()}});
+  commit(first);
+  auto last = snapshot({}, "p2");
+  last.snapshot_part = SnapshotPart::last;
+  last.removal_guard.reset();
+  const auto stats = commit(last);
+  EXPECT_EQ(stats.kept_unreadable, 2U);
+  EXPECT_EQ(stats.removed, 6U);
+}
+
+}  // namespace
+}  // namespace staffchain::ledger
