@@ -300,17 +300,21 @@ class CsvSource final : public SourceConnector {
     bool duplicate = false;
   };
 
-  std::optional<RecordType> typeOf(const std::string& name) const {
+  // The configured kind whose pattern the name matches (without regard to case), if any.
+  const FileKind* kindOf(const std::string& name) const {
     for (const auto& kind : settings_.kinds) {
-      if (fnmatch(kind.pattern.c_str(), name.c_str(), FNM_CASEFOLD) == 0) return kind.type;
+      if (fnmatch(kind.pattern.c_str(), name.c_str(), FNM_CASEFOLD) == 0) return &kind;
     }
-    return typeOfFile(name);
+    return nullptr;
+  }
+
+  std::optional<RecordType> typeOf(const std::string& name) const {
+    const FileKind* kind = kindOf(name);
+    return kind != nullptr ? std::optional<RecordType>(kind->type) : typeOfFile(name);
   }
 
   const FieldMapping& mappingOf(const std::string& name, RecordType type) {
-    for (const auto& kind : settings_.kinds) {
-      if (fnmatch(kind.pattern.c_str(), name.c_str(), FNM_CASEFOLD) == 0) return kind.mapping;
-    }
+    if (const FileKind* kind = kindOf(name)) return kind->mapping;
     auto [it, inserted] = identity_.try_emplace(type, type);
     return it->second;
   }

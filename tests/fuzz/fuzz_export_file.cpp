@@ -82,9 +82,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (rows >= 1) {
     // A second reader resumed after the first row reads the same rows as the first did after it.
     auto first = ExportFile::fromBytes(bytes, "fuzz.csv", options);
-    require(first.has_value(), "the same bytes open again");
+    require(first.ok(), "the same bytes open again");
     const auto all = rest(*first);
     auto resumed = ExportFile::fromBytes(bytes, "fuzz.csv", options);
+    require(resumed.ok(), "the same bytes open a third time");
     resumed->seek(resume_offset, resume_line);
     const auto after = rest(*resumed);
     require(after.size() + 1 == all.size(), "a resumed read has the rows after the first");

@@ -140,6 +140,19 @@ TEST(Audit, AHugeLineIsQuarantinedWithAShortExcerpt) {
   EXPECT_THAT(out, HasSubstr("over the limit of"));
 }
 
+TEST(Audit, FileNamesAreMatchedWithoutRegardToCase) {
+  ScratchDir dir;
+  writeExports(dir);
+  fs::rename(dir.path() / "exports" / "payroll.csv", dir.path() / "exports" / "PAYROLL.CSV");
+  auto [code, out] = audit(dir, "jsonl");
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("CHAIN-004"));  // the payroll was read
+  dir.write("exports/payroll.csv", "person_id,unit_id,month,funding,gross\n");
+  auto [twice_code, twice] = audit(dir, "jsonl");
+  EXPECT_EQ(twice_code, 2) << twice;
+  EXPECT_THAT(twice, HasSubstr("are the same file in different case"));
+}
+
 TEST(Audit, JsonlHasOneObjectPerFindingWithFullIds) {
   ScratchDir dir;
   writeExports(dir);

@@ -1,8 +1,11 @@
 #include "staffchain/model/canonical_folder.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
+#include <cctype>
+#include <map>
 #include <system_error>
 #include <type_traits>
 #include <span>
@@ -154,12 +157,23 @@ Result<void> readFolder(const std::filesystem::path& dir, const std::string& sou
   std::filesystem::directory_iterator listing(dir, ec);
   if (ec) return makeError(fmt::format("cannot load canonical folder {}: {}", dir.string(), ec.message()));
 
+  // Names are matched without regard to case (exports from Windows come as ROSTER.CSV); two
+  // files that differ only in case are refused, since which one holds the data is not known.
+  std::map<std::string, std::vector<std::string>> by_lower_name;
+  for (const auto& entry : listing) {
+    std::string name = entry.path().filename().string();
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    by_lower_name[lower].push_back(std::move(name));
+  }
   for (const auto type : order) {
-    const auto file = dir / fmt::format("{}.csv", plugin::recordTypeFile(type));
-    if (!std::filesystem::exists(file, ec)) {
-      if (ec) return makeError(fmt::format("cannot load {}: {}", file.string(), ec.message()));
-      continue;
+    const auto found = by_lower_name.find(fmt::format("{}.csv", plugin::recordTypeFile(type)));
+    if (found == by_lower_name.end()) continue;
+    if (found->second.size() > 1) {
+      return makeError(fmt::format("cannot load canonical folder {}: {} are the same file in different case",
+                                   dir.string(), fmt::join(found->second, " and ")));
     }
+    const auto file = dir / found->second.front();
     // Some exporters write a 0-byte file for "nothing to report": no header, no records.
     if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) == 0 && !ec) {
       if (notes != nullptr) notes->push_back(fmt::format("{}: empty file, no records", file.filename().string()));

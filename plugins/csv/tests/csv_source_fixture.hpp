@@ -5,12 +5,12 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <iconv.h>
 #include <spdlog/sinks/ostream_sink.h>
 
 #include "scratch_dir.hpp"
 #include "staffchain/ingest/ingestor.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/plugin/text_encoding.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::plugin_host {
@@ -20,16 +20,7 @@ using staffchain::testing::ScratchDir;
 namespace fs = std::filesystem;
 
 inline std::string toGb18030(const std::string& utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  std::string out(utf8.size() * 2 + 8, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size();
-  char* outp = out.data();
-  std::size_t out_left = out.size();
-  iconv(cd, &in, &in_left, &outp, &out_left);
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
+  return plugin::convertText(utf8, "GB18030", "UTF-8").text;
 }
 
 class CsvSourceTest : public ::testing::Test {
