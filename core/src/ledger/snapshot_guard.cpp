@@ -4,23 +4,6 @@
 #include <charconv>
 
 namespace staffchain::ledger::detail {
-namespace {
-
-bool singlePart(model::RecordType type) noexcept {
-  return type == model::RecordType::approval || type == model::RecordType::movement;
-}
-
-}  // namespace
-
-std::string joinedParts(model::RecordType type, const std::vector<std::string>& parts) {
-  if (singlePart(type)) return parts.empty() ? std::string() : parts.front();
-  std::string key;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) key.push_back('|');
-    key += parts[i];
-  }
-  return key;
-}
 
 bool couldBe(const UnreadableKey& row, std::string_view key) {
   if (row.parts.empty()) return true;

@@ -14,9 +14,6 @@
 
 namespace staffchain::ledger::detail {
 
-// The key an unreadable row's parts would make (joined as model::recordKey joins them).
-std::string joinedParts(model::RecordType type, const std::vector<std::string>& parts);
-
 // Whether a held record's key could be the key of the unreadable row: every part the row let
 // be read is equal (a row with no readable part could be any record of its type).
 bool couldBe(const UnreadableKey& row, std::string_view key);

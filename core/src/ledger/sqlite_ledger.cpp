@@ -644,7 +644,7 @@ class SqliteLedger::Connection {
       if (inSnapshot(type) && !mark(type, keys[i], false)) return failure(operation("remembering a snapshot key"));
     }
     for (const auto& row : batch.unreadable_keys) {
-      if (inSnapshot(row.type) && !mark(row.type, detail::joinedParts(row.type, row.parts), true)) {
+      if (inSnapshot(row.type) && !mark(row.type, model::joinKeyParts(row.type, row.parts), true)) {
         return failure(operation("remembering an unreadable snapshot row"));
       }
     }
@@ -689,7 +689,9 @@ class SqliteLedger::Connection {
       for (const auto& row : unreadable) {
         if (row.type == type) patterns.push_back(&row);
       }
+      std::size_t stored = 0;
       held[i]->forEachHeld([&](const std::string& key, const HeldRecord& record) {
+        ++stored;
         if (record.in_batch) return;
         const bool could_be = patterns.size() > kMostPatterns ||
                               std::any_of(patterns.begin(), patterns.end(),
@@ -700,8 +702,6 @@ class SqliteLedger::Connection {
           absent[i].emplace_back(key, record.row);
         }
       });
-      std::size_t stored = 0;
-      held[i]->forEachHeld([&](const std::string&, const HeldRecord&) { ++stored; });
       if (batch.removal_guard && detail::breaksGuard(*batch.removal_guard, stored, absent[i].size())) {
         std::map<std::string, std::size_t> per_unit;
         for (const auto& [key, row] : absent[i]) {

@@ -51,8 +51,13 @@ std::string recordKey(const Record& record) {
       record);
 }
 
+namespace {
+// Approvals and movements are keyed by one free-text id, which may itself hold a '|'.
+bool keyedByOneId(RecordType type) noexcept { return type == RecordType::approval || type == RecordType::movement; }
+}  // namespace
+
 std::vector<std::string> keyParts(RecordType type, std::string_view key) {
-  if (type == RecordType::approval || type == RecordType::movement) return {std::string(key)};
+  if (keyedByOneId(type)) return {std::string(key)};
   std::vector<std::string> parts;
   std::size_t begin = 0;
   for (;;) {
@@ -62,6 +67,17 @@ std::vector<std::string> keyParts(RecordType type, std::string_view key) {
     begin = bar + 1;
   }
   return parts;
+}
+
+std::string joinKeyParts(RecordType type, const std::vector<std::string>& parts) {
+  if (keyedByOneId(type)) return parts.empty() ? std::string() : parts.front();
+  // By position, not appendPart: an empty (unknown) part still takes its place.
+  std::string key;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) key.push_back('|');
+    key += parts[i];
+  }
+  return key;
 }
 
 RecordType recordTypeOf(const Record& record) noexcept {

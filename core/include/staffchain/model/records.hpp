@@ -174,6 +174,8 @@ std::string recordKey(const Record& record);
 // The parts of a recordKey, as it joins them ('|'): a type keyed by one free-text id
 // (approvals, movements) has one part, whatever its text holds.
 std::vector<std::string> keyParts(RecordType type, std::string_view key);
+// The key `parts` make, joined as recordKey joins them (the inverse of keyParts).
+std::string joinKeyParts(RecordType type, const std::vector<std::string>& parts);
 RecordType recordTypeOf(const Record& record) noexcept;
 
 // A record that failed validation, kept with everything needed to find and fix it.
