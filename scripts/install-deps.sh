@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build pkg-config git
   libboost-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev
-  libsqlite3-dev sqlite3 libpq-dev nlohmann-json3-dev libsystemd-dev
+  libsqlite3-dev sqlite3 libpq-dev nlohmann-json3-dev libsystemd-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
 )

@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "api_client.hpp"
 #include "commands.hpp"
 #include "staffchain/daemon/progress_text.hpp"
 #include "staffchain/model/identifiers.hpp"
@@ -17,12 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-struct ApiClient {
-  std::string base = "http://127.0.0.1:9464";
-  std::string token;
-  bool as_json = false;
-};
-
 std::string readToken(const std::string& file) {
   std::ifstream in(file);
   std::string token;
@@ -31,7 +27,9 @@ std::string readToken(const std::string& file) {
   return token;
 }
 
-// Takes the common options out of `args`: --api URL, --token-file FILE, --json.
+}  // namespace
+
+// The client helpers of api_client.hpp, shared with alert_commands.cpp.
 Result<ApiClient> clientFrom(std::vector<std::string>& args) {
   ApiClient client;
   if (const char* api = std::getenv("STAFFCHAIN_API")) client.base = api;
@@ -54,7 +52,7 @@ Result<ApiClient> clientFrom(std::vector<std::string>& args) {
   return client;
 }
 
-Result<json> call(const ApiClient& client, const std::string& method, const std::string& path, const json& body = {}) {
+Result<json> call(const ApiClient& client, const std::string& method, const std::string& path, const json& body) {
   plugin_host::CurlHttpClient http;
   plugin::HttpRequest request;
   request.method = method;
@@ -69,8 +67,15 @@ Result<json> call(const ApiClient& client, const std::string& method, const std:
   if (!response) return makeError(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
   json parsed = json::parse(response->body, nullptr, false);
   if (response->status >= 400) {
-    std::string message = parsed.is_object() && parsed.contains("error") ? parsed["error"].value("message", "")
-                                                                           : response->body;
+    std::string message = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
+                              ? parsed["error"].value("message", "")
+                              : response->body;
+    // A refused reload lists its errors, one per line, as check-config would.
+    if (parsed.is_object() && parsed["error"].is_object()) {
+      for (const auto& line : parsed["error"].value("errors", json::array())) {
+        if (line.is_string()) message += "\n  " + line.get<std::string>();
+      }
+    }
     if (response->status == 401) message += " (set STAFFCHAIN_API_TOKEN or --token-file)";
     return makeError(fmt::format("{} {}: HTTP {}: {}", method, path, response->status, message));
   }
@@ -79,18 +84,47 @@ Result<json> call(const ApiClient& client, const std::string& method, const std:
 }
 
 std::string query(const std::map<std::string, std::string>& params) {
+  // Values are percent-encoded: a unit name or a reason may hold spaces, '&' or Chinese text.
+  auto encode = [](const std::string& value) {
+    std::string out;
+    for (const char c : value) {
+      const auto byte = static_cast<unsigned char>(c);
+      if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') || c == '-' ||
+          c == '_' || c == '.' || c == '~') {
+        out += c;
+      } else {
+        out += fmt::format("%{:02X}", byte);
+      }
+    }
+    return out;
+  };
   std::string out;
   for (const auto& [key, value] : params) {
     if (value.empty()) continue;
-    out += (out.empty() ? "?" : "&") + key + "=" + value;
+    out += (out.empty() ? "?" : "&") + key + "=" + encode(value);
   }
   return out;
+}
+
+std::string shownTime(const json& value, const std::string& none) {
+  if (!value.is_string() || value.get_ref<const std::string&>().empty()) return none;
+  const auto& text = value.get_ref<const std::string&>();
+  // YYYY-MM-DDTHH:MM:SS, then a fraction perhaps, then Z or ±HH:MM.
+  if (text.size() < 20 || text[10] != 'T' || text[13] != ':') return text;
+  std::size_t zone = 19;
+  if (zone < text.size() && text[zone] == '.') {
+    while (zone < text.size() && text[zone] != 'Z' && text[zone] != '+' && text[zone] != '-') ++zone;
+  }
+  const std::string offset = text.substr(zone);
+  return fmt::format("{} {} {}", text.substr(0, 10), text.substr(11, 5), offset == "Z" ? "+00:00" : offset);
 }
 
 int fail(const std::string& command, const Error& error) {
   fmt::print(stderr, "staffchainctl {}: {}\n", command, error.message);
   return 1;
 }
+
+namespace {
 
 // A connector's "progress" object (a resync under way) as one column: "41% 8.4k rec/s ETA 2m10s".
 std::string progressColumn(const json& connector) {
@@ -113,14 +147,51 @@ int printConnectors(const ApiClient& client, const json& answer) {
     fmt::print("{}\n", answer.dump(2));
     return 0;
   }
-  fmt::print("{:<20} {:<8} {:<8} {:<9} {:<21} {:>10} {:>9} {:<26} {}\n", "CONNECTOR", "ROLE", "PLUGIN", "STATE",
+  fmt::print("{:<20} {:<8} {:<8} {:<9} {:<23} {:>10} {:>9} {:<26} {}\n", "CONNECTOR", "ROLE", "PLUGIN", "STATE",
              "LAST SUCCESS", "RECORDS", "FAILURES", "PROGRESS", "LAST ERROR");
   for (const auto& c : answer.value("connectors", json::array())) {
-    fmt::print("{:<20} {:<8} {:<8} {:<9} {:<21} {:>10} {:>9} {:<26} {}\n", c.value("name", ""), c.value("role", ""),
-               c.value("plugin", ""), c.value("state", ""), c.value("last_success", "never"),
-               c.value("records_total", 0), c.value("failures", 0), progressColumn(c), c.value("last_error", ""));
+    fmt::print("{:<20} {:<8} {:<8} {:<9} {:<23} {:>10} {:>9} {:<26} {}\n", c.value("name", ""), c.value("role", ""),
+               c.value("plugin", ""), c.value("state", ""), shownTime(c.value("last_success", json()), "never"),
+               c.value("records", 0), c.value("failures", 0), progressColumn(c), c.value("last_error", ""));
   }
   return 0;
+}
+
+json connectorNamed(const json& answer, const std::string& name) {
+  for (const auto& c : answer.value("connectors", json::array())) {
+    if (c.value("name", "") == name) return c;
+  }
+  return json::object();
+}
+
+// Polls the connector until the resync's pulls are done: a pull later than the request has
+// ended, no restart is pending and no run of batches is under way. Prints the progress as it
+// moves and the outcome; exit 0 when the last pull succeeded, 1 when it failed.
+int followResync(const ApiClient& client, const std::string& name, std::uint64_t attempts_before) {
+  std::string last_line;
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    auto answer = call(client, "GET", "/api/v1/connectors");
+    if (!answer) return fail("connectors", answer.error());
+    const json c = connectorNamed(answer.value(), name);
+    if (c.empty()) return fail("connectors", makeError(fmt::format("connector {} is no longer running", name)));
+    const bool running = c.value("state", "") == "syncing" || c.value("restart_pending", false) ||
+                         (c.contains("progress") && c["progress"].is_object()) ||
+                         c.value("attempts", std::uint64_t{0}) <= attempts_before;
+    if (running) {
+      const std::string line = fmt::format("connector {}: resync {}", name, progressColumn(c));
+      if (line != last_line) fmt::print("{}\n", line);
+      last_line = line;
+      std::fflush(stdout);
+      continue;
+    }
+    if (c.value("state", "") == "failing") {
+      fmt::print("connector {}: resync failed: {}\n", name, c.value("last_error", ""));
+      return 1;
+    }
+    fmt::print("connector {}: resync done; the ledger holds {} of its records\n", name, c.value("records", 0));
+    return 0;
+  }
 }
 
 }  // namespace
@@ -157,28 +228,6 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
                by_severity["critical"], by_severity["major"], by_severity["minor"], alerts->value("count", 0));
     return 0;
   }
-  if (command == "alerts") {
-    auto answer = call(client, "GET", "/api/v1/alerts" + query({{"state", option("--state")},
-                                                                 {"unit", option("--unit")},
-                                                                 {"region", option("--region")},
-                                                                 {"rule", option("--rule")}}));
-    if (!answer) return fail(command, answer.error());
-    if (client.as_json) {
-      fmt::print("{}\n", answer->dump(2));
-      return 0;
-    }
-    fmt::print("{:<17} {:<9} {:<8} {:<12} {:<18} {:<18} {:<10} {}\n", "ID", "RULE", "SEVERITY", "STATE", "UNIT",
-               "PERSON", "SINCE", "SUMMARY");
-    for (const auto& a : answer->value("alerts", json::array())) {
-      const std::string person = a.value("person_id", "");
-      fmt::print("{:<17} {:<9} {:<8} {:<12} {:<18} {:<18} {:<10} {}\n", a.value("id", ""), a.value("rule", ""),
-                 a.value("severity", ""), a.value("state", ""), a.value("unit_id", ""),
-                 person.empty() ? "" : model::maskCitizenId(person), a.value("since", ""),
-                 model::maskCitizenIds(a.value("summary", "")));
-    }
-    fmt::print("{} alerts\n", answer->value("count", 0));
-    return 0;
-  }
   if (command == "notices") {
     auto answer = call(client, "GET", "/api/v1/notices" + query({{"state", option("--state")},
                                                                   {"unit", option("--unit")},
@@ -188,87 +237,18 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
       fmt::print("{}\n", answer->dump(2));
       return 0;
     }
-    fmt::print("{:<17} {:<13} {:<8} {:<14} {:<10} {:<18} {:<18} {:<10} {:<20} {}\n", "ID", "ACTION", "SYSTEM", "SINK",
+    fmt::print("{:<17} {:<13} {:<8} {:<14} {:<10} {:<18} {:<18} {:<10} {:<23} {}\n", "ID", "ACTION", "SYSTEM", "SINK",
                "STATE", "UNIT", "PERSON", "DEADLINE", "DELIVERED", "ANSWER / LAST ERROR");
     for (const auto& n : answer->value("notices", json::array())) {
       const std::string person = n.value("person_id", "");
       const std::string error = n.value("last_error", "");
-      fmt::print("{:<17} {:<13} {:<8} {:<14} {:<10} {:<18} {:<18} {:<10} {:<20} {}\n", n.value("id", ""),
+      fmt::print("{:<17} {:<13} {:<8} {:<14} {:<10} {:<18} {:<18} {:<10} {:<23} {}\n", n.value("id", ""),
                  n.value("action", ""), n.value("system", ""), n.value("sink", ""), n.value("state", ""),
                  n.value("unit_id", ""), person.empty() ? "" : model::maskCitizenId(person), n.value("deadline", ""),
-                 n.value("delivered_at", ""), error.empty() ? n.value("answer", "") : error);
+                 shownTime(n.value("delivered_at", json())), error.empty() ? n.value("answer", "") : error);
     }
     fmt::print("{} notices\n", answer->value("count", 0));
     return 0;
-  }
-  if (command == "ack") {
-    if (args.empty() || args[0].rfind("--", 0) == 0) {
-      fmt::print(stderr, "usage: staffchainctl ack ID [--comment TEXT] [--by NAME]\n");
-      return 64;
-    }
-    json body{{"comment", option("--comment")}};
-    if (const auto by = option("--by"); !by.empty()) body["by"] = by;
-    auto answer = call(client, "POST", "/api/v1/alerts/" + args[0] + "/ack", body);
-    if (!answer) return fail(command, answer.error());
-    if (client.as_json) {
-      fmt::print("{}\n", answer->dump(2));
-    } else {
-      fmt::print("{} acknowledged by {}\n", args[0], answer->value("acknowledged_by", ""));
-    }
-    return 0;
-  }
-  if (command == "silence") {
-    const std::string action = args.empty() ? "list" : args[0];
-    if (action == "list") {
-      auto answer = call(client, "GET", std::string("/api/v1/silences") + (option("--ended").empty() ? "" : "?ended=true"));
-      if (!answer) return fail(command, answer.error());
-      if (client.as_json) {
-        fmt::print("{}\n", answer->dump(2));
-        return 0;
-      }
-      fmt::print("{:<9} {:<21} {:<21} {:<12} {}\n", "ID", "EXPIRES", "ENDED", "AUTHOR", "REASON / MATCH");
-      for (const auto& s : answer->value("silences", json::array())) {
-        fmt::print("{:<9} {:<21} {:<21} {:<12} {} / {}\n", s.value("id", ""), s.value("expires_at", ""),
-                   s.value("ended_at", ""), s.value("author", ""), s.value("reason", ""), s["match"].dump());
-      }
-      return 0;
-    }
-    if (action == "expire" && args.size() >= 2) {
-      auto answer = call(client, "POST", "/api/v1/silences/" + args[1] + "/expire");
-      if (!answer) return fail(command, answer.error());
-      fmt::print("{} expired\n", args[1]);
-      return 0;
-    }
-    if (action == "add") {
-      json match = json::object();
-      auto list = [&](const std::string& flag, const char* key) {
-        json values = json::array();
-        for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-          if (args[i] == flag) values.push_back(args[i + 1]);
-        }
-        if (!values.empty()) match[key] = values;
-      };
-      list("--alert", "alert_ids");
-      list("--rule", "rules");
-      list("--unit", "units");
-      list("--region", "regions");
-      list("--severity", "severities");
-      // Without --author the daemon records the token's name as the author.
-      json body{{"match", match}, {"reason", option("--reason")}, {"duration", option("--duration")}};
-      if (const auto author = option("--author"); !author.empty()) body["author"] = author;
-      auto answer = call(client, "POST", "/api/v1/silences", body);
-      if (!answer) return fail(command, answer.error());
-      if (client.as_json) {
-        fmt::print("{}\n", answer->dump(2));
-      } else {
-        fmt::print("silence {} until {}\n", answer->value("id", ""), answer->value("expires_at", ""));
-      }
-      return 0;
-    }
-    fmt::print(stderr,
-               "usage: staffchainctl silence list [--ended] | add [--alert ID] [--rule R] [--unit U] [--region C] "
-               "[--severity S] --duration 2h --reason TEXT [--author NAME] | expire ID\n");
-    return 64;
   }
   if (command == "connectors") {
     if (args.empty()) {
@@ -276,7 +256,12 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
       if (!answer) return fail(command, answer.error());
       return printConnectors(client, answer.value());
     }
+    const bool wait = std::erase(args, std::string("--wait")) > 0;
     const bool with_file = args[0] == "accept" || args[0] == "reingest";
+    if (wait && args[0] != "resync") {
+      fmt::print(stderr, "staffchainctl connectors: --wait goes with resync only\n");
+      return 64;
+    }
     if (args.size() < 2 || (with_file && args.size() < 3)) {
       fmt::print(stderr,
                  "usage: staffchainctl connectors [pause|resume|resync|reset-cursor NAME | accept|reingest NAME FILE]\n");
@@ -287,6 +272,14 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
     if (!answer) return fail(command, answer.error());
     if (with_file) {
       fmt::print("connector {}: {}\n", args[1], answer->value("message", std::string("done")));
+    } else if (args[0] == "resync") {
+      if (!wait) {
+        fmt::print("connector {}: resync started; `staffchainctl connectors resync {} --wait` or `staffchainctl "
+                   "status` follows it\n",
+                   args[1], args[1]);
+        return 0;
+      }
+      return followResync(client, args[1], answer->value("attempts", std::uint64_t{0}));
     } else {
       fmt::print("connector {}: {} done\n", args[1], args[0]);
     }

@@ -8,7 +8,11 @@ namespace staffchain::ctl {
 
 int runAudit(const std::vector<std::string>& args);
 int runGen(const std::vector<std::string>& args);
-// status, alerts, ack, silence, connectors, reload: through the daemon's HTTP API.
+// status, notices, connectors, reload: through the daemon's HTTP API.
 int runApiCommand(const std::string& command, std::vector<std::string> args);
+// alerts (and alerts show ID), ack, silence: the same, for alerts (alert_commands.cpp).
+int runAlertCommand(const std::string& command, std::vector<std::string> args);
+// findings, quarantine (data_commands.cpp).
+int runDataCommand(const std::string& command, std::vector<std::string> args);
 
 }  // namespace staffchain::ctl

@@ -8,6 +8,7 @@
 #include "staffchain/config/config.hpp"
 #include "staffchain/plugin/build_info.hpp"
 #include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin_host/config_check.hpp"
 #include "staffchain/plugin_host/plugin_catalog.hpp"
 
 namespace {
@@ -28,11 +29,19 @@ Commands:
 Day-to-day, through the running daemon's API (--api URL, default http://127.0.0.1:9464 or
 $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --json for scripts):
   status                                   link health of every connector, open findings and alerts
-  alerts [--state S] [--unit U] [--region C] [--rule R]
+  findings [--rule R] [--unit U] [--region C] [--severity S] [--person ID]
+                                           the findings open today (in [daemon] timezone)
+  quarantine [--connector NAME] [--limit N]  the rows connectors refused: file, row, field, value, reason
+  alerts [--state S] [--unit U] [--region C] [--rule R]   with each alert's last acknowledgement comment
+  alerts show ID                           one alert: its evidence and its acknowledgement history
   notices [--state S] [--unit U] [--system R]  propagation notices (pending, delivered, completed, overdue, dry_run)
-  ack ID [--comment TEXT]                  acknowledge an alert (the id is in every message)
-  silence list | add ... --duration 2h --reason TEXT | expire ID
+  ack ID [--by NAME] [--comment TEXT]      acknowledge an alert (the id is in every message); each one is kept
+  silence list [--ended] | expire ID
+  silence add [--alert ID] [--rule R] [--unit U] [--region C] [--severity S] --duration 2h --reason TEXT
+              --by NAME [--dry-run]        a silence of everything is refused; --dry-run counts what it would hold
   connectors [pause|resume|resync|reset-cursor NAME | accept|reingest NAME FILE]
+                                           resync starts a pull from the beginning and returns;
+                                           `connectors resync NAME --wait` follows it to its end
   reload                                   reload the daemon's configuration
 
   --help, --version
@@ -53,9 +62,11 @@ int checkConfig(const std::vector<std::string>& args) {
     return 64;
   }
   std::optional<staffchain::plugin_host::PluginCatalog> catalog;
-  auto outcome = staffchain::plugin_host::loadConfigWithPlugins(file, catalog);
+  // The daemon's own validation, secrets included: "valid" means the daemon starts with it.
+  auto outcome = staffchain::plugin_host::loadCheckedConfig(file, catalog);
   if (catalog) {
     for (const auto& refusal : catalog->refusals()) fmt::print(stderr, "warning: plugin refused: {}\n", refusal.reason);
+    if (const auto skipped = catalog->skippedNote(); !skipped.empty()) fmt::print(stderr, "note: {}\n", skipped);
   }
   if (!outcome.config) {
     for (const auto& error : outcome.errors) fmt::print("{}\n", error);
@@ -91,8 +102,14 @@ int run(int argc, char** argv) {
   if (command == "check-config") return checkConfig(args);
   if (command == "audit") return staffchain::ctl::runAudit(args);
   if (command == "gen") return staffchain::ctl::runGen(args);
-  for (const char* api_command : {"status", "alerts", "notices", "ack", "silence", "connectors", "reload"}) {
+  for (const char* api_command : {"status", "notices", "connectors", "reload"}) {
     if (command == api_command) return staffchain::ctl::runApiCommand(command, args);
+  }
+  for (const char* data_command : {"findings", "quarantine"}) {
+    if (command == data_command) return staffchain::ctl::runDataCommand(command, args);
+  }
+  for (const char* alert_command : {"alerts", "ack", "silence"}) {
+    if (command == alert_command) return staffchain::ctl::runAlertCommand(command, args);
   }
   fmt::print(stderr, "staffchainctl: unknown command \"{}\"\n\n{}", command, kUsage);
   return 64;

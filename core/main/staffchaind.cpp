@@ -22,7 +22,8 @@ chain and alerts the responsible departments.
   --version       the version and build tag
 
 Signals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads the configuration.
-Exit codes: 0 stopped cleanly, 1 invalid configuration, 2 state or plugins unusable, 64 usage.
+Exit codes: 0 stopped cleanly, 1 invalid configuration, 2 state or plugins unusable, 3 --once ended
+with messages still queued (each receiver and the count are logged), 64 usage.
 )";
 
 }  // namespace

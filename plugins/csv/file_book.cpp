@@ -1,5 +1,9 @@
 #include "file_book.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -14,6 +18,21 @@ std::vector<std::string> fieldsOf(const std::string& line) {
   std::string field;
   while (std::getline(in, field, '\t')) fields.push_back(field);
   return fields;
+}
+
+// Writes `text` to a book file (appended, or replacing it), created 0600 whatever the umask:
+// the books name the files a department handed over, and are the daemon's own state.
+void writeBook(const std::filesystem::path& path, const std::string& text, bool append) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0600);
+  if (fd < 0) return;
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
 }
 
 }  // namespace
@@ -36,16 +55,18 @@ bool FileBook::alreadyApplied(const std::string& checksum, plugin::RecordType ty
 
 void FileBook::recordApplied(const std::string& checksum, const std::string& name, plugin::RecordType type,
                              std::int64_t stamp) const {
-  std::ofstream(dir_ / "ingested.tsv", std::ios::app)
-      << checksum << '\t' << name << '\t' << stamp << '\t' << plugin::recordTypeFile(type) << '\n';
+  writeBook(dir_ / "ingested.tsv",
+            checksum + '\t' + name + '\t' + std::to_string(stamp) + '\t' +
+                std::string(plugin::recordTypeFile(type)) + '\n',
+            true);
 }
 
 void FileBook::recordAccepted(const std::string& checksum, const std::string& name) const {
-  std::ofstream(dir_ / "accepted.tsv", std::ios::app) << checksum << '\t' << name << '\n';
+  writeBook(dir_ / "accepted.tsv", checksum + '\t' + name + '\n', true);
 }
 
 void FileBook::recordReingest(const std::string& checksum, const std::string& name) const {
-  std::ofstream(dir_ / "reingest.tsv", std::ios::app) << checksum << '\t' << name << '\n';
+  writeBook(dir_ / "reingest.tsv", checksum + '\t' + name + '\n', true);
 }
 
 void FileBook::forgetReingest(const std::string& checksum) const {
@@ -57,7 +78,7 @@ void FileBook::forgetReingest(const std::string& checksum) const {
     if (line.compare(0, checksum.size(), checksum) != 0) kept += line + '\n';
   }
   in.close();
-  std::ofstream(path, std::ios::trunc) << kept;
+  writeBook(path, kept, false);
 }
 
 bool FileBook::listed(const char* file, const std::string& checksum) const {

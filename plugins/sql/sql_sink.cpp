@@ -23,6 +23,16 @@ std::string quoteTableName(std::string_view name) {
   }
 }
 
+// PostgreSQL's "permission denied" (SQLSTATE 42501, insufficient_privilege) names one object;
+// the operator needs the whole set the README grants, and why ON CONFLICT needs a SELECT.
+std::string privilegeHint(const std::string& message, const std::string& table, const std::string& key) {
+  if (message.find("(SQLSTATE 42501)") == std::string::npos) return {};
+  return fmt::format(
+      "; the sink's role needs INSERT on {0}, SELECT on its key column \"{1}\" (ON CONFLICT reads it) and "
+      "USAGE on its schema (unless public), and nothing more (see the sql plugin's README)",
+      table, key);
+}
+
 }  // namespace
 
 std::optional<SqlSinkSettings> readSqlSinkSettings(ConfigReader& config) {
@@ -91,10 +101,11 @@ Result<plugin::SinkReceipt> SqlSink::deliver(const plugin::Notice& notice, const
     }
     auto inserted = writer_->insert(statement_, values);
     if (!inserted) {
-      return makeError(
-          fmt::format("{}: notice {} was not inserted ({}): {}", where, notice.id,
-                      writer_->lastFailureTransient() ? "may pass on retry" : "will fail again until fixed",
-                      inserted.error().message));
+      return makeError(fmt::format(
+          "{}: notice {} was not inserted ({}): {}{}", where, notice.id,
+          writer_->lastFailureTransient() ? "may pass on retry" : "will fail again until fixed",
+          inserted.error().message,
+          privilegeHint(inserted.error().message, settings_.table, *settings_.mapping.targetOf("notice_id"))));
     }
     if (*inserted == 0) {
       return plugin::SinkReceipt{fmt::format("{} already holds notice {}", settings_.table, notice.id), true};

@@ -1,7 +1,8 @@
 // Alerts through the real daemon to a real receiver (WireMock standing in for a department's
 // webhook): a receiver that fails for a while gets every message exactly once, a daemon
 // killed while sending delivers after restart under the same idempotency key, and the API
-// (metrics, tokens, acknowledgement) works against a running daemon.
+// (metrics, tokens, acknowledgement with its history, checked silences) works against a running
+// daemon.
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -35,8 +36,10 @@ void dropPayroll(const ScratchDir& dir) {
 
 std::string config(const ScratchDir& dir, const std::string& hook_url, std::uint16_t api_port) {
   fs::create_directories(dir.path() / "inbox");
-  dir.write("read.token", kReadToken);
-  dir.write("write.token", kWriteToken);
+  // Secret files are read by their owner only: the daemon refuses them otherwise.
+  for (const auto& [name, token] : {std::pair{"read.token", kReadToken}, std::pair{"write.token", kWriteToken}}) {
+    fs::permissions(dir.write(name, token), fs::perms::owner_read | fs::perms::owner_write);
+  }
   return fmt::format(R"([daemon]
 state_dir = "state"
 plugin_dir = "{}"
@@ -70,6 +73,9 @@ receivers = ["dept"]
 group_by = ["rule"]
 group_wait = "1s"
 group_interval = "1s"
+
+[alerts]
+max_silence = "30d"
 )",
                      binary("plugins").string(), api_port, (dir.path() / "read.token").string(),
                      (dir.path() / "write.token").string(), hook_url);
@@ -233,14 +239,84 @@ TEST(AlertsDaemon, ApiServesMetricsTokensAndAcknowledgement) {
   EXPECT_THAT(table, HasSubstr("440524********0014"));
   EXPECT_THAT(table, ::testing::Not(HasSubstr("440524188001010014")));
   const std::string other = alerts["alerts"][1]["id"];
-  auto [ack_code, ack] = ctl({"ack", other, "--comment", "checked with the unit"}, "ack.log");
+  auto [ack_code, ack] = ctl({"ack", other, "--by", "孙科员", "--comment", "checked with the unit"}, "ack.log");
   EXPECT_EQ(ack_code, 0) << ack;
-  auto [silence_code, silence] =
-      ctl({"silence", "add", "--rule", "DATA-001", "--duration", "1h", "--reason", "fix under way"}, "silence.log");
+  EXPECT_THAT(ack, HasSubstr(other + " acknowledged by 孙科员 through token operator"));
+
+  // The history: the person and the token, when and why; the evidence the alert rests on.
+  auto [show_code, shown] = ctl({"alerts", "show", other}, "show.log");
+  EXPECT_EQ(show_code, 0) << shown;
+  EXPECT_THAT(shown, HasSubstr("history (1):"));
+  EXPECT_THAT(shown, HasSubstr("acknowledged by 孙科员 (token operator): checked with the unit"));
+  EXPECT_THAT(shown, HasSubstr("evidence ("));
+  EXPECT_THAT(shown, HasSubstr("evidence (1):"));
+  // The pay row it rests on, the unit's credit code readable, citizen ids masked.
+  EXPECT_THAT(shown, HasSubstr(" payroll "));
+  EXPECT_THAT(shown, HasSubstr("|91350100M000100Y43|2026-05"));
+  EXPECT_THAT(shown, HasSubstr("gross=8500"));
+  for (const char* citizen_id : {"11010519491231002X", "440524188001010014", "440524188001010015"}) {
+    EXPECT_THAT(shown, ::testing::Not(HasSubstr(citizen_id)));
+  }
+  auto [table_code, with_comment] = ctl({"alerts", "--rule", "CHAIN-004"}, "alerts-again.log");
+  EXPECT_EQ(table_code, 0) << with_comment;
+  EXPECT_THAT(with_comment, HasSubstr("LAST COMMENT"));
+  EXPECT_THAT(with_comment, HasSubstr("孙科员: checked with the unit"));
+  auto one = httpRequest("GET", base + "/api/v1/alerts/" + other, "", read, 5s);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->status, 200) << one->body;
+  const json one_alert = json::parse(one->body);
+  ASSERT_EQ(one_alert["acknowledgements"].size(), 1U) << one->body;
+  EXPECT_EQ(one_alert["acknowledgements"][0]["by"], "孙科员");
+  EXPECT_EQ(one_alert["acknowledgements"][0]["caller"], "operator");
+  EXPECT_FALSE(one_alert["evidence"].empty()) << one->body;
+  EXPECT_THAT(one->body, ::testing::Not(HasSubstr("440524188001010014"))) << "masked for a read-only token";
+  auto missing = httpRequest("GET", base + "/api/v1/alerts/ffffffffffffffff", "", read, 5s);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->status, 404);
+
+  // Silences are checked: an author, no silence of everything, known rules, a bounded duration.
+  auto [anonymous_code, anonymous_out] =
+      ctl({"silence", "add", "--rule", "DATA-001", "--duration", "1h", "--reason", "fix under way"}, "no-author.log");
+  EXPECT_EQ(anonymous_code, 1);
+  EXPECT_THAT(anonymous_out, HasSubstr("author: say who sets the silence"));
+  auto [all_code, all_out] =
+      ctl({"silence", "add", "--rule", "*", "--duration", "1h", "--reason", "quiet", "--by", "王"}, "all.log");
+  EXPECT_EQ(all_code, 1);
+  EXPECT_THAT(all_out, HasSubstr("match.rules: \"*\" matches every rule"));
+  auto everything =
+      httpRequest("POST", base + "/api/v1/silences",
+                  R"({"match":{"rules":["*"]},"reason":"quiet","author":"王","duration":"1h"})", write, 5s);
+  ASSERT_TRUE(everything.ok());
+  EXPECT_EQ(everything->status, 400) << everything->body;
+  auto misspelt =
+      httpRequest("POST", base + "/api/v1/silences",
+                  R"({"match":{"rule":["CHAIN-004"]},"reason":"r","author":"王","duration":"1h"})", write, 5s);
+  ASSERT_TRUE(misspelt.ok());
+  EXPECT_EQ(misspelt->status, 400);
+  EXPECT_THAT(misspelt->body, HasSubstr("match.rule is not a match key"));
+  auto [unknown_code, unknown_out] =
+      ctl({"silence", "add", "--rule", "CHAIN-099", "--duration", "1h", "--reason", "r", "--by", "王"}, "unknown.log");
+  EXPECT_EQ(unknown_code, 1);
+  EXPECT_THAT(unknown_out, HasSubstr("\"CHAIN-099\" is not a rule the daemon knows"));
+  EXPECT_THAT(unknown_out, HasSubstr("LINK-003"));
+  auto [long_code, long_out] = ctl(
+      {"silence", "add", "--rule", "CHAIN-004", "--duration", "100000000d", "--reason", "r", "--by", "王"}, "long.log");
+  EXPECT_EQ(long_code, 1);
+  EXPECT_THAT(long_out, HasSubstr("longer than the longest silence allowed, 30d ([alerts] max_silence)"));
+  auto [dry_code, dry_out] =
+      ctl({"silence", "add", "--rule", "CHAIN-004", "--duration", "2h", "--reason", "r", "--by", "王", "--dry-run"},
+          "dry.log");
+  EXPECT_EQ(dry_code, 0) << dry_out;
+  EXPECT_THAT(dry_out, HasSubstr("would hold 2 open alerts"));
+  auto [silence_code, silence] = ctl(
+      {"silence", "add", "--rule", "DATA-001", "--duration", "1h", "--reason", "fix under way", "--by", "王科长"},
+      "silence.log");
   EXPECT_EQ(silence_code, 0) << silence;
   auto [list_code, list] = ctl({"silence", "list"}, "silences.log");
   EXPECT_EQ(list_code, 0);
   EXPECT_THAT(list, HasSubstr("fix under way"));
+  EXPECT_THAT(list, HasSubstr("王科长 (operator)"));
+  EXPECT_THAT(list, ::testing::Not(HasSubstr("CHAIN-004"))) << "the dry run created nothing";
   auto [json_code, json_out] = ctl({"alerts", "--state", "acknowledged", "--json"}, "acked.log");
   EXPECT_EQ(json_code, 0);
   EXPECT_EQ(json::parse(json_out)["count"], 2) << json_out;

@@ -80,6 +80,8 @@ struct FaultDaemonConfig {
   // Writes the token and the configuration; returns the configuration file.
   [[nodiscard]] std::filesystem::path write(const std::map<std::string, std::string>& csv_connectors) const {
     std::ofstream(dir / "api.token") << kFaultApiToken;
+    // A secret file is read by its owner only (0644 is refused).
+    std::filesystem::permissions(dir / "api.token", std::filesystem::perms(0600));
     const auto file = dir / "staffchain.toml";
     std::ofstream(file) << text(csv_connectors);
     return file;

@@ -107,5 +107,16 @@ TEST_F(PackageTest, TheUnitVerifiesAndItsSandboxRatesOk) {
   EXPECT_LE(std::stod(level[1].str()), 2.0) << security;
 }
 
+// The API holds up to api.max_connections (256) descriptors beside the ledger's, the plugins'
+// and their peers'; systemd's default soft limit (1024) leaves little room, and the sandbox
+// (@resources filtered) keeps the daemon from raising its own.
+TEST_F(PackageTest, TheUnitGivesTheDaemonOpenFilesWellBeyondWhatTheApiMayHold) {
+  ASSERT_FALSE(deb_.empty()) << cpack_output_;
+  const std::string text = readFile(root_ / "usr/lib/systemd/system/staffchaind.service");
+  std::smatch limit;
+  ASSERT_TRUE(std::regex_search(text, limit, std::regex(R"(\nLimitNOFILE=([0-9]+)\n)"))) << text;
+  EXPECT_GE(std::stoul(limit[1].str()), 4096U);
+}
+
 }  // namespace
 }  // namespace staffchain::testing

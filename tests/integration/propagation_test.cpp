@@ -30,9 +30,14 @@ namespace fs = std::filesystem;
 constexpr const char* kReadToken = "read-token-0123456789";
 constexpr const char* kPerson = "11010519491231002X";
 constexpr const char* kUnit = "91350100M000100Y43";
+// The sink connects as a role of its own holding the sql plugin README's grants and nothing
+// else (the table is in public: no USAGE grant needed).
+constexpr const char* kWriterRole = "CREATE ROLE staffchain_writer LOGIN";
 constexpr const char* kExchangeTable =
     "CREATE TABLE staff_notices (notice_id text PRIMARY KEY, action text NOT NULL, person_id text NOT NULL, "
-    "unit_id text NOT NULL, movement_id text NOT NULL, pay_stop_from text, deadline date NOT NULL)";
+    "unit_id text NOT NULL, movement_id text NOT NULL, pay_stop_from text, deadline date NOT NULL);\n"
+    "GRANT INSERT ON staff_notices TO staffchain_writer;\n"
+    "GRANT SELECT (notice_id) ON staff_notices TO staffchain_writer;\n";
 
 // The daemon judges "as of" the local date. A retirement today has every deadline ahead; one
 // two months back makes pay for last month pay after the exit month (grace 0): CHAIN-006.
@@ -83,7 +88,8 @@ mapping = {{ fields = {{ {3} }} }}
 
 std::string config(const ScratchDir& dir, const std::string& sources_url, std::uint16_t pg_port,
                    std::uint16_t api_port) {
-  dir.write("read.token", kReadToken);
+  // A secret file is the owner's alone.
+  fs::permissions(dir.write("read.token", kReadToken), fs::perms::owner_read | fs::perms::owner_write);
   fs::create_directories(dir.path() / "outbound" / "estab");
   std::string text = fmt::format(R"([daemon]
 state_dir = "state"
@@ -115,7 +121,7 @@ driver = "postgresql"
 host = "127.0.0.1"
 port = {}
 dbname = "postgres"
-user = "postgres"
+user = "staffchain_writer"
 sslmode = "disable"
 table = "staff_notices"
 mapping = {{ fields = {{ notice_id = "notice_id", action = "action", person_id = "person_id", unit_id = "unit_id", movement_id = "movement_id", pay_stop_from = "pay_stop_from", deadline = "deadline" }} }}
@@ -178,6 +184,8 @@ std::unique_ptr<Run> prepare(model::Date retired_on, bool finance_keeps_paying, 
   EXPECT_TRUE(finance.ok()) << finance.error().message;
   if (!finance.ok()) return nullptr;
   run->finance = std::move(finance.value());
+  auto role = run->finance->sql(kWriterRole);
+  EXPECT_TRUE(role.ok()) << role.error().message;
   if (with_table) {
     auto created = run->finance->sql(kExchangeTable);
     EXPECT_TRUE(created.ok()) << created.error().message;

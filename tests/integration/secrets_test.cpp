@@ -169,10 +169,13 @@ const char* const kUnit = "91350100M000100Y43";
 std::string configFile(const ScratchDir& dir, const std::string& mock, std::uint16_t api_port, std::uint16_t pg_port,
                        const std::string& smtp_url) {
   const fs::path secret_dir = dir.path() / "secrets";
-  dir.write("secrets/read.token", secret("api read token") + "\n");
-  dir.write("secrets/hook.secret", secret("webhook signing secret"));
-  dir.write("secrets/ding.secret", secret("dingtalk signing secret") + "\n");
-  dir.write("secrets/wecom.key", secret("wecom key"));
+  // Secret files are read by their owner only (a file others can read is refused).
+  for (const auto& written : {dir.write("secrets/read.token", secret("api read token") + "\n"),
+                              dir.write("secrets/hook.secret", secret("webhook signing secret")),
+                              dir.write("secrets/ding.secret", secret("dingtalk signing secret") + "\n"),
+                              dir.write("secrets/wecom.key", secret("wecom key"))}) {
+    fs::permissions(written, fs::perms(0600));
+  }
   fs::create_directories(dir.path() / "inbox" / "finance");
   return fmt::format(R"([daemon]
 state_dir = "state"
@@ -400,7 +403,7 @@ TEST(Secrets, AFullRunAtTraceLevelWritesNoSecretAnywhere) {
 TEST(Secrets, ReadOnlyTokensSeeCitizenIdsMaskedAndReadWriteTokensInFull) {
   ScratchDir dir;
   dropPayroll(dir);
-  dir.write("secrets/read.token", secret("api read token"));
+  fs::permissions(dir.write("secrets/read.token", secret("api read token")), fs::perms(0600));
   const std::uint16_t port = freeLoopbackPort().value();
   const auto file = dir.write("staffchain.toml", fmt::format(R"([daemon]
 state_dir = "state"

@@ -23,8 +23,10 @@ struct GroupMember {
 };
 
 struct AlertGroup {
-  std::string key;
+  std::string key;  // groupKey(kind, receiver, labels)
   std::string receiver;
+  // Where in the route tree its timings come from ("0.2", routing.hpp): a position, which a
+  // reload may change, so it is never part of the key.
   std::string route_key;
   GroupKind kind = GroupKind::notify;
   std::vector<std::pair<std::string, std::string>> labels;
@@ -33,5 +35,12 @@ struct AlertGroup {
   std::int64_t sequence = 0;  // messages sent so far
   std::map<std::string, GroupMember> members;
 };
+
+// A group is what one receiver hears together: its key is the kind, the receiver and the
+// group_by labels and values, and nothing about where the route stands in the tree, so adding,
+// removing or reordering routes keeps every group (and what its receiver was told) as it was.
+// "notify|finance_bureau|rule=CHAIN-006;region=150702;"
+std::string groupKey(GroupKind kind, const std::string& receiver,
+                     const std::vector<std::pair<std::string, std::string>>& labels);
 
 }  // namespace staffchain::alerts::detail

@@ -6,22 +6,11 @@
 
 #include "manager_state.hpp"
 #include "staffchain/alerts/routing.hpp"
+#include "staffchain/alerts/silence_check.hpp"
 #include "staffchain/model/enums.hpp"
 
 namespace staffchain::alerts {
 namespace {
-
-std::string timeText(TimePoint at, std::chrono::minutes offset) {
-  const auto local = std::chrono::floor<std::chrono::minutes>(at + offset);
-  const auto day = std::chrono::floor<std::chrono::days>(local);
-  const std::chrono::hh_mm_ss hms{local - day};
-  return fmt::format("{} {:02}:{:02}", model::formatDate(model::Date{static_cast<std::int32_t>(day.time_since_epoch().count())}),
-                     hms.hours().count(), hms.minutes().count());
-}
-
-model::Date dateOf(TimePoint at) {
-  return model::Date{static_cast<std::int32_t>(std::chrono::floor<std::chrono::days>(at).time_since_epoch().count())};
-}
 
 // The finding's content as an alert carries it; lifecycle fields are left alone.
 void takeContent(Alert& alert, const chain::Finding& finding, const RegionLookup& region_of,
@@ -35,6 +24,7 @@ void takeContent(Alert& alert, const chain::Finding& finding, const RegionLookup
   alert.since = finding.since;
   alert.summary_zh = finding.summary_zh;
   alert.summary_en = finding.summary_en;
+  alert.evidence = finding.evidence;
   alert.sources.clear();
   alert.roles.clear();
   for (const auto& item : finding.evidence) {
@@ -60,7 +50,7 @@ void takeContent(Alert& alert, const chain::Finding& finding, const RegionLookup
 bool sameContent(const Alert& a, const Alert& b) {
   return a.rule == b.rule && a.severity == b.severity && a.unit_id == b.unit_id && a.person_id == b.person_id &&
          a.region == b.region && a.since == b.since && a.summary_zh == b.summary_zh && a.summary_en == b.summary_en &&
-         a.sources == b.sources && a.roles == b.roles && a.inhibited_by == b.inhibited_by;
+         a.evidence == b.evidence && a.sources == b.sources && a.roles == b.roles && a.inhibited_by == b.inhibited_by;
 }
 
 bool routingInputsEqual(const Alert& a, const Alert& b) {
@@ -125,7 +115,7 @@ Result<void> AlertManager::State::refreshSilences(TimePoint now) {
   for (auto& [id, silence] : silences) {
     if (!silence.active() || now < silence.expires_at) continue;
     const std::string note = fmt::format("静默 {} 已于 {} 到期（{}：{}）", silence.id,
-                                         timeText(silence.expires_at, settings.display_offset), silence.author,
+                                         settings.zone.display(silence.expires_at), silence.author,
                                          silence.reason);
     if (auto ended = endSilence(silence, "expired", note, now); !ended) return ended;
   }
@@ -237,7 +227,7 @@ Result<void> AlertManager::observe(const std::vector<chain::Finding>& open, cons
   });
 }
 
-Result<void> AlertManager::flush(TimePoint now) {
+Result<void> AlertManager::flush(TimePoint now, std::chrono::milliseconds windows_ahead) {
   State& s = *state_;
   return s.transact([&]() -> Result<void> {
     if (auto refreshed = s.refreshSilences(now); !refreshed) return refreshed;
@@ -251,7 +241,7 @@ Result<void> AlertManager::flush(TimePoint now) {
     keys.reserve(s.groups.size());
     for (const auto& [key, group] : s.groups) keys.push_back(key);
     for (const auto& key : keys) {
-      if (auto flushed = s.flushGroup(key, now, held); !flushed) return flushed;
+      if (auto flushed = s.flushGroup(key, now, now + windows_ahead, held); !flushed) return flushed;
     }
     return {};
   });
@@ -417,14 +407,14 @@ std::vector<chain::Finding> AlertManager::linkFindings(TimePoint now) const {
     // One per receiver, as LINK-001/002 are per connector.
     out.push_back(chain::deliveryFailureFinding(chain::DeliveryFailure{
         name, "通知渠道", "notification channel", static_cast<std::uint64_t>(health.consecutive_failures),
-        dateOf(*health.failing_since), timeText(*health.failing_since, std::chrono::minutes(0)) + " UTC",
+        s.settings.zone.dateAt(*health.failing_since), s.settings.zone.display(*health.failing_since),
         health.last_error, "LINK-003|" + name}));
   }
   return out;
 }
 
-Result<void> AlertManager::acknowledge(const std::string& alert_id, const std::string& who, const std::string& comment,
-                                       TimePoint now) {
+Result<Alert> AlertManager::acknowledge(const std::string& alert_id, const Acknowledgement& acknowledgement,
+                                        TimePoint now) {
   State& s = *state_;
   auto it = s.alerts.find(alert_id);
   if (it == s.alerts.end()) {
@@ -433,34 +423,69 @@ Result<void> AlertManager::acknowledge(const std::string& alert_id, const std::s
   if (!it->second.open()) {
     return makeError(fmt::format("acknowledging alert {} failed: it resolved already", alert_id));
   }
-  if (who.empty()) return makeError(fmt::format("acknowledging alert {} failed: say who acknowledges it", alert_id));
-  return s.transact([&]() -> Result<void> {
+  if (acknowledgement.by.empty()) {
+    return makeError(fmt::format("acknowledging alert {} failed: say who acknowledges it", alert_id));
+  }
+  Acknowledgement entry = acknowledgement;
+  entry.at = now;
+  auto done = s.transact([&]() -> Result<void> {
     Alert& alert = s.alerts.at(alert_id);
     alert.state = AlertState::acknowledged;
-    alert.acknowledged_by = who;
-    alert.acknowledge_comment = comment;
+    alert.acknowledged_by = entry.by;
+    alert.acknowledge_comment = entry.comment;
     alert.acknowledged_at = now;
+    if (auto appended = s.store->appendAcknowledgement(alert.id, alert.acknowledgements.size() + 1, entry);
+        !appended) {
+      return appended;
+    }
+    alert.acknowledgements.push_back(entry);
     return s.store->saveAlert(alert);
   });
+  if (!done) return std::move(done).error();
+  return s.alerts.at(alert_id);
 }
 
-Result<Silence> AlertManager::createSilence(SilenceMatch match, const std::string& reason, const std::string& author,
-                                            TimePoint expires_at, TimePoint now) {
-  if (match.empty()) {
-    return makeError("creating a silence failed: it matches every alert; name alert ids, rules, units, regions or "
-                     "severities");
+Result<void> AlertManager::State::checkSilence(const SilenceRequest& request) const {
+  if (auto checked = checkSilenceRequest(request, settings.max_silence); !checked) return checked;
+  for (const auto& id : request.match.alert_ids) {
+    if (alerts.count(id) == 0) return makeError(fmt::format("match.alert_ids: there is no alert {}", id));
   }
-  if (reason.empty() || author.empty()) {
-    return makeError("creating a silence failed: a silence needs a reason and an author");
+  return {};
+}
+
+Result<SilencePreview> AlertManager::previewSilence(const SilenceRequest& request, TimePoint now) const {
+  const State& s = *state_;
+  if (auto checked = s.checkSilence(request); !checked) {
+    return makeError("checking a silence failed: " + checked.error().message);
   }
-  if (expires_at <= now) return makeError("creating a silence failed: its expiry is not in the future");
+  SilencePreview preview;
+  preview.expires_at = now + request.duration;
+  std::vector<const Alert*> held;
+  for (const auto& [id, alert] : s.alerts) {
+    if (alert.open() && silenceMatches(request.match, alert)) held.push_back(&alert);
+  }
+  std::sort(held.begin(), held.end(), [](const Alert* a, const Alert* b) {
+    if (a->severity != b->severity) return a->severity < b->severity;
+    return a->id < b->id;
+  });
+  preview.open_alerts = held.size();
+  constexpr std::size_t kListed = 20;
+  for (std::size_t i = 0; i < held.size() && i < kListed; ++i) preview.alert_ids.push_back(held[i]->id);
+  return preview;
+}
+
+Result<Silence> AlertManager::createSilence(const SilenceRequest& request, TimePoint now) {
   State& s = *state_;
+  if (auto checked = s.checkSilence(request); !checked) {
+    return makeError("creating a silence failed: " + checked.error().message);
+  }
   Silence silence;
-  silence.match = std::move(match);
-  silence.reason = reason;
-  silence.author = author;
+  silence.match = request.match;
+  silence.reason = request.reason;
+  silence.author = request.author;
+  silence.created_by = request.created_by;
   silence.created_at = now;
-  silence.expires_at = expires_at;
+  silence.expires_at = now + request.duration;
   auto done = s.transact([&]() -> Result<void> {
     auto id = s.store->insertSilence(silence);
     if (!id) return std::move(id).error();

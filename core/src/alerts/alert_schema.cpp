@@ -1,9 +1,16 @@
 #include "alert_schema.hpp"
 
 #include <array>
+#include <map>
+#include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "alert_group.hpp"
 
 namespace staffchain::alerts::detail {
 namespace {
@@ -11,6 +18,8 @@ namespace {
 struct Migration {
   int version;
   std::string_view sql;
+  // Work SQL alone cannot express, run after `sql` in the same transaction (or null).
+  Result<void> (*then)(SqliteConnection&);
 };
 
 // Version 1. Times are milliseconds since the epoch (UTC); lists are JSON arrays.
@@ -68,7 +77,164 @@ CREATE TABLE alert_receivers (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array kMigrations{Migration{1, kVersion1}};
+// Version 2: acknowledgements keep their history (the one an alert had is its first entry);
+// alerts keep their evidence; silences record the API token they came through beside their
+// author. Groups lose the route position from their keys (rekeyGroups).
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE alert_alerts ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+
+CREATE TABLE alert_acknowledgements (
+  alert_id TEXT NOT NULL, seq INTEGER NOT NULL, by_whom TEXT NOT NULL, caller TEXT NOT NULL,
+  at INTEGER NOT NULL, comment TEXT NOT NULL,
+  PRIMARY KEY (alert_id, seq)
+) WITHOUT ROWID;
+INSERT INTO alert_acknowledgements (alert_id, seq, by_whom, caller, at, comment)
+  SELECT id, 1, acknowledged_by, '', acknowledged_at, acknowledge_comment FROM alert_alerts
+  WHERE acknowledged_at IS NOT NULL AND acknowledged_by <> '';
+
+ALTER TABLE alert_silences ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+)sql";
+
+// A step over every row of a statement, for the migrations (which run before the store's
+// helpers exist).
+template <typename Row>
+Result<void> eachRow(SqliteConnection& connection, const std::string& sql, std::string_view operation, Row row) {
+  auto statement = connection.statement(sql, operation);
+  if (!statement) return std::move(statement).error();
+  StatementUse use(**statement);
+  for (;;) {
+    const int rc = use->step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return connection.failure(operation);
+    row(*use);
+  }
+}
+
+// Version 1 keyed a group by its route's position in the tree as well ("notify|dept|0.1|rule=…"),
+// so that a reload which moved a route made new groups and told every receiver again. The
+// groups are rekeyed (detail::groupKey); two that now share a key (one receiver reached by two
+// routes with the same labels) become one, whose members keep what their receiver was told.
+Result<void> rekeyGroups(SqliteConnection& connection) {
+  struct Group {
+    std::string receiver;
+    std::string route_key;
+    std::string kind;
+    std::string labels;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> last_sent_at;
+    std::int64_t sequence = 0;
+  };
+  struct Member {
+    bool notified_firing = false;
+    std::optional<std::int64_t> notified_at;
+    std::string notified_note;
+  };
+  std::map<std::string, std::string> renamed;  // old key -> new key
+  std::map<std::string, Group> groups;         // by new key
+  auto read = eachRow(
+      connection,
+      "SELECT key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence FROM alert_groups "
+      "ORDER BY key",
+      "reading the alert groups to rekey", [&](const Statement& s) {
+        Group group{s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.optionalInteger(6), s.integer(7)};
+        std::vector<std::pair<std::string, std::string>> labels;
+        const auto parsed = nlohmann::json::parse(group.labels, nullptr, false);
+        if (parsed.is_array()) {
+          for (const auto& pair : parsed) {
+            if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+              labels.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+            }
+          }
+        }
+        const std::string key =
+            groupKey(group.kind == "escalation" ? GroupKind::escalation : GroupKind::notify, group.receiver, labels);
+        renamed[s.text(0)] = key;
+        auto [it, added] = groups.try_emplace(key, group);
+        if (added) return;
+        Group& merged = it->second;
+        merged.created_at = std::min(merged.created_at, group.created_at);
+        if (group.last_sent_at && (!merged.last_sent_at || *group.last_sent_at > *merged.last_sent_at)) {
+          merged.last_sent_at = group.last_sent_at;
+        }
+        merged.sequence = std::max(merged.sequence, group.sequence);
+      });
+  if (!read) return read;
+  std::map<std::pair<std::string, std::string>, Member> members;  // (new key, alert id)
+  read = eachRow(connection,
+                 "SELECT group_key, alert_id, notified_firing, notified_at, notified_note FROM alert_group_members",
+                 "reading the alert group members to rekey", [&](const Statement& s) {
+                   auto key = renamed.find(s.text(0));
+                   if (key == renamed.end()) return;  // a member of no group is never read
+                   const Member member{s.integer(2) != 0, s.optionalInteger(3), s.text(4)};
+                   auto [it, added] = members.try_emplace({key->second, s.text(1)}, member);
+                   if (added) return;
+                   Member& merged = it->second;  // told in either group: told
+                   if (member.notified_firing && !merged.notified_firing) {
+                     merged.notified_firing = true;
+                     merged.notified_note = member.notified_note;
+                   }
+                   if (member.notified_at && (!merged.notified_at || *member.notified_at < *merged.notified_at)) {
+                     merged.notified_at = member.notified_at;
+                   }
+                 });
+  if (!read) return read;
+
+  const auto run = [&connection](const std::string& sql, std::string_view operation, auto bind) -> Result<void> {
+    auto statement = connection.statement(sql, operation);
+    if (!statement) return std::move(statement).error();
+    StatementUse use(**statement);
+    bind(*use);
+    if (use->step() != SQLITE_DONE) return connection.failure(operation);
+    return {};
+  };
+  constexpr std::string_view kOperation = "rekeying the alert groups";
+  if (auto cleared = connection.execute("DELETE FROM alert_group_members; DELETE FROM alert_groups;", kOperation);
+      !cleared) {
+    return cleared;
+  }
+  for (const auto& [key, g] : groups) {
+    auto written = run(
+        "INSERT INTO alert_groups (key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        kOperation, [&, &key = key, &g = g](Statement& s) {
+          s.bind(1, key);
+          s.bind(2, g.receiver);
+          s.bind(3, g.route_key);
+          s.bind(4, g.kind);
+          s.bind(5, g.labels);
+          s.bind(6, g.created_at);
+          s.bind(7, g.last_sent_at);
+          s.bind(8, g.sequence);
+        });
+    if (!written) return written;
+  }
+  for (const auto& [id, m] : members) {
+    auto written = run(
+        "INSERT INTO alert_group_members (group_key, alert_id, notified_firing, notified_at, notified_note) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)",
+        kOperation, [&, &id = id, &m = m](Statement& s) {
+          s.bind(1, id.first);
+          s.bind(2, id.second);
+          s.bind(3, std::int64_t{m.notified_firing ? 1 : 0});
+          s.bind(4, m.notified_at);
+          s.bind(5, m.notified_note);
+        });
+    if (!written) return written;
+  }
+  // The outbox's group column is history: it follows, so a group's messages stay together.
+  for (const auto& [old_key, new_key] : renamed) {
+    if (old_key == new_key) continue;
+    auto updated = run("UPDATE alert_outbox SET group_key = ?2 WHERE group_key = ?1", kOperation,
+                       [&, &old_key = old_key, &new_key = new_key](Statement& s) {
+                         s.bind(1, old_key);
+                         s.bind(2, new_key);
+                       });
+    if (!updated) return updated;
+  }
+  return {};
+}
+
+constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}, Migration{2, kVersion2, &rekeyGroups}};
 
 }  // namespace
 
@@ -101,9 +267,12 @@ Result<void> migrateAlertSchema(SqliteConnection& connection) {
     if (migration.version <= version) continue;
     const auto script = fmt::format("{}\nDELETE FROM alert_schema; INSERT INTO alert_schema (version) VALUES ({});",
                                     migration.sql, migration.version);
-    if (auto done = connection.execute(script, fmt::format("migrating the alert schema to version {}", migration.version));
-        !done) {
-      return fail(std::move(done).error());
+    const auto operation = fmt::format("migrating the alert schema to version {}", migration.version);
+    if (auto done = connection.execute(script, operation); !done) return fail(std::move(done).error());
+    if (migration.then != nullptr) {
+      if (auto done = migration.then(connection); !done) {
+        return fail(makeError(fmt::format("{}: {}", operation, done.error().message)));
+      }
     }
   }
   return connection.execute("COMMIT", "committing the alert schema migration");

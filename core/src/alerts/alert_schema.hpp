@@ -5,7 +5,7 @@
 
 namespace staffchain::alerts::detail {
 
-inline constexpr int kAlertSchemaVersion = 1;
+inline constexpr int kAlertSchemaVersion = 2;
 
 // Brings the alert tables to kAlertSchemaVersion, migration by migration, in one transaction;
 // refuses a file whose alert schema is newer than this build.

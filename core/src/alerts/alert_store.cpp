@@ -76,6 +76,41 @@ Json encodeSilenceMatch(const SilenceMatch& m) {
               {"severities", m.severities}};
 }
 
+// Evidence as [{"source", "record_type", "record_id", "fields": [[key, value], ...]}, ...]:
+// fields keep their order.
+std::string encodeEvidence(const std::vector<chain::EvidenceItem>& evidence) {
+  Json out = Json::array();
+  for (const auto& item : evidence) {
+    out.push_back(Json{{"source", item.source},
+                       {"record_type", item.record_type},
+                       {"record_id", item.record_id},
+                       {"fields", item.fields}});
+  }
+  return out.dump();
+}
+
+std::vector<chain::EvidenceItem> decodeEvidence(const std::string& text) {
+  std::vector<chain::EvidenceItem> out;
+  const Json parsed = Json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return out;
+  for (const auto& entry : parsed) {
+    if (!entry.is_object()) continue;
+    chain::EvidenceItem item;
+    item.source = entry.value("source", "");
+    item.record_type = entry.value("record_type", "");
+    item.record_id = entry.value("record_id", "");
+    if (const auto fields = entry.find("fields"); fields != entry.end() && fields->is_array()) {
+      for (const auto& pair : *fields) {
+        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+          item.fields.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+        }
+      }
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 SilenceMatch decodeSilenceMatch(const std::string& text) {
   SilenceMatch m;
   const Json j = Json::parse(text, nullptr, false);
@@ -154,7 +189,7 @@ Result<std::map<std::string, Alert>> AlertStore::loadAlerts() {
       *db_,
       "SELECT id, rule, severity, unit_id, person_id, region, sources, roles, since, summary_zh, summary_en, state, "
       "first_seen, last_seen, resolved_at, acknowledged_by, acknowledge_comment, acknowledged_at, escalated_at, "
-      "silenced_by, inhibited_by, silence_expiry_note FROM alert_alerts",
+      "silenced_by, inhibited_by, silence_expiry_note, evidence FROM alert_alerts",
       "loading alerts", kNoBind, [&out](const Statement& s) {
         Alert a;
         a.id = s.text(0);
@@ -179,20 +214,46 @@ Result<std::map<std::string, Alert>> AlertStore::loadAlerts() {
         a.silenced_by = s.text(19);
         a.inhibited_by = decodeList(s.text(20));
         a.silence_expiry_note = s.text(21);
+        a.evidence = decodeEvidence(s.text(22));
         std::string id = a.id;
         out.emplace(std::move(id), std::move(a));
       });
   if (!done) return std::move(done).error();
+  auto history = query(*db_,
+                       "SELECT alert_id, by_whom, caller, at, comment FROM alert_acknowledgements "
+                       "ORDER BY alert_id, seq",
+                       "loading acknowledgements", kNoBind, [&out](const Statement& s) {
+                         auto it = out.find(s.text(0));
+                         if (it == out.end()) return;
+                         it->second.acknowledgements.push_back(
+                             Acknowledgement{s.text(1), s.text(2), fromMillis(s.integer(3)), s.text(4)});
+                       });
+  if (!history) return std::move(history).error();
   return out;
+}
+
+Result<void> AlertStore::appendAcknowledgement(const std::string& alert_id, std::size_t seq,
+                                               const Acknowledgement& entry) {
+  return run(*db_,
+             "INSERT INTO alert_acknowledgements (alert_id, seq, by_whom, caller, at, comment) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             fmt::format("recording an acknowledgement of alert {}", alert_id), [&](Statement& s) {
+               s.bind(1, alert_id);
+               s.bind(2, static_cast<std::int64_t>(seq));
+               s.bind(3, entry.by);
+               s.bind(4, entry.caller);
+               s.bind(5, toMillis(entry.at));
+               s.bind(6, entry.comment);
+             });
 }
 
 Result<void> AlertStore::saveAlert(const Alert& a) {
   return run(*db_,
              "INSERT OR REPLACE INTO alert_alerts (id, rule, severity, unit_id, person_id, region, sources, roles, "
              "since, summary_zh, summary_en, state, first_seen, last_seen, resolved_at, acknowledged_by, "
-             "acknowledge_comment, acknowledged_at, escalated_at, silenced_by, inhibited_by, silence_expiry_note) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-             "?22)",
+             "acknowledge_comment, acknowledged_at, escalated_at, silenced_by, inhibited_by, silence_expiry_note, "
+             "evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+             "?20, ?21, ?22, ?23)",
              fmt::format("saving alert {}", a.id), [&a](Statement& s) {
                s.bind(1, a.id);
                s.bind(2, a.rule);
@@ -216,6 +277,7 @@ Result<void> AlertStore::saveAlert(const Alert& a) {
                s.bind(20, a.silenced_by);
                s.bind(21, encodeList(a.inhibited_by));
                s.bind(22, a.silence_expiry_note);
+               s.bind(23, encodeEvidence(a.evidence));
              });
 }
 
@@ -308,8 +370,8 @@ Result<void> AlertStore::deleteMember(const std::string& group_key, const std::s
 Result<std::map<std::string, Silence>> AlertStore::loadSilences() {
   std::map<std::string, Silence> out;
   auto done = query(*db_,
-                    "SELECT id, match, reason, author, created_at, expires_at, ended_at, end_reason, held_any "
-                    "FROM alert_silences",
+                    "SELECT id, match, reason, author, created_at, expires_at, ended_at, end_reason, held_any, "
+                    "created_by FROM alert_silences",
                     "loading silences", kNoBind, [&out](const Statement& s) {
                       Silence silence;
                       silence.id = s.text(0);
@@ -321,6 +383,7 @@ Result<std::map<std::string, Silence>> AlertStore::loadSilences() {
                       silence.ended_at = optionalTime(s.optionalInteger(6));
                       silence.end_reason = s.text(7);
                       silence.held_any = s.integer(8) != 0;
+                      silence.created_by = s.text(9);
                       std::string id = silence.id;
                       out.emplace(std::move(id), std::move(silence));
                     });
@@ -332,14 +395,15 @@ Result<std::string> AlertStore::insertSilence(const Silence& silence) {
   // The id comes from the row's sequence; a placeholder first keeps the column NOT NULL UNIQUE.
   auto inserted = run(*db_,
                       "INSERT INTO alert_silences (id, match, reason, author, created_at, expires_at, ended_at, "
-                      "end_reason, held_any) VALUES ('pending-' || (SELECT count(*) FROM alert_silences), ?1, ?2, "
-                      "?3, ?4, ?5, NULL, '', 0)",
+                      "end_reason, held_any, created_by) VALUES ('pending-' || (SELECT count(*) FROM alert_silences), "
+                      "?1, ?2, ?3, ?4, ?5, NULL, '', 0, ?6)",
                       "creating a silence", [&silence](Statement& s) {
                         s.bind(1, encodeSilenceMatch(silence.match).dump());
                         s.bind(2, silence.reason);
                         s.bind(3, silence.author);
                         s.bind(4, toMillis(silence.created_at));
                         s.bind(5, toMillis(silence.expires_at));
+                        s.bind(6, silence.created_by);
                       });
   if (!inserted) return std::move(inserted).error();
   const std::int64_t seq = sqlite3_last_insert_rowid(db_->handle());

@@ -35,7 +35,9 @@ class AlertStore {
   void rollback();
 
   Result<std::map<std::string, Alert>> loadAlerts();
-  Result<void> saveAlert(const Alert& alert);
+  Result<void> saveAlert(const Alert& alert);  // the alert row; its history is appended apart
+  // The alert's `seq`th acknowledgement (1-based).
+  Result<void> appendAcknowledgement(const std::string& alert_id, std::size_t seq, const Acknowledgement& entry);
 
   Result<std::map<std::string, AlertGroup>> loadGroups();
   Result<void> saveGroup(const AlertGroup& group);  // the group row only

@@ -34,17 +34,6 @@ std::string_view severityZh(chain::Severity severity) {
   return "重要";
 }
 
-std::string displayTime(TimePoint at, std::chrono::minutes offset) {
-  const auto local = std::chrono::floor<std::chrono::minutes>(at + offset);
-  const auto day = std::chrono::floor<std::chrono::days>(local);
-  const std::chrono::year_month_day ymd{day};
-  const std::chrono::hh_mm_ss hms{local - day};
-  const auto hours_offset = offset.count() / 60;
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} (UTC{:+03})", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
-                     hms.minutes().count(), hours_offset);
-}
-
 std::string escapeHtml(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -54,6 +43,7 @@ std::string escapeHtml(std::string_view text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
       default: out += c;
     }
   }
@@ -70,6 +60,22 @@ std::string truncateUtf8(std::string_view text, std::size_t max_bytes) {
   return std::string(text.substr(0, cut)) + std::string(kEllipsis);
 }
 
+// The first `max_chars` characters of a one-line summary, for the compact template: enough for
+// a phone reader to know what the alert is about.
+std::string shortSummary(std::string_view text, std::size_t max_chars) {
+  std::size_t at = 0;
+  std::size_t chars = 0;
+  while (at < text.size() && chars < max_chars) {
+    ++at;
+    while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0U) == 0x80U) ++at;
+    ++chars;
+  }
+  if (at >= text.size()) return std::string(text);
+  return std::string(text.substr(0, at)) + "…";
+}
+
+constexpr std::size_t kCompactSummaryChars = 40;
+
 enum class Section : std::uint8_t { opened, expired, escalated, still, resolved, notes };
 
 std::string_view sectionHeading(Section section) {
@@ -83,6 +89,18 @@ std::string_view sectionHeading(Section section) {
   }
   return "";
 }
+
+// The e-mail's HTML: a table per alert section (one row per alert), a list for the notes.
+constexpr std::string_view kTableHead =
+    "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\" style=\"border-collapse:collapse\">"
+    "<tr><th>规则</th><th>级别</th><th>单位</th><th>人员</th><th>摘要</th><th>始于</th><th>告警 ID</th></tr>";
+constexpr int kTableColumns = 7;
+
+std::string sectionOpenHtml(Section section) {
+  return fmt::format("<h4>{}</h4>{}", sectionHeading(section), section == Section::notes ? "<ul>" : kTableHead);
+}
+
+std::string_view sectionCloseHtml(Section section) { return section == Section::notes ? "</ul>" : "</table>"; }
 
 struct Line {
   Section section = Section::notes;
@@ -118,31 +136,38 @@ Line alertLine(const Alert& alert, Section section, const Digest& digest, const 
     extra += "（" + alert.silence_expiry_note + "）";
   }
   const std::string summary = model::maskCitizenIds(alert.summary_zh);
+  const std::string since = model::formatDate(alert.since);
+  const bool compact = profile.message_template == MessageTemplate::compact;
+  const std::string brief = shortSummary(summary, kCompactSummaryChars);
+  // One table row for the e-mail, whatever the template: the columns a department reads.
+  const auto row = [&](std::string_view rule_cell, std::string_view summary_cell) {
+    return fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+        rule_cell, severityZh(alert.severity), escapeHtml(unit), escapeHtml(person.empty() ? "—" : person),
+        summary_cell, since, escapeHtml(alert.id));
+  };
   if (section == Section::resolved) {
-    const std::string when = alert.resolved_at ? displayTime(*alert.resolved_at, settings.display_offset) : "";
+    const std::string when = alert.resolved_at ? settings.zone.display(*alert.resolved_at) : "";
     line.markdown = fmt::format("- ~~{}~~ 单位 {} 告警 `{}` 已解决 {}", alert.rule, unit, alert.id, when);
     line.text = fmt::format("- {} 单位 {} 告警 {} 已解决 {}", alert.rule, unit, alert.id, when);
-    line.html = fmt::format("<li><s>{}</s> 单位 {} 告警 <code>{}</code> 已解决 {}</li>", escapeHtml(alert.rule),
-                            escapeHtml(unit), escapeHtml(alert.id), escapeHtml(when));
-  } else if (profile.message_template == MessageTemplate::compact) {
-    line.markdown = fmt::format("- **{}** {} 单位 {} `{}`{}", alert.rule, severityZh(alert.severity), unit, alert.id,
-                                extra);
-    line.text = fmt::format("- {} {} 单位 {} {}{}", alert.rule, severityZh(alert.severity), unit, alert.id, extra);
-    line.html = fmt::format("<li><b>{}</b> {} 单位 {} <code>{}</code>{}</li>", escapeHtml(alert.rule),
-                            severityZh(alert.severity), escapeHtml(unit), escapeHtml(alert.id), escapeHtml(extra));
+    line.html = row("<s>" + escapeHtml(alert.rule) + "</s>",
+                    fmt::format("已解决 {}<br>{}", escapeHtml(when), escapeHtml(compact ? brief : summary)));
+  } else if (compact) {
+    line.markdown = fmt::format("- **{}** {} 单位 {}：{} `{}`{}", alert.rule, severityZh(alert.severity), unit, brief,
+                                alert.id, extra);
+    line.text = fmt::format("- {} {} 单位 {}：{} {}{}", alert.rule, severityZh(alert.severity), unit, brief, alert.id,
+                            extra);
+    line.html = row("<b>" + escapeHtml(alert.rule) + "</b>", escapeHtml(brief + extra));
   } else {
     const std::string who = person.empty() ? std::string() : fmt::format(" · 人员 {}", person);
-    const std::string since = model::formatDate(alert.since);
     line.markdown = fmt::format("- **{}** {} · 单位 {}{} · 始于 {}{}\n  {}\n  告警 `{}`，确认：`{} {}`", alert.rule,
                                 severityZh(alert.severity), unit, who, since, extra, summary, alert.id,
                                 settings.ack_command, alert.id);
     line.text = fmt::format("- {} {} 单位 {}{} 始于 {}{}\n  {}\n  告警 {}，确认：{} {}", alert.rule,
                             severityZh(alert.severity), unit, who, since, extra, summary, alert.id,
                             settings.ack_command, alert.id);
-    line.html = fmt::format("<li><b>{}</b> {} · 单位 {}{} · 始于 {}{}<br>{}<br>告警 <code>{}</code>，确认：<code>{} {}</code></li>",
-                            escapeHtml(alert.rule), severityZh(alert.severity), escapeHtml(unit), escapeHtml(who),
-                            since, escapeHtml(extra), escapeHtml(summary), escapeHtml(alert.id),
-                            escapeHtml(settings.ack_command), escapeHtml(alert.id));
+    line.html = row("<b>" + escapeHtml(alert.rule) + "</b>",
+                    extra.empty() ? escapeHtml(summary) : escapeHtml(summary) + "<br>" + escapeHtml(extra));
   }
   line.markdown = model::maskCitizenIds(line.markdown);
   line.text = model::maskCitizenIds(line.text);
@@ -251,13 +276,13 @@ std::string assembleHtml(const std::string& heading, const std::vector<const Lin
   std::optional<Section> current;
   for (const Line* line : lines) {
     if (!current || *current != line->section) {
-      if (current) out += "</ul>";
-      out += fmt::format("<h4>{}</h4><ul>", sectionHeading(line->section));
+      if (current) out += sectionCloseHtml(*current);
+      out += sectionOpenHtml(line->section);
       current = line->section;
     }
     out += line->html;
   }
-  if (current) out += "</ul>";
+  if (current) out += sectionCloseHtml(*current);
   return out + "<p>" + escapeHtml(footer) + "</p>";
 }
 
@@ -275,7 +300,7 @@ class PartSize {
       const std::string_view heading = sectionHeading(line.section);
       next.markdown_ += heading.size() + 6;  // "\n**" and "**\n"
       next.text_ += heading.size() + 5;      // "\n", "：" (3 bytes), "\n"
-      next.html_ += heading.size() + 13 + 5;  // "<h4></h4><ul>" and the "</ul>" that closes it
+      next.html_ += sectionOpenHtml(line.section).size() + sectionCloseHtml(line.section).size();
       next.section_ = line.section;
       next.has_section_ = true;
     }
@@ -329,7 +354,7 @@ std::vector<plugin::Notification> renderDigest(const Digest& digest, const Recei
   }
 
   const std::string base_title = model::maskCitizenIds(title(digest));
-  const std::string footer = fmt::format("{} · 确认告警：{} <告警ID>", displayTime(digest.at, settings.display_offset),
+  const std::string footer = fmt::format("{} · 确认告警：{} <告警ID>", settings.zone.display(digest.at),
                                          settings.ack_command);
   const std::string reserved_heading = base_title + std::string(kWidestPartMark);
 
@@ -359,7 +384,10 @@ std::vector<plugin::Notification> renderDigest(const Digest& digest, const Recei
     const std::size_t room = profile.max_message_bytes > overhead ? profile.max_message_bytes - overhead : 16;
     cut.markdown = truncateUtf8(line.markdown, room);
     cut.text = truncateUtf8(line.text, room);
-    cut.html = "<li>" + escapeHtml(truncateUtf8(line.text, room / 2)) + "</li>";
+    const std::string cut_text = escapeHtml(truncateUtf8(line.text, room / 2));
+    cut.html = line.section == Section::notes
+                   ? "<li>" + cut_text + "</li>"
+                   : fmt::format("<tr><td colspan=\"{}\">{}</td></tr>", kTableColumns, cut_text);
     shortened.push_back(std::move(cut));
     parts.back().lines.push_back(&shortened.back());
     current = current.with(shortened.back());
@@ -415,7 +443,7 @@ std::vector<plugin::Notification> renderDigest(const Digest& digest, const Recei
                   {"group", labels},
                   {"group_key", digest.group_key},
                   {"title", n.title},
-                  {"at", displayTime(digest.at, settings.display_offset)},
+                  {"at", settings.zone.display(digest.at)},
                   {"part", n.part},
                   {"parts", n.parts},
                   {"alerts", items},

@@ -35,12 +35,6 @@ Labels labelsFor(const Alert& alert, const std::vector<std::string>& group_by) {
   return labels;
 }
 
-std::string groupKey(GroupKind kind, const std::string& receiver, const std::string& route_key, const Labels& labels) {
-  std::string key = fmt::format("{}|{}|{}|", kind == GroupKind::escalation ? "escalate" : "notify", receiver, route_key);
-  for (const auto& [label, value] : labels) key += label + "=" + value + ";";
-  return key;
-}
-
 // What a group's receiver should hear now, from what it was told and where its alerts are.
 struct GroupView {
   std::vector<const Alert*> opened;
@@ -108,6 +102,18 @@ std::optional<TimePoint> dueAt(const AlertGroup& group, const GroupView& view, c
 
 }  // namespace
 
+namespace detail {
+
+std::string groupKey(GroupKind kind, const std::string& receiver, const Labels& labels) {
+  std::string key = fmt::format("{}|{}|", kind == GroupKind::escalation ? "escalate" : "notify", receiver);
+  for (const auto& [label, value] : labels) key += label + "=" + value + ";";
+  return key;
+}
+
+}  // namespace detail
+
+using detail::groupKey;
+
 const config::Route& AlertManager::State::timingsOf(const AlertGroup& group) const {
   const config::Route* route = findRoute(settings.route, group.route_key);
   return route != nullptr ? *route : settings.route;
@@ -119,7 +125,7 @@ std::optional<TimePoint> AlertManager::State::groupDue(const AlertGroup& group) 
 
 Result<void> AlertManager::State::addMember(const std::string& group_key, const std::string& receiver,
                                             const std::string& route_key, GroupKind kind, const Labels& labels,
-                                            const std::string& alert_id, TimePoint now) {
+                                            const std::string& alert_id, TimePoint now, const MemberOrigin* origin) {
   auto it = groups.find(group_key);
   if (it == groups.end()) {
     AlertGroup group;
@@ -129,11 +135,14 @@ Result<void> AlertManager::State::addMember(const std::string& group_key, const 
     group.kind = kind;
     group.labels = labels;
     group.created_at = now;
+    // A group formed from an old one (group_by changed) repeats on the old one's schedule.
+    if (origin != nullptr) group.last_sent_at = origin->group_last_sent_at;
     if (auto saved = store->saveGroup(group); !saved) return saved;
     it = groups.emplace(group_key, std::move(group)).first;
   }
   if (it->second.members.count(alert_id) > 0) return {};
   GroupMember member;
+  if (origin != nullptr) member = origin->member;  // what the receiver was told stays told
   member.alert_id = alert_id;
   if (auto saved = store->saveMember(group_key, member); !saved) return saved;
   it->second.members.emplace(alert_id, std::move(member));
@@ -159,15 +168,49 @@ Result<void> AlertManager::State::removeMember(const std::string& group_key, con
 Result<void> AlertManager::State::route(Alert& alert, TimePoint now) {
   RouteSubject subject{alert.rule, std::string(chain::toString(alert.severity)), alert.region, alert.unit_id,
                        alert.roles};
-  std::set<std::string> wanted;
+  struct Wanted {
+    std::string receiver;
+    Labels labels;
+    std::vector<std::string> route_keys;  // every target that puts the alert there, in tree order
+  };
+  std::map<std::string, Wanted> wanted;
+  std::vector<std::string> order;
   for (const auto& target : routeTargets(settings.route, subject)) {
     const Labels labels = labelsFor(alert, target.route->group_by);
     for (const auto& receiver : target.route->receivers) {
-      const std::string key = groupKey(GroupKind::notify, receiver, target.key, labels);
-      wanted.insert(key);
-      if (auto added = addMember(key, receiver, target.key, GroupKind::notify, labels, alert.id, now); !added) {
-        return added;
+      const std::string key = groupKey(GroupKind::notify, receiver, labels);
+      auto [entry, added] = wanted.try_emplace(key, Wanted{receiver, labels, {}});
+      if (added) order.push_back(key);
+      entry->second.route_keys.push_back(target.key);
+    }
+  }
+  // What each receiver already heard of this alert, in a group it is leaving: a receiver is
+  // told an alert once, however the routes that bring it to them are rearranged.
+  std::map<std::string, MemberOrigin> heard;
+  if (auto links = groups_of.find(alert.id); links != groups_of.end()) {
+    for (const auto& key : links->second) {
+      const AlertGroup& group = groups.at(key);
+      if (group.kind != GroupKind::notify || wanted.count(key) > 0) continue;
+      const GroupMember& member = group.members.at(alert.id);
+      auto known = heard.find(group.receiver);
+      if (known == heard.end() || (member.notified_firing && !known->second.member.notified_firing)) {
+        heard[group.receiver] = MemberOrigin{member, group.last_sent_at};
       }
+    }
+  }
+  for (const auto& key : order) {
+    const Wanted& entry = wanted.at(key);
+    auto origin = heard.find(entry.receiver);
+    if (auto added = addMember(key, entry.receiver, entry.route_keys.front(), GroupKind::notify, entry.labels, alert.id,
+                               now, origin == heard.end() ? nullptr : &origin->second);
+        !added) {
+      return added;
+    }
+    // The routes moved: the group takes its timings from where its route stands now.
+    AlertGroup& group = groups.at(key);
+    if (std::find(entry.route_keys.begin(), entry.route_keys.end(), group.route_key) == entry.route_keys.end()) {
+      group.route_key = entry.route_keys.front();
+      if (auto saved = store->saveGroup(group); !saved) return saved;
     }
   }
   // Routes changed under an open alert: it leaves the groups it no longer belongs to.
@@ -201,8 +244,8 @@ Result<void> AlertManager::State::escalate(TimePoint now) {
       auto it = alerts.find(id);
       if (it == alerts.end() || it->second.state != AlertState::firing || it->second.suppressed()) continue;
       for (const auto& receiver : route->escalate_to) {
-        steps.push_back(Step{groupKey(GroupKind::escalation, receiver, group.route_key, group.labels), receiver,
-                             group.route_key, group.labels, id});
+        steps.push_back(
+            Step{groupKey(GroupKind::escalation, receiver, group.labels), receiver, group.route_key, group.labels, id});
       }
     }
   }
@@ -221,7 +264,7 @@ Result<void> AlertManager::State::escalate(TimePoint now) {
   return {};
 }
 
-Result<void> AlertManager::State::flushGroup(const std::string& key, TimePoint now,
+Result<void> AlertManager::State::flushGroup(const std::string& key, TimePoint now, TimePoint due_by,
                                              const std::map<std::string, std::size_t>& held) {
   auto found = groups.find(key);
   if (found == groups.end()) return {};
@@ -233,7 +276,7 @@ Result<void> AlertManager::State::flushGroup(const std::string& key, TimePoint n
   if (found == groups.end()) return {};
   AlertGroup& group = found->second;
   const auto due = dueAt(group, view, timingsOf(group));
-  if (!due || now < *due) return {};
+  if (!due || due_by < *due) return {};
 
   Digest digest;
   digest.kind = group.kind == GroupKind::escalation ? DigestKind::escalation

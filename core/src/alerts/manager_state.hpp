@@ -25,6 +25,9 @@ class AlertManager::State {
 
   Result<void> load();
 
+  // checkSilenceRequest, and that every alert id names an alert.
+  [[nodiscard]] Result<void> checkSilence(const SilenceRequest& request) const;
+
   // Runs `change` in one SQLite transaction; on any failure the file is rolled back and the
   // memory reloaded from it, so the two never disagree.
   template <typename Change>
@@ -49,13 +52,21 @@ class AlertManager::State {
 
   // Group membership of one open alert, from the current route tree.
   Result<void> route(Alert& alert, TimePoint now);
+  // An alert's membership of the group it leaves, carried into the one it joins.
+  struct MemberOrigin {
+    detail::GroupMember member;
+    std::optional<TimePoint> group_last_sent_at;
+  };
   Result<void> addMember(const std::string& group_key, const std::string& receiver, const std::string& route_key,
                          detail::GroupKind kind, const std::vector<std::pair<std::string, std::string>>& labels,
-                         const std::string& alert_id, TimePoint now);
+                         const std::string& alert_id, TimePoint now, const MemberOrigin* origin = nullptr);
   Result<void> removeMember(const std::string& group_key, const std::string& alert_id);
 
   Result<void> escalate(TimePoint now);
-  Result<void> flushGroup(const std::string& key, TimePoint now, const std::map<std::string, std::size_t>& held);
+  // A group whose next digest falls due by `due_by` (now, or later for a one-shot run) sends it,
+  // stamped `now`.
+  Result<void> flushGroup(const std::string& key, TimePoint now, TimePoint due_by,
+                          const std::map<std::string, std::size_t>& held);
   // When the group next falls due on its own (without new changes), or never.
   [[nodiscard]] std::optional<TimePoint> groupDue(const detail::AlertGroup& group) const;
   [[nodiscard]] const config::Route& timingsOf(const detail::AlertGroup& group) const;

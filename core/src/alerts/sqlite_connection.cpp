@@ -1,11 +1,17 @@
 #include "sqlite_connection.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 namespace staffchain::alerts::detail {
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::filesystem::path& path,
                                                                  std::chrono::milliseconds busy_timeout) {
+  // The file (the ledger's, in the daemon) holds personal data: when this creates it, 0600
+  // whatever the umask, which SQLite's -wal and -shm files then copy.
+  if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600); fd >= 0) ::close(fd);
   sqlite3* db = nullptr;
   const std::string text = path.string();
   const int rc = sqlite3_open_v2(text.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

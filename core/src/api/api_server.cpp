@@ -1,6 +1,12 @@
 #include "staffchain/api/api_server.hpp"
 
+#include <sys/resource.h>
+
+#include <atomic>
+#include <cerrno>
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -17,6 +23,18 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t kMaxBody = 1024 * 1024;
 constexpr std::chrono::seconds kIdleTimeout{30};
+// A connection beyond max_connections gets this long to send its request before the 503, and
+// the client is told to come back after kRetryAfter.
+constexpr std::chrono::seconds kRefusalTimeout{5};
+constexpr const char* kRetryAfter = "5";
+// Refusing takes a descriptor too: past this many refusals under way, a connection is closed
+// at once without an answer.
+constexpr std::size_t kMaxRefusing = 64;
+// While accept() fails (no descriptor left, no memory), it is retried after this pause instead
+// of at once: the listening socket stays readable, and retrying at once spins a core.
+constexpr std::chrono::milliseconds kAcceptPause{250};
+// Descriptors the rest of the daemon needs beside the API's connections (ledger, plugins, logs).
+constexpr rlim_t kDescriptorsBesideTheApi = 64;
 
 std::vector<std::string> splitPath(std::string_view path) {
   std::vector<std::string> out;
@@ -53,6 +71,60 @@ std::string urlDecode(std::string_view text) {
   return out;
 }
 
+// The path as it came (still percent-encoded), for the access log: a decoded path could carry a
+// line break or an escape sequence into it. What is left outside printable ASCII is encoded.
+std::string loggablePath(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  std::string out;
+  out.reserve(path.size());
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte > 0x20 && byte < 0x7F) {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", static_cast<unsigned>(byte));
+    }
+  }
+  return out;
+}
+
+// nlohmann's messages start with "[json.exception.type_error.302] ": an internal name, not
+// something to show a caller.
+std::string withoutJsonExceptionId(std::string_view what) {
+  if (what.rfind("[json.exception.", 0) == 0) {
+    if (const auto end = what.find("] "); end != std::string_view::npos) what.remove_prefix(end + 2);
+  }
+  return std::string(what);
+}
+
+bool isResourceExhaustion(const boost::system::error_code& ec) {
+  const int code = ec.value();
+  return ec.category() == boost::system::system_category() &&
+         (code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM);
+}
+
+// Failures of one connection that the next accept() does not repeat; Linux also passes a new
+// connection's pending network error up through accept() (accept(2), "Error handling").
+bool isTransientAcceptError(const boost::system::error_code& ec) {
+  if (ec == asio::error::connection_aborted || ec == asio::error::connection_reset || ec == asio::error::interrupted ||
+      ec == asio::error::try_again) {
+    return true;
+  }
+  if (ec.category() != boost::system::system_category()) return false;
+  switch (ec.value()) {
+    case EPROTO:
+    case EPERM:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH: return true;
+    default: return false;
+  }
+}
+
 // Compares without an early exit, so the time taken says nothing about where they differ.
 bool sameSecret(std::string_view a, std::string_view b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
@@ -70,7 +142,7 @@ ApiResponse ApiResponse::error(unsigned status, const std::string& message) {
 
 class ApiServer::Listener : public std::enable_shared_from_this<ApiServer::Listener> {
  public:
-  Listener(asio::io_context& io, ApiServer& server) : io_(io), acceptor_(io), server_(server) {}
+  Listener(asio::io_context& io, ApiServer& server) : io_(io), acceptor_(io), pause_(io), server_(server) {}
 
   Result<void> open(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -86,6 +158,7 @@ class ApiServer::Listener : public std::enable_shared_from_this<ApiServer::Liste
     stopped_ = true;
     beast::error_code ec;
     acceptor_.close(ec);
+    pause_.cancel();
   }
   [[nodiscard]] unsigned short port() const {
     beast::error_code ec;
@@ -93,29 +166,58 @@ class ApiServer::Listener : public std::enable_shared_from_this<ApiServer::Liste
   }
   ApiServer* server() { return stopped_ ? nullptr : &server_; }
 
+  // Sessions count themselves in and out, so that the limit holds however they end; those
+  // being refused apart, so that a refusal under way never takes a place being served.
+  void sessionOpened(bool refusal) { ++(refusal ? refusing_sessions_ : serving_sessions_); }
+  void sessionClosed(bool refusal) { --(refusal ? refusing_sessions_ : serving_sessions_); }
+  [[nodiscard]] std::size_t sessions() const noexcept { return serving_sessions_ + refusing_sessions_; }
+
  private:
   void accept();
+  void onAccept(beast::error_code ec, tcp::socket socket);
+  void pauseAccepting(const beast::error_code& ec);
 
   asio::io_context& io_;
   tcp::acceptor acceptor_;
+  asio::steady_timer pause_;
   ApiServer& server_;
   bool stopped_ = false;
+  std::atomic<std::size_t> serving_sessions_{0};
+  std::atomic<std::size_t> refusing_sessions_{0};
+  // Episodes of failing accepts and of refused connections: each logged when it starts and when
+  // it ends, not per connection.
+  bool accept_failing_ = false;
+  std::size_t failed_accepts_ = 0;
+  bool refusing_ = false;
+  std::size_t refused_ = 0;
 };
 
 namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<ApiServer::Listener> listener)
-      : stream_(std::move(socket)), listener_(std::move(listener)) {}
+  // `refuse`: the connection is one beyond max_connections; its request is read and answered 503.
+  Session(tcp::socket socket, std::shared_ptr<ApiServer::Listener> listener, bool refuse)
+      : stream_(std::move(socket)), listener_(std::move(listener)), refuse_(refuse) {
+    listener_->sessionOpened(refuse_);
+  }
+  ~Session() { listener_->sessionClosed(refuse_); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void start() { read(); }
 
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(kMaxBody);
-    stream_.expires_after(kIdleTimeout);
+    parser_->body_limit(refuse_ ? 0 : kMaxBody);
+    stream_.expires_after(refuse_ ? kRefusalTimeout : kIdleTimeout);
+    if (refuse_) {
+      // Only the header matters for a refusal; its body is not waited for.
+      http::async_read_header(stream_, buffer_, *parser_,
+                              [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+      return;
+    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
@@ -126,7 +228,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server == nullptr) return close();
     http::request<http::string_body> request;
     ApiResponse answer;
-    if (ec == http::error::body_limit) {
+    if (refuse_) {
+      if (ec) return close();
+      request = parser_->get();
+      answer = ApiResponse::error(503, "too many connections to the api (api.max_connections); retry later");
+    } else if (ec == http::error::body_limit) {
       answer = ApiResponse::error(413, "the request body is larger than 1 MiB");
     } else if (ec) {
       return close();
@@ -141,7 +247,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response->set(http::field::content_type, answer.content_type);
     response->set(http::field::cache_control, "no-store");
     if (answer.status == 401) response->set(http::field::www_authenticate, "Bearer realm=\"staffchain\"");
-    response->keep_alive(!ec && request.keep_alive());
+    if (refuse_) response->set(http::field::retry_after, kRetryAfter);
+    response->keep_alive(!ec && !refuse_ && request.keep_alive());
     response->body() = std::move(answer.body);
     response->prepare_payload();
     http::async_write(stream_, *response,
@@ -160,15 +267,72 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<ApiServer::Listener> listener_;
+  bool refuse_;
 };
 
 }  // namespace
 
 void ApiServer::Listener::accept() {
   acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-    if (self->stopped_) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), self)->start();
-    self->accept();
+    self->onAccept(ec, std::move(socket));
+  });
+}
+
+void ApiServer::Listener::onAccept(beast::error_code ec, tcp::socket socket) {
+  if (stopped_) return;
+  if (ec && !isTransientAcceptError(ec)) return pauseAccepting(ec);
+  if (!ec) {
+    if (accept_failing_) {
+      accept_failing_ = false;
+      if (server_.logger_) {
+        server_.logger_->info("api: accepting connections again (after {} failed tries)", failed_accepts_);
+      }
+      failed_accepts_ = 0;
+    }
+    const std::size_t open = serving_sessions_;
+    const std::size_t limit = server_.max_connections_;
+    if (open < limit) {
+      if (refusing_ && server_.logger_) {
+        server_.logger_->info("api: serving connections again (refused {} beyond api.max_connections)", refused_);
+      }
+      refusing_ = false;
+      refused_ = 0;
+      std::make_shared<Session>(std::move(socket), shared_from_this(), false)->start();
+    } else {
+      if (!refusing_ && server_.logger_) {
+        server_.logger_->warn("api: {} connections open, as many as api.max_connections allows; answering 503 to more "
+                              "until some close (logged once until then)",
+                              open);
+      }
+      refusing_ = true;
+      ++refused_;
+      // A refusal holds a descriptor too; past kMaxRefusing of them the socket closes here, unanswered.
+      if (refusing_sessions_ < kMaxRefusing) {
+        std::make_shared<Session>(std::move(socket), shared_from_this(), true)->start();
+      }
+    }
+  }
+  accept();
+}
+
+// accept() failed in a way the next try would repeat at once (most often: no descriptor left,
+// EMFILE or ENFILE). The connection stays in the kernel's backlog; accepting resumes after a
+// pause, by which time a session may have ended and given its descriptor back.
+void ApiServer::Listener::pauseAccepting(const beast::error_code& ec) {
+  ++failed_accepts_;
+  if (!accept_failing_) {
+    accept_failing_ = true;
+    if (server_.logger_) {
+      server_.logger_->warn("api: cannot accept connections: {}{}; {} connections open; trying again every {} ms until "
+                            "it can (logged once until it does)",
+                            ec.message(),
+                            isResourceExhaustion(ec) ? " (the process is out of file descriptors or memory)" : "",
+                            sessions(), kAcceptPause.count());
+    }
+  }
+  pause_.expires_after(kAcceptPause);
+  pause_.async_wait([self = shared_from_this()](beast::error_code error) {
+    if (!error && !self->stopped_) self->accept();
   });
 }
 
@@ -201,6 +365,13 @@ Result<void> ApiServer::listen(const std::string& address) {
     return makeError(fmt::format("api cannot listen on {}: {}", address, opened.error().message));
   }
   listener_->start();
+  rlimit files{};
+  if (logger_ && getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+      max_connections_ + kMaxRefusing + kDescriptorsBesideTheApi > files.rlim_cur) {
+    logger_->warn("api: max_connections is {} but the process may open only {} files; the limit, not max_connections, "
+                  "will stop connections (raise LimitNOFILE or lower api.max_connections)",
+                  max_connections_, files.rlim_cur);
+  }
   return {};
 }
 
@@ -212,6 +383,10 @@ void ApiServer::stop() {
 unsigned short ApiServer::port() const noexcept { return listener_ ? listener_->port() : 0; }
 
 void ApiServer::setTokens(std::vector<ApiToken> tokens) { tokens_ = std::move(tokens); }
+
+void ApiServer::setMaxConnections(std::size_t limit) { max_connections_ = limit; }
+
+std::size_t ApiServer::openConnections() const noexcept { return listener_ ? listener_->sessions() : 0; }
 
 ApiResponse ApiServer::dispatch(const std::string& method, const std::string& target, const std::string& authorization,
                                 std::string body) {
@@ -270,11 +445,7 @@ ApiResponse ApiServer::dispatch(const std::string& method, const std::string& ta
       response = ApiResponse::error(403, "this token is read-only; the request needs a read-write token");
     } else {
       request.params = std::move(params);
-      try {
-        response = candidate.handler(request);
-      } catch (const std::exception& error) {
-        response = ApiResponse::error(500, fmt::format("internal error: {}", error.what()));
-      }
+      response = run(candidate.handler, request, target);
     }
     path_known = false;  // handled
     break;
@@ -282,10 +453,35 @@ ApiResponse ApiServer::dispatch(const std::string& method, const std::string& ta
   if (path_known) response = ApiResponse::error(405, fmt::format("{} is not allowed on {}", method, request.path));
   if (logger_) {
     const bool write = method != "GET" && method != "HEAD";
-    logger_->info("api {} {} {} -> {}{}", request.caller, method, request.path, response.status,
+    logger_->info("api {} {} {} -> {}{}", request.caller, method, loggablePath(target), response.status,
                   write ? " (write)" : "");
   }
   return response;
+}
+
+ApiResponse ApiServer::run(const ApiHandler& handler, const ApiRequest& request, const std::string& target) {
+  const std::uint64_t id = ++requests_;
+  try {
+    return handler(request);
+  } catch (const nlohmann::json::type_error& error) {
+    // A handler read a field of the body as a type it does not have: the caller's mistake.
+    // Handlers name the field themselves where they read it; this is the net under them.
+    return ApiResponse::error(400, fmt::format("a value in the request has the wrong type: {}",
+                                               withoutJsonExceptionId(error.what())));
+  } catch (const nlohmann::json::parse_error& error) {
+    return ApiResponse::error(400, fmt::format("the body is not valid JSON: {}", withoutJsonExceptionId(error.what())));
+  } catch (const std::exception& error) {
+    if (logger_) {
+      logger_->error("api request {} ({} {}) failed: {}", id, request.method, loggablePath(target), error.what());
+    }
+  } catch (...) {
+    if (logger_) logger_->error("api request {} ({} {}) failed with an unknown exception", id, request.method,
+                                loggablePath(target));
+  }
+  // What went wrong inside stays in the log; the caller gets the number to find it there.
+  const std::string message = fmt::format("internal error; the daemon's log has the details (request {})", id);
+  return ApiResponse::json(
+      500, nlohmann::json{{"error", {{"status", 500}, {"message", message}, {"request_id", id}}}}.dump());
 }
 
 }  // namespace staffchain::api

@@ -1,5 +1,7 @@
 #include "staffchain/config/config.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -55,6 +57,14 @@ void readDaemon(ConfigReader& reader, DaemonSettings& daemon) {
   daemon.shutdown_grace = reader.duration("shutdown_grace", daemon.shutdown_grace);
   daemon.evaluate_interval = reader.duration("evaluate_interval", daemon.evaluate_interval);
   daemon.first_sync_grace = reader.duration("first_sync_grace", daemon.first_sync_grace);
+  daemon.once_wait = reader.duration("once_wait", true).value_or(daemon.once_wait);
+  if (auto zone_name = reader.string("timezone")) {
+    if (auto zone = model::TimeZone::load(*zone_name)) {
+      daemon.timezone = std::move(zone).value();
+    } else {
+      reader.fail("timezone", zone.error().message);
+    }
+  }
   reader.finish();
 }
 
@@ -129,10 +139,33 @@ void readRules(ConfigReader& reader, chain::RuleParams& rules) {
   reader.finish();
 }
 
+// What is wrong with an api.listen value, if anything: an IP address (IPv6 in brackets) and a
+// port, as the API server binds it — a host name is not looked up.
+std::optional<std::string> listenAddressProblem(const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) return "expected IP:PORT, e.g. \"127.0.0.1:9464\"";
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535) {
+    return fmt::format("\"{}\": the port must be a number from 0 to 65535", address);
+  }
+  const bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) host = host.substr(1, host.size() - 2);
+  in_addr v4{};
+  in6_addr v6{};
+  if (!bracketed && inet_pton(AF_INET, host.c_str(), &v4) == 1) return std::nullopt;
+  if (bracketed && inet_pton(AF_INET6, host.c_str(), &v6) == 1) return std::nullopt;
+  return fmt::format("\"{}\": the host must be an IP address (\"127.0.0.1\", \"0.0.0.0\", \"[::1]\"), not a name",
+                     address);
+}
+
 void readApi(ConfigReader& reader, ApiSettings& api) {
   api.enabled = reader.boolean("enabled", true);
   api.listen = reader.string("listen", api.listen);
-  if (api.listen.rfind(':') == std::string::npos) reader.fail("listen", "expected HOST:PORT, e.g. \"127.0.0.1:9464\"");
+  if (auto problem = listenAddressProblem(api.listen)) reader.fail("listen", *problem);
+  api.max_connections = static_cast<std::size_t>(
+      reader.integer("max_connections", 1, 65536, static_cast<std::int64_t>(api.max_connections)));
   const auto tokens = reader.tableArray("tokens");
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     ConfigReader token(*tokens[i], fmt::format("api.tokens[{}]", i), reader.errors());
@@ -365,6 +398,13 @@ void readRoute(ConfigReader& reader, Route& route, const Route* parent, bool is_
   reader.finish();
 }
 
+void readAlerts(ConfigReader& reader, AlertsSettings& alerts) {
+  alerts.max_silence = reader.duration("max_silence", alerts.max_silence);
+  // Beyond ten years an expiry no longer fits the clock; nobody means a silence that long.
+  if (alerts.max_silence > std::chrono::days(3650)) reader.fail("max_silence", "must be at most 3650d");
+  reader.finish();
+}
+
 void checkReceivers(const Route& route, const std::string& path, const std::map<std::string, NotifierSettings>& notifiers,
                     const toml::table& table, std::vector<std::string>& errors) {
   auto check = [&](const std::vector<std::string>& names, std::string_view key) {
@@ -440,6 +480,10 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
   if (route_table != nullptr) {
     ConfigReader reader = top.child(*route_table, "route");
     readRoute(reader, config.route, nullptr, true);
+  }
+  if (const toml::table* alerts = top.subtable("alerts")) {
+    ConfigReader reader = top.child(*alerts, "alerts");
+    readAlerts(reader, config.alerts);
   }
   top.finish();
 

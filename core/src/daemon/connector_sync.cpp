@@ -43,7 +43,7 @@ void Daemon::startConnector(const config::ConnectorSettings& settings) {
   scheduleSync(settings.name, milliseconds(0));
 }
 
-void Daemon::stopConnector(const std::string& name) {
+void Daemon::stopConnector(const std::string& name, bool forget_health) {
   auto it = connectors_.find(name);
   if (it == connectors_.end()) return;
   it->second->timer->cancel();
@@ -51,7 +51,7 @@ void Daemon::stopConnector(const std::string& name) {
   if (it->second->instance) it->second->instance->cancel().cancel();
   retire(std::move(it->second));
   connectors_.erase(it);
-  health_.forget(name);
+  if (forget_health) health_.forget(name);
 }
 
 // An instance still inside a call is kept until the call returns (its worker joins then);
@@ -149,12 +149,22 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
   const bool synced_before = runtime.synced_once;
   runtime.synced_once = true;
   const auto& stats = result.stats;
+  auto& held_records = ledger_records_[name];
+  held_records = held_records + stats.inserted >= stats.removed ? held_records + stats.inserted - stats.removed : 0;
   spdlog::info("connector {}: {} records ({} new, {} changed, {} unchanged, {} removed), {} quarantined, {:.2f} s",
                name, batch->records.size(), stats.inserted, stats.updated, stats.unchanged, stats.removed,
                result.quarantine.size(), seconds);
-  for (const auto& entry : result.quarantine) {
+  // Each refused row is logged when it is first seen; a source that sends it again at every sync
+  // (a snapshot) does not repeat it — `staffchainctl quarantine` lists them all.
+  for (const std::uint32_t index : stats.new_quarantine) {
+    if (index >= result.quarantine.size()) continue;
+    const auto& entry = result.quarantine[index];
     spdlog::warn("quarantined {} {}: {}: {} (value \"{}\")", name, entry.origin, entry.field, entry.reason,
                  plugin::excerpt(entry.value));
+  }
+  if (stats.quarantine_repeats > 0) {
+    spdlog::info("connector {}: {} refused rows seen before are still refused (staffchainctl quarantine lists them)",
+                 name, stats.quarantine_repeats);
   }
   if (stats.kept_unreadable > 0) {
     spdlog::warn("connector {}: kept the stored version of {} snapshot records whose new rows were unreadable "
@@ -168,8 +178,17 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
                                        [&] { return instance->object().committed(committed); });
     if (!done) spdlog::warn("{}", done.error().message);
   });
-  applyToEngine(result);
+  applyToEngine(name, result);
   trackNotices(result);
+  if (runtime.restart_after_pull) {
+    runtime.restart_after_pull = false;
+    if (auto reset = ledger_->resetCursor(name); !reset) {
+      spdlog::error("connector {}: cannot reset its cursor for the resync asked for: {}", name, reset.error().message);
+    }
+    runtime.progress.reset();
+    scheduleSync(name, milliseconds(0));
+    return;
+  }
   if (batch->more) {
     scheduleSync(name, milliseconds(0));
     return;
@@ -213,14 +232,23 @@ void Daemon::trackProgress(ConnectorRuntime& runtime, const plugin::SourceBatch&
   runtime.progress.reset();
 }
 
-void Daemon::applyToEngine(const ingest::IngestResult& result) {
+void Daemon::applyToEngine(const std::string& connector, const ingest::IngestResult& result) {
   if (result.stats.removed > 0) {
     // A snapshot dropped records; the ledger knows which. Reload rather than guess.
     if (!rebuildEngine()) spdlog::error("engine not refreshed; findings may lag until the next sync");
     return;
   }
   if (result.stats.inserted + result.stats.updated > 0) {
-    for (const auto& record : result.records) {
+    // Ingest leaves Origin::source at 0: name the connector, as the ledger does when it loads.
+    auto known = std::find(engine_sources_.begin(), engine_sources_.end(), connector);
+    if (known == engine_sources_.end()) {
+      engine_sources_.push_back(connector);
+      engine_->setSources(engine_sources_);
+      known = std::prev(engine_sources_.end());
+    }
+    const auto source = static_cast<std::uint32_t>(known - engine_sources_.begin());
+    for (auto record : result.records) {
+      std::visit([source](auto& typed) { typed.origin.source = source; }, record);
       if (const auto* unit = std::get_if<model::Unit>(&record)) unit_regions_[unit->unit_id.str()] = unit->region;
       engine_->apply(record);
     }
@@ -281,7 +309,10 @@ void Daemon::maybeFinishOnceCycle() {
 void Daemon::finishOnceCycle() {
   checkNotices();
   evaluate();
-  asio::post(io_, [this] { beginStop("one cycle done"); });
+  asio::post(io_, [this] {
+    if (stopping_) return;
+    awaitOnceOutbox(SteadyClock::now() + (alerts_ ? onceOutboxBound() : milliseconds(0)));
+  });
 }
 
 }  // namespace staffchain::daemon

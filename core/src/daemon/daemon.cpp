@@ -1,8 +1,11 @@
 #include "staffchain/daemon/daemon.hpp"
 
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <thread>
 
@@ -11,18 +14,36 @@
 
 #include "daemon_runtime.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/plugin_host/config_check.hpp"
 
 namespace staffchain::daemon {
 
-model::Date localToday() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return model::Date::fromYmd(local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1),
-                              static_cast<unsigned>(local.tm_mday));
+void notifySystemd(const std::string& state) { sd_notify(0, state.c_str()); }
+
+namespace {
+
+// The state folder holds the only full copies of personal data (SECURITY.md). A folder the
+// daemon creates is 0700 whatever the umask (mkdir's mode can only lose bits to it, and the
+// chmod after it puts back any the umask took from the owner). A folder that already exists
+// keeps its mode unless `tighten` (under systemd StateDirectoryMode decides, and the drop
+// folders beneath may need their group to pass through).
+Result<void> makePrivateFolder(const std::filesystem::path& folder, bool tighten) {
+  std::error_code ec;
+  const bool existed = std::filesystem::is_directory(folder, ec);
+  if (!existed) {
+    if (folder.has_parent_path()) std::filesystem::create_directories(folder.parent_path(), ec);
+    if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+      return makeError(fmt::format("cannot create the state folder {}: {}", folder.string(), std::strerror(errno)));
+    }
+  }
+  if (!existed || tighten) {
+    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+    if (ec) return makeError(fmt::format("cannot make {} private (0700): {}", folder.string(), ec.message()));
+  }
+  return {};
 }
 
-void notifySystemd(const std::string& state) { sd_notify(0, state.c_str()); }
+}  // namespace
 
 int runDaemon(const DaemonOptions& options) {
   Daemon daemon(options);
@@ -35,19 +56,28 @@ Daemon::Daemon(DaemonOptions options)
 
 int Daemon::run() {
   std::optional<plugin_host::PluginCatalog> catalog;
-  auto loaded = plugin_host::loadConfigWithPlugins(options_.config_path, catalog);
+  auto loaded = plugin_host::loadCheckedConfig(options_.config_path, catalog);
   if (!loaded.config) return refuseConfig(loaded.errors);
   config_ = std::make_unique<config::Config>(std::move(*loaded.config));
   catalog_ = std::make_unique<plugin_host::PluginCatalog>(std::move(*catalog));
   logging::installProcessLogger(config_->daemon.log);
+  health_.setTimeZone(config_->daemon.timezone);
   for (const auto& refusal : catalog_->refusals()) spdlog::error("plugin refused: {}", refusal.reason);
+  if (const auto skipped = catalog_->skippedNote(); !skipped.empty()) spdlog::info("{}", skipped);
   for (const auto& [name, plugin] : catalog_->plugins()) {
     spdlog::info("plugin {} {} ({}) loaded from {}", name, plugin.descriptor->version,
                  plugin::pluginKindName(plugin.kind()), plugin.path.string());
   }
 
-  std::error_code ec;
-  std::filesystem::create_directories(config_->daemon.state_dir, ec);
+  // The plugins' own state (a csv source's books, a sink's delivered names) lives under
+  // plugins/, the daemon's alone: 0700 even in a state folder others may pass through.
+  for (const auto& [folder, tighten] : {std::pair{config_->daemon.state_dir, false},
+                                        std::pair{config_->daemon.state_dir / "plugins", true}}) {
+    if (auto made = makePrivateFolder(folder, tighten); !made) {
+      spdlog::critical("{}", made.error().message);
+      return 2;
+    }
+  }
   const auto ledger_path = config_->daemon.state_dir / "ledger.db";
   auto ledger = ledger::SqliteLedger::open(ledger_path);
   if (!ledger) {
@@ -98,11 +128,32 @@ bool Daemon::rebuildEngine() {
   }
   unit_regions_.clear();
   for (const auto& unit : dataset->units) unit_regions_[unit.unit_id.str()] = unit.region;
+  countLedgerRecords(dataset.value());
+  engine_sources_ = dataset->sources;
   trackAllNotices(dataset.value());
   engine_ = std::make_unique<chain::ChainEngine>(config_->rules);
   engine_->load(std::move(dataset.value()));
   evaluated_once_ = false;
   return true;
+}
+
+void Daemon::countLedgerRecords(const model::Dataset& dataset) {
+  std::vector<std::uint64_t> by_source(dataset.sources.size(), 0);
+  auto count = [&](const auto& records) {
+    for (const auto& record : records) {
+      if (record.origin.source < by_source.size()) ++by_source[record.origin.source];
+    }
+  };
+  count(dataset.units);
+  count(dataset.quotas);
+  count(dataset.leader_quotas);
+  count(dataset.approvals);
+  count(dataset.roster);
+  count(dataset.movements);
+  count(dataset.payroll);
+  count(dataset.deaths);
+  ledger_records_.clear();
+  for (std::size_t i = 0; i < dataset.sources.size(); ++i) ledger_records_[dataset.sources[i]] = by_source[i];
 }
 
 void Daemon::onSignal(const boost::system::error_code& error, int signal) {
@@ -115,13 +166,16 @@ void Daemon::onSignal(const boost::system::error_code& error, int signal) {
   beginStop(signal == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
-bool Daemon::reload() {
+bool Daemon::reload(std::vector<std::string>* refused_for) {
   notifySystemd("RELOADING=1");
   spdlog::info("reloading {}", options_.config_path.string());
-  auto loaded = config::loadConfig(options_.config_path, catalog_.get());
+  // The same validation as the start and `staffchainctl check-config`, secrets included: a
+  // configuration the daemon could not start with does not replace the running one either.
+  auto loaded = plugin_host::loadCheckedConfig(options_.config_path, *catalog_);
   if (!loaded.config) {
     for (const auto& problem : loaded.errors) spdlog::error("reload refused: {}", problem);
     spdlog::error("reload refused: {} error(s); the running configuration stays", loaded.errors.size());
+    if (refused_for != nullptr) *refused_for = std::move(loaded.errors);
     notifySystemd("READY=1");
     return false;
   }
@@ -133,7 +187,12 @@ bool Daemon::reload() {
     auto it = next->connectors.find(name);
     if (it == next->connectors.end() || it->second.fingerprint != runtime->settings.fingerprint) restart.push_back(name);
   }
-  for (const auto& name : restart) stopConnector(name);
+  // A restarted connector keeps its sync record (LAST SUCCESS, failures): only one the new
+  // configuration drops is forgotten.
+  for (const auto& name : restart) {
+    const auto kept = next->connectors.find(name);
+    stopConnector(name, kept == next->connectors.end() || !kept->second.enabled);
+  }
   std::vector<std::string> changed_notifiers;
   for (const auto& [name, instance] : notifiers_) {
     auto it = next->notifiers.find(name);
@@ -146,6 +205,7 @@ bool Daemon::reload() {
   const bool rules_changed = !sameRules(config_->rules, next->rules);
   old_configs_.push_back(std::move(config_));  // running instances may still point into it
   config_ = std::move(next);
+  health_.setTimeZone(config_->daemon.timezone);
   for (const auto& [name, settings] : config_->notifiers) {
     if (notifiers_.count(name) == 0) startNotifier(settings);
   }
@@ -171,6 +231,7 @@ bool Daemon::reload() {
     auto tokens = resolveApiTokens(token_errors);
     for (const auto& error : token_errors) spdlog::error("reload: {}", error);
     if (token_errors.empty()) api_->setTokens(std::move(tokens));
+    api_->setMaxConnections(config_->api.max_connections);
   }
   notifySystemd("READY=1");
   scheduleEvaluation();
@@ -249,7 +310,7 @@ int Daemon::shutdown() {
   if (ledger_) ledger_->close();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
-  return 0;
+  return exit_code_;
 }
 
 void Daemon::startWatchdog() {

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon_runtime.hpp"
+#include "staffchain/plugin_host/config_check.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
 
 namespace staffchain::daemon {
@@ -29,13 +30,22 @@ double secondsSinceEpoch(Clock::time_point at) {
   return std::chrono::duration<double>(at.time_since_epoch()).count();
 }
 
-std::string isoTime(Clock::time_point at) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(Clock::to_time_t(seconds)));
+// Times in answers: RFC 3339 in the configured zone, with its offset ("2026-12-06T09:30:05+08:00").
+std::string isoTime(const model::TimeZone& zone, Clock::time_point at) { return zone.rfc3339(at); }
+
+std::string isoTime(const model::TimeZone& zone, std::optional<Clock::time_point> at) {
+  return at ? zone.rfc3339(*at) : std::string();
 }
 
-std::string isoTime(std::optional<Clock::time_point> at) {
-  return at ? isoTime(*at) : std::string();
+// The file of a row's origin ("roster.csv:12" -> "roster.csv"); empty for origins that are not
+// a file and a line (a REST page, a SQL row).
+std::string fileOfOrigin(const std::string& origin) {
+  const auto colon = origin.rfind(':');
+  if (colon == std::string::npos || colon + 1 == origin.size() ||
+      origin.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+    return "";
+  }
+  return origin.substr(0, colon);
 }
 
 json findingJson(const chain::Finding& finding) {
@@ -62,8 +72,25 @@ bool queryMatches(const ApiRequest& request, std::string_view key, std::string_v
   return it == request.query.end() || it->second.empty() || it->second == value;
 }
 
-json alertJson(const alerts::Alert& alert) {
-  return {{"id", alert.id},
+json evidenceJson(const std::vector<chain::EvidenceItem>& items) {
+  json evidence = json::array();
+  for (const auto& item : items) {
+    json fields = json::object();
+    for (const auto& [key, value] : item.fields) fields[key] = value;
+    evidence.push_back({{"source", item.source}, {"record_type", item.record_type}, {"record_id", item.record_id},
+                        {"fields", fields}});
+  }
+  return evidence;
+}
+
+// An alert with its acknowledgement history; with its evidence when one alert is asked for.
+json alertJson(const model::TimeZone& zone, const alerts::Alert& alert, bool with_evidence = false) {
+  json history = json::array();
+  for (const auto& entry : alert.acknowledgements) {
+    history.push_back(
+        {{"by", entry.by}, {"caller", entry.caller}, {"at", isoTime(zone, entry.at)}, {"comment", entry.comment}});
+  }
+  json out = {{"id", alert.id},
           {"rule", alert.rule},
           {"severity", chain::toString(alert.severity)},
           {"state", alerts::toString(alert.state)},
@@ -74,17 +101,20 @@ json alertJson(const alerts::Alert& alert) {
           {"summary", alert.summary_zh},
           {"summary_en", alert.summary_en},
           {"sources", alert.sources},
-          {"first_seen", isoTime(alert.first_seen)},
-          {"resolved_at", isoTime(alert.resolved_at)},
+          {"first_seen", isoTime(zone, alert.first_seen)},
+          {"resolved_at", isoTime(zone, alert.resolved_at)},
           {"acknowledged_by", alert.acknowledged_by},
           {"acknowledge_comment", alert.acknowledge_comment},
-          {"acknowledged_at", isoTime(alert.acknowledged_at)},
-          {"escalated_at", isoTime(alert.escalated_at)},
+          {"acknowledged_at", isoTime(zone, alert.acknowledged_at)},
+          {"escalated_at", isoTime(zone, alert.escalated_at)},
           {"silenced_by", alert.silenced_by},
-          {"held_back_by", alert.inhibited_by}};
+          {"held_back_by", alert.inhibited_by},
+          {"acknowledgements", history}};
+  if (with_evidence) out["evidence"] = evidenceJson(alert.evidence);
+  return out;
 }
 
-json silenceJson(const alerts::Silence& silence) {
+json silenceJson(const model::TimeZone& zone, const alerts::Silence& silence) {
   return {{"id", silence.id},
           {"match",
            {{"alert_ids", silence.match.alert_ids},
@@ -94,18 +124,19 @@ json silenceJson(const alerts::Silence& silence) {
             {"severities", silence.match.severities}}},
           {"reason", silence.reason},
           {"author", silence.author},
-          {"created_at", isoTime(silence.created_at)},
-          {"expires_at", isoTime(silence.expires_at)},
-          {"ended_at", isoTime(silence.ended_at)},
+          {"created_by", silence.created_by},
+          {"created_at", isoTime(zone, silence.created_at)},
+          {"expires_at", isoTime(zone, silence.expires_at)},
+          {"ended_at", isoTime(zone, silence.ended_at)},
           {"end_reason", silence.end_reason}};
 }
 
 // A run of batches under way: what it has read, how fast, and what is left when the source says.
-json progressJson(const SyncProgress& progress, Clock::time_point started_at) {
+json progressJson(const model::TimeZone& zone, const SyncProgress& progress, Clock::time_point started_at) {
   const ProgressFigures figures = progress.figures();
   const auto fraction = progress.fractionDone();
   return {{"kind", progress.kind()},
-          {"started_at", isoTime(started_at)},
+          {"started_at", isoTime(zone, started_at)},
           {"elapsed_seconds", progress.elapsedSeconds()},
           {"batches", progress.batches()},
           {"records_read", figures.records_read},
@@ -115,14 +146,77 @@ json progressJson(const SyncProgress& progress, Clock::time_point started_at) {
           {"eta_seconds", figures.eta ? json(figures.eta->count()) : json(nullptr)}};
 }
 
-std::vector<std::string> stringList(const json& body, const char* key) {
-  std::vector<std::string> out;
-  if (!body.contains(key)) return out;
-  for (const auto& item : body[key]) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
+// "a number", "an array": the JSON type a caller sent, for a message.
+std::string jsonTypeWithArticle(const json& value) {
+  const std::string name = value.type_name();
+  return (name == "array" || name == "object" ? "an " : "a ") + name;
 }
+
+// Reads the fields of a request body as the types the route expects. A value of another type
+// is the caller's mistake: the first one becomes a 400 naming the field and the type wanted
+// (json's own value() would throw type_error.302 instead), and reads after it give fallbacks.
+// Paths are dotted ("match.rules"); an absent or null field is the fallback.
+class BodyFields {
+ public:
+  explicit BodyFields(const json& body) : body_(body) {}
+
+  std::string text(std::string_view path, std::string fallback = {}) {
+    const json* value = find(path);
+    if (value == nullptr) return fallback;
+    if (!value->is_string()) {
+      refuse(fmt::format("{} must be a string, not {}", path, jsonTypeWithArticle(*value)));
+      return fallback;
+    }
+    return value->get<std::string>();
+  }
+
+  std::vector<std::string> texts(std::string_view path) {
+    std::vector<std::string> out;
+    const json* value = find(path);
+    if (value == nullptr) return out;
+    if (!value->is_array()) {
+      refuse(fmt::format("{} must be an array of strings, not {}", path, jsonTypeWithArticle(*value)));
+      return out;
+    }
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      const json& item = (*value)[i];
+      if (!item.is_string()) {
+        refuse(fmt::format("{}[{}] must be a string, not {}", path, i, jsonTypeWithArticle(item)));
+        return {};
+      }
+      out.push_back(item.get<std::string>());
+    }
+    return out;
+  }
+
+  // The 400 answer for the first field of the wrong type, if any.
+  [[nodiscard]] std::optional<ApiResponse> refusal() const {
+    if (error_.empty()) return std::nullopt;
+    return ApiResponse::error(400, error_);
+  }
+
+ private:
+  const json* find(std::string_view path) {
+    const json* at = &body_;
+    std::string_view rest = path;
+    while (!rest.empty()) {
+      const auto dot = rest.find('.');
+      const std::string key(rest.substr(0, dot));
+      if (!at->is_object()) return nullptr;
+      const auto it = at->find(key);
+      if (it == at->end() || it->is_null()) return nullptr;
+      at = &*it;
+      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    }
+    return at;
+  }
+  void refuse(std::string message) {
+    if (error_.empty()) error_ = std::move(message);
+  }
+
+  const json& body_;
+  std::string error_;
+};
 
 // Full citizen ids go only to read-write tokens; a read-only token (a dashboard, another
 // department's viewer) sees them masked, as the logs and messages do. Every string is masked,
@@ -153,7 +247,7 @@ std::vector<api::ApiToken> Daemon::resolveApiTokens(std::vector<std::string>& er
       errors.push_back(fmt::format("api token \"{}\": {}", token.name, secret.error().message));
       continue;
     }
-    if (secret->size() < 16) {
+    if (secret->size() < plugin_host::kMinApiTokenLength) {
       errors.push_back(fmt::format("api token \"{}\": shorter than 16 characters; use a long random token", token.name));
       continue;
     }
@@ -170,6 +264,7 @@ bool Daemon::startApi() {
   if (!errors.empty()) return false;
   if (tokens.empty()) spdlog::warn("api: no token is configured; only /healthz and /readyz will answer");
   api_ = std::make_unique<api::ApiServer>(io_, std::move(tokens), spdlog::default_logger());
+  api_->setMaxConnections(config_->api.max_connections);
   registerRoutes();
   if (auto listening = api_->listen(config_->api.listen); !listening) {
     spdlog::critical("{}", listening.error().message);
@@ -195,19 +290,60 @@ void Daemon::registerRoutes() {
     auto emit = [&](const chain::Finding& finding) {
       const std::string unit = finding.unit_id.empty() ? "" : finding.unit_id.str();
       const std::string person = finding.person_id.empty() ? "" : finding.person_id.str();
+      const auto region = unit_regions_.find(unit);
       if (queryMatches(request, "rule", finding.rule) && queryMatches(request, "unit", unit) &&
           queryMatches(request, "person", person) &&
-          queryMatches(request, "severity", chain::toString(finding.severity))) {
-        out.push_back(findingJson(finding));
+          queryMatches(request, "severity", chain::toString(finding.severity)) &&
+          queryMatches(request, "region", region == unit_regions_.end() ? std::string() : region->second)) {
+        json item = findingJson(finding);
+        item["region"] = region == unit_regions_.end() ? std::string() : region->second;
+        out.push_back(std::move(item));
       }
     };
     for (const auto& finding : withNoticeEvidence(engine_->findings())) emit(finding);
     for (const auto& finding : health_.findings(Clock::now())) emit(finding);
-    for (const auto& finding : sink_health_.findings(config_->propagation.failures_before_alert)) emit(finding);
+    for (const auto& finding : sink_health_.findings(config_->propagation.failures_before_alert, config_->daemon.timezone)) emit(finding);
     if (auto held = ledger_->heldSnapshots(true); held) {
       for (const auto& snapshot : held.value()) emit(heldSnapshotFinding(snapshot));
     }
-    return personalDataAnswer(*config_, request, json{{"findings", out}, {"count", out.size()}});
+    // Findings are as of today in the configured zone: say which day and zone that is.
+    return personalDataAnswer(*config_, request,
+                              json{{"findings", out},
+                                   {"count", out.size()},
+                                   {"as_of", model::formatDate(today())},
+                                   {"timezone", config_->daemon.timezone.name()}});
+  });
+  api_->route("GET", "/api/v1/quarantine", Access::read, [this](const ApiRequest& request) {
+    // Stored in UTC; shown in the configured zone with its offset.
+    auto storedTime = [&](const std::string& utc) { return config_->daemon.timezone.rfc3339FromUtc(utc); };
+    std::size_t limit = 1000;
+    if (auto it = request.query.find("limit"); it != request.query.end()) {
+      const auto& text = it->second;
+      if (text.empty() || text.size() > 7 || text.find_first_not_of("0123456789") != std::string::npos) {
+        return ApiResponse::error(400, "limit must be a whole number from 1 to 1000000");
+      }
+      limit = std::clamp<std::size_t>(std::stoul(text), 1, 1'000'000);
+    }
+    auto stored = ledger_->quarantine(limit);
+    if (!stored) return ApiResponse::error(500, "cannot read the quarantine (see the log)");
+    json out = json::array();
+    for (const auto& entry : stored.value()) {
+      if (!queryMatches(request, "connector", entry.connector)) continue;
+      out.push_back({{"connector", entry.connector},
+                     {"source", entry.entry.source},
+                     {"file", fileOfOrigin(entry.entry.origin)},
+                     {"record_type", plugin::recordTypeFile(entry.entry.type)},
+                     {"row", entry.entry.origin},
+                     {"field", entry.entry.field},
+                     {"value", entry.entry.value},
+                     {"reason", entry.entry.reason},
+                     {"unit_id", entry.entry.unit_id},
+                     {"person_id", entry.entry.person_id},
+                     {"first_seen", storedTime(entry.first_seen)},
+                     {"last_seen", storedTime(entry.last_seen)},
+                     {"times_seen", entry.times_seen}});
+    }
+    return personalDataAnswer(*config_, request, json{{"quarantine", out}, {"count", out.size()}});
   });
   api_->route("GET", "/api/v1/notices", Access::read, [this](const ApiRequest& request) {
     propagation::NoticeFilter filter;
@@ -242,26 +378,33 @@ void Daemon::registerRoutes() {
     filter.rule = query("rule");
     filter.include_resolved = query("resolved") != "false";
     json out = json::array();
-    for (const auto& alert : alerts_->alerts(filter)) out.push_back(alertJson(alert));
+    for (const auto& alert : alerts_->alerts(filter)) out.push_back(alertJson(config_->daemon.timezone, alert));
     return personalDataAnswer(*config_, request, json{{"alerts", out}, {"count", out.size()}});
+  });
+  api_->route("GET", "/api/v1/alerts/{id}", Access::read, [this](const ApiRequest& request) {
+    const auto alert = alerts_->alert(request.params.at("id"));
+    if (!alert) return ApiResponse::error(404, fmt::format("there is no alert {}", request.params.at("id")));
+    return personalDataAnswer(*config_, request, alertJson(config_->daemon.timezone, *alert, true));
   });
   api_->route("POST", "/api/v1/alerts/{id}/ack", Access::write, [this](const ApiRequest& request) {
     const json body = json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
     if (!body.is_object()) return ApiResponse::error(400, "the body must be a JSON object");
-    const std::string comment = body.value("comment", std::string());
-    const std::string who = body.value("by", request.caller);
-    if (auto done = alerts_->acknowledge(request.params.at("id"), who, comment, Clock::now()); !done) {
-      return ApiResponse::error(404, done.error().message);
-    }
+    BodyFields fields(body);
+    const std::string comment = fields.text("comment");
+    const std::string who = fields.text("by", request.caller);
+    if (auto refused = fields.refusal()) return *refused;
+    // The person (by) and the token it came through (the caller) are both kept.
+    const alerts::Acknowledgement acknowledgement{who.empty() ? request.caller : who, request.caller, {}, comment};
+    auto done = alerts_->acknowledge(request.params.at("id"), acknowledgement, Clock::now());
+    if (!done) return ApiResponse::error(alerts_->alert(request.params.at("id")) ? 409 : 404, done.error().message);
     flushAlerts();
-    auto alert = alerts_->alert(request.params.at("id"));
-    return ApiResponse::json(200, alert ? alertJson(*alert).dump() : "{}");
+    return ApiResponse::json(200, alertJson(config_->daemon.timezone, done.value()).dump());
   });
   api_->route("GET", "/api/v1/silences", Access::read, [this](const ApiRequest& request) {
     auto it = request.query.find("ended");
     json out = json::array();
     for (const auto& silence : alerts_->silences(it != request.query.end() && it->second == "true")) {
-      out.push_back(silenceJson(silence));
+      out.push_back(silenceJson(config_->daemon.timezone, silence));
     }
     return personalDataAnswer(*config_, request, json{{"silences", out}});
   });
@@ -270,21 +413,52 @@ void Daemon::registerRoutes() {
     if (!body.is_object() || !body.contains("match") || !body["match"].is_object()) {
       return ApiResponse::error(400, "expected {\"match\": {...}, \"reason\": \"...\", \"duration\": \"2h\"}");
     }
-    alerts::SilenceMatch match;
-    match.alert_ids = stringList(body["match"], "alert_ids");
-    match.rules = stringList(body["match"], "rules");
-    match.units = stringList(body["match"], "units");
-    match.regions = stringList(body["match"], "regions");
-    match.severities = stringList(body["match"], "severities");
-    const auto duration = plugin::parseDuration(body.value("duration", std::string()));
-    if (!duration) return ApiResponse::error(400, "duration must be given, e.g. \"2h\" or \"3d\"");
+    // A misspelt key would otherwise drop a criterion and widen the silence.
+    for (const auto& [key, value] : body["match"].items()) {
+      if (key != "alert_ids" && key != "rules" && key != "units" && key != "regions" && key != "severities") {
+        return ApiResponse::error(400, fmt::format("match.{} is not a match key; use alert_ids, rules, units, "
+                                                   "regions or severities",
+                                                   key));
+      }
+    }
+    if (body.contains("dry_run") && !body["dry_run"].is_boolean()) {
+      return ApiResponse::error(400, "dry_run must be true or false");
+    }
+    BodyFields fields(body);
+    alerts::SilenceRequest silence_request;
+    silence_request.match.alert_ids = fields.texts("match.alert_ids");
+    silence_request.match.rules = fields.texts("match.rules");
+    silence_request.match.units = fields.texts("match.units");
+    silence_request.match.regions = fields.texts("match.regions");
+    silence_request.match.severities = fields.texts("match.severities");
+    const std::string duration_text = fields.text("duration");
+    silence_request.reason = fields.text("reason");
+    // The person is required (the alert manager refuses a silence without); the token is kept too.
+    silence_request.author = fields.text("author");
+    silence_request.created_by = request.caller;
+    if (auto refused = fields.refusal()) return *refused;
+    const auto duration = plugin::parseDuration(duration_text);
+    if (!duration) {
+      return ApiResponse::error(400, duration_text.empty()
+                                         ? "duration must be given, e.g. \"2h\" or \"3d\""
+                                         : fmt::format("duration \"{}\" is not a duration (use ms, s, m, h, d, "
+                                                       "e.g. \"2h\" or \"3d\")",
+                                                       duration_text));
+    }
+    silence_request.duration = *duration;
     const auto now = Clock::now();
-    auto silence = alerts_->createSilence(match, body.value("reason", std::string()),
-                                          body.value("author", request.caller).empty() ? request.caller
-                                                                                       : body.value("author", request.caller),
-                                          now + *duration, now);
+    if (body.value("dry_run", false)) {
+      auto preview = alerts_->previewSilence(silence_request, now);
+      if (!preview) return ApiResponse::error(400, preview.error().message);
+      return personalDataAnswer(*config_, request,
+                                json{{"dry_run", true},
+                                     {"open_alerts", preview->open_alerts},
+                                     {"alert_ids", preview->alert_ids},
+                                     {"expires_at", isoTime(config_->daemon.timezone, preview->expires_at)}});
+    }
+    auto silence = alerts_->createSilence(silence_request, now);
     if (!silence) return ApiResponse::error(400, silence.error().message);
-    return ApiResponse::json(201, silenceJson(silence.value()).dump());
+    return ApiResponse::json(201, silenceJson(config_->daemon.timezone, silence.value()).dump());
   });
   api_->route("POST", "/api/v1/silences/{id}/expire", Access::write, [this](const ApiRequest& request) {
     if (auto done = alerts_->expireSilence(request.params.at("id"), request.caller, Clock::now()); !done) {
@@ -301,9 +475,14 @@ void Daemon::registerRoutes() {
   });
   api_->route("POST", "/api/v1/reload", Access::write, [this](const ApiRequest& request) {
     spdlog::info("reload requested through the api by {}", request.caller);
-    const bool applied = reload();
-    return applied ? ApiResponse::json(200, R"({"reloaded":true})")
-                   : ApiResponse::error(422, "the new configuration is invalid; the running one stays (see the log)");
+    std::vector<std::string> errors;
+    if (reload(&errors)) return ApiResponse::json(200, R"({"reloaded":true})");
+    // The same lines check-config prints, so the operator can fix the file without the log.
+    json body{{"error",
+               {{"status", 422},
+                {"message", fmt::format("the new configuration has {} error(s); the running one stays", errors.size())},
+                {"errors", errors}}}};
+    return ApiResponse::json(422, body.dump());
   });
 }
 
@@ -321,18 +500,21 @@ nlohmann::json Daemon::connectorsJson() const {
                    {"plugin", runtime != connectors_.end() ? runtime->second->settings.plugin : ""},
                    {"state", state},
                    {"synced_once", runtime != connectors_.end() && runtime->second->synced_once},
-                   {"last_attempt", isoTime(health.last_attempt)},
-                   {"last_success", isoTime(health.last_success)},
+                   {"last_attempt", isoTime(config_->daemon.timezone, health.last_attempt)},
+                   {"last_success", isoTime(config_->daemon.timezone, health.last_success)},
                    {"last_error", health.last_error},
                    {"consecutive_failures", health.consecutive_failures},
                    {"attempts", health.attempts},
                    {"failures", health.failures},
                    {"records_last_sync", health.records_last_sync},
+                   {"records", ledger_records_.count(name) > 0 ? ledger_records_.at(name) : 0},
+                   {"restart_pending", runtime != connectors_.end() && runtime->second->restart_after_pull},
                    {"records_total", health.records_total},
                    {"quarantined_total", health.quarantined_total},
                    {"last_sync_seconds", health.last_sync_seconds},
                    {"progress", runtime != connectors_.end() && runtime->second->progress
-                                    ? progressJson(*runtime->second->progress, runtime->second->progress_started_at)
+                                    ? progressJson(config_->daemon.timezone, *runtime->second->progress,
+                                                   runtime->second->progress_started_at)
                                     : json(nullptr)}});
   }
   return json{{"connectors", out}};
@@ -386,9 +568,19 @@ api::ApiResponse Daemon::connectorAction(const std::string& name, const std::str
       return ApiResponse::error(500, fmt::format("cannot reset the cursor of {}: {}", name, reset.error().message));
     }
     it->second->progress.reset();  // the run starts over, and so does its count
+    // A pull under way would commit its own cursor over the reset: start again after it.
+    if (it->second->in_flight) it->second->restart_after_pull = true;
     if (action == "resync") {
       paused_.erase(name);
       scheduleSync(name, milliseconds(0));
+      const auto& health = health_.connectors();
+      const auto known = health.find(name);
+      return ApiResponse::json(
+          202, json{{"connector", name},
+                    {"action", action},
+                    {"started", true},
+                    {"attempts", known == health.end() ? 0 : known->second.attempts}}
+                   .dump());
     }
   } else if (action == "accept" || action == "reingest") {
     return pluginAction(*it->second, action, body, caller);

@@ -40,8 +40,6 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
-// Today in the machine's time zone: evaluation is "as of" the local calendar date.
-model::Date localToday();
 void notifySystemd(const std::string& state);
 
 struct ConnectorRuntime {
@@ -57,6 +55,9 @@ struct ConnectorRuntime {
   SteadyClock::time_point started{};
   Clock::time_point started_wall{};  // the same moment on the wall clock, for the API
   bool pulled_from_start = false;    // the pull under way began with no cursor
+  // A resync or cursor reset arrived while a pull was under way: once that pull is committed,
+  // its cursor is reset again and the connector pulls from the start.
+  bool restart_after_pull = false;
   // A snapshot sent in parts has had its first part committed and not yet its last: what the
   // ledger holds of it is half old, half new, and no alert is raised from that.
   bool snapshot_underway = false;
@@ -71,12 +72,17 @@ class Daemon {
   explicit Daemon(DaemonOptions options);
   int run();
 
+  // Today in the configured zone ([daemon] timezone): evaluation is "as of" this date.
+  [[nodiscard]] model::Date today() const { return config_->daemon.timezone.dateAt(Clock::now()); }
+
  private:
   // ---- start, reload, stop (daemon.cpp)
   int refuseConfig(const std::vector<std::string>& errors);
   bool rebuildEngine();
+  void countLedgerRecords(const model::Dataset& dataset);
   void onSignal(const boost::system::error_code& error, int signal);
-  bool reload();  // false when the new configuration was refused
+  // False when the new configuration is refused; its errors then go to `refused_for` too.
+  bool reload(std::vector<std::string>* refused_for = nullptr);  // false when the new configuration was refused
   static bool sameRules(const chain::RuleParams& a, const chain::RuleParams& b);
   void beginStop(const std::string& why);
   int shutdown();
@@ -85,14 +91,16 @@ class Daemon {
 
   // ---- connectors (connector_sync.cpp)
   void startConnector(const config::ConnectorSettings& settings);
-  void stopConnector(const std::string& name);
+  // `forget_health`: drop its sync record too (it leaves the configuration).
+  void stopConnector(const std::string& name, bool forget_health);
   // An instance still inside a call is kept until the call returns (its worker joins then).
   void retire(std::unique_ptr<ConnectorRuntime> runtime);
   void scheduleSync(const std::string& name, milliseconds delay);
   void startSync(const std::string& name);
   void onPulled(const std::string& name, std::uint64_t generation, Result<plugin::SourceBatch> batch);
   void trackProgress(ConnectorRuntime& runtime, const plugin::SourceBatch& batch, bool synced_before);
-  void applyToEngine(const ingest::IngestResult& result);
+  // Applies what `connector` committed; its records name it as their source in the engine.
+  void applyToEngine(const std::string& connector, const ingest::IngestResult& result);
   // The removal guard held the batch: the plugin sets it aside, operations and its department
   // hear of it (DATA-002), and the connector goes on with what comes next.
   void onHeld(ConnectorRuntime& runtime, plugin::SourceBatch batch, const ledger::HeldSnapshot& held);
@@ -121,6 +129,10 @@ class Daemon {
   bool openAlerts(const std::filesystem::path& ledger_path);
   void flushAlerts();
   void deliverDue();
+  std::size_t deliverDueBatch();  // hands out one batch of due messages; how many
+  // --once: waits for the outbox to empty within onceOutboxBound(), or says what is left (exit 3).
+  void awaitOnceOutbox(SteadyClock::time_point deadline);
+  [[nodiscard]] std::chrono::milliseconds onceOutboxBound() const;
   void recordDelivery(std::int64_t id, const std::string& receiver, Result<std::string> outcome);
 
   // ---- propagation: notices to other departments' systems (notice_propagation.cpp)
@@ -179,11 +191,18 @@ class Daemon {
   asio::steady_timer flush_timer_{io_};
   asio::steady_timer delivery_timer_{io_};
   std::map<std::string, std::string> unit_regions_;  // unit id -> region code, for routing
+  // Current records the ledger holds from each connector (counted when the engine loads, then
+  // moved by each commit's inserts and removals): the status's RECORDS, whatever reloads happened.
+  std::map<std::string, std::uint64_t> ledger_records_;
+  // The engine's source names (Origin::source indexes them): the ledger's at the last rebuild,
+  // then each connector that committed since, appended.
+  std::vector<std::string> engine_sources_;
   bool evaluated_once_ = false;
   std::optional<SteadyClock::time_point> unsettled_since_;  // when alerts began to wait
   bool grace_passed_said_ = false;
   bool evaluation_pending_ = false;
   bool stopping_ = false;
+  int exit_code_ = 0;  // what run() returns after a clean stop (3: --once left messages queued)
   std::unique_ptr<api::ApiServer> api_;  // last: destroyed first, before what its handlers use
 };
 

@@ -31,7 +31,7 @@ void Daemon::schedulePeriodicEvaluation() {
 std::vector<chain::Finding> Daemon::openFindings(Clock::time_point now) const {
   std::vector<chain::Finding> open = withNoticeEvidence(engine_->findings());
   for (auto& finding : health_.findings(now)) open.push_back(std::move(finding));
-  for (auto& finding : sink_health_.findings(config_->propagation.failures_before_alert)) {
+  for (auto& finding : sink_health_.findings(config_->propagation.failures_before_alert, config_->daemon.timezone)) {
     open.push_back(std::move(finding));
   }
   if (alerts_) {
@@ -80,7 +80,7 @@ bool Daemon::alertsMayGoOn() {
 
 void Daemon::evaluate() {
   if (!alertsMayGoOn()) return;
-  const model::Date today = localToday();
+  const model::Date today = this->today();
   const auto started = SteadyClock::now();
   std::size_t changed = 0;
   std::size_t resolved = 0;

@@ -7,19 +7,13 @@
 namespace staffchain::daemon {
 namespace {
 
-model::Date dateOf(Clock::time_point at) {
-  return model::Date{static_cast<std::int32_t>(
-      std::chrono::floor<std::chrono::days>(at).time_since_epoch().count())};
-}
-
-std::string isoTime(Clock::time_point at) { return model::formatUtcTime(at); }
-
-chain::Finding linkFinding(const ConnectorHealth& health, const char* rule, Clock::time_point since,
-                           std::string summary_zh, std::string summary_en) {
+chain::Finding linkFinding(const model::TimeZone& zone, const ConnectorHealth& health, const char* rule,
+                           Clock::time_point since, std::string summary_zh, std::string summary_en) {
+  auto isoTime = [&](Clock::time_point at) { return zone.rfc3339(at); };
   chain::Finding finding;
   finding.rule = rule;
   finding.severity = chain::Severity::major;
-  finding.since = dateOf(since);
+  finding.since = zone.dateAt(since);
   finding.summary_zh = std::move(summary_zh);
   finding.summary_en = std::move(summary_en);
   chain::EvidenceItem item;
@@ -87,7 +81,7 @@ std::vector<chain::Finding> LinkHealth::findings(Clock::time_point now) const {
   for (const auto& [name, health] : connectors_) {
     const std::string role(model::chineseLabel(health.role));
     if (health.failing_since) {
-      out.push_back(linkFinding(health, "LINK-001", *health.failing_since,
+      out.push_back(linkFinding(zone_, health, "LINK-001", *health.failing_since,
                                 fmt::format("数据源 {}（{}）连接失败：{}", name, role, health.last_error),
                                 fmt::format("source {} ({}) is failing: {}", name, model::toString(health.role),
                                             health.last_error)));
@@ -95,8 +89,8 @@ std::vector<chain::Finding> LinkHealth::findings(Clock::time_point now) const {
     const Clock::time_point reference = health.last_success.value_or(health.registered_at);
     if (now - reference > health.max_staleness) {
       const auto deadline = reference + health.max_staleness;
-      const std::string last = health.last_success ? isoTime(*health.last_success) : std::string("never");
-      out.push_back(linkFinding(health, "LINK-002", deadline,
+      const std::string last = health.last_success ? zone_.display(*health.last_success) : std::string("never");
+      out.push_back(linkFinding(zone_, health, "LINK-002", deadline,
                                 fmt::format("数据源 {}（{}）超过时限未同步，最近一次成功：{}", name, role, last),
                                 fmt::format("source {} ({}) silent: no successful sync since {}", name,
                                             model::toString(health.role), last)));

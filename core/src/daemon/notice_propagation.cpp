@@ -93,8 +93,22 @@ ingest::NoticePlanner Daemon::noticePlanner() const {
   }
   auto planner = std::make_shared<propagation::NoticePlanner>(config_->propagation, std::move(targets));
   if (planner->empty()) return {};
-  return [planner](const std::string&, const std::vector<model::Record>& records) {
-    return planner->plan(records, localToday(), model::formatUtcTime(Clock::now()));
+  // Called in line by ingest on this thread, while the store (opened at start) is alive.
+  propagation::NoticeStore* store = notices_.get();
+  // Deadlines count from today in the configured zone.
+  return [planner, store, zone = config_->daemon.timezone](const std::string&, const std::vector<model::Record>& records) {
+    auto planned = planner->plan(records, zone.dateAt(Clock::now()), model::formatUtcTime(Clock::now()));
+    if (store != nullptr && !planned.empty()) {
+      // A notice stored under another id (an older staffchain's, or another record's of the
+      // same stay) keeps that id, so the ledger leaves it be and nothing is sent twice.
+      if (auto adopted = store->adoptStoredIds(planned); !adopted) {
+        spdlog::error(
+            "propagation: cannot compare new notices with the stored ones (a notice an older "
+            "version stored under another id may be sent again): {}",
+            adopted.error().message);
+      }
+    }
+    return planned;
   };
 }
 
@@ -150,7 +164,7 @@ void Daemon::trackAllNotices(const model::Dataset& dataset) {
 
 void Daemon::checkNotices() {
   if (!notices_) return;
-  if (auto overdue = tracker_->markOverdue(localToday()); !overdue) {
+  if (auto overdue = tracker_->markOverdue(today()); !overdue) {
     spdlog::error("propagation: cannot mark overdue notices: {}", overdue.error().message);
   } else if (overdue.value() > 0) {
     spdlog::warn("propagation: {} notices passed their deadline without the expected record", overdue.value());
@@ -265,6 +279,8 @@ std::vector<chain::Finding> Daemon::withNoticeEvidence(std::vector<chain::Findin
 }
 
 nlohmann::json Daemon::noticesJson(const propagation::NoticeFilter& filter) const {
+  // Stored in UTC; shown in the configured zone with its offset.
+  auto shown = [&](const std::string& utc) { return config_->daemon.timezone.rfc3339FromUtc(utc); };
   nlohmann::json out = nlohmann::json::array();
   if (!notices_) return out;
   auto listed = notices_->list(filter);
@@ -289,11 +305,11 @@ nlohmann::json Daemon::noticesJson(const propagation::NoticeFilter& filter) cons
                    {"unit_id", notice.unit_id},
                    {"deadline", notice.deadline},
                    {"state", notice.state},
-                   {"written_at", notice.created_at},
-                   {"delivered_at", notice.delivered_at},
-                   {"completed_at", notice.completed_at},
+                   {"written_at", shown(notice.created_at)},
+                   {"delivered_at", shown(notice.delivered_at)},
+                   {"completed_at", shown(notice.completed_at)},
                    {"attempts", notice.attempts},
-                   {"next_attempt_at", notice.next_attempt_at},
+                   {"next_attempt_at", shown(notice.next_attempt_at)},
                    {"last_error", notice.last_error},
                    {"answer", notice.receipt},
                    {"fields", fields},

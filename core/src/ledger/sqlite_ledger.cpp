@@ -1,5 +1,9 @@
 #include "staffchain/ledger/sqlite_ledger.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -569,7 +573,8 @@ class SqliteLedger::Connection {
       return std::move(marked).error();
     }
 
-    for (const auto& entry : batch.quarantine) {
+    for (std::size_t index = 0; index < batch.quarantine.size(); ++index) {
+      const auto& entry = batch.quarantine[index];
       StatementUse use(statements_.upsert_quarantine);
       statements_.upsert_quarantine.bindText(1, batch.connector);
       statements_.upsert_quarantine.bindText(2, entry.source.empty() ? batch.connector : entry.source);
@@ -586,6 +591,7 @@ class SqliteLedger::Connection {
       }
       if (statements_.upsert_quarantine.columnInt(0) == 1) {
         ++stats.quarantined;
+        stats.new_quarantine.push_back(static_cast<std::uint32_t>(index));
       } else {
         ++stats.quarantine_repeats;
       }
@@ -927,6 +933,27 @@ class SqliteLedger::Connection {
   detail::LedgerStatements statements_;
 };
 
+namespace {
+
+// The ledger holds the full citizen ids: its file is created 0600 here, whatever the umask,
+// before SQLite would create it 0644 less the umask. SQLite gives the -wal, -shm and -journal
+// files it makes beside it the main file's mode, so they follow. A ledger an earlier version
+// left readable by its group (UMask=0027) is closed to it, side files included; where this
+// process may not change the mode (another user's file), SQLite's own error, if any, follows.
+void keepLedgerPrivate(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path.string() + suffix;
+    struct stat status {};
+    if (::stat(file.c_str(), &status) == 0 && S_ISREG(status.st_mode) && (status.st_mode & 077) != 0) {
+      ::chmod(file.c_str(), 0600);
+    }
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::filesystem::path& path,
                                                          SqliteLedgerOptions options) {
   // SQLite counts every allocation under a global mutex for sqlite3_memory_used(), which the
@@ -934,6 +961,7 @@ Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::filesystem::
   // switched off before SQLite is first used; if something else used it first, it stays on.
   static const bool memstatus_off = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
   (void)memstatus_off;
+  keepLedgerPrivate(path);
   sqlite3* db = nullptr;
   const auto text = path.string();
   // NOMUTEX: a ledger object is used from one thread at a time; SQLite's own locking between

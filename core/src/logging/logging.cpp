@@ -21,17 +21,20 @@ class MaskingSink final : public spdlog::sinks::base_sink<std::mutex> {
   explicit MaskingSink(spdlog::sink_ptr inner) : inner_(std::move(inner)) {}
 
  protected:
-  // Every line passes here and few hold an id: one that holds none goes on as it came, and
-  // one that does is masked into buffer_, which base_sink's mutex lets it reuse.
+  // Every line passes here and few hold an id or a control character: one that holds neither
+  // goes on as it came; otherwise the buffers, which base_sink's mutex lets it reuse, carry the
+  // masked and then escaped text. Masking comes first because it reads control characters as
+  // the separators they are; after escaping, "\x01" before an id would hide it in a longer run.
   void sink_it_(const spdlog::details::log_msg& msg) override {
     const std::string_view payload(msg.payload.data(), msg.payload.size());
-    const std::string_view masked = model::maskCitizenIds(payload, buffer_);
-    if (masked.data() == payload.data()) {
+    const std::string_view masked = model::maskCitizenIds(payload, masked_);
+    const std::string_view escaped = escapeControlCharacters(masked, escaped_);
+    if (escaped.data() == payload.data()) {
       inner_->log(msg);
       return;
     }
     spdlog::details::log_msg copy(msg);
-    copy.payload = spdlog::string_view_t(masked.data(), masked.size());
+    copy.payload = spdlog::string_view_t(escaped.data(), escaped.size());
     inner_->log(copy);
   }
   void flush_() override { inner_->flush(); }
@@ -42,7 +45,8 @@ class MaskingSink final : public spdlog::sinks::base_sink<std::mutex> {
 
  private:
   spdlog::sink_ptr inner_;
-  std::string buffer_;
+  std::string masked_;
+  std::string escaped_;
 };
 
 spdlog::level::level_enum toSpdlog(plugin::LogLevel level) noexcept {

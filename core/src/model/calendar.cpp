@@ -57,4 +57,20 @@ std::string formatUtcTime(std::chrono::system_clock::time_point at) {
                      time.hours().count(), time.minutes().count(), time.seconds().count());
 }
 
+std::optional<std::chrono::system_clock::time_point> parseUtcTime(std::string_view text) noexcept {
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') return std::nullopt;
+  const auto date = parseDate(text.substr(0, 10));
+  if (!date) return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    const char tens = text[11 + static_cast<std::size_t>(i) * 3];
+    const char ones = text[12 + static_cast<std::size_t>(i) * 3];
+    if (tens < '0' || tens > '9' || ones < '0' || ones > '9') return std::nullopt;
+    parts[i] = (tens - '0') * 10 + (ones - '0');
+  }
+  if (parts[0] > 23 || parts[1] > 59 || parts[2] > 60) return std::nullopt;
+  return std::chrono::system_clock::time_point(std::chrono::sys_days(std::chrono::days(date->days))) +
+         std::chrono::hours(parts[0]) + std::chrono::minutes(parts[1]) + std::chrono::seconds(parts[2]);
+}
+
 }  // namespace staffchain::model

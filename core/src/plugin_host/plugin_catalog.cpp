@@ -1,9 +1,11 @@
 #include "staffchain/plugin_host/plugin_catalog.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -36,6 +38,43 @@ std::string sinksAvailable(const std::map<std::string, LoadedPlugin>& plugins) {
   return names.empty() ? "none" : names;
 }
 
+bool isPluginName(const std::string& name) {
+  return name.rfind("libstaffchain_", 0) == 0 && name.size() > 3 && name.compare(name.size() - 3, 3, ".so") == 0;
+}
+
+// dlopen's answer for a file that is not a library at all ("invalid ELF header", "file too
+// short") reads like a broken build; this says what the file is. The ELF type must be ET_DYN:
+// a shared object (or a position-independent executable, which dlopen then refuses itself).
+Result<void> checkSharedObject(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return makeError(fmt::format("{}: cannot read: {}", file.string(), std::strerror(errno)));
+  unsigned char header[18] = {};
+  std::size_t got = 0;
+  while (got < sizeof header) {
+    const ssize_t n = ::read(fd, header + got, sizeof header - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (got < sizeof header || std::memcmp(header, "\x7f" "ELF", 4) != 0) {
+    return makeError(fmt::format("{}: refused: not a shared object (ELF header missing); only plugin libraries "
+                                 "belong in the plugin folder",
+                                 file.string()));
+  }
+  constexpr unsigned char kLittleEndian = 1;
+  constexpr unsigned kSharedObject = 3;  // ET_DYN
+  const unsigned first = header[16];
+  const unsigned second = header[17];
+  const unsigned type = header[5] == kLittleEndian ? first | (second << 8U) : (first << 8U) | second;
+  if (type != kSharedObject) {
+    return makeError(fmt::format("{}: refused: not a shared object (an ELF file of type {}, not ET_DYN: an object "
+                                 "file or an executable?)",
+                                 file.string(), type));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::filesystem::path defaultPluginDirectory() {
@@ -53,9 +92,17 @@ Result<PluginCatalog> PluginCatalog::loadDirectory(const std::filesystem::path& 
   catalog.directory_ = directory;
   std::error_code ec;
   std::vector<std::filesystem::path> files;
+  std::vector<std::filesystem::path> other_libraries;
   for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
     const auto name = entry.path().filename().string();
-    if (name.rfind("libstaffchain_", 0) == 0 && entry.path().extension() == ".so") files.push_back(entry.path());
+    std::error_code type_ec;
+    if (isPluginName(name)) {
+      files.push_back(entry.path());
+    } else if (entry.path().extension() == ".so" && entry.is_regular_file(type_ec)) {
+      other_libraries.push_back(entry.path());
+    } else {
+      catalog.skipped_.push_back(entry.path());
+    }
   }
   if (ec) return makeError(fmt::format("{}: cannot list plugins: {}", directory.string(), ec.message()));
   std::sort(files.begin(), files.end());
@@ -64,13 +111,39 @@ Result<PluginCatalog> PluginCatalog::loadDirectory(const std::filesystem::path& 
       catalog.refusals_.push_back({file, loaded.error().message});
     }
   }
+  // x.so without the plugin prefix: a library beside the plugins is left alone, but a file that
+  // only looks like one was meant as something and is refused, saying what it is.
+  for (const auto& file : other_libraries) {
+    if (auto library = checkSharedObject(file); !library) {
+      catalog.refusals_.push_back({file, library.error().message});
+    } else {
+      catalog.skipped_.push_back(file);
+    }
+  }
+  std::sort(catalog.refusals_.begin(), catalog.refusals_.end(),
+            [](const PluginRefusal& a, const PluginRefusal& b) { return a.path < b.path; });
+  std::sort(catalog.skipped_.begin(), catalog.skipped_.end());
   return catalog;
+}
+
+std::string PluginCatalog::skippedNote() const {
+  if (skipped_.empty()) return "";
+  std::string names;
+  for (const auto& path : skipped_) {
+    if (!names.empty()) names += ", ";
+    names += path.filename().string();
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) names += "/";
+  }
+  return fmt::format("plugin folder {}: skipped {} (not plugins: only libstaffchain_*.so files are loaded)",
+                     directory_.string(), names);
 }
 
 Result<void> PluginCatalog::loadLibrary(const std::filesystem::path& file) {
   if (auto trusted = config::checkTrustedPath(file, config::TrustedKind::file, "plugins load"); !trusted) {
     return std::move(trusted).error();
   }
+  if (auto shared_object = checkSharedObject(file); !shared_object) return std::move(shared_object).error();
   auto library = std::make_shared<boost::dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);

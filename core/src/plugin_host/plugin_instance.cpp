@@ -1,5 +1,8 @@
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -19,6 +22,7 @@ Result<std::string> resolveSecretReference(std::string_view reference) {
     const std::string name(reference.substr(2, reference.size() - 3));
     const char* value = std::getenv(name.c_str());
     if (value == nullptr) return makeError(fmt::format("secret ${{{}}}: the environment variable is not set", name));
+    if (*value == '\0') return makeError(fmt::format("secret ${{{}}}: the environment variable is empty", name));
     return std::string(value);
   }
   const std::string path(reference.substr(6));
@@ -26,12 +30,25 @@ Result<std::string> resolveSecretReference(std::string_view reference) {
       !trusted) {
     return makeError(fmt::format("secret {}", std::move(trusted).error().message));
   }
+  // Who may read it: its owner, and its group only when that is this process's own group (the
+  // usual root:staffchain 0640); anyone else reading it would hold the credential too.
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) {
+    if ((st.st_mode & S_IROTH) != 0 || ((st.st_mode & S_IRGRP) != 0 && st.st_gid != getegid())) {
+      return makeError(fmt::format("secret @file:{}: refused: readable by {} (mode {:04o}); a secret file is read by "
+                                   "its owner only (chmod 600), or by the daemon's own group (chmod 640, group "
+                                   "staffchain)",
+                                   path, (st.st_mode & S_IROTH) != 0 ? "everyone" : fmt::format("group {}", st.st_gid),
+                                   st.st_mode & 07777));
+    }
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return makeError(fmt::format("secret @file:{}: cannot read the file", path));
   std::ostringstream content;
   content << in.rdbuf();
   std::string value = content.str();
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  if (value.empty()) return makeError(fmt::format("secret @file:{}: the file is empty", path));
   return value;
 }
 

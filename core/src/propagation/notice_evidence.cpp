@@ -12,17 +12,36 @@ std::string_view noticeActionOf(std::string_view rule) noexcept {
   return {};
 }
 
+namespace {
+
+// The date of the movement a finding judges (its movement evidence), which names the stay the
+// notices of that movement are about (noticeKey); empty when the finding shows none.
+std::string judgedStay(const chain::Finding& finding) {
+  for (const auto& item : finding.evidence) {
+    if (item.record_type != "movements") continue;
+    for (const auto& [name, value] : item.fields) {
+      if (name == "effective_on") return value;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding>& findings) {
   for (auto& finding : findings) {
     const auto action = noticeActionOf(finding.rule);
     if (action.empty() || finding.person_id.str().empty()) continue;
+    // A notice of an earlier stay in the same unit (an exit before the person came back) is
+    // not what the department was told about this movement.
+    const std::string stay = judgedStay(finding);
     NoticeFilter filter;
     filter.person = finding.person_id.str();
     filter.unit = finding.unit_id.str();
     auto notices = store.list(filter);
     if (!notices) return std::move(notices).error();
     for (const auto& notice : notices.value()) {
-      if (notice.action != action) continue;
+      if (notice.action != action || (!stay.empty() && notice.field("effective_on") != stay)) continue;
       auto history = store.history(notice.id);
       if (!history) return std::move(history).error();
       chain::EvidenceItem item;

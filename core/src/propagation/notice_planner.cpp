@@ -4,6 +4,7 @@
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "staffchain/model/enums.hpp"
 #include "staffchain/plugin/sink.hpp"
@@ -44,10 +45,12 @@ std::optional<NoticeAction> parseNoticeAction(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-std::string noticeKey(std::string_view movement_id, NoticeAction action, std::string_view sink) {
+std::string noticeKey(std::string_view person_id, std::string_view unit_id, NoticeAction action, model::Date stay,
+                      std::string_view sink) {
   std::uint64_t hash = 14695981039346656037ULL;
+  const std::string stay_text = model::formatDate(stay);
   // The separator keeps ("ab", "c") and ("a", "bc") apart.
-  for (const std::string_view part : {movement_id, toString(action), sink}) {
+  for (const std::string_view part : {person_id, unit_id, toString(action), std::string_view(stay_text), sink}) {
     hash = fnv1a(part, hash);
     hash = fnv1a(std::string_view("\x1f", 1), hash);
   }
@@ -63,6 +66,22 @@ std::vector<ledger::OutboxNotice> NoticePlanner::plan(const std::vector<model::R
   if (empty()) return out;
   const model::Date oldest = today.plusDays(-settings_.max_age_days);
   const auto on = [this](PropagationRule rule) { return settings_.rules.count(rule) > 0; };
+  // Where each key is in `out`, and whether a roster row made it: a movement of the same key
+  // replaces that one, since it names the movement the target can look up.
+  std::unordered_map<std::string, std::pair<std::size_t, bool>> planned;
+  const auto keep = [&](std::vector<ledger::OutboxNotice>& made, bool from_roster_row) {
+    for (auto& notice : made) {
+      auto [it, fresh] = planned.try_emplace(notice.id, out.size(), from_roster_row);
+      if (fresh) {
+        out.push_back(std::move(notice));
+      } else if (it->second.second && !from_roster_row) {
+        out[it->second.first] = std::move(notice);
+        it->second.second = false;
+      }
+    }
+    made.clear();
+  };
+  std::vector<ledger::OutboxNotice> made;
   for (const auto& record : records) {
     if (const auto* movement = std::get_if<model::Movement>(&record)) {
       if (movement->effective_on < oldest) continue;
@@ -70,26 +89,27 @@ std::vector<ledger::OutboxNotice> NoticePlanner::plan(const std::vector<model::R
       const auto effective = movement->effective_on;
       if (model::isHire(kind) && on(PropagationRule::hire_to_estab)) {
         add(*movement, NoticeAction::roster_add, SourceRole::estab,
-            effective.plusDays(settings_.roster_after_hire_days), "", issued_at, out);
+            effective.plusDays(settings_.roster_after_hire_days), "", issued_at, made);
       }
       if (kind == MovementKind::roster_add && on(PropagationRule::roster_to_finance)) {
         add(*movement, NoticeAction::pay_start, SourceRole::finance,
-            effective.plusDays(settings_.pay_after_roster_days), "", issued_at, out);
+            effective.plusDays(settings_.pay_after_roster_days), "", issued_at, made);
       }
       if (model::isExit(kind) && on(PropagationRule::exit_to_estab)) {
         add(*movement, NoticeAction::roster_remove, SourceRole::estab,
-            effective.plusDays(settings_.roster_after_exit_days), "", issued_at, out);
+            effective.plusDays(settings_.roster_after_exit_days), "", issued_at, made);
       }
       if (model::isExit(kind) && on(PropagationRule::exit_to_finance)) {
         // Pay for the exit month (and the grace months) is allowed; the next month is not.
         const model::Month stop_from = model::Month::of(effective).plus(settings_.payroll_grace_months + 1);
         add(*movement, NoticeAction::pay_stop, SourceRole::finance, stop_from.firstDay(), model::formatMonth(stop_from),
-            issued_at, out);
+            issued_at, made);
       }
       if (kind == MovementKind::appoint_leader && on(PropagationRule::leader_to_estab)) {
         add(*movement, NoticeAction::leader_posts, SourceRole::estab, effective.plusDays(settings_.leader_posts_days),
-            "", issued_at, out);
+            "", issued_at, made);
       }
+      keep(made, false);
     } else if (const auto* entry = std::get_if<model::RosterEntry>(&record)) {
       // A roster snapshot row is a roster entry as much as a roster_add movement is.
       if (entry->entered_on < oldest || !on(PropagationRule::roster_to_finance)) continue;
@@ -106,7 +126,8 @@ std::vector<ledger::OutboxNotice> NoticePlanner::plan(const std::vector<model::R
       as_movement.leader_level = entry->leader_level;
       as_movement.leader_rank = entry->leader_rank;
       add(as_movement, NoticeAction::pay_start, SourceRole::finance,
-          entry->entered_on.plusDays(settings_.pay_after_roster_days), "", issued_at, out);
+          entry->entered_on.plusDays(settings_.pay_after_roster_days), "", issued_at, made);
+      keep(made, true);
     }
   }
   return out;
@@ -119,7 +140,7 @@ void NoticePlanner::add(const model::Movement& movement, NoticeAction action, mo
   for (const auto& sink : sinks_) {
     if (sink.role != target) continue;
     ledger::OutboxNotice notice;
-    notice.id = noticeKey(movement.movement_id, action, sink.name);
+    notice.id = noticeKey(movement.person_id.str(), movement.unit_id.str(), action, movement.effective_on, sink.name);
     notice.sink = sink.name;
     notice.action = std::string(toString(action));
     notice.target_system = std::string(model::toString(target));

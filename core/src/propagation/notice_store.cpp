@@ -20,6 +20,21 @@ std::string columnText(sqlite3_stmt* statement, int index) {
   return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement, index))};
 }
 
+// Written by the planner in this process or an earlier one; a damaged value loses only the
+// columns, never the notice's state.
+std::vector<std::pair<std::string, std::string>> readFields(const std::string& json) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto fields = nlohmann::json::parse(json, nullptr, false);
+  if (fields.is_array()) {
+    for (const auto& pair : fields) {
+      if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+        out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
 StoredNotice readNotice(sqlite3_stmt* statement) {
   StoredNotice notice;
   notice.id = columnText(statement, 0);
@@ -37,16 +52,7 @@ StoredNotice readNotice(sqlite3_stmt* statement) {
   notice.next_attempt_at = columnText(statement, 12);
   notice.last_error = columnText(statement, 13);
   notice.receipt = columnText(statement, 14);
-  // Written by the planner in this process or an earlier one; a damaged value loses only the
-  // columns, never the notice's state.
-  const auto fields = nlohmann::json::parse(columnText(statement, 15), nullptr, false);
-  if (fields.is_array()) {
-    for (const auto& pair : fields) {
-      if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
-        notice.fields.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
-      }
-    }
-  }
+  notice.fields = readFields(columnText(statement, 15));
   return notice;
 }
 
@@ -269,6 +275,43 @@ Result<std::size_t> NoticeStore::markOverdue(model::Date today) {
     if (!marked) return std::move(marked).error();
   }
   return late.size();
+}
+
+Result<std::size_t> NoticeStore::adoptStoredIds(std::vector<ledger::OutboxNotice>& planned) {
+  std::size_t adopted = 0;
+  for (auto& notice : planned) {
+    const auto action = parseNoticeAction(notice.action);
+    if (!action) continue;
+    // The key is recomputed from what each stored notice carries, so a notice of any earlier
+    // version is recognised by what it is about, not by how its id was made.
+    std::optional<std::string> stored_id;
+    auto found = connection_->query(
+        "SELECT id, fields FROM notices WHERE person_id = ?1 AND unit_id = ?2 AND action = ?3 AND sink = ?4 "
+        "ORDER BY created_at, id",
+        {notice.person_id, notice.unit_id, notice.action, notice.sink},
+        fmt::format("looking for a stored notice like {}", notice.id), [&](sqlite3_stmt* s) {
+          if (stored_id) return;
+          StoredNotice stored;
+          stored.id = columnText(s, 0);
+          stored.fields = readFields(columnText(s, 1));
+          const auto stay = model::parseDate(stored.field("effective_on"));
+          if (stay && noticeKey(notice.person_id, notice.unit_id, *action, *stay, notice.sink) == notice.id) {
+            stored_id = std::move(stored.id);
+          }
+        });
+    if (!found) return std::move(found).error();
+    if (!stored_id || *stored_id == notice.id) continue;
+    notice.id = *stored_id;
+    auto fields = nlohmann::json::parse(notice.fields_json, nullptr, false);
+    if (fields.is_array()) {
+      for (auto& pair : fields) {
+        if (pair.is_array() && pair.size() == 2 && pair[0] == "notice_id") pair[1] = notice.id;
+      }
+      notice.fields_json = fields.dump();
+    }
+    ++adopted;
+  }
+  return adopted;
 }
 
 Result<std::vector<NoticeEvent>> NoticeStore::history(const std::string& id) {

@@ -28,15 +28,13 @@ void SinkHealth::recordFailure(const std::string& sink, const std::string& error
   state.last_error = error;
 }
 
-std::vector<chain::Finding> SinkHealth::findings(std::uint64_t threshold) const {
+std::vector<chain::Finding> SinkHealth::findings(std::uint64_t threshold, const model::TimeZone& zone) const {
   std::vector<chain::Finding> out;
   for (const auto& [name, state] : sinks_) {
     if (state.consecutive_failures < threshold || !state.failing_since) continue;
-    const auto day = std::chrono::floor<std::chrono::days>(*state.failing_since);
     out.push_back(chain::deliveryFailureFinding(chain::DeliveryFailure{
-        name, "异动通知接收端", "notice sink", state.consecutive_failures,
-        model::Date{static_cast<std::int32_t>(day.time_since_epoch().count())},
-        model::formatUtcTime(*state.failing_since), state.last_error, "LINK-003|sink|" + name}));
+        name, "异动通知接收端", "notice sink", state.consecutive_failures, zone.dateAt(*state.failing_since),
+        zone.rfc3339(*state.failing_since), state.last_error, "LINK-003|sink|" + name}));
   }
   return out;
 }

@@ -97,7 +97,7 @@ constexpr const char* kReadToken = "read-token-0123456789";
 
 // A slow source of many pages, and the API to watch the first sync through.
 std::string progressConfig(const ScratchDir& dir, const std::string& url, std::uint16_t api_port) {
-  dir.write("read.token", kReadToken);
+  std::filesystem::permissions(dir.write("read.token", kReadToken), std::filesystem::perms(0600));
   return fmt::format(R"([daemon]
 state_dir = "state"
 plugin_dir = "{}"

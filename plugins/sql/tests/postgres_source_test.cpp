@@ -158,6 +158,29 @@ TEST_F(PostgresSourceTest, TheSessionIsReadOnly) {
   EXPECT_THAT(batch.error().message, HasSubstr("read-only transaction"));
 }
 
+// The README's grants for the source's role: USAGE on the schema and SELECT on what the query
+// reads (here only its columns), nothing else, are enough for an incremental pull.
+TEST_F(PostgresSourceTest, ARoleWithOnlyTheReadmesGrantsPulls) {
+  const std::string role = database_ + "_reader";
+  sql("CREATE SCHEMA rs;\nALTER TABLE staff_changes SET SCHEMA rs;\nCREATE ROLE " + role + " LOGIN;\n" +
+      "GRANT USAGE ON SCHEMA rs TO " + role + ";\n" +
+      "GRANT SELECT (change_id, change_kind, sfzh, xm, dwdm, sxrq, approval, updated_at) ON rs.staff_changes TO " +
+      role + ";\n");
+  std::string config = connection(peer_->port()) + "batch_size = 2\n" + querySection();
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"user = \"postgres\"", "user = \"" + role + "\""},
+                                 {"FROM staff_changes", "FROM rs.staff_changes"}}) {
+    const auto at = config.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    config.replace(at, from.size(), to);
+  }
+  SqlHarness harness;
+  auto created = harness.create(config);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  auto run = pullUntilDone(*created.value(), "");
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  EXPECT_THAT(fieldValues(*run, "movement_id"), ElementsAre("1", "2", "3", "4", "5"));
+}
+
 // The real daemon, configured with one sql connector and a file notifier.
 class DaemonWithSqlTest : public PostgresSourceTest {
  protected:

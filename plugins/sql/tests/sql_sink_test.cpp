@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "peer_postgres.hpp"
 #include "sink_fixture.hpp"
 
@@ -37,6 +40,30 @@ constexpr const char* kExchangeTable =
     "CREATE SCHEMA exchange;\n"
     "CREATE TABLE exchange.staff_notices (tzbh text PRIMARY KEY, ywlx text NOT NULL, sfzh char(18), xm text, "
     "dwdm text, ydwdm text, blqx date, sjly text, received_at timestamptz DEFAULT now());\n";
+
+// The first ```<language> block of this plugin's README after the line `heading`: what an
+// operator copies, so that the tests run exactly what the README tells them to.
+std::string readmeBlock(const std::string& heading, const std::string& language) {
+  std::ifstream in(SQL_PLUGIN_README);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string readme = text.str();
+  const auto section = readme.find("\n" + heading + "\n");
+  if (section == std::string::npos) return {};
+  const std::string fence = "```" + language + "\n";
+  const auto start = readme.find(fence, section);
+  if (start == std::string::npos) return {};
+  const auto end = readme.find("\n```", start + fence.size());
+  if (end == std::string::npos) return {};
+  return readme.substr(start + fence.size(), end + 1 - start - fence.size());
+}
+
+std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
 
 class SqlSinkTest : public SinkFixture {
  protected:
@@ -134,6 +161,59 @@ TEST_F(PostgresSinkTest, DescribeShowsTheRowWithTheCitizenIdMaskedAndInsertsNoth
   EXPECT_THAT(line, HasSubstr("sfzh=150702********0583"));
   EXPECT_THAT(line, Not(HasSubstr("150702199306050583")));
   EXPECT_EQ(sql("SELECT count(*) FROM exchange.staff_notices;"), "0\n");
+}
+
+// Issue #17: with the README's grants the sink failed on every notice ("permission denied for
+// table staff_notices"): ON CONFLICT (key) reads the key column, which INSERT alone does not
+// allow. The role here holds what the README grants and nothing else (no superuser, no owner).
+TEST_F(PostgresSinkTest, TheReadmesGrantsAreEnoughForTheSinkAndNoMore) {
+  const std::string setup = readmeBlock("## As a sink", "sql");
+  const std::string sink = readmeBlock("## As a sink", "toml");
+  ASSERT_THAT(setup, HasSubstr("GRANT "));
+  ASSERT_THAT(sink, HasSubstr("[sinks.estab_exchange.mapping]"));
+  const std::string role = database_ + "_writer";
+  auto prepared = peer_->sql(
+      "CREATE SCHEMA exchange;\nCREATE ROLE " + role + " LOGIN;\n" + replaceAll(setup, "staffchain_writer", role),
+      database_);
+  ASSERT_TRUE(prepared.ok()) << prepared.error().message;
+
+  // The README's table and mapping; the connection is the test server's, as the role.
+  const std::string from_table = sink.substr(sink.find("table = "));
+  ASSERT_TRUE(create(fmt::format(
+      "driver = \"postgresql\"\nhost = \"127.0.0.1\"\nport = {}\ndbname = \"{}\"\n"
+      "user = \"{}\"\nsslmode = \"disable\"\nconnect_timeout = \"2s\"\n{}",
+      peer_->port(), database_, role, replaceAll(from_table, "[sinks.estab_exchange.mapping]", "[mapping]"))));
+  auto first = deliver(rosterNotice("N-20260508-0007"));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_FALSE(first->duplicate);
+  auto again = deliver(rosterNotice("N-20260508-0007"));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(sql("SELECT tzbh, ywlx, sfzh, xm, blqx, sjly FROM exchange.staff_notices;"),
+            "N-20260508-0007|上编|150702199306050583|李瑶婷|2026-06-06|staffchain\n");
+
+  // And no more: the writer reads no personal data back, and changes or deletes nothing.
+  for (const std::string statement :
+       {"SELECT sfzh FROM exchange.staff_notices", "UPDATE exchange.staff_notices SET xm = 'x'",
+        "DELETE FROM exchange.staff_notices"}) {
+    auto refused = peer_->sql("SET ROLE " + role + ";\n" + statement + ";", database_);
+    ASSERT_FALSE(refused.ok()) << statement;
+    EXPECT_THAT(refused.error().message, HasSubstr("permission denied")) << statement;
+  }
+}
+
+// The grants the README used to give: INSERT alone is refused, and the error says what is
+// missing rather than only which object PostgreSQL refused.
+TEST_F(PostgresSinkTest, AMissingGrantIsAnErrorThatNamesTheGrantsTheSinkNeeds) {
+  const std::string role = database_ + "_writer";
+  sql(std::string(kExchangeTable) + "CREATE ROLE " + role + " LOGIN;\nGRANT USAGE ON SCHEMA exchange TO " + role +
+      ";\nGRANT INSERT ON exchange.staff_notices TO " + role + ";\n");
+  ASSERT_TRUE(create(replaceAll(connection(), "user = \"postgres\"", "user = \"" + role + "\"") + kMapping));
+  auto refused = deliver(rosterNotice("N-8"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message, HasSubstr("permission denied for table staff_notices"));
+  EXPECT_THAT(refused.error().message, HasSubstr("will fail again until fixed"));
+  EXPECT_THAT(refused.error().message, HasSubstr("SELECT on its key column \"tzbh\" (ON CONFLICT reads it)"));
 }
 
 TEST_F(SqlSinkTest, SqliteExchangeTablesDeduplicateTheSameWay) {

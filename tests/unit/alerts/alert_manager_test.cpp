@@ -162,15 +162,19 @@ TEST(AlertManagerSilences, ExpiryOnAStillFiringAlertIsAnnounced) {
   const auto other = finding("CHAIN-013", Severity::minor, unit(2), person(2));
   SilenceMatch match;
   match.alert_ids = {held.fingerprint};
-  EXPECT_FALSE(manager->createSilence({}, "all", "王", at(60), at(0)).ok()) << "a silence of everything is refused";
-  EXPECT_FALSE(manager->createSilence(match, "", "王", at(60), at(0)).ok()) << "a reason is required";
-  EXPECT_FALSE(manager->createSilence(match, "迁移", "王", at(0), at(0)).ok()) << "the expiry must be ahead";
-  auto silence = manager->createSilence(match, "退休手续办理中", "王科长", at(120), at(0));
-  ASSERT_TRUE(silence.ok()) << silence.error().message;
-  EXPECT_EQ(silence->id, "S000001");
-
+  using std::chrono::minutes;
+  EXPECT_FALSE(manager->createSilence(silenceOf(match, "退休手续办理中", "王", minutes(60)), at(0)).ok())
+      << "an alert id that names no alert is refused";
   FakeReceiver receiver;
   observe(*manager, {held, other}, at(0));
+  EXPECT_FALSE(manager->createSilence(silenceOf({}, "all", "王", minutes(60)), at(0)).ok())
+      << "a silence of everything is refused";
+  EXPECT_FALSE(manager->createSilence(silenceOf(match, "", "王", minutes(60)), at(0)).ok()) << "a reason is required";
+  EXPECT_FALSE(manager->createSilence(silenceOf(match, "迁移", "王", minutes(0)), at(0)).ok())
+      << "the expiry must be ahead";
+  auto silence = manager->createSilence(silenceOf(match, "退休手续办理中", "王科长", minutes(120)), at(0));
+  ASSERT_TRUE(silence.ok()) << silence.error().message;
+  EXPECT_EQ(silence->id, "S000001");
   EXPECT_EQ(manager->alert(held.fingerprint)->silenced_by, "S000001");
   flush(*manager, at(1));
   receiver.deliver(*manager, at(1));
@@ -185,7 +189,7 @@ TEST(AlertManagerSilences, ExpiryOnAStillFiringAlertIsAnnounced) {
   const auto& notice = receiver.messages[1];
   EXPECT_EQ(notice.alert_ids, std::vector<std::string>{held.fingerprint});
   EXPECT_TRUE(contains(notice.title, "静默到期 1 项")) << notice.title;
-  EXPECT_TRUE(contains(notice.markdown, "静默 S000001 已于 2024-05-06 10:00 到期（王科长：退休手续办理中）"))
+  EXPECT_TRUE(contains(notice.markdown, "静默 S000001 已于 2024-05-06 10:00 +08:00 到期（王科长：退休手续办理中）"))
       << notice.markdown;
   EXPECT_EQ(manager->silences(false).size(), 0U);
   EXPECT_EQ(manager->silences(true).at(0).end_reason, "expired");
@@ -202,7 +206,7 @@ TEST(AlertManagerSilences, ASilenceEndsWhenItsAlertResolves) {
   const auto held = finding("CHAIN-015", Severity::minor, unit(1), person(1));
   SilenceMatch match;
   match.rules = {"CHAIN-015"};
-  ASSERT_TRUE(manager->createSilence(match, "借调延期已批", "李", at(7 * 24 * 60), at(0)).ok());
+  ASSERT_TRUE(manager->createSilence(silenceOf(match, "借调延期已批", "李", std::chrono::days(7)), at(0)).ok());
   observe(*manager, {held}, at(0));
   ASSERT_EQ(manager->silences(false).size(), 1U);
   observe(*manager, {}, at(10));
@@ -221,7 +225,7 @@ TEST(AlertManagerSilences, EndingASilenceByHandTellsTheReceiver) {
   const auto held = finding("CHAIN-013", Severity::minor, unit(1), person(1));
   SilenceMatch match;
   match.units = {unit(1)};
-  auto silence = manager->createSilence(match, "核查中", "赵", at(600), at(0));
+  auto silence = manager->createSilence(silenceOf(match, "核查中", "赵", std::chrono::minutes(600)), at(0));
   ASSERT_TRUE(silence.ok());
   observe(*manager, {held}, at(0));
   ASSERT_TRUE(manager->expireSilence(silence->id, "钱", at(5)).ok());
@@ -249,8 +253,8 @@ TEST(AlertManagerEscalation, UnacknowledgedAlertsGoToTheDepartmentHead) {
   ASSERT_EQ(receiver.to("estab_office").size(), 1U);
   EXPECT_TRUE(contains(receiver.to("estab_office")[0].markdown, "staffchainctl ack " + taken.fingerprint));
 
-  EXPECT_FALSE(manager->acknowledge("0000000000000000", "孙", "", at(30)).ok());
-  ASSERT_TRUE(manager->acknowledge(taken.fingerprint, "孙科员", "已联系单位", at(30)).ok());
+  EXPECT_FALSE(manager->acknowledge("0000000000000000", ackBy("孙"), at(30)).ok());
+  ASSERT_TRUE(manager->acknowledge(taken.fingerprint, ackBy("孙科员", "已联系单位"), at(30)).ok());
   EXPECT_EQ(manager->alert(taken.fingerprint)->state, AlertState::acknowledged);
   EXPECT_EQ(manager->nextFlush(), at(1) + std::chrono::hours(4));
 
@@ -272,7 +276,7 @@ TEST(AlertManagerEscalation, UnacknowledgedAlertsGoToTheDepartmentHead) {
   receiver.deliver(*manager, at(306));
   ASSERT_EQ(receiver.to("estab_head").size(), 2U);
   EXPECT_TRUE(contains(receiver.to("estab_head")[1].markdown, ignored.fingerprint));
-  EXPECT_FALSE(manager->acknowledge(ignored.fingerprint, "孙", "", at(307)).ok()) << "resolved alerts are not acked";
+  EXPECT_FALSE(manager->acknowledge(ignored.fingerprint, ackBy("孙"), at(307)).ok()) << "resolved alerts are not acked";
 }
 
 TEST(AlertManagerRestart, ReopeningLosesNothingAndResendsNothing) {
@@ -292,10 +296,10 @@ TEST(AlertManagerRestart, ReopeningLosesNothingAndResendsNothing) {
     ASSERT_EQ(due->size(), 1U);
     ASSERT_TRUE(manager->delivered(due->front().id, "ok", at(1)).ok());
     receiver.received[due->front().notification.idempotency_key]++;
-    ASSERT_TRUE(manager->acknowledge(open[0].fingerprint, "周", "", at(2)).ok());
+    ASSERT_TRUE(manager->acknowledge(open[0].fingerprint, ackBy("周"), at(2)).ok());
     SilenceMatch match;
-    match.rules = {"CHAIN-999"};
-    auto silence = manager->createSilence(match, "测试", "吴", at(600), at(2));
+    match.rules = {"CHAIN-016"};  // matches none of them
+    auto silence = manager->createSilence(silenceOf(match, "测试", "吴", std::chrono::minutes(598)), at(2));
     ASSERT_TRUE(silence.ok());
     silence_id = silence->id;
   }
@@ -344,7 +348,7 @@ TEST(AlertManagerLifecycle, AResolvedFindingThatReturnsReopensTheSameAlert) {
   ASSERT_NE(manager, nullptr);
   const auto f = finding("CHAIN-010", Severity::major, unit(1), person(1));
   observe(*manager, {f}, at(0));
-  ASSERT_TRUE(manager->acknowledge(f.fingerprint, "郑", "", at(1)).ok());
+  ASSERT_TRUE(manager->acknowledge(f.fingerprint, ackBy("郑"), at(1)).ok());
   observe(*manager, {}, at(2));
   EXPECT_EQ(manager->alert(f.fingerprint)->state, AlertState::resolved);
   observe(*manager, {f, f}, at(3));

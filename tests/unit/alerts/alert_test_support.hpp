@@ -12,6 +12,7 @@
 
 #include "staffchain/alerts/alert_manager.hpp"
 #include "staffchain/chain/finding.hpp"
+#include "staffchain/model/identifiers.hpp"
 
 namespace staffchain::alerts::testing {
 
@@ -41,8 +42,10 @@ inline chain::Finding finding(const std::string& rule, chain::Severity severity,
 
 // A person id that passes for a citizen id in masking (18 digits).
 inline std::string person(int n) { return "1507021980" + std::to_string(10000000 + n).substr(0, 8); }
+// A valid unit credit code (its check character computed) in that region.
 inline std::string unit(int n, const std::string& region = "150702") {
-  return "12" + region + "MB" + std::to_string(10000000 + n).substr(0, 8);
+  const std::string first17 = "12" + region + "MB" + std::to_string(10000000 + n).substr(1, 7);
+  return first17 + model::creditCodeCheckChar(first17);
 }
 
 inline RegionLookup regions() {
@@ -116,6 +119,20 @@ struct FakeReceiver {
     return out;
   }
 };
+
+inline SilenceRequest silenceOf(SilenceMatch match, std::string reason, std::string author,
+                                std::chrono::milliseconds duration) {
+  SilenceRequest request;
+  request.match = std::move(match);
+  request.reason = std::move(reason);
+  request.author = std::move(author);
+  request.duration = duration;
+  return request;
+}
+
+inline Acknowledgement ackBy(std::string who, std::string comment = "", std::string caller = "") {
+  return Acknowledgement{std::move(who), std::move(caller), {}, std::move(comment)};
+}
 
 inline std::unique_ptr<AlertManager> openManager(const std::filesystem::path& ledger, AlertSettings settings) {
   auto opened = AlertManager::open(ledger, std::move(settings));

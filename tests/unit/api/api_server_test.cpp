@@ -1,8 +1,11 @@
 #include "staffchain/api/api_server.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include <boost/asio/post.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -93,6 +96,65 @@ TEST_F(ApiServerTest, ServesRealHttpOnLoopback) {
     io_.stop();
   });
   loop.join();
+}
+
+// GET /healthz needs no token, so anyone could write into the log through its path: a decoded
+// %0a would start a forged line ("info api ops POST /api/v1/reload"). The access log shows the
+// path as it came, still encoded, on one line.
+TEST_F(ApiServerTest, TheAccessLogKeepsAForgedLineInsideTheOneLineOfItsRequest) {
+  const std::string forged = "/healthz%0a2026-06-30T09:00:00.000+0800%20info%20%20api%20ops%20POST%20/api/v1/reload"
+                             "%20-%3E%20200%20(write)%0d%1b[2J";
+  EXPECT_EQ(server_->dispatch("GET", forged, "", "").status, 404U);
+  const std::string log = log_.str();
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
+  EXPECT_EQ(log.find('\r'), std::string::npos) << log;
+  EXPECT_EQ(log.find('\x1b'), std::string::npos) << log;
+  EXPECT_THAT(log, HasSubstr("api anonymous GET /healthz%0a2026-06-30T09:00:00.000+0800%20info"));
+}
+
+class ApiServerErrorsTest : public ApiServerTest {
+ protected:
+  void SetUp() override {
+    ApiServerTest::SetUp();
+    // A handler that reads a field the way handlers did: as a string, whatever the caller sent.
+    server_->route("POST", "/api/v1/notes", Access::write, [](const ApiRequest& request) {
+      const auto body = nlohmann::json::parse(request.body);
+      return ApiResponse::json(200, nlohmann::json{{"comment", body.value("comment", std::string())}}.dump());
+    });
+    server_->route("GET", "/api/v1/broken", Access::read, [](const ApiRequest&) -> ApiResponse {
+      throw std::runtime_error("ledger /var/lib/staffchain/ledger.db: step failed: disk I/O error");
+    });
+  }
+};
+
+// {"comment": 5} is the caller's mistake: a 400 that says what is wrong, not a 500 carrying
+// "[json.exception.type_error.302]".
+TEST_F(ApiServerErrorsTest, AValueOfTheWrongJsonTypeIsA400WithoutTheLibrarysInternals) {
+  auto answer = server_->dispatch("POST", "/api/v1/notes", "Bearer write-token", R"({"comment":5})");
+  EXPECT_EQ(answer.status, 400U) << answer.body;
+  EXPECT_THAT(answer.body, HasSubstr("wrong type: type must be string, but is number"));
+  EXPECT_THAT(answer.body, ::testing::Not(HasSubstr("json.exception")));
+  auto unparsable = server_->dispatch("POST", "/api/v1/notes", "Bearer write-token", "{\"comment\":");
+  EXPECT_EQ(unparsable.status, 400U) << unparsable.body;
+  EXPECT_THAT(unparsable.body, HasSubstr("the body is not valid JSON"));
+  EXPECT_THAT(unparsable.body, ::testing::Not(HasSubstr("json.exception")));
+  EXPECT_EQ(server_->dispatch("POST", "/api/v1/notes", "Bearer write-token", R"({"comment":"ok"})").status, 200U);
+}
+
+// What failed inside (a path, a database error) goes to the log; the caller gets a generic
+// message with the number that finds the log line.
+TEST_F(ApiServerErrorsTest, AnInternalErrorIsLoggedAndAnsweredOnlyWithARequestId) {
+  auto answer = server_->dispatch("GET", "/api/v1/broken", "Bearer read-token", "");
+  EXPECT_EQ(answer.status, 500U);
+  EXPECT_THAT(answer.body, ::testing::Not(HasSubstr("disk I/O")));
+  EXPECT_THAT(answer.body, ::testing::Not(HasSubstr("ledger.db")));
+  const auto body = nlohmann::json::parse(answer.body);
+  ASSERT_TRUE(body["error"]["request_id"].is_number()) << answer.body;
+  const auto id = body["error"]["request_id"].get<std::uint64_t>();
+  EXPECT_THAT(body["error"]["message"].get<std::string>(), HasSubstr(fmt::format("(request {})", id)));
+  EXPECT_THAT(log_.str(), HasSubstr(fmt::format("api request {} (GET /api/v1/broken) failed: ledger "
+                                                "/var/lib/staffchain/ledger.db: step failed: disk I/O error",
+                                                id)));
 }
 
 TEST_F(ApiServerTest, ABadListenAddressIsAClearError) {

@@ -107,7 +107,7 @@ TEST_F(SqliteLedgerTest, SameBatchTwiceChangesNothing) {
 
   advanceClock();
   const auto stats = commit(*ledger, batch);
-  EXPECT_EQ(stats, (CommitStats{0, 0, records.size(), 0, 0, 1, 0, 0, {}}));
+  EXPECT_EQ(stats, (CommitStats{0, 0, records.size(), 0, 0, 1, 0, 0, {}, {}}));
   EXPECT_EQ(dumpRecords(), before);
   EXPECT_EQ(describeAll(load(*ledger)), dataset_before);
 }
@@ -177,7 +177,7 @@ TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeO
   advanceClock();
   const auto stats =
       commit(*ledger, testing::makeBatch("estab", next, {RecordType::roster, RecordType::movement}, {}, std::nullopt));
-  EXPECT_EQ(stats, (CommitStats{0, 0, 2, 2, 0, 0, 0, 0, {}}));
+  EXPECT_EQ(stats, (CommitStats{0, 0, 2, 2, 0, 0, 0, 0, {}, {}}));
 
   const auto dataset = load(*ledger);
   EXPECT_THAT(dataset.sources, ElementsAre("estab", "estab-2"));
@@ -234,14 +234,16 @@ TEST_F(SqliteLedgerTest, QuarantineIsDeduplicatedWithLastSeen) {
   const auto batch = testing::makeBatch("estab", {}, {}, {badRow("roster.csv:9"), badRow("roster.csv:12")}, std::nullopt);
   auto first = commit(*ledger, batch);
   EXPECT_EQ(first.quarantined, 2U);
+  EXPECT_EQ(first.new_quarantine, (std::vector<std::uint32_t>{0, 1}));
   advanceClock();
   auto second = commit(*ledger, batch);
   EXPECT_EQ(second.quarantined, 0U);
   EXPECT_EQ(second.quarantine_repeats, 2U);
+  EXPECT_TRUE(second.new_quarantine.empty());  // seen before: not reported again
   LedgerBatch other = batch;
   other.quarantine = {badRow("roster.csv:30")};
   advanceClock();
-  commit(*ledger, other);
+  EXPECT_EQ(commit(*ledger, other).new_quarantine, (std::vector<std::uint32_t>{0}));
 
   auto listed = ledger->quarantine(10);
   ASSERT_TRUE(listed) << listed.error().message;
@@ -376,7 +378,7 @@ TEST_F(SqliteLedgerTest, DuplicateKeysInOneBatchKeepTheLast) {
   std::get<model::PayrollMonth>(later).gross_fen = 42;
   records.push_back(later);
   const auto stats = commit(*ledger, testing::makeBatch("finance", records, {RecordType::payroll}, {}, std::nullopt));
-  EXPECT_EQ(stats, (CommitStats{3, 1, 0, 0, 0, 0, 0, 0, {}}));
+  EXPECT_EQ(stats, (CommitStats{3, 1, 0, 0, 0, 0, 0, 0, {}, {}}));
   const auto dataset = load(*ledger);
   ASSERT_EQ(dataset.payroll.size(), 3U);
   EXPECT_EQ(dataset.payroll[1].gross_fen, 42);

@@ -79,6 +79,48 @@ TEST(PluginCatalog, GroupWritablePluginFileIsRefusedAndTheOthersLoad) {
   EXPECT_THAT(catalog->refusals()[0].reason, HasSubstr("writable by its group"));
 }
 
+// What else lands in a plugin folder: notes, backups, a text file someone named .so. A *.so
+// that is no ELF shared object is refused saying so (not with dlopen's "invalid ELF header");
+// the rest is skipped, named in one line, and the real plugins beside them load.
+TEST(PluginCatalog, FilesThatAreNotSharedObjectsAreRefusedOrSkippedSayingSo) {
+  ScratchDir dir;
+  const auto good = dir.path() / fixturePlugin("good").filename();
+  std::filesystem::copy_file(fixturePlugin("good"), good);
+  std::filesystem::permissions(good, std::filesystem::perms(0644));
+  std::filesystem::copy_file(fixturePlugin("good"), dir.path() / "libstaffchain_fixture_good.so.bak");
+  dir.write("README.txt", "plugins go here\n");
+  dir.write("libstaffchain_notes.so", "not a library\n");
+  dir.write("x.so", "neither\n");
+  dir.write("libstaffchain_relocatable.so", std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(9, '\0') + "\x01" +
+                                                  std::string(47, '\0'));
+  std::filesystem::create_directories(dir.path() / "old");
+  auto catalog = PluginCatalog::loadDirectory(dir.path());
+  ASSERT_TRUE(catalog.ok()) << catalog.error().message;
+  EXPECT_NE(catalog->find("fixture_good"), nullptr);
+  EXPECT_EQ(catalog->plugins().size(), 1U);
+  ASSERT_EQ(catalog->refusals().size(), 3U);
+  EXPECT_EQ(catalog->refusals()[0].path.filename(), "libstaffchain_notes.so");
+  EXPECT_THAT(catalog->refusals()[0].reason,
+              HasSubstr("libstaffchain_notes.so: refused: not a shared object (ELF header missing)"));
+  EXPECT_EQ(catalog->refusals()[1].path.filename(), "libstaffchain_relocatable.so");
+  EXPECT_THAT(catalog->refusals()[1].reason, HasSubstr("not a shared object (an ELF file of type 1, not ET_DYN"));
+  EXPECT_EQ(catalog->refusals()[2].path.filename(), "x.so");
+  EXPECT_THAT(catalog->refusals()[2].reason, HasSubstr("x.so: refused: not a shared object (ELF header missing)"));
+  // Not dlopen's answer, which reads like a broken build ("cannot load: Bad file descriptor").
+  for (const auto& refusal : catalog->refusals()) EXPECT_THAT(refusal.reason, ::testing::Not(HasSubstr("cannot load")));
+  ASSERT_EQ(catalog->skipped().size(), 3U);
+  EXPECT_EQ(catalog->skippedNote(), "plugin folder " + dir.path().string() +
+                                        ": skipped README.txt, libstaffchain_fixture_good.so.bak, old/ (not plugins: only "
+                                        "libstaffchain_*.so files are loaded)");
+}
+
+TEST(PluginCatalog, AFolderOfPluginsOnlyHasNothingToSay) {
+  auto catalog = PluginCatalog::loadDirectory(STAFFCHAIN_TEST_PLUGIN_DIR);
+  ASSERT_TRUE(catalog.ok());
+  EXPECT_TRUE(catalog->skipped().empty());
+  EXPECT_EQ(catalog->skippedNote(), "");
+}
+
 TEST(PluginCatalog, MissingDirectoryIsAClearError) {
   auto catalog = PluginCatalog::loadDirectory("/nonexistent/staffchain/plugins");
   ASSERT_FALSE(catalog.ok());

@@ -165,9 +165,26 @@ TEST(SecretReference, ResolvesEnvironmentAndFileWithoutEchoingValues) {
   ASSERT_TRUE(env.ok());
   EXPECT_EQ(*env, "s3cr3t-env");
   const auto file = dir.write("token", "s3cr3t-file\n");
+  // Readable by everyone: refused, whatever the file holds.
+  std::filesystem::permissions(file, std::filesystem::perms(0644));
+  auto readable = resolveSecretReference("@file:" + file.string());
+  ASSERT_FALSE(readable.ok());
+  EXPECT_THAT(readable.error().message, HasSubstr("refused: readable by everyone (mode 0644)"));
+  EXPECT_THAT(readable.error().message, ::testing::Not(HasSubstr("s3cr3t-file")));
+  // The owner and the daemon's own group may read it (root:staffchain 0640).
+  std::filesystem::permissions(file, std::filesystem::perms(0640));
   auto from_file = resolveSecretReference("@file:" + file.string());
-  ASSERT_TRUE(from_file.ok());
+  ASSERT_TRUE(from_file.ok()) << from_file.error().message;
   EXPECT_EQ(*from_file, "s3cr3t-file");
+  const auto empty = dir.write("empty", "\n");
+  std::filesystem::permissions(empty, std::filesystem::perms(0600));
+  auto nothing = resolveSecretReference("@file:" + empty.string());
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_THAT(nothing.error().message, HasSubstr("the file is empty"));
+  ::setenv("STAFFCHAIN_TEST_EMPTY_SECRET", "", 1);
+  auto empty_env = resolveSecretReference("${STAFFCHAIN_TEST_EMPTY_SECRET}");
+  ASSERT_FALSE(empty_env.ok());
+  EXPECT_THAT(empty_env.error().message, HasSubstr("the environment variable is empty"));
   // A secret file someone else could write is refused, naming the file but not its content.
   std::filesystem::permissions(file, std::filesystem::perms::group_write, std::filesystem::perm_options::add);
   auto shared = resolveSecretReference("@file:" + file.string());

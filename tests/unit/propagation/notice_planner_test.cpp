@@ -70,14 +70,18 @@ TEST(NoticePlanner, GraceMonthsAndDeadlinesComeFromTheSettings) {
   EXPECT_EQ(start[0].deadline, "2026-09-25");
 }
 
-TEST(NoticePlanner, KeysAreStableAndDifferByMovementActionAndSink) {
-  const auto a = noticeKey("HR-1", NoticeAction::pay_stop, "finance_pg");
-  EXPECT_EQ(a, noticeKey("HR-1", NoticeAction::pay_stop, "finance_pg"));
+TEST(NoticePlanner, KeysAreStableAndDifferByPersonUnitActionStayAndSink) {
+  const auto stay = date("2026-09-15");
+  const auto a = noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_stop, stay, "finance_pg");
+  EXPECT_EQ(a, noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_stop, stay, "finance_pg"));
   EXPECT_EQ(a.size(), 16U);
-  EXPECT_NE(a, noticeKey("HR-2", NoticeAction::pay_stop, "finance_pg"));
-  EXPECT_NE(a, noticeKey("HR-1", NoticeAction::pay_start, "finance_pg"));
-  EXPECT_NE(a, noticeKey("HR-1", NoticeAction::pay_stop, "finance_pg2"));
-  EXPECT_NE(noticeKey("ab", NoticeAction::pay_stop, "c"), noticeKey("a", NoticeAction::pay_stop, "bc"));
+  EXPECT_NE(a, noticeKey("440524188001010014", testing::kUnit, NoticeAction::pay_stop, stay, "finance_pg"));
+  EXPECT_NE(a, noticeKey(testing::kPerson, testing::kOtherUnit, NoticeAction::pay_stop, stay, "finance_pg"));
+  EXPECT_NE(a, noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_start, stay, "finance_pg"));
+  EXPECT_NE(a, noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_stop, stay.plusDays(1), "finance_pg"));
+  EXPECT_NE(a, noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_stop, stay, "finance_pg2"));
+  EXPECT_NE(noticeKey("ab", "c", NoticeAction::pay_stop, stay, "s"),
+            noticeKey("a", "bc", NoticeAction::pay_stop, stay, "s"));
   // Planned twice (a re-ingest, a restart): the same ids.
   const auto first =
       planner().plan({movement("HR-1", MovementKind::retire, SourceRole::hr, "2026-09-15")}, date("2026-10-01"), "t1");
@@ -85,6 +89,46 @@ TEST(NoticePlanner, KeysAreStableAndDifferByMovementActionAndSink) {
       planner().plan({movement("HR-1", MovementKind::retire, SourceRole::hr, "2026-09-15")}, date("2026-10-05"), "t2");
   ASSERT_EQ(first.size(), second.size());
   for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].id, second[i].id);
+}
+
+// Issue #17: 22 people got two 起薪 notices, one from the roster_add movement and one from the
+// roster row, with different ids, so the finance system could not drop the repeat.
+TEST(NoticePlanner, TheRosterAddMovementAndTheRosterRowOfOneStayMakeOnePayStartNoticeWithOneId) {
+  const auto added = movement("E-7", MovementKind::roster_add, SourceRole::estab, "2026-09-15");
+  const auto row = testing::rosterEntry(testing::kUnit, "2026-09-15");
+  const auto from_movement = planner().plan({added}, date("2026-10-01"), "t");
+  const auto from_row = planner().plan({row}, date("2026-10-02"), "t");
+  ASSERT_EQ(from_movement.size(), 1U);
+  ASSERT_EQ(from_row.size(), 1U);
+  EXPECT_EQ(from_movement[0].id, from_row[0].id);
+  EXPECT_EQ(fieldOf(from_row[0], "notice_id"), from_movement[0].id);
+
+  // In one batch, in either order, one notice: the movement's, which names a real movement.
+  for (const auto& batch : {std::vector<model::Record>{row, added}, std::vector<model::Record>{added, row}}) {
+    const auto both = planner().plan(batch, date("2026-10-01"), "t");
+    ASSERT_EQ(both.size(), 1U);
+    EXPECT_EQ(both[0].id, from_movement[0].id);
+    EXPECT_EQ(fieldOf(both[0], "movement_id"), "E-7");
+  }
+  // Another stay of the person in the unit (entered again later) is another notice.
+  const auto later = planner().plan({testing::rosterEntry(testing::kUnit, "2027-03-01")}, date("2027-03-02"), "t");
+  ASSERT_EQ(later.size(), 1U);
+  EXPECT_NE(later[0].id, from_movement[0].id);
+}
+
+TEST(NoticePlanner, TwoRecordsOfOneHireOrOneExitMakeOneNoticePerAction) {
+  // hr records the hire and org the transfer of the same person into the same unit that day.
+  const auto hire = planner().plan({movement("HR-1", MovementKind::hire, SourceRole::hr, "2026-09-15"),
+                                    movement("ORG-1", MovementKind::transfer_in, SourceRole::org, "2026-09-15")},
+                                   date("2026-10-01"), "t");
+  ASSERT_EQ(hire.size(), 1U);
+  EXPECT_EQ(hire[0].action, "roster_add");
+  const auto exit = planner().plan({movement("HR-2", MovementKind::retire, SourceRole::hr, "2026-09-30"),
+                                    movement("ORG-2", MovementKind::retire, SourceRole::org, "2026-09-30")},
+                                   date("2026-10-01"), "t");
+  ASSERT_EQ(exit.size(), 2U);
+  EXPECT_EQ(exit[0].action, "roster_remove");
+  EXPECT_EQ(exit[1].action, "pay_stop");
 }
 
 TEST(NoticePlanner, OldMovementsAndTheTargetsOwnRecordsCauseNone) {

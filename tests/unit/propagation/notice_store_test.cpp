@@ -1,12 +1,11 @@
 #include "staffchain/propagation/notice_store.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "propagation_test_support.hpp"
-#include "scratch_dir.hpp"
+#include "notice_outbox_fixture.hpp"
 #include "staffchain/ingest/ingestor.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
 #include "staffchain/propagation/notice_evidence.hpp"
 #include "staffchain/propagation/notice_tracker.hpp"
 
@@ -20,56 +19,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::movement;
 
-// A ledger and its outbox on one file, both on a clock the test moves.
-class NoticeStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ledger::SqliteLedgerOptions options;
-    options.clock = [this] { return now_; };
-    ledger_ = ledger::SqliteLedger::open(dir_.path() / "ledger.db", options).value();
-    store_ = NoticeStore::open(dir_.path() / "ledger.db", [this] { return now_; }).value();
-  }
-
-  void at(const char* day, int hour = 8) {
-    now_ = std::chrono::sys_days(std::chrono::days(date(day).days)) + std::chrono::hours(hour);
-  }
-
-  // Commits `records` from `connector` with the notices the planner makes of them.
-  ledger::CommitStats ingest(const std::string& connector, std::vector<model::Record> records, const char* today) {
-    ledger::LedgerBatch batch;
-    batch.connector = connector;
-    batch.notices = testing::planner().plan(records, date(today), model::formatUtcTime(now_));
-    batch.records = std::move(records);
-    auto stats = ledger_->commitBatch(batch);
-    EXPECT_TRUE(stats) << stats.error().message;
-    return stats ? stats.value() : ledger::CommitStats{};
-  }
-
-  static NoticeFilter filter(std::string NoticeFilter::*member, std::string value) {
-    NoticeFilter out;
-    out.*member = std::move(value);
-    return out;
-  }
-  std::vector<StoredNotice> all() { return store_->list({}).value(); }
-  StoredNotice only(const std::string& action) {
-    for (auto& n : all()) {
-      if (n.action == action) return n;
-    }
-    ADD_FAILURE() << "no notice " << action;
-    return {};
-  }
-  std::vector<std::string> events(const std::string& id) {
-    std::vector<std::string> out;
-    const auto history = store_->history(id);  // named: value() refers into it
-    for (const auto& e : history.value()) out.push_back(e.event);
-    return out;
-  }
-
-  staffchain::testing::ScratchDir dir_;
-  SystemClock::time_point now_ = std::chrono::sys_days(std::chrono::days(date("2026-10-01").days));
-  std::unique_ptr<ledger::SqliteLedger> ledger_;
-  std::unique_ptr<NoticeStore> store_;
-};
+using NoticeStoreTest = testing::NoticeOutboxTest;
 
 TEST_F(NoticeStoreTest, NoticesAreWrittenWithTheirMovementOnceAndPending) {
   at("2026-10-01");
@@ -84,6 +34,74 @@ TEST_F(NoticeStoreTest, NoticesAreWrittenWithTheirMovementOnceAndPending) {
     EXPECT_THAT(events(n.id), ElementsAre("written"));
   }
   EXPECT_EQ(store_->countByState().value().at("pending"), 2U);
+}
+
+// Issue #17: the roster_add movement and, in a later sync, the roster row of the same stay
+// each wrote a 起薪 notice.
+TEST_F(NoticeStoreTest, ASecondRecordOfTheSameStayWritesNoSecondNotice) {
+  at("2026-10-01");
+  EXPECT_EQ(ingest("estab", {movement("E-7", MovementKind::roster_add, SourceRole::estab, "2026-09-15")}, "2026-10-01")
+                .notices_written,
+            1U);
+  const auto first = only("pay_start");
+  ASSERT_TRUE(store_->delivered(first.id, "INSERT 0 1", false));
+  at("2026-10-02");
+  EXPECT_EQ(ingest("estab_roster", {testing::rosterEntry(testing::kUnit, "2026-09-15")}, "2026-10-02").notices_written,
+            0U);
+  const auto notices = all();
+  ASSERT_EQ(notices.size(), 1U);
+  EXPECT_EQ(notices[0].id, first.id);
+  EXPECT_EQ(notices[0].field("movement_id"), "E-7");
+  EXPECT_TRUE(store_->due(10).value().empty());
+}
+
+// A notice an older staffchain stored under its old id (a hash of the movement id) is the same
+// notice as the one this version plans for that stay: it keeps its id, state and history, and
+// nothing is written or sent again after the upgrade.
+TEST_F(NoticeStoreTest, AnUpgradeKeepsTheIdsAnOlderVersionStoredAndSendsNothingAgain) {
+  at("2026-10-01");
+  const auto retire = movement("HR-1", MovementKind::retire, SourceRole::hr, "2026-09-15");
+  ledger::LedgerBatch old;
+  old.connector = "hr";
+  old.records = {retire};
+  old.notices = testing::planner().plan(old.records, date("2026-10-01"), "2026-10-01T08:00:00Z");
+  ASSERT_EQ(old.notices.size(), 2U);
+  const std::vector<std::string> old_ids{"5f1c0a7d3e9b2486", "a04e6d2c81f3b975"};
+  for (std::size_t i = 0; i < old.notices.size(); ++i) {
+    auto& notice = old.notices[i];
+    const std::string planned_id = notice.id;
+    notice.id = old_ids[i];
+    const auto at_id = notice.fields_json.find(planned_id);
+    ASSERT_NE(at_id, std::string::npos);
+    notice.fields_json.replace(at_id, planned_id.size(), notice.id);
+  }
+  ASSERT_TRUE(ledger_->commitBatch(old));
+  ASSERT_TRUE(store_->delivered(old_ids[0], "written outbound/notice.csv", false));
+  ASSERT_TRUE(store_->delivered(old_ids[1], "INSERT 0 1", false));
+
+  // After the upgrade hr sends the movement again (a source that re-reads what it holds).
+  at("2026-10-02");
+  EXPECT_EQ(ingest("hr", {retire}, "2026-10-02").notices_written, 0U);
+  const auto notices = all();
+  ASSERT_EQ(notices.size(), 2U);
+  for (const auto& n : notices) {
+    EXPECT_THAT(old_ids, ::testing::Contains(n.id));
+    EXPECT_EQ(n.state, "delivered");
+    EXPECT_THAT(events(n.id), ElementsAre("written", "delivered"));
+  }
+  EXPECT_TRUE(store_->due(10).value().empty());
+
+  // The planned notice itself now carries the stored id, in its notice_id column too.
+  auto replanned = testing::planner().plan({retire}, date("2026-10-02"), "t");
+  ASSERT_EQ(store_->adoptStoredIds(replanned).value(), 2U);
+  for (const auto& notice : replanned) {
+    EXPECT_THAT(old_ids, ::testing::Contains(notice.id));
+    EXPECT_THAT(notice.fields_json, HasSubstr(fmt::format("[\"notice_id\",\"{}\"]", notice.id)));
+  }
+  // A notice of another stay is not taken for it.
+  auto other = testing::planner().plan({movement("HR-2", MovementKind::retire, SourceRole::hr, "2026-09-20")},
+                                       date("2026-10-02"), "t");
+  EXPECT_EQ(store_->adoptStoredIds(other).value(), 0U);
 }
 
 TEST_F(NoticeStoreTest, ABatchThatFailsKeepsNeitherItsMovementNorItsNotices) {
@@ -263,6 +281,25 @@ TEST_F(NoticeStoreTest, ChainFindingsAboutThePersonCarryTheNoticeHistory) {
   EXPECT_THAT(item.fields, ::testing::Contains(std::pair<std::string, std::string>("answer", "INSERT 0 1")));
   EXPECT_THAT(item.fields, ::testing::Contains(::testing::Pair("history.2", HasSubstr("delivered: INSERT 0 1"))));
   EXPECT_TRUE(findings[1].evidence.empty());
+}
+
+// A person who left the unit in March, came back and left again in September: the CHAIN-006
+// about September's exit carries September's stop notice, not March's.
+TEST_F(NoticeStoreTest, AFindingCarriesTheNoticesOfTheStayItJudgesOnly) {
+  ingest("hr", {movement("HR-1", MovementKind::resign, SourceRole::hr, "2026-03-10")}, "2026-03-20");
+  ingest("hr", {movement("HR-2", MovementKind::retire, SourceRole::hr, "2026-09-15")}, "2026-10-01");
+  ASSERT_EQ(store_->list(filter(&NoticeFilter::system, "finance")).value().size(), 2U);
+  chain::Finding pay;
+  pay.rule = "CHAIN-006";
+  pay.person_id = model::checkCitizenId(testing::kPerson).value.value();
+  pay.unit_id = model::checkCreditCode(testing::kUnit).value.value();
+  pay.evidence.push_back(chain::EvidenceItem{"hr", "movements", "HR-2", {{"effective_on", "2026-09-15"}}});
+  std::vector<chain::Finding> findings{pay};
+  ASSERT_TRUE(appendNoticeEvidence(*store_, findings));
+  ASSERT_EQ(findings[0].evidence.size(), 2U);
+  EXPECT_EQ(findings[0].evidence[1].record_type, "notice");
+  EXPECT_THAT(findings[0].evidence[1].fields,
+              ::testing::Contains(std::pair<std::string, std::string>("movement_id", "HR-2")));
 }
 
 TEST(NoticeStoreOpen, RefusesAFileThatIsNotAMigratedLedger) {

@@ -25,6 +25,14 @@ enum class AlertState : std::uint8_t { firing, acknowledged, resolved };
 std::string_view toString(AlertState state) noexcept;
 std::optional<AlertState> parseAlertState(std::string_view text) noexcept;
 
+// One acknowledgement: someone took the alert on. Each one is kept, oldest first.
+struct Acknowledgement {
+  std::string by;       // the person who took it on
+  std::string caller;   // the API token's name it came through; empty when not through the API
+  TimePoint at{};
+  std::string comment;
+};
+
 // One alert per finding fingerprint, for the life of the ledger: a finding that resolves and
 // comes back reopens the same alert.
 struct Alert {
@@ -39,14 +47,18 @@ struct Alert {
   model::Date since;
   std::string summary_zh;
   std::string summary_en;
+  std::vector<chain::EvidenceItem> evidence;  // the finding's, as last observed (ids in full)
 
   AlertState state = AlertState::firing;
   TimePoint first_seen{};
   TimePoint last_seen{};
   std::optional<TimePoint> resolved_at;
+  // The latest acknowledgement of the current firing (cleared when the alert reopens)...
   std::string acknowledged_by;
   std::string acknowledge_comment;
   std::optional<TimePoint> acknowledged_at;
+  // ...and every acknowledgement ever made, kept across reopenings: the alert's history.
+  std::vector<Acknowledgement> acknowledgements;
   std::optional<TimePoint> escalated_at;
   std::string silenced_by;                // id of the active silence that holds it, or empty
   std::vector<std::string> inhibited_by;  // down or stale connectors it depends on
@@ -75,7 +87,8 @@ struct Silence {
   std::string id;  // "S000001"
   SilenceMatch match;
   std::string reason;
-  std::string author;
+  std::string author;      // the person who set it
+  std::string created_by;  // the API token's name it came through; empty when not through the API
   TimePoint created_at{};
   TimePoint expires_at{};
   std::optional<TimePoint> ended_at;
@@ -86,6 +99,22 @@ struct Silence {
 };
 
 bool silenceMatches(const SilenceMatch& match, const Alert& alert);
+
+// What an operator asks for; AlertManager::createSilence checks it (silence_check.hpp) first.
+struct SilenceRequest {
+  SilenceMatch match;
+  std::string reason;
+  std::string author;      // required: the person
+  std::string created_by;  // the API caller, recorded beside the author
+  std::chrono::milliseconds duration{0};  // from now; at most AlertSettings::max_silence
+};
+
+// What a silence would do, without creating it (a dry run).
+struct SilencePreview {
+  TimePoint expires_at{};
+  std::size_t open_alerts = 0;          // open alerts it would hold now
+  std::vector<std::string> alert_ids;   // the first of them, most severe first
+};
 
 struct AlertFilter {
   std::optional<AlertState> state;

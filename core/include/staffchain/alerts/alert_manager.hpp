@@ -42,8 +42,10 @@ class AlertManager {
                        const std::set<std::string>& connectors_down, TimePoint now);
 
   // Ends silences that expired, escalates what waited too long, and writes every digest that
-  // is due (group_wait, group_interval, repeat_interval) into the outbox.
-  Result<void> flush(TimePoint now);
+  // is due (group_wait, group_interval, repeat_interval) into the outbox. `windows_ahead` closes
+  // grouping windows that early (a one-shot run does not wait for them); the digests still say
+  // `now`, the time they are written.
+  Result<void> flush(TimePoint now, std::chrono::milliseconds windows_ahead = std::chrono::milliseconds(0));
   // When flush next has something to do (a group or escalation falling due, a silence
   // expiring), for the daemon's timer; empty when nothing waits on time.
   [[nodiscard]] std::optional<TimePoint> nextFlush() const;
@@ -60,10 +62,14 @@ class AlertManager {
   // LINK-003 for each receiver that keeps failing (DeliveryPolicy); pass them to observe.
   [[nodiscard]] std::vector<chain::Finding> linkFindings(TimePoint now) const;
 
-  Result<void> acknowledge(const std::string& alert_id, const std::string& who, const std::string& comment,
-                           TimePoint now);
-  Result<Silence> createSilence(SilenceMatch match, const std::string& reason, const std::string& author,
-                                TimePoint expires_at, TimePoint now);
+  // Appends to the alert's history (who, through which API token, when, why) and marks it
+  // acknowledged; an acknowledged alert may be acknowledged again, with a further comment.
+  Result<Alert> acknowledge(const std::string& alert_id, const Acknowledgement& acknowledgement, TimePoint now);
+
+  // Both check the request (checkSilenceRequest with settings' max_silence, and that each
+  // alert id names an alert); the preview says what the silence would hold and creates nothing.
+  [[nodiscard]] Result<SilencePreview> previewSilence(const SilenceRequest& request, TimePoint now) const;
+  Result<Silence> createSilence(const SilenceRequest& request, TimePoint now);
   Result<void> expireSilence(const std::string& silence_id, const std::string& who, TimePoint now);
 
   [[nodiscard]] std::vector<Alert> alerts(const AlertFilter& filter) const;

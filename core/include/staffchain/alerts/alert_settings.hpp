@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "staffchain/config/config.hpp"
+#include "staffchain/model/time_zone.hpp"
 
 namespace staffchain::alerts {
 
@@ -46,9 +47,11 @@ struct AlertSettings {
   std::map<std::string, ReceiverProfile> receivers;  // by name; messages to others wait in the outbox
   std::map<std::string, model::SourceRole> connector_roles;  // what route `role` matches on
   DeliveryPolicy delivery;
-  // Times in messages are shown in this offset from UTC (China: +08:00).
-  std::chrono::minutes display_offset{8 * 60};
+  // Times in messages are shown in this zone, with its offset ([daemon] timezone).
+  model::TimeZone zone;
   std::string ack_command = "staffchainctl ack";  // shown under each message, followed by an id
+  // The longest silence an operator may set ([alerts] max_silence).
+  std::chrono::milliseconds max_silence{std::chrono::days(90)};
 };
 
 }  // namespace staffchain::alerts

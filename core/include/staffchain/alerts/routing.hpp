@@ -18,7 +18,8 @@ struct RouteSubject {
 };
 
 // A route that takes an alert, with a key naming its place in the tree ("0", "0.2"), stable
-// as long as the tree is.
+// as long as the tree is. A reload may move it, so it says where timings come from, never which
+// group an alert is in (detail::groupKey).
 struct RouteTarget {
   std::string key;
   const config::Route* route = nullptr;

@@ -2,6 +2,8 @@
 // metrics and the JSON API under /api/v1/, with bearer tokens that are read-only or read-write.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -44,6 +46,9 @@ struct ApiResponse {
 
 using ApiHandler = std::function<ApiResponse(const ApiRequest&)>;
 
+// How many connections the server holds open at once, unless told otherwise (api.max_connections).
+inline constexpr std::size_t kDefaultMaxConnections = 256;
+
 class ApiServer {
  public:
   ApiServer(boost::asio::io_context& io, std::vector<ApiToken> tokens, std::shared_ptr<spdlog::logger> logger);
@@ -63,6 +68,13 @@ class ApiServer {
   // Replaces the tokens (on reload).
   void setTokens(std::vector<ApiToken> tokens);
 
+  // At most `limit` connections are served at once; one beyond it is answered 503 with
+  // Retry-After and closed, so that idle or slow clients cannot take every file descriptor of
+  // the process. Takes effect for the next connection accepted.
+  void setMaxConnections(std::size_t limit);
+  // Connections open now (served or being refused).
+  [[nodiscard]] std::size_t openConnections() const noexcept;
+
   class Listener;  // the accepting socket; sessions hold it to reach the server
 
   // Dispatches one request as the server does after parsing (for tests and the CLI's own use).
@@ -77,11 +89,17 @@ class ApiServer {
     ApiHandler handler;
   };
 
+  // Calls `handler`: a body of the wrong type is a 400, anything else it throws a 500 whose
+  // details go to the log only.
+  ApiResponse run(const ApiHandler& handler, const ApiRequest& request, const std::string& target);
+
   boost::asio::io_context& io_;
   std::vector<ApiToken> tokens_;
   std::shared_ptr<spdlog::logger> logger_;
   std::vector<Route> routes_;
   std::shared_ptr<Listener> listener_;
+  std::size_t max_connections_ = kDefaultMaxConnections;
+  std::uint64_t requests_ = 0;  // numbers each request, so that a 500 answer points at its log line
 };
 
 }  // namespace staffchain::api

@@ -13,6 +13,7 @@
 
 #include "staffchain/chain/rule_params.hpp"
 #include "staffchain/logging/logging.hpp"
+#include "staffchain/model/time_zone.hpp"
 #include "staffchain/model/records.hpp"
 #include "staffchain/plugin/config_reader.hpp"
 #include "staffchain/plugin/descriptor.hpp"
@@ -31,6 +32,12 @@ struct DaemonSettings {
   // Alerts wait until every enabled connector has finished its first sync and no run of
   // batches is half-way (a world half synced accuses falsely), but at most this long.
   Duration first_sync_grace{std::chrono::hours(2)};
+  // `--once` waits for its messages to go out as long as the receivers' rate limits need (and a
+  // minute for retries), at most this long; what is still queued then is listed and it exits 3.
+  Duration once_wait{std::chrono::minutes(15)};
+  // The zone of the people the daemon serves: "today" for evaluation and notices is the date
+  // there, and every time shown (messages, CLI, API) is written there with its offset.
+  model::TimeZone timezone;
 };
 
 // One [connectors.<name>] or [notifiers.<name>] table. `table` points into Config::documents.
@@ -121,6 +128,12 @@ struct Route {
   std::vector<Route> routes;
 };
 
+// [alerts]: limits on what operators do to alerts.
+struct AlertsSettings {
+  // The longest silence that may be set (at most 3650d); a longer one is refused, naming this.
+  Duration max_silence{std::chrono::days(90)};
+};
+
 // [api]: the daemon's HTTP API. Every endpoint but /healthz and /readyz needs a bearer token.
 struct ApiTokenSettings {
   std::string name;        // who holds it; shown in the access log
@@ -132,6 +145,8 @@ struct ApiSettings {
   bool enabled = false;  // on when the file has an [api] table (and it does not say enabled = false)
   std::string listen = "127.0.0.1:9464";  // loopback unless an operator opens it
   std::vector<ApiTokenSettings> tokens;
+  // Connections served at once; one more is answered 503 with Retry-After (api::ApiServer).
+  std::size_t max_connections = 256;
 };
 
 struct Config {
@@ -145,6 +160,7 @@ struct Config {
   std::map<std::string, SinkSettings> sinks;
   PropagationSettings propagation;
   Route route;
+  AlertsSettings alerts;
 };
 
 // Validates a plugin's own keys; implemented by the plugin host. Returns false (with an error

@@ -10,6 +10,7 @@
 
 #include "staffchain/chain/finding.hpp"
 #include "staffchain/model/records.hpp"
+#include "staffchain/model/time_zone.hpp"
 
 namespace staffchain::daemon {
 
@@ -35,6 +36,8 @@ struct ConnectorHealth {
 
 class LinkHealth {
  public:
+  // The zone the findings' dates and times are written in ([daemon] timezone).
+  void setTimeZone(model::TimeZone zone) { zone_ = std::move(zone); }
   void track(const std::string& connector, model::SourceRole role, std::chrono::milliseconds max_staleness,
              Clock::time_point now);
   void forget(const std::string& connector);
@@ -49,6 +52,7 @@ class LinkHealth {
 
  private:
   std::map<std::string, ConnectorHealth> connectors_;
+  model::TimeZone zone_;
 };
 
 }  // namespace staffchain::daemon

@@ -98,6 +98,9 @@ struct CommitStats {
   std::size_t notices_written = 0;     // outbox notices not stored before
   std::size_t kept_unreadable = 0;     // held records kept because their new row was unreadable
   std::optional<HeldSnapshot> held;    // the batch was held by its removal guard: nothing written
+  // Indexes into LedgerBatch::quarantine of the entries stored for the first time (a row
+  // refused at every sync is reported once, when it is first seen).
+  std::vector<std::uint32_t> new_quarantine;
 
   friend bool operator==(const CommitStats&, const CommitStats&) = default;
 };

@@ -53,6 +53,8 @@ std::string formatDate(Date date);
 std::string formatMonth(Month month);
 // A point in time as the ledger, the API and notices write it: "2026-05-01T08:00:00Z" (UTC).
 std::string formatUtcTime(std::chrono::system_clock::time_point at);
+// The inverse of formatUtcTime ("2026-05-01T08:00:00Z"); nothing for any other text.
+std::optional<std::chrono::system_clock::time_point> parseUtcTime(std::string_view text) noexcept;
 
 }  // namespace staffchain::model
 

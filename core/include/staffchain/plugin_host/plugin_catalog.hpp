@@ -39,7 +39,10 @@ std::filesystem::path defaultPluginDirectory();
 class PluginCatalog final : public config::PluginValidator {
  public:
   // Loads every libstaffchain_*.so in `directory` (a directory writable by others is refused
-  // whole). A library that fails to load is listed in refusals(); the others load.
+  // whole). A library that fails to load is listed in refusals(); the others load. A *.so file
+  // that is not an ELF shared object (a text file, a copy cut short) is refused whatever its
+  // name; anything else not named libstaffchain_*.so (README.txt, a .so.bak, a folder) is
+  // listed in skipped().
   static Result<PluginCatalog> loadDirectory(const std::filesystem::path& directory);
   // Loads one library file (also used by tests for libraries outside the directory).
   Result<void> loadLibrary(const std::filesystem::path& file);
@@ -47,6 +50,9 @@ class PluginCatalog final : public config::PluginValidator {
   [[nodiscard]] const LoadedPlugin* find(const std::string& name) const;
   [[nodiscard]] const std::map<std::string, LoadedPlugin>& plugins() const noexcept { return plugins_; }
   [[nodiscard]] const std::vector<PluginRefusal>& refusals() const noexcept { return refusals_; }
+  [[nodiscard]] const std::vector<std::filesystem::path>& skipped() const noexcept { return skipped_; }
+  // One line for the log naming the skipped files and why, or "" when none was skipped.
+  [[nodiscard]] std::string skippedNote() const;
   [[nodiscard]] const std::filesystem::path& directory() const noexcept { return directory_; }
 
   bool validate(const std::string& plugin, plugin::PluginKind kind, plugin::ConfigReader& reader) override;
@@ -56,6 +62,7 @@ class PluginCatalog final : public config::PluginValidator {
   std::filesystem::path directory_;
   std::map<std::string, LoadedPlugin> plugins_;
   std::vector<PluginRefusal> refusals_;
+  std::vector<std::filesystem::path> skipped_;
 };
 
 // Loads a configuration the way the daemon does: [daemon] plugin_dir first, then the plugins

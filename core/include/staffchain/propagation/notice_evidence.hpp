@@ -15,7 +15,9 @@ namespace staffchain::propagation {
 std::string_view noticeActionOf(std::string_view rule) noexcept;
 
 // Appends to each such finding one evidence item per notice of its person and unit for that
-// action (record_type "notice"), with the notice's state, times, answer and history.
+// action (record_type "notice"), with the notice's state, times, answer and history. When the
+// finding shows the movement it judges, only the notices of that movement's stay (the same
+// `effective_on`) are added.
 Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding>& findings);
 
 }  // namespace staffchain::propagation

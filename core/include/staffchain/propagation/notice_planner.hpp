@@ -26,9 +26,17 @@ struct SinkTarget {
   bool dry_run = false;
 };
 
-// The idempotency key of a notice: 16 hex digits of a stable hash of (movement id, action,
-// sink). The same movement re-ingested, or re-planned after a crash, gets the same key.
-std::string noticeKey(std::string_view movement_id, NoticeAction action, std::string_view sink);
+// The idempotency key of a notice: 16 hex digits of a stable hash of (person, unit, action,
+// stay, sink), whatever record caused it. The stay is the notice's `effective_on`: for pay_start
+// the roster entry date (from a roster_add movement or a roster row alike), for roster_add the
+// hire date that opens the stay, for roster_remove and pay_stop the exit date that ends it (an
+// exit names its stay by its end; the roster no longer shows the start once the person is off
+// it), for leader_posts the appointment date. The sink is part of it only because each sink
+// gets its own row in the outbox; with one sink per system the key is one per notice. The same
+// notice planned again (a re-ingest, a restart, a roster row after its roster_add) gets the
+// same key, so the ledger keeps the first and the target can drop a repeat.
+std::string noticeKey(std::string_view person_id, std::string_view unit_id, NoticeAction action, model::Date stay,
+                      std::string_view sink);
 
 class NoticePlanner {
  public:
@@ -36,7 +44,8 @@ class NoticePlanner {
 
   // The notices `records` cause as of `today`; `issued_at` (UTC, ISO 8601) goes into each.
   // Movements older than max_age_days, and movements recorded by the target system itself,
-  // cause none.
+  // cause none. One notice per key: a roster_add movement and the roster row of the same stay
+  // in one batch make one pay_start notice (the movement's, which names a real movement).
   [[nodiscard]] std::vector<ledger::OutboxNotice> plan(const std::vector<model::Record>& records, model::Date today,
                                                        const std::string& issued_at) const;
 

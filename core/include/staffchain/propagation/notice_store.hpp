@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "staffchain/ledger/ledger.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/plugin/result.hpp"
 
@@ -84,6 +85,13 @@ class NoticeStore {
   Result<void> complete(const std::string& id, const std::string& how);
   // Pending and delivered notices whose deadline is before `today` become overdue.
   Result<std::size_t> markOverdue(model::Date today);
+
+  // Gives each planned notice the id of a stored notice of the same key (sink, action, person,
+  // unit and stay, see noticeKey) when one is stored under another id: written by an older
+  // staffchain, whose ids hashed the movement id, or made by a different record of the same
+  // stay. The ledger then leaves it as it is, so an upgrade or a second source of one fact
+  // sends nothing twice. Returns how many took a stored id.
+  Result<std::size_t> adoptStoredIds(std::vector<ledger::OutboxNotice>& planned);
 
   Result<std::vector<NoticeEvent>> history(const std::string& id);
   Result<std::map<std::string, std::size_t>> countByState();

@@ -11,6 +11,7 @@
 
 #include "staffchain/chain/finding.hpp"
 #include "staffchain/model/calendar.hpp"
+#include "staffchain/model/time_zone.hpp"
 
 namespace staffchain::propagation {
 
@@ -33,7 +34,8 @@ class SinkHealth {
   void forget(const std::string& sink) { sinks_.erase(sink); }
   [[nodiscard]] const std::map<std::string, SinkState>& sinks() const noexcept { return sinks_; }
   // One LINK-003 per sink with at least `threshold` failures in a row.
-  [[nodiscard]] std::vector<chain::Finding> findings(std::uint64_t threshold) const;
+  // Dates and times in the findings are written in `zone` ([daemon] timezone).
+  [[nodiscard]] std::vector<chain::Finding> findings(std::uint64_t threshold, const model::TimeZone& zone) const;
 
  private:
   std::map<std::string, SinkState> sinks_;
