@@ -184,6 +184,12 @@ class LowDescriptorLimitServer {
 // socket stays readable: retried at once, that spins a core and the log gets nothing. The server
 // pauses accepting instead, says so once, and answers again when connections close.
 TEST(ApiServerLimits, AtTheOpenFilesLimitTheServerPausesAcceptingInsteadOfSpinningAndRecovers) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizers' runtime needs descriptors of its own (UBSan's vptr check opens a pipe to
+  // probe memory): at the limit it reports a false "invalid vptr" and, with recovery off, ends
+  // the server. The Debug build runs this test.
+  GTEST_SKIP() << "not meaningful under the sanitizers: their runtime needs file descriptors at the limit";
+#endif
   testing::ScratchDir dir;
   const auto log = dir.path() / "api.log";
   LowDescriptorLimitServer server(log, 40);
