@@ -71,6 +71,9 @@ TEST_F(PackageTest, DeclaresItsDependenciesAndMaintainerScripts) {
   EXPECT_THAT(control, HasSubstr("Package: staffchain"));
   EXPECT_THAT(control, HasSubstr("systemd"));
   EXPECT_THAT(control, HasSubstr("libcurl"));
+  // [daemon] timezone: the zone database and the library that reads it.
+  EXPECT_THAT(control, HasSubstr("tzdata"));
+  EXPECT_THAT(control, HasSubstr("libdate-tz"));
   EXPECT_THAT(control, HasSubstr("postinst"));
   EXPECT_THAT(control, HasSubstr("conffiles"));
 }
