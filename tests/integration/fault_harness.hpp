@@ -340,6 +340,34 @@ inline std::int64_t ledgerRows(const std::filesystem::path& db_path, const std::
   return ledgerDigest(db_path).count(table);
 }
 
+// The ids of the notices in the ledger's outbox, and which of them ended answered by their
+// target before they were ever sent (state completed, never delivered).
+struct NoticeOutbox {
+  std::set<std::string> written;
+  std::set<std::string> answered_unsent;
+  std::string error;
+};
+
+inline NoticeOutbox noticeOutbox(const std::filesystem::path& db_path) {
+  NoticeOutbox out;
+  sqlite3* db = nullptr;
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT id, state = 'completed' AND delivered_at IS NULL FROM notices", -1, &statement,
+                         nullptr) != SQLITE_OK) {
+    out.error = db != nullptr ? sqlite3_errmsg(db) : "no memory";
+  } else {
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+      const std::string id = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+      out.written.insert(id);
+      if (sqlite3_column_int(statement, 1) != 0) out.answered_unsent.insert(id);
+    }
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return out;
+}
+
 inline std::string integrityCheck(const std::filesystem::path& db_path) {
   sqlite3* db = nullptr;
   std::string out;

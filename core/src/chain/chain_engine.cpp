@@ -28,9 +28,8 @@ namespace {
 std::size_t payrollMonthsSpanned(const std::vector<model::PayrollMonth>& payroll) {
   constexpr std::int32_t kMaxHint = 36;
   if (payroll.empty()) return 0;
-  auto [first, last] = std::minmax_element(payroll.begin(), payroll.end(), [](const auto& a, const auto& b) {
-    return a.month.index < b.month.index;
-  });
+  auto [first, last] = std::minmax_element(payroll.begin(), payroll.end(),
+                                           [](const auto& a, const auto& b) { return a.month.index < b.month.index; });
   return static_cast<std::size_t>(std::min(last->month.index - first->month.index + 1, kMaxHint));
 }
 
@@ -119,7 +118,8 @@ void ChainEngine::State::putAll(model::Dataset dataset) {
   last_as_of.reset();
 }
 
-std::vector<Finding> ChainEngine::State::evaluatePerson(const detail::RuleContext& ctx, const model::PersonId& id) const {
+std::vector<Finding> ChainEngine::State::evaluatePerson(const detail::RuleContext& ctx,
+                                                        const model::PersonId& id) const {
   const auto* records = index.person(id);
   if (records == nullptr) return {};
   return evaluatePerson(ctx, id, *records);
@@ -135,7 +135,8 @@ std::vector<Finding> ChainEngine::State::evaluatePerson(const detail::RuleContex
   return out;
 }
 
-std::vector<Finding> ChainEngine::State::evaluateSuspension(const detail::RuleContext& ctx, const model::UnitId& unit) const {
+std::vector<Finding> ChainEngine::State::evaluateSuspension(const detail::RuleContext& ctx,
+                                                            const model::UnitId& unit) const {
   std::vector<Finding> out;
   auto it = critical_by_unit_.find(unit);
   if (it == critical_by_unit_.end()) return out;
@@ -146,8 +147,7 @@ std::vector<Finding> ChainEngine::State::evaluateSuspension(const detail::RuleCo
   return out;
 }
 
-void ChainEngine::State::commit(std::vector<Pending>& batch, Before& before,
-                                detail::UnitSet* critical_units) {
+void ChainEngine::State::commit(std::vector<Pending>& batch, Before& before, detail::UnitSet* critical_units) {
   auto unindex = [&](const Finding& f) {
     if (f.severity != Severity::critical || f.unit_id.empty()) return;
     if (critical_units != nullptr) critical_units->insert(f.unit_id);
@@ -237,9 +237,8 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
     occupancy.reserve(scopes.size());
     for (const auto& key : scopes) occupancy.push_back(&occupancy_[key]);
     std::vector<std::vector<Finding>> found(scopes.size());
-    detail::parallelFor(scopes.size(), threads, [&](std::size_t i) {
-      detail::evaluateUnitTypeScope(ctx, scopes[i], found[i], occupancy[i]);
-    });
+    detail::parallelFor(scopes.size(), threads,
+                        [&](std::size_t i) { detail::evaluateUnitTypeScope(ctx, scopes[i], found[i], occupancy[i]); });
     for (std::size_t i = 0; i < scopes.size(); ++i) add(by_scope_, scopes[i], std::move(found[i]));
   }
   for (const auto& key : index.allLeaderKeys()) {
@@ -396,7 +395,9 @@ ChainEngine::~ChainEngine() = default;
 ChainEngine::ChainEngine(ChainEngine&&) noexcept = default;
 ChainEngine& ChainEngine::operator=(ChainEngine&&) noexcept = default;
 
-void ChainEngine::load(model::Dataset dataset) { state_->putAll(std::move(dataset)); }
+void ChainEngine::load(model::Dataset dataset) {
+  state_->putAll(std::move(dataset));
+}
 
 void ChainEngine::setSources(std::vector<std::string> sources) {
   state_->index.setSources(std::move(sources));
@@ -415,9 +416,13 @@ void ChainEngine::reset(std::vector<std::string> sources) {
   state_->last_as_of.reset();
 }
 
-void ChainEngine::apply(const model::Record& record) { state_->index.put(record, state_->touched); }
+void ChainEngine::apply(const model::Record& record) {
+  state_->index.put(record, state_->touched);
+}
 
-void ChainEngine::apply(model::Record&& record) { state_->index.put(std::move(record), state_->touched); }
+void ChainEngine::apply(model::Record&& record) {
+  state_->index.put(std::move(record), state_->touched);
+}
 
 void ChainEngine::remove(model::RecordType type, std::string_view key) {
   state_->index.erase(type, key, state_->touched);
@@ -436,17 +441,37 @@ std::vector<Finding> ChainEngine::evaluateAll(model::Date as_of) {
   return state_->sortedFindings();
 }
 
-void ChainEngine::evaluateAllInPlace(model::Date as_of) { (void)state_->evaluate(as_of, true); }
+void ChainEngine::evaluateAllInPlace(model::Date as_of) {
+  (void)state_->evaluate(as_of, true);
+}
 
 FindingDelta ChainEngine::evaluateTouched(model::Date as_of) {
   const bool everything = !state_->last_as_of || *state_->last_as_of != as_of;
   return state_->deltaOf(state_->evaluate(as_of, everything));
 }
 
-std::vector<Finding> ChainEngine::findings() const { return state_->sortedFindings(); }
+std::vector<Finding> ChainEngine::findings() const {
+  return state_->sortedFindings();
+}
 
-std::vector<const Finding*> ChainEngine::findingsInPlace() const { return state_->sortedInPlace(); }
+std::vector<const Finding*> ChainEngine::findingsInPlace() const {
+  return state_->sortedInPlace();
+}
 
-const RuleParams& ChainEngine::params() const noexcept { return state_->params; }
+const RuleParams& ChainEngine::params() const noexcept {
+  return state_->params;
+}
+
+std::vector<model::Record> ChainEngine::recordsOf(const model::PersonId& person) const {
+  std::vector<model::Record> out;
+  const detail::PersonRecords* held = state_->index.person(person);
+  if (held == nullptr) return out;
+  out.reserve(held->roster.size() + held->movements.size() + held->payroll.size() + held->deaths.size());
+  for (const auto& entry : held->roster) out.emplace_back(entry);
+  for (const auto& movement : held->movements) out.emplace_back(movement);
+  for (const auto& pay : held->payroll) out.emplace_back(pay.record(person));
+  for (const auto& death : held->deaths) out.emplace_back(death);
+  return out;
+}
 
 }  // namespace staffchain::chain

@@ -124,24 +124,21 @@ void Daemon::trackNotices(const ingest::IngestResult& result) {
   }
   if (result.stats.notices_written > 0) {
     spdlog::info("propagation: {} notices written to the outbox", result.stats.notices_written);
-    // The answer may have landed before the movement that asks for it (another system synced
-    // first): look at what the ledger already holds for these people.
-    std::set<std::string> people;
+    // The answer may have landed before the record that asks for it (another system synced
+    // first): look at everything held of these people (roster rows, movements, payroll), as the
+    // check at start does, so a notice already answered is never sent, whichever came first.
+    std::set<model::PersonId> people;
     for (const auto& record : result.records) {
-      if (const auto* movement = std::get_if<model::Movement>(&record)) people.insert(movement->person_id.str());
+      std::visit(
+          [&people](const auto& typed) {
+            if constexpr (requires { typed.person_id; }) people.insert(typed.person_id);
+          },
+          record);
     }
     std::vector<model::Record> earlier;
     for (const auto& person : people) {
-      auto id = model::checkCitizenId(person);
-      if (!id) continue;
-      auto history = ledger_->movementHistory(*id.value);
-      if (!history) {
-        spdlog::error("propagation: cannot read the history of a person: {}", history.error().message);
-        continue;
-      }
-      for (auto& entry : history.value()) {
-        if (entry.change != ledger::MovementChange::removed) earlier.emplace_back(std::move(entry.movement));
-      }
+      auto held = engine_->recordsOf(person);
+      earlier.insert(earlier.end(), std::make_move_iterator(held.begin()), std::make_move_iterator(held.end()));
     }
     if (auto completed = tracker_->observe(earlier); !completed) {
       spdlog::error("propagation: cannot track notices: {}", completed.error().message);

@@ -1,4 +1,5 @@
 // ChainEngine behaviour: stable fingerprints, resolution, incremental deltas, disabled rules.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -40,6 +41,41 @@ std::vector<std::string> fingerprints(const std::vector<Finding>& findings) {
   return out;
 }
 
+// What the daemon checks a new notice against: everything held of the person, whichever
+// system's file came first, and nothing of anyone else.
+TEST(ChainEngine, RecordsOfAPersonAreTheirRosterMovementsAndPayrollAsHeld) {
+  const auto keys = [](const std::vector<model::Record>& records) {
+    std::vector<std::string> out;
+    for (const auto& record : records) {
+      out.push_back(
+          fmt::format("{} {}", plugin::recordTypeFile(model::recordTypeOf(record)), model::recordKey(record)));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const model::Dataset data = brokenDataset();
+  std::vector<model::Record> of_person1;
+  for (const auto& r : data.roster) {
+    if (r.person_id == person(1)) of_person1.emplace_back(r);
+  }
+  for (const auto& m : data.movements) {
+    if (m.person_id == person(1)) of_person1.emplace_back(m);
+  }
+  for (const auto& p : data.payroll) {
+    if (p.person_id == person(1)) of_person1.emplace_back(p);
+  }
+  ASSERT_EQ(of_person1.size(), 7U);  // a roster row, a resignation, five months of pay
+
+  ChainEngine engine(RuleParams{});
+  engine.load(data);
+  EXPECT_EQ(keys(engine.recordsOf(person(1))), keys(of_person1));
+  EXPECT_TRUE(engine.recordsOf(person(9)).empty());
+  // A record applied later is held at once.
+  const model::RosterEntry entered = roster(person(2), unitId(1), EstabType::admin, day(2024, 3, 2));
+  engine.apply(model::Record(entered));
+  EXPECT_EQ(keys(engine.recordsOf(person(2))), keys({data.movements[0], entered}));
+}
+
 TEST(ChainEngine, FingerprintsAreStableAcrossAsOfDates) {
   const auto data = brokenDataset();
   const auto june = evaluate(data, day(2024, 6, 30));
@@ -69,7 +105,8 @@ TEST(ChainEngine, EvidenceNamesTheSourceAndFullIds) {
   EXPECT_EQ(exit.source, "hr_csv");
   EXPECT_EQ(exit.record_type, "movements");
   EXPECT_EQ(exit.record_id, "E1");
-  const auto field = std::find_if(exit.fields.begin(), exit.fields.end(), [](const auto& kv) { return kv.first == "person_id"; });
+  const auto field =
+      std::find_if(exit.fields.begin(), exit.fields.end(), [](const auto& kv) { return kv.first == "person_id"; });
   ASSERT_NE(field, exit.fields.end());
   EXPECT_EQ(field->second, person(1).str());
 }
@@ -81,7 +118,8 @@ TEST(ChainEngine, FixingTheRosterResolvesTheFinding) {
   const auto before = ofRule(engine.evaluateAll(asOf), "CHAIN-005");
   ASSERT_EQ(before.size(), 1U);
   // The establishment office removes the person: the snapshot row goes, a roster_remove lands.
-  engine.remove(model::RecordType::roster, model::recordKey(roster(person(1), unitId(1), EstabType::admin, day(2015, 1, 1))));
+  engine.remove(model::RecordType::roster,
+                model::recordKey(roster(person(1), unitId(1), EstabType::admin, day(2015, 1, 1))));
   engine.apply(move("X1", MovementKind::roster_remove, person(1), unitId(1), day(2024, 6, 1)));
   const auto delta = engine.evaluateTouched(asOf);
   EXPECT_NE(std::find(delta.resolved.begin(), delta.resolved.end(), before[0].fingerprint), delta.resolved.end());
@@ -248,7 +286,9 @@ TEST(ChainEngine, AHireJudgedAloneStillMovesTheSlotsOfItsApproval) {
   EXPECT_TRUE(slotTakenBy("H3")) << "H3 now comes first";
   step("the other hire withdrawn", [&] {
     data.movements.erase(data.movements.begin());
-    engine.remove(model::RecordType::movement, model::recordKey(model::Record{move("H3", MovementKind::hire, person(3), u1, day(2024, 4, 1), "A-1")}));
+    engine.remove(
+        model::RecordType::movement,
+        model::recordKey(model::Record{move("H3", MovementKind::hire, person(3), u1, day(2024, 4, 1), "A-1")}));
   });
   EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-001").empty());
   step("a pay row of the hired person", [&] {

@@ -71,6 +71,10 @@ class ChainEngine {
 
   [[nodiscard]] const RuleParams& params() const noexcept;
 
+  // What the engine holds of one person, as ingested: roster rows, movements, payroll months
+  // and deaths (empty for a person it does not know).
+  [[nodiscard]] std::vector<model::Record> recordsOf(const model::PersonId& person) const;
+
  private:
   class State;
   std::unique_ptr<State> state_;
