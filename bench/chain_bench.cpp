@@ -2,7 +2,6 @@
 // one more movement, at the sizes the issue names (100 thousand and a million persons).
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
-
 #include <time.h>
 
 #include <algorithm>
@@ -30,7 +29,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 // CPU time of this thread: on a shared machine the wall time also counts the waits for a core,
 // so both are reported.
@@ -204,8 +205,12 @@ struct Bench {
   BenchSummary summary;
 };
 
-std::string formatWallCpu(double wall, double cpu) { return fmt::format("{:.3f} s  (CPU {:.3f} s)", wall, cpu); }
-std::string formatMicros(double seconds) { return fmt::format("{:.1f}", seconds * 1e6); }
+std::string formatWallCpu(double wall, double cpu) {
+  return fmt::format("{:.3f} s  (CPU {:.3f} s)", wall, cpu);
+}
+std::string formatMicros(double seconds) {
+  return fmt::format("{:.1f}", seconds * 1e6);
+}
 
 void recordMemory(Bench& bench, benchmark::State& state, std::size_t persons) {
   state.counters["rss_mib"] = currentRssMib();
@@ -250,7 +255,8 @@ void benchAudit(benchmark::State& state, Bench& bench, std::size_t persons) {
     const double cpu_seconds = threadCpuSeconds() - cpu_start;
     state.SetIterationTime(seconds);
     state.counters["cpu_s"] = cpu_seconds;
-    bench.summary.set(persons, "audit: CSV folder streamed into the engine + evaluateAll", formatWallCpu(seconds, cpu_seconds));
+    bench.summary.set(persons, "audit: CSV folder streamed into the engine + evaluateAll",
+                      formatWallCpu(seconds, cpu_seconds));
     bench.summary.set(persons, "  of which read + index",
                       formatWallCpu(std::chrono::duration<double>(read_at - start).count(), cpu_read - cpu_start));
     recordMemory(bench, state, persons);
@@ -326,7 +332,8 @@ void benchFullEvaluation(benchmark::State& state, Bench& bench, std::size_t pers
   state.counters["evaluate_all_s"] = evaluate_seconds;
   state.counters["cpu_s"] = index_cpu + evaluate_cpu;
   state.counters["findings"] = static_cast<double>(findings);
-  bench.summary.set(persons, "full evaluation: load + evaluateAll", formatWallCpu(index_seconds + evaluate_seconds, index_cpu + evaluate_cpu));
+  bench.summary.set(persons, "full evaluation: load + evaluateAll",
+                    formatWallCpu(index_seconds + evaluate_seconds, index_cpu + evaluate_cpu));
   bench.summary.set(persons, "  of which engine.load", formatWallCpu(index_seconds, index_cpu));
   bench.summary.set(persons, "  of which evaluateAll", formatWallCpu(evaluate_seconds, evaluate_cpu));
   bench.summary.set(persons, "  open findings", fmt::format("{}", findings));
@@ -338,11 +345,16 @@ enum class ChangeKind { hire, roster_add, retire, payroll, idle };
 
 const char* changeName(ChangeKind kind) {
   switch (kind) {
-    case ChangeKind::hire: return "hire";
-    case ChangeKind::roster_add: return "roster_add";
-    case ChangeKind::retire: return "retire";
-    case ChangeKind::payroll: return "payroll";
-    case ChangeKind::idle: return "idle";
+    case ChangeKind::hire:
+      return "hire";
+    case ChangeKind::roster_add:
+      return "roster_add";
+    case ChangeKind::retire:
+      return "retire";
+    case ChangeKind::payroll:
+      return "payroll";
+    case ChangeKind::idle:
+      return "idle";
   }
   return "?";
 }
@@ -371,7 +383,9 @@ void benchMovement(benchmark::State& state, Bench& bench, std::size_t persons, C
   for (auto _ : state) {
     std::optional<model::Record> record;
     switch (kind) {
-      case ChangeKind::hire: record = stream.nextHire(); break;
+      case ChangeKind::hire:
+        record = stream.nextHire();
+        break;
       case ChangeKind::roster_add: {
         // The hire is part of the setup: only the roster entry that follows it is timed.
         const auto hire = stream.nextHire();
@@ -380,9 +394,14 @@ void benchMovement(benchmark::State& state, Bench& bench, std::size_t persons, C
         record = MovementStream::rosterAddFor(hire, as_of.plusDays(-3));
         break;
       }
-      case ChangeKind::retire: record = stream.nextRetirement(); break;
-      case ChangeKind::payroll: record = stream.nextPayroll(); break;
-      case ChangeKind::idle: break;
+      case ChangeKind::retire:
+        record = stream.nextRetirement();
+        break;
+      case ChangeKind::payroll:
+        record = stream.nextPayroll();
+        break;
+      case ChangeKind::idle:
+        break;
     }
     const double cpu_start = threadCpuSeconds();
     const auto start = Clock::now();
@@ -447,8 +466,9 @@ int main(int argc, char** argv) {
   auto options = parseOptions(argc, argv);
   if (!options) {
     fmt::print(stderr, "chain_bench: {}\n", options.error().message);
-    fmt::print(stderr, "usage: chain_bench [--persons=N[,N...]] [--seed=S] [--movements=N] [--data-dir=DIR] "
-                       "[--benchmark_...]\n");
+    fmt::print(stderr,
+               "usage: chain_bench [--persons=N[,N...]] [--seed=S] [--movements=N] [--data-dir=DIR] "
+               "[--benchmark_...]\n");
     return 64;
   }
   benchmark::Initialize(&argc, argv);

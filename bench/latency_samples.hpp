@@ -12,7 +12,10 @@ namespace staffchain::bench {
 class LatencySamples {
  public:
   void reserve(std::size_t n) { seconds_.reserve(n); }
-  void add(double seconds) { seconds_.push_back(seconds); sorted_ = false; }
+  void add(double seconds) {
+    seconds_.push_back(seconds);
+    sorted_ = false;
+  }
   [[nodiscard]] std::size_t size() const noexcept { return seconds_.size(); }
 
   // Nearest-rank percentile (p in (0, 100]) in seconds; 0 when there is no sample.

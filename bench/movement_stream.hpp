@@ -39,7 +39,7 @@ class MovementStream {
   model::PersonId freshPerson();
 
   model::Date as_of_;
-  std::vector<model::Approval> approvals_;     // valid on the hire date
+  std::vector<model::Approval> approvals_;  // valid on the hire date
   std::vector<model::RosterEntry> roster_;
   std::vector<model::PayrollMonth> payroll_;   // as_of's month
   std::unordered_set<model::PersonId> known_;  // every person of the world, to keep new ids new

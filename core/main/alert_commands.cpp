@@ -177,9 +177,8 @@ int listSilences(const ApiClient& client, const std::vector<std::string>& args) 
   for (const auto& s : answer->value("silences", json::array())) {
     const std::string token = shown(s, "created_by");
     fmt::print("{:<9} {:<23} {:<23} {:<24} {} / {}\n", shown(s, "id"), shownTime(s.value("expires_at", json())),
-               shownTime(s.value("ended_at", json())),
-               shown(s, "author") + (token.empty() ? "" : " (" + token + ")"), shown(s, "reason"),
-               model::maskCitizenIds(s.value("match", json::object()).dump()));
+               shownTime(s.value("ended_at", json())), shown(s, "author") + (token.empty() ? "" : " (" + token + ")"),
+               shown(s, "reason"), model::maskCitizenIds(s.value("match", json::object()).dump()));
   }
   return 0;
 }

@@ -1,12 +1,12 @@
 // staffchainctl's day-to-day commands: thin clients of the daemon's HTTP API, with tables for
 // people and --json for scripts.
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "api_client.hpp"
 #include "commands.hpp"
@@ -64,7 +64,8 @@ Result<json> call(const ApiClient& client, const std::string& method, const std:
     request.body = body.is_null() ? "{}" : body.dump();
   }
   auto response = http.send(request, nullptr);
-  if (!response) return makeError(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
+  if (!response)
+    return makeError(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
   json parsed = json::parse(response->body, nullptr, false);
   if (response->status >= 400) {
     std::string message = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
@@ -229,9 +230,10 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
     return 0;
   }
   if (command == "notices") {
-    auto answer = call(client, "GET", "/api/v1/notices" + query({{"state", option("--state")},
-                                                                  {"unit", option("--unit")},
-                                                                  {"system", option("--system")}}));
+    auto answer =
+        call(client, "GET",
+             "/api/v1/notices" +
+                 query({{"state", option("--state")}, {"unit", option("--unit")}, {"system", option("--system")}}));
     if (!answer) return fail(command, answer.error());
     if (client.as_json) {
       fmt::print("{}\n", answer->dump(2));
@@ -263,8 +265,9 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
       return 64;
     }
     if (args.size() < 2 || (with_file && args.size() < 3)) {
-      fmt::print(stderr,
-                 "usage: staffchainctl connectors [pause|resume|resync|reset-cursor NAME | accept|reingest NAME FILE]\n");
+      fmt::print(
+          stderr,
+          "usage: staffchainctl connectors [pause|resume|resync|reset-cursor NAME | accept|reingest NAME FILE]\n");
       return 64;
     }
     auto answer = call(client, "POST", "/api/v1/connectors/" + args[1] + "/" + args[0],
@@ -274,9 +277,10 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
       fmt::print("connector {}: {}\n", args[1], answer->value("message", std::string("done")));
     } else if (args[0] == "resync") {
       if (!wait) {
-        fmt::print("connector {}: resync started; `staffchainctl connectors resync {} --wait` or `staffchainctl "
-                   "status` follows it\n",
-                   args[1], args[1]);
+        fmt::print(
+            "connector {}: resync started; `staffchainctl connectors resync {} --wait` or `staffchainctl "
+            "status` follows it\n",
+            args[1], args[1]);
         return 0;
       }
       return followResync(client, args[1], answer->value("attempts", std::uint64_t{0}));

@@ -1,4 +1,6 @@
 // staffchainctl audit: ingest and evaluate a canonical folder once, with no daemon and no ledger.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -9,13 +11,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <variant>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "staffchain/chain/chain_engine.hpp"
@@ -39,7 +39,9 @@ nlohmann::json evidenceJson(const chain::Finding& finding) {
   for (const auto& item : finding.evidence) {
     nlohmann::json fields = nlohmann::json::object();
     for (const auto& [key, value] : item.fields) fields[key] = value;
-    items.push_back({{"source", item.source}, {"record_type", item.record_type}, {"record_id", item.record_id},
+    items.push_back({{"source", item.source},
+                     {"record_type", item.record_type},
+                     {"record_id", item.record_id},
                      {"fields", fields}});
   }
   return items;
@@ -76,9 +78,9 @@ void printCsv(const std::vector<const chain::Finding*>& findings) {
   fmt::print("rule,severity,unit_id,person_id,since,summary,fingerprint\n");
   for (const auto* finding : findings) {
     const auto& f = *finding;
-    fmt::print("{},{},{},{},{},{},{}\n", f.rule, chain::toString(f.severity),
-               f.unit_id.empty() ? "" : f.unit_id.str(), f.person_id.empty() ? "" : f.person_id.str(),
-               model::formatDate(f.since), csvCell(f.summary_zh), f.fingerprint);
+    fmt::print("{},{},{},{},{},{},{}\n", f.rule, chain::toString(f.severity), f.unit_id.empty() ? "" : f.unit_id.str(),
+               f.person_id.empty() ? "" : f.person_id.str(), model::formatDate(f.since), csvCell(f.summary_zh),
+               f.fingerprint);
   }
 }
 
@@ -265,7 +267,8 @@ int runAudit(const std::vector<std::string>& args) {
     }
   }
   if (dir.empty()) {
-    fmt::print(stderr, "usage: staffchainctl audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--config FILE]\n");
+    fmt::print(stderr,
+               "usage: staffchainctl audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--config FILE]\n");
     return 64;
   }
   chain::RuleParams params;

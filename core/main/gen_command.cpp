@@ -37,10 +37,11 @@ int runGen(const std::vector<std::string>& args) {
     fmt::print(stderr, "staffchainctl gen: {}\n", stats.error().message);
     return 2;
   }
-  fmt::print("wrote {}: {} units, {} persons, {} roster rows, {} movements, {} payroll rows, {} deaths, "
-             "{} truth lines\n",
-             spec.out_dir.string(), stats->units, stats->persons, stats->roster, stats->movements, stats->payroll,
-             stats->deaths, stats->truth_lines);
+  fmt::print(
+      "wrote {}: {} units, {} persons, {} roster rows, {} movements, {} payroll rows, {} deaths, "
+      "{} truth lines\n",
+      spec.out_dir.string(), stats->units, stats->persons, stats->roster, stats->movements, stats->payroll,
+      stats->deaths, stats->truth_lines);
   return 0;
 }
 

@@ -1,8 +1,8 @@
 // staffchainctl: the operator's command-line tool. Subcommands live beside it.
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "staffchain/config/config.hpp"

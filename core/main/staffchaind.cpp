@@ -1,8 +1,8 @@
 // staffchaind: the daemon's entry point; all behaviour lives in the daemon area.
+#include <fmt/format.h>
+
 #include <cstring>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "staffchain/daemon/daemon.hpp"
 #include "staffchain/plugin/build_info.hpp"
@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   try {
     return staffchain::daemon::runDaemon(options);
   } catch (const std::exception& error) {
-    fmt::print(stderr, "staffchaind: stopped by an unexpected error: {}\n", staffchain::plugin::toValidUtf8(error.what()));
+    fmt::print(stderr, "staffchaind: stopped by an unexpected error: {}\n",
+               staffchain::plugin::toValidUtf8(error.what()));
   } catch (...) {
     fmt::print(stderr, "staffchaind: stopped by an unknown error\n");
   }

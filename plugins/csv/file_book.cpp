@@ -55,10 +55,10 @@ bool FileBook::alreadyApplied(const std::string& checksum, plugin::RecordType ty
 
 void FileBook::recordApplied(const std::string& checksum, const std::string& name, plugin::RecordType type,
                              std::int64_t stamp) const {
-  writeBook(dir_ / "ingested.tsv",
-            checksum + '\t' + name + '\t' + std::to_string(stamp) + '\t' +
-                std::string(plugin::recordTypeFile(type)) + '\n',
-            true);
+  writeBook(
+      dir_ / "ingested.tsv",
+      checksum + '\t' + name + '\t' + std::to_string(stamp) + '\t' + std::string(plugin::recordTypeFile(type)) + '\n',
+      true);
 }
 
 void FileBook::recordAccepted(const std::string& checksum, const std::string& name) const {

@@ -4,9 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "staffchain/plugin/http_text.hpp"
-
 #include "dingtalk_signature.hpp"
+#include "staffchain/plugin/http_text.hpp"
 
 namespace staffchain::dingtalk {
 DingtalkNotifier::DingtalkNotifier(DingtalkSettings settings, std::string token, std::string secret,

@@ -40,5 +40,4 @@ class DingtalkNotifier final : public plugin::Notifier {
   plugin::HostContext& host_;
 };
 
-
 }  // namespace staffchain::dingtalk

@@ -19,7 +19,8 @@ std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs& args) {
   if (!settings) return nullptr;
   auto token = resolveSecretSetting(config, args.host, "access_token", settings->token_reference);
   std::optional<std::string> secret = std::string();
-  if (settings->secret_reference) secret = resolveSecretSetting(config, args.host, "secret", *settings->secret_reference);
+  if (settings->secret_reference)
+    secret = resolveSecretSetting(config, args.host, "secret", *settings->secret_reference);
   if (!token || !secret) return nullptr;
   return std::make_unique<dingtalk::DingtalkNotifier>(std::move(*settings), std::move(*token), std::move(*secret),
                                                       args.host);

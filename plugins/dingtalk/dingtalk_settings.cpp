@@ -31,7 +31,8 @@ std::optional<DingtalkSettings> readDingtalkSettings(plugin::ConfigReader& confi
   if (auto mobiles = config.stringArray("at_mobiles")) {
     for (const auto& mobile : *mobiles) {
       const bool digits = mobile.size() >= 5 && mobile.size() <= 20 &&
-                          std::all_of(mobile.begin(), mobile.end(), [](char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-'; });
+                          std::all_of(mobile.begin(), mobile.end(),
+                                      [](char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-'; });
       if (!digits) {
         config.fail("at_mobiles", "\"" + mobile + "\" is not a mobile number");
         fatal = true;

@@ -1,11 +1,11 @@
 #include "dingtalk_signature.hpp"
 
-#include "staffchain/plugin/http_text.hpp"
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <array>
+
+#include "staffchain/plugin/http_text.hpp"
 
 namespace staffchain::dingtalk {
 

@@ -10,5 +10,4 @@ namespace staffchain::dingtalk {
 // `timestamp_ms` is the decimal Unix time in milliseconds that also goes into the URL.
 std::string robotSignature(std::string_view secret, std::string_view timestamp_ms);
 
-
 }  // namespace staffchain::dingtalk

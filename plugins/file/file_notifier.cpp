@@ -1,12 +1,11 @@
 // The file notifier: every message as one JSON line appended to a file, for audits and demos.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "staffchain/plugin/descriptor.hpp"
 
@@ -56,7 +55,9 @@ class FileNotifier final : public Notifier {
   FileSettings settings_;
 };
 
-void validate(ConfigReader& config) { (void)readSettings(config); }
+void validate(ConfigReader& config) {
+  (void)readSettings(config);
+}
 
 std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs&) {
   auto settings = readSettings(config);

@@ -2,11 +2,10 @@
 // text a JSON value stands for in a canonical record.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace staffchain::rest {
 

@@ -1,8 +1,8 @@
 #include "pagination.hpp"
 
-#include "staffchain/plugin/http_text.hpp"
-
 #include <cctype>
+
+#include "staffchain/plugin/http_text.hpp"
 
 namespace staffchain::rest {
 namespace {
@@ -65,7 +65,8 @@ std::optional<std::string> linkTarget(std::string_view header, std::string_view 
       const auto equals = param.find('=');
       if (equals == std::string_view::npos || !equalsIgnoringCase(trimmed(param.substr(0, equals)), "rel")) continue;
       std::string_view values = trimmed(param.substr(equals + 1));
-      if (values.size() >= 2 && values.front() == '"' && values.back() == '"') values = values.substr(1, values.size() - 2);
+      if (values.size() >= 2 && values.front() == '"' && values.back() == '"')
+        values = values.substr(1, values.size() - 2);
       // rel may list several relations: rel="next last".
       while (!values.empty()) {
         const auto space = values.find(' ');

@@ -13,7 +13,6 @@ namespace staffchain::rest {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-
 // `url` with `params` appended to its query string (after '?' or '&' as the URL needs).
 std::string withQuery(std::string url, const QueryParams& params);
 

@@ -57,7 +57,8 @@ Result<RestCursor> RestCursor::decode(std::string_view text) {
     return bad("unknown version");
   }
   try {
-    if (const auto active = document.find("active"); active != document.end()) cursor.active = active->get<std::string>();
+    if (const auto active = document.find("active"); active != document.end())
+      cursor.active = active->get<std::string>();
     if (const auto positions = document.find("endpoints"); positions != document.end()) {
       for (const auto& [name, entry] : positions->items()) {
         EndpointPosition position;

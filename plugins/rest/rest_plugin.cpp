@@ -11,7 +11,9 @@ namespace {
 using namespace staffchain;
 using namespace staffchain::plugin;
 
-void validate(ConfigReader& config) { (void)rest::readRestSettings(config); }
+void validate(ConfigReader& config) {
+  (void)rest::readRestSettings(config);
+}
 
 std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& args) {
   auto settings = rest::readRestSettings(config);
@@ -33,5 +35,5 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
 
 }  // namespace
 
-STAFFCHAIN_SOURCE_PLUGIN_WITH_SINK("rest", "records from an HTTP(S) JSON API, paginated and incremental", &validate, &create,
-                                   &staffchain::rest::validateRestSink, &staffchain::rest::createRestSink)
+STAFFCHAIN_SOURCE_PLUGIN_WITH_SINK("rest", "records from an HTTP(S) JSON API, paginated and incremental", &validate,
+                                   &create, &staffchain::rest::validateRestSink, &staffchain::rest::createRestSink)

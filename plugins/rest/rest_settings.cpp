@@ -1,9 +1,9 @@
 #include "rest_settings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-
-#include <fmt/format.h>
 
 namespace staffchain::rest {
 namespace {
@@ -95,8 +95,9 @@ void readEndpoints(ConfigReader& config, RestSettings& settings) {
   for (const auto& [key, node] : *table) {
     const auto type = plugin::recordTypeFromFile(key.str());
     if (!type) {
-      endpoints.fail(key.str(), "not a canonical record type (units, quotas, leader_quotas, approvals, roster, "
-                                "movements, payroll, deaths)");
+      endpoints.fail(key.str(),
+                     "not a canonical record type (units, quotas, leader_quotas, approvals, roster, "
+                     "movements, payroll, deaths)");
       continue;
     }
     const toml::table* endpoint_table = endpoints.subtable(key.str());
@@ -113,8 +114,9 @@ void readEndpoints(ConfigReader& config, RestSettings& settings) {
     endpoint.incremental = readIncremental(reader);
     endpoint.full_snapshot = reader.boolean("full_snapshot", false);
     if (endpoint.full_snapshot && endpoint.incremental) {
-      reader.fail("full_snapshot", "a full snapshot cannot be incremental: a partial listing would remove every "
-                                   "record it does not repeat");
+      reader.fail("full_snapshot",
+                  "a full snapshot cannot be incremental: a partial listing would remove every "
+                  "record it does not repeat");
     }
     if (const toml::table* mapping = reader.subtable("mapping")) {
       ConfigReader mapping_reader = reader.child(*mapping, "mapping");

@@ -29,7 +29,7 @@ struct Pagination {
   // ("meta.total"): page style stops at it; every style reports what is left from it.
   std::string total_header;
   std::string total_path;
-  std::string cursor_path;   // cursor style: where the body holds the next token ("meta.next_cursor")
+  std::string cursor_path;  // cursor style: where the body holds the next token ("meta.next_cursor")
   std::string cursor_param = "cursor";
 };
 

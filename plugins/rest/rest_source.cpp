@@ -1,9 +1,9 @@
 #include "rest_source.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "json_path.hpp"
 #include "staffchain/plugin/canonical_columns.hpp"
@@ -39,7 +39,8 @@ Result<Credentials> resolveCredentials(const AuthSettings& auth, const plugin::H
     return value;
   };
   switch (auth.type) {
-    case AuthType::none: break;
+    case AuthType::none:
+      break;
     case AuthType::bearer: {
       auto token = resolve(auth.token, "token");
       if (!token) return std::move(token).error();
@@ -139,7 +140,8 @@ Result<plugin::SourceBatch> RestSource::pull(const plugin::PullRequest& request)
 }
 
 void RestSource::startListing(EndpointPosition& position, const Endpoint& endpoint) {
-  position.since = position.watermark.empty() && endpoint.incremental ? endpoint.incremental->start : position.watermark;
+  position.since =
+      position.watermark.empty() && endpoint.incremental ? endpoint.incremental->start : position.watermark;
   position.run_max.clear();
   position.page = 0;
   position.next.clear();
@@ -161,7 +163,7 @@ void RestSource::finishListing(EndpointPosition& position, bool advance_watermar
 }
 
 std::optional<std::int64_t> RestSource::listingTotal(const Pagination& pagination, const plugin::HttpResponse& response,
-                                                      const nlohmann::json& document) {
+                                                     const nlohmann::json& document) {
   std::optional<std::int64_t> total;
   if (!pagination.total_header.empty()) {
     if (auto header = response.header(pagination.total_header)) total = parseCount(*header);
@@ -203,8 +205,11 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
   PageOutcome outcome;
   const auto reject = [&](std::string reason) {
     batch.rejected.push_back(plugin::RejectedRecord{
-        endpoint.type, where, "",
-        fmt::format("{} endpoint {} page {}: {}", endpoint.name(), endpoint.path, page_number, reason), {}});
+        endpoint.type,
+        where,
+        "",
+        fmt::format("{} endpoint {} page {}: {}", endpoint.name(), endpoint.path, page_number, reason),
+        {}});
     host_.logger().log(LogLevel::warn, fmt::format("{}: quarantined: {}", where, reason));
     outcome.malformed = true;
     return outcome;
@@ -227,11 +232,13 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
   for (const auto& record : *records) {
     ++item;
     if (!record.is_object()) {
-      batch.rejected.push_back(plugin::RejectedRecord{
-          endpoint.type, fmt::format("{} item {}", where, item), "",
-          fmt::format("{} endpoint {} page {} item {}: a JSON {}, not an object", endpoint.name(), endpoint.path,
-                      page_number, item, record.type_name()),
-          {}});
+      batch.rejected.push_back(
+          plugin::RejectedRecord{endpoint.type,
+                                 fmt::format("{} item {}", where, item),
+                                 "",
+                                 fmt::format("{} endpoint {} page {} item {}: a JSON {}, not an object",
+                                             endpoint.name(), endpoint.path, page_number, item, record.type_name()),
+                                 {}});
       continue;
     }
     std::string origin = fmt::format("{} item {}", where, item);
@@ -239,7 +246,8 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
       origin += fmt::format(" (id {})", textOf(*id));
     }
     if (endpoint.incremental) {
-      if (const auto* updated = findPath(record, endpoint.incremental->field); updated != nullptr && !updated->is_null()) {
+      if (const auto* updated = findPath(record, endpoint.incremental->field);
+          updated != nullptr && !updated->is_null()) {
         const std::string value = textOf(*updated);
         if (position.run_max.empty() || compareWatermarks(value, position.run_max) > 0) position.run_max = value;
       }
@@ -259,7 +267,8 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
   const Pagination& pagination = endpoint.pagination;
   outcome.total = listingTotal(pagination, *response, document);
   switch (pagination.style) {
-    case PaginationStyle::none: break;
+    case PaginationStyle::none:
+      break;
     case PaginationStyle::page: {
       outcome.more = pageHasMore(position.page, pagination.limit, records->size(), outcome.total);
       break;
@@ -271,8 +280,10 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
       const std::string resolved = resolveUrl(url, *next);
       // Credentials go with every request: never follow a link to another server.
       if (originOf(resolved) != origin_) {
-        return makeError(fmt::format("{}: the next-page link points to {}, not to {}; refusing to send credentials "
-                                     "there", where, originOf(resolved), origin_));
+        return makeError(
+            fmt::format("{}: the next-page link points to {}, not to {}; refusing to send credentials "
+                        "there",
+                        where, originOf(resolved), origin_));
       }
       outcome.more = resolved != url && !records->empty();
       position.next = resolved;
@@ -286,8 +297,8 @@ Result<RestSource::PageOutcome> RestSource::readPage(const Endpoint& endpoint, E
       break;
     }
   }
-  host_.logger().log(LogLevel::debug, fmt::format("{}: HTTP {}, {} records{}", where, response->status,
-                                                  records->size(), outcome.more ? ", more to come" : ""));
+  host_.logger().log(LogLevel::debug, fmt::format("{}: HTTP {}, {} records{}", where, response->status, records->size(),
+                                                  outcome.more ? ", more to come" : ""));
   return outcome;
 }
 
@@ -316,8 +327,10 @@ Result<plugin::HttpResponse> RestSource::fetch(const std::string& url, const plu
     const long status = response->status;
     if (status >= 200 && status < 300) return response;
     if (status == 401 || status == 403) {
-      return makeError(fmt::format("{} on {}: the server refused the credentials (HTTP {}); check the connector's "
-                                   "auth settings and the secret they name", target, origin_, status));
+      return makeError(
+          fmt::format("{} on {}: the server refused the credentials (HTTP {}); check the connector's "
+                      "auth settings and the secret they name",
+                      target, origin_, status));
     }
     last_problem = describeStatus(*response);
     // 5xx, 408 and 429 are the server's passing trouble; any other status will not change.
@@ -325,8 +338,8 @@ Result<plugin::HttpResponse> RestSource::fetch(const std::string& url, const plu
       return makeError(fmt::format("{} on {}: {}", target, origin_, last_problem));
     }
   }
-  return makeError(fmt::format("{} on {}: failed after {} attempts: {}", target, origin_, settings_.retry.attempts,
-                               last_problem));
+  return makeError(
+      fmt::format("{} on {}: failed after {} attempts: {}", target, origin_, settings_.retry.attempts, last_problem));
 }
 
 }  // namespace staffchain::rest

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "rest_cursor.hpp"
 #include "rest_settings.hpp"
@@ -51,8 +50,8 @@ class RestSource final : public plugin::SourceConnector {
  private:
   // What reading one page found out about the listing.
   struct PageOutcome {
-    bool more = false;       // another page follows; `position` says where
-    bool malformed = false;  // the page could not be read: the listing stops here
+    bool more = false;                  // another page follows; `position` says where
+    bool malformed = false;             // the page could not be read: the listing stops here
     std::optional<std::int64_t> total;  // the listing's record count, when the server gives it
   };
 

@@ -13,7 +13,8 @@ Result<ListResponse> ListResponse::parse(std::string_view body, std::int64_t req
   const auto schemas = document.find("schemas");
   bool listed = false;
   if (schemas != document.end() && schemas->is_array()) {
-    for (const auto& schema : *schemas) listed = listed || (schema.is_string() && schema.get<std::string>() == kListResponseSchema);
+    for (const auto& schema : *schemas)
+      listed = listed || (schema.is_string() && schema.get<std::string>() == kListResponseSchema);
   }
   if (!listed) return makeError(fmt::format("the answer's \"schemas\" does not list {}", kListResponseSchema));
   ListResponse page;
@@ -25,7 +26,8 @@ Result<ListResponse> ListResponse::parse(std::string_view body, std::int64_t req
   const auto resources = document.find("Resources");
   if (resources == document.end() || resources->is_null()) {
     if (page.total_results != 0) {
-      return makeError(fmt::format("the answer has no \"Resources\" though \"totalResults\" is {}", page.total_results));
+      return makeError(
+          fmt::format("the answer has no \"Resources\" though \"totalResults\" is {}", page.total_results));
     }
   } else if (!resources->is_array()) {
     return makeError("the answer's \"Resources\" is not an array");

@@ -1,6 +1,7 @@
 #include "scim_cursor.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "timestamp.hpp"

@@ -15,9 +15,9 @@ namespace staffchain::scim {
 // latest lastModified met so far in it. When a pass ends, `seen` becomes the next pass's
 // `since`. `pass` names the pass, so a full snapshot's spooled pages never mix with another's.
 struct ScimCursor {
-  std::string since;             // empty: everything
-  std::int64_t next_start = 1;   // 1: the next pull starts a new pass
-  std::string seen;              // RFC 3339, as the server wrote it; empty: nothing yet
+  std::string since;            // empty: everything
+  std::int64_t next_start = 1;  // 1: the next pull starts a new pass
+  std::string seen;             // RFC 3339, as the server wrote it; empty: nothing yet
   std::string pass;
 
   [[nodiscard]] bool betweenPasses() const noexcept { return next_start <= 1; }

@@ -1,15 +1,17 @@
 #include "scim_path.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace staffchain::scim {
 namespace {
 
 using nlohmann::json;
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -24,8 +26,7 @@ bool startsWithIgnoringCase(std::string_view text, std::string_view prefix) {
 }
 
 bool nameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-         c == '$';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '$';
 }
 
 std::string_view trim(std::string_view text) {
@@ -80,8 +81,10 @@ Result<ScimPath> ScimPath::parse(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
       const char c = text[i];
       if (quoted) {
-        if (c == '\\') ++i;
-        else if (c == '"') quoted = false;
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          quoted = false;
       } else if (c == '"') {
         quoted = true;
       } else if (c == '[') {
@@ -114,8 +117,10 @@ Result<ScimPath> ScimPath::parse(std::string_view text) {
       std::size_t close = std::string_view::npos;
       for (std::size_t k = i + 1; k < text.size(); ++k) {
         if (quoted) {
-          if (text[k] == '\\') ++k;
-          else if (text[k] == '"') quoted = false;
+          if (text[k] == '\\')
+            ++k;
+          else if (text[k] == '"')
+            quoted = false;
         } else if (text[k] == '"') {
           quoted = true;
         } else if (text[k] == ']') {
@@ -135,9 +140,9 @@ Result<ScimPath> ScimPath::parse(std::string_view text) {
           return fail(open + 1, "expected an index ([0]) or a selector such as [type eq \"work\"]");
         }
         selector.attribute = std::string(trim(inside.substr(0, eq)));
-        if (selector.attribute.empty() || selector.attribute.find_first_not_of(
-                                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-$") !=
-                                              std::string::npos) {
+        if (selector.attribute.empty() ||
+            selector.attribute.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-$") !=
+                std::string::npos) {
           return fail(open + 1, "a selector compares a sub-attribute name");
         }
         const std::string_view literal = trim(inside.substr(eq + 4));

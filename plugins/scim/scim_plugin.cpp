@@ -47,4 +47,5 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
 
 }  // namespace
 
-STAFFCHAIN_SOURCE_PLUGIN("scim", "Users of a SCIM 2.0 server (RFC 7644), paged and incremental on meta.lastModified", &validate, &create)
+STAFFCHAIN_SOURCE_PLUGIN("scim", "Users of a SCIM 2.0 server (RFC 7644), paged and incremental on meta.lastModified",
+                         &validate, &create)

@@ -17,13 +17,17 @@ void readAuth(ConfigReader& config, ScimSettings& s) {
   if (!kind && !auth.has("type")) auth.missing("type");
   if (kind == "bearer") {
     s.auth = AuthKind::bearer;
-    if (auto token = auth.secret("token")) s.token_ref = *token;
-    else if (!auth.has("token")) auth.missing("token");
+    if (auto token = auth.secret("token"))
+      s.token_ref = *token;
+    else if (!auth.has("token"))
+      auth.missing("token");
   } else if (kind == "basic") {
     s.auth = AuthKind::basic;
     if (auto user = auth.requiredString("user")) s.user = *user;
-    if (auto password = auth.secret("password")) s.password_ref = *password;
-    else if (!auth.has("password")) auth.missing("password");
+    if (auto password = auth.secret("password"))
+      s.password_ref = *password;
+    else if (!auth.has("password"))
+      auth.missing("password");
   }
   auth.finish();
 }
@@ -48,8 +52,9 @@ void readRecords(ConfigReader& config, ScimSettings& s) {
     const std::string stem(key.str());
     const auto type = plugin::recordTypeFromFile(stem);
     if (!type) {
-      records.fail(stem, "not a canonical file (units, quotas, leader_quotas, approvals, roster, movements, "
-                         "payroll, deaths)");
+      records.fail(stem,
+                   "not a canonical file (units, quotas, leader_quotas, approvals, roster, movements, "
+                   "payroll, deaths)");
       records.accept(stem);
       continue;
     }
@@ -72,7 +77,8 @@ void readRecords(ConfigReader& config, ScimSettings& s) {
       if (!path) {
         const std::string where = fmt::format("mapping.fields.{}", column);
         if (mapping_reader) {
-          if (const toml::table* fields = mapping_table->get_as<toml::table>("fields"); fields && fields->contains(column)) {
+          if (const toml::table* fields = mapping_table->get_as<toml::table>("fields");
+              fields && fields->contains(column)) {
             mapping_reader->fail(*fields->get(column), fmt::format("fields.{}", column), path.error().message);
             continue;
           }

@@ -25,10 +25,10 @@ struct RecordMapping {
 };
 
 struct ScimSettings {
-  std::string base_url;     // ".../scim/v2", without a trailing '/'
+  std::string base_url;  // ".../scim/v2", without a trailing '/'
   std::string resource = "Users";
   AuthKind auth = AuthKind::none;
-  std::string token_ref;     // secret references, resolved at create time
+  std::string token_ref;  // secret references, resolved at create time
   std::string user;
   std::string password_ref;
   bool verify_tls = true;
@@ -37,7 +37,7 @@ struct ScimSettings {
   std::chrono::milliseconds connect_timeout{10'000};
   plugin::RetryPolicy retry;
   std::int64_t page_size = 100;
-  std::string filter;       // ANDed into every query
+  std::string filter;  // ANDed into every query
   bool incremental = true;
   bool full_snapshot = false;
   std::vector<RecordMapping> records;

@@ -1,10 +1,10 @@
 #include "scim_source.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "timestamp.hpp"
 
@@ -29,7 +29,9 @@ std::string scimErrorDetail(const std::string& body) {
   return out;
 }
 
-std::string withoutQuery(const std::string& url) { return url.substr(0, url.find('?')); }
+std::string withoutQuery(const std::string& url) {
+  return url.substr(0, url.find('?'));
+}
 
 }  // namespace
 
@@ -109,8 +111,8 @@ Result<T> ScimSource::fetch(const std::string& url, const Parse& parse, const pl
     if (status < 200 || status > 299) {
       std::string detail = scimErrorDetail(response->body);
       if (status == 401 || status == 403) detail += detail.empty() ? "check auth" : " (check auth)";
-      return makeError(fmt::format("GET {}: the server answered HTTP {}{}{}", shown, status, detail.empty() ? "" : ": ",
-                                   detail));
+      return makeError(
+          fmt::format("GET {}: the server answered HTTP {}{}{}", shown, status, detail.empty() ? "" : ": ", detail));
     }
     auto parsed = parse(std::string_view(response->body));
     if (parsed) return std::move(parsed.value());
@@ -124,9 +126,10 @@ Result<ServerFeatures> ScimSource::features(const plugin::CancelToken* cancel) {
   if (features_) return *features_;
   auto fetched = fetch<ServerFeatures>(settings_.base_url + "/ServiceProviderConfig", &ServerFeatures::parse, cancel);
   if (!fetched && last_status_ == 404) {
-    host_.logger().log(LogLevel::warn, fmt::format("{}/ServiceProviderConfig is missing (HTTP 404): assuming the server "
-                                                   "can neither filter nor sort",
-                                                   settings_.base_url));
+    host_.logger().log(LogLevel::warn,
+                       fmt::format("{}/ServiceProviderConfig is missing (HTTP 404): assuming the server "
+                                   "can neither filter nor sort",
+                                   settings_.base_url));
     features_ = ServerFeatures{};
     return *features_;
   }
@@ -140,8 +143,8 @@ Result<ServerFeatures> ScimSource::features(const plugin::CancelToken* cancel) {
 }
 
 std::string ScimSource::queryUrl(const ScimCursor& cursor, std::int64_t start, const ServerFeatures& server) const {
-  std::string url = fmt::format("{}/{}?startIndex={}&count={}", settings_.base_url, settings_.resource, start,
-                                settings_.page_size);
+  std::string url =
+      fmt::format("{}/{}?startIndex={}&count={}", settings_.base_url, settings_.resource, start, settings_.page_size);
   std::string filter;
   if (server.filter) {
     if (settings_.incremental && !cursor.since.empty()) {
@@ -162,8 +165,8 @@ std::string ScimSource::origin(std::int64_t start, std::size_t item, const json&
   if (const json* member = findMember(resource, "id"); member != nullptr && member->is_string()) {
     id = member->get<std::string>();
   }
-  return fmt::format("GET {}/{} startIndex {} item {} (id {})", settings_.base_url, settings_.resource, start,
-                     item + 1, id);
+  return fmt::format("GET {}/{} startIndex {} item {} (id {})", settings_.base_url, settings_.resource, start, item + 1,
+                     id);
 }
 
 void ScimSource::mapResource(plugin::SourceBatch& batch, const json& resource, const std::string& origin) const {
@@ -185,8 +188,8 @@ void ScimSource::mapResource(plugin::SourceBatch& batch, const json& resource, c
       if (found == record.paths.end()) return std::nullopt;
       auto value = found->second.resolve(resource);
       if (!value) {
-        problems.push_back(plugin::RejectedRecord{record.mapping.type(), origin, std::string(field),
-                                                  value.error().message, {}});
+        problems.push_back(
+            plugin::RejectedRecord{record.mapping.type(), origin, std::string(field), value.error().message, {}});
         return std::nullopt;
       }
       return std::move(value.value());
@@ -229,7 +232,7 @@ Result<void> ScimSource::spoolPage(const std::string& pass, std::int64_t start, 
 }
 
 std::optional<std::vector<std::pair<std::int64_t, json>>> ScimSource::spooledPages(const std::string& pass,
-                                                                                    std::int64_t before) const {
+                                                                                   std::int64_t before) const {
   std::vector<std::pair<std::int64_t, json>> pages;
   std::int64_t expected = 1;
   while (expected < before) {
@@ -254,9 +257,10 @@ Result<plugin::SourceBatch> ScimSource::pull(const plugin::PullRequest& request)
   auto server = features(request.cancel);
   if (!server) return std::move(server).error();
   if (!server->filter && !settings_.filter.empty()) {
-    return makeError(fmt::format("{} does not support filtering (its ServiceProviderConfig says filter.supported is "
-                                 "not true), so filter = \"{}\" cannot be applied: remove it",
-                                 settings_.base_url, settings_.filter));
+    return makeError(
+        fmt::format("{} does not support filtering (its ServiceProviderConfig says filter.supported is "
+                    "not true), so filter = \"{}\" cannot be applied: remove it",
+                    settings_.base_url, settings_.filter));
   }
   if (cursor.betweenPasses()) {
     cursor.next_start = 1;

@@ -1,20 +1,20 @@
 #include "mime_message.hpp"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <array>
 #include <ctime>
 
-#include <fmt/format.h>
-
 namespace staffchain::smtp {
 namespace {
 
 std::string base64(std::string_view data) {
   std::string out((data.size() + 2) / 3 * 4 + 1, '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(data.data()),
+                      static_cast<int>(data.size()));
   out.resize(static_cast<std::size_t>(written));
   return out;
 }
@@ -132,8 +132,8 @@ std::string buildMimeMessage(const MailContent& mail) {
   }
   out += "MIME-Version: 1.0\r\n";
   // Base64 bodies: any UTF-8 survives every relay, and lines never exceed 76 characters.
-  const std::string text_part = "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-                                base64Lines(mail.text);
+  const std::string text_part =
+      "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64Lines(mail.text);
   if (mail.html.empty()) return out + text_part;
 
   // '_' never occurs in base64, so the boundary cannot occur in a part.

@@ -10,15 +10,15 @@
 namespace staffchain::smtp {
 
 struct MailContent {
-  std::string from;                 // address
-  std::string from_name;            // display name, may be empty
-  std::vector<std::string> to;      // addresses
-  std::vector<std::string> cc;      // addresses
-  std::string subject;              // UTF-8
-  std::string text;                 // text/plain body, UTF-8
-  std::string html;                 // text/html body, UTF-8; empty: a text-only message
-  std::string idempotency_key;      // dedupe key: Message-ID and boundary derive from it
-  std::string message_id_domain;    // the right-hand side of the Message-ID
+  std::string from;               // address
+  std::string from_name;          // display name, may be empty
+  std::vector<std::string> to;    // addresses
+  std::vector<std::string> cc;    // addresses
+  std::string subject;            // UTF-8
+  std::string text;               // text/plain body, UTF-8
+  std::string html;               // text/html body, UTF-8; empty: a text-only message
+  std::string idempotency_key;    // dedupe key: Message-ID and boundary derive from it
+  std::string message_id_domain;  // the right-hand side of the Message-ID
   std::chrono::system_clock::time_point date;
 };
 

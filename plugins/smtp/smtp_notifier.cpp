@@ -1,12 +1,11 @@
 #include "smtp_notifier.hpp"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "mime_message.hpp"
 
@@ -50,7 +49,8 @@ std::string redact(const std::string& url) {
 SmtpNotifier::SmtpNotifier(SmtpSettings settings, std::string password, plugin::HostContext& host)
     : settings_(std::move(settings)), password_(std::move(password)), host_(host) {}
 
-std::string SmtpNotifier::render(const plugin::Notification& message, std::chrono::system_clock::time_point date) const {
+std::string SmtpNotifier::render(const plugin::Notification& message,
+                                 std::chrono::system_clock::time_point date) const {
   MailContent mail;
   mail.from = settings_.from;
   mail.from_name = settings_.from_name;
@@ -96,11 +96,11 @@ Result<plugin::DeliveryReceipt> SmtpNotifier::send(const plugin::Notification& m
     curl_easy_setopt(h, CURLOPT_READFUNCTION, &readUpload);
     curl_easy_setopt(h, CURLOPT_READDATA, &upload);
     curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(text.size()));
-    const long use_ssl = settings_.starttls == StartTls::required ? static_cast<long>(CURLUSESSL_ALL)
+    const long use_ssl = settings_.starttls == StartTls::required   ? static_cast<long>(CURLUSESSL_ALL)
                          : settings_.starttls == StartTls::optional ? static_cast<long>(CURLUSESSL_TRY)
                                                                     : static_cast<long>(CURLUSESSL_NONE);
-    curl_easy_setopt(h, CURLOPT_USE_SSL, settings_.url.rfind("smtps://", 0) == 0 ? static_cast<long>(CURLUSESSL_ALL)
-                                                                                 : use_ssl);
+    curl_easy_setopt(h, CURLOPT_USE_SSL,
+                     settings_.url.rfind("smtps://", 0) == 0 ? static_cast<long>(CURLUSESSL_ALL) : use_ssl);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, settings_.verify_tls ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, settings_.verify_tls ? 2L : 0L);
     if (!settings_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, settings_.ca_file.c_str());

@@ -1,9 +1,8 @@
 // The smtp plugin's entry points: configuration check, password resolution, the descriptor.
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "smtp_notifier.hpp"
 #include "staffchain/plugin/descriptor.hpp"

@@ -47,8 +47,12 @@ std::optional<SmtpSettings> readSmtpSettings(plugin::ConfigReader& config) {
   }
   if (config.has("starttls")) {
     auto mode = config.choice("starttls", {"required", "optional", "off"});
-    if (!mode) fatal = true;
-    else settings.starttls = *mode == "off" ? StartTls::off : *mode == "optional" ? StartTls::optional : StartTls::required;
+    if (!mode)
+      fatal = true;
+    else
+      settings.starttls = *mode == "off"        ? StartTls::off
+                          : *mode == "optional" ? StartTls::optional
+                                                : StartTls::required;
   }
   settings.username = config.string("username", "");
   settings.password_reference = config.secret("password");

@@ -12,15 +12,15 @@ namespace staffchain::smtp {
 enum class StartTls { required, optional, off };
 
 struct SmtpSettings {
-  std::string url;                                // smtp://host:port or smtps://host:port
-  StartTls starttls = StartTls::required;         // smtp:// only; smtps:// is TLS from the start
+  std::string url;                         // smtp://host:port or smtps://host:port
+  StartTls starttls = StartTls::required;  // smtp:// only; smtps:// is TLS from the start
   std::string username;
   std::optional<std::string> password_reference;  // a secret reference
   std::string from;
   std::string from_name;
   std::vector<std::string> to;
   std::vector<std::string> cc;
-  std::string message_id_domain;                  // default: the domain of `from`
+  std::string message_id_domain;  // default: the domain of `from`
   plugin::Duration timeout{std::chrono::seconds(30)};
   plugin::Duration connect_timeout{std::chrono::seconds(10)};
   bool verify_tls = true;

@@ -1,11 +1,10 @@
 #include "postgres_database.hpp"
 
+#include <fmt/format.h>
 #include <libpq-fe.h>
 
 #include <array>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace staffchain::sql {
 namespace {
@@ -26,8 +25,8 @@ std::string oneLine(const char* text) {
 bool transientState(std::string_view state) {
   if (state.size() != 5) return false;
   const std::string_view cls = state.substr(0, 2);
-  return cls == "08" || cls == "53" || state == "57P01" || state == "57P02" || state == "57P03" ||
-         state == "40001" || state == "40P01";
+  return cls == "08" || cls == "53" || state == "57P01" || state == "57P02" || state == "57P03" || state == "40001" ||
+         state == "40P01";
 }
 
 std::string seconds(std::chrono::milliseconds duration) {
@@ -37,15 +36,19 @@ std::string seconds(std::chrono::milliseconds duration) {
 
 }  // namespace
 
-void PostgresDatabase::ResultDeleter::operator()(pg_result* result) const noexcept { PQclear(result); }
+void PostgresDatabase::ResultDeleter::operator()(pg_result* result) const noexcept {
+  PQclear(result);
+}
 
 PostgresDatabase::PostgresDatabase(PostgresSettings settings, Access access)
     : settings_(std::move(settings)),
       access_(access),
-      description_(fmt::format("postgresql://{}@{}:{}/{}", settings_.user, settings_.host, settings_.port,
-                               settings_.dbname)) {}
+      description_(
+          fmt::format("postgresql://{}@{}:{}/{}", settings_.user, settings_.host, settings_.port, settings_.dbname)) {}
 
-PostgresDatabase::~PostgresDatabase() { disconnect(); }
+PostgresDatabase::~PostgresDatabase() {
+  disconnect();
+}
 
 void PostgresDatabase::disconnect() noexcept {
   if (connection_ != nullptr) PQfinish(connection_);
@@ -59,10 +62,9 @@ Result<void> PostgresDatabase::connect() {
   // Every source session is read-only; every session is in UTC and ISO dates, so that values
   // and watermarks read the same on every pull, and text parameters bind to date columns the
   // same way, whatever the server's defaults; a runaway statement is stopped by the server.
-  const std::string options =
-      fmt::format("{}-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout={}",
-                  access_ == Access::read_only ? "-c default_transaction_read_only=on " : "",
-                  settings_.statement_timeout.count());
+  const std::string options = fmt::format("{}-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout={}",
+                                          access_ == Access::read_only ? "-c default_transaction_read_only=on " : "",
+                                          settings_.statement_timeout.count());
   const std::string application = "staffchain";
   const std::string encoding = "UTF8";
   // libpq reads these pointers during the call: every value lives until it returns.
@@ -153,8 +155,9 @@ Result<RowSet> PostgresDatabase::query(const Statement& statement) {
       if (PQgetisnull(result, r, c) != 0) {
         row.push_back(SqlValue{});
       } else {
-        row.push_back(SqlValue{std::string(PQgetvalue(result, r, c), static_cast<std::size_t>(PQgetlength(result, r, c))),
-                               ValueKind::text});
+        row.push_back(
+            SqlValue{std::string(PQgetvalue(result, r, c), static_cast<std::size_t>(PQgetlength(result, r, c))),
+                     ValueKind::text});
       }
     }
     rows.rows.push_back(std::move(row));

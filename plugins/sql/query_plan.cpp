@@ -1,6 +1,7 @@
 #include "query_plan.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace staffchain::sql {
@@ -12,7 +13,9 @@ std::string placeholder(Dialect dialect, std::size_t number) {
   return dialect == Dialect::postgresql ? fmt::format("${}", number) : fmt::format("?{}", number);
 }
 
-bool knownKind(char c) { return c == 's' || c == 'i' || c == 'r'; }
+bool knownKind(char c) {
+  return c == 's' || c == 'i' || c == 'r';
+}
 
 }  // namespace
 
@@ -20,9 +23,10 @@ Result<SqlCursor> SqlCursor::decode(std::string_view text) {
   SqlCursor cursor;
   if (text.empty()) return cursor;
   const auto fail = [&](std::string_view why) {
-    return makeError(fmt::format("cannot read the saved cursor '{}': {} (reset the connector's cursor to pull again "
-                                 "from the start)",
-                                 text.substr(0, 200), why));
+    return makeError(
+        fmt::format("cannot read the saved cursor '{}': {} (reset the connector's cursor to pull again "
+                    "from the start)",
+                    text.substr(0, 200), why));
   };
   const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
   if (document.is_discarded() || !document.is_object()) return fail("it is not a JSON object");
@@ -50,9 +54,10 @@ std::string SqlCursor::encode() const {
   if (positions_.empty()) return {};
   nlohmann::json positions = nlohmann::json::object();
   for (const auto& [name, position] : positions_) {
-    positions[name] = {{"watermark", position.watermark.text.value_or("")},
-                       {"key", position.key.text.value_or("")},
-                       {"kinds", std::string{static_cast<char>(position.watermark.kind), static_cast<char>(position.key.kind)}}};
+    positions[name] = {
+        {"watermark", position.watermark.text.value_or("")},
+        {"key", position.key.text.value_or("")},
+        {"kinds", std::string{static_cast<char>(position.watermark.kind), static_cast<char>(position.key.kind)}}};
   }
   return nlohmann::json{{"v", kCursorVersion}, {"positions", std::move(positions)}}.dump();
 }
@@ -100,13 +105,13 @@ Statement buildStatement(Dialect dialect, const QuerySpec& query, const QueryPos
   if (position != nullptr) {
     // Keyset pagination: (watermark, key) strictly after the last row, so rows that share the
     // last watermark but did not fit in the previous batch still come, and nothing twice.
-    statement.text += fmt::format(" AND ({}, {}) > ({}, {})", column, key, placeholder(dialect, 1),
-                                  placeholder(dialect, 2));
+    statement.text +=
+        fmt::format(" AND ({}, {}) > ({}, {})", column, key, placeholder(dialect, 1), placeholder(dialect, 2));
     statement.parameters.push_back(position->watermark);
     statement.parameters.push_back(position->key);
   }
-  statement.text += fmt::format(" ORDER BY {}, {} LIMIT {}", column, key,
-                                placeholder(dialect, statement.parameters.size() + 1));
+  statement.text +=
+      fmt::format(" ORDER BY {}, {} LIMIT {}", column, key, placeholder(dialect, statement.parameters.size() + 1));
   statement.parameters.push_back(SqlValue{std::to_string(batch_size), ValueKind::integer});
   return statement;
 }

@@ -36,7 +36,7 @@ struct Watermark {
 struct QuerySpec {
   std::string name;  // the record type's file stem: "movements"
   plugin::RecordType type = plugin::RecordType::unit;
-  std::string sql;   // the operator's SELECT, without a trailing semicolon
+  std::string sql;  // the operator's SELECT, without a trailing semicolon
   std::optional<Watermark> watermark;
   bool full_snapshot = false;
 };

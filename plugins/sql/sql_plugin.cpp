@@ -35,5 +35,6 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
 
 }  // namespace
 
-STAFFCHAIN_SOURCE_PLUGIN_WITH_SINK("sql", "PostgreSQL or SQLite queries, pulled incrementally by a watermark column", &validate,
-                                   &create, &staffchain::sql::validateSqlSink, &staffchain::sql::createSqlSink)
+STAFFCHAIN_SOURCE_PLUGIN_WITH_SINK("sql", "PostgreSQL or SQLite queries, pulled incrementally by a watermark column",
+                                   &validate, &create, &staffchain::sql::validateSqlSink,
+                                   &staffchain::sql::createSqlSink)

@@ -1,8 +1,8 @@
 #include "sql_settings.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "sqlite_database.hpp"
 
@@ -11,8 +11,8 @@ namespace {
 
 using plugin::ConfigReader;
 
-constexpr const char* kPostgresKeys[] = {"host", "port", "dbname", "user", "password", "sslmode", "sslrootcert",
-                                         "connect_timeout", "statement_timeout"};
+constexpr const char* kPostgresKeys[] = {
+    "host", "port", "dbname", "user", "password", "sslmode", "sslrootcert", "connect_timeout", "statement_timeout"};
 constexpr const char* kSqliteKeys[] = {"path", "busy_timeout"};
 
 // A key that belongs to the other driver is a mistake worth naming, not an "unknown key".
@@ -156,8 +156,9 @@ std::optional<SqlSettings> readSqlSettings(ConfigReader& config) {
     query_tables.accept(name);
     const auto type = plugin::recordTypeFromFile(name);
     if (!type) {
-      query_tables.fail(name, "not a canonical record type (units, quotas, leader_quotas, approvals, roster, "
-                              "movements, payroll, deaths)");
+      query_tables.fail(name,
+                        "not a canonical record type (units, quotas, leader_quotas, approvals, roster, "
+                        "movements, payroll, deaths)");
       usable = false;
       continue;
     }

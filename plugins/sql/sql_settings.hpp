@@ -31,9 +31,9 @@ struct ConfiguredQuery {
 // and the sink so that one department's database reads the same in both directions.
 struct SqlConnection {
   Dialect dialect = Dialect::postgresql;
-  PostgresSettings postgres;            // driver = "postgresql"
-  std::string password_reference;       // "${PG_PASSWORD}"; resolved at create time
-  std::filesystem::path sqlite_path;    // driver = "sqlite"
+  PostgresSettings postgres;          // driver = "postgresql"
+  std::string password_reference;     // "${PG_PASSWORD}"; resolved at create time
+  std::filesystem::path sqlite_path;  // driver = "sqlite"
   std::chrono::milliseconds busy_timeout{5'000};
 };
 

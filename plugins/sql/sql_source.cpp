@@ -68,9 +68,9 @@ Result<plugin::SourceBatch> SqlSource::pull(const plugin::PullRequest& request) 
   batch.cursor = cursor->encode();
   batch.more = behind;
   if (host_.logger().enabled(LogLevel::debug)) {
-    host_.logger().log(LogLevel::debug, fmt::format("{}: {} rows mapped, {} rejected{}", database_->description(),
-                                                    batch.records.size(), batch.rejected.size(),
-                                                    behind ? ", more to come" : ""));
+    host_.logger().log(LogLevel::debug,
+                       fmt::format("{}: {} rows mapped, {} rejected{}", database_->description(), batch.records.size(),
+                                   batch.rejected.size(), behind ? ", more to come" : ""));
   }
   return batch;
 }
@@ -89,8 +89,8 @@ Result<RowSet> SqlSource::run(const ConfiguredQuery& query, const Statement& sta
       return makeError(fmt::format("query {}: {} (gave up after {} attempts)", query.spec.name, reason, attempt));
     }
     const auto wait = settings_.retry.delay(attempt, random_);
-    host_.logger().log(LogLevel::warn, fmt::format("query {}: {}; attempt {} of {}, retrying in {} ms",
-                                                   query.spec.name, reason, attempt, attempts, wait.count()));
+    host_.logger().log(LogLevel::warn, fmt::format("query {}: {}; attempt {} of {}, retrying in {} ms", query.spec.name,
+                                                   reason, attempt, attempts, wait.count()));
     if (!plugin::sleepUnlessCancelled(wait, cancel)) return cancelled(query);
   }
 }
@@ -102,12 +102,13 @@ Result<std::optional<QueryPosition>> SqlSource::collect(const ConfiguredQuery& q
   if (query.spec.watermark) {
     watermark_at = columnIndex(rows, query.spec.watermark->column);
     key_at = columnIndex(rows, query.spec.watermark->key);
-    for (const auto& [found, name] : {std::pair{watermark_at, query.spec.watermark->column},
-                                      std::pair{key_at, query.spec.watermark->key}}) {
+    for (const auto& [found, name] :
+         {std::pair{watermark_at, query.spec.watermark->column}, std::pair{key_at, query.spec.watermark->key}}) {
       if (!found) {
-        return makeError(fmt::format("query {}: the watermark names column \"{}\", which the query does not return "
-                                     "(it returns {})",
-                                     query.spec.name, name, columnList(rows)));
+        return makeError(
+            fmt::format("query {}: the watermark names column \"{}\", which the query does not return "
+                        "(it returns {})",
+                        query.spec.name, name, columnList(rows)));
       }
     }
   }

@@ -1,13 +1,12 @@
 #include "sqlite_database.hpp"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <charconv>
 #include <cstdint>
 #include <memory>
 #include <system_error>
-
-#include <fmt/format.h>
 
 namespace staffchain::sql {
 namespace {
@@ -28,12 +27,11 @@ bool transientCode(int code) {
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(std::filesystem::path path, std::chrono::milliseconds busy_timeout, Access access)
-    : path_(std::move(path)),
-      busy_timeout_(busy_timeout),
-      access_(access),
-      description_("sqlite:" + path_.string()) {}
+    : path_(std::move(path)), busy_timeout_(busy_timeout), access_(access), description_("sqlite:" + path_.string()) {}
 
-SqliteDatabase::~SqliteDatabase() { close(); }
+SqliteDatabase::~SqliteDatabase() {
+  close();
+}
 
 void SqliteDatabase::close() noexcept {
   if (db_ != nullptr) sqlite3_close_v2(db_);
@@ -45,15 +43,14 @@ Result<void> SqliteDatabase::open() {
   // Never created: a wrong path must fail, not produce an empty database (the sink's exchange
   // table belongs to the receiving department).
   const bool read_only = access_ == Access::read_only;
-  const int code = sqlite3_open_v2(path_.c_str(), &db_,
-                                   (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+  const int code = sqlite3_open_v2(
+      path_.c_str(), &db_, (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, nullptr);
   if (code != SQLITE_OK) {
     const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
     close();
     transient_ = transientCode(code);
-    return makeError(fmt::format("cannot open {} {}: {}", path_.string(), read_only ? "read-only" : "for writing",
-                                 reason));
+    return makeError(
+        fmt::format("cannot open {} {}: {}", path_.string(), read_only ? "read-only" : "for writing", reason));
   }
   sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout_.count()));
   // A double-quoted name that is not a column must be an error, not the string literal SQLite
@@ -85,8 +82,8 @@ Result<RowSet> SqliteDatabase::query(const Statement& statement) {
   // wrapping subquery and must not be silently ignored.
   for (; tail != nullptr && *tail != '\0'; ++tail) {
     if (*tail != ' ' && *tail != '\n' && *tail != '\t' && *tail != '\r') {
-      return makeError(fmt::format("query on {} holds more than one statement: only a single SELECT may run",
-                                   description_));
+      return makeError(
+          fmt::format("query on {} holds more than one statement: only a single SELECT may run", description_));
     }
   }
   const auto badParameter = [&](int index, const std::string& text) {

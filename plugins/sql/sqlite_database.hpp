@@ -14,8 +14,7 @@ namespace staffchain::sql {
 
 class SqliteDatabase final : public Database {
  public:
-  SqliteDatabase(std::filesystem::path path, std::chrono::milliseconds busy_timeout,
-                 Access access = Access::read_only);
+  SqliteDatabase(std::filesystem::path path, std::chrono::milliseconds busy_timeout, Access access = Access::read_only);
   ~SqliteDatabase() override;
   SqliteDatabase(const SqliteDatabase&) = delete;
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;

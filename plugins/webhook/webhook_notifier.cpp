@@ -23,13 +23,15 @@ std::string answerExcerpt(std::string_view body, std::size_t limit) {
   std::string out;
   for (char c : body.substr(0, limit)) out.push_back(c == '\r' || c == '\n' ? ' ' : c);
   // Never end inside a UTF-8 sequence.
-  while (!out.empty() && body.size() > limit && (static_cast<unsigned char>(out.back()) & 0xC0U) == 0x80U) out.pop_back();
+  while (!out.empty() && body.size() > limit && (static_cast<unsigned char>(out.back()) & 0xC0U) == 0x80U)
+    out.pop_back();
   if (!out.empty() && body.size() > limit && (static_cast<unsigned char>(out.back()) & 0x80U) != 0) out.pop_back();
   if (body.size() > limit) out += "…";
   return out.empty() ? std::string("(empty body)") : out;
 }
 
-WebhookNotifier::WebhookNotifier(WebhookSettings settings, std::vector<std::pair<std::string, std::string>> secret_headers,
+WebhookNotifier::WebhookNotifier(WebhookSettings settings,
+                                 std::vector<std::pair<std::string, std::string>> secret_headers,
                                  std::string signing_secret, plugin::HostContext& host)
     : settings_(std::move(settings)),
       secret_headers_(std::move(secret_headers)),
@@ -73,8 +75,8 @@ Result<plugin::DeliveryReceipt> WebhookNotifier::send(const plugin::Notification
     auto response = host_.http().send(buildRequest(message, static_cast<long long>(seconds)), &cancel);
     if (!response) return makeError(fmt::format("webhook POST {} failed: {}", where, response.error().message));
     if (response->status < 200 || response->status > 299) {
-      return makeError(fmt::format("webhook POST {} answered HTTP {}: {}", where, response->status,
-                                   answerExcerpt(response->body)));
+      return makeError(
+          fmt::format("webhook POST {} answered HTTP {}: {}", where, response->status, answerExcerpt(response->body)));
     }
     return plugin::DeliveryReceipt{fmt::format("HTTP {}: {}", response->status, answerExcerpt(response->body))};
   } catch (const std::exception& e) {

@@ -30,5 +30,6 @@ std::unique_ptr<Notifier> create(ConfigReader& config, const CreateArgs& args) {
 
 }  // namespace
 
-STAFFCHAIN_NOTIFIER_PLUGIN_WITH_SINK("webhook", "signed JSON POST to a URL (OA systems, SMS gateways)", &validate, &create,
-                                     &staffchain::webhook::validateWebhookSink, &staffchain::webhook::createWebhookSink)
+STAFFCHAIN_NOTIFIER_PLUGIN_WITH_SINK("webhook", "signed JSON POST to a URL (OA systems, SMS gateways)", &validate,
+                                     &create, &staffchain::webhook::validateWebhookSink,
+                                     &staffchain::webhook::createWebhookSink)

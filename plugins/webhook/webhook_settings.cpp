@@ -1,9 +1,9 @@
 #include "webhook_settings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "staffchain/plugin/secrets.hpp"
 

@@ -35,6 +35,4 @@ class WecomNotifier final : public plugin::Notifier {
   plugin::HostContext& host_;
 };
 
-
-
 }  // namespace staffchain::wecom

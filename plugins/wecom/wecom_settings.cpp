@@ -13,8 +13,9 @@ bool isMobile(const std::string& value) {
 
 // User ids end up inside "<@...>" in markdown, so they may not contain markup characters.
 bool isUserId(const std::string& value) {
-  return !value.empty() && value.size() <= 64 &&
-         std::none_of(value.begin(), value.end(), [](char c) { return c == '<' || c == '>' || c == '\r' || c == '\n'; });
+  return !value.empty() && value.size() <= 64 && std::none_of(value.begin(), value.end(), [](char c) {
+    return c == '<' || c == '>' || c == '\r' || c == '\n';
+  });
 }
 
 }  // namespace
@@ -43,8 +44,10 @@ std::optional<WecomSettings> readWecomSettings(plugin::ConfigReader& config) {
   }
   if (config.has("msgtype")) {
     auto type = config.choice("msgtype", {"markdown", "text"});
-    if (!type) fatal = true;
-    else settings.type = *type == "text" ? MessageType::text : MessageType::markdown;
+    if (!type)
+      fatal = true;
+    else
+      settings.type = *type == "text" ? MessageType::text : MessageType::markdown;
   }
   if (auto list = config.stringArray("mentioned_list")) {
     for (const auto& id : *list) {
@@ -64,7 +67,8 @@ std::optional<WecomSettings> readWecomSettings(plugin::ConfigReader& config) {
     }
     // WeCom's markdown messages have no mobile mentions; only text messages do.
     if (settings.type != MessageType::text && !list->empty()) {
-      config.fail("mentioned_mobile_list", "WeCom only mentions by mobile number in text messages: set msgtype = \"text\"");
+      config.fail("mentioned_mobile_list",
+                  "WeCom only mentions by mobile number in text messages: set msgtype = \"text\"");
       fatal = true;
     }
     settings.mentioned_mobile_list = *list;

@@ -18,8 +18,8 @@ namespace staffchain::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 constexpr const char* kReadToken = "read-token-0123456789";
@@ -108,19 +108,24 @@ TEST(AlertsDaemon, AReceiverFailingForAWhileGetsEveryMessageExactlyOnce) {
   auto hook = WireMockPeer::start();
   ASSERT_TRUE(hook.ok()) << hook.error().message;
   // Three failures (503, 503, reset) before the receiver recovers for good.
-  const std::vector<std::pair<std::string, json>> steps = {
-      {"Started", {{"status", 503}}}, {"second", {{"status", 503}}}, {"third", {{"fault", "CONNECTION_RESET_BY_PEER"}}}};
+  const std::vector<std::pair<std::string, json>> steps = {{"Started", {{"status", 503}}},
+                                                           {"second", {{"status", 503}}},
+                                                           {"third", {{"fault", "CONNECTION_RESET_BY_PEER"}}}};
   const std::vector<std::string> next = {"second", "third", "recovered"};
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    ASSERT_TRUE((*hook)->addMapping(json{{"scenarioName", "flaky"}, {"requiredScenarioState", steps[i].first},
-                                          {"newScenarioState", next[i]},
-                                          {"request", {{"method", "POST"}, {"url", "/hook"}}},
-                                          {"response", steps[i].second}})
+    ASSERT_TRUE((*hook)
+                    ->addMapping(json{{"scenarioName", "flaky"},
+                                      {"requiredScenarioState", steps[i].first},
+                                      {"newScenarioState", next[i]},
+                                      {"request", {{"method", "POST"}, {"url", "/hook"}}},
+                                      {"response", steps[i].second}})
                     .ok());
   }
-  ASSERT_TRUE((*hook)->addMapping(json{{"scenarioName", "flaky"}, {"requiredScenarioState", "recovered"},
-                                        {"request", {{"method", "POST"}, {"url", "/hook"}}},
-                                        {"response", {{"status", 200}}}})
+  ASSERT_TRUE((*hook)
+                  ->addMapping(json{{"scenarioName", "flaky"},
+                                    {"requiredScenarioState", "recovered"},
+                                    {"request", {{"method", "POST"}, {"url", "/hook"}}},
+                                    {"response", {{"status", 200}}}})
                   .ok());
   dropPayroll(dir);
   const auto file = dir.write("staffchain.toml", config(dir, (*hook)->url(), freeLoopbackPort().value()));
@@ -147,8 +152,9 @@ TEST(AlertsDaemon, KilledWhileSendingDeliversAfterRestartUnderTheSameKey) {
   ScratchDir dir;
   auto hook = WireMockPeer::start();
   ASSERT_TRUE(hook.ok()) << hook.error().message;
-  ASSERT_TRUE((*hook)->addMapping(json{{"request", {{"method", "POST"}, {"url", "/hook"}}},
-                                        {"response", {{"status", 200}, {"fixedDelayMilliseconds", 5000}}}})
+  ASSERT_TRUE((*hook)
+                  ->addMapping(json{{"request", {{"method", "POST"}, {"url", "/hook"}}},
+                                    {"response", {{"status", 200}, {"fixedDelayMilliseconds", 5000}}}})
                   .ok());
   dropPayroll(dir);
   const auto file = dir.write("staffchain.toml", config(dir, (*hook)->url(), freeLoopbackPort().value()));
@@ -161,8 +167,10 @@ TEST(AlertsDaemon, KilledWhileSendingDeliversAfterRestartUnderTheSameKey) {
     daemon.wait(10s);
   }
   ASSERT_TRUE((*hook)->reset().ok());
-  ASSERT_TRUE((*hook)->addMapping(json{{"request", {{"method", "POST"}, {"url", "/hook"}}}, {"response", {{"status", 200}}}})
-                  .ok());
+  ASSERT_TRUE(
+      (*hook)
+          ->addMapping(json{{"request", {{"method", "POST"}, {"url", "/hook"}}}, {"response", {{"status", 200}}}})
+          .ok());
   ChildProcess daemon({binary("staffchaind").string(), "--config", file.string()}, dir.path() / "second.log");
   ASSERT_TRUE(waitFor([&] { return hookKeys(**hook).size() >= 2; }, 120s)) << daemon.output();
   std::this_thread::sleep_for(3s);
@@ -179,17 +187,22 @@ TEST(AlertsDaemon, ApiServesMetricsTokensAndAcknowledgement) {
   ScratchDir dir;
   auto hook = WireMockPeer::start();
   ASSERT_TRUE(hook.ok()) << hook.error().message;
-  ASSERT_TRUE((*hook)->addMapping(json{{"request", {{"method", "POST"}, {"url", "/hook"}}}, {"response", {{"status", 200}}}})
-                  .ok());
+  ASSERT_TRUE(
+      (*hook)
+          ->addMapping(json{{"request", {{"method", "POST"}, {"url", "/hook"}}}, {"response", {{"status", 200}}}})
+          .ok());
   dropPayroll(dir);
   const std::uint16_t port = freeLoopbackPort().value();
   const auto file = dir.write("staffchain.toml", config(dir, (*hook)->url(), port));
   ChildProcess daemon({binary("staffchaind").string(), "--config", file.string()}, dir.path() / "daemon.log");
   const std::string base = fmt::format("http://127.0.0.1:{}", port);
-  ASSERT_TRUE(waitFor([&] {
-    auto ready = httpRequest("GET", base + "/readyz", "", {}, 2s);
-    return ready.ok() && ready->status == 200;
-  }, 60s)) << daemon.output();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto ready = httpRequest("GET", base + "/readyz", "", {}, 2s);
+        return ready.ok() && ready->status == 200;
+      },
+      60s))
+      << daemon.output();
   ASSERT_TRUE(waitFor([&] { return hookKeys(**hook).size() >= 2; }, 60s)) << daemon.output();
 
   const std::vector<std::string> read = {std::string("Authorization: Bearer ") + kReadToken};
@@ -308,9 +321,9 @@ TEST(AlertsDaemon, ApiServesMetricsTokensAndAcknowledgement) {
           "dry.log");
   EXPECT_EQ(dry_code, 0) << dry_out;
   EXPECT_THAT(dry_out, HasSubstr("would hold 2 open alerts"));
-  auto [silence_code, silence] = ctl(
-      {"silence", "add", "--rule", "DATA-001", "--duration", "1h", "--reason", "fix under way", "--by", "王科长"},
-      "silence.log");
+  auto [silence_code, silence] =
+      ctl({"silence", "add", "--rule", "DATA-001", "--duration", "1h", "--reason", "fix under way", "--by", "王科长"},
+          "silence.log");
   EXPECT_EQ(silence_code, 0) << silence;
   auto [list_code, list] = ctl({"silence", "list"}, "silences.log");
   EXPECT_EQ(list_code, 0);

@@ -1,11 +1,12 @@
 // staffchainctl audit on a folder of exports: formats, masking, bad rows, exit codes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "process.hpp"
-#include "staffchain/plugin/text_encoding.hpp"
 #include "scratch_dir.hpp"
+#include "staffchain/plugin/text_encoding.hpp"
 
 namespace staffchain::testing {
 namespace {
@@ -18,8 +19,9 @@ namespace fs = std::filesystem;
 void writeExports(const ScratchDir& dir) {
   dir.write("exports/units.csv",
             "unit_id,name,region,parent_id,kind,funding\n11150702MB0000000D,海拉尔区财政局,150702,,organ,full\n");
-  dir.write("exports/quotas.csv",
-            "unit_id,estab_type,approved,effective_from,doc_no\n11150702MB0000000D,admin,1,2020-01-01,海区编发〔2020〕1号\n");
+  dir.write(
+      "exports/quotas.csv",
+      "unit_id,estab_type,approved,effective_from,doc_no\n11150702MB0000000D,admin,1,2020-01-01,海区编发〔2020〕1号\n");
   dir.write("exports/roster.csv",
             "person_id,name,unit_id,estab_type,entered_on,approval_id,leader_level,leader_rank\n"
             "11010519491231002X,张三,11150702MB0000000D,行政编制,2020-03-01,,,\n");
@@ -180,9 +182,9 @@ TEST(Audit, JsonlHasOneObjectPerFindingWithFullIds) {
 TEST(Audit, TableGroupsByUnitMasksIdsAndCountsPerRule) {
   ScratchDir dir;
   writeExports(dir);
-  auto [code, out] = runToEnd({binary("staffchainctl").string(), "audit", (dir.path() / "exports").string(), "--as-of",
-                               "2026-06-30"},
-                              dir.path() / "out.log");
+  auto [code, out] =
+      runToEnd({binary("staffchainctl").string(), "audit", (dir.path() / "exports").string(), "--as-of", "2026-06-30"},
+               dir.path() / "out.log");
   ASSERT_EQ(code, 0) << out;
   EXPECT_THAT(out, HasSubstr("海拉尔区财政局"));
   EXPECT_THAT(out, HasSubstr("440524********0014"));
@@ -207,8 +209,8 @@ TEST(Audit, CsvFormatHasAHeaderAndLeavesNoFileBehind) {
 
 TEST(Audit, MissingFolderExitsTwo) {
   ScratchDir dir;
-  auto [code, out] = runToEnd({binary("staffchainctl").string(), "audit", (dir.path() / "nope").string()},
-                              dir.path() / "out.log");
+  auto [code, out] =
+      runToEnd({binary("staffchainctl").string(), "audit", (dir.path() / "nope").string()}, dir.path() / "out.log");
   EXPECT_EQ(code, 2);
   EXPECT_THAT(out, HasSubstr("nope"));
 }
@@ -217,9 +219,10 @@ TEST(Audit, RuleParametersComeFromTheConfiguration) {
   ScratchDir dir;
   writeExports(dir);
   dir.write("staffchain.toml", "[rules]\ndisabled = [\"CHAIN-004\"]\n");
-  auto [code, out] = runToEnd({binary("staffchainctl").string(), "audit", (dir.path() / "exports").string(), "--as-of",
-                               "2026-06-30", "--format", "jsonl", "--config", (dir.path() / "staffchain.toml").string()},
-                              dir.path() / "out.log");
+  auto [code, out] =
+      runToEnd({binary("staffchainctl").string(), "audit", (dir.path() / "exports").string(), "--as-of", "2026-06-30",
+                "--format", "jsonl", "--config", (dir.path() / "staffchain.toml").string()},
+               dir.path() / "out.log");
   ASSERT_EQ(code, 0) << out;
   EXPECT_THAT(out, ::testing::Not(HasSubstr("CHAIN-004")));
   EXPECT_THAT(out, HasSubstr("DATA-001"));

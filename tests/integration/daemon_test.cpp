@@ -1,12 +1,10 @@
 // The real daemon and CLI, run as processes: one cycle on the demo configuration, config
 // checking, graceful stop, reload, and systemd notification.
-#include <sys/socket.h>
-#include <sys/un.h>
-
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "alert_log.hpp"
 #include "peer.hpp"
@@ -25,14 +23,16 @@ std::string minimalConfig(const fs::path& dir, const std::string& interval = "1h
   return "[daemon]\nstate_dir = \"state\"\nplugin_dir = \"" + binary("plugins").string() +
          "\"\nevaluate_interval = \"1h\"\nshutdown_grace = \"5s\"\n\n"
          "[connectors.hr]\nplugin = \"csv\"\nrole = \"hr\"\nfolder = \"inbox/hr\"\ninterval = \"" +
-         interval + "\"\nmax_staleness = \"1d\"\n\n[notifiers.ops]\nplugin = \"file\"\npath = \"alerts/ops.jsonl\"\n\n"
+         interval +
+         "\"\nmax_staleness = \"1d\"\n\n[notifiers.ops]\nplugin = \"file\"\npath = \"alerts/ops.jsonl\"\n\n"
          "[route]\nreceivers = [\"ops\"]\n";
 }
 
 TEST(DaemonOnce, DemoConfigurationRunsOneCycleAndExitsZero) {
   ScratchDir dir;
   fs::create_directories(dir.path() / "config");
-  fs::copy_file(fs::path(STAFFCHAIN_SOURCE_DIR) / "config" / "staffchain.toml", dir.path() / "config" / "staffchain.toml");
+  fs::copy_file(fs::path(STAFFCHAIN_SOURCE_DIR) / "config" / "staffchain.toml",
+                dir.path() / "config" / "staffchain.toml");
   const fs::path demo = dir.path() / "var" / "demo";
   auto [gen_code, gen_out] = runToEnd({binary("staffchainctl").string(), "gen", "--persons", "1500", "--seed", "7",
                                        "--out", (demo / "dataset").string(), "--as-of", "2026-06-30"},
@@ -48,9 +48,9 @@ TEST(DaemonOnce, DemoConfigurationRunsOneCycleAndExitsZero) {
     for (const auto& file : files) fs::copy_file(demo / "dataset" / file, demo / "inbox" / department / file);
   }
   // The demo configuration finds plugins beside the binary, as it does from a build tree.
-  auto [code, out] = runToEnd({binary("staffchaind").string(), "--config",
-                               (dir.path() / "config" / "staffchain.toml").string(), "--once"},
-                              dir.path() / "daemon.log");
+  auto [code, out] = runToEnd(
+      {binary("staffchaind").string(), "--config", (dir.path() / "config" / "staffchain.toml").string(), "--once"},
+      dir.path() / "daemon.log");
   ASSERT_EQ(code, 0) << out;
   EXPECT_THAT(out, HasSubstr("connector estab_roster:"));
   EXPECT_THAT(out, HasSubstr("connector finance_payroll:"));
@@ -67,9 +67,9 @@ TEST(DaemonOnce, DemoConfigurationRunsOneCycleAndExitsZero) {
 TEST(Daemon, EvaluationWaitsForEveryConnectorsFirstSyncAtMostTheGrace) {
   ScratchDir dir;
   const auto port = freeLoopbackPort().value();
-  const std::string config =
-      minimalConfig(dir.path(), "1s") + "\n[connectors.finance]\nplugin = \"csv\"\nrole = \"finance\"\n"
-                                        "folder = \"inbox/finance-not-there\"\ninterval = \"1s\"\nmax_staleness = \"1d\"\n";
+  const std::string config = minimalConfig(dir.path(), "1s") +
+                             "\n[connectors.finance]\nplugin = \"csv\"\nrole = \"finance\"\n"
+                             "folder = \"inbox/finance-not-there\"\ninterval = \"1s\"\nmax_staleness = \"1d\"\n";
   std::string text = config;
   text.replace(text.find("evaluate_interval = \"1h\""), 24, "evaluate_interval = \"1s\"\nfirst_sync_grace = \"15s\"");
   text += fmt::format("\n[api]\nlisten = \"127.0.0.1:{}\"\n", port);
@@ -85,7 +85,8 @@ TEST(Daemon, EvaluationWaitsForEveryConnectorsFirstSyncAtMostTheGrace) {
   EXPECT_THAT(daemon.output(), ::testing::Not(HasSubstr("evaluation as of")));
   ASSERT_TRUE(waitFor([&] { return daemon.output().find("evaluation as of") != std::string::npos; }, 30s))
       << daemon.output();
-  EXPECT_THAT(daemon.output(), HasSubstr("evaluation goes on after first_sync_grace (15 s) without waiting for finance"));
+  EXPECT_THAT(daemon.output(),
+              HasSubstr("evaluation goes on after first_sync_grace (15 s) without waiting for finance"));
   EXPECT_THAT(daemon.output(), HasSubstr("connector hr: 1 records"));
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(30s), 0);
@@ -96,7 +97,8 @@ TEST(CheckConfig, BrokenFileListsEveryErrorWithItsLocationAndExitsOne) {
   const auto file = dir.write("staffchain.toml", minimalConfig(dir.path()) +
                                                      "\n[connectors.payroll]\nplugin = \"csv\"\nrole = \"treasury\"\n"
                                                      "folder = \"x\"\nfolderr = \"y\"\n");
-  auto [code, out] = runToEnd({binary("staffchainctl").string(), "check-config", file.string()}, dir.path() / "out.log");
+  auto [code, out] =
+      runToEnd({binary("staffchainctl").string(), "check-config", file.string()}, dir.path() / "out.log");
   EXPECT_EQ(code, 1);
   EXPECT_THAT(out, HasSubstr(file.string() + ":23:8: connectors.payroll.role: \"treasury\" is not one of"));
   EXPECT_THAT(out, HasSubstr(file.string() + ":25:1: connectors.payroll.folderr: unknown key"));
@@ -105,7 +107,8 @@ TEST(CheckConfig, BrokenFileListsEveryErrorWithItsLocationAndExitsOne) {
 TEST(CheckConfig, ValidFileExitsZero) {
   ScratchDir dir;
   const auto file = dir.write("staffchain.toml", minimalConfig(dir.path()));
-  auto [code, out] = runToEnd({binary("staffchainctl").string(), "check-config", file.string()}, dir.path() / "out.log");
+  auto [code, out] =
+      runToEnd({binary("staffchainctl").string(), "check-config", file.string()}, dir.path() / "out.log");
   EXPECT_EQ(code, 0) << out;
   EXPECT_THAT(out, HasSubstr("valid (1 connectors, 1 notifiers"));
 }
@@ -155,10 +158,12 @@ TEST(Daemon, ReloadRefusesABadFileKeepsRunningAndAppliesAGoodOne) {
   EXPECT_FALSE(daemon.wait(200ms).has_value());  // still running
 
   fs::create_directories(dir.path() / "inbox" / "finance");
-  dir.write("staffchain.toml", good + "\n[connectors.finance]\nplugin = \"csv\"\nrole = \"finance\"\nfolder = "
-                                      "\"inbox/finance\"\ninterval = \"1h\"\nmax_staleness = \"1d\"\n");
+  dir.write("staffchain.toml", good +
+                                   "\n[connectors.finance]\nplugin = \"csv\"\nrole = \"finance\"\nfolder = "
+                                   "\"inbox/finance\"\ninterval = \"1h\"\nmax_staleness = \"1d\"\n");
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(daemon.waitForOutput("reloaded: 1 connectors restarted or added, 1 kept running", 30s)) << daemon.output();
+  ASSERT_TRUE(daemon.waitForOutput("reloaded: 1 connectors restarted or added, 1 kept running", 30s))
+      << daemon.output();
   ASSERT_TRUE(daemon.waitForOutput("connector finance:", 30s)) << daemon.output();
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(30s), 0);

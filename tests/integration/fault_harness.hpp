@@ -3,6 +3,7 @@
 // steps the cases share (drop files, generated payroll, waiting until the daemon is quiet).
 #pragma once
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -10,13 +11,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "alert_log.hpp"
 #include "peer.hpp"
@@ -36,11 +35,11 @@ struct FaultDaemonConfig {
 
   std::filesystem::path dir;
   std::uint16_t api_port = 0;
-  std::string hook_url;             // empty: no notifier
+  std::string hook_url;  // empty: no notifier
   std::string hook_timeout = "10s";
   std::string evaluate_interval = "1s";
-  std::string extra;                // further [connectors.*] tables, written as given
-  bool notice_sink = false;         // propagation on, notices to a csv sink in dir/outbound
+  std::string extra;         // further [connectors.*] tables, written as given
+  bool notice_sink = false;  // propagation on, notices to a csv sink in dir/outbound
 
   // The TOML text; `csv_connectors` maps connector name -> role, each reading dir/inbox/<name>.
   [[nodiscard]] std::string text(const std::map<std::string, std::string>& csv_connectors) const {
@@ -92,8 +91,8 @@ struct FaultDaemonConfig {
 
 // GET on the daemon's API with the suite's token; the body parsed, or null when it did not answer.
 inline nlohmann::json apiGet(const FaultDaemonConfig& config, const std::string& path) {
-  auto answer = httpRequest("GET", config.base() + path, "",
-                            {std::string("Authorization: Bearer ") + kFaultApiToken}, std::chrono::seconds(5));
+  auto answer = httpRequest("GET", config.base() + path, "", {std::string("Authorization: Bearer ") + kFaultApiToken},
+                            std::chrono::seconds(5));
   if (!answer || answer->status != 200) return nullptr;
   return nlohmann::json::parse(answer->body, nullptr, false);
 }
@@ -160,7 +159,8 @@ inline LedgerDigest ledgerDigest(const std::filesystem::path& db_path) {
   LedgerDigest digest;
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    digest.error = fmt::format("cannot open {}: {}", db_path.string(), db != nullptr ? sqlite3_errmsg(db) : "no memory");
+    digest.error =
+        fmt::format("cannot open {}: {}", db_path.string(), db != nullptr ? sqlite3_errmsg(db) : "no memory");
     sqlite3_close(db);
     return digest;
   }
@@ -195,8 +195,7 @@ inline LedgerDigest ledgerDigest(const std::filesystem::path& db_path) {
                                  "record_key",
                                  table));
   }
-  summarise("movement_history",
-            "SELECT connector, record_key, change, movement_id FROM movement_history ORDER BY seq");
+  summarise("movement_history", "SELECT connector, record_key, change, movement_id FROM movement_history ORDER BY seq");
   summarise("quarantine",
             "SELECT connector, source, record_type, origin, field, value, reason FROM quarantine ORDER BY 1, 2, 3, 4, "
             "5, 6, 7");
@@ -430,11 +429,11 @@ inline ChildProcess startDaemon(const std::filesystem::path& config_file, const 
 
 inline bool waitReady(const FaultDaemonConfig& config, ChildProcess& daemon) {
   return waitFor(
-      [&] {
-        auto answer = httpRequest("GET", config.base() + "/healthz", "", {}, std::chrono::seconds(1));
-        return answer.ok() && answer->status == 200;
-      },
-      std::chrono::seconds(60)) &&
+             [&] {
+               auto answer = httpRequest("GET", config.base() + "/healthz", "", {}, std::chrono::seconds(1));
+               return answer.ok() && answer->status == 200;
+             },
+             std::chrono::seconds(60)) &&
          daemon.output().find("staffchaind started") != std::string::npos;
 }
 

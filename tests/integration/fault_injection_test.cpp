@@ -17,8 +17,8 @@ namespace staffchain::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 // ---------------------------------------------------------------------------------------------
@@ -39,10 +39,10 @@ class FaultInjection : public ::testing::Test {
     localtime_r(&now, &local);
     char today[16];
     std::strftime(today, sizeof today, "%Y-%m-%d", &local);
-    auto [code, out] = runToEnd({binary("staffchainctl").string(), "gen", "--persons", "1500", "--seed", "2026",
-                                 "--payroll-months", "6", "--history-years", "2", "--as-of", today, "--out",
-                                 (world_->path() / "world").string()},
-                                world_->path() / "gen.log");
+    auto [code, out] =
+        runToEnd({binary("staffchainctl").string(), "gen", "--persons", "1500", "--seed", "2026", "--payroll-months",
+                  "6", "--history-years", "2", "--as-of", today, "--out", (world_->path() / "world").string()},
+                 world_->path() / "gen.log");
     ASSERT_EQ(code, 0) << out;
     std::printf("generated world: %s", out.c_str());
   }
@@ -61,14 +61,15 @@ class FaultInjection : public ::testing::Test {
   }
 
   static void okHook(const std::string& path_pattern, int delay_ms) {
-    ASSERT_TRUE(hook_->addMapping(json{{"request", {{"method", "POST"}, {"urlPathPattern", path_pattern}}},
-                                       {"response", {{"status", 200}, {"fixedDelayMilliseconds", delay_ms}}}})
+    ASSERT_TRUE(hook_
+                    ->addMapping(json{{"request", {{"method", "POST"}, {"urlPathPattern", path_pattern}}},
+                                      {"response", {{"status", 200}, {"fixedDelayMilliseconds", delay_ms}}}})
                     .ok());
   }
 
   // The world's files and the department whose export job drops each, in the order they come.
   static std::vector<std::pair<std::string, std::string>> worldExports() {
-    return {{"estab", "units.csv"},    {"estab", "quotas.csv"},   {"estab", "leader_quotas.csv"},
+    return {{"estab", "units.csv"},     {"estab", "quotas.csv"},   {"estab", "leader_quotas.csv"},
             {"estab", "approvals.csv"}, {"estab", "roster.csv"},   {"hr", "movements.csv"},
             {"hr", "deaths.csv"},       {"finance", "payroll.csv"}};
   }
@@ -138,7 +139,7 @@ struct RunOutcome {
   ReceiverView receiver;
   std::size_t requests = 0;
   std::map<std::string, std::string> notices;  // what the estab office's csv sink received
-  NoticeOutbox outbox;                          // what the daemon wrote for it
+  NoticeOutbox outbox;                         // what the daemon wrote for it
 };
 
 RunOutcome collect(const FaultDaemonConfig& config, WireMockPeer& hook, const std::string& hook_path) {
@@ -249,9 +250,8 @@ TEST_F(FaultInjection, KillAtRandomPoints) {
     for (const auto& message : run->receiver.distinct) {
       for (const auto& [id, state] : message.alerts) {
         auto [it, fresh] = told.emplace(id, state);
-        EXPECT_TRUE(fresh || it->second != state)
-            << "alert " << id << " told \"" << state << "\" twice (seed " << seed << "), second time under "
-            << message.key;
+        EXPECT_TRUE(fresh || it->second != state) << "alert " << id << " told \"" << state << "\" twice (seed " << seed
+                                                  << "), second time under " << message.key;
         it->second = state;
       }
     }
@@ -289,7 +289,8 @@ TEST_F(FaultInjection, KillAtRandomPoints) {
 std::string deathsJson(std::size_t count) {
   json out = json::array();
   for (std::size_t i = 0; i < count; ++i) {
-    out.push_back({{"person_id", personId(900 + i)}, {"died_on", fmt::format("2026-03-{:02}", 1 + i)},
+    out.push_back({{"person_id", personId(900 + i)},
+                   {"died_on", fmt::format("2026-03-{:02}", 1 + i)},
                    {"source", "民政局殡葬管理所"}});
   }
   return out.dump();
@@ -317,11 +318,12 @@ path = "/deaths"
 TEST_F(FaultInjection, SourceFaults) {
   const auto good = [&](std::size_t records) {
     ASSERT_TRUE(source_->reset().ok());
-    ASSERT_TRUE(source_->addMapping(json{{"request", {{"method", "GET"}, {"urlPath", "/deaths"}}},
-                                         {"response",
-                                          {{"status", 200},
-                                           {"headers", {{"Content-Type", "application/json"}}},
-                                           {"body", deathsJson(records)}}}})
+    ASSERT_TRUE(source_
+                    ->addMapping(json{{"request", {{"method", "GET"}, {"urlPath", "/deaths"}}},
+                                      {"response",
+                                       {{"status", 200},
+                                        {"headers", {{"Content-Type", "application/json"}}},
+                                        {"body", deathsJson(records)}}}})
                     .ok());
   };
   ScratchDir dir;
@@ -337,7 +339,8 @@ TEST_F(FaultInjection, SourceFaults) {
 
   auto daemon = startDaemon(file, dir.path() / "daemon.log");
   ASSERT_TRUE(waitReady(config, daemon)) << daemon.output();
-  ASSERT_TRUE(waitFor([&] { return daemon.output().find("connector deaths_api: 3 records") != std::string::npos; }, 30s))
+  ASSERT_TRUE(
+      waitFor([&] { return daemon.output().find("connector deaths_api: 3 records") != std::string::npos; }, 30s))
       << daemon.output();
   ASSERT_TRUE(waitFor([&] { return csvFilesIn(dir.path() / "inbox" / "finance") == 0; }, 30s)) << daemon.output();
   // A file cut short is refused whole: its last rows are not absent but unknown, so nothing of it lands.
@@ -376,7 +379,8 @@ TEST_F(FaultInjection, SourceFaults) {
   for (const auto& fault : faults) {
     ASSERT_TRUE(source_->reset().ok());
     ASSERT_TRUE(
-        source_->addMapping(json{{"request", {{"method", "GET"}, {"urlPath", "/deaths"}}}, {"response", fault.response}})
+        source_
+            ->addMapping(json{{"request", {{"method", "GET"}, {"urlPath", "/deaths"}}}, {"response", fault.response}})
             .ok());
     auto reports = [&] {
       const std::string out = daemon.output();
@@ -386,9 +390,7 @@ TEST_F(FaultInjection, SourceFaults) {
     const std::size_t before = reports();
     const std::size_t open_before = openFindings(config)[fault.rule].size();
     // Two reports: the first may still come from the pull that began before the stub changed.
-    ASSERT_TRUE(waitFor([&] { return reports() >= before + 2; }, 30s))
-        << fault.name << "\n"
-        << daemon.output();
+    ASSERT_TRUE(waitFor([&] { return reports() >= before + 2; }, 30s)) << fault.name << "\n" << daemon.output();
     const auto lines = linesWith(daemon.output(), fault.log_line);
     std::printf("%-16s -> %s\n", fault.name, lines.back().c_str());
     EXPECT_THAT(lines.back(), HasSubstr("/deaths")) << fault.name << ": the report names the endpoint";
@@ -419,7 +421,8 @@ TEST_F(FaultInjection, SourceFaults) {
   // Good answers again, with one more record; and the complete payroll export.
   good(4);
   dropFile(dir.path() / "inbox" / "finance", "payroll-reexport.csv", full);
-  ASSERT_TRUE(waitFor([&] { return daemon.output().find("connector deaths_api: 4 records") != std::string::npos; }, 30s))
+  ASSERT_TRUE(
+      waitFor([&] { return daemon.output().find("connector deaths_api: 4 records") != std::string::npos; }, 30s))
       << daemon.output();
   ASSERT_TRUE(waitFor([&] { return csvFilesIn(dir.path() / "inbox" / "finance") == 0; }, 30s)) << daemon.output();
   EXPECT_TRUE(waitFor([&] { return openFindings(config).count("LINK-001") == 0; }, 10s)) << daemon.output();
@@ -443,17 +446,19 @@ TEST_F(FaultInjection, NotifierTimeout) {
   // The first two requests are answered after the notifier's timeout, then every one at once.
   const std::vector<std::string> states = {"Started", "second", "recovered"};
   for (std::size_t i = 0; i < 2; ++i) {
-    ASSERT_TRUE(hook_->addMapping(json{{"scenarioName", "late"},
-                                       {"requiredScenarioState", states[i]},
-                                       {"newScenarioState", states[i + 1]},
-                                       {"request", {{"method", "POST"}, {"url", "/hook/late"}}},
-                                       {"response", {{"status", 200}, {"fixedDelayMilliseconds", 2500}}}})
+    ASSERT_TRUE(hook_
+                    ->addMapping(json{{"scenarioName", "late"},
+                                      {"requiredScenarioState", states[i]},
+                                      {"newScenarioState", states[i + 1]},
+                                      {"request", {{"method", "POST"}, {"url", "/hook/late"}}},
+                                      {"response", {{"status", 200}, {"fixedDelayMilliseconds", 2500}}}})
                     .ok());
   }
-  ASSERT_TRUE(hook_->addMapping(json{{"scenarioName", "late"},
-                                     {"requiredScenarioState", "recovered"},
-                                     {"request", {{"method", "POST"}, {"url", "/hook/late"}}},
-                                     {"response", {{"status", 200}}}})
+  ASSERT_TRUE(hook_
+                  ->addMapping(json{{"scenarioName", "late"},
+                                    {"requiredScenarioState", "recovered"},
+                                    {"request", {{"method", "POST"}, {"url", "/hook/late"}}},
+                                    {"response", {{"status", 200}}}})
                   .ok());
   ScratchDir dir;
   FaultDaemonConfig config{dir.path(), freeLoopbackPort().value(), hook_->url() + "/hook/late"};
@@ -516,8 +521,8 @@ TEST_F(FaultInjection, DiskFull) {
                                      binary("staffchaind").string(), file.string())},
                         dir.path() / "limited.log");
     ASSERT_TRUE(waitReady(config, daemon)) << daemon.output();
-    ASSERT_TRUE(waitFor([&] { return daemon.output().find("connector finance: sync failed") != std::string::npos; },
-                        60s))
+    ASSERT_TRUE(
+        waitFor([&] { return daemon.output().find("connector finance: sync failed") != std::string::npos; }, 60s))
         << daemon.output();
     const auto failures = linesWith(daemon.output(), "connector finance: sync failed");
     std::printf("under the file-size limit: %s\n", failures.front().c_str());

@@ -1,16 +1,15 @@
 // Ingest through the real daemon: bad rows quarantined while the rest lands, the same export
 // twice changes nothing, and a daemon killed mid-batch leaves a consistent ledger.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include <fmt/format.h>
-
 #include "process.hpp"
+#include "scratch_dir.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
 #include "staffchain/model/identifiers.hpp"
-#include "scratch_dir.hpp"
 
 namespace staffchain::testing {
 namespace {

@@ -50,11 +50,12 @@ fs::path PackageTest::root_;
 
 TEST_F(PackageTest, InstallsEveryFileWhereItBelongs) {
   ASSERT_FALSE(deb_.empty()) << cpack_output_;
-  for (const char* path : {"usr/bin/staffchaind", "usr/bin/staffchainctl", "usr/lib/staffchain/plugins/libstaffchain_csv.so",
-                           "usr/lib/staffchain/plugins/libstaffchain_rest.so", "usr/lib/staffchain/plugins/libstaffchain_wecom.so",
-                           "etc/staffchain/staffchain.toml", "etc/staffchain/conf.d", "usr/lib/systemd/system/staffchaind.service",
-                           "usr/lib/sysusers.d/staffchain.conf", "usr/lib/tmpfiles.d/staffchain.conf",
-                           "usr/share/doc/staffchain/README.md", "usr/share/doc/staffchain/examples/rest.toml"}) {
+  for (const char* path :
+       {"usr/bin/staffchaind", "usr/bin/staffchainctl", "usr/lib/staffchain/plugins/libstaffchain_csv.so",
+        "usr/lib/staffchain/plugins/libstaffchain_rest.so", "usr/lib/staffchain/plugins/libstaffchain_wecom.so",
+        "etc/staffchain/staffchain.toml", "etc/staffchain/conf.d", "usr/lib/systemd/system/staffchaind.service",
+        "usr/lib/sysusers.d/staffchain.conf", "usr/lib/tmpfiles.d/staffchain.conf",
+        "usr/share/doc/staffchain/README.md", "usr/share/doc/staffchain/examples/rest.toml"}) {
     EXPECT_TRUE(fs::exists(root_ / path)) << path;
   }
   // No test fixture plugin ships.
@@ -80,9 +81,9 @@ TEST_F(PackageTest, DeclaresItsDependenciesAndMaintainerScripts) {
 
 TEST_F(PackageTest, TheInstalledConfigurationIsValid) {
   ASSERT_FALSE(deb_.empty()) << cpack_output_;
-  auto [code, out] = runToEnd({binary("staffchainctl").string(), "check-config",
-                               (root_ / "etc/staffchain/staffchain.toml").string()},
-                              scratch_->path() / "check.log");
+  auto [code, out] =
+      runToEnd({binary("staffchainctl").string(), "check-config", (root_ / "etc/staffchain/staffchain.toml").string()},
+               scratch_->path() / "check.log");
   EXPECT_EQ(code, 0) << out;
 }
 
@@ -98,15 +99,16 @@ TEST_F(PackageTest, TheUnitVerifiesAndItsSandboxRatesOk) {
     at += unpacked.size() - 1;
   }
   const auto copy = scratch_->write("unit/staffchaind.service", text);
-  auto [verify_code, verify] = runToEnd({"/usr/bin/systemd-analyze", "verify", copy.string()},
-                                        scratch_->path() / "verify.log");
+  auto [verify_code, verify] =
+      runToEnd({"/usr/bin/systemd-analyze", "verify", copy.string()}, scratch_->path() / "verify.log");
   EXPECT_EQ(verify_code, 0) << verify;
   EXPECT_THAT(verify, ::testing::Not(HasSubstr("Unknown key")));
   EXPECT_THAT(verify, ::testing::Not(HasSubstr("is not executable")));
   auto [security_code, security] =
       runToEnd({"/usr/bin/systemd-analyze", "security", "--offline=true", unit}, scratch_->path() / "security.log");
   std::smatch level;
-  ASSERT_TRUE(std::regex_search(security, level, std::regex(R"(Overall exposure level for \S+: ([0-9.]+))"))) << security;
+  ASSERT_TRUE(std::regex_search(security, level, std::regex(R"(Overall exposure level for \S+: ([0-9.]+))")))
+      << security;
   EXPECT_LE(std::stod(level[1].str()), 2.0) << security;
 }
 

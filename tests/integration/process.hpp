@@ -24,7 +24,9 @@ inline std::string readFile(const std::filesystem::path& path) {
   return out.str();
 }
 
-inline std::filesystem::path binary(const std::string& name) { return std::filesystem::path(STAFFCHAIN_BIN_DIR) / name; }
+inline std::filesystem::path binary(const std::string& name) {
+  return std::filesystem::path(STAFFCHAIN_BIN_DIR) / name;
+}
 
 class ChildProcess {
  public:

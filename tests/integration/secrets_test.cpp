@@ -5,15 +5,14 @@
 // for every secret, raw, percent-encoded and base64. Also: read-only API tokens see citizen ids
 // masked; only read-write tokens see them in full.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
-#include <stdexcept>
-
-#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "alert_log.hpp"
 #include "peer.hpp"
@@ -27,13 +26,13 @@ namespace staffchain::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using nlohmann::json;
 namespace fs = std::filesystem;
 
 struct Secret {
-  std::string name;   // which setting holds it: named in a failure, never the value
+  std::string name;  // which setting holds it: named in a failure, never the value
   std::string value;
 };
 
@@ -107,7 +106,8 @@ std::vector<Form> forms() {
   std::vector<Form> out;
   for (const auto& item : secrets()) {
     out.push_back({item.name, item.value});
-    if (percentEncoded(item.value) != item.value) out.push_back({item.name + ", percent-encoded", percentEncoded(item.value)});
+    if (percentEncoded(item.value) != item.value)
+      out.push_back({item.name + ", percent-encoded", percentEncoded(item.value)});
     // Only the stable middle of a base64 form: the edges depend on what precedes the secret.
     out.push_back({item.name + ", base64", base64(item.value).substr(0, 24)});
     out.push_back({item.name + ", base64 in AUTH PLAIN",
@@ -290,10 +290,13 @@ void dropPayroll(const ScratchDir& dir) {
 
 void stubReceivers(WireMockPeer& mock) {
   const json robot_ok = {{"status", 200}, {"jsonBody", {{"errcode", 0}, {"errmsg", "ok"}}}};
-  ASSERT_TRUE(mock.addMapping({{"request", {{"method", "POST"}, {"urlPath", "/hook"}}}, {"response", {{"status", 200}}}}).ok());
-  ASSERT_TRUE(mock.addMapping({{"request", {{"method", "POST"}, {"urlPath", "/robot/send"}}}, {"response", robot_ok}}).ok());
   ASSERT_TRUE(
-      mock.addMapping({{"request", {{"method", "POST"}, {"urlPath", "/cgi-bin/webhook/send"}}}, {"response", robot_ok}}).ok());
+      mock.addMapping({{"request", {{"method", "POST"}, {"urlPath", "/hook"}}}, {"response", {{"status", 200}}}}).ok());
+  ASSERT_TRUE(
+      mock.addMapping({{"request", {{"method", "POST"}, {"urlPath", "/robot/send"}}}, {"response", robot_ok}}).ok());
+  ASSERT_TRUE(
+      mock.addMapping({{"request", {{"method", "POST"}, {"urlPath", "/cgi-bin/webhook/send"}}}, {"response", robot_ok}})
+          .ok());
   const json movements = json::array({{{"movement_id", "REST-1"},
                                        {"source", "hr"},
                                        {"kind", "hire"},
@@ -336,24 +339,30 @@ TEST(Secrets, AFullRunAtTraceLevelWritesNoSecretAnywhere) {
 
   ChildProcess daemon({binary("staffchaind").string(), "--config", file.string()}, logs / "daemon.log", env);
   const std::string base = fmt::format("http://127.0.0.1:{}", port);
-  ASSERT_TRUE(waitFor([&] {
-    return received(**mock, "POST", "/hook").find("CHAIN-004") != std::string::npos &&
-           received(**mock, "POST", "/robot/send") != "[]" && received(**mock, "POST", "/cgi-bin/webhook/send") != "[]" &&
-           received(**mock, "GET", "/api/movements") != "[]" &&
-           daemon.output().find("connector org_db: 1 records (1 new") != std::string::npos;
-  }, 120s)) << daemon.output();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return received(**mock, "POST", "/hook").find("CHAIN-004") != std::string::npos &&
+               received(**mock, "POST", "/robot/send") != "[]" &&
+               received(**mock, "POST", "/cgi-bin/webhook/send") != "[]" &&
+               received(**mock, "GET", "/api/movements") != "[]" &&
+               daemon.output().find("connector org_db: 1 records (1 new") != std::string::npos;
+      },
+      120s))
+      << daemon.output();
 
   // Each secret really went where it belongs.
   EXPECT_THAT(received(**mock, "POST", "/hook"), HasSubstr("Bearer " + secret("webhook Authorization header")));
   EXPECT_THAT(received(**mock, "GET", "/api/movements"), HasSubstr("Bearer " + secret("rest bearer token")));
   EXPECT_THAT(received(**mock, "POST", "/robot/send"),
               HasSubstr("access_token=" + percentEncoded(secret("dingtalk access token"))));
-  EXPECT_THAT(received(**mock, "POST", "/cgi-bin/webhook/send"), HasSubstr("key=" + percentEncoded(secret("wecom key"))));
+  EXPECT_THAT(received(**mock, "POST", "/cgi-bin/webhook/send"),
+              HasSubstr("key=" + percentEncoded(secret("wecom key"))));
 
   const std::vector<std::string> read = {"Authorization: Bearer " + secret("api read token")};
   const std::vector<std::string> write = {"Authorization: Bearer " + secret("api write token")};
   const std::vector<std::string> wrong = {"Authorization: Bearer " + secret("a wrong api token")};
-  for (const char* path : {"/metrics", "/api/v1/alerts", "/api/v1/findings", "/api/v1/connectors", "/api/v1/silences"}) {
+  for (const char* path :
+       {"/metrics", "/api/v1/alerts", "/api/v1/findings", "/api/v1/connectors", "/api/v1/silences"}) {
     auto answer = httpRequest("GET", base + path, "", read, 5s);
     ASSERT_TRUE(answer.ok()) << path;
     EXPECT_EQ(answer->status, 200) << path << ": " << answer->body;
@@ -373,12 +382,15 @@ TEST(Secrets, AFullRunAtTraceLevelWritesNoSecretAnywhere) {
   ASSERT_TRUE(reload.ok());
   EXPECT_EQ(reload->status, 200) << reload->body;
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(waitFor([&] {
-    const std::string out = daemon.output();
-    std::size_t reloads = 0;
-    for (auto at = out.find("reloaded"); at != std::string::npos; at = out.find("reloaded", at + 1)) ++reloads;
-    return reloads >= 2;
-  }, 30s)) << daemon.output();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        const std::string out = daemon.output();
+        std::size_t reloads = 0;
+        for (auto at = out.find("reloaded"); at != std::string::npos; at = out.find("reloaded", at + 1)) ++reloads;
+        return reloads >= 2;
+      },
+      30s))
+      << daemon.output();
   auto [status_code, status_out] =
       runToEnd({binary("staffchainctl").string(), "status"}, logs / "ctl-status.log",
                {{"STAFFCHAIN_API", base}, {"STAFFCHAIN_API_TOKEN", secret("api write token")}});
@@ -389,7 +401,8 @@ TEST(Secrets, AFullRunAtTraceLevelWritesNoSecretAnywhere) {
 
   const std::string log = daemon.output();
   // log_level = "trace": the plugins' debug lines (request lines, rows mapped) are in the log.
-  EXPECT_THAT(log, HasSubstr("debug [connectors hr_api] GET /api/movements")) << "the run must log verbosely to prove anything";
+  EXPECT_THAT(log, HasSubstr("debug [connectors hr_api] GET /api/movements"))
+      << "the run must log verbosely to prove anything";
   EXPECT_THAT(log, HasSubstr("debug [connectors org_db]"));
   EXPECT_THAT(log, HasSubstr("api invalid-token GET /metrics -> 401"));
   EXPECT_THAT(log, HasSubstr("api operator POST /api/v1/reload -> 200"));
@@ -434,17 +447,20 @@ path = "alerts/ops.jsonl"
 [route]
 receivers = ["ops"]
 )",
-                                                              binary("plugins").string(), port,
-                                                              (dir.path() / "secrets" / "read.token").string()));
+                                                             binary("plugins").string(), port,
+                                                             (dir.path() / "secrets" / "read.token").string()));
   ChildProcess daemon({binary("staffchaind").string(), "--config", file.string()}, dir.path() / "daemon.log",
                       secretEnvironment());
   const std::string base = fmt::format("http://127.0.0.1:{}", port);
   const std::vector<std::string> read = {"Authorization: Bearer " + secret("api read token")};
   const std::vector<std::string> write = {"Authorization: Bearer " + secret("api write token")};
-  ASSERT_TRUE(waitFor([&] {
-    auto listed = httpRequest("GET", base + "/api/v1/alerts?rule=CHAIN-004", "", write, 2s);
-    return listed.ok() && listed->status == 200 && json::parse(listed->body)["count"] == 2;
-  }, 60s)) << daemon.output();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto listed = httpRequest("GET", base + "/api/v1/alerts?rule=CHAIN-004", "", write, 2s);
+        return listed.ok() && listed->status == 200 && json::parse(listed->body)["count"] == 2;
+      },
+      60s))
+      << daemon.output();
 
   for (const char* path : {"/api/v1/findings?rule=CHAIN-004", "/api/v1/alerts?rule=CHAIN-004"}) {
     auto masked = httpRequest("GET", base + path, "", read, 5s);

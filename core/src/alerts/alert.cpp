@@ -9,9 +9,12 @@ namespace staffchain::alerts {
 
 std::string_view toString(AlertState state) noexcept {
   switch (state) {
-    case AlertState::firing: return "firing";
-    case AlertState::acknowledged: return "acknowledged";
-    case AlertState::resolved: return "resolved";
+    case AlertState::firing:
+      return "firing";
+    case AlertState::acknowledged:
+      return "acknowledged";
+    case AlertState::resolved:
+      return "resolved";
   }
   return "firing";
 }

@@ -17,9 +17,9 @@ enum class GroupKind : std::uint8_t { notify, escalation };
 // What the receiver last heard of one alert in this group.
 struct GroupMember {
   std::string alert_id;
-  bool notified_firing = false;           // told it fires (and not yet told it resolved)
-  std::optional<TimePoint> notified_at;   // first told it fires: escalation counts from here
-  std::string notified_note;              // the silence-expiry note it was last told
+  bool notified_firing = false;          // told it fires (and not yet told it resolved)
+  std::optional<TimePoint> notified_at;  // first told it fires: escalation counts from here
+  std::string notified_note;             // the silence-expiry note it was last told
 };
 
 struct AlertGroup {

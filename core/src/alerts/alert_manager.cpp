@@ -1,8 +1,8 @@
 #include "staffchain/alerts/alert_manager.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "manager_state.hpp"
 #include "staffchain/alerts/routing.hpp"
@@ -115,8 +115,7 @@ Result<void> AlertManager::State::refreshSilences(TimePoint now) {
   for (auto& [id, silence] : silences) {
     if (!silence.active() || now < silence.expires_at) continue;
     const std::string note = fmt::format("静默 {} 已于 {} 到期（{}：{}）", silence.id,
-                                         settings.zone.display(silence.expires_at), silence.author,
-                                         silence.reason);
+                                         settings.zone.display(silence.expires_at), silence.author, silence.reason);
     if (auto ended = endSilence(silence, "expired", note, now); !ended) return ended;
   }
   for (auto& [id, alert] : alerts) {
@@ -279,8 +278,9 @@ Result<std::vector<OutboxMessage>> AlertManager::dueMessages(TimePoint now, std:
     if (auto pruned = s.store->pruneAttempts(now - std::chrono::hours(1)); !pruned) return pruned;
     auto pending = s.store->pendingMessages();
     if (!pending) return std::move(pending).error();
-    std::sort(pending->begin(), pending->end(),
-              [](const detail::PendingMessage& a, const detail::PendingMessage& b) { return a.message.id < b.message.id; });
+    std::sort(pending->begin(), pending->end(), [](const detail::PendingMessage& a, const detail::PendingMessage& b) {
+      return a.message.id < b.message.id;
+    });
     std::map<std::string, std::size_t> budget;
     for (const auto& entry : *pending) {
       if (out.size() >= limit) break;
@@ -352,8 +352,8 @@ Result<void> AlertManager::failed(std::int64_t message_id, const std::string& er
     auto message = s.store->outboxMessage(message_id, true);
     if (!message) return std::move(message).error();
     if (!*message) {
-      return makeError(fmt::format("recording a failed delivery of outbox message {} failed: no such pending message",
-                                   message_id));
+      return makeError(
+          fmt::format("recording a failed delivery of outbox message {} failed: no such pending message", message_id));
     }
     if (auto marked = s.store->markFailed(message_id, error); !marked) return marked;
     const std::string& receiver = (*message)->notification.receiver;
@@ -386,7 +386,8 @@ Result<std::optional<TimePoint>> AlertManager::nextDelivery(TimePoint now) const
       auto recent = s.store->attemptsSince(receiver, now - std::chrono::minutes(1));
       if (!recent) return std::move(recent).error();
       if (*recent >= profile->second.messages_per_minute) {
-        const auto spacing = std::chrono::milliseconds(60'000 / static_cast<std::int64_t>(profile->second.messages_per_minute));
+        const auto spacing =
+            std::chrono::milliseconds(60'000 / static_cast<std::int64_t>(profile->second.messages_per_minute));
         at = std::max(at, now + spacing);
       }
     }
@@ -434,8 +435,7 @@ Result<Alert> AlertManager::acknowledge(const std::string& alert_id, const Ackno
     alert.acknowledged_by = entry.by;
     alert.acknowledge_comment = entry.comment;
     alert.acknowledged_at = now;
-    if (auto appended = s.store->appendAcknowledgement(alert.id, alert.acknowledgements.size() + 1, entry);
-        !appended) {
+    if (auto appended = s.store->appendAcknowledgement(alert.id, alert.acknowledgements.size() + 1, entry); !appended) {
       return appended;
     }
     alert.acknowledgements.push_back(entry);

@@ -1,14 +1,14 @@
 #include "alert_schema.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "alert_group.hpp"
 
@@ -193,32 +193,32 @@ Result<void> rekeyGroups(SqliteConnection& connection) {
     return cleared;
   }
   for (const auto& [key, g] : groups) {
-    auto written = run(
-        "INSERT INTO alert_groups (key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        kOperation, [&, &key = key, &g = g](Statement& s) {
-          s.bind(1, key);
-          s.bind(2, g.receiver);
-          s.bind(3, g.route_key);
-          s.bind(4, g.kind);
-          s.bind(5, g.labels);
-          s.bind(6, g.created_at);
-          s.bind(7, g.last_sent_at);
-          s.bind(8, g.sequence);
-        });
+    auto written =
+        run("INSERT INTO alert_groups (key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            kOperation, [&, &key = key, &g = g](Statement& s) {
+              s.bind(1, key);
+              s.bind(2, g.receiver);
+              s.bind(3, g.route_key);
+              s.bind(4, g.kind);
+              s.bind(5, g.labels);
+              s.bind(6, g.created_at);
+              s.bind(7, g.last_sent_at);
+              s.bind(8, g.sequence);
+            });
     if (!written) return written;
   }
   for (const auto& [id, m] : members) {
-    auto written = run(
-        "INSERT INTO alert_group_members (group_key, alert_id, notified_firing, notified_at, notified_note) "
-        "VALUES (?1, ?2, ?3, ?4, ?5)",
-        kOperation, [&, &id = id, &m = m](Statement& s) {
-          s.bind(1, id.first);
-          s.bind(2, id.second);
-          s.bind(3, std::int64_t{m.notified_firing ? 1 : 0});
-          s.bind(4, m.notified_at);
-          s.bind(5, m.notified_note);
-        });
+    auto written =
+        run("INSERT INTO alert_group_members (group_key, alert_id, notified_firing, notified_at, notified_note) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)",
+            kOperation, [&, &id = id, &m = m](Statement& s) {
+              s.bind(1, id.first);
+              s.bind(2, id.second);
+              s.bind(3, std::int64_t{m.notified_firing ? 1 : 0});
+              s.bind(4, m.notified_at);
+              s.bind(5, m.notified_note);
+            });
     if (!written) return written;
   }
   // The outbox's group column is history: it follows, so a group's messages stay together.
@@ -259,9 +259,10 @@ Result<void> migrateAlertSchema(SqliteConnection& connection) {
     version = static_cast<int>(use->optionalInteger(0).value_or(0));
   }
   if (version > kAlertSchemaVersion) {
-    return fail(makeError(fmt::format("alert store {}: alert schema version {} is newer than this staffchain supports "
-                                      "(version {}); run a newer staffchain or point it at another ledger file",
-                                      connection.path(), version, kAlertSchemaVersion)));
+    return fail(
+        makeError(fmt::format("alert store {}: alert schema version {} is newer than this staffchain supports "
+                              "(version {}); run a newer staffchain or point it at another ledger file",
+                              connection.path(), version, kAlertSchemaVersion)));
   }
   for (const auto& migration : kMigrations) {
     if (migration.version <= version) continue;

@@ -1,6 +1,7 @@
 #include "alert_store.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "alert_schema.hpp"
@@ -10,7 +11,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string encodeList(const std::vector<std::string>& values) { return Json(values).dump(); }
+std::string encodeList(const std::vector<std::string>& values) {
+  return Json(values).dump();
+}
 
 std::vector<std::string> decodeList(const std::string& text) {
   const Json parsed = Json::parse(text, nullptr, false);
@@ -72,7 +75,10 @@ plugin::Notification decodeNotification(const std::string& text) {
 }
 
 Json encodeSilenceMatch(const SilenceMatch& m) {
-  return Json{{"alert_ids", m.alert_ids}, {"rules", m.rules}, {"units", m.units}, {"regions", m.regions},
+  return Json{{"alert_ids", m.alert_ids},
+              {"rules", m.rules},
+              {"units", m.units},
+              {"regions", m.regions},
               {"severities", m.severities}};
 }
 
@@ -179,9 +185,15 @@ Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem::path
   return std::unique_ptr<AlertStore>(new AlertStore(std::move(connection.value())));
 }
 
-Result<void> AlertStore::begin() { return db_->execute("BEGIN IMMEDIATE", "starting a transaction"); }
-Result<void> AlertStore::commit() { return db_->execute("COMMIT", "committing a transaction"); }
-void AlertStore::rollback() { (void)db_->execute("ROLLBACK", "rolling back a transaction"); }
+Result<void> AlertStore::begin() {
+  return db_->execute("BEGIN IMMEDIATE", "starting a transaction");
+}
+Result<void> AlertStore::commit() {
+  return db_->execute("COMMIT", "committing a transaction");
+}
+void AlertStore::rollback() {
+  (void)db_->execute("ROLLBACK", "rolling back a transaction");
+}
 
 Result<std::map<std::string, Alert>> AlertStore::loadAlerts() {
   std::map<std::string, Alert> out;
@@ -283,42 +295,42 @@ Result<void> AlertStore::saveAlert(const Alert& a) {
 
 Result<std::map<std::string, AlertGroup>> AlertStore::loadGroups() {
   std::map<std::string, AlertGroup> out;
-  auto groups = query(
-      *db_, "SELECT key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence FROM alert_groups",
-      "loading alert groups", kNoBind, [&out](const Statement& s) {
-        AlertGroup g;
-        g.key = s.text(0);
-        g.receiver = s.text(1);
-        g.route_key = s.text(2);
-        g.kind = s.text(3) == "escalation" ? GroupKind::escalation : GroupKind::notify;
-        const Json labels = Json::parse(s.text(4), nullptr, false);
-        if (labels.is_array()) {
-          for (const auto& pair : labels) {
-            if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
-              g.labels.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
-            }
-          }
-        }
-        g.created_at = fromMillis(s.integer(5));
-        g.last_sent_at = optionalTime(s.optionalInteger(6));
-        g.sequence = s.integer(7);
-        std::string key = g.key;
-        out.emplace(std::move(key), std::move(g));
-      });
+  auto groups =
+      query(*db_, "SELECT key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence FROM alert_groups",
+            "loading alert groups", kNoBind, [&out](const Statement& s) {
+              AlertGroup g;
+              g.key = s.text(0);
+              g.receiver = s.text(1);
+              g.route_key = s.text(2);
+              g.kind = s.text(3) == "escalation" ? GroupKind::escalation : GroupKind::notify;
+              const Json labels = Json::parse(s.text(4), nullptr, false);
+              if (labels.is_array()) {
+                for (const auto& pair : labels) {
+                  if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+                    g.labels.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+                  }
+                }
+              }
+              g.created_at = fromMillis(s.integer(5));
+              g.last_sent_at = optionalTime(s.optionalInteger(6));
+              g.sequence = s.integer(7);
+              std::string key = g.key;
+              out.emplace(std::move(key), std::move(g));
+            });
   if (!groups) return std::move(groups).error();
-  auto members = query(
-      *db_, "SELECT group_key, alert_id, notified_firing, notified_at, notified_note FROM alert_group_members",
-      "loading alert group members", kNoBind, [&out](const Statement& s) {
-        auto it = out.find(s.text(0));
-        if (it == out.end()) return;  // a member of no group is never read
-        GroupMember m;
-        m.alert_id = s.text(1);
-        m.notified_firing = s.integer(2) != 0;
-        m.notified_at = optionalTime(s.optionalInteger(3));
-        m.notified_note = s.text(4);
-        std::string id = m.alert_id;
-        it->second.members.emplace(std::move(id), std::move(m));
-      });
+  auto members =
+      query(*db_, "SELECT group_key, alert_id, notified_firing, notified_at, notified_note FROM alert_group_members",
+            "loading alert group members", kNoBind, [&out](const Statement& s) {
+              auto it = out.find(s.text(0));
+              if (it == out.end()) return;  // a member of no group is never read
+              GroupMember m;
+              m.alert_id = s.text(1);
+              m.notified_firing = s.integer(2) != 0;
+              m.notified_at = optionalTime(s.optionalInteger(3));
+              m.notified_note = s.text(4);
+              std::string id = m.alert_id;
+              it->second.members.emplace(std::move(id), std::move(m));
+            });
   if (!members) return std::move(members).error();
   return out;
 }
@@ -342,7 +354,8 @@ Result<void> AlertStore::saveGroup(const AlertGroup& g) {
 Result<void> AlertStore::deleteGroup(const std::string& key) {
   const auto operation = fmt::format("deleting alert group {}", key);
   auto bind = [&key](Statement& s) { s.bind(1, key); };
-  if (auto done = run(*db_, "DELETE FROM alert_group_members WHERE group_key = ?1", operation, bind); !done) return done;
+  if (auto done = run(*db_, "DELETE FROM alert_group_members WHERE group_key = ?1", operation, bind); !done)
+    return done;
   return run(*db_, "DELETE FROM alert_groups WHERE key = ?1", operation, bind);
 }
 
@@ -408,11 +421,10 @@ Result<std::string> AlertStore::insertSilence(const Silence& silence) {
   if (!inserted) return std::move(inserted).error();
   const std::int64_t seq = sqlite3_last_insert_rowid(db_->handle());
   std::string id = fmt::format("S{:06}", seq);
-  auto named = run(*db_, "UPDATE alert_silences SET id = ?1 WHERE seq = ?2", "naming a new silence",
-                   [&](Statement& s) {
-                     s.bind(1, id);
-                     s.bind(2, seq);
-                   });
+  auto named = run(*db_, "UPDATE alert_silences SET id = ?1 WHERE seq = ?2", "naming a new silence", [&](Statement& s) {
+    s.bind(1, id);
+    s.bind(2, seq);
+  });
   if (!named) return std::move(named).error();
   return id;
 }
@@ -497,13 +509,14 @@ Result<std::vector<PendingMessage>> AlertStore::pendingMessages() {
 
 Result<std::optional<OutboxMessage>> AlertStore::outboxMessage(std::int64_t id, bool pending_only) {
   std::optional<OutboxMessage> out;
-  auto done = query(*db_,
-                    pending_only ? "SELECT id, group_key, notification, created_at, attempts, last_error FROM "
-                                   "alert_outbox WHERE id = ?1 AND delivered_at IS NULL"
-                                 : "SELECT id, group_key, notification, created_at, attempts, last_error FROM "
-                                   "alert_outbox WHERE id = ?1",
-                    fmt::format("reading outbox message {}", id), [id](Statement& s) { s.bind(1, id); },
-                    [&out](const Statement& s) { out = outboxRow(s); });
+  auto done = query(
+      *db_,
+      pending_only ? "SELECT id, group_key, notification, created_at, attempts, last_error FROM "
+                     "alert_outbox WHERE id = ?1 AND delivered_at IS NULL"
+                   : "SELECT id, group_key, notification, created_at, attempts, last_error FROM "
+                     "alert_outbox WHERE id = ?1",
+      fmt::format("reading outbox message {}", id), [id](Statement& s) { s.bind(1, id); },
+      [&out](const Statement& s) { out = outboxRow(s); });
   if (!done) return std::move(done).error();
   return out;
 }
@@ -522,8 +535,8 @@ Result<std::vector<OutboxMessage>> AlertStore::outbox(bool include_delivered) {
 
 Result<void> AlertStore::leaseMessage(std::int64_t id, TimePoint until, TimePoint now) {
   const auto operation = fmt::format("leasing outbox message {}", id);
-  auto leased = run(*db_, "UPDATE alert_outbox SET leased_until = ?2, attempts = attempts + 1 WHERE id = ?1",
-                    operation, [&](Statement& s) {
+  auto leased = run(*db_, "UPDATE alert_outbox SET leased_until = ?2, attempts = attempts + 1 WHERE id = ?1", operation,
+                    [&](Statement& s) {
                       s.bind(1, id);
                       s.bind(2, toMillis(until));
                     });
@@ -558,13 +571,14 @@ Result<void> AlertStore::markFailed(std::int64_t id, const std::string& error) {
 
 Result<std::size_t> AlertStore::attemptsSince(const std::string& receiver, TimePoint since) {
   std::size_t count = 0;
-  auto done = query(*db_, "SELECT count(*) FROM alert_attempts WHERE receiver = ?1 AND started_at > ?2",
-                    fmt::format("counting recent deliveries to {}", receiver),
-                    [&](Statement& s) {
-                      s.bind(1, receiver);
-                      s.bind(2, toMillis(since));
-                    },
-                    [&count](const Statement& s) { count = static_cast<std::size_t>(s.integer(0)); });
+  auto done = query(
+      *db_, "SELECT count(*) FROM alert_attempts WHERE receiver = ?1 AND started_at > ?2",
+      fmt::format("counting recent deliveries to {}", receiver),
+      [&](Statement& s) {
+        s.bind(1, receiver);
+        s.bind(2, toMillis(since));
+      },
+      [&count](const Statement& s) { count = static_cast<std::size_t>(s.integer(0)); });
   if (!done) return std::move(done).error();
   return count;
 }
@@ -575,7 +589,8 @@ Result<void> AlertStore::pruneAttempts(TimePoint before) {
 }
 
 Result<void> AlertStore::releaseLeases() {
-  return run(*db_, "UPDATE alert_outbox SET leased_until = NULL WHERE delivered_at IS NULL AND leased_until IS NOT NULL",
+  return run(*db_,
+             "UPDATE alert_outbox SET leased_until = NULL WHERE delivered_at IS NULL AND leased_until IS NOT NULL",
              "releasing the leases of a previous run", kNoBind);
 }
 

@@ -40,7 +40,7 @@ class AlertStore {
   Result<void> appendAcknowledgement(const std::string& alert_id, std::size_t seq, const Acknowledgement& entry);
 
   Result<std::map<std::string, AlertGroup>> loadGroups();
-  Result<void> saveGroup(const AlertGroup& group);  // the group row only
+  Result<void> saveGroup(const AlertGroup& group);   // the group row only
   Result<void> deleteGroup(const std::string& key);  // and its members
   Result<void> saveMember(const std::string& group_key, const GroupMember& member);
   Result<void> deleteMember(const std::string& group_key, const std::string& alert_id);

@@ -1,10 +1,10 @@
 #include "staffchain/alerts/digest.hpp"
 
-#include <algorithm>
-#include <string_view>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "staffchain/model/identifiers.hpp"
 
@@ -27,9 +27,12 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 1469598103934665
 
 std::string_view severityZh(chain::Severity severity) {
   switch (severity) {
-    case chain::Severity::critical: return "严重";
-    case chain::Severity::major: return "重要";
-    case chain::Severity::minor: return "一般";
+    case chain::Severity::critical:
+      return "严重";
+    case chain::Severity::major:
+      return "重要";
+    case chain::Severity::minor:
+      return "一般";
   }
   return "重要";
 }
@@ -39,12 +42,23 @@ std::string escapeHtml(std::string_view text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -80,12 +94,18 @@ enum class Section : std::uint8_t { opened, expired, escalated, still, resolved,
 
 std::string_view sectionHeading(Section section) {
   switch (section) {
-    case Section::opened: return "新增告警";
-    case Section::expired: return "静默已到期、仍在告警";
-    case Section::escalated: return "超过时限未确认";
-    case Section::still: return "仍未解决";
-    case Section::resolved: return "已解决";
-    case Section::notes: return "说明";
+    case Section::opened:
+      return "新增告警";
+    case Section::expired:
+      return "静默已到期、仍在告警";
+    case Section::escalated:
+      return "超过时限未确认";
+    case Section::still:
+      return "仍未解决";
+    case Section::resolved:
+      return "已解决";
+    case Section::notes:
+      return "说明";
   }
   return "";
 }
@@ -100,7 +120,9 @@ std::string sectionOpenHtml(Section section) {
   return fmt::format("<h4>{}</h4>{}", sectionHeading(section), section == Section::notes ? "<ul>" : kTableHead);
 }
 
-std::string_view sectionCloseHtml(Section section) { return section == Section::notes ? "</ul>" : "</table>"; }
+std::string_view sectionCloseHtml(Section section) {
+  return section == Section::notes ? "</ul>" : "</table>";
+}
 
 struct Line {
   Section section = Section::notes;
@@ -155,17 +177,17 @@ Line alertLine(const Alert& alert, Section section, const Digest& digest, const 
   } else if (compact) {
     line.markdown = fmt::format("- **{}** {} 单位 {}：{} `{}`{}", alert.rule, severityZh(alert.severity), unit, brief,
                                 alert.id, extra);
-    line.text = fmt::format("- {} {} 单位 {}：{} {}{}", alert.rule, severityZh(alert.severity), unit, brief, alert.id,
-                            extra);
+    line.text =
+        fmt::format("- {} {} 单位 {}：{} {}{}", alert.rule, severityZh(alert.severity), unit, brief, alert.id, extra);
     line.html = row("<b>" + escapeHtml(alert.rule) + "</b>", escapeHtml(brief + extra));
   } else {
     const std::string who = person.empty() ? std::string() : fmt::format(" · 人员 {}", person);
     line.markdown = fmt::format("- **{}** {} · 单位 {}{} · 始于 {}{}\n  {}\n  告警 `{}`，确认：`{} {}`", alert.rule,
                                 severityZh(alert.severity), unit, who, since, extra, summary, alert.id,
                                 settings.ack_command, alert.id);
-    line.text = fmt::format("- {} {} 单位 {}{} 始于 {}{}\n  {}\n  告警 {}，确认：{} {}", alert.rule,
-                            severityZh(alert.severity), unit, who, since, extra, summary, alert.id,
-                            settings.ack_command, alert.id);
+    line.text =
+        fmt::format("- {} {} 单位 {}{} 始于 {}{}\n  {}\n  告警 {}，确认：{} {}", alert.rule, severityZh(alert.severity),
+                    unit, who, since, extra, summary, alert.id, settings.ack_command, alert.id);
     line.html = row("<b>" + escapeHtml(alert.rule) + "</b>",
                     extra.empty() ? escapeHtml(summary) : escapeHtml(summary) + "<br>" + escapeHtml(extra));
   }
@@ -232,10 +254,11 @@ std::string title(const Digest& digest) {
                          digest.resolved.size());
     case DigestKind::repeat:
       return fmt::format("{}{}：{} 项仍未解决", level, labels, digest.still_firing.size());
-    case DigestKind::update: break;
+    case DigestKind::update:
+      break;
   }
-  std::string out = fmt::format("{}{}：新增 {} 项，已解决 {} 项", level, labels, digest.opened.size(),
-                                digest.resolved.size());
+  std::string out =
+      fmt::format("{}{}：新增 {} 项，已解决 {} 项", level, labels, digest.opened.size(), digest.resolved.size());
   if (!digest.silence_expired.empty()) out += fmt::format("，静默到期 {} 项", digest.silence_expired.size());
   return out;
 }
@@ -330,7 +353,8 @@ std::vector<plugin::Notification> renderDigest(const Digest& digest, const Recei
                                                const AlertSettings& settings) {
   std::vector<Line> lines;
   const Section open_section = digest.kind == DigestKind::escalation ? Section::escalated : Section::opened;
-  for (const Alert* alert : sorted(digest.opened)) lines.push_back(alertLine(*alert, open_section, digest, profile, settings));
+  for (const Alert* alert : sorted(digest.opened))
+    lines.push_back(alertLine(*alert, open_section, digest, profile, settings));
   for (const Alert* alert : sorted(digest.silence_expired)) {
     lines.push_back(alertLine(*alert, Section::expired, digest, profile, settings));
   }
@@ -345,17 +369,18 @@ std::vector<plugin::Notification> renderDigest(const Digest& digest, const Recei
   if (digest.kind != DigestKind::repeat && !digest.still_firing.empty()) {
     const auto acked = std::count_if(digest.still_firing.begin(), digest.still_firing.end(),
                                      [](const Alert* a) { return a->state == AlertState::acknowledged; });
-    lines.push_back(noteLine(fmt::format("另有 {} 项此前已通报、仍在告警（其中 {} 项已确认）", digest.still_firing.size(), acked)));
+    lines.push_back(
+        noteLine(fmt::format("另有 {} 项此前已通报、仍在告警（其中 {} 项已确认）", digest.still_firing.size(), acked)));
   }
   if (digest.silenced > 0) lines.push_back(noteLine(fmt::format("{} 项告警在静默中，未列出", digest.silenced)));
   for (const auto& [connector, count] : digest.inhibited) {
-    lines.push_back(noteLine(fmt::format("数据源 {} 中断或未按时同步，暂缓依赖其数据的 {} 项告警，恢复后再行通报",
-                                         connector, count)));
+    lines.push_back(noteLine(
+        fmt::format("数据源 {} 中断或未按时同步，暂缓依赖其数据的 {} 项告警，恢复后再行通报", connector, count)));
   }
 
   const std::string base_title = model::maskCitizenIds(title(digest));
-  const std::string footer = fmt::format("{} · 确认告警：{} <告警ID>", settings.zone.display(digest.at),
-                                         settings.ack_command);
+  const std::string footer =
+      fmt::format("{} · 确认告警：{} <告警ID>", settings.zone.display(digest.at), settings.ack_command);
   const std::string reserved_heading = base_title + std::string(kWidestPartMark);
 
   // Greedy packing, line by line; a line too long for an empty part is shortened to fit.
@@ -437,9 +462,9 @@ std::vector<plugin::Notification> renderDigest(const Digest& digest, const Recei
     Json inhibited = Json::object();
     for (const auto& [connector, count] : digest.inhibited) inhibited[connector] = count;
     n.json = Json{{"receiver", digest.receiver},
-                  {"kind", digest.kind == DigestKind::update       ? "update"
-                           : digest.kind == DigestKind::repeat     ? "repeat"
-                                                                   : "escalation"},
+                  {"kind", digest.kind == DigestKind::update   ? "update"
+                           : digest.kind == DigestKind::repeat ? "repeat"
+                                                               : "escalation"},
                   {"group", labels},
                   {"group_key", digest.group_key},
                   {"title", n.title},

@@ -1,7 +1,7 @@
 // Group membership, escalation and digest writing: the timing half of the alert manager.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "manager_state.hpp"
 #include "staffchain/alerts/digest.hpp"
@@ -240,7 +240,8 @@ Result<void> AlertManager::State::escalate(TimePoint now) {
     const config::Route* route = findRoute(settings.route, group.route_key);
     if (route == nullptr || !route->escalate_after || route->escalate_to.empty()) continue;
     for (const auto& [id, member] : group.members) {
-      if (!member.notified_firing || !member.notified_at || now < *member.notified_at + *route->escalate_after) continue;
+      if (!member.notified_firing || !member.notified_at || now < *member.notified_at + *route->escalate_after)
+        continue;
       auto it = alerts.find(id);
       if (it == alerts.end() || it->second.state != AlertState::firing || it->second.suppressed()) continue;
       for (const auto& receiver : route->escalate_to) {
@@ -250,8 +251,8 @@ Result<void> AlertManager::State::escalate(TimePoint now) {
     }
   }
   for (const auto& step : steps) {
-    if (auto added = addMember(step.key, step.receiver, step.route_key, GroupKind::escalation, step.labels,
-                               step.alert_id, now);
+    if (auto added =
+            addMember(step.key, step.receiver, step.route_key, GroupKind::escalation, step.labels, step.alert_id, now);
         !added) {
       return added;
     }

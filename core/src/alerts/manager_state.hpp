@@ -40,8 +40,8 @@ class AlertManager::State {
     }
     store->rollback();
     if (auto reloaded = load(); !reloaded) {
-      return makeError(outcome.error().message + "; reloading the alert state then failed too: " +
-                       reloaded.error().message);
+      return makeError(outcome.error().message +
+                       "; reloading the alert state then failed too: " + reloaded.error().message);
     }
     return outcome;
   }

@@ -44,10 +44,9 @@ bool regionListMatches(const std::vector<std::string>& regions, std::string_view
 }
 
 bool routeMatches(const config::RouteMatch& match, const RouteSubject& subject) {
-  const bool role_ok = match.roles.empty() || std::any_of(subject.roles.begin(), subject.roles.end(),
-                                                          [&](const std::string& role) {
-                                                            return patternListMatches(match.roles, role);
-                                                          });
+  const bool role_ok = match.roles.empty() ||
+                       std::any_of(subject.roles.begin(), subject.roles.end(),
+                                   [&](const std::string& role) { return patternListMatches(match.roles, role); });
   return patternListMatches(match.rules, subject.rule) && patternListMatches(match.severities, subject.severity) &&
          patternListMatches(match.units, subject.unit) && regionListMatches(match.regions, subject.region) && role_ok;
 }

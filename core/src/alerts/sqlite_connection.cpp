@@ -1,9 +1,8 @@
 #include "sqlite_connection.hpp"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace staffchain::alerts::detail {
 
@@ -14,8 +13,8 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::file
   if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600); fd >= 0) ::close(fd);
   sqlite3* db = nullptr;
   const std::string text = path.string();
-  const int rc = sqlite3_open_v2(text.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(text.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     auto error = makeError(fmt::format("alert store {}: opening failed: {}", text,
                                        db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));

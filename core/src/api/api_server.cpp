@@ -1,16 +1,15 @@
 #include "staffchain/api/api_server.hpp"
 
+#include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <atomic>
-#include <cerrno>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
+#include <cerrno>
 #include <nlohmann/json.hpp>
 
 namespace staffchain::api {
@@ -120,21 +119,26 @@ bool isTransientAcceptError(const boost::system::error_code& ec) {
     case ENONET:
     case EHOSTUNREACH:
     case EOPNOTSUPP:
-    case ENETUNREACH: return true;
-    default: return false;
+    case ENETUNREACH:
+      return true;
+    default:
+      return false;
   }
 }
 
 // Compares without an early exit, so the time taken says nothing about where they differ.
 bool sameSecret(std::string_view a, std::string_view b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
   return diff == 0 && !b.empty();
 }
 
 }  // namespace
 
-ApiResponse ApiResponse::json(unsigned status, std::string body) { return ApiResponse{status, "application/json", std::move(body)}; }
+ApiResponse ApiResponse::json(unsigned status, std::string body) {
+  return ApiResponse{status, "application/json", std::move(body)};
+}
 
 ApiResponse ApiResponse::error(unsigned status, const std::string& message) {
   return json(status, nlohmann::json{{"error", {{"status", status}, {"message", message}}}}.dump());
@@ -241,8 +245,8 @@ class Session : public std::enable_shared_from_this<Session> {
       answer = server->dispatch(std::string(request.method_string()), std::string(request.target()),
                                 std::string(request[http::field::authorization]), std::move(request.body()));
     }
-    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status),
-                                                                       request.version() == 0 ? 11 : request.version());
+    auto response = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(answer.status), request.version() == 0 ? 11 : request.version());
     response->set(http::field::server, "staffchaind");
     response->set(http::field::content_type, answer.content_type);
     response->set(http::field::cache_control, "no-store");
@@ -300,9 +304,10 @@ void ApiServer::Listener::onAccept(beast::error_code ec, tcp::socket socket) {
       std::make_shared<Session>(std::move(socket), shared_from_this(), false)->start();
     } else {
       if (!refusing_ && server_.logger_) {
-        server_.logger_->warn("api: {} connections open, as many as api.max_connections allows; answering 503 to more "
-                              "until some close (logged once until then)",
-                              open);
+        server_.logger_->warn(
+            "api: {} connections open, as many as api.max_connections allows; answering 503 to more "
+            "until some close (logged once until then)",
+            open);
       }
       refusing_ = true;
       ++refused_;
@@ -323,11 +328,11 @@ void ApiServer::Listener::pauseAccepting(const beast::error_code& ec) {
   if (!accept_failing_) {
     accept_failing_ = true;
     if (server_.logger_) {
-      server_.logger_->warn("api: cannot accept connections: {}{}; {} connections open; trying again every {} ms until "
-                            "it can (logged once until it does)",
-                            ec.message(),
-                            isResourceExhaustion(ec) ? " (the process is out of file descriptors or memory)" : "",
-                            sessions(), kAcceptPause.count());
+      server_.logger_->warn(
+          "api: cannot accept connections: {}{}; {} connections open; trying again every {} ms until "
+          "it can (logged once until it does)",
+          ec.message(), isResourceExhaustion(ec) ? " (the process is out of file descriptors or memory)" : "",
+          sessions(), kAcceptPause.count());
     }
   }
   pause_.expires_after(kAcceptPause);
@@ -339,7 +344,9 @@ void ApiServer::Listener::pauseAccepting(const beast::error_code& ec) {
 ApiServer::ApiServer(asio::io_context& io, std::vector<ApiToken> tokens, std::shared_ptr<spdlog::logger> logger)
     : io_(io), tokens_(std::move(tokens)), logger_(std::move(logger)) {}
 
-ApiServer::~ApiServer() { stop(); }
+ApiServer::~ApiServer() {
+  stop();
+}
 
 void ApiServer::route(std::string method, std::string pattern, Access required, ApiHandler handler) {
   routes_.push_back(Route{std::move(method), splitPath(pattern), required, std::move(handler)});
@@ -347,7 +354,8 @@ void ApiServer::route(std::string method, std::string pattern, Access required, 
 
 Result<void> ApiServer::listen(const std::string& address) {
   const auto colon = address.rfind(':');
-  if (colon == std::string::npos) return makeError(fmt::format("api listen address \"{}\": expected HOST:PORT", address));
+  if (colon == std::string::npos)
+    return makeError(fmt::format("api listen address \"{}\": expected HOST:PORT", address));
   std::string host = address.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   unsigned long port = 0;
@@ -358,7 +366,8 @@ Result<void> ApiServer::listen(const std::string& address) {
   }
   beast::error_code ec;
   const auto ip = asio::ip::make_address(host, ec);
-  if (ec || port > 65535) return makeError(fmt::format("api listen address \"{}\": not an IP address and port", address));
+  if (ec || port > 65535)
+    return makeError(fmt::format("api listen address \"{}\": not an IP address and port", address));
   listener_ = std::make_shared<Listener>(io_, *this);
   if (auto opened = listener_->open(tcp::endpoint(ip, static_cast<unsigned short>(port))); !opened) {
     listener_.reset();
@@ -368,9 +377,10 @@ Result<void> ApiServer::listen(const std::string& address) {
   rlimit files{};
   if (logger_ && getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
       max_connections_ + kMaxRefusing + kDescriptorsBesideTheApi > files.rlim_cur) {
-    logger_->warn("api: max_connections is {} but the process may open only {} files; the limit, not max_connections, "
-                  "will stop connections (raise LimitNOFILE or lower api.max_connections)",
-                  max_connections_, files.rlim_cur);
+    logger_->warn(
+        "api: max_connections is {} but the process may open only {} files; the limit, not max_connections, "
+        "will stop connections (raise LimitNOFILE or lower api.max_connections)",
+        max_connections_, files.rlim_cur);
   }
   return {};
 }
@@ -380,13 +390,21 @@ void ApiServer::stop() {
   listener_.reset();
 }
 
-unsigned short ApiServer::port() const noexcept { return listener_ ? listener_->port() : 0; }
+unsigned short ApiServer::port() const noexcept {
+  return listener_ ? listener_->port() : 0;
+}
 
-void ApiServer::setTokens(std::vector<ApiToken> tokens) { tokens_ = std::move(tokens); }
+void ApiServer::setTokens(std::vector<ApiToken> tokens) {
+  tokens_ = std::move(tokens);
+}
 
-void ApiServer::setMaxConnections(std::size_t limit) { max_connections_ = limit; }
+void ApiServer::setMaxConnections(std::size_t limit) {
+  max_connections_ = limit;
+}
 
-std::size_t ApiServer::openConnections() const noexcept { return listener_ ? listener_->sessions() : 0; }
+std::size_t ApiServer::openConnections() const noexcept {
+  return listener_ ? listener_->sessions() : 0;
+}
 
 ApiResponse ApiServer::dispatch(const std::string& method, const std::string& target, const std::string& authorization,
                                 std::string body) {
@@ -466,8 +484,8 @@ ApiResponse ApiServer::run(const ApiHandler& handler, const ApiRequest& request,
   } catch (const nlohmann::json::type_error& error) {
     // A handler read a field of the body as a type it does not have: the caller's mistake.
     // Handlers name the field themselves where they read it; this is the net under them.
-    return ApiResponse::error(400, fmt::format("a value in the request has the wrong type: {}",
-                                               withoutJsonExceptionId(error.what())));
+    return ApiResponse::error(
+        400, fmt::format("a value in the request has the wrong type: {}", withoutJsonExceptionId(error.what())));
   } catch (const nlohmann::json::parse_error& error) {
     return ApiResponse::error(400, fmt::format("the body is not valid JSON: {}", withoutJsonExceptionId(error.what())));
   } catch (const std::exception& error) {
@@ -475,8 +493,9 @@ ApiResponse ApiServer::run(const ApiHandler& handler, const ApiRequest& request,
       logger_->error("api request {} ({} {}) failed: {}", id, request.method, loggablePath(target), error.what());
     }
   } catch (...) {
-    if (logger_) logger_->error("api request {} ({} {}) failed with an unknown exception", id, request.method,
-                                loggablePath(target));
+    if (logger_)
+      logger_->error("api request {} ({} {}) failed with an unknown exception", id, request.method,
+                     loggablePath(target));
   }
   // What went wrong inside stays in the log; the caller gets the number to find it there.
   const std::string message = fmt::format("internal error; the daemon's log has the details (request {})", id);

@@ -1,8 +1,8 @@
 #include "staffchain/api/prometheus_writer.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace staffchain::api {
 namespace {
@@ -41,8 +41,8 @@ void PrometheusWriter::gauge(std::string_view name, std::string_view help, const
   sample("gauge", name, help, labels, value);
 }
 
-void PrometheusWriter::sample(std::string_view type, std::string_view name, std::string_view help,
-                              const Labels& labels, double value) {
+void PrometheusWriter::sample(std::string_view type, std::string_view name, std::string_view help, const Labels& labels,
+                              double value) {
   Family* family = nullptr;
   for (auto& existing : families_) {
     if (existing.name == name) family = &existing;

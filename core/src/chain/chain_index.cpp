@@ -68,7 +68,9 @@ void diffSorted(const std::vector<T>& before, const std::vector<T>& after, Add a
   }
 }
 
-const PersonId& idOf(const PersonId& id) noexcept { return id; }
+const PersonId& idOf(const PersonId& id) noexcept {
+  return id;
+}
 template <typename Value>
 const PersonId& idOf(const std::pair<PersonId, Value>& entry) noexcept {
   return entry.first;
@@ -93,7 +95,8 @@ void eraseSorted(Lists& lists, const Key& key, const PersonId& id) {
   if (found == lists.end()) return;
   auto& list = found->second;
   using Entry = typename std::decay_t<decltype(list)>::value_type;
-  auto at = std::lower_bound(list.begin(), list.end(), id, [](const Entry& e, const PersonId& i) { return idOf(e) < i; });
+  auto at =
+      std::lower_bound(list.begin(), list.end(), id, [](const Entry& e, const PersonId& i) { return idOf(e) < i; });
   if (at != list.end() && sameId(idOf(*at), id)) list.erase(at);
   if (list.empty()) lists.erase(found);
 }
@@ -125,7 +128,9 @@ const model::RosterEntry* PersonRecords::rosterIn(const UnitId& unit) const noex
   return nullptr;
 }
 
-void ChainIndex::clear() { *this = ChainIndex{}; }
+void ChainIndex::clear() {
+  *this = ChainIndex{};
+}
 
 std::string ChainIndex::sourceName(std::uint32_t index) const {
   if (index < sources_.size()) return sources_[index];
@@ -260,9 +265,8 @@ void ChainIndex::put(model::Record record, Touched& touched) {
         } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
           auto& person = personSlot(r.person_id, touched);
           touched.addRosterChange(r.person_id);
-          insertSorted(person.roster, std::move(r), [](const model::RosterEntry& a, const model::RosterEntry& b) {
-            return a.unit_id < b.unit_id;
-          });
+          insertSorted(person.roster, std::move(r),
+                       [](const model::RosterEntry& a, const model::RosterEntry& b) { return a.unit_id < b.unit_id; });
         } else if constexpr (std::is_same_v<T, model::Movement>) {
           // A known id replaces the movement it names, whoever held it.
           const auto hash = TextHash{}(r.movement_id);
@@ -406,11 +410,16 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
   for (const auto& leader : after.leaders) touched.addLeader(leader);
 
   diffSorted(
-      before.scopes, after.scopes, [&](const ScopeKey& k) { putSorted(scope_members_[k], MemberList::value_type{id, &it->second}); },
+      before.scopes, after.scopes,
+      [&](const ScopeKey& k) {
+        putSorted(scope_members_[k], MemberList::value_type{id, &it->second});
+      },
       [&](const ScopeKey& k) { eraseSorted(scope_members_, k, id); });
   diffSorted(
       before.leaders, after.leaders,
-      [&](const LeaderKey& k) { putSorted(leader_members_[k], MemberList::value_type{id, &it->second}); },
+      [&](const LeaderKey& k) {
+        putSorted(leader_members_[k], MemberList::value_type{id, &it->second});
+      },
       [&](const LeaderKey& k) { eraseSorted(leader_members_, k, id); });
   diffSorted(
       before.approvals, after.approvals, [&](const std::string& k) { putSorted(approval_citers_[k], id); },
@@ -516,12 +525,15 @@ void ChainIndex::linkAll() {
       std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return idOf(a) < idOf(b); });
     });
   };
-  fill(scope_members_, [](const PersonRecords& p) -> const auto& { return p.links.scopes; },
-       [](MemberList& list, PersonNode& node) { list.emplace_back(node.first, &node.second); });
-  fill(leader_members_, [](const PersonRecords& p) -> const auto& { return p.links.leaders; },
-       [](MemberList& list, PersonNode& node) { list.emplace_back(node.first, &node.second); });
-  fill(approval_citers_, [](const PersonRecords& p) -> const auto& { return p.links.approvals; },
-       [](CiterList& list, PersonNode& node) { list.push_back(node.first); });
+  fill(
+      scope_members_, [](const PersonRecords& p) -> const auto& { return p.links.scopes; },
+      [](MemberList& list, PersonNode& node) { list.emplace_back(node.first, &node.second); });
+  fill(
+      leader_members_, [](const PersonRecords& p) -> const auto& { return p.links.leaders; },
+      [](MemberList& list, PersonNode& node) { list.emplace_back(node.first, &node.second); });
+  fill(
+      approval_citers_, [](const PersonRecords& p) -> const auto& { return p.links.approvals; },
+      [](CiterList& list, PersonNode& node) { list.push_back(node.first); });
 }
 
 const model::Unit* ChainIndex::unit(const UnitId& id) const {

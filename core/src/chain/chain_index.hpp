@@ -117,8 +117,8 @@ struct ScopeKeyHash {
 };
 struct LeaderKeyHash {
   std::size_t operator()(const LeaderKey& k) const noexcept {
-    return static_cast<std::size_t>(
-        IdHash::mix(IdHash::raw(k.unit) + static_cast<std::uint64_t>(k.level) * 7U + static_cast<std::uint64_t>(k.rank)));
+    return static_cast<std::size_t>(IdHash::mix(IdHash::raw(k.unit) + static_cast<std::uint64_t>(k.level) * 7U +
+                                                static_cast<std::uint64_t>(k.rank)));
   }
 };
 

@@ -1,17 +1,20 @@
 #include "staffchain/chain/finding.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <tuple>
-
-#include <fmt/format.h>
 
 namespace staffchain::chain {
 
 std::string_view toString(Severity severity) noexcept {
   switch (severity) {
-    case Severity::critical: return "critical";
-    case Severity::major: return "major";
-    case Severity::minor: return "minor";
+    case Severity::critical:
+      return "critical";
+    case Severity::major:
+      return "major";
+    case Severity::minor:
+      return "minor";
   }
   return "unknown";
 }

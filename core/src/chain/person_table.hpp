@@ -105,7 +105,9 @@ class PersonTable {
  private:
   static constexpr std::uint32_t kChunk = 4096;
   std::optional<Node>& cellAt(std::uint32_t place) noexcept { return chunks_[place / kChunk][place % kChunk]; }
-  const std::optional<Node>& cellAt(std::uint32_t place) const noexcept { return chunks_[place / kChunk][place % kChunk]; }
+  const std::optional<Node>& cellAt(std::uint32_t place) const noexcept {
+    return chunks_[place / kChunk][place % kChunk];
+  }
   std::vector<std::unique_ptr<std::optional<Node>[]>> chunks_;  // never moved: nodes stay put
   std::uint32_t places_ = 0;
   std::vector<std::uint32_t> free_;

@@ -58,7 +58,8 @@ std::vector<PresenceInterval> presenceIn(const ChainIndex& index, const PersonRe
   for (const auto& movement : person.movements) {
     if (only != nullptr && !sameId(movement.unit_id, *only)) continue;
     if (movement.kind == MovementKind::roster_add) {
-      const bool already = std::any_of(open.begin(), open.end(), [&](std::size_t i) { return sameId(out[i].unit, movement.unit_id); });
+      const bool already =
+          std::any_of(open.begin(), open.end(), [&](std::size_t i) { return sameId(out[i].unit, movement.unit_id); });
       if (already) continue;
       PresenceInterval interval;
       interval.unit = movement.unit_id;
@@ -68,7 +69,8 @@ std::vector<PresenceInterval> presenceIn(const ChainIndex& index, const PersonRe
       open.push_back(out.size());
       out.push_back(interval);
     } else if (movement.kind == MovementKind::roster_remove) {
-      auto it = std::find_if(open.begin(), open.end(), [&](std::size_t i) { return sameId(out[i].unit, movement.unit_id); });
+      auto it =
+          std::find_if(open.begin(), open.end(), [&](std::size_t i) { return sameId(out[i].unit, movement.unit_id); });
       if (it == open.end()) continue;
       out[*it].until = movement.effective_on;
       out[*it].remove = &movement;
@@ -131,7 +133,8 @@ PersonLinks computeLinks(const ChainIndex& index, const PersonRecords& person) {
   for (const auto& interval : leadershipOf(person)) links.leaders.push_back(interval.key);
   for (const auto& movement : person.movements) {
     if (!movement.approval_id.empty()) links.approvals.push_back(movement.approval_id);
-    if (model::isHire(movement.kind)) links.scopes.push_back(ScopeKey{movement.unit_id, derivedType(index, person, movement)});
+    if (model::isHire(movement.kind))
+      links.scopes.push_back(ScopeKey{movement.unit_id, derivedType(index, person, movement)});
   }
   auto sortUnique = [](auto& items) {
     std::sort(items.begin(), items.end());

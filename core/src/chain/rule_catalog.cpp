@@ -13,7 +13,8 @@ constexpr std::array kRules{
     RuleInfo{"CHAIN-005", Severity::major, "exit not removed from the roster in time", "出人后未按时下编"},
     RuleInfo{"CHAIN-006", Severity::critical, "pay after exit", "出人后未停薪（吃空饷）"},
     RuleInfo{"CHAIN-007", Severity::critical, "leaders above approved leadership posts", "超职数配备"},
-    RuleInfo{"CHAIN-008", Severity::major, "transfer in with no vacancy and no post brought", "出一进一 / 带编调任未落实"},
+    RuleInfo{"CHAIN-008", Severity::major, "transfer in with no vacancy and no post brought",
+             "出一进一 / 带编调任未落实"},
     RuleInfo{"CHAIN-009", Severity::critical, "paid by two units in one month", "多头领薪"},
     RuleInfo{"CHAIN-010", Severity::major, "on one unit's roster, paid by another", "人岗不符 / 混岗"},
     RuleInfo{"CHAIN-011", Severity::major, "establishment type does not fit the unit kind", "混编混岗"},
@@ -28,7 +29,9 @@ constexpr std::array kRules{
 
 }  // namespace
 
-std::span<const RuleInfo> chainRules() noexcept { return kRules; }
+std::span<const RuleInfo> chainRules() noexcept {
+  return kRules;
+}
 
 std::optional<RuleInfo> findRule(std::string_view id) noexcept {
   for (const auto& rule : kRules) {

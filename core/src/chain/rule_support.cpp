@@ -1,8 +1,8 @@
 #include "rule_support.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "staffchain/chain/rule_catalog.hpp"
 #include "staffchain/model/enums.hpp"
@@ -14,9 +14,8 @@ namespace {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 EvidenceItem item(const ChainIndex& index, const model::Record& record, const model::Origin& origin, Fields fields) {
-  return EvidenceItem{index.sourceName(origin.source),
-                      std::string(plugin::recordTypeFile(model::recordTypeOf(record))), model::recordKey(record),
-                      std::move(fields)};
+  return EvidenceItem{index.sourceName(origin.source), std::string(plugin::recordTypeFile(model::recordTypeOf(record))),
+                      model::recordKey(record), std::move(fields)};
 }
 
 void addIf(Fields& fields, std::string name, std::string value) {
@@ -42,7 +41,9 @@ PersonView::PersonView(const ChainIndex& index, const model::PersonId& person, c
   }
 }
 
-bool PersonView::onAnyRosterOn(model::Date d) const noexcept { return intervalOn(d) != nullptr; }
+bool PersonView::onAnyRosterOn(model::Date d) const noexcept {
+  return intervalOn(d) != nullptr;
+}
 
 bool PersonView::onRosterDuring(const model::UnitId& unit, model::Date first, model::Date last) const noexcept {
   return std::any_of(presence.begin(), presence.end(),
@@ -67,7 +68,8 @@ const model::Movement* exitBeforePay(const RuleContext& ctx, const PersonView& p
   for (const auto& m : person.records.movements) {
     if (m.effective_on > monthEnd) break;
     if (m.unit_id != unit) continue;
-    if (model::isExit(m.kind) && m.kind != model::MovementKind::death && model::Month::of(m.effective_on).plus(grace) < month) {
+    if (model::isExit(m.kind) && m.kind != model::MovementKind::death &&
+        model::Month::of(m.effective_on).plus(grace) < month) {
       exit = &m;
     } else if (exit != nullptr && (model::isHire(m.kind) || m.kind == model::MovementKind::roster_add)) {
       exit = nullptr;
@@ -152,7 +154,8 @@ EvidenceItem evidenceOf(const ChainIndex& index, const model::PersonId& person, 
            {"unit_id", pay.unit_id.str()},
            {"month", model::formatMonth(pay.month)},
            {"funding", std::string(model::toString(pay.funding))},
-           {"gross", fmt::format("{}.{:02}", pay.gross_fen / 100, (pay.gross_fen < 0 ? -pay.gross_fen : pay.gross_fen) % 100)}};
+           {"gross",
+            fmt::format("{}.{:02}", pay.gross_fen / 100, (pay.gross_fen < 0 ? -pay.gross_fen : pay.gross_fen) % 100)}};
   return item(index, pay, pay.origin, std::move(f));
 }
 
@@ -176,7 +179,9 @@ std::string unitLabel(const ChainIndex& index, const model::UnitId& unit) {
   return unit.str();
 }
 
-std::string masked(const model::PersonId& person) { return model::maskCitizenId(person.view()); }
+std::string masked(const model::PersonId& person) {
+  return model::maskCitizenId(person.view());
+}
 
 std::string_view typeName(std::uint8_t type) noexcept {
   if (type >= model::kEstabTypeCount) return "unknown";
@@ -188,6 +193,8 @@ std::string_view typeNameZh(std::uint8_t type) noexcept {
   return model::chineseLabel(static_cast<model::EstabType>(type));
 }
 
-model::Date lastDayOf(model::Month month) noexcept { return month.plus(1).firstDay().plusDays(-1); }
+model::Date lastDayOf(model::Month month) noexcept {
+  return month.plus(1).firstDay().plusDays(-1);
+}
 
 }  // namespace staffchain::chain::detail

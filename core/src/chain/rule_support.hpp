@@ -44,7 +44,8 @@ const model::Movement* exitBeforePay(const RuleContext& ctx, const PersonView& p
                                      model::Month month);
 
 // A finding with rule, severity (from the catalogue), unit, person and since filled in.
-Finding startFinding(std::string_view rule, const model::UnitId& unit, const model::PersonId& person, model::Date since);
+Finding startFinding(std::string_view rule, const model::UnitId& unit, const model::PersonId& person,
+                     model::Date since);
 
 EvidenceItem evidenceOf(const ChainIndex& index, const model::Unit& unit);
 EvidenceItem evidenceOf(const ChainIndex& index, const model::Quota& quota);

@@ -25,7 +25,8 @@ void evaluateQuarantineGroup(const RuleContext& ctx, const QuarantineKey& key,
   for (const auto& e : entries) {
     const auto field = e.field.empty() ? std::string("record") : e.field;
     const auto value = model::maskCitizenIds(e.value);
-    const auto fault = value.empty() ? fmt::format("{}: {}", field, e.reason) : fmt::format("{} \"{}\": {}", field, value, e.reason);
+    const auto fault =
+        value.empty() ? fmt::format("{}: {}", field, e.reason) : fmt::format("{} \"{}\": {}", field, value, e.reason);
     faultsEn += (faultsEn.empty() ? "" : "; ") + fault;
     faultsZh += (faultsZh.empty() ? "" : "；") + fault;
     std::vector<std::pair<std::string, std::string>> fields{{"origin", e.origin}};

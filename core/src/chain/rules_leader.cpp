@@ -1,8 +1,8 @@
 // CHAIN-007: leaders at a unit, level and rank above its approved leadership posts.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "rule_families.hpp"
 #include "staffchain/model/enums.hpp"
@@ -46,12 +46,12 @@ void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vect
   const auto since = runStart.value_or(ctx.as_of);
   auto finding = startFinding("CHAIN-007", key.unit, model::PersonId{}, since);
   const auto name = unitLabel(ctx.index, key.unit);
-  finding.summary_en = fmt::format("{} has {} {} {} leaders against {} approved posts (over by {}) since {}", name, count,
-                                   model::toString(key.level), model::toString(key.rank), approved, count - approved,
-                                   model::formatDate(since));
-  finding.summary_zh = fmt::format("{}{}{}职数核定 {} 名，实配 {} 名，自 {} 起超职数 {} 名", name,
-                                   model::chineseLabel(key.level), model::chineseLabel(key.rank), approved, count,
-                                   model::formatDate(since), count - approved);
+  finding.summary_en = fmt::format("{} has {} {} {} leaders against {} approved posts (over by {}) since {}", name,
+                                   count, model::toString(key.level), model::toString(key.rank), approved,
+                                   count - approved, model::formatDate(since));
+  finding.summary_zh =
+      fmt::format("{}{}{}职数核定 {} 名，实配 {} 名，自 {} 起超职数 {} 名", name, model::chineseLabel(key.level),
+                  model::chineseLabel(key.rank), approved, count, model::formatDate(since), count - approved);
   if (quota != nullptr) finding.evidence.push_back(evidenceOf(ctx.index, *quota));
   for (const auto& interval : current) {
     if (interval.entry != nullptr) {
@@ -60,7 +60,8 @@ void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vect
       finding.evidence.push_back(evidenceOf(ctx.index, *interval.appoint));
     }
   }
-  finding.fingerprint = makeFingerprint("CHAIN-007", {key.unit.view(), model::toString(key.level), model::toString(key.rank)});
+  finding.fingerprint =
+      makeFingerprint("CHAIN-007", {key.unit.view(), model::toString(key.level), model::toString(key.rank)});
   out.push_back(std::move(finding));
 }
 

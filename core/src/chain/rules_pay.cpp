@@ -2,11 +2,11 @@
 // Only months up to the evaluation month count. A month paid after an exit (CHAIN-006) or a
 // death (CHAIN-014) is reported there only: it is not also pay without roster, double pay or
 // pay by the wrong unit.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "rule_families.hpp"
 #include "staffchain/model/enums.hpp"
@@ -26,11 +26,12 @@ void addPayEvidence(const RuleContext& ctx, Finding& finding, const std::vector<
     finding.evidence.push_back(evidenceOf(ctx.index, finding.person_id, *rows[i]));
   }
   if (rows.size() > kMaxPayEvidence) {
-    finding.evidence.push_back(derivedEvidence(
-        fmt::format("paid-months|{}|{}", finding.rule, finding.fingerprint.empty() ? finding.person_id.str() : finding.fingerprint),
-        {{"months", std::to_string(rows.size())},
-         {"first", model::formatMonth(rows.front()->month)},
-         {"last", model::formatMonth(rows.back()->month)}}));
+    finding.evidence.push_back(
+        derivedEvidence(fmt::format("paid-months|{}|{}", finding.rule,
+                                    finding.fingerprint.empty() ? finding.person_id.str() : finding.fingerprint),
+                        {{"months", std::to_string(rows.size())},
+                         {"first", model::formatMonth(rows.front()->month)},
+                         {"last", model::formatMonth(rows.back()->month)}}));
   }
 }
 
@@ -70,15 +71,17 @@ PayJudgement judgeRows(const RuleContext& ctx, const PersonView& person) {
 }
 
 // CHAIN-006: one finding per exit with pay by the exited unit after exit month + grace.
-void reportPayAfterExit(const RuleContext& ctx, const PersonView& person, const PayJudgement& j, std::vector<Finding>& out) {
+void reportPayAfterExit(const RuleContext& ctx, const PersonView& person, const PayJudgement& j,
+                        std::vector<Finding>& out) {
   for (const auto& [exit, rows] : j.after_exit) {
     auto finding = startFinding("CHAIN-006", exit->unit_id, person.id, rows.front()->month.firstDay());
     const auto unit = unitLabel(ctx.index, exit->unit_id);
     const auto who = masked(person.id);
     finding.summary_en = fmt::format("{} paid by {} for {} after {} on {}", who, unit, monthSpan(rows),
                                      model::toString(exit->kind), model::formatDate(exit->effective_on));
-    finding.summary_zh = fmt::format("{} 已于 {} {}，{}仍发放 {} 工资（吃空饷）", who, model::formatDate(exit->effective_on),
-                                     model::chineseLabel(exit->kind), unit, monthSpan(rows));
+    finding.summary_zh =
+        fmt::format("{} 已于 {} {}，{}仍发放 {} 工资（吃空饷）", who, model::formatDate(exit->effective_on),
+                    model::chineseLabel(exit->kind), unit, monthSpan(rows));
     finding.evidence.push_back(evidenceOf(ctx.index, *exit));
     finding.fingerprint = makeFingerprint("CHAIN-006", {exit->movement_id, person.id.view(), exit->unit_id.view()});
     addPayEvidence(ctx, finding, rows);
@@ -123,7 +126,8 @@ void reportDeath(const RuleContext& ctx, const PersonView& person, const PayJudg
 // CHAIN-004 and CHAIN-010, one finding per paying unit each: months (and pay_start dates)
 // with the person on no roster at all are CHAIN-004; months with the person on other units'
 // rosters only are CHAIN-010. since is the first such month's first day (or the pay_start).
-void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, const PayJudgement& j, std::vector<Finding>& out) {
+void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, const PayJudgement& j,
+                          std::vector<Finding>& out) {
   std::map<model::UnitId, std::vector<const PayRow*>> unrostered;
   std::map<model::UnitId, std::vector<const PayRow*>> elsewhere;
   std::map<model::UnitId, const PresenceInterval*> elsewhereStay;
@@ -134,8 +138,10 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
     bool here = false;
     for (const auto& p : person.presence) {
       if (!p.overlaps(first, last)) continue;
-      if (p.unit == row->unitId()) here = true;
-      else if (other == nullptr) other = &p;
+      if (p.unit == row->unitId())
+        here = true;
+      else if (other == nullptr)
+        other = &p;
     }
     if (here) continue;
     if (other == nullptr) {
@@ -148,7 +154,8 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
   std::map<model::UnitId, std::vector<const Movement*>> earlyStarts;
   for (const auto& m : person.records.movements) {
     if (m.effective_on > ctx.as_of) break;
-    if (m.kind == MovementKind::pay_start && !person.onAnyRosterOn(m.effective_on)) earlyStarts[m.unit_id].push_back(&m);
+    if (m.kind == MovementKind::pay_start && !person.onAnyRosterOn(m.effective_on))
+      earlyStarts[m.unit_id].push_back(&m);
   }
   std::set<model::UnitId> payers;
   for (const auto& [unit, rows] : unrostered) payers.insert(unit);
@@ -176,8 +183,10 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
       finding.summary_zh = fmt::format("{} 由{}自 {} 起薪，先于 {} 上编（先起薪后上编）", who, unit,
                                        model::formatDate(*since), model::formatDate(laterStay->from));
     } else {
-      finding.summary_en = fmt::format("{} paid by {} from {} while on no unit's roster", who, unit, model::formatDate(*since));
-      finding.summary_zh = fmt::format("{} 自 {} 起由{}发薪，但不在任何单位编内（在薪不在编）", who, model::formatDate(*since), unit);
+      finding.summary_en =
+          fmt::format("{} paid by {} from {} while on no unit's roster", who, unit, model::formatDate(*since));
+      finding.summary_zh =
+          fmt::format("{} 自 {} 起由{}发薪，但不在任何单位编内（在薪不在编）", who, model::formatDate(*since), unit);
     }
     if (startsIt != earlyStarts.end()) {
       for (const auto* s : startsIt->second) finding.evidence.push_back(evidenceOf(ctx.index, *s));
@@ -192,8 +201,10 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
     auto finding = startFinding("CHAIN-010", unitId, person.id, rows.front()->month.firstDay());
     const auto payer = unitLabel(ctx.index, unitId);
     const auto holder = unitLabel(ctx.index, stay->unit);
-    finding.summary_en = fmt::format("{} on the roster of {} but paid by {} for {}", who, holder, payer, monthSpan(rows));
-    finding.summary_zh = fmt::format("{} 在{}在编，却由{}发放 {} 工资（人岗不符）", who, holder, payer, monthSpan(rows));
+    finding.summary_en =
+        fmt::format("{} on the roster of {} but paid by {} for {}", who, holder, payer, monthSpan(rows));
+    finding.summary_zh =
+        fmt::format("{} 在{}在编，却由{}发放 {} 工资（人岗不符）", who, holder, payer, monthSpan(rows));
     finding.evidence.push_back(evidenceOf(ctx.index, *stay));
     finding.fingerprint = makeFingerprint("CHAIN-010", {person.id.view(), unitId.view()});
     addPayEvidence(ctx, finding, rows);
@@ -203,7 +214,8 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
 
 // CHAIN-009: one finding per pair of units that paid the person for the same month. The
 // finding names the unit of the pair that began paying later (the larger id on a tie).
-void reportDoublePay(const RuleContext& ctx, const PersonView& person, const PayJudgement& j, std::vector<Finding>& out) {
+void reportDoublePay(const RuleContext& ctx, const PersonView& person, const PayJudgement& j,
+                     std::vector<Finding>& out) {
   std::map<model::UnitId, Month> firstPaid;
   for (const auto* row : j.ordinary) firstPaid.try_emplace(row->unitId(), row->month);
   std::map<std::pair<model::UnitId, model::UnitId>, std::vector<const PayRow*>> pairs;
@@ -229,12 +241,15 @@ void reportDoublePay(const RuleContext& ctx, const PersonView& person, const Pay
     std::set<Month> months;
     for (const auto* row : rows) months.insert(row->month);
     auto finding = startFinding("CHAIN-009", named, person.id, rows.front()->month.firstDay());
-    const auto span = months.size() == 1 ? model::formatMonth(*months.begin())
-                                         : model::formatMonth(*months.begin()) + ".." + model::formatMonth(*months.rbegin());
+    const auto span = months.size() == 1
+                          ? model::formatMonth(*months.begin())
+                          : model::formatMonth(*months.begin()) + ".." + model::formatMonth(*months.rbegin());
     const auto nameA = unitLabel(ctx.index, named);
     const auto nameB = unitLabel(ctx.index, other);
-    finding.summary_en = fmt::format("{} paid by both {} and {} for {} month(s) ({})", who, nameA, nameB, months.size(), span);
-    finding.summary_zh = fmt::format("{} 同时由{}和{}发放工资 {} 个月（{}，多头领薪）", who, nameA, nameB, months.size(), span);
+    finding.summary_en =
+        fmt::format("{} paid by both {} and {} for {} month(s) ({})", who, nameA, nameB, months.size(), span);
+    finding.summary_zh =
+        fmt::format("{} 同时由{}和{}发放工资 {} 个月（{}，多头领薪）", who, nameA, nameB, months.size(), span);
     finding.fingerprint = makeFingerprint("CHAIN-009", {person.id.view(), a.view(), b.view()});
     addPayEvidence(ctx, finding, rows);
     out.push_back(std::move(finding));

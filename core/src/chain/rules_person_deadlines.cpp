@@ -1,10 +1,10 @@
 // CHAIN-003, 005, 015, 017: a movement whose expected follow-up record had not come by the
 // deadline effective_on + N days. Each fires only when the evaluation date is past the
 // deadline, and resolves as soon as the follow-up exists (late or not).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "rule_families.hpp"
 #include "staffchain/model/enums.hpp"
@@ -17,10 +17,9 @@ using model::Movement;
 using model::MovementKind;
 
 EvidenceItem deadlineEvidence(const Movement& m, std::string_view rule, std::int32_t days, Date deadline) {
-  return derivedEvidence(fmt::format("deadline|{}|{}", rule, m.movement_id),
-                         {{"movement_id", m.movement_id},
-                          {"days", std::to_string(days)},
-                          {"deadline", model::formatDate(deadline)}});
+  return derivedEvidence(
+      fmt::format("deadline|{}|{}", rule, m.movement_id),
+      {{"movement_id", m.movement_id}, {"days", std::to_string(days)}, {"deadline", model::formatDate(deadline)}});
 }
 
 // CHAIN-003: a hire or transfer in, and the person was on that unit's roster at no time
@@ -61,9 +60,11 @@ void checkRosterAfterExit(const RuleContext& ctx, const PersonView& person, std:
   for (const auto& [unitId, exit] : latest) {
     const auto deadline = exit->effective_on.plusDays(days);
     if (ctx.as_of <= deadline) continue;
-    const bool cameBack = std::any_of(person.records.movements.begin(), person.records.movements.end(), [&](const Movement& m) {
-      return model::isHire(m.kind) && m.unit_id == unitId && m.effective_on > exit->effective_on && m.effective_on <= ctx.as_of;
-    });
+    const bool cameBack =
+        std::any_of(person.records.movements.begin(), person.records.movements.end(), [&](const Movement& m) {
+          return model::isHire(m.kind) && m.unit_id == unitId && m.effective_on > exit->effective_on &&
+                 m.effective_on <= ctx.as_of;
+        });
     if (cameBack) continue;
     const auto* stay = person.intervalOn(ctx.as_of, &unitId);
     if (stay == nullptr) continue;
@@ -73,8 +74,8 @@ void checkRosterAfterExit(const RuleContext& ctx, const PersonView& person, std:
     finding.summary_en = fmt::format("{} {} of {} from {} but still on its roster {} days later (deadline {})",
                                      model::formatDate(exit->effective_on), model::toString(exit->kind), who, unit,
                                      days, model::formatDate(deadline));
-    finding.summary_zh = fmt::format("{} {} {}离开{}，逾 {} 日（{}）仍未下编", model::formatDate(exit->effective_on), who,
-                                     model::chineseLabel(exit->kind), unit, days, model::formatDate(deadline));
+    finding.summary_zh = fmt::format("{} {} {}离开{}，逾 {} 日（{}）仍未下编", model::formatDate(exit->effective_on),
+                                     who, model::chineseLabel(exit->kind), unit, days, model::formatDate(deadline));
     finding.evidence.push_back(evidenceOf(ctx.index, *exit));
     finding.evidence.push_back(evidenceOf(ctx.index, *stay));
     finding.evidence.push_back(deadlineEvidence(*exit, "CHAIN-005", days, deadline));
@@ -122,20 +123,20 @@ void checkPayAfterRoster(const RuleContext& ctx, const PersonView& person, std::
     if (ctx.as_of <= deadline || stay.until <= deadline) continue;
     const auto first = model::Month::of(m.effective_on);
     const auto last = model::Month::of(ctx.as_of);
-    const bool paid = std::any_of(person.records.payroll.begin(), person.records.payroll.end(),
-                                  [&](const PayRow& p) { return p.month >= first && p.month <= last; }) ||
-                      std::any_of(person.records.movements.begin(), person.records.movements.end(), [&](const Movement& s) {
-                        return s.kind == MovementKind::pay_start && s.effective_on >= m.effective_on &&
-                               s.effective_on <= ctx.as_of;
-                      });
+    const bool paid =
+        std::any_of(person.records.payroll.begin(), person.records.payroll.end(),
+                    [&](const PayRow& p) { return p.month >= first && p.month <= last; }) ||
+        std::any_of(person.records.movements.begin(), person.records.movements.end(), [&](const Movement& s) {
+          return s.kind == MovementKind::pay_start && s.effective_on >= m.effective_on && s.effective_on <= ctx.as_of;
+        });
     if (paid) continue;
     auto finding = startFinding("CHAIN-017", m.unit_id, person.id, deadline);
     const auto unit = unitLabel(ctx.index, m.unit_id);
     const auto who = masked(person.id);
     finding.summary_en = fmt::format("{} on the roster of {} since {}, no pay after {} days (deadline {})", who, unit,
                                      model::formatDate(m.effective_on), days, model::formatDate(deadline));
-    finding.summary_zh = fmt::format("{} 于 {} 上编{}，逾 {} 日（{}）未起薪", who, model::formatDate(m.effective_on), unit,
-                                     days, model::formatDate(deadline));
+    finding.summary_zh = fmt::format("{} 于 {} 上编{}，逾 {} 日（{}）未起薪", who, model::formatDate(m.effective_on),
+                                     unit, days, model::formatDate(deadline));
     finding.evidence.push_back(evidenceOf(ctx.index, m));
     finding.evidence.push_back(deadlineEvidence(m, "CHAIN-017", days, deadline));
     finding.fingerprint = makeFingerprint("CHAIN-017", {m.movement_id, person.id.view(), m.unit_id.view()});

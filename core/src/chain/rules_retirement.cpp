@@ -26,8 +26,10 @@ bool leftSince(const PersonView& person, const PresenceInterval& stay, model::Da
   for (const auto& m : person.records.movements) {
     if (m.effective_on > as_of) break;
     if (m.unit_id != stay.unit || m.effective_on < stay.from) continue;
-    if (model::isExit(m.kind)) left = true;
-    else if (model::isHire(m.kind)) left = false;
+    if (model::isExit(m.kind))
+      left = true;
+    else if (model::isHire(m.kind))
+      left = false;
   }
   return left;
 }
@@ -68,11 +70,13 @@ void evaluateRetirementRule(const RuleContext& ctx, const PersonView& person, st
   const auto who = masked(person.id);
   const auto months = ctx.params.retirementAgeMonths(born, sex);
   const auto age = months % 12 == 0 ? fmt::format("{}", months / 12) : fmt::format("{}y{}m", months / 12, months % 12);
-  const auto ageZh = months % 12 == 0 ? fmt::format("{} 周岁", months / 12) : fmt::format("{} 岁 {} 个月", months / 12, months % 12);
-  finding.summary_en = fmt::format("{} reached the statutory retirement age {} on {}, still {} {}, no retirement recorded",
-                                   who, age, model::formatDate(reached), stay != nullptr ? "on the roster of" : "paid by", unit);
-  finding.summary_zh = fmt::format("{} 已于 {} 达到法定退休年龄（{}），仍{}{}，未办理退休", who, model::formatDate(reached),
-                                   ageZh, stay != nullptr ? "在编于" : "领取工资于", unit);
+  const auto ageZh =
+      months % 12 == 0 ? fmt::format("{} 周岁", months / 12) : fmt::format("{} 岁 {} 个月", months / 12, months % 12);
+  finding.summary_en =
+      fmt::format("{} reached the statutory retirement age {} on {}, still {} {}, no retirement recorded", who, age,
+                  model::formatDate(reached), stay != nullptr ? "on the roster of" : "paid by", unit);
+  finding.summary_zh = fmt::format("{} 已于 {} 达到法定退休年龄（{}），仍{}{}，未办理退休", who,
+                                   model::formatDate(reached), ageZh, stay != nullptr ? "在编于" : "领取工资于", unit);
   finding.evidence.push_back(derivedEvidence(fmt::format("retirement-age|{}", person.id.view()),
                                              {{"person_id", person.id.str()},
                                               {"born_on", model::formatDate(born)},

@@ -1,7 +1,7 @@
 // CHAIN-016: an approval issued to a unit under suspension (暂停受理).
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "rule_families.hpp"
 
@@ -17,7 +17,9 @@ void evaluateSuspensionScope(const RuleContext& ctx, const model::UnitId& unit,
   if (ids == nullptr || critical.empty()) return;
   const Finding* first = nullptr;
   for (const auto* f : critical) {
-    if (first == nullptr || f->since < first->since || (f->since == first->since && f->fingerprint < first->fingerprint)) first = f;
+    if (first == nullptr || f->since < first->since ||
+        (f->since == first->since && f->fingerprint < first->fingerprint))
+      first = f;
   }
   const auto suspendedFrom = first->since.plusDays(ctx.params.suspend_after_days);
   const auto name = unitLabel(ctx.index, unit);

@@ -1,11 +1,11 @@
 // CHAIN-001, 002, 008, 011, 012: approvals consumed, vacancies, unit kind and headcount of
 // one unit's posts of one establishment type.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "rule_families.hpp"
 #include "staffchain/model/enums.hpp"
@@ -76,7 +76,8 @@ void checkApprovals(const RuleContext& ctx, const ScopeKey& key, const std::vect
       reasonZh = fmt::format("核准 {} 为{}，在编登记为{}", m.approval_id, model::chineseLabel(approval->estab_type),
                              model::chineseLabel(entry->estab_type));
     } else if (m.effective_on < approval->issued_on) {
-      reasonEn = fmt::format("approval {} was issued only on {}", m.approval_id, model::formatDate(approval->issued_on));
+      reasonEn =
+          fmt::format("approval {} was issued only on {}", m.approval_id, model::formatDate(approval->issued_on));
       reasonZh = fmt::format("核准 {} 于 {} 才下达", m.approval_id, model::formatDate(approval->issued_on));
     } else if (m.effective_on > approval->valid_until) {
       reasonEn = fmt::format("approval {} expired {}", m.approval_id, model::formatDate(approval->valid_until));
@@ -92,7 +93,8 @@ void checkApprovals(const RuleContext& ctx, const ScopeKey& key, const std::vect
       for (const auto* use : uses) ids += (ids.empty() ? "" : ", ") + use->movement_id;
       reasonEn = fmt::format("approval {}'s {} slot(s) already used by {}", m.approval_id, approval->slots,
                              ids.empty() ? "nothing: it has none" : ids);
-      reasonZh = fmt::format("核准 {} 的 {} 个名额已被 {} 使用", m.approval_id, approval->slots, ids.empty() ? "（无名额）" : ids);
+      reasonZh = fmt::format("核准 {} 的 {} 个名额已被 {} 使用", m.approval_id, approval->slots,
+                             ids.empty() ? "（无名额）" : ids);
     }
     if (!hire.member->judged) continue;
     auto finding = startFinding("CHAIN-001", m.unit_id, m.person_id, m.effective_on);
@@ -100,8 +102,8 @@ void checkApprovals(const RuleContext& ctx, const ScopeKey& key, const std::vect
     const auto who = masked(m.person_id);
     finding.summary_en = fmt::format("{} {} of {} into {} without a valid pre-approval ({})", date,
                                      model::toString(m.kind), who, unitName, reasonEn);
-    finding.summary_zh = fmt::format("{} {} {}进入{}，无有效用编核准（{}）", date, who,
-                                     model::chineseLabel(m.kind), unitName, reasonZh);
+    finding.summary_zh =
+        fmt::format("{} {} {}进入{}，无有效用编核准（{}）", date, who, model::chineseLabel(m.kind), unitName, reasonZh);
     finding.evidence.push_back(evidenceOf(ctx.index, m));
     if (approval != nullptr) finding.evidence.push_back(evidenceOf(ctx.index, *approval));
     for (const auto* use : earlier) finding.evidence.push_back(evidenceOf(ctx.index, *use));
@@ -121,8 +123,9 @@ void checkVacancy(const RuleContext& ctx, const ScopeKey& key, const std::vector
     const auto* quota = ctx.index.quotaOn(key, m.effective_on);
     const std::int32_t approved = quota != nullptr ? quota->approved : 0;
     std::int32_t occupied = occupancy.countOn(m.effective_on);
-    const bool selfPresent = std::any_of(hire.member->merged.begin(), hire.member->merged.end(),
-                                         [&](const auto& r) { return r.first <= m.effective_on && m.effective_on < r.second; });
+    const bool selfPresent = std::any_of(hire.member->merged.begin(), hire.member->merged.end(), [&](const auto& r) {
+      return r.first <= m.effective_on && m.effective_on < r.second;
+    });
     if (selfPresent) --occupied;
     if (approved - occupied > 0) continue;
     const bool transfer = m.kind == model::MovementKind::transfer_in;
@@ -133,18 +136,18 @@ void checkVacancy(const RuleContext& ctx, const ScopeKey& key, const std::vector
     finding.summary_en = fmt::format("{} {} of {} into {} ({}) with no vacancy: {} on the roster, {} approved{}", date,
                                      model::toString(m.kind), who, unitName, typeName(key.type), occupied, approved,
                                      transfer ? ", and no post brought with it" : "");
-    finding.summary_zh = fmt::format("{} {} {}进入{}（{}）时无空编：在编 {} 人，核定 {} 名{}", date, who,
-                                     model::chineseLabel(m.kind), unitName, typeNameZh(key.type), occupied, approved,
-                                     transfer ? "，且未带编调入" : "");
+    finding.summary_zh =
+        fmt::format("{} {} {}进入{}（{}）时无空编：在编 {} 人，核定 {} 名{}", date, who, model::chineseLabel(m.kind),
+                    unitName, typeNameZh(key.type), occupied, approved, transfer ? "，且未带编调入" : "");
     finding.evidence.push_back(evidenceOf(ctx.index, m));
     if (quota != nullptr) finding.evidence.push_back(evidenceOf(ctx.index, *quota));
-    finding.evidence.push_back(derivedEvidence(
-        fmt::format("occupancy|{}|{}|{}", key.unit.view(), typeName(key.type), date),
-        {{"unit_id", key.unit.str()},
-         {"estab_type", std::string(typeName(key.type))},
-         {"date", date},
-         {"on_roster", std::to_string(occupied)},
-         {"approved", std::to_string(approved)}}));
+    finding.evidence.push_back(
+        derivedEvidence(fmt::format("occupancy|{}|{}|{}", key.unit.view(), typeName(key.type), date),
+                        {{"unit_id", key.unit.str()},
+                         {"estab_type", std::string(typeName(key.type))},
+                         {"date", date},
+                         {"on_roster", std::to_string(occupied)},
+                         {"approved", std::to_string(approved)}}));
     finding.fingerprint = makeFingerprint(rule, {m.movement_id, m.person_id.view(), m.unit_id.view()});
     out.push_back(std::move(finding));
   }
@@ -166,9 +169,9 @@ void checkUnitKind(const RuleContext& ctx, const ScopeKey& key, const std::vecto
     if (stay == nullptr) continue;
     auto finding = startFinding("CHAIN-011", key.unit, member.id, stay->from);
     const auto who = masked(member.id);
-    finding.summary_en = fmt::format("{} holds a {} post in {}, a unit of kind {}, since {}", who,
-                                     model::toString(type), unit->name, model::toString(unit->kind),
-                                     model::formatDate(stay->from));
+    finding.summary_en =
+        fmt::format("{} holds a {} post in {}, a unit of kind {}, since {}", who, model::toString(type), unit->name,
+                    model::toString(unit->kind), model::formatDate(stay->from));
     finding.summary_zh = fmt::format("{} 自 {} 占用{}的{}，与单位类别（{}）不符", who, model::formatDate(stay->from),
                                      unit->name, model::chineseLabel(type), model::chineseLabel(unit->kind));
     finding.evidence.push_back(evidenceOf(ctx.index, *stay));
@@ -212,12 +215,11 @@ void checkHeadcount(const RuleContext& ctx, const ScopeKey& key, const std::vect
   if (const auto* quota = ctx.index.quotaOn(key, ctx.as_of); quota != nullptr) {
     finding.evidence.push_back(evidenceOf(ctx.index, *quota));
   }
-  finding.evidence.push_back(derivedEvidence(
-      fmt::format("headcount|{}|{}", key.unit.view(), typeName(key.type)),
-      {{"unit_id", key.unit.str()},
-       {"estab_type", std::string(typeName(key.type))},
-       {"on_roster", std::to_string(count)},
-       {"approved", std::to_string(approved)}}));
+  finding.evidence.push_back(derivedEvidence(fmt::format("headcount|{}|{}", key.unit.view(), typeName(key.type)),
+                                             {{"unit_id", key.unit.str()},
+                                              {"estab_type", std::string(typeName(key.type))},
+                                              {"on_roster", std::to_string(count)},
+                                              {"approved", std::to_string(approved)}}));
   // The stays that began the excess or came after it: what the office must look at first.
   constexpr std::size_t kMaxListed = 20;
   std::size_t listed = 0;
@@ -261,7 +263,8 @@ void addHires(const RuleContext& ctx, const ScopeKey& key, const Member& member,
 
 void sortHires(std::vector<Hire>& hires) {
   std::sort(hires.begin(), hires.end(), [](const Hire& a, const Hire& b) {
-    if (a.movement->effective_on != b.movement->effective_on) return a.movement->effective_on < b.movement->effective_on;
+    if (a.movement->effective_on != b.movement->effective_on)
+      return a.movement->effective_on < b.movement->effective_on;
     return a.movement->movement_id < b.movement->movement_id;
   });
 }
@@ -310,7 +313,8 @@ void evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key, const 
   for (const auto& hire : judged_hires) {
     const auto& cited = hire.movement->approval_id;
     if (cited.empty()) continue;
-    if (const auto* a = ctx.index.approval(cited); a != nullptr && sameId(a->unit_id, key.unit)) approvals.insert(cited);
+    if (const auto* a = ctx.index.approval(cited); a != nullptr && sameId(a->unit_id, key.unit))
+      approvals.insert(cited);
   }
   // CHAIN-001 reads every valid use of those approvals: the other citers' hires take part,
   // unjudged.

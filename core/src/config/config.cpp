@@ -1,13 +1,12 @@
 #include "staffchain/config/config.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
 #include <sstream>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "staffchain/config/trusted_path.hpp"
 #include "staffchain/model/calendar.hpp"
@@ -21,8 +20,7 @@ using plugin::ConfigReader;
 std::shared_ptr<toml::table> parseFile(const std::filesystem::path& path, std::vector<std::string>& errors) {
   // The configuration names the plugins, receivers and sinks the daemon trusts: a file that
   // someone else could write would let them redirect alerts and notices.
-  if (auto trusted = checkTrustedPath(path, TrustedKind::file, "the configuration is read", Links::follow);
-      !trusted) {
+  if (auto trusted = checkTrustedPath(path, TrustedKind::file, "the configuration is read", Links::follow); !trusted) {
     errors.push_back(std::move(trusted).error().message);
     return nullptr;
   }
@@ -30,8 +28,8 @@ std::shared_ptr<toml::table> parseFile(const std::filesystem::path& path, std::v
     return std::make_shared<toml::table>(toml::parse_file(path.string()));
   } catch (const toml::parse_error& error) {
     const auto& where = error.source();
-    errors.push_back(fmt::format("{}:{}:{}: {}", path.string(), where.begin.line, where.begin.column,
-                                 error.description()));
+    errors.push_back(
+        fmt::format("{}:{}:{}: {}", path.string(), where.begin.line, where.begin.column, error.description()));
   } catch (const std::exception& error) {
     errors.push_back(fmt::format("{}: cannot read: {}", path.string(), error.what()));
   }
@@ -131,7 +129,10 @@ void readRules(ConfigReader& reader, chain::RuleParams& rules) {
   if (auto disabled = reader.stringArray("disabled")) {
     for (const auto& id : *disabled) {
       if (!isRuleId(id)) {
-        reader.fail("disabled", fmt::format("\"{}\" is not a rule id (CHAIN-001 to CHAIN-017, DATA-001, DATA-002, LINK-001 to LINK-003)", id));
+        reader.fail(
+            "disabled",
+            fmt::format("\"{}\" is not a rule id (CHAIN-001 to CHAIN-017, DATA-001, DATA-002, LINK-001 to LINK-003)",
+                        id));
       }
       rules.disabled_rules.insert(id);
     }
@@ -305,8 +306,7 @@ void readPropagation(ConfigReader& reader, const chain::RuleParams& rules, Propa
 }
 
 template <typename Settings, typename ReadFn>
-void readInstances(ConfigReader& parent, std::string_view section, std::map<std::string, Settings>& out,
-                   ReadFn read) {
+void readInstances(ConfigReader& parent, std::string_view section, std::map<std::string, Settings>& out, ReadFn read) {
   const toml::table* table = parent.subtable(section);
   if (table == nullptr) return;
   for (const auto& [key, node] : *table) {
@@ -349,7 +349,8 @@ void readRouteMatch(ConfigReader& reader, RouteMatch& match) {
   match.units = reader.stringArray("unit").value_or(std::vector<std::string>{});
   match.roles = reader.stringArray("role").value_or(std::vector<std::string>{});
   for (const auto& role : match.roles) {
-    if (!model::parseSourceRole(role)) reader.fail("role", fmt::format("\"{}\" is not one of: estab, org, hr, finance", role));
+    if (!model::parseSourceRole(role))
+      reader.fail("role", fmt::format("\"{}\" is not one of: estab, org, hr, finance", role));
   }
   reader.finish();
 }
@@ -405,8 +406,9 @@ void readAlerts(ConfigReader& reader, AlertsSettings& alerts) {
   reader.finish();
 }
 
-void checkReceivers(const Route& route, const std::string& path, const std::map<std::string, NotifierSettings>& notifiers,
-                    const toml::table& table, std::vector<std::string>& errors) {
+void checkReceivers(const Route& route, const std::string& path,
+                    const std::map<std::string, NotifierSettings>& notifiers, const toml::table& table,
+                    std::vector<std::string>& errors) {
   auto check = [&](const std::vector<std::string>& names, std::string_view key) {
     for (const auto& name : names) {
       if (notifiers.count(name) == 0) {

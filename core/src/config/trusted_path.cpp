@@ -1,12 +1,11 @@
 #include "staffchain/config/trusted_path.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace staffchain::config {
 
@@ -21,10 +20,10 @@ Result<void> checkTrustedPath(const std::filesystem::path& path, TrustedKind kin
                                  S_ISLNK(st.st_mode) ? " (a symbolic link)" : ""));
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return makeError(fmt::format("{}: refused: writable by {} (mode {:04o}); {} only from paths that only their "
-                                 "owner can write (chmod go-w)",
-                                 path.string(), (st.st_mode & S_IWOTH) != 0 ? "others" : "its group",
-                                 st.st_mode & 07777, purpose));
+    return makeError(
+        fmt::format("{}: refused: writable by {} (mode {:04o}); {} only from paths that only their "
+                    "owner can write (chmod go-w)",
+                    path.string(), (st.st_mode & S_IWOTH) != 0 ? "others" : "its group", st.st_mode & 07777, purpose));
   }
   if (st.st_uid != 0 && st.st_uid != geteuid()) {
     return makeError(fmt::format("{}: refused: owned by uid {}, neither root nor this process's uid {}", path.string(),

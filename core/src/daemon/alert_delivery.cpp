@@ -1,8 +1,9 @@
 // Alerts to departments: the alert manager's settings from the configuration, its flush
 // timer, and the delivery of its outbox through the notifier plugins, each on its own worker.
-#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 #include "daemon_runtime.hpp"
 #include "staffchain/plugin_host/guard.hpp"
@@ -28,7 +29,8 @@ alerts::AlertSettings Daemon::alertSettings() const {
   for (const auto& [name, notifier] : config_->notifiers) {
     alerts::ReceiverProfile profile;
     profile.name = name;
-    profile.message_template = alerts::parseMessageTemplate(notifier.message_template).value_or(alerts::MessageTemplate::full);
+    profile.message_template =
+        alerts::parseMessageTemplate(notifier.message_template).value_or(alerts::MessageTemplate::full);
     auto running = notifiers_.find(name);
     if (running == notifiers_.end()) continue;  // not running: its messages wait in the outbox
     profile.max_message_bytes = running->second->object().maxMessageBytes();
@@ -97,14 +99,15 @@ std::size_t Daemon::deliverDueBatch() {
     }
     if (options_.once) {
       auto sent = plugin_host::sendNotification(*it->second, message.notification, config_->daemon.plugin_call_timeout);
-      recordDelivery(message.id, receiver, sent.ok() ? Result<std::string>(sent->detail) : Result<std::string>(sent.error()));
+      recordDelivery(message.id, receiver,
+                     sent.ok() ? Result<std::string>(sent->detail) : Result<std::string>(sent.error()));
       continue;
     }
     plugin_host::NotifierInstance* instance = it->second.get();
-    instance->worker().submit([this, instance, id = message.id, receiver, notification = std::move(message.notification)]() {
-      auto sent = plugin_host::guardCall(fmt::format("notifier {} sending", receiver), [&] {
-        return instance->object().send(notification, instance->cancel());
-      });
+    instance->worker().submit([this, instance, id = message.id, receiver,
+                               notification = std::move(message.notification)]() {
+      auto sent = plugin_host::guardCall(fmt::format("notifier {} sending", receiver),
+                                         [&] { return instance->object().send(notification, instance->cancel()); });
       Result<std::string> outcome = sent.ok() ? Result<std::string>(sent->detail) : Result<std::string>(sent.error());
       asio::post(io_, [this, id, receiver, outcome = std::move(outcome)]() mutable {
         if (alerts_) recordDelivery(id, receiver, std::move(outcome));

@@ -1,9 +1,9 @@
 // The connectors' schedule: each pulls on its own interval on its own worker, each batch is
 // ingested and committed on the event loop, failures back off and count against link health.
-#include <boost/asio/post.hpp>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 #include "daemon_runtime.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
@@ -94,8 +94,8 @@ void Daemon::startSync(const std::string& name) {
   const std::uint64_t generation = ++runtime.generation;
   plugin_host::SourceInstance* instance = runtime.instance.get();
   if (!instance->worker().stuck()) instance->cancel().reset();
-  const bool queued = instance->worker().submit(
-      [this, instance, name, generation, from = cursor.value().value_or("")]() {
+  const bool queued =
+      instance->worker().submit([this, instance, name, generation, from = cursor.value().value_or("")]() {
         auto batch = plugin_host::guardCall(fmt::format("connector {} pulling", name), [&] {
           return instance->object().pull(plugin::PullRequest{from, &instance->cancel()});
         });
@@ -142,8 +142,8 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     onHeld(runtime, std::move(batch.value()), *result.held);
     return;
   }
-  runtime.snapshot_underway = batch->snapshot_part == plugin::SnapshotPart::first ||
-                              batch->snapshot_part == plugin::SnapshotPart::middle;
+  runtime.snapshot_underway =
+      batch->snapshot_part == plugin::SnapshotPart::first || batch->snapshot_part == plugin::SnapshotPart::middle;
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - runtime.started).count();
   health_.recordSuccess(name, Clock::now(), batch->records.size(), result.quarantine.size(), seconds);
   const bool synced_before = runtime.synced_once;
@@ -167,9 +167,10 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
                  name, stats.quarantine_repeats);
   }
   if (stats.kept_unreadable > 0) {
-    spdlog::warn("connector {}: kept the stored version of {} snapshot records whose new rows were unreadable "
-                 "(quarantined above) instead of removing them",
-                 name, stats.kept_unreadable);
+    spdlog::warn(
+        "connector {}: kept the stored version of {} snapshot records whose new rows were unreadable "
+        "(quarantined above) instead of removing them",
+        name, stats.kept_unreadable);
   }
   trackProgress(runtime, batch.value(), synced_before);
   // Let the plugin archive what it consumed, now that the ledger holds it.

@@ -1,5 +1,7 @@
 #include "staffchain/daemon/daemon.hpp"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
@@ -9,16 +11,15 @@
 #include <ctime>
 #include <thread>
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
 #include "daemon_runtime.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
 #include "staffchain/plugin_host/config_check.hpp"
 
 namespace staffchain::daemon {
 
-void notifySystemd(const std::string& state) { sd_notify(0, state.c_str()); }
+void notifySystemd(const std::string& state) {
+  sd_notify(0, state.c_str());
+}
 
 namespace {
 
@@ -51,7 +52,10 @@ int runDaemon(const DaemonOptions& options) {
 }
 
 Daemon::Daemon(DaemonOptions options)
-    : options_(std::move(options)), signals_(io_, SIGINT, SIGTERM, SIGHUP), eval_timer_(io_), periodic_timer_(io_),
+    : options_(std::move(options)),
+      signals_(io_, SIGINT, SIGTERM, SIGHUP),
+      eval_timer_(io_),
+      periodic_timer_(io_),
       watchdog_timer_(io_) {}
 
 int Daemon::run() {
@@ -71,8 +75,8 @@ int Daemon::run() {
 
   // The plugins' own state (a csv source's books, a sink's delivered names) lives under
   // plugins/, the daemon's alone: 0700 even in a state folder others may pass through.
-  for (const auto& [folder, tighten] : {std::pair{config_->daemon.state_dir, false},
-                                        std::pair{config_->daemon.state_dir / "plugins", true}}) {
+  for (const auto& [folder, tighten] :
+       {std::pair{config_->daemon.state_dir, false}, std::pair{config_->daemon.state_dir / "plugins", true}}) {
     if (auto made = makePrivateFolder(folder, tighten); !made) {
       spdlog::critical("{}", made.error().message);
       return 2;
@@ -105,8 +109,8 @@ int Daemon::run() {
   checkNotices();  // what a crash left unsent goes out now
   scheduleNoticeChecks();
   notifySystemd(fmt::format("READY=1\nSTATUS=running with {} connectors", connectors_.size()));
-  spdlog::info("staffchaind started: {} connectors, {} notifiers, state in {}{}", connectors_.size(),
-               notifiers_.size(), config_->daemon.state_dir.string(), options_.once ? " (one cycle)" : "");
+  spdlog::info("staffchaind started: {} connectors, {} notifiers, state in {}{}", connectors_.size(), notifiers_.size(),
+               config_->daemon.state_dir.string(), options_.once ? " (one cycle)" : "");
   if (options_.once && connectors_.empty()) finishOnceCycle();
 
   io_.run();
@@ -185,7 +189,8 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
   std::vector<std::string> restart;
   for (const auto& [name, runtime] : connectors_) {
     auto it = next->connectors.find(name);
-    if (it == next->connectors.end() || it->second.fingerprint != runtime->settings.fingerprint) restart.push_back(name);
+    if (it == next->connectors.end() || it->second.fingerprint != runtime->settings.fingerprint)
+      restart.push_back(name);
   }
   // A restarted connector keeps its sync record (LAST SUCCESS, failures): only one the new
   // configuration drops is forgotten.
@@ -224,8 +229,7 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
     spdlog::info("rule parameters changed: re-evaluating everything");
     rebuildEngine();
   }
-  spdlog::info("reloaded: {} connectors restarted or added, {} kept running", started,
-               connectors_.size() - started);
+  spdlog::info("reloaded: {} connectors restarted or added, {} kept running", started, connectors_.size() - started);
   if (api_) {
     std::vector<std::string> token_errors;
     auto tokens = resolveApiTokens(token_errors);

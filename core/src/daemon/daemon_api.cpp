@@ -1,22 +1,20 @@
 // The daemon's HTTP API: health, readiness, metrics, findings, connectors and reload.
-#include <algorithm>
-#include <future>
-
-#include <nlohmann/json.hpp>
-
-#include "staffchain/api/prometheus_writer.hpp"
-#include "staffchain/model/enums.hpp"
-#include "staffchain/model/identifiers.hpp"
-#include "staffchain/plugin_host/guard.hpp"
-#include "staffchain/plugin_host/plugin_instance.hpp"
-
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <future>
+#include <nlohmann/json.hpp>
+
 #include "daemon_runtime.hpp"
-#include "staffchain/plugin_host/config_check.hpp"
+#include "staffchain/api/prometheus_writer.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
+#include "staffchain/model/enums.hpp"
+#include "staffchain/model/identifiers.hpp"
+#include "staffchain/plugin_host/config_check.hpp"
+#include "staffchain/plugin_host/guard.hpp"
+#include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::daemon {
 namespace {
@@ -31,7 +29,9 @@ double secondsSinceEpoch(Clock::time_point at) {
 }
 
 // Times in answers: RFC 3339 in the configured zone, with its offset ("2026-12-06T09:30:05+08:00").
-std::string isoTime(const model::TimeZone& zone, Clock::time_point at) { return zone.rfc3339(at); }
+std::string isoTime(const model::TimeZone& zone, Clock::time_point at) {
+  return zone.rfc3339(at);
+}
 
 std::string isoTime(const model::TimeZone& zone, std::optional<Clock::time_point> at) {
   return at ? zone.rfc3339(*at) : std::string();
@@ -53,7 +53,9 @@ json findingJson(const chain::Finding& finding) {
   for (const auto& item : finding.evidence) {
     json fields = json::object();
     for (const auto& [key, value] : item.fields) fields[key] = value;
-    evidence.push_back({{"source", item.source}, {"record_type", item.record_type}, {"record_id", item.record_id},
+    evidence.push_back({{"source", item.source},
+                        {"record_type", item.record_type},
+                        {"record_id", item.record_id},
                         {"fields", fields}});
   }
   return {{"fingerprint", finding.fingerprint},
@@ -77,7 +79,9 @@ json evidenceJson(const std::vector<chain::EvidenceItem>& items) {
   for (const auto& item : items) {
     json fields = json::object();
     for (const auto& [key, value] : item.fields) fields[key] = value;
-    evidence.push_back({{"source", item.source}, {"record_type", item.record_type}, {"record_id", item.record_id},
+    evidence.push_back({{"source", item.source},
+                        {"record_type", item.record_type},
+                        {"record_id", item.record_id},
                         {"fields", fields}});
   }
   return evidence;
@@ -91,25 +95,25 @@ json alertJson(const model::TimeZone& zone, const alerts::Alert& alert, bool wit
         {{"by", entry.by}, {"caller", entry.caller}, {"at", isoTime(zone, entry.at)}, {"comment", entry.comment}});
   }
   json out = {{"id", alert.id},
-          {"rule", alert.rule},
-          {"severity", chain::toString(alert.severity)},
-          {"state", alerts::toString(alert.state)},
-          {"unit_id", alert.unit_id},
-          {"person_id", alert.person_id},
-          {"region", alert.region},
-          {"since", model::formatDate(alert.since)},
-          {"summary", alert.summary_zh},
-          {"summary_en", alert.summary_en},
-          {"sources", alert.sources},
-          {"first_seen", isoTime(zone, alert.first_seen)},
-          {"resolved_at", isoTime(zone, alert.resolved_at)},
-          {"acknowledged_by", alert.acknowledged_by},
-          {"acknowledge_comment", alert.acknowledge_comment},
-          {"acknowledged_at", isoTime(zone, alert.acknowledged_at)},
-          {"escalated_at", isoTime(zone, alert.escalated_at)},
-          {"silenced_by", alert.silenced_by},
-          {"held_back_by", alert.inhibited_by},
-          {"acknowledgements", history}};
+              {"rule", alert.rule},
+              {"severity", chain::toString(alert.severity)},
+              {"state", alerts::toString(alert.state)},
+              {"unit_id", alert.unit_id},
+              {"person_id", alert.person_id},
+              {"region", alert.region},
+              {"since", model::formatDate(alert.since)},
+              {"summary", alert.summary_zh},
+              {"summary_en", alert.summary_en},
+              {"sources", alert.sources},
+              {"first_seen", isoTime(zone, alert.first_seen)},
+              {"resolved_at", isoTime(zone, alert.resolved_at)},
+              {"acknowledged_by", alert.acknowledged_by},
+              {"acknowledge_comment", alert.acknowledge_comment},
+              {"acknowledged_at", isoTime(zone, alert.acknowledged_at)},
+              {"escalated_at", isoTime(zone, alert.escalated_at)},
+              {"silenced_by", alert.silenced_by},
+              {"held_back_by", alert.inhibited_by},
+              {"acknowledgements", history}};
   if (with_evidence) out["evidence"] = evidenceJson(alert.evidence);
   return out;
 }
@@ -248,10 +252,12 @@ std::vector<api::ApiToken> Daemon::resolveApiTokens(std::vector<std::string>& er
       continue;
     }
     if (secret->size() < plugin_host::kMinApiTokenLength) {
-      errors.push_back(fmt::format("api token \"{}\": shorter than 16 characters; use a long random token", token.name));
+      errors.push_back(
+          fmt::format("api token \"{}\": shorter than 16 characters; use a long random token", token.name));
       continue;
     }
-    tokens.push_back(api::ApiToken{token.name, std::move(secret.value()), token.read_write ? Access::write : Access::read});
+    tokens.push_back(
+        api::ApiToken{token.name, std::move(secret.value()), token.read_write ? Access::write : Access::read});
   }
   return tokens;
 }
@@ -275,12 +281,12 @@ bool Daemon::startApi() {
 }
 
 void Daemon::registerRoutes() {
-  api_->route("GET", "/healthz", Access::none, [](const ApiRequest&) {
-    return ApiResponse::json(200, R"({"status":"ok"})");
-  });
+  api_->route("GET", "/healthz", Access::none,
+              [](const ApiRequest&) { return ApiResponse::json(200, R"({"status":"ok"})"); });
   api_->route("GET", "/readyz", Access::none, [this](const ApiRequest&) {
     const json waiting = connectorsNotSettled();
-    return ApiResponse::json(waiting.empty() ? 200 : 503, json{{"ready", waiting.empty()}, {"waiting_for", waiting}}.dump());
+    return ApiResponse::json(waiting.empty() ? 200 : 503,
+                             json{{"ready", waiting.empty()}, {"waiting_for", waiting}}.dump());
   });
   api_->route("GET", "/metrics", Access::read, [this](const ApiRequest&) {
     return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", metricsText()};
@@ -302,7 +308,9 @@ void Daemon::registerRoutes() {
     };
     for (const auto& finding : withNoticeEvidence(engine_->findings())) emit(finding);
     for (const auto& finding : health_.findings(Clock::now())) emit(finding);
-    for (const auto& finding : sink_health_.findings(config_->propagation.failures_before_alert, config_->daemon.timezone)) emit(finding);
+    for (const auto& finding :
+         sink_health_.findings(config_->propagation.failures_before_alert, config_->daemon.timezone))
+      emit(finding);
     if (auto held = ledger_->heldSnapshots(true); held) {
       for (const auto& snapshot : held.value()) emit(heldSnapshotFinding(snapshot));
     }
@@ -352,9 +360,8 @@ void Daemon::registerRoutes() {
       return it == request.query.end() ? std::string() : it->second;
     };
     filter.state = query("state");
-    if (!filter.state.empty() &&
-        std::find(std::begin(propagation::kNoticeStates), std::end(propagation::kNoticeStates), filter.state) ==
-            std::end(propagation::kNoticeStates)) {
+    if (!filter.state.empty() && std::find(std::begin(propagation::kNoticeStates), std::end(propagation::kNoticeStates),
+                                           filter.state) == std::end(propagation::kNoticeStates)) {
       return ApiResponse::error(400, "state must be pending, delivered, completed, overdue or dry_run");
     }
     filter.unit = query("unit");
@@ -467,9 +474,8 @@ void Daemon::registerRoutes() {
     flushAlerts();
     return ApiResponse::json(200, json{{"expired", request.params.at("id")}}.dump());
   });
-  api_->route("GET", "/api/v1/connectors", Access::read, [this](const ApiRequest& request) {
-    return personalDataAnswer(*config_, request, connectorsJson());
-  });
+  api_->route("GET", "/api/v1/connectors", Access::read,
+              [this](const ApiRequest& request) { return personalDataAnswer(*config_, request, connectorsJson()); });
   api_->route("POST", "/api/v1/connectors/{name}/{action}", Access::write, [this](const ApiRequest& request) {
     return connectorAction(request.params.at("name"), request.params.at("action"), request.body, request.caller);
   });
@@ -491,10 +497,10 @@ nlohmann::json Daemon::connectorsJson() const {
   for (const auto& [name, health] : health_.connectors()) {
     auto runtime = connectors_.find(name);
     const bool paused = paused_.count(name) > 0;
-    const std::string state = paused                          ? "paused"
-                              : health.failing_since          ? "failing"
+    const std::string state = paused                                                       ? "paused"
+                              : health.failing_since                                       ? "failing"
                               : runtime != connectors_.end() && runtime->second->in_flight ? "syncing"
-                                                                                            : "idle";
+                                                                                           : "idle";
     out.push_back({{"name", name},
                    {"role", model::toString(health.role)},
                    {"plugin", runtime != connectors_.end() ? runtime->second->settings.plugin : ""},
@@ -531,14 +537,18 @@ api::ApiResponse Daemon::pluginAction(ConnectorRuntime& runtime, const std::stri
   auto promise = std::make_shared<std::promise<Result<std::string>>>();
   auto answer = promise->get_future();
   const std::string name = runtime.settings.name;
-  const bool queued = runtime.instance->worker().submit([instance = runtime.instance.get(), promise, action, file, name] {
-    promise->set_value(plugin_host::guardCall(fmt::format("connector {} {}", name, action),
-                                              [&] { return instance->object().act(action, file); }));
-  });
+  const bool queued =
+      runtime.instance->worker().submit([instance = runtime.instance.get(), promise, action, file, name] {
+        promise->set_value(plugin_host::guardCall(fmt::format("connector {} {}", name, action),
+                                                  [&] { return instance->object().act(action, file); }));
+      });
   if (!queued) return ApiResponse::error(503, "the connector is stopping");
   // The plugin's worker may be inside a pull: wait for it a little, never for long on the loop.
   if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-    return ApiResponse::json(202, json{{"connector", name}, {"action", action}, {"file", file}, {"done", false},
+    return ApiResponse::json(202, json{{"connector", name},
+                                       {"action", action},
+                                       {"file", file},
+                                       {"done", false},
                                        {"message", "the connector is busy with a pull; the action runs after it"}}
                                       .dump());
   }
@@ -547,7 +557,8 @@ api::ApiResponse Daemon::pluginAction(ConnectorRuntime& runtime, const std::stri
   spdlog::info("connector {}: {} {} by {}: {}", name, action, file, caller, done.value());
   scheduleSync(name, milliseconds(0));
   return ApiResponse::json(
-      200, json{{"connector", name}, {"action", action}, {"file", file}, {"done", true}, {"message", done.value()}}.dump());
+      200,
+      json{{"connector", name}, {"action", action}, {"file", file}, {"done", true}, {"message", done.value()}}.dump());
 }
 
 api::ApiResponse Daemon::connectorAction(const std::string& name, const std::string& action, const std::string& body,
@@ -575,18 +586,18 @@ api::ApiResponse Daemon::connectorAction(const std::string& name, const std::str
       scheduleSync(name, milliseconds(0));
       const auto& health = health_.connectors();
       const auto known = health.find(name);
-      return ApiResponse::json(
-          202, json{{"connector", name},
-                    {"action", action},
-                    {"started", true},
-                    {"attempts", known == health.end() ? 0 : known->second.attempts}}
-                   .dump());
+      return ApiResponse::json(202, json{{"connector", name},
+                                         {"action", action},
+                                         {"started", true},
+                                         {"attempts", known == health.end() ? 0 : known->second.attempts}}
+                                        .dump());
     }
   } else if (action == "accept" || action == "reingest") {
     return pluginAction(*it->second, action, body, caller);
   } else {
     return ApiResponse::error(
-        404, fmt::format("unknown connector action \"{}\" (pause, resume, resync, reset-cursor, accept, reingest)", action));
+        404,
+        fmt::format("unknown connector action \"{}\" (pause, resume, resync, reset-cursor, accept, reingest)", action));
   }
   return ApiResponse::json(200, json{{"connector", name}, {"action", action}, {"done", true}}.dump());
 }
@@ -595,17 +606,17 @@ std::string Daemon::metricsText() const {
   api::PrometheusWriter out;
   for (const auto& [name, health] : health_.connectors()) {
     const api::Labels labels{{"connector", name}, {"role", std::string(model::toString(health.role))}};
-    out.counter("staffchain_connector_records_ingested_total", "Records received from a source and committed.",
-                labels, static_cast<double>(health.records_total));
-    out.counter("staffchain_connector_records_quarantined_total", "Records refused by validation (DATA-001).",
-                labels, static_cast<double>(health.quarantined_total));
+    out.counter("staffchain_connector_records_ingested_total", "Records received from a source and committed.", labels,
+                static_cast<double>(health.records_total));
+    out.counter("staffchain_connector_records_quarantined_total", "Records refused by validation (DATA-001).", labels,
+                static_cast<double>(health.quarantined_total));
     out.counter("staffchain_connector_syncs_total", "Sync attempts.", labels, static_cast<double>(health.attempts));
     out.counter("staffchain_connector_sync_failures_total", "Sync attempts that failed.", labels,
                 static_cast<double>(health.failures));
     out.gauge("staffchain_connector_last_sync_duration_seconds", "How long the last successful sync took.", labels,
               health.last_sync_seconds);
-    out.gauge("staffchain_connector_last_success_timestamp_seconds", "When the last sync succeeded (0: never).",
-              labels, health.last_success ? secondsSinceEpoch(*health.last_success) : 0);
+    out.gauge("staffchain_connector_last_success_timestamp_seconds", "When the last sync succeeded (0: never).", labels,
+              health.last_success ? secondsSinceEpoch(*health.last_success) : 0);
     out.gauge("staffchain_connector_up", "1 when the connector's last sync succeeded.", labels,
               health.failing_since ? 0 : 1);
     const auto runtime = connectors_.find(name);
@@ -644,7 +655,8 @@ std::string Daemon::metricsText() const {
         out.gauge("staffchain_alerts", "Alerts by state.", {{"state", state}},
                   static_cast<double>(it == counts->by_state.end() ? 0 : it->second));
       }
-      out.gauge("staffchain_alerts_silenced", "Open alerts held by a silence.", {}, static_cast<double>(counts->silenced));
+      out.gauge("staffchain_alerts_silenced", "Open alerts held by a silence.", {},
+                static_cast<double>(counts->silenced));
       out.gauge("staffchain_alerts_held_back", "Open alerts held back because a source they rest on is down.", {},
                 static_cast<double>(counts->inhibited));
       for (const auto& [receiver, health] : counts->receivers) {

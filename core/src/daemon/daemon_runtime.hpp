@@ -4,19 +4,17 @@
 // and daemon_api.cpp.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include "staffchain/alerts/alert_manager.hpp"
 #include "staffchain/api/api_server.hpp"
@@ -202,7 +200,7 @@ class Daemon {
   bool grace_passed_said_ = false;
   bool evaluation_pending_ = false;
   bool stopping_ = false;
-  int exit_code_ = 0;  // what run() returns after a clean stop (3: --once left messages queued)
+  int exit_code_ = 0;                    // what run() returns after a clean stop (3: --once left messages queued)
   std::unique_ptr<api::ApiServer> api_;  // last: destroyed first, before what its handlers use
 };
 

@@ -64,9 +64,10 @@ bool Daemon::alertsMayGoOn() {
   const auto now = SteadyClock::now();
   if (!unsettled_since_) unsettled_since_ = now;
   if (now - *unsettled_since_ < config_->daemon.first_sync_grace) {
-    spdlog::info("evaluation waits: the data of {} is not whole yet (a first sync or a run of batches under way); "
-                 "no alert is raised from a half-synced world",
-                 fmt::join(waiting, ", "));
+    spdlog::info(
+        "evaluation waits: the data of {} is not whole yet (a first sync or a run of batches under way); "
+        "no alert is raised from a half-synced world",
+        fmt::join(waiting, ", "));
     return false;
   }
   if (!grace_passed_said_) {
@@ -103,10 +104,11 @@ void Daemon::evaluate() {
     }
   }
   const double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
-  spdlog::info("evaluation as of {}: {} open findings (critical {}, major {}, minor {}), {} changed, {} resolved; "
-               "{:.1f} ms",
-               model::formatDate(today), open.size(), by_severity["critical"], by_severity["major"],
-               by_severity["minor"], changed, resolved, ms);
+  spdlog::info(
+      "evaluation as of {}: {} open findings (critical {}, major {}, minor {}), {} changed, {} resolved; "
+      "{:.1f} ms",
+      model::formatDate(today), open.size(), by_severity["critical"], by_severity["major"], by_severity["minor"],
+      changed, resolved, ms);
   notifySystemd(fmt::format("STATUS={} open findings, {} connectors", open.size(), connectors_.size()));
   if (!alerts_) return;
   const auto region_of = [this](const std::string& unit_id) -> std::string {
@@ -121,8 +123,9 @@ void Daemon::evaluate() {
 }
 
 void Daemon::startNotifier(const config::NotifierSettings& settings) {
-  auto created = plugin_host::createNotifier(*catalog_, settings, spdlog::default_logger(),
-                                             config_->daemon.state_dir / "plugins", config_->daemon.plugin_call_timeout);
+  auto created =
+      plugin_host::createNotifier(*catalog_, settings, spdlog::default_logger(), config_->daemon.state_dir / "plugins",
+                                  config_->daemon.plugin_call_timeout);
   if (!created) {
     spdlog::error("{}", created.error().message);
     return;

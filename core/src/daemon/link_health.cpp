@@ -45,7 +45,9 @@ void LinkHealth::track(const std::string& connector, model::SourceRole role, std
   health.max_staleness = max_staleness;
 }
 
-void LinkHealth::forget(const std::string& connector) { connectors_.erase(connector); }
+void LinkHealth::forget(const std::string& connector) {
+  connectors_.erase(connector);
+}
 
 void LinkHealth::recordSuccess(const std::string& connector, Clock::time_point at, std::uint64_t records,
                                std::uint64_t quarantined, double seconds) {
@@ -81,19 +83,19 @@ std::vector<chain::Finding> LinkHealth::findings(Clock::time_point now) const {
   for (const auto& [name, health] : connectors_) {
     const std::string role(model::chineseLabel(health.role));
     if (health.failing_since) {
-      out.push_back(linkFinding(zone_, health, "LINK-001", *health.failing_since,
-                                fmt::format("数据源 {}（{}）连接失败：{}", name, role, health.last_error),
-                                fmt::format("source {} ({}) is failing: {}", name, model::toString(health.role),
-                                            health.last_error)));
+      out.push_back(linkFinding(
+          zone_, health, "LINK-001", *health.failing_since,
+          fmt::format("数据源 {}（{}）连接失败：{}", name, role, health.last_error),
+          fmt::format("source {} ({}) is failing: {}", name, model::toString(health.role), health.last_error)));
     }
     const Clock::time_point reference = health.last_success.value_or(health.registered_at);
     if (now - reference > health.max_staleness) {
       const auto deadline = reference + health.max_staleness;
       const std::string last = health.last_success ? zone_.display(*health.last_success) : std::string("never");
-      out.push_back(linkFinding(zone_, health, "LINK-002", deadline,
-                                fmt::format("数据源 {}（{}）超过时限未同步，最近一次成功：{}", name, role, last),
-                                fmt::format("source {} ({}) silent: no successful sync since {}", name,
-                                            model::toString(health.role), last)));
+      out.push_back(linkFinding(
+          zone_, health, "LINK-002", deadline,
+          fmt::format("数据源 {}（{}）超过时限未同步，最近一次成功：{}", name, role, last),
+          fmt::format("source {} ({}) silent: no successful sync since {}", name, model::toString(health.role), last)));
     }
   }
   return out;

@@ -96,20 +96,21 @@ ingest::NoticePlanner Daemon::noticePlanner() const {
   // Called in line by ingest on this thread, while the store (opened at start) is alive.
   propagation::NoticeStore* store = notices_.get();
   // Deadlines count from today in the configured zone.
-  return [planner, store, zone = config_->daemon.timezone](const std::string&, const std::vector<model::Record>& records) {
-    auto planned = planner->plan(records, zone.dateAt(Clock::now()), model::formatUtcTime(Clock::now()));
-    if (store != nullptr && !planned.empty()) {
-      // A notice stored under another id (an older staffchain's, or another record's of the
-      // same stay) keeps that id, so the ledger leaves it be and nothing is sent twice.
-      if (auto adopted = store->adoptStoredIds(planned); !adopted) {
-        spdlog::error(
-            "propagation: cannot compare new notices with the stored ones (a notice an older "
-            "version stored under another id may be sent again): {}",
-            adopted.error().message);
-      }
-    }
-    return planned;
-  };
+  return
+      [planner, store, zone = config_->daemon.timezone](const std::string&, const std::vector<model::Record>& records) {
+        auto planned = planner->plan(records, zone.dateAt(Clock::now()), model::formatUtcTime(Clock::now()));
+        if (store != nullptr && !planned.empty()) {
+          // A notice stored under another id (an older staffchain's, or another record's of the
+          // same stay) keeps that id, so the ledger leaves it be and nothing is sent twice.
+          if (auto adopted = store->adoptStoredIds(planned); !adopted) {
+            spdlog::error(
+                "propagation: cannot compare new notices with the stored ones (a notice an older "
+                "version stored under another id may be sent again): {}",
+                adopted.error().message);
+          }
+        }
+        return planned;
+      };
 }
 
 void Daemon::trackNotices(const ingest::IngestResult& result) {

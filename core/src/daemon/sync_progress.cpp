@@ -29,7 +29,9 @@ void SyncProgress::addBatch(std::uint64_t records, std::optional<std::uint64_t> 
   while (samples_.size() > 2 && samples_[1].at <= window_start) samples_.pop_front();
 }
 
-double SyncProgress::elapsedSeconds() const noexcept { return secondsBetween(started_, samples_.back().at); }
+double SyncProgress::elapsedSeconds() const noexcept {
+  return secondsBetween(started_, samples_.back().at);
+}
 
 double SyncProgress::recordsPerSecond() const noexcept {
   const Sample& first = samples_.front();

@@ -34,14 +34,22 @@ constexpr KeyColumn kPersonId{"person_id", "11010519491231002X"};
 std::vector<KeyColumn> keyColumns(model::RecordType type) {
   using model::RecordType;
   switch (type) {
-    case RecordType::unit: return {kUnitId};
-    case RecordType::quota: return {kUnitId, {"estab_type", "admin"}, {"effective_from", "2000-01-01"}};
-    case RecordType::leader_quota: return {kUnitId, {"level", "county"}, {"rank", "chief"}};
-    case RecordType::approval: return {{"approval_id", "x"}};
-    case RecordType::roster: return {kPersonId, kUnitId};
-    case RecordType::movement: return {{"movement_id", "x"}};
-    case RecordType::payroll: return {kPersonId, kUnitId, {"month", "2000-01"}};
-    case RecordType::death: return {kPersonId};
+    case RecordType::unit:
+      return {kUnitId};
+    case RecordType::quota:
+      return {kUnitId, {"estab_type", "admin"}, {"effective_from", "2000-01-01"}};
+    case RecordType::leader_quota:
+      return {kUnitId, {"level", "county"}, {"rank", "chief"}};
+    case RecordType::approval:
+      return {{"approval_id", "x"}};
+    case RecordType::roster:
+      return {kPersonId, kUnitId};
+    case RecordType::movement:
+      return {{"movement_id", "x"}};
+    case RecordType::payroll:
+      return {kPersonId, kUnitId, {"month", "2000-01"}};
+    case RecordType::death:
+      return {kPersonId};
   }
   return {};
 }
@@ -104,7 +112,8 @@ Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& conn
   if (!batch.accept_removals) write.removal_guard = guard;
   write.records.reserve(batch.records.size());
   const auto isSnapshot = [&](plugin::RecordType type) {
-    return std::find(batch.full_snapshot_of.begin(), batch.full_snapshot_of.end(), type) != batch.full_snapshot_of.end();
+    return std::find(batch.full_snapshot_of.begin(), batch.full_snapshot_of.end(), type) !=
+           batch.full_snapshot_of.end();
   };
   for (const auto& raw : batch.records) {
     ValidatedRecord validated = validateRecord(connector, raw);

@@ -36,10 +36,10 @@ std::string numberedParams(RecordType type, int first) {
 Result<Statement> prepare(sqlite3* db, const std::string& path, const std::string& sql, std::string_view what) {
   sqlite3_stmt* raw = nullptr;
   // PERSISTENT: these statements live as long as the connection.
-  if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT, &raw,
-                         nullptr) != SQLITE_OK) {
-    return makeError(fmt::format("ledger {}: preparing the statement for {} failed: {}", path, what,
-                                 sqlite3_errmsg(db)));
+  if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
+      SQLITE_OK) {
+    return makeError(
+        fmt::format("ledger {}: preparing the statement for {} failed: {}", path, what, sqlite3_errmsg(db)));
   }
   return Statement(raw);
 }
@@ -107,8 +107,7 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
        "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
        "ON CONFLICT (id) DO NOTHING",
        "writing a notice"},
-      {&out.notice_written,
-       "INSERT INTO notice_history (notice_id, at, event, detail) VALUES (?1, ?2, 'written', ?3)",
+      {&out.notice_written, "INSERT INTO notice_history (notice_id, at, event, detail) VALUES (?1, ?2, 'written', ?3)",
        "recording a written notice"},
       {&out.marks_clear, "DELETE FROM snapshot_marks WHERE connector = ?1", "forgetting a snapshot's parts"},
       {&out.marks_insert,
@@ -153,17 +152,18 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
     }
     auto& t = out.tables[i];
     const std::array<std::pair<Statement*, std::string>, 8> sqls{{
-        {&t.lookup, fmt::format("SELECT content_hash, source_row FROM {} WHERE connector = ?1 AND record_key = ?2",
-                                table)},
+        {&t.lookup,
+         fmt::format("SELECT content_hash, source_row FROM {} WHERE connector = ?1 AND record_key = ?2", table)},
         {&t.insert, fmt::format("INSERT INTO {} (connector, record_key, source_row, content_hash, version, "
                                 "first_seen, updated_at, {}) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, {})",
                                 table, columns, numberedParams(type, kParamFirstColumn))},
         {&t.update, fmt::format("UPDATE {} SET source_row = ?3, content_hash = ?4, version = version + 1, "
                                 "updated_at = ?5{} WHERE connector = ?1 AND record_key = ?2",
                                 table, assignments)},
-        {&t.move_row,
-         fmt::format("UPDATE {} SET source_row = ?3 WHERE connector = ?1 AND record_key = ?2", table)},
-        {&t.keys, fmt::format("SELECT record_key, content_hash, source_row FROM {} WHERE connector = ?1 ORDER BY record_key", table)},
+        {&t.move_row, fmt::format("UPDATE {} SET source_row = ?3 WHERE connector = ?1 AND record_key = ?2", table)},
+        {&t.keys,
+         fmt::format("SELECT record_key, content_hash, source_row FROM {} WHERE connector = ?1 ORDER BY record_key",
+                     table)},
         {&t.remove, fmt::format("DELETE FROM {} WHERE connector = ?1 AND record_key = ?2", table)},
         {&t.count, fmt::format("SELECT count(*) FROM {} WHERE connector = ?1", table)},
         {&t.load,

@@ -16,11 +16,11 @@ using model::RecordType;
 constexpr std::array kUnitColumns{"unit_id"sv, "name"sv, "region"sv, "parent_id"sv, "kind"sv, "funding"sv};
 constexpr std::array kQuotaColumns{"unit_id"sv, "estab_type"sv, "approved"sv, "effective_from"sv, "doc_no"sv};
 constexpr std::array kLeaderQuotaColumns{"unit_id"sv, "level"sv, "rank"sv, "approved"sv};
-constexpr std::array kApprovalColumns{"approval_id"sv, "unit_id"sv,    "estab_type"sv, "slots"sv,
+constexpr std::array kApprovalColumns{"approval_id"sv, "unit_id"sv,     "estab_type"sv, "slots"sv,
                                       "issued_on"sv,   "valid_until"sv, "purpose"sv};
 constexpr std::array kRosterColumns{"person_id"sv,  "name"sv,        "unit_id"sv,      "estab_type"sv,
                                     "entered_on"sv, "approval_id"sv, "leader_level"sv, "leader_rank"sv};
-constexpr std::array kMovementColumns{"movement_id"sv, "source"sv,      "kind"sv,        "person_id"sv,
+constexpr std::array kMovementColumns{"movement_id"sv, "source"sv,      "kind"sv,         "person_id"sv,
                                       "name"sv,        "unit_id"sv,     "from_unit_id"sv, "effective_on"sv,
                                       "recorded_on"sv, "approval_id"sv, "leader_level"sv, "leader_rank"sv};
 constexpr std::array kPayrollColumns{"person_id"sv, "unit_id"sv, "month"sv, "funding"sv, "gross_fen"sv};
@@ -327,19 +327,29 @@ model::Record readAs(RecordType type, Reader& in) {
 
 std::span<const std::string_view> recordColumns(RecordType type) noexcept {
   switch (type) {
-    case RecordType::unit: return kUnitColumns;
-    case RecordType::quota: return kQuotaColumns;
-    case RecordType::leader_quota: return kLeaderQuotaColumns;
-    case RecordType::approval: return kApprovalColumns;
-    case RecordType::roster: return kRosterColumns;
-    case RecordType::movement: return kMovementColumns;
-    case RecordType::payroll: return kPayrollColumns;
-    case RecordType::death: return kDeathColumns;
+    case RecordType::unit:
+      return kUnitColumns;
+    case RecordType::quota:
+      return kQuotaColumns;
+    case RecordType::leader_quota:
+      return kLeaderQuotaColumns;
+    case RecordType::approval:
+      return kApprovalColumns;
+    case RecordType::roster:
+      return kRosterColumns;
+    case RecordType::movement:
+      return kMovementColumns;
+    case RecordType::payroll:
+      return kPayrollColumns;
+    case RecordType::death:
+      return kDeathColumns;
   }
   return {};
 }
 
-std::string_view recordTable(RecordType type) noexcept { return plugin::recordTypeFile(type); }
+std::string_view recordTable(RecordType type) noexcept {
+  return plugin::recordTypeFile(type);
+}
 
 std::int64_t contentHash(const model::Record& record) {
   Hasher hasher;

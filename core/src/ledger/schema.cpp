@@ -223,10 +223,10 @@ Result<void> migrate(sqlite3* db, const std::string& path) {
   }
   if (*version > SqliteLedger::kSchemaVersion) {
     (void)execute(db, "ROLLBACK", path, "rolling back the schema migration");
-    return makeError(fmt::format(
-        "ledger {}: schema version {} is newer than this staffchain supports (version {}); "
-        "run a newer staffchain or point it at another ledger file",
-        path, *version, SqliteLedger::kSchemaVersion));
+    return makeError(
+        fmt::format("ledger {}: schema version {} is newer than this staffchain supports (version {}); "
+                    "run a newer staffchain or point it at another ledger file",
+                    path, *version, SqliteLedger::kSchemaVersion));
   }
   for (const auto& migration : kMigrations) {
     if (migration.version <= *version) continue;

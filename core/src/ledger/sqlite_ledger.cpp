@@ -1,11 +1,10 @@
 #include "staffchain/ledger/sqlite_ledger.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -36,9 +35,12 @@ using model::RecordType;
 
 std::string_view toString(MovementChange change) noexcept {
   switch (change) {
-    case MovementChange::inserted: return "inserted";
-    case MovementChange::updated: return "updated";
-    case MovementChange::removed: return "removed";
+    case MovementChange::inserted:
+      return "inserted";
+    case MovementChange::updated:
+      return "updated";
+    case MovementChange::removed:
+      return "removed";
   }
   return "unknown";
 }
@@ -89,7 +91,6 @@ std::uint32_t toRow(std::int64_t value) noexcept {
   return value < 0 || value > static_cast<std::int64_t>(UINT32_MAX) ? 0U : static_cast<std::uint32_t>(value);
 }
 
-
 // The order a batch's records are written in: by table, then by primary key. A payroll file
 // lists a month's rows person after person, which puts each row on a random page of a table far
 // larger than the page cache; in key order each insert lands on the page of the one before.
@@ -112,7 +113,9 @@ std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records,
     std::uint64_t next = 0;
     if (type != movement) {
       const auto& key = keys[i];
-      auto byteAt = [&](std::size_t b) -> std::uint64_t { return b < key.size() ? static_cast<unsigned char>(key[b]) : 0U; };
+      auto byteAt = [&](std::size_t b) -> std::uint64_t {
+        return b < key.size() ? static_cast<unsigned char>(key[b]) : 0U;
+      };
       for (std::size_t b = 0; b < 8; ++b) {
         head = (head << 8U) | byteAt(b);
         next = (next << 8U) | byteAt(b + 8);
@@ -212,7 +215,8 @@ class SqliteLedger::Connection {
 
   Error failure(std::string_view operation) const {
     const int last_errno = errno;  // first: before anything here can change it
-    if (db_ == nullptr) return makeError(fmt::format("ledger {}: {} failed: the ledger is closed", path_text_, operation));
+    if (db_ == nullptr)
+      return makeError(fmt::format("ledger {}: {} failed: the ledger is closed", path_text_, operation));
     const int code = sqlite3_extended_errcode(db_);
     // "disk I/O error" alone does not tell a full disk or a file-size limit from a failing
     // drive; the operating system's reason does. SQLite does not always keep it (a commit's
@@ -220,9 +224,10 @@ class SqliteLedger::Connection {
     // the failed call, and every caller reports the failure at once.
     const int os_error = sqlite3_system_errno(db_) != 0 ? sqlite3_system_errno(db_) : last_errno;
     const bool os_failure = (code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL;
-    const std::string os_reason = os_failure && os_error != 0
-                                      ? "; the system said: " + std::error_code(os_error, std::generic_category()).message()
-                                      : std::string();
+    const std::string os_reason =
+        os_failure && os_error != 0
+            ? "; the system said: " + std::error_code(os_error, std::generic_category()).message()
+            : std::string();
     return makeError(fmt::format("ledger {}: {} failed: {} ({}){}", path_text_, operation, sqlite3_errmsg(db_),
                                  sqlite3_errstr(code), os_reason));
   }
@@ -347,15 +352,16 @@ class SqliteLedger::Connection {
     const std::string operation = "listing the quarantine";
     if (db_ == nullptr) return failure(operation);
     StatementUse use(statements_.list_quarantine);
-    statements_.list_quarantine.bindInt(1, limit > static_cast<std::size_t>(INT64_MAX) ? INT64_MAX
-                                                                             : static_cast<std::int64_t>(limit));
+    statements_.list_quarantine.bindInt(
+        1, limit > static_cast<std::size_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(limit));
     std::vector<StoredQuarantineEntry> out;
     for (;;) {
       const int rc = statements_.list_quarantine.step();
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return failure(operation);
       auto entry = readQuarantine(statements_.list_quarantine, 0);
-      if (!entry) return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, entry.error().message));
+      if (!entry)
+        return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, entry.error().message));
       out.push_back(std::move(*entry));
     }
     return out;
@@ -387,7 +393,8 @@ class SqliteLedger::Connection {
       entry.change = *change;
       entry.recorded_at = std::string(statement.columnText(3));
       auto record = detail::readRecord(RecordType::movement, statement, 5);
-      if (!record) return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, record.error().message));
+      if (!record)
+        return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, record.error().message));
       entry.movement = std::get<model::Movement>(std::move(*record));
       entry.movement.origin.row = toRow(statement.columnInt(4));
       out.push_back(std::move(entry));
@@ -439,7 +446,6 @@ class SqliteLedger::Connection {
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) return failure(operation);
     return {};
   }
-
 
   template <typename Operation>
   Result<CommitStats> writeBatch(const LedgerBatch& batch, const Operation& operation) {
@@ -531,7 +537,8 @@ class SqliteLedger::Connection {
           table.move_row.bindText(kParamKey, key);
           table.move_row.bindInt(kParamRow, row);
           if (table.move_row.step() != SQLITE_DONE) {
-            return failure(operation(fmt::format("updating the row of {} record '{}'", detail::recordTable(type), key)));
+            return failure(
+                operation(fmt::format("updating the row of {} record '{}'", detail::recordTable(type), key)));
           }
         }
       } else {
@@ -543,8 +550,8 @@ class SqliteLedger::Connection {
         write.bindInt(kParamHash, hash);
         write.bindText(kParamNow, at);
         if (detail::bindColumns(record, write, kParamFirstColumn) != SQLITE_OK || write.step() != SQLITE_DONE) {
-          return failure(operation(fmt::format("{} {} record '{}'", existing ? "updating" : "inserting",
-                                               detail::recordTable(type), key)));
+          return failure(operation(
+              fmt::format("{} {} record '{}'", existing ? "updating" : "inserting", detail::recordTable(type), key)));
         }
         if (existing) {
           ++stats.updated;
@@ -622,7 +629,8 @@ class SqliteLedger::Connection {
       const auto stored = static_cast<std::size_t>(count.columnInt(0));
       const auto rows = static_cast<std::size_t>(*batch.snapshot_rows);
       if (rows < stored && detail::breaksGuard(*batch.removal_guard, stored, stored - rows)) {
-        stats.held = HeldSnapshot{0, batch.connector, type, batch.snapshot_name, stored, rows, stored - rows, {}, at, {}};
+        stats.held =
+            HeldSnapshot{0, batch.connector, type, batch.snapshot_name, stored, rows, stored - rows, {}, at, {}};
         return stats;
       }
     }
@@ -754,8 +762,8 @@ class SqliteLedger::Connection {
   // A held snapshot, in its own transaction after the batch's was rolled back: one open record
   // per connector, type and name, brought up to date when the same snapshot is held again.
   Result<void> recordHeld(HeldSnapshot& snapshot) {
-    const auto operation = fmt::format("recording the held snapshot {} of connector '{}'", snapshot.name,
-                                       snapshot.connector);
+    const auto operation =
+        fmt::format("recording the held snapshot {} of connector '{}'", snapshot.name, snapshot.connector);
     if (auto begun = run(statements_.begin, operation); !begun) return begun;
     const RollbackOnExit rollback_on_exit(*this);
     std::optional<std::int64_t> open_id;
@@ -870,7 +878,8 @@ class SqliteLedger::Connection {
         const int rc = statements_.list_connectors.step();
         if (rc == SQLITE_DONE) break;
         if (rc != SQLITE_ROW) return failure(operation);
-        source_index.emplace(statements_.list_connectors.columnText(0), static_cast<std::uint32_t>(dataset.sources.size()));
+        source_index.emplace(statements_.list_connectors.columnText(0),
+                             static_cast<std::uint32_t>(dataset.sources.size()));
         dataset.sources.emplace_back(statements_.list_connectors.columnText(0));
       }
     }
@@ -900,7 +909,8 @@ class SqliteLedger::Connection {
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return failure(operation);
       auto entry = readQuarantine(statements_.all_quarantine, 0);
-      if (!entry) return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, entry.error().message));
+      if (!entry)
+        return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, entry.error().message));
       dataset.quarantine.push_back(std::move(entry->entry));
     }
     return dataset;
@@ -966,11 +976,11 @@ Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::filesystem::
   const auto text = path.string();
   // NOMUTEX: a ledger object is used from one thread at a time; SQLite's own locking between
   // processes is unaffected.
-  const int rc = sqlite3_open_v2(text.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(text.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    auto error = makeError(fmt::format("ledger {}: opening failed: {}", text,
-                                       db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    auto error = makeError(
+        fmt::format("ledger {}: opening failed: {}", text, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     sqlite3_close_v2(db);
     return error;
   }
@@ -982,7 +992,9 @@ Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::filesystem::
 SqliteLedger::SqliteLedger(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
 SqliteLedger::~SqliteLedger() = default;
 
-Result<CommitStats> SqliteLedger::commitBatch(const LedgerBatch& batch) { return connection_->commitBatch(batch); }
+Result<CommitStats> SqliteLedger::commitBatch(const LedgerBatch& batch) {
+  return connection_->commitBatch(batch);
+}
 
 Result<std::vector<HeldSnapshot>> SqliteLedger::heldSnapshots(bool open_only) {
   return connection_->heldSnapshots(open_only);
@@ -990,15 +1002,23 @@ Result<std::vector<HeldSnapshot>> SqliteLedger::heldSnapshots(bool open_only) {
 Result<std::optional<std::string>> SqliteLedger::cursor(const std::string& connector) {
   return connection_->cursor(connector);
 }
-Result<void> SqliteLedger::resetCursor(const std::string& connector) { return connection_->resetCursor(connector); }
-Result<model::Dataset> SqliteLedger::loadDataset() { return connection_->loadDataset(); }
+Result<void> SqliteLedger::resetCursor(const std::string& connector) {
+  return connection_->resetCursor(connector);
+}
+Result<model::Dataset> SqliteLedger::loadDataset() {
+  return connection_->loadDataset();
+}
 Result<std::vector<StoredQuarantineEntry>> SqliteLedger::quarantine(std::size_t limit) {
   return connection_->quarantine(limit);
 }
 Result<std::vector<MovementHistoryEntry>> SqliteLedger::movementHistory(const std::optional<model::PersonId>& person) {
   return connection_->movementHistory(person);
 }
-void SqliteLedger::close() noexcept { connection_->close(); }
-const std::filesystem::path& SqliteLedger::path() const noexcept { return connection_->path(); }
+void SqliteLedger::close() noexcept {
+  connection_->close();
+}
+const std::filesystem::path& SqliteLedger::path() const noexcept {
+  return connection_->path();
+}
 
 }  // namespace staffchain::ledger

@@ -1,15 +1,14 @@
 #include "staffchain/logging/logging.hpp"
 
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/systemd_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/sinks/systemd_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "staffchain/model/identifiers.hpp"
 
@@ -51,11 +50,16 @@ class MaskingSink final : public spdlog::sinks::base_sink<std::mutex> {
 
 spdlog::level::level_enum toSpdlog(plugin::LogLevel level) noexcept {
   switch (level) {
-    case plugin::LogLevel::trace: return spdlog::level::trace;
-    case plugin::LogLevel::debug: return spdlog::level::debug;
-    case plugin::LogLevel::info: return spdlog::level::info;
-    case plugin::LogLevel::warn: return spdlog::level::warn;
-    case plugin::LogLevel::error: return spdlog::level::err;
+    case plugin::LogLevel::trace:
+      return spdlog::level::trace;
+    case plugin::LogLevel::debug:
+      return spdlog::level::debug;
+    case plugin::LogLevel::info:
+      return spdlog::level::info;
+    case plugin::LogLevel::warn:
+      return spdlog::level::warn;
+    case plugin::LogLevel::error:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -91,11 +95,13 @@ bool stderrIsJournal() noexcept {
   return device == st.st_dev && inode == st.st_ino;
 }
 
-spdlog::sink_ptr makeMaskingSink(spdlog::sink_ptr inner) { return std::make_shared<MaskingSink>(std::move(inner)); }
+spdlog::sink_ptr makeMaskingSink(spdlog::sink_ptr inner) {
+  return std::make_shared<MaskingSink>(std::move(inner));
+}
 
 std::shared_ptr<spdlog::logger> installProcessLogger(const LogSettings& settings) {
-  const bool journal = settings.target == LogTarget::journal ||
-                       (settings.target == LogTarget::automatic && stderrIsJournal());
+  const bool journal =
+      settings.target == LogTarget::journal || (settings.target == LogTarget::automatic && stderrIsJournal());
   spdlog::sink_ptr inner;
   if (journal) {
     // The journal stamps time and priority itself; the message carries the rest.
@@ -112,7 +118,9 @@ std::shared_ptr<spdlog::logger> installProcessLogger(const LogSettings& settings
   return logger;
 }
 
-void setProcessLevel(spdlog::level::level_enum level) { spdlog::default_logger()->set_level(level); }
+void setProcessLevel(spdlog::level::level_enum level) {
+  spdlog::default_logger()->set_level(level);
+}
 
 PluginLogger::PluginLogger(std::shared_ptr<spdlog::logger> logger, std::string instance)
     : logger_(std::move(logger)), instance_(std::move(instance)) {}
@@ -124,6 +132,8 @@ void PluginLogger::log(plugin::LogLevel level, std::string_view message) noexcep
   }
 }
 
-bool PluginLogger::enabled(plugin::LogLevel level) const noexcept { return logger_->should_log(toSpdlog(level)); }
+bool PluginLogger::enabled(plugin::LogLevel level) const noexcept {
+  return logger_->should_log(toSpdlog(level));
+}
 
 }  // namespace staffchain::logging

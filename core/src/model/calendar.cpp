@@ -47,18 +47,22 @@ std::string formatDate(Date date) {
                      static_cast<unsigned>(ymd.day()));
 }
 
-std::string formatMonth(Month month) { return fmt::format("{:04}-{:02}", month.year(), month.month()); }
+std::string formatMonth(Month month) {
+  return fmt::format("{:04}-{:02}", month.year(), month.month());
+}
 
 std::string formatUtcTime(std::chrono::system_clock::time_point at) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
   const auto day = std::chrono::floor<std::chrono::days>(seconds);
   const std::chrono::hh_mm_ss time{seconds - day};
-  return fmt::format("{}T{:02}:{:02}:{:02}Z", formatDate(Date{static_cast<std::int32_t>(day.time_since_epoch().count())}),
-                     time.hours().count(), time.minutes().count(), time.seconds().count());
+  return fmt::format("{}T{:02}:{:02}:{:02}Z",
+                     formatDate(Date{static_cast<std::int32_t>(day.time_since_epoch().count())}), time.hours().count(),
+                     time.minutes().count(), time.seconds().count());
 }
 
 std::optional<std::chrono::system_clock::time_point> parseUtcTime(std::string_view text) noexcept {
-  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') return std::nullopt;
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+    return std::nullopt;
   const auto date = parseDate(text.substr(0, 10));
   if (!date) return std::nullopt;
   int parts[3] = {0, 0, 0};

@@ -6,14 +6,14 @@
 #include <array>
 #include <cctype>
 #include <map>
+#include <span>
 #include <system_error>
 #include <type_traits>
-#include <span>
 #include <utility>
 
 #include "staffchain/model/column_map.hpp"
-#include "staffchain/plugin/export_file.hpp"
 #include "staffchain/model/normalise.hpp"
+#include "staffchain/plugin/export_file.hpp"
 
 namespace staffchain::model {
 namespace {
@@ -106,8 +106,8 @@ Result<void> loadFile(const std::filesystem::path& file, RecordType type, const 
   }
   const auto quarantine = [&](std::uint32_t line, std::string field, std::string value, std::string reason,
                               const RowView* view) {
-    QuarantineEntry entry{source, type, fmt::format("{}:{}", file_name, line), std::move(field), std::move(value),
-                          std::move(reason)};
+    QuarantineEntry entry{
+        source, type, fmt::format("{}:{}", file_name, line), std::move(field), std::move(value), std::move(reason)};
     if (view != nullptr) setQuarantineSubject(type, *view, entry);
     sink.quarantine(std::move(entry));
   };

@@ -198,21 +198,49 @@ std::optional<E> parseWith(std::string_view text, const std::array<Names, N>& na
 
 }  // namespace
 
-std::string_view toString(UnitKind value) noexcept { return codeOf(kUnitKindNames, value); }
-std::string_view toString(Funding value) noexcept { return codeOf(kFundingNames, value); }
-std::string_view toString(EstabType value) noexcept { return codeOf(kEstabTypeNames, value); }
-std::string_view toString(LeaderLevel value) noexcept { return codeOf(kLeaderLevelNames, value); }
-std::string_view toString(LeaderRank value) noexcept { return codeOf(kLeaderRankNames, value); }
-std::string_view toString(SourceRole value) noexcept { return codeOf(kSourceRoleNames, value); }
-std::string_view toString(MovementKind value) noexcept { return codeOf(kMovementKindNames, value); }
+std::string_view toString(UnitKind value) noexcept {
+  return codeOf(kUnitKindNames, value);
+}
+std::string_view toString(Funding value) noexcept {
+  return codeOf(kFundingNames, value);
+}
+std::string_view toString(EstabType value) noexcept {
+  return codeOf(kEstabTypeNames, value);
+}
+std::string_view toString(LeaderLevel value) noexcept {
+  return codeOf(kLeaderLevelNames, value);
+}
+std::string_view toString(LeaderRank value) noexcept {
+  return codeOf(kLeaderRankNames, value);
+}
+std::string_view toString(SourceRole value) noexcept {
+  return codeOf(kSourceRoleNames, value);
+}
+std::string_view toString(MovementKind value) noexcept {
+  return codeOf(kMovementKindNames, value);
+}
 
-std::string_view chineseLabel(UnitKind value) noexcept { return labelOf(kUnitKindNames, value); }
-std::string_view chineseLabel(Funding value) noexcept { return labelOf(kFundingNames, value); }
-std::string_view chineseLabel(EstabType value) noexcept { return labelOf(kEstabTypeNames, value); }
-std::string_view chineseLabel(LeaderLevel value) noexcept { return labelOf(kLeaderLevelNames, value); }
-std::string_view chineseLabel(LeaderRank value) noexcept { return labelOf(kLeaderRankNames, value); }
-std::string_view chineseLabel(SourceRole value) noexcept { return labelOf(kSourceRoleNames, value); }
-std::string_view chineseLabel(MovementKind value) noexcept { return labelOf(kMovementKindNames, value); }
+std::string_view chineseLabel(UnitKind value) noexcept {
+  return labelOf(kUnitKindNames, value);
+}
+std::string_view chineseLabel(Funding value) noexcept {
+  return labelOf(kFundingNames, value);
+}
+std::string_view chineseLabel(EstabType value) noexcept {
+  return labelOf(kEstabTypeNames, value);
+}
+std::string_view chineseLabel(LeaderLevel value) noexcept {
+  return labelOf(kLeaderLevelNames, value);
+}
+std::string_view chineseLabel(LeaderRank value) noexcept {
+  return labelOf(kLeaderRankNames, value);
+}
+std::string_view chineseLabel(SourceRole value) noexcept {
+  return labelOf(kSourceRoleNames, value);
+}
+std::string_view chineseLabel(MovementKind value) noexcept {
+  return labelOf(kMovementKindNames, value);
+}
 
 std::optional<UnitKind> parseUnitKind(std::string_view text) noexcept {
   return parseWith(text, kUnitKindNames, kUnitKindSynonyms);

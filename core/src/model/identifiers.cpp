@@ -23,7 +23,9 @@ constexpr std::array<int, 17> kCreditCodeWeights{1, 3, 9, 27, 19, 26, 16, 17, 20
 constexpr int kEarliestBirthYear = 1800;
 constexpr int kLatestBirthYear = 2100;
 
-int digitValue(char c) noexcept { return c - '0'; }
+int digitValue(char c) noexcept {
+  return c - '0';
+}
 
 // Value of each byte in the credit-code alphabet, -1 outside it: checked for every payroll row.
 constexpr std::array<std::int8_t, 256> kCreditCodeValues = [] {
@@ -35,7 +37,9 @@ constexpr std::array<std::int8_t, 256> kCreditCodeValues = [] {
   return table;
 }();
 
-int creditCodeValue(char c) noexcept { return kCreditCodeValues[static_cast<unsigned char>(c)]; }
+int creditCodeValue(char c) noexcept {
+  return kCreditCodeValues[static_cast<unsigned char>(c)];
+}
 
 // The UTF-8 length of the character a lead byte starts, 0 for a byte that starts none.
 std::size_t utf8Length(unsigned char lead) noexcept {
@@ -349,9 +353,13 @@ Date birthDateOf(const PersonId& id) noexcept {
   return Date::fromYmd(year, month, day);
 }
 
-Sex sexOf(const PersonId& id) noexcept { return digitValue(id.chars[16]) % 2 == 1 ? Sex::male : Sex::female; }
+Sex sexOf(const PersonId& id) noexcept {
+  return digitValue(id.chars[16]) % 2 == 1 ? Sex::male : Sex::female;
+}
 
-std::string_view regionOf(const PersonId& id) noexcept { return id.view().substr(0, 6); }
+std::string_view regionOf(const PersonId& id) noexcept {
+  return id.view().substr(0, 6);
+}
 
 char creditCodeCheckChar(std::string_view first17) noexcept {
   int sum = 0;

@@ -53,7 +53,9 @@ std::string recordKey(const Record& record) {
 
 namespace {
 // Approvals and movements are keyed by one free-text id, which may itself hold a '|'.
-bool keyedByOneId(RecordType type) noexcept { return type == RecordType::approval || type == RecordType::movement; }
+bool keyedByOneId(RecordType type) noexcept {
+  return type == RecordType::approval || type == RecordType::movement;
+}
 }  // namespace
 
 std::vector<std::string> keyParts(RecordType type, std::string_view key) {

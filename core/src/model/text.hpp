@@ -46,7 +46,9 @@ constexpr std::string_view trim(std::string_view text) noexcept {
   return text;
 }
 
-constexpr bool isDigit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool isDigit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 constexpr bool isAsciiAlnum(char c) noexcept {
   return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -168,7 +170,9 @@ constexpr std::size_t countCharacters(std::string_view text) noexcept {
   return count;
 }
 
-constexpr char toUpperAscii(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+constexpr char toUpperAscii(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 constexpr bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;

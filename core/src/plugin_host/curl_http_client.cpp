@@ -1,11 +1,10 @@
 #include "staffchain/plugin_host/curl_http_client.hpp"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <memory>
 #include <mutex>
-
-#include <fmt/format.h>
 
 namespace staffchain::plugin_host {
 namespace {
@@ -27,7 +26,8 @@ size_t onHeader(char* data, size_t size, size_t count, void* user) {
     for (auto& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.remove_suffix(1);
     headers->emplace_back(std::move(name), std::string(value));
   }
   return size * count;

@@ -1,15 +1,14 @@
 #include "staffchain/plugin_host/plugin_catalog.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
 #include <cerrno>
 #include <cstring>
-
-#include <boost/dll/runtime_symbol_info.hpp>
-#include <fmt/format.h>
 
 #include "staffchain/config/trusted_path.hpp"
 #include "staffchain/plugin/build_info.hpp"
@@ -57,10 +56,14 @@ Result<void> checkSharedObject(const std::filesystem::path& file) {
     got += static_cast<std::size_t>(n);
   }
   ::close(fd);
-  if (got < sizeof header || std::memcmp(header, "\x7f" "ELF", 4) != 0) {
-    return makeError(fmt::format("{}: refused: not a shared object (ELF header missing); only plugin libraries "
-                                 "belong in the plugin folder",
-                                 file.string()));
+  if (got < sizeof header || std::memcmp(header,
+                                         "\x7f"
+                                         "ELF",
+                                         4) != 0) {
+    return makeError(
+        fmt::format("{}: refused: not a shared object (ELF header missing); only plugin libraries "
+                    "belong in the plugin folder",
+                    file.string()));
   }
   constexpr unsigned char kLittleEndian = 1;
   constexpr unsigned kSharedObject = 3;  // ET_DYN
@@ -68,9 +71,10 @@ Result<void> checkSharedObject(const std::filesystem::path& file) {
   const unsigned second = header[17];
   const unsigned type = header[5] == kLittleEndian ? first | (second << 8U) : (first << 8U) | second;
   if (type != kSharedObject) {
-    return makeError(fmt::format("{}: refused: not a shared object (an ELF file of type {}, not ET_DYN: an object "
-                                 "file or an executable?)",
-                                 file.string(), type));
+    return makeError(
+        fmt::format("{}: refused: not a shared object (an ELF file of type {}, not ET_DYN: an object "
+                    "file or an executable?)",
+                    file.string(), type));
   }
   return {};
 }
@@ -149,16 +153,16 @@ Result<void> PluginCatalog::loadLibrary(const std::filesystem::path& file) {
   library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
   if (ec) return makeError(fmt::format("{}: cannot load: {}", file.string(), ec.message()));
   if (!library->has("staffchain_plugin")) {
-    return makeError(fmt::format("{}: refused: exports no staffchain_plugin symbol (is it built with STAFFCHAIN_PLUGIN?)",
-                                 file.string()));
+    return makeError(fmt::format(
+        "{}: refused: exports no staffchain_plugin symbol (is it built with STAFFCHAIN_PLUGIN?)", file.string()));
   }
   auto describe = library->get_alias<plugin::DescribeFn>("staffchain_plugin");
-  const auto described = guardCall("the plugin's descriptor function", [&]() -> Result<const plugin::PluginDescriptor*> {
-    return describe();
-  });
+  const auto described = guardCall("the plugin's descriptor function",
+                                   [&]() -> Result<const plugin::PluginDescriptor*> { return describe(); });
   if (!described) return makeError(fmt::format("{}: refused: {}", file.string(), described.error().message));
   const plugin::PluginDescriptor* descriptor = described.value();
-  if (descriptor == nullptr) return makeError(fmt::format("{}: refused: its descriptor function returned null", file.string()));
+  if (descriptor == nullptr)
+    return makeError(fmt::format("{}: refused: its descriptor function returned null", file.string()));
   // Only the first two members are read before the ABI is known to match.
   if (descriptor->abi_version != plugin::kSdkAbiVersion) {
     return makeError(fmt::format("{}: refused: plugin SDK ABI version {}, host ABI version {}", file.string(),
@@ -179,9 +183,10 @@ Result<void> PluginCatalog::loadLibrary(const std::filesystem::path& file) {
                                  file.string(), descriptor->name, plugin::pluginKindName(descriptor->kind)));
   }
   if ((descriptor->validate_sink == nullptr) != (descriptor->create_sink == nullptr)) {
-    return makeError(fmt::format("{}: refused: plugin \"{}\" offers a sink but lacks its validate_sink or create_sink "
-                                 "function",
-                                 file.string(), descriptor->name));
+    return makeError(
+        fmt::format("{}: refused: plugin \"{}\" offers a sink but lacks its validate_sink or create_sink "
+                    "function",
+                    file.string(), descriptor->name));
   }
   const std::string name = descriptor->name;
   if (auto existing = plugins_.find(name); existing != plugins_.end()) {
@@ -211,10 +216,11 @@ bool PluginCatalog::validate(const std::string& plugin_name, plugin::PluginKind 
     for (const auto& [key, node] : reader.table()) reader.accept(key.str());  // its keys are unknowable
     return false;
   }
-  auto validated = guardCall(fmt::format("plugin \"{}\" validating {}", plugin_name, reader.path()), [&]() -> Result<bool> {
-    loaded->descriptor->validate(reader);
-    return true;
-  });
+  auto validated =
+      guardCall(fmt::format("plugin \"{}\" validating {}", plugin_name, reader.path()), [&]() -> Result<bool> {
+        loaded->descriptor->validate(reader);
+        return true;
+      });
   if (!validated) {
     reader.fail("plugin", validated.error().message);
     return false;
@@ -230,10 +236,11 @@ bool PluginCatalog::validateSink(const std::string& plugin_name, plugin::ConfigR
     for (const auto& [key, node] : reader.table()) reader.accept(key.str());
     return false;
   }
-  auto validated = guardCall(fmt::format("plugin \"{}\" validating {}", plugin_name, reader.path()), [&]() -> Result<bool> {
-    loaded->descriptor->validate_sink(reader);
-    return true;
-  });
+  auto validated =
+      guardCall(fmt::format("plugin \"{}\" validating {}", plugin_name, reader.path()), [&]() -> Result<bool> {
+        loaded->descriptor->validate_sink(reader);
+        return true;
+      });
   if (!validated) {
     reader.fail("plugin", validated.error().message);
     return false;

@@ -1,13 +1,12 @@
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "staffchain/config/trusted_path.hpp"
 #include "staffchain/plugin_host/guard.hpp"
@@ -26,7 +25,8 @@ Result<std::string> resolveSecretReference(std::string_view reference) {
     return std::string(value);
   }
   const std::string path(reference.substr(6));
-  if (auto trusted = config::checkTrustedPath(path, config::TrustedKind::file, "secrets are read", config::Links::follow);
+  if (auto trusted =
+          config::checkTrustedPath(path, config::TrustedKind::file, "secrets are read", config::Links::follow);
       !trusted) {
     return makeError(fmt::format("secret {}", std::move(trusted).error().message));
   }
@@ -35,11 +35,11 @@ Result<std::string> resolveSecretReference(std::string_view reference) {
   struct stat st {};
   if (stat(path.c_str(), &st) == 0) {
     if ((st.st_mode & S_IROTH) != 0 || ((st.st_mode & S_IRGRP) != 0 && st.st_gid != getegid())) {
-      return makeError(fmt::format("secret @file:{}: refused: readable by {} (mode {:04o}); a secret file is read by "
-                                   "its owner only (chmod 600), or by the daemon's own group (chmod 640, group "
-                                   "staffchain)",
-                                   path, (st.st_mode & S_IROTH) != 0 ? "everyone" : fmt::format("group {}", st.st_gid),
-                                   st.st_mode & 07777));
+      return makeError(fmt::format(
+          "secret @file:{}: refused: readable by {} (mode {:04o}); a secret file is read by "
+          "its owner only (chmod 600), or by the daemon's own group (chmod 640, group "
+          "staffchain)",
+          path, (st.st_mode & S_IROTH) != 0 ? "everyone" : fmt::format("group {}", st.st_gid), st.st_mode & 07777));
     }
   }
   std::ifstream in(path, std::ios::binary);
@@ -56,7 +56,9 @@ InstanceContext::InstanceContext(std::shared_ptr<spdlog::logger> logger, std::st
                                  std::filesystem::path state_dir)
     : logger_(std::move(logger), std::move(label)), state_dir_(std::move(state_dir)) {}
 
-std::chrono::system_clock::time_point InstanceContext::now() const noexcept { return std::chrono::system_clock::now(); }
+std::chrono::system_clock::time_point InstanceContext::now() const noexcept {
+  return std::chrono::system_clock::now();
+}
 
 Result<std::string> InstanceContext::resolveSecret(std::string_view reference) const noexcept {
   return guardCall("resolving a secret", [&] { return resolveSecretReference(reference); });
@@ -80,16 +82,16 @@ struct InstanceKind {
 };
 
 template <typename Interface, typename Settings, typename Factory>
-Result<std::unique_ptr<PluginInstance<Interface>>> createInstance(const PluginCatalog& catalog, const Settings& settings,
-                                                                  const InstanceKind& kind,
+Result<std::unique_ptr<PluginInstance<Interface>>> createInstance(const PluginCatalog& catalog,
+                                                                  const Settings& settings, const InstanceKind& kind,
                                                                   std::shared_ptr<spdlog::logger> logger,
                                                                   const std::filesystem::path& state_root,
                                                                   std::chrono::milliseconds timeout, Factory factory) {
   const std::string_view section = kind.section;
   const LoadedPlugin* loaded = catalog.find(settings.plugin);
   if (loaded == nullptr || !kind.offers(*loaded)) {
-    return makeError(fmt::format("{}.{}: no {} plugin \"{}\" is loaded", section, settings.name, kind.what,
-                                 settings.plugin));
+    return makeError(
+        fmt::format("{}.{}: no {} plugin \"{}\" is loaded", section, settings.name, kind.what, settings.plugin));
   }
   auto context = std::make_unique<InstanceContext>(std::move(logger), fmt::format("{} {}", section, settings.name),
                                                    state_root / std::string(section) / settings.name);
@@ -161,7 +163,8 @@ Result<std::unique_ptr<SinkInstance>> createSink(const PluginCatalog& catalog, c
                                                &plugin::PluginDescriptor::create_sink);
 }
 
-Result<plugin::SourceBatch> pullSource(SourceInstance& instance, std::string cursor, std::chrono::milliseconds timeout) {
+Result<plugin::SourceBatch> pullSource(SourceInstance& instance, std::string cursor,
+                                       std::chrono::milliseconds timeout) {
   if (!instance.worker().stuck()) instance.cancel().reset();
   return instance.worker().call<plugin::SourceBatch>(
       [&instance, cursor = std::move(cursor)]() -> Result<plugin::SourceBatch> {
@@ -189,12 +192,14 @@ Result<plugin::DeliveryReceipt> sendNotification(NotifierInstance& instance, plu
 
 namespace staffchain::plugin_host {
 
-Result<plugin::SinkReceipt> deliverNotice(SinkInstance& instance, plugin::Notice notice, std::chrono::milliseconds timeout) {
+Result<plugin::SinkReceipt> deliverNotice(SinkInstance& instance, plugin::Notice notice,
+                                          std::chrono::milliseconds timeout) {
   if (!instance.worker().stuck()) instance.cancel().reset();
   return instance.worker().call<plugin::SinkReceipt>(
       [&instance, notice = std::move(notice)]() -> Result<plugin::SinkReceipt> {
-        return guardCall(fmt::format("sink {} delivering notice {}", instance.name(), notice.id),
-                         [&]() -> Result<plugin::SinkReceipt> { return instance.object().deliver(notice, instance.cancel()); });
+        return guardCall(
+            fmt::format("sink {} delivering notice {}", instance.name(), notice.id),
+            [&]() -> Result<plugin::SinkReceipt> { return instance.object().deliver(notice, instance.cancel()); });
       },
       timeout, instance.cancel());
 }

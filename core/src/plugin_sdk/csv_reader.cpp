@@ -23,7 +23,9 @@ constexpr std::array<bool, 256> kSpecial = [] {
   return table;
 }();
 
-bool isSpecial(char c) noexcept { return kSpecial[static_cast<unsigned char>(c)]; }
+bool isSpecial(char c) noexcept {
+  return kSpecial[static_cast<unsigned char>(c)];
+}
 
 }  // namespace
 

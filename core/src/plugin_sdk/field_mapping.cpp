@@ -45,14 +45,31 @@ std::string sampleDate(std::string_view format) {
       continue;
     }
     switch (format[++i]) {
-      case 'Y': out += "2024"; break;
-      case 'm': out += "05"; break;
-      case 'd': out += "17"; break;
-      case 'H': out += "08"; break;
-      case 'M': out += "30"; break;
-      case 'S': out += "00"; break;
-      case '%': out += '%'; break;
-      default: out += '%'; out += format[i]; break;  // reformatDate names the unsupported one
+      case 'Y':
+        out += "2024";
+        break;
+      case 'm':
+        out += "05";
+        break;
+      case 'd':
+        out += "17";
+        break;
+      case 'H':
+        out += "08";
+        break;
+      case 'M':
+        out += "30";
+        break;
+      case 'S':
+        out += "00";
+        break;
+      case '%':
+        out += '%';
+        break;
+      default:
+        out += '%';
+        out += format[i];
+        break;  // reformatDate names the unsupported one
     }
   }
   return out;
@@ -77,28 +94,39 @@ Result<std::string> reformatDate(std::string_view raw, std::string_view format) 
     const char spec = format[++i];
     bool ok = true;
     switch (spec) {
-      case 'Y': ok = readNumber(text, 4, year); break;
-      case 'm': ok = readNumber(text, 2, month); break;
-      case 'd': ok = readNumber(text, 2, day); break;
+      case 'Y':
+        ok = readNumber(text, 4, year);
+        break;
+      case 'm':
+        ok = readNumber(text, 2, month);
+        break;
+      case 'd':
+        ok = readNumber(text, 2, day);
+        break;
       case 'H':
       case 'M':
-      case 'S': ok = readNumber(text, 2, ignored); break;
+      case 'S':
+        ok = readNumber(text, 2, ignored);
+        break;
       case '%':
         ok = !text.empty() && text.front() == '%';
         if (ok) text.remove_prefix(1);
         break;
-      default: return makeError(fmt::format("the date format \"{}\" uses %{}, which is not supported", format, spec));
+      default:
+        return makeError(fmt::format("the date format \"{}\" uses %{}, which is not supported", format, spec));
     }
     if (!ok) return makeError(fmt::format("\"{}\" does not match the date format \"{}\"", raw, format));
   }
-  if (!trim(text).empty()) return makeError(fmt::format("\"{}\" has text left over after the date format \"{}\"", raw, format));
+  if (!trim(text).empty())
+    return makeError(fmt::format("\"{}\" has text left over after the date format \"{}\"", raw, format));
   if (year < 0 || month < 0) return makeError(fmt::format("the date format \"{}\" needs %Y and %m", format));
   if (day < 0) return fmt::format("{:04}-{:02}", year, month);
   return fmt::format("{:04}-{:02}-{:02}", year, month, day);
 }
 
 FieldMapping::FieldMapping(RecordType type) : type_(type) {
-  for (auto column : canonicalColumns(type)) columns_.push_back(Column{std::string(column), std::string(column), {}, {}, {}});
+  for (auto column : canonicalColumns(type))
+    columns_.push_back(Column{std::string(column), std::string(column), {}, {}, {}});
 }
 
 std::string FieldMapping::sourceField(std::string_view column) const {
@@ -206,7 +234,8 @@ FieldMapping::Mapped FieldMapping::apply(const FieldLookup& lookup, std::string 
     if (column.date_format && !trim(*value).empty()) {
       auto reformatted = reformatDate(*value, *column.date_format);
       if (!reformatted) {
-        out.problems.push_back(RejectedRecord{type_, record.origin, column.name, reformatted.error().message, excerpt(*value)});
+        out.problems.push_back(
+            RejectedRecord{type_, record.origin, column.name, reformatted.error().message, excerpt(*value)});
         continue;
       }
       value = std::move(reformatted.value());

@@ -1,6 +1,7 @@
 #include "staffchain/plugin/http_text.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace staffchain::plugin {
@@ -47,9 +48,11 @@ Result<DeliveryReceipt> readRobotAnswer(const HttpResponse& response, const std:
                                  bodyExcerpt(response.body)));
   }
   const auto code = answer["errcode"].get<long long>();
-  const std::string text = answer.contains("errmsg") && answer["errmsg"].is_string() ? answer["errmsg"].get<std::string>()
-                                                                                     : std::string("(no errmsg)");
-  if (code != 0) return makeError(fmt::format("{} refused the message: errcode {}: {}", where, code, bodyExcerpt(text)));
+  const std::string text = answer.contains("errmsg") && answer["errmsg"].is_string()
+                               ? answer["errmsg"].get<std::string>()
+                               : std::string("(no errmsg)");
+  if (code != 0)
+    return makeError(fmt::format("{} refused the message: errcode {}: {}", where, code, bodyExcerpt(text)));
   return DeliveryReceipt{fmt::format("errcode 0: {}", bodyExcerpt(text))};
 }
 

@@ -115,11 +115,12 @@ dates = { effective_on = "%Y年%m月%d日" }
 }
 
 TEST_F(CsvSourceTest, MalformedRowsAndBadValuesAreQuarantinedAndTheRestLands) {
-  dir_.write("inbox/deaths.csv", "person_id,died_on,source\n"
-                                 "11010519491231002X,2024-03-01,a\n"
-                                 "\"unterminated,2024-03-01,b\n"
-                                 "440524188001010015,2024-03-01,c\n"
-                                 "440524188001010014,2024-03-02,d\n");
+  dir_.write("inbox/deaths.csv",
+             "person_id,died_on,source\n"
+             "11010519491231002X,2024-03-01,a\n"
+             "\"unterminated,2024-03-01,b\n"
+             "440524188001010015,2024-03-01,c\n"
+             "440524188001010014,2024-03-02,d\n");
   auto source = create("");
   ASSERT_TRUE(source);
   auto batch = pullSource(*source, "", 5s);
@@ -130,7 +131,8 @@ TEST_F(CsvSourceTest, MalformedRowsAndBadValuesAreQuarantinedAndTheRestLands) {
   ASSERT_TRUE(ingested.ok()) << ingested.error().message;
   EXPECT_EQ(ingested->stats.inserted, 2U);
   std::vector<std::string> problems;
-  for (const auto& entry : ingested->quarantine) problems.push_back(entry.origin + " " + entry.field + " " + entry.reason);
+  for (const auto& entry : ingested->quarantine)
+    problems.push_back(entry.origin + " " + entry.field + " " + entry.reason);
   EXPECT_THAT(problems, ::testing::UnorderedElementsAre(HasSubstr("deaths.csv:3  unterminated"),
                                                         HasSubstr("deaths.csv:4 person_id citizen id check digit")));
 }
@@ -164,19 +166,20 @@ TEST_F(CsvSourceTest, AMissingFolderIsAFailureNotAnEmptyPull) {
 }
 
 TEST_F(CsvSourceTest, UnknownFileKindsAndMappingColumnsAreConfigurationErrors) {
-  document_ = std::make_shared<toml::table>(toml::parse(
-      "plugin = \"csv\"\nrole = \"hr\"\nfolder = \"x\"\n[files.salaries]\npattern = \"GZ*.csv\"\n"
-      "[files.payroll.mapping]\nfields = { persn_id = \"sfzh\" }\n",
-      std::string_view("c.toml")));
+  document_ = std::make_shared<toml::table>(
+      toml::parse("plugin = \"csv\"\nrole = \"hr\"\nfolder = \"x\"\n[files.salaries]\npattern = \"GZ*.csv\"\n"
+                  "[files.payroll.mapping]\nfields = { persn_id = \"sfzh\" }\n",
+                  std::string_view("c.toml")));
   std::vector<std::string> errors;
   plugin::ConfigReader reader(*document_, "connectors.hr_csv", errors);
   for (auto key : config::kConnectorHostKeys) reader.accept(key);
   ASSERT_TRUE(catalog_->validate("csv", plugin::PluginKind::source, reader));
   reader.finish();
-  EXPECT_THAT(errors, ::testing::UnorderedElementsAre(
-                          HasSubstr("c.toml:4:1: connectors.hr_csv.files.salaries: not a canonical file"),
-                          HasSubstr("c.toml:7:12: connectors.hr_csv.files.payroll.mapping.fields.persn_id: not a column "
-                                    "of payroll.csv")));
+  EXPECT_THAT(errors,
+              ::testing::UnorderedElementsAre(
+                  HasSubstr("c.toml:4:1: connectors.hr_csv.files.salaries: not a canonical file"),
+                  HasSubstr("c.toml:7:12: connectors.hr_csv.files.payroll.mapping.fields.persn_id: not a column "
+                            "of payroll.csv")));
 }
 
 }  // namespace

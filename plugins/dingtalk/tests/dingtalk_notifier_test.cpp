@@ -1,21 +1,20 @@
 // The dingtalk notifier: its signature against a known vector, and the real plugin posting to
 // WireMock standing in for DingTalk, which records the URL and body exactly as they arrived.
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <cstdlib>
+#include "dingtalk_notifier.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "staffchain/plugin/http_text.hpp"
-#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <spdlog/sinks/ostream_sink.h>
 
-#include "dingtalk_notifier.hpp"
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
 #include "dingtalk_signature.hpp"
 #include "peer_wiremock.hpp"
 #include "scratch_dir.hpp"
+#include "staffchain/plugin/http_text.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::dingtalk {
@@ -24,10 +23,10 @@ namespace {
 using plugin::percentEncode;
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
-using ::testing::Not;
 using staffchain::testing::ScratchDir;
 using staffchain::testing::WireMockPeer;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kToken = "6f1c0b0c-token+/x";
 constexpr const char* kSecret = "SECb2a8f1e0d9c7钉钉";
@@ -248,7 +247,8 @@ TEST_F(DingtalkNotifierTest, AnEmptyTitleIsReplacedAndInlineSecretsAreRefused) {
 
   auto inline_secret = create("secret = \"SECplain\"\n");
   ASSERT_FALSE(inline_secret);
-  EXPECT_THAT(inline_secret.error().message, HasSubstr("notifiers.finance_group.secret: secrets are given by reference"));
+  EXPECT_THAT(inline_secret.error().message,
+              HasSubstr("notifiers.finance_group.secret: secrets are given by reference"));
   EXPECT_THAT(inline_secret.error().message, Not(HasSubstr("SECplain")));
 }
 

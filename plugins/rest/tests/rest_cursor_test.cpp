@@ -16,8 +16,8 @@ TEST(RestCursor, EmptyTextIsAFreshStart) {
 TEST(RestCursor, RoundTripsAListingUnderWayAndTheOtherWatermarks) {
   RestCursor cursor;
   cursor.active = "movements";
-  cursor.endpoints["movements"] = {"2024-05-01T00:00:00Z", "2024-04-01T00:00:00Z", "2024-05-03T10:00:00Z", 3,
-                                   "http://h/movements?_page=4", 300};
+  cursor.endpoints["movements"] = {
+      "2024-05-01T00:00:00Z", "2024-04-01T00:00:00Z", "2024-05-03T10:00:00Z", 3, "http://h/movements?_page=4", 300};
   cursor.endpoints["units"] = {"17", "", "", 0, "", 0};
   auto decoded = RestCursor::decode(cursor.encode());
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;

@@ -1,11 +1,11 @@
 // The real daemon with a rest connector: an incremental pull resumes from the committed cursor
 // after a restart, LINK-001 when json-server goes down and its resolution when it is back,
 // LINK-002 once a source that stopped answering passes its staleness window.
-#include <fstream>
-#include <set>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
 
 #include "alert_log.hpp"
 #include "peer.hpp"
@@ -19,14 +19,14 @@ namespace staffchain::rest {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using staffchain::testing::binary;
-using staffchain::testing::readAlertLog;
-using staffchain::testing::waitFor;
 using staffchain::testing::ChildProcess;
 using staffchain::testing::JsonServerPeer;
+using staffchain::testing::readAlertLog;
 using staffchain::testing::ScratchDir;
+using staffchain::testing::waitFor;
 using staffchain::testing::WireMockPeer;
+using ::testing::HasSubstr;
 using namespace staffchain::rest::testing;
 namespace fs = std::filesystem;
 
@@ -66,10 +66,10 @@ group_interval = "1s"
                      binary("plugins").string(), max_staleness, url, kUnitMapping);
 }
 
-
 std::unique_ptr<JsonServerPeer> startJsonServer(const nlohmann::json& db) {
-  auto peer = staffchain::testing::startOnFreePort(
-      [&](std::uint16_t) { return JsonServerPeer::start({.fixture = {}, .db = db.dump(), .delay = {}, .staticDir = {}}); });
+  auto peer = staffchain::testing::startOnFreePort([&](std::uint16_t) {
+    return JsonServerPeer::start({.fixture = {}, .db = db.dump(), .delay = {}, .staticDir = {}});
+  });
   EXPECT_TRUE(peer.ok()) << peer.error().message;
   return peer.ok() ? std::move(peer.value()) : nullptr;
 }
@@ -151,10 +151,13 @@ TEST(RestDaemon, AFirstSyncOfManyPagesShowsItsProgressInTheApiMetricsStatusAndLo
   ChildProcess daemon({binary("staffchaind").string(), "--config", config.string()}, dir.path() / "daemon.log");
 
   nlohmann::json mid;
-  ASSERT_TRUE(waitFor([&] {
-    mid = restApiConnector(base);
-    return mid.is_object() && mid["progress"].is_object();
-  }, 30s)) << daemon.output();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        mid = restApiConnector(base);
+        return mid.is_object() && mid["progress"].is_object();
+      },
+      30s))
+      << daemon.output();
   const auto& progress = mid["progress"];
   const auto read = progress["records_read"].get<std::uint64_t>();
   EXPECT_GT(read, 0U);
@@ -193,10 +196,13 @@ TEST(RestDaemon, AFirstSyncOfManyPagesShowsItsProgressInTheApiMetricsStatusAndLo
 
   // When the last page is in, the run's record is gone and the log has its totals.
   nlohmann::json done;
-  ASSERT_TRUE(waitFor([&] {
-    done = restApiConnector(base);
-    return done.is_object() && done["progress"].is_null() && done.value("records_total", 0) == kUnits;
-  }, 60s)) << daemon.output();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        done = restApiConnector(base);
+        return done.is_object() && done["progress"].is_null() && done.value("records_total", 0) == kUnits;
+      },
+      60s))
+      << daemon.output();
   EXPECT_TRUE(daemon.waitForOutput(fmt::format("connector rest_api: first sync done: {} records in", kUnits), 10s))
       << daemon.output();
   EXPECT_THAT(daemon.output(), HasSubstr(" rec/s"));
@@ -212,8 +218,10 @@ TEST(RestDaemon, IncrementalPullResumesFromTheCommittedCursorAfterARestart) {
   auto [code, out] = staffchain::testing::runToEnd(
       {binary("staffchaind").string(), "--config", config.string(), "--once"}, dir.path() / "first.log");
   ASSERT_EQ(code, 0) << out;
-  EXPECT_THAT(out, HasSubstr("connector rest_api: 3 records (3 new, 0 changed, 0 unchanged, 0 removed), 0 quarantined"));
-  EXPECT_THAT(out, HasSubstr("connector rest_api: 1 records (1 new, 0 changed, 0 unchanged, 0 removed), 0 quarantined"));
+  EXPECT_THAT(out,
+              HasSubstr("connector rest_api: 3 records (3 new, 0 changed, 0 unchanged, 0 removed), 0 quarantined"));
+  EXPECT_THAT(out,
+              HasSubstr("connector rest_api: 1 records (1 new, 0 changed, 0 unchanged, 0 removed), 0 quarantined"));
   EXPECT_THAT(out, ::testing::Not(HasSubstr("sync failed")));
 
   for (int n : {8, 9}) {

@@ -2,10 +2,10 @@
 // movements as a department's API would serve them, and connector tables around them.
 #pragma once
 
-#include <string>
-
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "staffchain/model/identifiers.hpp"
 

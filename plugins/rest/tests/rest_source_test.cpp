@@ -1,13 +1,13 @@
 // The built rest plugin, loaded and called by the real plugin host, against json-server
 // (page and Link pagination, incremental pulls, resuming from a committed cursor) and WireMock
 // (malformed payloads, authentication, retries, cursor tokens).
-#include <cstdlib>
-#include <set>
-#include <sstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
+
+#include <cstdlib>
+#include <set>
+#include <sstream>
 
 #include "peer.hpp"
 #include "peer_json_server.hpp"
@@ -19,10 +19,10 @@ namespace staffchain::rest {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using staffchain::testing::JsonServerPeer;
 using staffchain::testing::ScratchDir;
 using staffchain::testing::WireMockPeer;
+using ::testing::HasSubstr;
 using namespace staffchain::rest::testing;
 using plugin_host::SourceInstance;
 
@@ -54,8 +54,9 @@ class RestSourceTest : public ::testing::Test {
   }
 
   static std::unique_ptr<JsonServerPeer> jsonServer(const nlohmann::json& db) {
-    auto peer = staffchain::testing::startOnFreePort(
-        [&](std::uint16_t) { return JsonServerPeer::start({.fixture = {}, .db = db.dump(), .delay = {}, .staticDir = {}}); });
+    auto peer = staffchain::testing::startOnFreePort([&](std::uint16_t) {
+      return JsonServerPeer::start({.fixture = {}, .db = db.dump(), .delay = {}, .staticDir = {}});
+    });
     EXPECT_TRUE(peer.ok()) << peer.error().message;
     return peer.ok() ? std::move(peer.value()) : nullptr;
   }
@@ -117,8 +118,8 @@ TEST_F(RestSourceTest, PagesByNumberWithTheTotalCountOnePagePerPull) {
     cursor = batch->cursor;
     if (pull == 1) {
       const auto& record = batch->records.front();
-      EXPECT_EQ(record.origin, "GET /units?_order=asc&_sort=updatedAt&_page=2&_limit=3 page 2 item 1 (id " +
-                                   unitCode(4) + ")");
+      EXPECT_EQ(record.origin,
+                "GET /units?_order=asc&_sort=updatedAt&_page=2&_limit=3 page 2 item 1 (id " + unitCode(4) + ")");
       EXPECT_EQ(*record.field("name"), "海拉尔区第4中学");
       EXPECT_EQ(*record.field("region"), "150702");
     }
@@ -158,7 +159,8 @@ pagination = {{ style = "link", limit_param = "_limit", limit = 2 }}
   // A committed next link to a server that is no longer base_url is not followed: the listing
   // starts over where base_url says.
   auto moved = plugin_host::pullSource(
-      *source, R"({"v":1,"active":"units","endpoints":{"units":{"since":"","page":1,"next":"http://127.0.0.1:1/units?_page=2&_limit=2"}}})",
+      *source,
+      R"({"v":1,"active":"units","endpoints":{"units":{"since":"","page":1,"next":"http://127.0.0.1:1/units?_page=2&_limit=2"}}})",
       10s);
   ASSERT_TRUE(moved.ok()) << moved.error().message;
   EXPECT_EQ(ids(*moved), (std::vector<std::string>{unitCode(1), unitCode(2)}));
@@ -222,7 +224,8 @@ pagination = {{ style = "page", page_param = "_page", limit_param = "_limit", li
 TEST_F(RestSourceTest, ResumesMidListingAndPullsOnlyNewerRecordsAfterARestart) {
   auto server = jsonServer(unitsDb(7));
   ASSERT_TRUE(server);
-  const std::string config = pageConfig(server->url(), R"(incremental = { param = "updatedAt_gte", field = "updatedAt" })");
+  const std::string config =
+      pageConfig(server->url(), R"(incremental = { param = "updatedAt_gte", field = "updatedAt" })");
   std::string committed;
   {
     auto source = mustCreate(config);
@@ -268,17 +271,19 @@ TEST_F(RestSourceTest, MalformedPayloadsAreQuarantinedWithEndpointAndPage) {
   auto mock = wireMock();
   ASSERT_TRUE(mock);
   ASSERT_TRUE(mock->addMapping({{"request", {{"method", "GET"}, {"urlPath", "/units"}}},
-                                {"response", {{"status", 200}, {"body", "{\"data\": [1, 2"}}}}).ok());
-  ASSERT_TRUE(mock->addMapping({{"request", {{"method", "GET"}, {"urlPath", "/movements"}}},
-                                {"response",
-                                 {{"status", 200},
-                                  {"jsonBody",
-                                   {{"data",
-                                     {{"items",
-                                       nlohmann::json::array({"just a string",
-                                                              {{"id", "M-2"}, {"kind", "hire"}, {"date", "2026/05/02"}},
-                                                              {{"id", "M-3"}, {"kind", "hire"}, {"date", "2026-05-03"}}})}}}}}}}})
+                                {"response", {{"status", 200}, {"body", "{\"data\": [1, 2"}}}})
                   .ok());
+  ASSERT_TRUE(
+      mock->addMapping({{"request", {{"method", "GET"}, {"urlPath", "/movements"}}},
+                        {"response",
+                         {{"status", 200},
+                          {"jsonBody",
+                           {{"data",
+                             {{"items", nlohmann::json::array(
+                                            {"just a string",
+                                             {{"id", "M-2"}, {"kind", "hire"}, {"date", "2026/05/02"}},
+                                             {{"id", "M-3"}, {"kind", "hire"}, {"date", "2026-05-03"}}})}}}}}}}})
+          .ok());
   ASSERT_TRUE(mock->addMapping({{"request", {{"method", "GET"}, {"urlPath", "/deaths"}}},
                                 {"response", {{"status", 200}, {"jsonBody", {{"rows", nlohmann::json::array()}}}}}})
                   .ok());
@@ -317,7 +322,8 @@ records_path = "data.items"
   auto deaths = plugin_host::pullSource(*source, movements->cursor, 10s);
   ASSERT_TRUE(deaths.ok()) << deaths.error().message;
   ASSERT_EQ(deaths->rejected.size(), 1U);
-  EXPECT_THAT(deaths->rejected[0].reason, HasSubstr("deaths endpoint /deaths page 1: the response has no \"data.items\""));
+  EXPECT_THAT(deaths->rejected[0].reason,
+              HasSubstr("deaths endpoint /deaths page 1: the response has no \"data.items\""));
   EXPECT_FALSE(deaths->more);
 }
 
@@ -358,13 +364,12 @@ path = "/units"
   ASSERT_TRUE(bad);
   auto refused = plugin_host::pullSource(*bad, "", 10s);
   ASSERT_FALSE(refused.ok());
-  EXPECT_THAT(refused.error().message, HasSubstr("GET /units on " + mock->url() +
-                                                 ": the server refused the credentials (HTTP 401)"));
+  EXPECT_THAT(refused.error().message,
+              HasSubstr("GET /units on " + mock->url() + ": the server refused the credentials (HTTP 401)"));
   EXPECT_THAT(refused.error().message + log_.str(), ::testing::Not(HasSubstr("wrong-token")));
   auto requests = mock->findRequests({{"method", "GET"}, {"url", "/units"}});
   ASSERT_TRUE(requests.ok());
   EXPECT_EQ(requests->size(), 2U);  // one each: a 401 is not retried
-
 }
 
 TEST_F(RestSourceTest, ServerErrorsAreRetriedWithBackoff) {
@@ -399,13 +404,15 @@ path = "/units"
   ASSERT_TRUE(mock->reset().ok());
   step("Started", "one-failure", {{"status", 503}});
   step("one-failure", "two-failures", {{"status", 502}});
-  auto again = mustCreate(fmt::format("base_url = \"{}\"\nretries = 1\nretry_initial = \"10ms\"\n"
-                                      "[endpoints.units]\npath = \"/units\"\n",
-                                      mock->url()));
+  auto again =
+      mustCreate(fmt::format("base_url = \"{}\"\nretries = 1\nretry_initial = \"10ms\"\n"
+                             "[endpoints.units]\npath = \"/units\"\n",
+                             mock->url()));
   ASSERT_TRUE(again);
   auto failed = plugin_host::pullSource(*again, "", 10s);
   ASSERT_FALSE(failed.ok());
-  EXPECT_THAT(failed.error().message, HasSubstr("GET /units on " + mock->url() + ": failed after 2 attempts: HTTP 502"));
+  EXPECT_THAT(failed.error().message,
+              HasSubstr("GET /units on " + mock->url() + ": failed after 2 attempts: HTTP 502"));
 }
 
 TEST_F(RestSourceTest, CursorTokensArePassedBackUntilTheServerGivesNone) {
@@ -416,9 +423,10 @@ TEST_F(RestSourceTest, CursorTokensArePassedBackUntilTheServerGivesNone) {
                                  {{"status", 200},
                                   {"jsonBody", {{"items", {apiUnit(1, 1), apiUnit(2, 2)}}, {"next", "tok+/2"}}}}}})
                   .ok());
-  ASSERT_TRUE(mock->addMapping({{"request", {{"method", "GET"}, {"url", "/units?size=2&after=tok%2B%2F2"}}},
-                                {"response", {{"status", 200}, {"jsonBody", {{"items", {apiUnit(3, 3)}}, {"next", nullptr}}}}}})
-                  .ok());
+  ASSERT_TRUE(
+      mock->addMapping({{"request", {{"method", "GET"}, {"url", "/units?size=2&after=tok%2B%2F2"}}},
+                        {"response", {{"status", 200}, {"jsonBody", {{"items", {apiUnit(3, 3)}}, {"next", nullptr}}}}}})
+          .ok());
   auto source = mustCreate(fmt::format(R"(base_url = "{}"
 retries = 0
 [endpoints.units]

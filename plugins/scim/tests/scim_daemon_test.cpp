@@ -3,6 +3,7 @@
 // server raises LINK-001 and its return resolves it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "alert_log.hpp"
@@ -15,8 +16,8 @@ namespace staffchain::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 std::string seedUsers() {
@@ -38,7 +39,9 @@ std::string daemonConfig(const std::string& url) {
   return "[daemon]\nstate_dir = \"state\"\nplugin_dir = \"" + binary("plugins").string() +
          "\"\nevaluate_interval = \"1s\"\nshutdown_grace = \"5s\"\n\n"
          "[connectors.hr_scim]\nplugin = \"scim\"\nrole = \"estab\"\ninterval = \"1s\"\nmax_staleness = \"1h\"\n"
-         "base_url = \"" + url + "\"\npage_size = 2\nretries = 0\nrequest_timeout = \"2s\"\n"
+         "base_url = \"" +
+         url +
+         "\"\npage_size = 2\nretries = 0\nrequest_timeout = \"2s\"\n"
          "[connectors.hr_scim.records.roster.mapping]\ndates = { entered_on = \"%Y%m%d\" }\n"
          "constants = { estab_type = \"admin\" }\n"
          "fields = { person_id = \"externalId\", name = \"displayName\", unit_id = \"userType\", "
@@ -46,7 +49,6 @@ std::string daemonConfig(const std::string& url) {
          "[notifiers.ops]\nplugin = \"file\"\npath = \"alerts/ops.jsonl\"\n\n"
          "[route]\nreceivers = [\"ops\"]\ngroup_wait = \"1s\"\ngroup_interval = \"1s\"\n";
 }
-
 
 TEST(ScimDaemon, ARestartedDaemonResumesFromItsCursorAndPullsOnlyTheChangedUser) {
   auto peer = ScimPeer::start({.users = seedUsers()});
@@ -63,8 +65,8 @@ TEST(ScimDaemon, ARestartedDaemonResumesFromItsCursorAndPullsOnlyTheChangedUser)
   }
   const json patch = {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
                       {"Operations", {{{"op", "replace"}, {"path", "displayName"}, {"value", "Person Three"}}}}};
-  auto patched = httpRequest("PATCH", (*peer)->url() + "/Users/u3", patch.dump(),
-                             {"Content-Type: application/scim+json"});
+  auto patched =
+      httpRequest("PATCH", (*peer)->url() + "/Users/u3", patch.dump(), {"Content-Type: application/scim+json"});
   ASSERT_TRUE(patched.ok()) << patched.error().message;
   ASSERT_EQ(patched->status, 200) << patched->body;
 

@@ -80,8 +80,8 @@ TEST(ListResponse, AnEmptyPageEndsTheQueryEvenWhenTheTotalSaysMore) {
 }
 
 TEST(ListResponse, OptionalMembersFallBackToTheRequest) {
-  auto page = ListResponse::parse(
-      R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0})", 7);
+  auto page =
+      ListResponse::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0})", 7);
   ASSERT_TRUE(page.ok()) << page.error().message;
   EXPECT_EQ(page->start_index, 7);
   EXPECT_TRUE(page->resources.empty());

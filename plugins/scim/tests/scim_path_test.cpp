@@ -7,8 +7,8 @@
 namespace staffchain::scim {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 const json kUser = json::parse(R"({
   "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
@@ -52,9 +52,9 @@ TEST(ScimPath, IndexesSelectorsAndThePrimaryDefault) {
   EXPECT_EQ(resolve("emails[type eq \"work\"].value"), "work@example.cn");
   EXPECT_EQ(resolve("emails[type eq \"HOME\"].value"), "home@example.cn");
   EXPECT_EQ(resolve("emails[type eq \"other\"].value"), std::nullopt);
-  EXPECT_EQ(resolve("emails.value"), "work@example.cn");        // the primary one
-  EXPECT_EQ(resolve("phoneNumbers.value"), "0470-1");           // no primary: the first
-  EXPECT_EQ(resolve("x509Certificates.value"), std::nullopt);   // empty
+  EXPECT_EQ(resolve("emails.value"), "work@example.cn");       // the primary one
+  EXPECT_EQ(resolve("phoneNumbers.value"), "0470-1");          // no primary: the first
+  EXPECT_EQ(resolve("x509Certificates.value"), std::nullopt);  // empty
 }
 
 TEST(ScimPath, EnterpriseAndCustomExtensionsByUrn) {
@@ -85,9 +85,9 @@ TEST(ScimPath, AWholeObjectIsAnErrorNotAValue) {
 }
 
 TEST(ScimPath, SyntaxErrorsNameThePathAndPlace) {
-  for (const auto* bad : {"", "name..familyName", "emails[0", "emails[type = \"work\"]", "name.", "a b",
-                          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:", "urn:nothing",
-                          "emails[type eq work]"}) {
+  for (const auto* bad :
+       {"", "name..familyName", "emails[0", "emails[type = \"work\"]", "name.", "a b",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:", "urn:nothing", "emails[type eq work]"}) {
     auto parsed = ScimPath::parse(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
     if (!parsed) {

@@ -3,8 +3,9 @@
 // instance, a change made through the SCIM API, enterprise fields, and a quarantined user.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
+
+#include <nlohmann/json.hpp>
 
 #include "peer.hpp"
 #include "peer_scim.hpp"
@@ -15,8 +16,8 @@ namespace staffchain::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 const std::string kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
@@ -57,7 +58,8 @@ class ScimPeerTest : public ::testing::Test {
             "\"\npage_size = 2\nretries = 0\nauth = { type = \"bearer\", token = \"${SCIM_TEST_TOKEN}\" }\n"
             "[records.roster.mapping]\ndates = { entered_on = \"%Y%m%d\" }\nconstants = { estab_type = \"admin\" }\n"
             "[records.roster.mapping.fields]\nperson_id = \"externalId\"\nname = \"displayName\"\n"
-            "entered_on = \"nickName\"\nunit_id = \"" + unit_path + "\"\n",
+            "entered_on = \"nickName\"\nunit_id = \"" +
+            unit_path + "\"\n",
         std::string_view("scim.toml")));
     config::ConnectorSettings settings;
     settings.name = "hr_scim";

@@ -2,21 +2,21 @@
 // retries, rejected resources, full snapshots across pages, and configuration errors.
 #include "scim_source.hpp"
 
-#include <functional>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <functional>
 
 #include "scratch_dir.hpp"
 
 namespace staffchain::scim {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
 using nlohmann::json;
 using plugin::HttpRequest;
 using plugin::HttpResponse;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ScriptedHttp final : public plugin::HttpClient {
  public:
@@ -42,7 +42,9 @@ class FakeHost final : public plugin::HostContext {
   [[nodiscard]] std::chrono::system_clock::time_point now() const noexcept override {
     return std::chrono::system_clock::now();
   }
-  [[nodiscard]] Result<std::string> resolveSecret(std::string_view) const noexcept override { return std::string("s3cret"); }
+  [[nodiscard]] Result<std::string> resolveSecret(std::string_view) const noexcept override {
+    return std::string("s3cret");
+  }
   [[nodiscard]] std::string stateDirectory() const noexcept override { return state_; }
   plugin::HttpClient& http() noexcept override { return http_; }
   ScriptedHttp http_;
@@ -189,13 +191,15 @@ TEST_F(ScimSourceTest, PagesOneAtATimeThenFiltersTheNextPassOnLastModified) {
   ASSERT_TRUE(third.ok()) << third.error().message;
   ASSERT_EQ(third->records.size(), 1U);
   EXPECT_EQ(*third->records[0].field("person_id"), "11010519491231002X");
-  EXPECT_THAT(urls().back(), HasSubstr("startIndex=1&count=2&filter=meta.lastModified%20gt%20%222024-05-01T00%3A00%3A03."
-                                       "000Z%22&sortBy=meta.lastModified&sortOrder=ascending"));
+  EXPECT_THAT(urls().back(),
+              HasSubstr("startIndex=1&count=2&filter=meta.lastModified%20gt%20%222024-05-01T00%3A00%3A03."
+                        "000Z%22&sortBy=meta.lastModified&sortOrder=ascending"));
   // The service provider configuration is asked once per connector, not per pull.
   const auto asked = urls();
-  EXPECT_EQ(std::count_if(asked.begin(), asked.end(),
-                          [](const std::string& url) { return url.find("ServiceProviderConfig") != std::string::npos; }),
-            1);
+  EXPECT_EQ(
+      std::count_if(asked.begin(), asked.end(),
+                    [](const std::string& url) { return url.find("ServiceProviderConfig") != std::string::npos; }),
+      1);
 }
 
 TEST_F(ScimSourceTest, AnExtraFilterIsAndedIn) {
@@ -291,13 +295,15 @@ TEST_F(ScimSourceTest, ARefusedRequestFailsAtOnceWithTheServersReason) {
   auto source = make();
   ASSERT_TRUE(source);
   host_.http_.answer = [](const HttpRequest&) -> Result<HttpResponse> {
-    return HttpResponse{401, {}, R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"bad token","status":"401"})"};
+    return HttpResponse{
+        401, {}, R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"bad token","status":"401"})"};
   };
   auto batch = source->pull(plugin::PullRequest{"", nullptr});
   ASSERT_FALSE(batch.ok());
   EXPECT_EQ(host_.http_.requests.size(), 1U);
-  EXPECT_THAT(batch.error().message,
-              HasSubstr("GET http://hr.example/scim/v2/ServiceProviderConfig: the server answered HTTP 401: bad token"));
+  EXPECT_THAT(
+      batch.error().message,
+      HasSubstr("GET http://hr.example/scim/v2/ServiceProviderConfig: the server answered HTTP 401: bad token"));
 }
 
 TEST_F(ScimSourceTest, AResourceThatCannotBeMappedIsRejectedWithItsIdAndTheRestGoOn) {
@@ -307,8 +313,8 @@ TEST_F(ScimSourceTest, AResourceThatCannotBeMappedIsRejectedWithItsIdAndTheRestG
   object_unit["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["department"] = {{"code", "x"}};
   server_.users = {user("u1", "11010519491231002X", "2024-05-01T00:00:01.000Z"), bad_date, object_unit,
                    json{{"displayName", "no id"}, {"meta", {{"lastModified", "2024-05-01T00:00:04.000Z"}}}}};
-  auto source = make("", std::string(kBaseConfig).replace(std::string(kBaseConfig).find("page_size = 2"), 13,
-                                                          "page_size = 10"));
+  auto source =
+      make("", std::string(kBaseConfig).replace(std::string(kBaseConfig).find("page_size = 2"), 13, "page_size = 10"));
   ASSERT_TRUE(source);
   auto batch = pull(*source, "");
   ASSERT_TRUE(batch.ok()) << batch.error().message;

@@ -2,8 +2,9 @@
 // e-mail parser, and the real plugin delivering to a real SMTP receiver (aiosmtpd).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
+
+#include <nlohmann/json.hpp>
 
 #include "mime_message.hpp"
 #include "peer.hpp"
@@ -16,14 +17,16 @@ namespace staffchain::smtp {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
-using ::testing::Not;
 using staffchain::testing::ScratchDir;
 using staffchain::testing::SmtpPeer;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kSubject = "关于呼伦贝尔市海拉尔区教育局未上编即起薪的告警（CHAIN-006）";
-constexpr const char* kText = "单位：呼伦贝尔市海拉尔区教育局\n人员：150702********123X\n规则：CHAIN-006 未上编即起薪\n";
-constexpr const char* kHtml = "<html><body><h2>CHAIN-006 未上编即起薪</h2><p>单位：呼伦贝尔市海拉尔区教育局</p></body></html>";
+constexpr const char* kText =
+    "单位：呼伦贝尔市海拉尔区教育局\n人员：150702********123X\n规则：CHAIN-006 未上编即起薪\n";
+constexpr const char* kHtml =
+    "<html><body><h2>CHAIN-006 未上编即起薪</h2><p>单位：呼伦贝尔市海拉尔区教育局</p></body></html>";
 
 // Python's e-mail parser (policy.default decodes RFC 2047 and MIME parts) reads `message` and
 // reports what a mail client would show, as JSON.
@@ -243,7 +246,8 @@ TEST_F(SmtpNotifierTest, ConfigurationMistakesAreReportedByKey) {
 
   auto display_name = create("url = \"smtp://m:25\"\nfrom = \"编办 <a@b.cn>\"\nto = [\"x@y.cn\"]\n");
   ASSERT_FALSE(display_name);
-  EXPECT_THAT(display_name.error().message, HasSubstr("notifiers.mail.from: \"编办 <a@b.cn>\" is not an e-mail address"));
+  EXPECT_THAT(display_name.error().message,
+              HasSubstr("notifiers.mail.from: \"编办 <a@b.cn>\" is not an e-mail address"));
 
   auto no_recipients = create("url = \"smtp://m:25\"\nfrom = \"a@b.cn\"\nto = []\n");
   ASSERT_FALSE(no_recipients);

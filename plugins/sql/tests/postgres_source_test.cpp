@@ -1,11 +1,11 @@
 // The sql source against a real PostgreSQL server started by the test: the plugin library on
 // its own, then the real daemon (resume after a restart, quarantine, LINK-001 and LINK-002).
-#include <fstream>
-#include <thread>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "peer.hpp"
 #include "peer_postgres.hpp"
@@ -32,20 +32,24 @@ constexpr const char* kFirstRows =
     "'2026-05-01 08:00:00.000001+08'),\n"
     "(2, '辞职', '150702197409106771', '朱旭', '1115070201023760X5', '20260419', NULL, '2026-05-02 09:30:00.25+08'),\n"
     "(3, '录用', '150784200004157668', '高娃', '11150784011187886L', '20250806', NULL, '2026-05-02 09:30:00.25+08'),\n"
-    "(4, '录用', '150721199709189861', '高娟萍', '11150721010395982X', '20250912', NULL, '2026-05-02 09:30:00.25+08'),\n"
+    "(4, '录用', '150721199709189861', '高娟萍', '11150721010395982X', '20250912', NULL, '2026-05-02 "
+    "09:30:00.25+08'),\n"
     "(5, '录用', '150783200001290475', '张文凯', '11150783011108690J', '20250928', NULL, '2026-05-03 10:00:00+08');\n";
 
 // `table` is the connector's table path ("" inside its own document).
 std::string querySection(const std::string& table = "") {
   const std::string prefix = table.empty() ? "" : table + ".";
-  return "[" + prefix + "queries.movements]\n"
+  return "[" + prefix +
+         "queries.movements]\n"
          "sql = \"\"\"\n"
          "SELECT change_id, 'hr' AS source, change_kind, sfzh AS person_id, xm AS name, dwdm AS unit_id,\n"
          "       sxrq, CAST(updated_at AT TIME ZONE 'Asia/Shanghai' AS date) AS recorded_on,\n"
          "       approval AS approval_id, updated_at\n"
          "FROM staff_changes\"\"\"\n"
          "watermark = { column = \"updated_at\", key = \"change_id\" }\n"
-         "[" + prefix + "queries.movements.mapping]\n"
+         "[" +
+         prefix +
+         "queries.movements.mapping]\n"
          "fields = { movement_id = \"change_id\", kind = \"change_kind\", effective_on = \"sxrq\" }\n"
          "values = { kind = { \"录用\" = \"hire\", \"辞职\" = \"resign\" } }\n"
          "dates = { effective_on = \"%Y%m%d\" }\n";
@@ -137,8 +141,8 @@ TEST_F(PostgresSourceTest, TlsIsVerifiedByDefault) {
 
 TEST_F(PostgresSourceTest, ASqlErrorNamesTheQueryAndItsSqlstate) {
   SqlHarness harness;
-  auto created = harness.create(connection(peer_->port()) +
-                                "[queries.deaths]\nsql = \"SELECT person_id FROM no_such_table\"\n");
+  auto created =
+      harness.create(connection(peer_->port()) + "[queries.deaths]\nsql = \"SELECT person_id FROM no_such_table\"\n");
   ASSERT_TRUE(created.ok()) << created.error().message;
   auto batch = plugin_host::pullSource(*created.value(), "", 20s);
   ASSERT_FALSE(batch.ok());
@@ -149,8 +153,8 @@ TEST_F(PostgresSourceTest, ASqlErrorNamesTheQueryAndItsSqlstate) {
 
 TEST_F(PostgresSourceTest, TheSessionIsReadOnly) {
   SqlHarness harness;
-  auto created = harness.create(connection(peer_->port()) +
-                                "[queries.deaths]\nsql = \"SELECT nextval('s') AS person_id\"\n");
+  auto created =
+      harness.create(connection(peer_->port()) + "[queries.deaths]\nsql = \"SELECT nextval('s') AS person_id\"\n");
   sql("CREATE SEQUENCE s;");
   ASSERT_TRUE(created.ok()) << created.error().message;
   auto batch = plugin_host::pullSource(*created.value(), "", 20s);
@@ -268,8 +272,8 @@ TEST_F(DaemonWithSqlTest, AStoppedServerRaisesLink001AndItsReturnResolvesIt) {
 
   relay.close();
   ASSERT_TRUE(daemon.waitForOutput("connector hr_db: sync failed", 30s)) << daemon.output();
-  EXPECT_THAT(daemon.output(), HasSubstr("cannot connect to postgresql://postgres@127.0.0.1:" +
-                                         std::to_string(relay.port())));
+  EXPECT_THAT(daemon.output(),
+              HasSubstr("cannot connect to postgresql://postgres@127.0.0.1:" + std::to_string(relay.port())));
   // Retried inside the pull first (retries = 1), then reported to the daemon.
   EXPECT_THAT(daemon.output(), HasSubstr("attempt 1 of 2, retrying"));
   EXPECT_THAT(daemon.output(), HasSubstr("(gave up after 2 attempts)"));

@@ -66,8 +66,8 @@ TEST(SqlCursor, EmptyTextIsTheStartAndEncodesBackToEmpty) {
 
 TEST(SqlCursor, RoundTripsPositionsWithTheirKinds) {
   SqlCursor cursor;
-  cursor.set("movements", QueryPosition{SqlValue{"2026-05-01 08:00:00+00", ValueKind::text},
-                                        SqlValue{"42", ValueKind::integer}});
+  cursor.set("movements",
+             QueryPosition{SqlValue{"2026-05-01 08:00:00+00", ValueKind::text}, SqlValue{"42", ValueKind::integer}});
   cursor.set("payroll", QueryPosition{SqlValue{"1.5", ValueKind::real}, SqlValue{"P\"1", ValueKind::text}});
   auto decoded = SqlCursor::decode(cursor.encode());
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;

@@ -1,14 +1,14 @@
 // SqlHarness: loads the real sql plugin library and runs it the way the daemon does.
 #pragma once
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <toml++/toml.h>
+
 #include <chrono>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <spdlog/sinks/ostream_sink.h>
-#include <toml++/toml.h>
 
 #include "scratch_dir.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
@@ -43,8 +43,7 @@ class SqlHarness {
     settings.plugin = "sql";
     settings.key_path = "connectors.hr_db";
     settings.table = documents_.back().get();
-    return plugin_host::createSource(*catalog_, settings, logger_, scratch_.path() / "state",
-                                     std::chrono::seconds(10));
+    return plugin_host::createSource(*catalog_, settings, logger_, scratch_.path() / "state", std::chrono::seconds(10));
   }
 
   // Errors of the plugin's validate() on `body`, as the host's configuration check sees them.

@@ -1,9 +1,8 @@
 // The sql source against a SQLite file the test writes: incremental pulls, ties on the
 // watermark across batches, resuming from a cursor, NULLs, quarantine, retries, configuration.
-#include <sqlite3.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "sql_harness.hpp"
 
@@ -42,8 +41,10 @@ class SqliteSourceTest : public ::testing::Test {
          "CREATE TABLE bz (sfzh TEXT, dwdm TEXT, bzlx TEXT, rbrq TEXT);\n"
          "INSERT INTO bz VALUES ('150702199306050583', '111507000101584181', 'admin', '2023-10-01');\n" +
              row(1, "录用", "150702199306050583", "20230914", 100, "'YB15070020230000000'") +
-             row(2, "辞职", "150702197409106771", "20260419", 200) + row(3, "录用", "150784200004157668", "20250806", 200) +
-             row(4, "录用", "150721199709189861", "20250912", 200) + row(5, "辞职", "150783200001290475", "20250928", 300));
+             row(2, "辞职", "150702197409106771", "20260419", 200) +
+             row(3, "录用", "150784200004157668", "20250806", 200) +
+             row(4, "录用", "150721199709189861", "20250912", 200) +
+             row(5, "辞职", "150783200001290475", "20250928", 300));
   }
 
   std::string config(const std::string& extra = "", int batch_size = 2) const {
@@ -137,10 +138,11 @@ TEST_F(SqliteSourceTest, ARowThatDoesNotMapIsRejectedWithQueryRowAndKey) {
 }
 
 TEST_F(SqliteSourceTest, ASnapshotQueryIsReadOnceOnTheLastPullOfASync) {
-  auto source = create(config("") +
-                       "[queries.roster]\n"
-                       "sql = \"SELECT sfzh AS person_id, dwdm AS unit_id, bzlx AS estab_type, rbrq AS entered_on FROM bz\"\n"
-                       "full_snapshot = true\n");
+  auto source =
+      create(config("") +
+             "[queries.roster]\n"
+             "sql = \"SELECT sfzh AS person_id, dwdm AS unit_id, bzlx AS estab_type, rbrq AS entered_on FROM bz\"\n"
+             "full_snapshot = true\n");
   ASSERT_TRUE(source);
   auto run = pullUntilDone(*source, "");
   ASSERT_TRUE(run.ok()) << run.error().message;
@@ -178,10 +180,10 @@ TEST_F(SqliteSourceTest, AnErrorInTheQueryIsNotRetried) {
 }
 
 TEST_F(SqliteSourceTest, OnlyASingleSelectCanRun) {
-  for (const std::string sql : {"DELETE FROM staff_changes",
-                                "SELECT 1 AS a) AS x; DELETE FROM staff_changes; SELECT * FROM (SELECT 1"}) {
-    auto source = create("driver = \"sqlite\"\npath = \"" + db_.string() + "\"\n[queries.deaths]\nsql = \"" + sql +
-                         "\"\n");
+  for (const std::string sql :
+       {"DELETE FROM staff_changes", "SELECT 1 AS a) AS x; DELETE FROM staff_changes; SELECT * FROM (SELECT 1"}) {
+    auto source =
+        create("driver = \"sqlite\"\npath = \"" + db_.string() + "\"\n[queries.deaths]\nsql = \"" + sql + "\"\n");
     ASSERT_TRUE(source);
     auto batch = plugin_host::pullSource(*source, "", std::chrono::seconds(10));
     EXPECT_FALSE(batch.ok()) << sql;
@@ -245,12 +247,14 @@ TEST_F(SqlConfigTest, EveryProblemIsReportedWithItsLocationAndKeyPath) {
   EXPECT_THAT(out, HasSubstr("connectors.hr_db.queries.movements.sql: must be a SELECT statement, not empty"));
   EXPECT_THAT(out, HasSubstr("connectors.hr_db.queries.movements.watermrk: unknown key"));
   EXPECT_THAT(out, HasSubstr("connectors.hr_db.queries.movements.watermark.key: required key is missing"));
-  EXPECT_THAT(out, HasSubstr("connectors.hr_db.queries.movements.mapping.fields.person: not a column of movements.csv"));
+  EXPECT_THAT(out,
+              HasSubstr("connectors.hr_db.queries.movements.mapping.fields.person: not a column of movements.csv"));
 }
 
 TEST_F(SqlConfigTest, APasswordIsOnlyAcceptedAsAReference) {
-  const std::string out = errors("driver = \"postgresql\"\nhost = \"db\"\ndbname = \"hr\"\nuser = \"u\"\n"
-                                 "password = \"hunter2\"\nsslmode = \"sometimes\"\n[queries.deaths]\nsql = \"SELECT 1\"\n");
+  const std::string out = errors(
+      "driver = \"postgresql\"\nhost = \"db\"\ndbname = \"hr\"\nuser = \"u\"\n"
+      "password = \"hunter2\"\nsslmode = \"sometimes\"\n[queries.deaths]\nsql = \"SELECT 1\"\n");
   EXPECT_THAT(out, HasSubstr("connectors.hr_db.password: secrets are given by reference"));
   EXPECT_THAT(out, ::testing::Not(HasSubstr("hunter2")));
   EXPECT_THAT(out, HasSubstr("connectors.hr_db.sslmode: \"sometimes\" is not one of"));

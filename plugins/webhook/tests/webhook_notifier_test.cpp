@@ -1,28 +1,29 @@
 // The webhook notifier: its signature against known vectors, and the real plugin posting to a
 // real HTTP receiver (WireMock) that records exactly what arrived.
 
-#include <cstdlib>
+#include "webhook_notifier.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "independent_signature.hpp"
 #include "peer_wiremock.hpp"
 #include "scratch_dir.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
-#include "webhook_notifier.hpp"
 #include "webhook_signature.hpp"
 
 namespace staffchain::webhook {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
-using ::testing::Not;
 using staffchain::testing::ScratchDir;
 using staffchain::testing::WireMockPeer;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kSigningSecret = "接收方密钥-signing";
 constexpr const char* kBearer = "Bearer oa-gateway-token-7";
@@ -81,15 +82,15 @@ class WebhookNotifierTest : public ::testing::Test {
   }
 
   void stub(const nlohmann::json& response) {
-    auto added = wiremock_->addMapping({{"request", {{"method", "POST"}, {"urlPath", "/oa/alerts"}}},
-                                        {"response", response}});
+    auto added =
+        wiremock_->addMapping({{"request", {{"method", "POST"}, {"urlPath", "/oa/alerts"}}}, {"response", response}});
     ASSERT_TRUE(added) << added.error().message;
   }
 
   Result<std::unique_ptr<plugin_host::NotifierInstance>> create(const std::string& extra) {
-    document_ = std::make_shared<toml::table>(toml::parse(
-        "plugin = \"webhook\"\nurl = \"" + wiremock_->url() + "/oa/alerts?tenant=hlbe\"\n" + extra,
-        std::string_view("notifiers.toml")));
+    document_ = std::make_shared<toml::table>(
+        toml::parse("plugin = \"webhook\"\nurl = \"" + wiremock_->url() + "/oa/alerts?tenant=hlbe\"\n" + extra,
+                    std::string_view("notifiers.toml")));
     config::NotifierSettings settings;
     settings.name = "oa";
     settings.plugin = "webhook";
@@ -109,7 +110,8 @@ class WebhookNotifierTest : public ::testing::Test {
     m.idempotency_key = "d-20240601-oa-0007";
     m.receiver = "oa";
     m.title = "CHAIN-006 未上编即起薪";
-    m.json = R"({"receiver":"oa","findings":[{"rule":"CHAIN-006","unit":"呼伦贝尔市财政局","person":"150702********123X"}]})";
+    m.json =
+        R"({"receiver":"oa","findings":[{"rule":"CHAIN-006","unit":"呼伦贝尔市财政局","person":"150702********123X"}]})";
     return m;
   }
 
@@ -139,11 +141,11 @@ TEST_F(WebhookNotifierTest, PostsTheJsonSignedWithTheIdempotencyKeyAndConfigured
   EXPECT_EQ(notifier->object().maxMessageBytes(), 64U * 1024U);
   EXPECT_EQ(notifier->object().messagesPerMinute(), 0U);
 
-  const auto before = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto before =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
-  const auto after = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto after =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   ASSERT_TRUE(receipt) << receipt.error().message;
   EXPECT_EQ(receipt->detail, R"(HTTP 202: {"accepted":true})");
 

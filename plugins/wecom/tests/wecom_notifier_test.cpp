@@ -1,17 +1,17 @@
 // The wecom notifier, loaded as the daemon loads it, against WireMock standing in for WeCom.
-#include <cstdlib>
+#include "wecom_notifier.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "staffchain/plugin/http_text.hpp"
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "peer_wiremock.hpp"
 #include "scratch_dir.hpp"
+#include "staffchain/plugin/http_text.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
-#include "wecom_notifier.hpp"
 
 namespace staffchain::wecom {
 namespace {
@@ -20,10 +20,10 @@ using plugin::percentEncode;
 using plugin::readRobotAnswer;
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
-using ::testing::Not;
 using staffchain::testing::ScratchDir;
 using staffchain::testing::WireMockPeer;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The robot key is a UUID in real robots; '+' and '/' here prove it is percent-encoded.
 constexpr const char* kRobotKey = "693a91f6-7xxx+key/4";
@@ -125,7 +125,9 @@ class WecomNotifierTest : public ::testing::Test {
     plugin::Notification m;
     m.idempotency_key = "d-20240601-estab-0001";
     m.title = "CHAIN-004 下编超期";
-    m.markdown = "## <font color=\"warning\">CHAIN-004 下编超期</font>\n> 单位：呼伦贝尔市海拉尔区教育局\n> 人员：150702********123X";
+    m.markdown =
+        "## <font color=\"warning\">CHAIN-004 下编超期</font>\n> 单位：呼伦贝尔市海拉尔区教育局\n> "
+        "人员：150702********123X";
     m.text = "CHAIN-004 下编超期 单位：呼伦贝尔市海拉尔区教育局 人员：150702********123X";
     return m;
   }
@@ -186,10 +188,9 @@ TEST_F(WecomNotifierTest, TextMessagesCarryMobileMentions) {
   const auto requests = received();
   ASSERT_EQ(requests.size(), 1U);
   const auto body = nlohmann::json::parse(requests[0]["body"].get<std::string>());
-  EXPECT_EQ(body, (nlohmann::json{{"msgtype", "text"},
-                                  {"text",
-                                   {{"content", message().text},
-                                    {"mentioned_mobile_list", {"13800000000", "@all"}}}}}));
+  EXPECT_EQ(body, (nlohmann::json{
+                      {"msgtype", "text"},
+                      {"text", {{"content", message().text}, {"mentioned_mobile_list", {"13800000000", "@all"}}}}}));
 }
 
 TEST_F(WecomNotifierTest, AnErrcodeInAnHttp200IsAFailureNamingErrcodeAndErrmsg) {
@@ -199,9 +200,9 @@ TEST_F(WecomNotifierTest, AnErrcodeInAnHttp200IsAFailureNamingErrcodeAndErrmsg) 
   ASSERT_TRUE(notifier);
   auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
   ASSERT_FALSE(receipt);
-  EXPECT_THAT(receipt.error().message,
-              HasSubstr("WeCom robot " + wiremock_->url() + "/cgi-bin/webhook/send refused the message: errcode 93000: "
-                        "invalid webhook url"));
+  EXPECT_THAT(receipt.error().message, HasSubstr("WeCom robot " + wiremock_->url() +
+                                                 "/cgi-bin/webhook/send refused the message: errcode 93000: "
+                                                 "invalid webhook url"));
   EXPECT_THAT(receipt.error().message, Not(HasSubstr("7xxx")));
 }
 

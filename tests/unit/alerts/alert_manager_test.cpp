@@ -24,7 +24,9 @@ void flush(AlertManager& manager, TimePoint now) {
   ASSERT_TRUE(done.ok()) << done.error().message;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 TEST(AlertManagerGrouping, AMorningOf300FindingsBecomesAFewDigests) {
   ScratchDir dir;
@@ -104,7 +106,7 @@ TEST(AlertManagerRouting, RoutesSendFindingsToTheirDepartments) {
           at(0));
   flush(*manager, at(1));
   receiver.deliver(*manager, at(1));
-  ASSERT_EQ(receiver.to("finance_bureau").size(), 2U);  // two regions, two groups
+  ASSERT_EQ(receiver.to("finance_bureau").size(), 2U);     // two regions, two groups
   ASSERT_EQ(receiver.to("discipline_office").size(), 1U);  // continue, and only region 1507xx
   EXPECT_EQ(receiver.to("discipline_office")[0].alert_ids.size(), 1U);
   ASSERT_EQ(receiver.to("estab_office").size(), 1U);

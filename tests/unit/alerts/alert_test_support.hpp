@@ -1,14 +1,14 @@
 // Helpers shared by the alert tests: findings, a scripted clock, a scratch ledger file.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "staffchain/alerts/alert_manager.hpp"
 #include "staffchain/chain/finding.hpp"
@@ -41,7 +41,9 @@ inline chain::Finding finding(const std::string& rule, chain::Severity severity,
 }
 
 // A person id that passes for a citizen id in masking (18 digits).
-inline std::string person(int n) { return "1507021980" + std::to_string(10000000 + n).substr(0, 8); }
+inline std::string person(int n) {
+  return "1507021980" + std::to_string(10000000 + n).substr(0, 8);
+}
 // A valid unit credit code (its check character computed) in that region.
 inline std::string unit(int n, const std::string& region = "150702") {
   const std::string first17 = "12" + region + "MB" + std::to_string(10000000 + n).substr(1, 7);

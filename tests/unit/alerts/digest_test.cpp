@@ -1,9 +1,9 @@
 #include "staffchain/alerts/digest.hpp"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "alert_test_support.hpp"
 #include "staffchain/model/identifiers.hpp"
@@ -165,7 +165,8 @@ TEST(Digest, CreditCodesStayReadableAndCitizenIdsAreMaskedInEveryForm) {
 
 TEST(Digest, CompactTemplateKeepsAShortSummary) {
   auto alerts = alertsOf(2);
-  alerts[0].summary_zh = "张某已于 2024-01-31 退休，呼伦贝尔市海拉尔区教育局仍发放 2024-02 至 2024-04 工资（吃空饷），请财政局核实并停发";
+  alerts[0].summary_zh =
+      "张某已于 2024-01-31 退休，呼伦贝尔市海拉尔区教育局仍发放 2024-02 至 2024-04 工资（吃空饷），请财政局核实并停发";
   alerts[1].summary_zh = "李某到龄未退休";
   AlertSettings settings;
   const auto parts =

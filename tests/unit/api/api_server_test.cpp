@@ -1,15 +1,14 @@
 #include "staffchain/api/api_server.hpp"
 
-#include <algorithm>
-#include <thread>
-
-#include <boost/asio/post.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "staffchain/plugin_host/curl_http_client.hpp"
 
@@ -22,16 +21,18 @@ class ApiServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     logger_ = std::make_shared<spdlog::logger>("api", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
-    server_ = std::make_unique<ApiServer>(io_, std::vector<ApiToken>{{"viewer", "read-token", Access::read},
-                                                                     {"operator", "write-token", Access::write}},
-                                          logger_);
-    server_->route("GET", "/healthz", Access::none, [](const ApiRequest&) { return ApiResponse::json(200, "{\"ok\":true}"); });
+    server_ = std::make_unique<ApiServer>(
+        io_, std::vector<ApiToken>{{"viewer", "read-token", Access::read}, {"operator", "write-token", Access::write}},
+        logger_);
+    server_->route("GET", "/healthz", Access::none,
+                   [](const ApiRequest&) { return ApiResponse::json(200, "{\"ok\":true}"); });
     server_->route("GET", "/api/v1/alerts", Access::read, [](const ApiRequest& request) {
       auto it = request.query.find("unit");
       return ApiResponse::json(200, "{\"unit\":\"" + (it == request.query.end() ? "" : it->second) + "\"}");
     });
     server_->route("POST", "/api/v1/alerts/{id}/ack", Access::write, [](const ApiRequest& request) {
-      return ApiResponse::json(200, "{\"acked\":\"" + request.params.at("id") + "\",\"by\":\"" + request.caller + "\"}");
+      return ApiResponse::json(200,
+                               "{\"acked\":\"" + request.params.at("id") + "\",\"by\":\"" + request.caller + "\"}");
     });
   }
 
@@ -102,8 +103,9 @@ TEST_F(ApiServerTest, ServesRealHttpOnLoopback) {
 // %0a would start a forged line ("info api ops POST /api/v1/reload"). The access log shows the
 // path as it came, still encoded, on one line.
 TEST_F(ApiServerTest, TheAccessLogKeepsAForgedLineInsideTheOneLineOfItsRequest) {
-  const std::string forged = "/healthz%0a2026-06-30T09:00:00.000+0800%20info%20%20api%20ops%20POST%20/api/v1/reload"
-                             "%20-%3E%20200%20(write)%0d%1b[2J";
+  const std::string forged =
+      "/healthz%0a2026-06-30T09:00:00.000+0800%20info%20%20api%20ops%20POST%20/api/v1/reload"
+      "%20-%3E%20200%20(write)%0d%1b[2J";
   EXPECT_EQ(server_->dispatch("GET", forged, "", "").status, 404U);
   const std::string log = log_.str();
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;

@@ -1,11 +1,11 @@
 // Builders for chain engine tests: valid ids and records with sensible defaults.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/model/enums.hpp"
@@ -16,14 +16,16 @@ namespace staffchain::chain::testing {
 using model::Date;
 using model::Month;
 
-inline Date day(int y, unsigned m, unsigned d) { return Date::fromYmd(y, m, d); }
+inline Date day(int y, unsigned m, unsigned d) {
+  return Date::fromYmd(y, m, d);
+}
 
 // A valid citizen id: region 150702, the birth date, a sequence number whose parity is the sex.
 inline model::PersonId person(int seq, Date born = day(1985, 5, 1), model::Sex sex = model::Sex::male) {
   const auto ymd = born.ymd();
   int s = (seq % 500) * 2 + (sex == model::Sex::male ? 1 : 0);
-  auto first17 = fmt::format("150702{:04}{:02}{:02}{:03}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                             static_cast<unsigned>(ymd.day()), s % 1000);
+  auto first17 = fmt::format("150702{:04}{:02}{:02}{:03}", static_cast<int>(ymd.year()),
+                             static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), s % 1000);
   return model::PersonId::fromValid(first17 + model::citizenIdCheckChar(first17));
 }
 
@@ -64,7 +66,8 @@ inline model::Approval approval(std::string id, const model::UnitId& u, model::E
   return a;
 }
 
-inline model::RosterEntry roster(const model::PersonId& p, const model::UnitId& u, model::EstabType type, Date entered) {
+inline model::RosterEntry roster(const model::PersonId& p, const model::UnitId& u, model::EstabType type,
+                                 Date entered) {
   model::RosterEntry r;
   r.person_id = p;
   r.name = "张三";
@@ -98,7 +101,8 @@ inline model::PayrollMonth pay(const model::PersonId& p, const model::UnitId& u,
 
 inline std::vector<Finding> ofRule(const std::vector<Finding>& findings, std::string_view rule) {
   std::vector<Finding> out;
-  std::copy_if(findings.begin(), findings.end(), std::back_inserter(out), [&](const Finding& f) { return f.rule == rule; });
+  std::copy_if(findings.begin(), findings.end(), std::back_inserter(out),
+               [&](const Finding& f) { return f.rule == rule; });
   return out;
 }
 

@@ -42,8 +42,9 @@ class Generator {
     }
     for (int a = 0; a < units * 3; ++a) {
       const auto issued = dateIn(day(2022, 1, 1), day(2024, 4, 1));
-      g.records.emplace_back(approval(fmt::format("A{}", a), unitId(pick(0, units - 1)), chance(0.5) ? EstabType::admin : EstabType::institution,
-                                      pick(0, 4), issued, issued.plusDays(pick(10, 400))));
+      g.records.emplace_back(approval(fmt::format("A{}", a), unitId(pick(0, units - 1)),
+                                      chance(0.5) ? EstabType::admin : EstabType::institution, pick(0, 4), issued,
+                                      issued.plusDays(pick(10, 400))));
     }
     int movement = 0;
     auto nextId = [&] { return fmt::format("M{:06}", movement++); };
@@ -57,8 +58,10 @@ class Generator {
         // A hire in the period, citing a known, unknown or no approval.
         entered = dateIn(day(2023, 1, 1), day(2024, 6, 1));
         std::string cited = chance(0.7) ? fmt::format("A{}", pick(0, units * 3 + 5)) : "";
-        g.records.emplace_back(move(nextId(), chance(0.8) ? MovementKind::hire : MovementKind::transfer_in, p, u, entered, cited));
-        if (chance(0.8)) g.records.emplace_back(move(nextId(), MovementKind::roster_add, p, u, entered.plusDays(pick(0, 50)), cited));
+        g.records.emplace_back(
+            move(nextId(), chance(0.8) ? MovementKind::hire : MovementKind::transfer_in, p, u, entered, cited));
+        if (chance(0.8))
+          g.records.emplace_back(move(nextId(), MovementKind::roster_add, p, u, entered.plusDays(pick(0, 50)), cited));
       } else if (chance(0.8)) {
         g.records.emplace_back(roster(p, u, type, entered));
       } else {
@@ -73,10 +76,12 @@ class Generator {
       }
       if (chance(0.03)) g.records.emplace_back(pay(p, unitId(pick(0, units - 1)), Month::fromYm(2024, 3)));
       if (chance(0.1)) {
-        const std::array exits{MovementKind::retire, MovementKind::resign, MovementKind::dismiss, MovementKind::transfer_out};
+        const std::array exits{MovementKind::retire, MovementKind::resign, MovementKind::dismiss,
+                               MovementKind::transfer_out};
         const auto on = dateIn(day(2023, 6, 1), day(2024, 6, 20));
         g.records.emplace_back(move(nextId(), exits[static_cast<std::size_t>(pick(0, 3))], p, u, on));
-        if (chance(0.5)) g.records.emplace_back(move(nextId(), MovementKind::roster_remove, p, u, on.plusDays(pick(0, 30))));
+        if (chance(0.5))
+          g.records.emplace_back(move(nextId(), MovementKind::roster_remove, p, u, on.plusDays(pick(0, 30))));
       }
       if (chance(0.01)) {
         model::Death death;
@@ -87,14 +92,17 @@ class Generator {
       if (chance(0.04)) {
         const auto out = dateIn(day(2023, 1, 1), day(2024, 6, 1));
         g.records.emplace_back(move(nextId(), MovementKind::second_out, p, u, out));
-        if (chance(0.5)) g.records.emplace_back(move(nextId(), MovementKind::second_return, p, u, out.plusDays(pick(30, 300))));
+        if (chance(0.5))
+          g.records.emplace_back(move(nextId(), MovementKind::second_return, p, u, out.plusDays(pick(30, 300))));
       }
       if (chance(0.05)) {
         auto m = move(nextId(), MovementKind::appoint_leader, p, u, dateIn(day(2020, 1, 1), day(2024, 6, 1)));
         m.leader_level = model::LeaderLevel::township;
         m.leader_rank = model::LeaderRank::deputy;
         g.records.emplace_back(m);
-        if (chance(0.3)) g.records.emplace_back(move(nextId(), MovementKind::remove_leader, p, u, m.effective_on.plusDays(pick(1, 600))));
+        if (chance(0.3))
+          g.records.emplace_back(
+              move(nextId(), MovementKind::remove_leader, p, u, m.effective_on.plusDays(pick(1, 600))));
       }
     }
     for (int q = 0; q < 30; ++q) {
@@ -121,14 +129,22 @@ void addTo(model::Dataset& data, const model::Record& record) {
   std::visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
-        if constexpr (std::is_same_v<T, model::Unit>) data.units.push_back(r);
-        else if constexpr (std::is_same_v<T, model::Quota>) data.quotas.push_back(r);
-        else if constexpr (std::is_same_v<T, model::LeaderQuota>) data.leader_quotas.push_back(r);
-        else if constexpr (std::is_same_v<T, model::Approval>) data.approvals.push_back(r);
-        else if constexpr (std::is_same_v<T, model::RosterEntry>) data.roster.push_back(r);
-        else if constexpr (std::is_same_v<T, model::Movement>) data.movements.push_back(r);
-        else if constexpr (std::is_same_v<T, model::PayrollMonth>) data.payroll.push_back(r);
-        else data.deaths.push_back(r);
+        if constexpr (std::is_same_v<T, model::Unit>)
+          data.units.push_back(r);
+        else if constexpr (std::is_same_v<T, model::Quota>)
+          data.quotas.push_back(r);
+        else if constexpr (std::is_same_v<T, model::LeaderQuota>)
+          data.leader_quotas.push_back(r);
+        else if constexpr (std::is_same_v<T, model::Approval>)
+          data.approvals.push_back(r);
+        else if constexpr (std::is_same_v<T, model::RosterEntry>)
+          data.roster.push_back(r);
+        else if constexpr (std::is_same_v<T, model::Movement>)
+          data.movements.push_back(r);
+        else if constexpr (std::is_same_v<T, model::PayrollMonth>)
+          data.payroll.push_back(r);
+        else
+          data.deaths.push_back(r);
       },
       record);
 }
@@ -179,9 +195,9 @@ TEST(ChainEquivalence, IncrementalAgreesWithFullEvaluation) {
   const auto full = evaluate(all, asOf);
   std::map<std::string, std::size_t> perRule;
   for (const auto& f : full) ++perRule[f.rule];
-  for (const auto& rule : {"CHAIN-001", "CHAIN-002", "CHAIN-003", "CHAIN-004", "CHAIN-005", "CHAIN-006", "CHAIN-007",
-                           "CHAIN-009", "CHAIN-010", "CHAIN-011", "CHAIN-012", "CHAIN-013", "CHAIN-015", "CHAIN-016",
-                           "CHAIN-017", "DATA-001"}) {
+  for (const auto& rule :
+       {"CHAIN-001", "CHAIN-002", "CHAIN-003", "CHAIN-004", "CHAIN-005", "CHAIN-006", "CHAIN-007", "CHAIN-009",
+        "CHAIN-010", "CHAIN-011", "CHAIN-012", "CHAIN-013", "CHAIN-015", "CHAIN-016", "CHAIN-017", "DATA-001"}) {
     EXPECT_GT(perRule[rule], 0U) << rule << " never fired: the generated mix does not exercise it";
   }
   const auto incremental = engine.findings();

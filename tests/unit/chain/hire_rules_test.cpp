@@ -13,8 +13,10 @@ using model::UnitKind;
 class HireRules : public ::testing::Test {
  protected:
   void SetUp() override {
-    data.units = {unit(1, "海拉尔区人民政府办公室", UnitKind::organ), unit(2, "海拉尔区第一中学", UnitKind::public_welfare_1)};
-    data.quotas = {quota(u1, EstabType::admin, 5, day(2020, 1, 1)), quota(u2, EstabType::institution, 5, day(2020, 1, 1))};
+    data.units = {unit(1, "海拉尔区人民政府办公室", UnitKind::organ),
+                  unit(2, "海拉尔区第一中学", UnitKind::public_welfare_1)};
+    data.quotas = {quota(u1, EstabType::admin, 5, day(2020, 1, 1)),
+                   quota(u2, EstabType::institution, 5, day(2020, 1, 1))};
     data.approvals = {approval("A-17", u1, EstabType::admin, 2, day(2024, 1, 1), day(2024, 1, 31))};
   }
   // A hire on `on` citing `approval_id`, rostered ten days later.
@@ -70,7 +72,8 @@ TEST_F(HireRules, SlotsExactlyUsedUpDoNotFireOneMoreDoes) {
   hire(2, day(2024, 1, 20), "A-17");
   EXPECT_TRUE(ofRule(evaluate(data, asOf), "CHAIN-001").empty());
   // Recorded first in the file but effective earliest: consumption follows effective dates.
-  data.movements.insert(data.movements.begin(), move("H0", MovementKind::transfer_in, person(9), u1, day(2024, 1, 25), "A-17"));
+  data.movements.insert(data.movements.begin(),
+                        move("H0", MovementKind::transfer_in, person(9), u1, day(2024, 1, 25), "A-17"));
   const auto found = ofRule(evaluate(data, asOf), "CHAIN-001");
   ASSERT_EQ(found.size(), 1U);
   EXPECT_EQ(found[0].person_id, person(9));

@@ -13,8 +13,10 @@ using model::UnitKind;
 class PersonRules : public ::testing::Test {
  protected:
   void SetUp() override {
-    data.units = {unit(1, "海拉尔区人民政府办公室", UnitKind::organ), unit(2, "海拉尔区第一中学", UnitKind::public_welfare_1)};
-    data.quotas = {quota(u1, EstabType::admin, 5, day(2020, 1, 1)), quota(u2, EstabType::institution, 5, day(2020, 1, 1))};
+    data.units = {unit(1, "海拉尔区人民政府办公室", UnitKind::organ),
+                  unit(2, "海拉尔区第一中学", UnitKind::public_welfare_1)};
+    data.quotas = {quota(u1, EstabType::admin, 5, day(2020, 1, 1)),
+                   quota(u2, EstabType::institution, 5, day(2020, 1, 1))};
   }
   void payMonths(const model::PersonId& who, const model::UnitId& by, Month from, Month to) {
     for (auto m = from; m <= to; m = m.plus(1)) data.payroll.push_back(pay(who, by, m));
@@ -44,7 +46,8 @@ TEST_F(PersonRules, PayBeforeRosterEntryFiresCHAIN004) {
   auto found = ofRule(evaluate(data, asOf), "CHAIN-004");
   ASSERT_EQ(found.size(), 1U);
   EXPECT_EQ(found[0].since, day(2024, 1, 1));
-  EXPECT_NE(found[0].summary_en.find("before the roster entry on 2024-03-10"), std::string::npos) << found[0].summary_en;
+  EXPECT_NE(found[0].summary_en.find("before the roster entry on 2024-03-10"), std::string::npos)
+      << found[0].summary_en;
   // Pay for the month of the roster entry itself is in order.
   data.payroll.clear();
   payMonths(p, u1, Month::fromYm(2024, 3), Month::fromYm(2024, 6));
@@ -75,7 +78,8 @@ TEST_F(PersonRules, PayAfterExitMonthFiresCHAIN006) {
   auto found = ofRule(all, "CHAIN-006");
   ASSERT_EQ(found.size(), 1U);
   EXPECT_EQ(found[0].since, day(2024, 4, 1));
-  EXPECT_NE(found[0].summary_en.find("2024-04..2024-05 after retire on 2024-03-20"), std::string::npos) << found[0].summary_en;
+  EXPECT_NE(found[0].summary_en.find("2024-04..2024-05 after retire on 2024-03-20"), std::string::npos)
+      << found[0].summary_en;
   EXPECT_TRUE(ofRule(all, "CHAIN-004").empty()) << "ghost pay is reported once, as CHAIN-006";
   RuleParams lenient;
   lenient.payroll_grace_months = 2;

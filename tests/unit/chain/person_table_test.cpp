@@ -2,14 +2,13 @@
 // nodes that stay put, and the store order.
 #include "person_table.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "chain_index.hpp"
 
@@ -19,7 +18,9 @@ namespace {
 using Table = PersonTable<int, IdHash, IdEqual>;
 
 // Distinct ids (the table does not check them).
-model::PersonId idOf(std::size_t n) { return model::PersonId::fromValid(fmt::format("15070219{:09}X", n)); }
+model::PersonId idOf(std::size_t n) {
+  return model::PersonId::fromValid(fmt::format("15070219{:09}X", n));
+}
 
 // Hashes every id to one of four home slots, the last two of the table and the first two
 // (whatever its size, from 1024 to 2048 slots): one long probe run that wraps around the table's
@@ -28,7 +29,7 @@ model::PersonId idOf(std::size_t n) { return model::PersonId::fromValid(fmt::for
 struct FewHashes {
   std::size_t operator()(const model::PersonId& id) const noexcept {
     constexpr std::size_t kHomes[] = {2047, 2046, 0, 1};
-    return kHomes[IdHash{}(id) & 3U];
+    return kHomes[IdHash{}(id)&3U];
   }
 };
 using Crowded = PersonTable<int, FewHashes, IdEqual>;

@@ -15,8 +15,10 @@ using model::UnitKind;
 class UnitRules : public ::testing::Test {
  protected:
   void SetUp() override {
-    data.units = {unit(1, "海拉尔区人民政府办公室", UnitKind::organ), unit(2, "海拉尔区第一中学", UnitKind::public_welfare_1)};
-    data.quotas = {quota(u1, EstabType::admin, 2, day(2020, 1, 1)), quota(u2, EstabType::institution, 5, day(2020, 1, 1))};
+    data.units = {unit(1, "海拉尔区人民政府办公室", UnitKind::organ),
+                  unit(2, "海拉尔区第一中学", UnitKind::public_welfare_1)};
+    data.quotas = {quota(u1, EstabType::admin, 2, day(2020, 1, 1)),
+                   quota(u2, EstabType::institution, 5, day(2020, 1, 1))};
   }
   // On the roster of `u` and paid every month of 2024 up to June.
   void staff(int seq, const model::UnitId& u, EstabType type, Date entered) {

@@ -9,9 +9,9 @@
 namespace staffchain::config {
 namespace {
 
+using staffchain::testing::ScratchDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using staffchain::testing::ScratchDir;
 
 constexpr const char* kValid = R"(
 [daemon]
@@ -103,13 +103,14 @@ receivers = ["opps"]
 )");
   ASSERT_FALSE(outcome.config.has_value());
   const std::string f = file();
-  EXPECT_THAT(outcome.errors,
-              ::testing::UnorderedElementsAre(
-                  f + ":3:18: daemon.shutdown_grace: expected a duration string such as \"30s\", \"5m\", \"1h\" or \"1d\"",
-                  f + ":2:1: daemon.log_levle: unknown key",
-                  f + ":7:8: connectors.payroll.role: \"treasury\" is not one of: estab, org, hr, finance",
-                  f + ":8:11: connectors.payroll.records: expected an integer",
-                  f + ":14:13: route.receivers: no notifier named \"opps\""));
+  EXPECT_THAT(
+      outcome.errors,
+      ::testing::UnorderedElementsAre(
+          f + ":3:18: daemon.shutdown_grace: expected a duration string such as \"30s\", \"5m\", \"1h\" or \"1d\"",
+          f + ":2:1: daemon.log_levle: unknown key",
+          f + ":7:8: connectors.payroll.role: \"treasury\" is not one of: estab, org, hr, finance",
+          f + ":8:11: connectors.payroll.records: expected an integer",
+          f + ":14:13: route.receivers: no notifier named \"opps\""));
 }
 
 TEST_F(ConfigTest, SyntaxErrorIsLocated) {
@@ -120,7 +121,8 @@ TEST_F(ConfigTest, SyntaxErrorIsLocated) {
 
 TEST_F(ConfigTest, InlineSecretIsRefusedWithoutEchoingIt) {
   std::vector<std::string> errors;
-  auto table = toml::parse("token = \"hunter2\"\nref = \"${HR_TOKEN}\"\nfile = \"@file:/etc/staffchain/t\"\n", std::string_view("s.toml"));
+  auto table = toml::parse("token = \"hunter2\"\nref = \"${HR_TOKEN}\"\nfile = \"@file:/etc/staffchain/t\"\n",
+                           std::string_view("s.toml"));
   plugin::ConfigReader reader(table, "connectors.x", errors);
   EXPECT_FALSE(reader.secret("token").has_value());
   EXPECT_EQ(reader.secret("ref"), "${HR_TOKEN}");
@@ -152,14 +154,17 @@ TEST_F(ConfigTest, FilesAndFoldersOthersCanWriteAreRefused) {
   EXPECT_THAT(outcome.errors[0], HasSubstr("chmod go-w"));
 
   std::filesystem::permissions(main, std::filesystem::perms::others_write, std::filesystem::perm_options::remove);
-  const auto extra = dir_.write("conf.d/10-finance.toml", "[connectors.finance]\nplugin = \"fixture_good\"\nrole = \"finance\"\n");
-  std::filesystem::permissions(extra.parent_path(), std::filesystem::perms::group_write, std::filesystem::perm_options::add);
+  const auto extra =
+      dir_.write("conf.d/10-finance.toml", "[connectors.finance]\nplugin = \"fixture_good\"\nrole = \"finance\"\n");
+  std::filesystem::permissions(extra.parent_path(), std::filesystem::perms::group_write,
+                               std::filesystem::perm_options::add);
   auto folder = loadConfig(main, catalog_.get());
   EXPECT_FALSE(folder.config);
   ASSERT_FALSE(folder.errors.empty());
   EXPECT_THAT(folder.errors[0], HasSubstr("conf.d: refused: writable by its group"));
 
-  std::filesystem::permissions(extra.parent_path(), std::filesystem::perms::group_write, std::filesystem::perm_options::remove);
+  std::filesystem::permissions(extra.parent_path(), std::filesystem::perms::group_write,
+                               std::filesystem::perm_options::remove);
   std::filesystem::permissions(extra, std::filesystem::perms::group_write, std::filesystem::perm_options::add);
   auto dropped = loadConfig(main, catalog_.get());
   EXPECT_FALSE(dropped.config);
@@ -171,7 +176,8 @@ TEST_F(ConfigTest, FilesAndFoldersOthersCanWriteAreRefused) {
 // empty plugin name used to pass.
 TEST_F(ConfigTest, EmptyPluginNameIsAnErrorEvenWithoutACatalog) {
   const auto main = dir_.write("staffchain.toml", "[connectors.hr]\nplugin = \"\"\nrole = \"hr\"\n");
-  for (PluginValidator* validator : {static_cast<PluginValidator*>(nullptr), static_cast<PluginValidator*>(catalog_.get())}) {
+  for (PluginValidator* validator :
+       {static_cast<PluginValidator*>(nullptr), static_cast<PluginValidator*>(catalog_.get())}) {
     auto outcome = loadConfig(main, validator);
     EXPECT_FALSE(outcome.config);
     ASSERT_FALSE(outcome.errors.empty());
@@ -188,7 +194,8 @@ TEST_F(ConfigTest, UnknownPluginIsAnErrorNamingTheAvailableOnes) {
 }
 
 TEST_F(ConfigTest, StalenessShorterThanIntervalIsRefused) {
-  auto outcome = load("[connectors.a]\nplugin = \"fixture_good\"\nrole = \"hr\"\ninterval = \"1h\"\nmax_staleness = \"30m\"\n");
+  auto outcome =
+      load("[connectors.a]\nplugin = \"fixture_good\"\nrole = \"hr\"\ninterval = \"1h\"\nmax_staleness = \"30m\"\n");
   ASSERT_EQ(outcome.errors.size(), 1U);
   EXPECT_THAT(outcome.errors[0], HasSubstr("connectors.a.max_staleness: must be at least the connector's interval"));
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,8 +13,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "staffchain/gen/generate_world.hpp"
 #include "staffchain/model/canonical_folder.hpp"
@@ -50,8 +49,8 @@ inline WorldFolders& kWorldFolders = WorldFolders::instance();
 
 // Per process: ctest runs each case in its own process, several at once.
 inline std::filesystem::path freshDir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("staffchain_gen_test_" + name + "_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("staffchain_gen_test_" + name + "_" + std::to_string(::getpid()));
   kWorldFolders.add(dir);
   std::filesystem::remove_all(dir);
   return dir;

@@ -2,19 +2,18 @@
 // spec's as_of, the engine finds exactly the lines of truth.jsonl (recall and precision 100%),
 // compared as a multiset of (rule, unit_id, person_id).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/chain/rule_params.hpp"

@@ -23,10 +23,11 @@ bool timeCommit(Ledger& ledger, const LedgerBatch& batch, const char* what) {
     std::fprintf(stderr, "%s\n", stats.error().message.c_str());
     return false;
   }
-  fmt::print("{:<34} {:>7} records in {:6.3f} s = {:>9.0f} records/s (inserted {}, updated {}, unchanged {}, "
-             "removed {})\n",
-             what, batch.records.size(), took.count(), static_cast<double>(batch.records.size()) / took.count(),
-             stats->inserted, stats->updated, stats->unchanged, stats->removed);
+  fmt::print(
+      "{:<34} {:>7} records in {:6.3f} s = {:>9.0f} records/s (inserted {}, updated {}, unchanged {}, "
+      "removed {})\n",
+      what, batch.records.size(), took.count(), static_cast<double>(batch.records.size()) / took.count(),
+      stats->inserted, stats->updated, stats->unchanged, stats->removed);
   return true;
 }
 
@@ -41,9 +42,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   using staffchain::model::RecordType;
-  auto delta = staffchain::ledger::testing::makeBatch("probe", staffchain::ledger::testing::mixedRecords(count), {}, {}, "c1");
-  auto snapshot = staffchain::ledger::testing::makeBatch("probe-snapshot", delta.records, {RecordType::payroll, RecordType::roster, RecordType::movement},
-                       {}, "c1");
+  auto delta =
+      staffchain::ledger::testing::makeBatch("probe", staffchain::ledger::testing::mixedRecords(count), {}, {}, "c1");
+  auto snapshot = staffchain::ledger::testing::makeBatch(
+      "probe-snapshot", delta.records, {RecordType::payroll, RecordType::roster, RecordType::movement}, {}, "c1");
   bool ok = timeCommit(**ledger, delta, "delta, new records") &&
             timeCommit(**ledger, delta, "delta, same batch again") &&
             timeCommit(**ledger, snapshot, "full snapshot, new records") &&

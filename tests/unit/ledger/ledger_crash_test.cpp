@@ -50,7 +50,8 @@ TEST(LedgerCrashTest, KilledCommitLeavesNoneOrAllOfTheBatch) {
   std::mt19937 random(seed);
   std::uniform_int_distribution<int> delay_ms(0, 300);
 
-  const auto batch = testing::makeBatch("finance", testing::payrollRecords(kBatchSize), {model::RecordType::payroll}, {}, kCursor);
+  const auto batch =
+      testing::makeBatch("finance", testing::payrollRecords(kBatchSize), {model::RecordType::payroll}, {}, kCursor);
   for (int round = 0; round < 4; ++round) {
     const int delay = delay_ms(random);
     SCOPED_TRACE(fmt::format("round {}, kill after {} ms, seed {}", round, delay, seed));

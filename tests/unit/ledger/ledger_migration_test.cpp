@@ -1,6 +1,6 @@
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fmt/format.h>
 
 #include "ledger_samples.hpp"
 #include "sqlite_query.hpp"

@@ -20,10 +20,10 @@ using model::Record;
 using model::RecordType;
 using testing::describe;
 using testing::describeAll;
-using testing::sqliteExec;
-using testing::sqliteQuery;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::sqliteExec;
+using testing::sqliteQuery;
 
 class SqliteLedgerTest : public ::testing::Test {
  protected:
@@ -64,8 +64,8 @@ class SqliteLedgerTest : public ::testing::Test {
 };
 
 model::QuarantineEntry badRow(std::string origin) {
-  return model::QuarantineEntry{"roster.csv", RecordType::roster, std::move(origin), "person_id", "15070219800101001",
-                                "check digit is missing"};
+  return model::QuarantineEntry{"roster.csv", RecordType::roster,  std::move(origin),
+                                "person_id",  "15070219800101001", "check digit is missing"};
 }
 
 TEST_F(SqliteLedgerTest, EveryRecordTypeRoundTrips) {
@@ -128,8 +128,9 @@ TEST_F(SqliteLedgerTest, ChangedRecordIsUpdatedAndMovementHistoryGrows) {
   EXPECT_EQ(stats.unchanged, records.size() - 2);
   EXPECT_EQ(stats.inserted, 0U);
 
-  EXPECT_THAT(sqliteQuery(file(), "SELECT version, first_seen, updated_at, effective_on FROM movements "
-                                  "WHERE movement_id = 'HR-2023-0001'"),
+  EXPECT_THAT(sqliteQuery(file(),
+                          "SELECT version, first_seen, updated_at, effective_on FROM movements "
+                          "WHERE movement_id = 'HR-2023-0001'"),
               ElementsAre("2|2024-05-01T00:00:00Z|2024-05-01T01:00:00Z|2023-04-02"));
   auto history = ledger->movementHistory(hire.person_id);
   ASSERT_TRUE(history) << history.error().message;
@@ -158,8 +159,9 @@ TEST_F(SqliteLedgerTest, MovedRowAloneIsNotAChange) {
   const auto stats = commit(*ledger, testing::makeBatch("hr", records, {}, {}, std::nullopt));
   EXPECT_EQ(stats.updated, 0U);
   EXPECT_EQ(stats.unchanged, records.size());
-  EXPECT_THAT(sqliteQuery(file(), "SELECT source_row, version, updated_at FROM movements WHERE record_key = 'HR-2023-0001'"),
-              ElementsAre("40|1|2024-05-01T00:00:00Z"));
+  EXPECT_THAT(
+      sqliteQuery(file(), "SELECT source_row, version, updated_at FROM movements WHERE record_key = 'HR-2023-0001'"),
+      ElementsAre("40|1|2024-05-01T00:00:00Z"));
   auto history = ledger->movementHistory(std::nullopt);
   ASSERT_TRUE(history);
   EXPECT_EQ(history->size(), 2U);
@@ -188,9 +190,9 @@ TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeO
   EXPECT_EQ(dataset.movements.size(), 3U);
   EXPECT_EQ(dataset.payroll.size(), 2U);
   EXPECT_THAT(sqliteQuery(file(), "SELECT connector, record_type, record_key, removed_at FROM removals ORDER BY seq"),
-              ::testing::UnorderedElementsAre(
-                  "estab|roster|" + testing::personId(2).str() + "|" + testing::unitId(2).str() + "|2024-05-01T01:00:00Z",
-                  "estab|movements|ORG-2022-0107|2024-05-01T01:00:00Z"));
+              ::testing::UnorderedElementsAre("estab|roster|" + testing::personId(2).str() + "|" +
+                                                  testing::unitId(2).str() + "|2024-05-01T01:00:00Z",
+                                              "estab|movements|ORG-2022-0107|2024-05-01T01:00:00Z"));
   auto history = ledger->movementHistory(testing::personId(1));
   ASSERT_TRUE(history);
   ASSERT_EQ(history->size(), 3U);  // inserted by each connector, then removed from one
@@ -218,7 +220,8 @@ TEST_F(SqliteLedgerTest, SnapshotKeepsHeldRecordsWhoseNewRowWasUnreadable) {
   // omits the second: the first stays as it was, the second goes.
   advanceClock();
   auto next = testing::makeBatch("estab", {}, {RecordType::roster}, {badRow("roster.csv:2")}, std::nullopt);
-  next.unreadable_keys.push_back({RecordType::roster, model::keyParts(RecordType::roster, model::recordKey(roster[0]))});
+  next.unreadable_keys.push_back(
+      {RecordType::roster, model::keyParts(RecordType::roster, model::recordKey(roster[0]))});
   next.unreadable_keys.push_back({RecordType::roster, {"an unknown key", "changes nothing"}});
   const auto stats = commit(*ledger, next);
   EXPECT_EQ(stats.kept_unreadable, 1U);
@@ -231,7 +234,8 @@ TEST_F(SqliteLedgerTest, SnapshotKeepsHeldRecordsWhoseNewRowWasUnreadable) {
 TEST_F(SqliteLedgerTest, QuarantineIsDeduplicatedWithLastSeen) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
-  const auto batch = testing::makeBatch("estab", {}, {}, {badRow("roster.csv:9"), badRow("roster.csv:12")}, std::nullopt);
+  const auto batch =
+      testing::makeBatch("estab", {}, {}, {badRow("roster.csv:9"), badRow("roster.csv:12")}, std::nullopt);
   auto first = commit(*ledger, batch);
   EXPECT_EQ(first.quarantined, 2U);
   EXPECT_EQ(first.new_quarantine, (std::vector<std::uint32_t>{0, 1}));
@@ -353,8 +357,7 @@ TEST_F(SqliteLedgerTest, OpenErrorsNameThePath) {
   EXPECT_THAT(missing.error().message, HasSubstr(missing_dir.string()));
 
   const auto garbage = dir_.path() / "garbage.db";
-  std::ofstream(garbage) << "this is not an SQLite database, it is a note about staffing\n"
-                         << std::string(4096, 'x');
+  std::ofstream(garbage) << "this is not an SQLite database, it is a note about staffing\n" << std::string(4096, 'x');
   auto refused = SqliteLedger::open(garbage);
   ASSERT_FALSE(refused);
   EXPECT_THAT(refused.error().message, HasSubstr(garbage.string()));

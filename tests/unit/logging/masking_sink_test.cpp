@@ -76,7 +76,12 @@ TEST_F(MaskingSinkTest, EscapesTabsAndNulBytesToo) {
 // Beyond ASCII: NEL and the other C1 controls, U+2028/U+2029 (line breaks to some readers) and
 // the bidirectional overrides that reorder what a reader sees; bytes that are not UTF-8 at all.
 TEST_F(MaskingSinkTest, EscapesUnicodeLineBreaksBidiOverridesAndBytesThatAreNotUtf8) {
-  log("a\xC2\x85" "b\xE2\x80\xA8" "c\xE2\x80\xA9" "d\xE2\x80\xAE" "e\xE2\x81\xA6" "f");
+  log("a\xC2\x85"
+      "b\xE2\x80\xA8"
+      "c\xE2\x80\xA9"
+      "d\xE2\x80\xAE"
+      "e\xE2\x81\xA6"
+      "f");
   log("gb18030 \xC8\xCB cut \xE4\xBA and \xFF\xC0\xAF");
   ASSERT_EQ(capture->lines.size(), 2U);
   EXPECT_EQ(capture->lines[0], "a\\u0085b\\u2028c\\u2029d\\u202ee\\u2066f");
@@ -94,7 +99,8 @@ TEST_F(MaskingSinkTest, LeavesChineseTextAndBackslashesAsTheyAreAndUncopied) {
 // Masking reads a control character as the separator it is; escaping after it cannot glue the
 // "\x01" before an id into a longer run of digits that masking would leave alone.
 TEST_F(MaskingSinkTest, MasksAnIdNextToAControlCharacterBeforeEscapingIt) {
-  log("file\x01" "150702198001011239\n");
+  log("file\x01"
+      "150702198001011239\n");
   ASSERT_EQ(capture->lines.size(), 1U);
   EXPECT_EQ(capture->lines[0], "file\\x01150702********1239\\n");
 }

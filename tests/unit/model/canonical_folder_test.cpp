@@ -4,9 +4,9 @@
 
 #include <fstream>
 #include <random>
+#include <string>
 #include <variant>
 #include <vector>
-#include <string>
 
 namespace staffchain::model {
 namespace {

@@ -407,10 +407,10 @@ std::optional<std::string> keyOf(RecordType type, const Cells& cells) {
 }
 
 TEST(RowKey, EqualsTheRecordKeyOfTheValidRowWhateverElseIsWrong) {
-  for (const auto& [type, good] : {std::pair{RecordType::roster, kGoodRoster}, std::pair{RecordType::payroll, kGoodPayroll},
-                                   std::pair{RecordType::quota, kGoodQuota}, std::pair{RecordType::unit, kGoodUnit},
-                                   std::pair{RecordType::movement, kGoodMovement},
-                                   std::pair{RecordType::approval, kGoodApproval}}) {
+  for (const auto& [type, good] :
+       {std::pair{RecordType::roster, kGoodRoster}, std::pair{RecordType::payroll, kGoodPayroll},
+        std::pair{RecordType::quota, kGoodQuota}, std::pair{RecordType::unit, kGoodUnit},
+        std::pair{RecordType::movement, kGoodMovement}, std::pair{RecordType::approval, kGoodApproval}}) {
     const auto valid = run(type, good);
     ASSERT_TRUE(valid.ok()) << plugin::recordTypeFile(type);
     EXPECT_EQ(keyOf(type, good), recordKey(*valid.record)) << plugin::recordTypeFile(type);

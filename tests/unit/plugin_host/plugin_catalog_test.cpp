@@ -8,9 +8,9 @@
 namespace staffchain::plugin_host {
 namespace {
 
-using ::testing::HasSubstr;
 using staffchain::testing::fixturePlugin;
 using staffchain::testing::ScratchDir;
+using ::testing::HasSubstr;
 
 std::string refusalFor(const PluginCatalog& catalog, const std::string& fixture) {
   for (const auto& refusal : catalog.refusals()) {
@@ -91,8 +91,10 @@ TEST(PluginCatalog, FilesThatAreNotSharedObjectsAreRefusedOrSkippedSayingSo) {
   dir.write("README.txt", "plugins go here\n");
   dir.write("libstaffchain_notes.so", "not a library\n");
   dir.write("x.so", "neither\n");
-  dir.write("libstaffchain_relocatable.so", std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(9, '\0') + "\x01" +
-                                                  std::string(47, '\0'));
+  dir.write("libstaffchain_relocatable.so", std::string("\x7f"
+                                                        "ELF\x02\x01\x01",
+                                                        7) +
+                                                std::string(9, '\0') + "\x01" + std::string(47, '\0'));
   std::filesystem::create_directories(dir.path() / "old");
   auto catalog = PluginCatalog::loadDirectory(dir.path());
   ASSERT_TRUE(catalog.ok()) << catalog.error().message;
@@ -109,9 +111,10 @@ TEST(PluginCatalog, FilesThatAreNotSharedObjectsAreRefusedOrSkippedSayingSo) {
   // Not dlopen's answer, which reads like a broken build ("cannot load: Bad file descriptor").
   for (const auto& refusal : catalog->refusals()) EXPECT_THAT(refusal.reason, ::testing::Not(HasSubstr("cannot load")));
   ASSERT_EQ(catalog->skipped().size(), 3U);
-  EXPECT_EQ(catalog->skippedNote(), "plugin folder " + dir.path().string() +
-                                        ": skipped README.txt, libstaffchain_fixture_good.so.bak, old/ (not plugins: only "
-                                        "libstaffchain_*.so files are loaded)");
+  EXPECT_EQ(catalog->skippedNote(),
+            "plugin folder " + dir.path().string() +
+                ": skipped README.txt, libstaffchain_fixture_good.so.bak, old/ (not plugins: only "
+                "libstaffchain_*.so files are loaded)");
 }
 
 TEST(PluginCatalog, AFolderOfPluginsOnlyHasNothingToSay) {
@@ -130,7 +133,8 @@ TEST(PluginCatalog, MissingDirectoryIsAClearError) {
 TEST(PluginCatalog, ValidatorRunsThePluginsOwnChecks) {
   auto catalog = PluginCatalog::loadDirectory(STAFFCHAIN_TEST_PLUGIN_DIR);
   ASSERT_TRUE(catalog.ok());
-  auto table = toml::parse("plugin = \"fixture_good\"\ngreeting = \"refuse\"\nrecords = \"many\"\n", std::string_view("test.toml"));
+  auto table = toml::parse("plugin = \"fixture_good\"\ngreeting = \"refuse\"\nrecords = \"many\"\n",
+                           std::string_view("test.toml"));
   std::vector<std::string> errors;
   plugin::ConfigReader reader(table, "connectors.x", errors);
   reader.accept("plugin");

@@ -1,13 +1,12 @@
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <link.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <cstdlib>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include "test_support.hpp"
 
@@ -15,9 +14,9 @@ namespace staffchain::plugin_host {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using staffchain::testing::fixturePlugin;
 using staffchain::testing::ScratchDir;
+using ::testing::HasSubstr;
 
 bool libraryMapped(const std::string& file_name) {
   struct Search {
@@ -27,7 +26,8 @@ bool libraryMapped(const std::string& file_name) {
   dl_iterate_phdr(
       [](dl_phdr_info* info, size_t, void* data) {
         auto* s = static_cast<Search*>(data);
-        if (info->dlpi_name != nullptr && std::string(info->dlpi_name).find(s->name) != std::string::npos) s->found = true;
+        if (info->dlpi_name != nullptr && std::string(info->dlpi_name).find(s->name) != std::string::npos)
+          s->found = true;
         return 0;
       },
       &search);
@@ -81,7 +81,8 @@ TEST_F(PluginInstanceTest, GoodSourcePullsRecordsAndLogsThroughTheHostWithIdsMas
 }
 
 TEST_F(PluginInstanceTest, NotifierSends) {
-  documents_.push_back(std::make_shared<toml::table>(toml::parse("plugin = \"fixture_notifier\"\n", std::string_view("t.toml"))));
+  documents_.push_back(
+      std::make_shared<toml::table>(toml::parse("plugin = \"fixture_notifier\"\n", std::string_view("t.toml"))));
   config::NotifierSettings settings;
   settings.name = "n";
   settings.plugin = "fixture_notifier";
@@ -115,7 +116,8 @@ TEST_F(PluginInstanceTest, ExceptionFromPullBecomesAnErrorAndTheInstanceStaysUsa
 }
 
 TEST_F(PluginInstanceTest, FactoryConfigurationErrorsAreReported) {
-  auto created = createSource(*catalog_, connector("fixture_good", "greeting = \"refuse\"\n"), logger_, scratch_.path(), 2s);
+  auto created =
+      createSource(*catalog_, connector("fixture_good", "greeting = \"refuse\"\n"), logger_, scratch_.path(), 2s);
   ASSERT_FALSE(created.ok());
   EXPECT_THAT(created.error().message, HasSubstr("greeting: \"refuse\" is refused"));
 }

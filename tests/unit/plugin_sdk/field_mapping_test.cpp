@@ -48,9 +48,12 @@ constants = { source = "hr" }
 )",
                              RecordType::movement, errors);
   ASSERT_TRUE(errors.empty()) << errors.front();
-  const std::map<std::string, std::string> source = {
-      {"sfzh", "11010519491231002X"}, {"dw.code", "91350100M000100Y43"}, {"sxrq", "20240517"},
-      {"id", "M-1"}, {"kind", "退休"}, {"name", "张三"}};
+  const std::map<std::string, std::string> source = {{"sfzh", "11010519491231002X"},
+                                                     {"dw.code", "91350100M000100Y43"},
+                                                     {"sxrq", "20240517"},
+                                                     {"id", "M-1"},
+                                                     {"kind", "退休"},
+                                                     {"name", "张三"}};
   auto mapped = mapping.apply(
       [&](std::string_view field) -> std::optional<std::string> {
         auto it = source.find(std::string(field));
@@ -66,7 +69,7 @@ constants = { source = "hr" }
   EXPECT_EQ(*record.field("effective_on"), "2024-05-17");
   EXPECT_EQ(*record.field("kind"), "retire");
   EXPECT_EQ(*record.field("source"), "hr");
-  EXPECT_EQ(*record.field("name"), "张三");  // unmapped columns come from the same name
+  EXPECT_EQ(*record.field("name"), "张三");         // unmapped columns come from the same name
   EXPECT_EQ(record.field("recorded_on"), nullptr);  // absent stays absent
 }
 

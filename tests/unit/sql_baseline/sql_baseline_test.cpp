@@ -23,10 +23,9 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 // The rules bench/sql/rules.sql states; CHAIN-016 and DATA-001 have no SQL (bench/README.md).
-const std::set<std::string> kCoveredRules = {"CHAIN-001", "CHAIN-002", "CHAIN-003", "CHAIN-004", "CHAIN-005",
-                                             "CHAIN-006", "CHAIN-007", "CHAIN-008", "CHAIN-009", "CHAIN-010",
-                                             "CHAIN-011", "CHAIN-012", "CHAIN-013", "CHAIN-014", "CHAIN-015",
-                                             "CHAIN-017"};
+const std::set<std::string> kCoveredRules = {
+    "CHAIN-001", "CHAIN-002", "CHAIN-003", "CHAIN-004", "CHAIN-005", "CHAIN-006", "CHAIN-007", "CHAIN-008",
+    "CHAIN-009", "CHAIN-010", "CHAIN-011", "CHAIN-012", "CHAIN-013", "CHAIN-014", "CHAIN-015", "CHAIN-017"};
 constexpr const char* kGeneratedAsOf = "2026-06-30";
 constexpr const char* kEarlierAsOf = "2025-11-20";
 
@@ -80,8 +79,12 @@ void expectSameFindings(const Findings& audit, const Findings& baseline, const s
   }
 }
 
-fs::path binary(const std::string& name) { return fs::path(STAFFCHAIN_BIN_DIR) / name; }
-fs::path baselineScript() { return fs::path(STAFFCHAIN_SOURCE_DIR) / "bench" / "sql" / "run_baseline.sh"; }
+fs::path binary(const std::string& name) {
+  return fs::path(STAFFCHAIN_BIN_DIR) / name;
+}
+fs::path baselineScript() {
+  return fs::path(STAFFCHAIN_SOURCE_DIR) / "bench" / "sql" / "run_baseline.sh";
+}
 
 // Runs `argv` to its end; its output, or a test failure naming the command.
 std::string run(const std::vector<std::string>& argv, const ScratchDir& scratch, const std::string& logName,
@@ -186,7 +189,8 @@ void writeEdgeCases(const ScratchDir& dir) {
             "150702198708080908,壬,11150702MB0000010E,admin,2011-01-01,,,\n"
             "150702198910101100,子,12150702MB0000020C,admin,2012-01-01,,,\n");
   dir.write("edge/movements.csv",
-            "movement_id,source,kind,person_id,name,unit_id,from_unit_id,effective_on,recorded_on,approval_id,leader_level,leader_rank\n"
+            "movement_id,source,kind,person_id,name,unit_id,from_unit_id,effective_on,recorded_on,approval_id,leader_"
+            "level,leader_rank\n"
             "M001,hr,hire,150702198203030315,丙,11150702MB0000010E,,2026-01-15,2026-01-15,AP1,,\n"
             "M002,hr,hire,150702198001010113,甲,11150702MB0000010E,,2026-02-01,2026-02-01,AP1,,\n"
             "M003,hr,hire,150702198102020206,乙,11150702MB0000010E,,2026-02-01,2026-02-01,AP1,,\n"

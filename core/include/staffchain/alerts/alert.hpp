@@ -27,8 +27,8 @@ std::optional<AlertState> parseAlertState(std::string_view text) noexcept;
 
 // One acknowledgement: someone took the alert on. Each one is kept, oldest first.
 struct Acknowledgement {
-  std::string by;       // the person who took it on
-  std::string caller;   // the API token's name it came through; empty when not through the API
+  std::string by;      // the person who took it on
+  std::string caller;  // the API token's name it came through; empty when not through the API
   TimePoint at{};
   std::string comment;
 };
@@ -40,8 +40,8 @@ struct Alert {
   std::string rule;
   chain::Severity severity = chain::Severity::major;
   std::string unit_id;
-  std::string person_id;  // full; masked whenever it is rendered
-  std::string region;     // of the unit, when known
+  std::string person_id;             // full; masked whenever it is rendered
+  std::string region;                // of the unit, when known
   std::vector<std::string> sources;  // connectors whose records the finding rests on
   std::vector<std::string> roles;    // their roles (estab, org, hr, finance)
   model::Date since;
@@ -92,8 +92,8 @@ struct Silence {
   TimePoint created_at{};
   TimePoint expires_at{};
   std::optional<TimePoint> ended_at;
-  std::string end_reason;    // "expired", "resolved" (every alert it held resolved), "ended by <who>"
-  bool held_any = false;     // it has held at least one alert
+  std::string end_reason;  // "expired", "resolved" (every alert it held resolved), "ended by <who>"
+  bool held_any = false;   // it has held at least one alert
 
   [[nodiscard]] bool active() const noexcept { return !ended_at.has_value(); }
 };
@@ -104,16 +104,16 @@ bool silenceMatches(const SilenceMatch& match, const Alert& alert);
 struct SilenceRequest {
   SilenceMatch match;
   std::string reason;
-  std::string author;      // required: the person
-  std::string created_by;  // the API caller, recorded beside the author
+  std::string author;                     // required: the person
+  std::string created_by;                 // the API caller, recorded beside the author
   std::chrono::milliseconds duration{0};  // from now; at most AlertSettings::max_silence
 };
 
 // What a silence would do, without creating it (a dry run).
 struct SilencePreview {
   TimePoint expires_at{};
-  std::size_t open_alerts = 0;          // open alerts it would hold now
-  std::vector<std::string> alert_ids;   // the first of them, most severe first
+  std::size_t open_alerts = 0;         // open alerts it would hold now
+  std::vector<std::string> alert_ids;  // the first of them, most severe first
 };
 
 struct AlertFilter {

@@ -44,7 +44,7 @@ struct DeliveryPolicy {
 
 struct AlertSettings {
   config::Route route;
-  std::map<std::string, ReceiverProfile> receivers;  // by name; messages to others wait in the outbox
+  std::map<std::string, ReceiverProfile> receivers;          // by name; messages to others wait in the outbox
   std::map<std::string, model::SourceRole> connector_roles;  // what route `role` matches on
   DeliveryPolicy delivery;
   // Times in messages are shown in this zone, with its offset ([daemon] timezone).

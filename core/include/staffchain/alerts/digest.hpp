@@ -23,14 +23,14 @@ struct Digest {
   DigestKind kind = DigestKind::update;
   std::string receiver;
   std::string group_key;
-  std::int64_t sequence = 0;  // the group's message number: part of every idempotency key
+  std::int64_t sequence = 0;                                // the group's message number: part of every idempotency key
   std::vector<std::pair<std::string, std::string>> labels;  // group_by label and value
   TimePoint at{};
-  std::vector<const Alert*> opened;          // new to this receiver
+  std::vector<const Alert*> opened;           // new to this receiver
   std::vector<const Alert*> silence_expired;  // a silence ran out while they still fire
   std::vector<const Alert*> still_firing;     // listed in repeats, counted otherwise
   std::vector<const Alert*> resolved;
-  std::size_t silenced = 0;  // members held back by a silence
+  std::size_t silenced = 0;                      // members held back by a silence
   std::map<std::string, std::size_t> inhibited;  // held back, per down or stale connector
   // For LINK alerts listed: how many alerts their connector holds back now.
   std::map<std::string, std::size_t> held_by_connector;

@@ -2,6 +2,9 @@
 // metrics and the JSON API under /api/v1/, with bearer tokens that are read-only or read-write.
 #pragma once
 
+#include <spdlog/logger.h>
+
+#include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -9,9 +12,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <spdlog/logger.h>
 
 #include "staffchain/plugin/result.hpp"
 
@@ -27,11 +27,11 @@ struct ApiToken {
 
 struct ApiRequest {
   std::string method;
-  std::string path;                               // without the query string
-  std::map<std::string, std::string> query;       // decoded
-  std::map<std::string, std::string> params;      // from {placeholders} in the route
+  std::string path;                           // without the query string
+  std::map<std::string, std::string> query;   // decoded
+  std::map<std::string, std::string> params;  // from {placeholders} in the route
   std::string body;
-  std::string caller;                             // the token's name, or "anonymous"
+  std::string caller;  // the token's name, or "anonymous"
 };
 
 struct ApiResponse {

@@ -27,8 +27,7 @@ class PrometheusWriter {
     std::string help;
     std::string samples;
   };
-  void sample(std::string_view type, std::string_view name, std::string_view help, const Labels& labels,
-              double value);
+  void sample(std::string_view type, std::string_view name, std::string_view help, const Labels& labels, double value);
 
   std::vector<Family> families_;  // in the order they first appeared
 };

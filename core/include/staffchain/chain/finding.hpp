@@ -32,7 +32,8 @@ struct Finding {
   std::string rule;  // "CHAIN-001" ... "CHAIN-017", "DATA-001"
   Severity severity = Severity::major;
   model::UnitId unit_id;      // empty only for DATA-001 rows without a readable unit
-  model::PersonId person_id;  // empty for unit-level rules (CHAIN-007, CHAIN-012, CHAIN-016) and DATA-001 rows without a readable person
+  model::PersonId person_id;  // empty for unit-level rules (CHAIN-007, CHAIN-012, CHAIN-016) and DATA-001 rows without
+                              // a readable person
   model::Date since;          // when the violation began (see rules.md per rule)
   std::string summary_zh;     // one line; citizen ids masked
   std::string summary_en;

@@ -1,6 +1,8 @@
 // Config: the daemon's validated configuration (one TOML file plus an optional conf.d/).
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -9,12 +11,10 @@
 #include <string>
 #include <vector>
 
-#include <toml++/toml.h>
-
 #include "staffchain/chain/rule_params.hpp"
 #include "staffchain/logging/logging.hpp"
-#include "staffchain/model/time_zone.hpp"
 #include "staffchain/model/records.hpp"
+#include "staffchain/model/time_zone.hpp"
 #include "staffchain/plugin/config_reader.hpp"
 #include "staffchain/plugin/descriptor.hpp"
 
@@ -23,7 +23,7 @@ namespace staffchain::config {
 using plugin::Duration;
 
 struct DaemonSettings {
-  std::filesystem::path state_dir;               // the ledger and plugin state live here
+  std::filesystem::path state_dir;                  // the ledger and plugin state live here
   std::optional<std::filesystem::path> plugin_dir;  // default: see plugin_host::defaultPluginDirectory
   logging::LogSettings log;
   Duration plugin_call_timeout{std::chrono::minutes(2)};  // default for connectors without `timeout`
@@ -44,9 +44,9 @@ struct DaemonSettings {
 struct PluginInstanceSettings {
   std::string name;
   std::string plugin;
-  std::string key_path;       // "connectors.payroll"
+  std::string key_path;  // "connectors.payroll"
   const toml::table* table = nullptr;
-  std::string fingerprint;    // the table re-serialised: equal fingerprints mean an unchanged instance
+  std::string fingerprint;  // the table re-serialised: equal fingerprints mean an unchanged instance
 };
 
 struct ConnectorSettings : PluginInstanceSettings {
@@ -83,7 +83,7 @@ enum class PropagationRule : std::uint8_t {
   leader_to_estab,    // a leader appointment: estab checks the leadership post count
 };
 inline constexpr std::string_view kPropagationRuleNames[] = {"hire_to_estab", "roster_to_finance", "exit_to_estab",
-                                                              "exit_to_finance", "leader_to_estab"};
+                                                             "exit_to_finance", "leader_to_estab"};
 
 // [propagation]: which notices are written, their deadlines, and how delivery retries.
 struct PropagationSettings {
@@ -102,7 +102,7 @@ struct PropagationSettings {
   std::int32_t max_age_days = 90;
   Duration retry_initial{std::chrono::seconds(30)};
   Duration retry_max{std::chrono::hours(1)};
-  std::uint32_t failures_before_alert = 5;  // consecutive failures of a sink that raise LINK-003
+  std::uint32_t failures_before_alert = 5;           // consecutive failures of a sink that raise LINK-003
   Duration check_interval{std::chrono::minutes(1)};  // deadlines and retries are looked at this often
 };
 
@@ -117,7 +117,7 @@ struct RouteMatch {
 
 struct Route {
   RouteMatch match;
-  std::vector<std::string> receivers;   // notifier names
+  std::vector<std::string> receivers;  // notifier names
   bool continue_matching = false;
   std::vector<std::string> group_by{"rule", "region"};
   Duration group_wait{std::chrono::seconds(30)};
@@ -142,7 +142,7 @@ struct ApiTokenSettings {
 };
 
 struct ApiSettings {
-  bool enabled = false;  // on when the file has an [api] table (and it does not say enabled = false)
+  bool enabled = false;                   // on when the file has an [api] table (and it does not say enabled = false)
   std::string listen = "127.0.0.1:9464";  // loopback unless an operator opens it
   std::vector<ApiTokenSettings> tokens;
   // Connections served at once; one more is answered 503 with Retry-After (api::ApiServer).
@@ -150,7 +150,7 @@ struct ApiSettings {
 };
 
 struct Config {
-  std::filesystem::path source;  // absolute path of the main file
+  std::filesystem::path source;                         // absolute path of the main file
   std::vector<std::shared_ptr<toml::table>> documents;  // keep alive: settings point into them
   DaemonSettings daemon;
   ApiSettings api;
@@ -186,8 +186,8 @@ struct LoadOutcome {
 LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* validator);
 
 // The host keys of a connector's and a notifier's table; everything else belongs to the plugin.
-inline constexpr std::string_view kConnectorHostKeys[] = {"plugin", "role", "interval", "timeout", "max_staleness",
-                                                           "enabled"};
+inline constexpr std::string_view kConnectorHostKeys[] = {"plugin",  "role",          "interval",
+                                                          "timeout", "max_staleness", "enabled"};
 inline constexpr std::string_view kNotifierHostKeys[] = {"plugin", "template"};
 inline constexpr std::string_view kSinkHostKeys[] = {"plugin", "role", "dry_run", "enabled", "timeout"};
 

@@ -2,14 +2,14 @@
 // "progress" column. Header-only, so that staffchainctl formats exactly what the daemon logs.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace staffchain::daemon {
 
@@ -57,12 +57,12 @@ struct ProgressFigures {
 // "connector hr: resync 120,000 records read, 8,400 rec/s, about 2m10s left (1,092,000 remaining)";
 // without a hint from the source, the line stops after the rate.
 inline std::string progressLogLine(std::string_view connector, std::string_view kind, const ProgressFigures& figures) {
-  std::string line = fmt::format("connector {}: {} {} records read, {} rec/s", connector, kind,
-                                 groupedCount(figures.records_read),
-                                 groupedCount(static_cast<std::uint64_t>(std::llround(figures.records_per_second))));
+  std::string line =
+      fmt::format("connector {}: {} {} records read, {} rec/s", connector, kind, groupedCount(figures.records_read),
+                  groupedCount(static_cast<std::uint64_t>(std::llround(figures.records_per_second))));
   if (figures.remaining && figures.eta) {
-    line += fmt::format(", about {} left ({} remaining)", shortDuration(*figures.eta),
-                        groupedCount(*figures.remaining));
+    line +=
+        fmt::format(", about {} left ({} remaining)", shortDuration(*figures.eta), groupedCount(*figures.remaining));
   } else if (figures.remaining) {
     line += fmt::format(" ({} remaining)", groupedCount(*figures.remaining));
   }

@@ -23,9 +23,9 @@ struct OutboxNotice {
   std::string target_system;  // estab, org, hr, finance
   std::string person_id;
   std::string unit_id;
-  std::string deadline;       // YYYY-MM-DD
-  std::string fields_json;    // the canonical notice columns: a JSON array of [column, value]
-  bool dry_run = false;       // its sink only logs: stored in state dry_run, never sent
+  std::string deadline;     // YYYY-MM-DD
+  std::string fields_json;  // the canonical notice columns: a JSON array of [column, value]
+  bool dry_run = false;     // its sink only logs: stored in state dry_run, never sent
 };
 
 using plugin::SnapshotPart;
@@ -51,15 +51,15 @@ struct HeldSnapshot {
   std::int64_t id = 0;
   std::string connector;
   model::RecordType type = model::RecordType::unit;
-  std::string name;          // the snapshot's name (its file)
-  std::size_t stored = 0;    // records of the type the connector held
-  std::size_t after = 0;     // what would have been left
-  std::size_t removed = 0;   // what would have been removed (for a first part: at least)
+  std::string name;         // the snapshot's name (its file)
+  std::size_t stored = 0;   // records of the type the connector held
+  std::size_t after = 0;    // what would have been left
+  std::size_t removed = 0;  // what would have been removed (for a first part: at least)
   // The units that would lose most records, most first (with the count): empty for types
   // whose key names no unit, and for a snapshot held on its announced size alone.
   std::vector<std::pair<std::string, std::size_t>> units;
-  std::string held_at;       // UTC, "2024-05-01T08:00:00Z"; the last time when held again
-  std::string resolved_at;   // empty while open: a later snapshot of the type was applied
+  std::string held_at;      // UTC, "2024-05-01T08:00:00Z"; the last time when held again
+  std::string resolved_at;  // empty while open: a later snapshot of the type was applied
 
   friend bool operator==(const HeldSnapshot&, const HeldSnapshot&) = default;
 };
@@ -90,10 +90,10 @@ struct LedgerBatch {
 
 struct CommitStats {
   std::size_t inserted = 0;
-  std::size_t updated = 0;    // content changed
-  std::size_t unchanged = 0;  // identical content (a moved row number alone is not a change)
-  std::size_t removed = 0;    // absent from a full snapshot
-  std::size_t quarantined = 0;        // quarantine entries not stored before
+  std::size_t updated = 0;             // content changed
+  std::size_t unchanged = 0;           // identical content (a moved row number alone is not a change)
+  std::size_t removed = 0;             // absent from a full snapshot
+  std::size_t quarantined = 0;         // quarantine entries not stored before
   std::size_t quarantine_repeats = 0;  // entries already stored: only their last-seen time moves
   std::size_t notices_written = 0;     // outbox notices not stored before
   std::size_t kept_unreadable = 0;     // held records kept because their new row was unreadable
@@ -121,7 +121,7 @@ struct MovementHistoryEntry {
   std::int64_t sequence = 0;  // increasing in commit order
   std::string connector;
   MovementChange change = MovementChange::inserted;
-  std::string recorded_at;  // UTC, when the ledger saw the change
+  std::string recorded_at;   // UTC, when the ledger saw the change
   model::Movement movement;  // Origin::source indexes nothing here: see `connector`
 };
 
@@ -150,8 +150,7 @@ class Ledger {
   // The snapshots held by a removal guard, newest first; only those still open when `open_only`.
   virtual Result<std::vector<HeldSnapshot>> heldSnapshots(bool open_only) = 0;
   // History of one person's movements, or of all when `person` is nullopt, oldest first.
-  virtual Result<std::vector<MovementHistoryEntry>> movementHistory(
-      const std::optional<model::PersonId>& person) = 0;
+  virtual Result<std::vector<MovementHistoryEntry>> movementHistory(const std::optional<model::PersonId>& person) = 0;
 
   // Releases the backend; later calls return an error. Safe to call twice.
   virtual void close() noexcept = 0;

@@ -2,13 +2,13 @@
 // with every citizen id masked and every control character escaped before any sink sees the line.
 #pragma once
 
+#include <spdlog/logger.h>
+#include <spdlog/sinks/sink.h>
+
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <spdlog/logger.h>
-#include <spdlog/sinks/sink.h>
 
 #include "staffchain/plugin/host_context.hpp"
 

@@ -32,8 +32,8 @@ char citizenIdCheckChar(std::string_view first17) noexcept;
 // read here (normalise folds every cell first); reasons count and quote characters, not bytes.
 Checked<PersonId> checkCitizenId(std::string_view text);
 
-Date birthDateOf(const PersonId& id) noexcept;  // digits 7-14
-Sex sexOf(const PersonId& id) noexcept;         // digit 17: odd is male
+Date birthDateOf(const PersonId& id) noexcept;           // digits 7-14
+Sex sexOf(const PersonId& id) noexcept;                  // digit 17: odd is male
 std::string_view regionOf(const PersonId& id) noexcept;  // first 6 digits
 
 // The check character of the first 17 characters of a credit code.

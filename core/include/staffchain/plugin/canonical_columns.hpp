@@ -50,14 +50,22 @@ inline constexpr std::size_t kMaxCanonicalColumns = 12;
 
 constexpr std::span<const std::string_view> canonicalColumns(RecordType type) noexcept {
   switch (type) {
-    case RecordType::unit: return columns::kUnit;
-    case RecordType::quota: return columns::kQuota;
-    case RecordType::leader_quota: return columns::kLeaderQuota;
-    case RecordType::approval: return columns::kApproval;
-    case RecordType::roster: return columns::kRoster;
-    case RecordType::movement: return columns::kMovement;
-    case RecordType::payroll: return columns::kPayroll;
-    case RecordType::death: return columns::kDeath;
+    case RecordType::unit:
+      return columns::kUnit;
+    case RecordType::quota:
+      return columns::kQuota;
+    case RecordType::leader_quota:
+      return columns::kLeaderQuota;
+    case RecordType::approval:
+      return columns::kApproval;
+    case RecordType::roster:
+      return columns::kRoster;
+    case RecordType::movement:
+      return columns::kMovement;
+    case RecordType::payroll:
+      return columns::kPayroll;
+    case RecordType::death:
+      return columns::kDeath;
   }
   return {};
 }
@@ -65,14 +73,30 @@ constexpr std::span<const std::string_view> canonicalColumns(RecordType type) no
 constexpr bool isRequiredCanonicalColumn(RecordType type, std::size_t column) noexcept {
   std::span<const bool> flags;
   switch (type) {
-    case RecordType::unit: flags = required::kUnit; break;
-    case RecordType::quota: flags = required::kQuota; break;
-    case RecordType::leader_quota: flags = required::kLeaderQuota; break;
-    case RecordType::approval: flags = required::kApproval; break;
-    case RecordType::roster: flags = required::kRoster; break;
-    case RecordType::movement: flags = required::kMovement; break;
-    case RecordType::payroll: flags = required::kPayroll; break;
-    case RecordType::death: flags = required::kDeath; break;
+    case RecordType::unit:
+      flags = required::kUnit;
+      break;
+    case RecordType::quota:
+      flags = required::kQuota;
+      break;
+    case RecordType::leader_quota:
+      flags = required::kLeaderQuota;
+      break;
+    case RecordType::approval:
+      flags = required::kApproval;
+      break;
+    case RecordType::roster:
+      flags = required::kRoster;
+      break;
+    case RecordType::movement:
+      flags = required::kMovement;
+      break;
+    case RecordType::payroll:
+      flags = required::kPayroll;
+      break;
+    case RecordType::death:
+      flags = required::kDeath;
+      break;
   }
   return column < flags.size() && flags[column];
 }

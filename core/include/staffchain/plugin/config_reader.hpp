@@ -4,16 +4,16 @@
 // the reader was not asked about is reported as unknown, so a typo never passes silently.
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <chrono>
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace staffchain::plugin {
 
@@ -38,12 +38,18 @@ inline std::optional<Duration> parseDuration(std::string_view text) noexcept {
     while (i < text.size() && (text[i] < '0' || text[i] > '9')) ++i;
     const std::string_view unit = text.substr(unit_start, i - unit_start);
     std::int64_t scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60'000;
-    else if (unit == "h") scale = 3'600'000;
-    else if (unit == "d") scale = 86'400'000;
-    else return std::nullopt;
+    if (unit == "ms")
+      scale = 1;
+    else if (unit == "s")
+      scale = 1000;
+    else if (unit == "m")
+      scale = 60'000;
+    else if (unit == "h")
+      scale = 3'600'000;
+    else if (unit == "d")
+      scale = 86'400'000;
+    else
+      return std::nullopt;
     total += number * scale;
   }
   return Duration(total);
@@ -75,9 +81,7 @@ class ConfigReader {
     fail(*node, key, "expected a string");
     return std::nullopt;
   }
-  std::string string(std::string_view key, std::string fallback) {
-    return string(key).value_or(std::move(fallback));
-  }
+  std::string string(std::string_view key, std::string fallback) { return string(key).value_or(std::move(fallback)); }
   std::optional<std::string> requiredString(std::string_view key) {
     if (!has(key)) {
       missing(key);
@@ -96,8 +100,8 @@ class ConfigReader {
     }
     if (value->get() < min || value->get() > max) {
       fail(*node, key,
-           "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
-               ", got " + std::to_string(value->get()));
+           "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", got " +
+               std::to_string(value->get()));
       return std::nullopt;
     }
     return value->get();
@@ -259,9 +263,7 @@ class ConfigReader {
     return out;
   }
 
-  ConfigReader child(const toml::table& table, std::string_view key) {
-    return ConfigReader(table, join(key), errors_);
-  }
+  ConfigReader child(const toml::table& table, std::string_view key) { return ConfigReader(table, join(key), errors_); }
 
   // Marks a key as read without reading it (the caller handles it some other way).
   void accept(std::string_view key) { seen_.emplace(key); }
@@ -277,9 +279,7 @@ class ConfigReader {
   void fail(const toml::node& node, std::string_view key, std::string_view reason) {
     errors_.push_back(location(node) + join(key) + ": " + std::string(reason));
   }
-  void missing(std::string_view key) {
-    errors_.push_back(location(table_) + join(key) + ": required key is missing");
-  }
+  void missing(std::string_view key) { errors_.push_back(location(table_) + join(key) + ": required key is missing"); }
 
   // Reports every key of the table nobody asked about. Call once, after reading.
   void finish() {

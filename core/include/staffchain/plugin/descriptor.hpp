@@ -1,14 +1,14 @@
 // PluginDescriptor: the one symbol (`staffchain_plugin`) every plugin library exports.
 #pragma once
 
+#include <toml++/toml.h>
+
+#include <boost/dll/alias.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/dll/alias.hpp>
-#include <toml++/toml.h>
 
 #include "staffchain/plugin/build_info.hpp"
 #include "staffchain/plugin/config_reader.hpp"
@@ -104,15 +104,14 @@ inline PluginDescriptor notifierPluginDescriptor(const char* name, const char* s
 
 // The usual way: a plugin's whole descriptor and its export in one line, at namespace scope.
 // A plugin that can also be a sink adds its sink entry points.
-#define STAFFCHAIN_PLUGIN_DESCRIBED_WITH_SINK(kind, name, summary, validate, create, validate_sink, create_sink) \
-  namespace {                                                                                          \
-  const ::staffchain::plugin::PluginDescriptor* staffchainDescribe() {                                 \
-    static const ::staffchain::plugin::PluginDescriptor descriptor = ::staffchain::plugin::withSink(  \
-        ::staffchain::plugin::kind##PluginDescriptor(name, summary, validate, create), validate_sink,  \
-        create_sink);                                                                                  \
-    return &descriptor;                                                                                \
-  }                                                                                                    \
-  }                                                                                                    \
+#define STAFFCHAIN_PLUGIN_DESCRIBED_WITH_SINK(kind, name, summary, validate, create, validate_sink, create_sink)    \
+  namespace {                                                                                                       \
+  const ::staffchain::plugin::PluginDescriptor* staffchainDescribe() {                                              \
+    static const ::staffchain::plugin::PluginDescriptor descriptor = ::staffchain::plugin::withSink(                \
+        ::staffchain::plugin::kind##PluginDescriptor(name, summary, validate, create), validate_sink, create_sink); \
+    return &descriptor;                                                                                             \
+  }                                                                                                                 \
+  }                                                                                                                 \
   STAFFCHAIN_PLUGIN(staffchainDescribe)
 #define STAFFCHAIN_PLUGIN_DESCRIBED(kind, name, summary, validate, create) \
   STAFFCHAIN_PLUGIN_DESCRIBED_WITH_SINK(kind, name, summary, validate, create, nullptr, nullptr)

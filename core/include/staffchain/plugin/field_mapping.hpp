@@ -60,8 +60,8 @@ class FieldMapping {
 
  private:
   struct Column {
-    std::string name;          // canonical
-    std::string source;        // source field or path
+    std::string name;    // canonical
+    std::string source;  // source field or path
     std::optional<std::string> constant;
     std::optional<std::string> date_format;
     std::map<std::string, std::string, std::less<>> values;

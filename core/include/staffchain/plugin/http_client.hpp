@@ -19,11 +19,11 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::chrono::milliseconds timeout{30'000};          // the whole exchange
+  std::chrono::milliseconds timeout{30'000};  // the whole exchange
   std::chrono::milliseconds connect_timeout{10'000};
-  bool verify_tls = true;      // never off unless an operator says so, per connector
-  std::string ca_file;         // a custom CA bundle (PEM); empty: the system's
-  std::string basic_user;      // HTTP basic authentication, when set
+  bool verify_tls = true;  // never off unless an operator says so, per connector
+  std::string ca_file;     // a custom CA bundle (PEM); empty: the system's
+  std::string basic_user;  // HTTP basic authentication, when set
   std::string basic_password;
 };
 

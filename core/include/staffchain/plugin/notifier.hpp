@@ -14,17 +14,17 @@ namespace staffchain::plugin {
 // human-readable forms are already masked. A long message arrives split into parts, each
 // within the channel's maxMessageBytes() and with its own idempotency key.
 struct Notification {
-  std::string idempotency_key;  // stable across retries; receivers that support it dedupe on it
-  std::string receiver;         // the notifier instance name from the configuration
-  std::string title;            // short, for subjects and titles
-  std::string markdown;         // body for chat robots
-  std::string text;             // plain-text body
-  std::string html;             // HTML body (e-mail)
-  std::string json;             // a structured JSON document of the same message
-  std::string severity;         // the most severe finding in it: critical, major, minor (or empty)
+  std::string idempotency_key;         // stable across retries; receivers that support it dedupe on it
+  std::string receiver;                // the notifier instance name from the configuration
+  std::string title;                   // short, for subjects and titles
+  std::string markdown;                // body for chat robots
+  std::string text;                    // plain-text body
+  std::string html;                    // HTML body (e-mail)
+  std::string json;                    // a structured JSON document of the same message
+  std::string severity;                // the most severe finding in it: critical, major, minor (or empty)
   std::vector<std::string> alert_ids;  // the alerts it is about, for acknowledgement
-  std::size_t part = 1;         // this part's number, 1-based
-  std::size_t parts = 1;        // how many parts the message was split into
+  std::size_t part = 1;                // this part's number, 1-based
+  std::size_t parts = 1;               // how many parts the message was split into
 };
 
 struct DeliveryReceipt {

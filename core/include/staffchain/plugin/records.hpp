@@ -27,14 +27,22 @@ inline constexpr std::size_t kRecordTypeCount = 8;
 // The canonical file stem of a record type: "units", "quotas", "leader_quotas", ...
 constexpr std::string_view recordTypeFile(RecordType type) noexcept {
   switch (type) {
-    case RecordType::unit: return "units";
-    case RecordType::quota: return "quotas";
-    case RecordType::leader_quota: return "leader_quotas";
-    case RecordType::approval: return "approvals";
-    case RecordType::roster: return "roster";
-    case RecordType::movement: return "movements";
-    case RecordType::payroll: return "payroll";
-    case RecordType::death: return "deaths";
+    case RecordType::unit:
+      return "units";
+    case RecordType::quota:
+      return "quotas";
+    case RecordType::leader_quota:
+      return "leader_quotas";
+    case RecordType::approval:
+      return "approvals";
+    case RecordType::roster:
+      return "roster";
+    case RecordType::movement:
+      return "movements";
+    case RecordType::payroll:
+      return "payroll";
+    case RecordType::death:
+      return "deaths";
   }
   return "unknown";
 }
@@ -68,9 +76,9 @@ struct RawRecord {
 struct RejectedRecord {
   RecordType type = RecordType::unit;
   std::string origin;
-  std::string field;   // empty when the whole record is unreadable
+  std::string field;  // empty when the whole record is unreadable
   std::string reason;
-  std::string value;   // an excerpt of what was there (plugin::excerpt), when it helps
+  std::string value;  // an excerpt of what was there (plugin::excerpt), when it helps
 };
 
 // Where a batch stands in a full snapshot a source sends in several batches (a roster of a
@@ -91,8 +99,8 @@ struct SourceBatch {
   std::optional<std::uint64_t> snapshot_rows;
   std::string snapshot_name;     // what messages call the snapshot: its file name, its query
   bool accept_removals = false;  // an operator accepted this snapshot's removals: no guard
-  std::string cursor;  // opaque to the host; empty means "no position yet"
-  bool more = false;   // the source has more right now: pull again without waiting
+  std::string cursor;            // opaque to the host; empty means "no position yet"
+  bool more = false;             // the source has more right now: pull again without waiting
   // Records the source still holds beyond this batch for the current read-through (a total
   // count from X-Total-Count or SCIM totalResults minus what was read), when the plugin knows
   // it cheaply; the host turns it into records/s and time left for a long resync.

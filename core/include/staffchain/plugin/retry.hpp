@@ -15,8 +15,8 @@
 namespace staffchain::plugin {
 
 struct RetryPolicy {
-  int attempts = 4;                       // the first try included
-  Duration initial{500};                  // the first backoff's ceiling
+  int attempts = 4;                        // the first try included
+  Duration initial{500};                   // the first backoff's ceiling
   Duration max{std::chrono::seconds(30)};  // no backoff is longer
 
   // Reads `retries` (attempts after the first), `retry_initial` and `retry_max`.

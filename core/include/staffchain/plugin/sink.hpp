@@ -23,9 +23,9 @@ namespace staffchain::plugin {
 //   pay_stop_from   YYYY-MM, the first month without pay (stop-pay notices only)
 //   issued_at       when staffchain first wrote the notice (UTC, ISO 8601)
 inline constexpr std::array<std::string_view, 18> kNoticeColumns = {
-    "notice_id",    "action",       "target_system", "movement_id", "movement_kind", "movement_source",
-    "person_id",    "name",         "unit_id",       "from_unit_id", "effective_on", "approval_id",
-    "leader_level", "leader_rank",  "deadline",      "pay_stop_from", "issued_at",   "dry_run"};
+    "notice_id",    "action",      "target_system", "movement_id",   "movement_kind", "movement_source",
+    "person_id",    "name",        "unit_id",       "from_unit_id",  "effective_on",  "approval_id",
+    "leader_level", "leader_rank", "deadline",      "pay_stop_from", "issued_at",     "dry_run"};
 
 // One notice, already carrying every canonical column (empty strings where a column does not
 // apply). Citizen ids are in full: the target system needs them.
@@ -43,8 +43,8 @@ struct Notice {
 };
 
 struct SinkReceipt {
-  std::string detail;          // what the target answered, kept in the notice's history
-  bool duplicate = false;      // the target already had this notice (deduplicated by its id)
+  std::string detail;      // what the target answered, kept in the notice's history
+  bool duplicate = false;  // the target already had this notice (deduplicated by its id)
 };
 
 class SinkConnector {

@@ -1,14 +1,13 @@
 // PluginCatalog: the plugin libraries loaded from one trusted directory, and the refusals.
 #pragma once
 
+#include <boost/dll/shared_library.hpp>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/dll/shared_library.hpp>
 
 #include "staffchain/config/config.hpp"
 #include "staffchain/plugin/descriptor.hpp"

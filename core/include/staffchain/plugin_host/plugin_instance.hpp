@@ -2,13 +2,13 @@
 // host lends it, and the worker thread every call to it runs on.
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <spdlog/logger.h>
 
 #include "staffchain/config/config.hpp"
 #include "staffchain/logging/logging.hpp"
@@ -105,6 +105,7 @@ Result<std::unique_ptr<SinkInstance>> createSink(const PluginCatalog& catalog, c
 Result<plugin::SourceBatch> pullSource(SourceInstance& instance, std::string cursor, std::chrono::milliseconds timeout);
 Result<plugin::DeliveryReceipt> sendNotification(NotifierInstance& instance, plugin::Notification message,
                                                  std::chrono::milliseconds timeout);
-Result<plugin::SinkReceipt> deliverNotice(SinkInstance& instance, plugin::Notice notice, std::chrono::milliseconds timeout);
+Result<plugin::SinkReceipt> deliverNotice(SinkInstance& instance, plugin::Notice notice,
+                                          std::chrono::milliseconds timeout);
 
 }  // namespace staffchain::plugin_host

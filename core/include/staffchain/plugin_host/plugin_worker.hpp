@@ -2,8 +2,10 @@
 // only itself; callers wait with a deadline and the host never kills a thread.
 #pragma once
 
-#include <chrono>
+#include <fmt/format.h>
+
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -12,8 +14,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "staffchain/plugin/host_context.hpp"
 #include "staffchain/plugin/result.hpp"

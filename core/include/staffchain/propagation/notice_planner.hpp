@@ -60,5 +60,4 @@ class NoticePlanner {
   std::vector<SinkTarget> sinks_;
 };
 
-
 }  // namespace staffchain::propagation
