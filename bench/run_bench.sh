@@ -59,10 +59,10 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 [[ -x "$pg_bin/initdb" && -x "$pg_bin/postgres" ]] || fail "no PostgreSQL server under /usr/lib/postgresql: run ./scripts/install-deps.sh --test"
 
 if $build; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target staffchainctl staffchaind chain_bench csv --parallel "${STAFFCHAIN_BENCH_JOBS:-2}"
+  cmake --preset bench >/dev/null
+  cmake --build --preset bench --target staffchainctl staffchaind chain_bench csv --parallel "${STAFFCHAIN_BENCH_JOBS:-2}"
 fi
-bin="$root/build/release/bin"
+bin="$root/build/bench/bin"
 worlds="$root/var/bench/worlds"
 results="$root/var/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$worlds" "$results"

@@ -8,11 +8,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-cmake --preset release >/dev/null
-cmake --build --preset release --target chain_bench --parallel "${STAFFCHAIN_BENCH_JOBS:-2}"
+cmake --preset bench >/dev/null
+cmake --build --preset bench --target chain_bench --parallel "${STAFFCHAIN_BENCH_JOBS:-2}"
 
-results="build/release/bench-results"
+results="build/bench/bench-results"
 mkdir -p "$results"
 out="$results/chain_bench-$(date +%Y%m%dT%H%M%S).json"
-build/release/bin/chain_bench --benchmark_out="$out" --benchmark_out_format=json "$@"
+build/bench/bin/chain_bench --benchmark_out="$out" --benchmark_out_format=json "$@"
 echo "raw results: $out"

@@ -13,9 +13,10 @@ build_packages=(
 # The integration tests start these real servers themselves: PostgreSQL (server binaries under
 # /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for
 # the WireMock jar and Node.js for the peers in tests/peers/; GNU time for bench/run_bench.sh;
-# stress-ng to run the suite on a busy machine (both cores loaded) before an issue is resolved.
+# stress-ng to run the suite on a busy machine (both cores loaded) before an issue is resolved;
+# clang-format 14, which the test command runs over every C++ file (.clang-format).
 test_packages=(
-  clang-14 libclang-rt-14-dev dpkg-dev
+  clang-14 clang-format-14 libclang-rt-14-dev dpkg-dev
   nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus time stress-ng
 )
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The test command: installs everything, then builds and runs every test twice — a normal
-# debug build and an AddressSanitizer + UndefinedBehaviorSanitizer build — and ends with a
-# 60-second libFuzzer run of each fuzz target (clang, ASan + UBSan).
+# The test command: installs everything, checks that every C++ file is formatted, then builds
+# and runs every test twice — a normal debug build and an AddressSanitizer +
+# UndefinedBehaviorSanitizer build — and ends with a 60-second libFuzzer run of each fuzz
+# target (clang, ASan + UBSan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh --test
+echo "== format"
+./scripts/check-format.sh
 
 jobs=$(nproc)
 for preset in debug asan; do

@@ -29,13 +29,13 @@ done
 
 cd "$root"
 if [[ $build == 1 ]]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target staffchaind csv file webhook --parallel "${STAFFCHAIN_BENCH_JOBS:-2}"
+  cmake --preset bench >/dev/null
+  cmake --build --preset bench --target staffchaind csv file webhook --parallel "${STAFFCHAIN_BENCH_JOBS:-2}"
 fi
-bin="$root/build/release/bin"
-[[ -x "$bin/staffchaind" ]] || { echo "run_soak.sh: no $bin/staffchaind (build the release preset)" >&2; exit 1; }
+bin="$root/build/bench/bin"
+[[ -x "$bin/staffchaind" ]] || { echo "run_soak.sh: no $bin/staffchaind (build the bench preset)" >&2; exit 1; }
 
-out="${out:-$root/build/release/soak-$(date +%Y%m%dT%H%M%S)}"
+out="${out:-$root/build/bench/soak-$(date +%Y%m%dT%H%M%S)}"
 mkdir -p "$out/inbox" "$out/alerts"
 out="$(cd "$out" && pwd)"
 seconds=$((minutes * 60))
