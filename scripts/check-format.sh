@@ -8,7 +8,12 @@ if ! command -v "$formatter" >/dev/null 2>&1; then
   echo "check-format: $formatter is not installed (./scripts/install-deps.sh --test installs it)" >&2
   exit 2
 fi
-mapfile -d '' files < <(git ls-files -z -- '*.cpp' '*.hpp' '*.h')
+# Tracked files, and new ones not ignored; none deleted in the working tree.
+mapfile -d '' listed < <(git ls-files -z --cached --others --exclude-standard -- '*.cpp' '*.hpp' '*.h')
+files=()
+for file in "${listed[@]}"; do
+  [[ -f "$file" ]] && files+=("$file")
+done
 if [[ "${1:-}" == "--fix" ]]; then
   printf '%s\0' "${files[@]}" | xargs -0 "$formatter" -i
   exit 0

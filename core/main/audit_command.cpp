@@ -19,6 +19,7 @@
 
 #include "commands.hpp"
 #include "staffchain/chain/chain_engine.hpp"
+#include "staffchain/chain/finding_json.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/model/canonical_folder.hpp"
 #include "staffchain/model/identifiers.hpp"
@@ -34,19 +35,6 @@ model::Date today() {
                               static_cast<unsigned>(local.tm_mday));
 }
 
-nlohmann::json evidenceJson(const chain::Finding& finding) {
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& item : finding.evidence) {
-    nlohmann::json fields = nlohmann::json::object();
-    for (const auto& [key, value] : item.fields) fields[key] = value;
-    items.push_back({{"source", item.source},
-                     {"record_type", item.record_type},
-                     {"record_id", item.record_id},
-                     {"fields", fields}});
-  }
-  return items;
-}
-
 std::string csvCell(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";
@@ -59,16 +47,7 @@ std::string csvCell(const std::string& text) {
 
 void printJsonl(const std::vector<const chain::Finding*>& findings) {
   for (const auto* finding : findings) {
-    const auto& f = *finding;
-    nlohmann::json line = {{"rule", f.rule},
-                           {"severity", chain::toString(f.severity)},
-                           {"unit_id", f.unit_id.empty() ? "" : f.unit_id.str()},
-                           {"person_id", f.person_id.empty() ? "" : f.person_id.str()},
-                           {"since", model::formatDate(f.since)},
-                           {"summary", f.summary_zh},
-                           {"summary_en", f.summary_en},
-                           {"fingerprint", f.fingerprint},
-                           {"evidence", evidenceJson(f)}};
+    const nlohmann::json line = chain::findingJson(*finding);
     // Every text read is decoded UTF-8 already; replacing anything else keeps the output valid.
     fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }

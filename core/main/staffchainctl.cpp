@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/plugin/build_info.hpp"
-#include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin/support/text_encoding.hpp"
 #include "staffchain/plugin_host/config_check.hpp"
 #include "staffchain/plugin_host/plugin_catalog.hpp"
 

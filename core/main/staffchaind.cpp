@@ -6,7 +6,7 @@
 
 #include "staffchain/daemon/daemon.hpp"
 #include "staffchain/plugin/build_info.hpp"
-#include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin/support/text_encoding.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin/support/text_encoding.hpp"
 
 namespace staffchain::csv {
 namespace {

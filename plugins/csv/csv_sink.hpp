@@ -8,7 +8,7 @@
 #include <string>
 
 #include "staffchain/plugin/descriptor.hpp"
-#include "staffchain/plugin/notice_mapping.hpp"
+#include "staffchain/plugin/support/notice_mapping.hpp"
 
 namespace staffchain::csv {
 

@@ -18,8 +18,8 @@
 #include "drop_folder.hpp"
 #include "file_book.hpp"
 #include "staffchain/plugin/descriptor.hpp"
-#include "staffchain/plugin/export_file.hpp"
-#include "staffchain/plugin/field_mapping.hpp"
+#include "staffchain/plugin/support/export_file.hpp"
+#include "staffchain/plugin/support/field_mapping.hpp"
 
 namespace {
 

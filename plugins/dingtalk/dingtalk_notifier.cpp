@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dingtalk_signature.hpp"
-#include "staffchain/plugin/http_text.hpp"
+#include "staffchain/plugin/support/http_text.hpp"
 
 namespace staffchain::dingtalk {
 DingtalkNotifier::DingtalkNotifier(DingtalkSettings settings, std::string token, std::string secret,
@@ -64,10 +64,7 @@ Result<plugin::DeliveryReceipt> DingtalkNotifier::send(const plugin::Notificatio
     plugin::HttpRequest request;
     request.url = requestUrl(static_cast<long long>(ms));
     request.body = std::move(body.value());
-    request.timeout = settings_.timeout;
-    request.connect_timeout = settings_.connect_timeout;
-    request.verify_tls = settings_.verify_tls;
-    request.ca_file = settings_.ca_file;
+    settings_.connection.applyTo(request);
     return plugin::postToRobot(host_.http(), std::move(request), cancel, where);
   } catch (const std::exception& e) {
     return makeError(fmt::format("{}: unexpected failure: {}", where, e.what()));

@@ -3,7 +3,7 @@
 
 #include "dingtalk_notifier.hpp"
 #include "staffchain/plugin/descriptor.hpp"
-#include "staffchain/plugin/secrets.hpp"
+#include "staffchain/plugin/support/secrets.hpp"
 
 namespace {
 

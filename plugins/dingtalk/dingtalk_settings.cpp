@@ -41,10 +41,8 @@ std::optional<DingtalkSettings> readDingtalkSettings(plugin::ConfigReader& confi
     settings.at_mobiles = *mobiles;
   }
   settings.at_all = config.boolean("at_all", false);
-  settings.timeout = config.duration("timeout", settings.timeout);
-  settings.connect_timeout = config.duration("connect_timeout", settings.connect_timeout);
-  settings.verify_tls = config.boolean("verify_tls", true);
-  if (auto ca = config.filePath("ca_file")) settings.ca_file = ca->string();
+  settings.connection = plugin::HttpConnection::read(config, plugin::HttpKeys::notifier, std::chrono::seconds(10),
+                                                     std::chrono::seconds(5));
 
   if (fatal) return std::nullopt;
   return settings;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "staffchain/plugin/config_reader.hpp"
+#include "staffchain/plugin/support/http_connection.hpp"
 
 namespace staffchain::dingtalk {
 
@@ -15,10 +16,7 @@ struct DingtalkSettings {
   std::string base_url = "https://oapi.dingtalk.com";
   std::vector<std::string> at_mobiles;
   bool at_all = false;
-  plugin::Duration timeout{std::chrono::seconds(10)};
-  plugin::Duration connect_timeout{std::chrono::seconds(5)};
-  bool verify_tls = true;
-  std::string ca_file;
+  plugin::HttpConnection connection;  // timeout, connect_timeout, verify_tls, ca_file
 };
 
 // Reads every key, reporting each problem into `config`; nullopt when one is fatal.

@@ -5,7 +5,7 @@
 
 #include <array>
 
-#include "staffchain/plugin/http_text.hpp"
+#include "staffchain/plugin/support/http_text.hpp"
 
 namespace staffchain::dingtalk {
 

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "staffchain/plugin/http_text.hpp"
+#include "staffchain/plugin/support/http_text.hpp"
 
 namespace staffchain::rest {
 namespace {

@@ -23,7 +23,7 @@ std::unique_ptr<SourceConnector> create(ConfigReader& config, const CreateArgs& 
     config.errors().push_back(fmt::format("{}: {}", config.path(), credentials.error().message));
     return nullptr;
   }
-  if (!settings->verify_tls) {
+  if (!settings->connection.verify_tls) {
     args.host.logger().log(LogLevel::warn, fmt::format("TLS certificates of {} are not verified (tls.verify = false)",
                                                        settings->base_url));
   }

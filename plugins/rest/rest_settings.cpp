@@ -160,15 +160,6 @@ AuthSettings readAuth(ConfigReader& config) {
   return auth;
 }
 
-void readTls(ConfigReader& config, bool& verify_tls, std::string& ca_file) {
-  const toml::table* table = config.subtable("tls");
-  if (table == nullptr) return;
-  ConfigReader reader = config.child(*table, "tls");
-  verify_tls = reader.boolean("verify", true);
-  if (auto ca = reader.filePath("ca_file")) ca_file = ca->string();
-  reader.finish();
-}
-
 std::optional<RateLimit> parseRateLimit(std::string_view text) {
   const auto slash = text.find('/');
   if (slash == std::string_view::npos || slash == 0) return std::nullopt;
@@ -193,9 +184,8 @@ std::optional<RestSettings> readRestSettings(ConfigReader& config) {
     }
   }
   settings.auth = readAuth(config);
-  readTls(config, settings.verify_tls, settings.ca_file);
-  settings.request_timeout = config.duration("request_timeout", settings.request_timeout);
-  settings.connect_timeout = config.duration("connect_timeout", settings.connect_timeout);
+  settings.connection = plugin::HttpConnection::read(config, plugin::HttpKeys::connector, std::chrono::seconds(30),
+                                                     std::chrono::seconds(10));
   settings.retry = plugin::RetryPolicy::read(config);
   if (auto limit = config.string("rate_limit")) {
     settings.rate_limit = parseRateLimit(*limit);

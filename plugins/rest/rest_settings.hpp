@@ -11,9 +11,10 @@
 
 #include "pagination.hpp"
 #include "staffchain/plugin/config_reader.hpp"
-#include "staffchain/plugin/field_mapping.hpp"
 #include "staffchain/plugin/records.hpp"
-#include "staffchain/plugin/retry.hpp"
+#include "staffchain/plugin/support/field_mapping.hpp"
+#include "staffchain/plugin/support/http_connection.hpp"
+#include "staffchain/plugin/support/retry.hpp"
 
 namespace staffchain::rest {
 
@@ -72,10 +73,7 @@ struct RateLimit {
 struct RestSettings {
   std::string base_url;  // no trailing slash
   AuthSettings auth;
-  bool verify_tls = true;
-  std::string ca_file;
-  plugin::Duration request_timeout{30'000};
-  plugin::Duration connect_timeout{10'000};
+  plugin::HttpConnection connection;  // tls, request_timeout (30 s), connect_timeout (10 s)
   plugin::RetryPolicy retry;
   std::optional<RateLimit> rate_limit;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -85,10 +83,9 @@ struct RestSettings {
 // "10/s", "600/m", "5000/h", "100/5m": that many requests per window; nullopt when malformed.
 std::optional<RateLimit> parseRateLimit(std::string_view text);
 
-// The `auth` and `tls` tables, read alike by the source and the sink so that one department's
-// API is configured the same way in both directions.
+// The `auth` table, read alike by the source and the sink so that one department's API is
+// configured the same way in both directions (as is the connection, plugin::HttpConnection).
 AuthSettings readAuth(plugin::ConfigReader& config);
-void readTls(plugin::ConfigReader& config, bool& verify_tls, std::string& ca_file);
 
 // Reads every key of the rest source from `config`, reporting each problem into it; nullopt
 // when the settings cannot be used.

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "staffchain/plugin/http_text.hpp"
-#include "staffchain/plugin/sink_http.hpp"
+#include "staffchain/plugin/support/http_text.hpp"
+#include "staffchain/plugin/support/sink_http.hpp"
 
 namespace staffchain::rest {
 namespace {
@@ -54,9 +54,8 @@ std::optional<RestSinkSettings> readRestSinkSettings(ConfigReader& config) {
       config.fail("idempotency_header", fmt::format("\"{}\" is not a valid HTTP header name", *name));
   }
   settings.auth = readAuth(config);
-  readTls(config, settings.verify_tls, settings.ca_file);
-  settings.request_timeout = config.duration("request_timeout", settings.request_timeout);
-  settings.connect_timeout = config.duration("connect_timeout", settings.connect_timeout);
+  settings.connection = plugin::HttpConnection::read(config, plugin::HttpKeys::connector, std::chrono::seconds(20),
+                                                     std::chrono::seconds(10));
   if (const toml::table* headers = config.subtable("headers")) {
     ConfigReader reader = config.child(*headers, "headers");
     for (const auto& [key, node] : *headers) {
@@ -147,7 +146,7 @@ std::unique_ptr<plugin::SinkConnector> createRestSink(ConfigReader& config, cons
       config.errors().push_back(fmt::format("{}: {}", config.path(), credentials.error().message));
       return nullptr;
     }
-    if (!settings->verify_tls) {
+    if (!settings->connection.verify_tls) {
       args.host.logger().log(
           plugin::LogLevel::warn,
           fmt::format("TLS certificates of {} are not verified (tls.verify = false)", settings->url));

@@ -11,7 +11,7 @@
 #include "rest_settings.hpp"
 #include "rest_source.hpp"
 #include "staffchain/plugin/descriptor.hpp"
-#include "staffchain/plugin/notice_mapping.hpp"
+#include "staffchain/plugin/support/notice_mapping.hpp"
 
 namespace staffchain::rest {
 
@@ -20,12 +20,10 @@ struct RestSinkSettings {
   std::string method = "POST";  // or "PUT" (to a URL with {notice_id})
   std::string idempotency_header = "Idempotency-Key";
   AuthSettings auth;
-  bool verify_tls = true;
-  std::string ca_file;
-  // Below the host's bound on one delivery (the sink's `timeout`, 30 s by default), so that a
-  // slow target is this sink's error, with its URL, rather than the host's timeout.
-  plugin::Duration request_timeout{20'000};
-  plugin::Duration connect_timeout{10'000};
+  // request_timeout 20 s: below the host's bound on one delivery (the sink's `timeout`, 30 s by
+  // default), so that a slow target is this sink's error, with its URL, rather than the host's
+  // timeout.
+  plugin::HttpConnection connection;
   std::vector<std::pair<std::string, std::string>> headers;
   plugin::NoticeMapping mapping;
 };

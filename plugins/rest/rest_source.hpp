@@ -12,8 +12,8 @@
 #include "rest_settings.hpp"
 #include "staffchain/plugin/host_context.hpp"
 #include "staffchain/plugin/http_client.hpp"
-#include "staffchain/plugin/retry.hpp"
 #include "staffchain/plugin/source.hpp"
+#include "staffchain/plugin/support/retry.hpp"
 
 namespace staffchain::rest {
 
@@ -31,10 +31,7 @@ Result<Credentials> resolveCredentials(const AuthSettings& auth, const plugin::H
 // credentials, then the configured headers and the credentials' headers after those already set.
 template <typename Settings>
 void applyConnection(plugin::HttpRequest& request, const Settings& settings, const Credentials& credentials) {
-  request.timeout = settings.request_timeout;
-  request.connect_timeout = settings.connect_timeout;
-  request.verify_tls = settings.verify_tls;
-  request.ca_file = settings.ca_file;
+  settings.connection.applyTo(request);
   request.basic_user = credentials.basic_user;
   request.basic_password = credentials.basic_password;
   request.headers.insert(request.headers.end(), settings.headers.begin(), settings.headers.end());

@@ -32,15 +32,6 @@ void readAuth(ConfigReader& config, ScimSettings& s) {
   auth.finish();
 }
 
-void readTls(ConfigReader& config, ScimSettings& s) {
-  const toml::table* table = config.subtable("tls");
-  if (table == nullptr) return;
-  ConfigReader tls = config.child(*table, "tls");
-  s.verify_tls = tls.boolean("verify", true);
-  if (auto ca = tls.filePath("ca_file")) s.ca_file = ca->string();
-  tls.finish();
-}
-
 void readRecords(ConfigReader& config, ScimSettings& s) {
   const toml::table* table = config.subtable("records");
   if (table == nullptr) {
@@ -116,9 +107,8 @@ std::optional<ScimSettings> ScimSettings::read(ConfigReader& config) {
     s.resource = *resource;
   }
   readAuth(config, s);
-  readTls(config, s);
-  s.request_timeout = config.duration("request_timeout", s.request_timeout);
-  s.connect_timeout = config.duration("connect_timeout", s.connect_timeout);
+  s.connection = plugin::HttpConnection::read(config, plugin::HttpKeys::connector, std::chrono::seconds(30),
+                                              std::chrono::seconds(10));
   s.retry = plugin::RetryPolicy::read(config);
   s.page_size = config.integer("page_size", 1, 10'000, s.page_size);
   s.filter = config.string("filter", "");

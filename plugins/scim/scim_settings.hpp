@@ -10,9 +10,10 @@
 
 #include "scim_path.hpp"
 #include "staffchain/plugin/config_reader.hpp"
-#include "staffchain/plugin/field_mapping.hpp"
 #include "staffchain/plugin/records.hpp"
-#include "staffchain/plugin/retry.hpp"
+#include "staffchain/plugin/support/field_mapping.hpp"
+#include "staffchain/plugin/support/http_connection.hpp"
+#include "staffchain/plugin/support/retry.hpp"
 
 namespace staffchain::scim {
 
@@ -31,10 +32,7 @@ struct ScimSettings {
   std::string token_ref;  // secret references, resolved at create time
   std::string user;
   std::string password_ref;
-  bool verify_tls = true;
-  std::string ca_file;
-  std::chrono::milliseconds request_timeout{30'000};
-  std::chrono::milliseconds connect_timeout{10'000};
+  plugin::HttpConnection connection;  // tls, request_timeout (30 s), connect_timeout (10 s)
   plugin::RetryPolicy retry;
   std::int64_t page_size = 100;
   std::string filter;  // ANDed into every query

@@ -81,10 +81,7 @@ Result<T> ScimSource::fetch(const std::string& url, const Parse& parse, const pl
     request.basic_user = settings_.user;
     request.basic_password = password_;
   }
-  request.timeout = settings_.request_timeout;
-  request.connect_timeout = settings_.connect_timeout;
-  request.verify_tls = settings_.verify_tls;
-  request.ca_file = settings_.ca_file;
+  settings_.connection.applyTo(request);
   const std::string shown = withoutQuery(url);
   std::string last;
   for (int attempt = 1; attempt <= settings_.retry.attempts; ++attempt) {

@@ -101,13 +101,14 @@ Result<plugin::DeliveryReceipt> SmtpNotifier::send(const plugin::Notification& m
                                                                     : static_cast<long>(CURLUSESSL_NONE);
     curl_easy_setopt(h, CURLOPT_USE_SSL,
                      settings_.url.rfind("smtps://", 0) == 0 ? static_cast<long>(CURLUSESSL_ALL) : use_ssl);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, settings_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, settings_.verify_tls ? 2L : 0L);
-    if (!settings_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, settings_.ca_file.c_str());
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, settings_.connection.verify_tls ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, settings_.connection.verify_tls ? 2L : 0L);
+    if (!settings_.connection.ca_file.empty())
+      curl_easy_setopt(h, CURLOPT_CAINFO, settings_.connection.ca_file.c_str());
     if (!settings_.username.empty()) curl_easy_setopt(h, CURLOPT_USERNAME, settings_.username.c_str());
     if (!password_.empty()) curl_easy_setopt(h, CURLOPT_PASSWORD, password_.c_str());
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.connection.timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connection.connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &checkCancel);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, &cancel);

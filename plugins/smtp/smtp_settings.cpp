@@ -106,10 +106,8 @@ std::optional<SmtpSettings> readSmtpSettings(plugin::ConfigReader& config) {
   if (settings.message_id_domain.empty() && !settings.from.empty()) {
     settings.message_id_domain = settings.from.substr(settings.from.find('@') + 1);
   }
-  settings.timeout = config.duration("timeout", settings.timeout);
-  settings.connect_timeout = config.duration("connect_timeout", settings.connect_timeout);
-  settings.verify_tls = config.boolean("verify_tls", true);
-  if (auto ca = config.filePath("ca_file")) settings.ca_file = ca->string();
+  settings.connection = plugin::HttpConnection::read(config, plugin::HttpKeys::notifier, std::chrono::seconds(30),
+                                                     std::chrono::seconds(10));
 
   if (fatal) return std::nullopt;
   return settings;

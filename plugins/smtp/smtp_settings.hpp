@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "staffchain/plugin/config_reader.hpp"
+#include "staffchain/plugin/support/http_connection.hpp"
 
 namespace staffchain::smtp {
 
@@ -20,11 +21,8 @@ struct SmtpSettings {
   std::string from_name;
   std::vector<std::string> to;
   std::vector<std::string> cc;
-  std::string message_id_domain;  // default: the domain of `from`
-  plugin::Duration timeout{std::chrono::seconds(30)};
-  plugin::Duration connect_timeout{std::chrono::seconds(10)};
-  bool verify_tls = true;
-  std::string ca_file;
+  std::string message_id_domain;      // default: the domain of `from`
+  plugin::HttpConnection connection;  // timeout, connect_timeout, verify_tls, ca_file: as the HTTP notifiers
 };
 
 // Reads every key, reporting each problem into `config`; nullopt when one is fatal.

@@ -13,8 +13,8 @@
 #include "query_plan.hpp"
 #include "staffchain/plugin/config_reader.hpp"
 #include "staffchain/plugin/descriptor.hpp"
-#include "staffchain/plugin/field_mapping.hpp"
-#include "staffchain/plugin/retry.hpp"
+#include "staffchain/plugin/support/field_mapping.hpp"
+#include "staffchain/plugin/support/retry.hpp"
 
 namespace staffchain::sql {
 

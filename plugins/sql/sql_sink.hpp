@@ -12,7 +12,7 @@
 #include "query_plan.hpp"
 #include "sql_settings.hpp"
 #include "staffchain/plugin/descriptor.hpp"
-#include "staffchain/plugin/notice_mapping.hpp"
+#include "staffchain/plugin/support/notice_mapping.hpp"
 
 namespace staffchain::sql {
 

@@ -43,10 +43,7 @@ plugin::HttpRequest WebhookNotifier::buildRequest(const plugin::Notification& me
   request.method = "POST";
   request.url = settings_.url;
   request.body = message.json;
-  request.timeout = settings_.timeout;
-  request.connect_timeout = settings_.connect_timeout;
-  request.verify_tls = settings_.verify_tls;
-  request.ca_file = settings_.ca_file;
+  settings_.connection.applyTo(request);
   request.headers = settings_.headers;
   request.headers.insert(request.headers.end(), secret_headers_.begin(), secret_headers_.end());
   request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");

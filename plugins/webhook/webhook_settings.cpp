@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "staffchain/plugin/secrets.hpp"
+#include "staffchain/plugin/support/secrets.hpp"
 
 namespace staffchain::webhook {
 namespace {
@@ -112,10 +112,8 @@ std::optional<WebhookSettings> readWebhookSettings(plugin::ConfigReader& config)
     }
   }
 
-  settings.timeout = config.duration("timeout", settings.timeout);
-  settings.connect_timeout = config.duration("connect_timeout", settings.connect_timeout);
-  settings.verify_tls = config.boolean("verify_tls", true);
-  if (auto ca = config.filePath("ca_file")) settings.ca_file = ca->string();
+  settings.connection = plugin::HttpConnection::read(config, plugin::HttpKeys::notifier, std::chrono::seconds(10),
+                                                     std::chrono::seconds(5));
   settings.max_message_bytes =
       static_cast<std::size_t>(config.integer("max_message_bytes", 256, 16 * 1024 * 1024, 64 * 1024));
   settings.messages_per_minute = static_cast<std::size_t>(config.integer("messages_per_minute", 0, 100'000, 0));

@@ -9,6 +9,7 @@
 
 #include "staffchain/plugin/config_reader.hpp"
 #include "staffchain/plugin/host_context.hpp"
+#include "staffchain/plugin/support/http_connection.hpp"
 
 namespace staffchain::webhook {
 
@@ -19,10 +20,7 @@ struct WebhookSettings {
   std::optional<std::string> signing_secret;                        // a secret reference
   std::string signature_header = "X-Staffchain-Signature";
   std::string timestamp_header = "X-Staffchain-Timestamp";
-  plugin::Duration timeout{std::chrono::seconds(10)};
-  plugin::Duration connect_timeout{std::chrono::seconds(5)};
-  bool verify_tls = true;
-  std::string ca_file;
+  plugin::HttpConnection connection;  // timeout, connect_timeout, verify_tls, ca_file
   std::size_t max_message_bytes = 64 * 1024;
   std::size_t messages_per_minute = 0;
 };

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "staffchain/plugin/sink_http.hpp"
+#include "staffchain/plugin/support/sink_http.hpp"
 
 namespace staffchain::webhook {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "staffchain/plugin/descriptor.hpp"
-#include "staffchain/plugin/notice_mapping.hpp"
+#include "staffchain/plugin/support/notice_mapping.hpp"
 #include "webhook_notifier.hpp"
 #include "webhook_settings.hpp"
 

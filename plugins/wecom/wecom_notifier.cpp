@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "staffchain/plugin/http_text.hpp"
+#include "staffchain/plugin/support/http_text.hpp"
 
 namespace staffchain::wecom {
 WecomNotifier::WecomNotifier(WecomSettings settings, std::string key, plugin::HostContext& host)
@@ -59,10 +59,7 @@ Result<plugin::DeliveryReceipt> WecomNotifier::send(const plugin::Notification& 
     plugin::HttpRequest request;
     request.url = settings_.base_url + "/cgi-bin/webhook/send?key=" + plugin::percentEncode(key_);
     request.body = std::move(body.value());
-    request.timeout = settings_.timeout;
-    request.connect_timeout = settings_.connect_timeout;
-    request.verify_tls = settings_.verify_tls;
-    request.ca_file = settings_.ca_file;
+    settings_.connection.applyTo(request);
     return plugin::postToRobot(host_.http(), std::move(request), cancel, where);
   } catch (const std::exception& e) {
     return makeError(fmt::format("{}: unexpected failure: {}", where, e.what()));

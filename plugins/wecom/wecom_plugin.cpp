@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "staffchain/plugin/descriptor.hpp"
-#include "staffchain/plugin/secrets.hpp"
+#include "staffchain/plugin/support/secrets.hpp"
 #include "wecom_notifier.hpp"
 
 namespace {

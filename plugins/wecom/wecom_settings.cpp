@@ -73,10 +73,8 @@ std::optional<WecomSettings> readWecomSettings(plugin::ConfigReader& config) {
     }
     settings.mentioned_mobile_list = *list;
   }
-  settings.timeout = config.duration("timeout", settings.timeout);
-  settings.connect_timeout = config.duration("connect_timeout", settings.connect_timeout);
-  settings.verify_tls = config.boolean("verify_tls", true);
-  if (auto ca = config.filePath("ca_file")) settings.ca_file = ca->string();
+  settings.connection = plugin::HttpConnection::read(config, plugin::HttpKeys::notifier, std::chrono::seconds(10),
+                                                     std::chrono::seconds(5));
 
   if (fatal) return std::nullopt;
   return settings;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "staffchain/plugin/config_reader.hpp"
+#include "staffchain/plugin/support/http_connection.hpp"
 
 namespace staffchain::wecom {
 
@@ -17,10 +18,7 @@ struct WecomSettings {
   MessageType type = MessageType::markdown;
   std::vector<std::string> mentioned_list;         // WeCom user ids
   std::vector<std::string> mentioned_mobile_list;  // mobile numbers, text messages only
-  plugin::Duration timeout{std::chrono::seconds(10)};
-  plugin::Duration connect_timeout{std::chrono::seconds(5)};
-  bool verify_tls = true;
-  std::string ca_file;
+  plugin::HttpConnection connection;               // timeout, connect_timeout, verify_tls, ca_file
 };
 
 // Reads every key, reporting each problem into `config`; nullopt when one is fatal.

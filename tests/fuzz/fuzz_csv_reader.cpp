@@ -14,7 +14,7 @@
 #include "staffchain/model/column_map.hpp"
 #include "staffchain/model/normalise.hpp"
 #include "staffchain/model/row_view.hpp"
-#include "staffchain/plugin/csv_reader.hpp"
+#include "staffchain/plugin/support/csv_reader.hpp"
 
 namespace {
 

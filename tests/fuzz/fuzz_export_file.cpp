@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "staffchain/plugin/export_file.hpp"
+#include "staffchain/plugin/support/export_file.hpp"
 
 namespace {
 

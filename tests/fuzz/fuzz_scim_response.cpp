@@ -19,7 +19,7 @@
 #include "staffchain/model/normalise.hpp"
 #include "staffchain/model/row_view.hpp"
 #include "staffchain/plugin/config_reader.hpp"
-#include "staffchain/plugin/field_mapping.hpp"
+#include "staffchain/plugin/support/field_mapping.hpp"
 #include "timestamp.hpp"
 
 namespace {

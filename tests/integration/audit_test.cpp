@@ -6,7 +6,7 @@
 
 #include "process.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin/support/text_encoding.hpp"
 
 namespace staffchain::testing {
 namespace {

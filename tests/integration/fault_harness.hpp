@@ -22,6 +22,7 @@
 #include "peer_wiremock.hpp"
 #include "process.hpp"
 #include "staffchain/model/calendar.hpp"
+#include "staffchain/model/fnv1a.hpp"
 #include "staffchain/model/identifiers.hpp"
 
 namespace staffchain::testing {
@@ -171,7 +172,7 @@ inline LedgerDigest ledgerDigest(const std::filesystem::path& db_path) {
       digest.error += fmt::format("{}: {}; ", name, sqlite3_errmsg(db));
       return;
     }
-    std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over every column of every row
+    model::Fnv1aParts hash;  // over every column of every row
     std::int64_t rows = 0;
     int step = SQLITE_ROW;
     while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
@@ -179,15 +180,12 @@ inline LedgerDigest ledgerDigest(const std::filesystem::path& db_path) {
       for (int column = 0; column < sqlite3_column_count(statement); ++column) {
         const auto* text = sqlite3_column_text(statement, column);
         const std::string value = text != nullptr ? reinterpret_cast<const char*>(text) : "<null>";
-        for (const char c : value + "\x1f") {
-          hash ^= static_cast<unsigned char>(c);
-          hash *= 1099511628211ULL;
-        }
+        hash.add(value);
       }
     }
     if (step != SQLITE_DONE) digest.error += fmt::format("{}: {}; ", name, sqlite3_errmsg(db));
     sqlite3_finalize(statement);
-    digest.tables[name] = fmt::format("{} {:016x}", rows, hash);
+    digest.tables[name] = fmt::format("{} {}", rows, hash.hex());
   };
   for (const char* table :
        {"units", "quotas", "leader_quotas", "approvals", "roster", "movements", "payroll", "deaths"}) {

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "fault_harness.hpp"
-#include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin/support/text_encoding.hpp"
 
 namespace staffchain::testing {
 namespace {

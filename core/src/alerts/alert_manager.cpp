@@ -8,6 +8,8 @@
 #include "staffchain/alerts/routing.hpp"
 #include "staffchain/alerts/silence_check.hpp"
 #include "staffchain/model/enums.hpp"
+#include "staffchain/model/fnv1a.hpp"
+#include "staffchain/plugin/support/backoff.hpp"
 
 namespace staffchain::alerts {
 namespace {
@@ -59,16 +61,10 @@ bool routingInputsEqual(const Alert& a, const Alert& b) {
 }
 
 std::chrono::milliseconds backoff(const DeliveryPolicy& policy, const std::string& receiver, std::int64_t failures) {
-  const auto shift = static_cast<unsigned>(std::clamp<std::int64_t>(failures - 1, 0, 30));
-  const std::int64_t ceiling =
-      std::min<std::int64_t>(policy.max_backoff.count(), policy.initial_backoff.count() * (std::int64_t{1} << shift));
+  const std::int64_t ceiling = plugin::backoffCeiling(policy.initial_backoff, policy.max_backoff, failures).count();
   // Jitter from the receiver and attempt, not a random source: many receivers recovering at
   // once still spread out, and a scripted clock sees the same schedule every run.
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char c : fmt::format("{}#{}", receiver, failures)) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
+  const std::uint64_t hash = model::fnv1a(fmt::format("{}#{}", receiver, failures));
   const auto half = ceiling / 2;
   return std::chrono::milliseconds(half + static_cast<std::int64_t>(hash % static_cast<std::uint64_t>(half + 1)));
 }
@@ -255,7 +251,7 @@ std::optional<TimePoint> AlertManager::nextFlush() const {
   for (const auto& [key, group] : s.groups) {
     if (auto due = s.groupDue(group)) consider(*due);
     if (group.kind != detail::GroupKind::notify) continue;
-    const config::Route* route = findRoute(s.settings.route, group.route_key);
+    const Route* route = findRoute(s.settings.route, group.route_key);
     if (route == nullptr || !route->escalate_after || route->escalate_to.empty()) continue;
     for (const auto& [id, member] : group.members) {
       auto it = s.alerts.find(id);

@@ -11,16 +11,12 @@
 #include <vector>
 
 #include "alert_group.hpp"
+#include "staffchain/sqlite/migrations.hpp"
 
 namespace staffchain::alerts::detail {
 namespace {
 
-struct Migration {
-  int version;
-  std::string_view sql;
-  // Work SQL alone cannot express, run after `sql` in the same transaction (or null).
-  Result<void> (*then)(SqliteConnection&);
-};
+using sqlite::Migration;
 
 // Version 1. Times are milliseconds since the epoch (UTC); lists are JSON arrays.
 constexpr std::string_view kVersion1 = R"sql(
@@ -98,8 +94,8 @@ ALTER TABLE alert_silences ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
 // A step over every row of a statement, for the migrations (which run before the store's
 // helpers exist).
 template <typename Row>
-Result<void> eachRow(SqliteConnection& connection, const std::string& sql, std::string_view operation, Row row) {
-  auto statement = connection.statement(sql, operation);
+Result<void> eachRow(Database& connection, const std::string& sql, std::string_view operation, Row row) {
+  auto statement = connection.cached(sql, operation);
   if (!statement) return std::move(statement).error();
   StatementUse use(**statement);
   for (;;) {
@@ -114,7 +110,7 @@ Result<void> eachRow(SqliteConnection& connection, const std::string& sql, std::
 // so that a reload which moved a route made new groups and told every receiver again. The
 // groups are rekeyed (detail::groupKey); two that now share a key (one receiver reached by two
 // routes with the same labels) become one, whose members keep what their receiver was told.
-Result<void> rekeyGroups(SqliteConnection& connection) {
+Result<void> rekeyGroups(Database& connection) {
   struct Group {
     std::string receiver;
     std::string route_key;
@@ -136,7 +132,7 @@ Result<void> rekeyGroups(SqliteConnection& connection) {
       "SELECT key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence FROM alert_groups "
       "ORDER BY key",
       "reading the alert groups to rekey", [&](const Statement& s) {
-        Group group{s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.optionalInteger(6), s.integer(7)};
+        Group group{s.text(1), s.text(2), s.text(3), s.text(4), s.columnInt(5), s.optionalInt(6), s.columnInt(7)};
         std::vector<std::pair<std::string, std::string>> labels;
         const auto parsed = nlohmann::json::parse(group.labels, nullptr, false);
         if (parsed.is_array()) {
@@ -165,7 +161,7 @@ Result<void> rekeyGroups(SqliteConnection& connection) {
                  "reading the alert group members to rekey", [&](const Statement& s) {
                    auto key = renamed.find(s.text(0));
                    if (key == renamed.end()) return;  // a member of no group is never read
-                   const Member member{s.integer(2) != 0, s.optionalInteger(3), s.text(4)};
+                   const Member member{s.columnInt(2) != 0, s.optionalInt(3), s.text(4)};
                    auto [it, added] = members.try_emplace({key->second, s.text(1)}, member);
                    if (added) return;
                    Member& merged = it->second;  // told in either group: told
@@ -180,7 +176,7 @@ Result<void> rekeyGroups(SqliteConnection& connection) {
   if (!read) return read;
 
   const auto run = [&connection](const std::string& sql, std::string_view operation, auto bind) -> Result<void> {
-    auto statement = connection.statement(sql, operation);
+    auto statement = connection.cached(sql, operation);
     if (!statement) return std::move(statement).error();
     StatementUse use(**statement);
     bind(*use);
@@ -235,48 +231,13 @@ Result<void> rekeyGroups(SqliteConnection& connection) {
 }
 
 constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}, Migration{2, kVersion2, &rekeyGroups}};
+static_assert(kMigrations.back().version == kAlertSchemaVersion);
 
 }  // namespace
 
-Result<void> migrateAlertSchema(SqliteConnection& connection) {
-  // IMMEDIATE takes the write lock before the version is read: two openers cannot both migrate.
-  if (auto begun = connection.execute("BEGIN IMMEDIATE", "starting the alert schema migration"); !begun) return begun;
-  const auto fail = [&connection](Error error) -> Result<void> {
-    (void)connection.execute("ROLLBACK", "rolling back the alert schema migration");
-    return error;
-  };
-  if (auto created = connection.execute("CREATE TABLE IF NOT EXISTS alert_schema (version INTEGER NOT NULL)",
-                                        "creating the alert_schema table");
-      !created) {
-    return fail(std::move(created).error());
-  }
-  int version = 0;
-  {
-    auto read = connection.statement("SELECT max(version) FROM alert_schema", "reading the alert schema version");
-    if (!read) return fail(std::move(read).error());
-    StatementUse use(**read);
-    if (use->step() != SQLITE_ROW) return fail(connection.failure("reading the alert schema version"));
-    version = static_cast<int>(use->optionalInteger(0).value_or(0));
-  }
-  if (version > kAlertSchemaVersion) {
-    return fail(
-        makeError(fmt::format("alert store {}: alert schema version {} is newer than this staffchain supports "
-                              "(version {}); run a newer staffchain or point it at another ledger file",
-                              connection.path(), version, kAlertSchemaVersion)));
-  }
-  for (const auto& migration : kMigrations) {
-    if (migration.version <= version) continue;
-    const auto script = fmt::format("{}\nDELETE FROM alert_schema; INSERT INTO alert_schema (version) VALUES ({});",
-                                    migration.sql, migration.version);
-    const auto operation = fmt::format("migrating the alert schema to version {}", migration.version);
-    if (auto done = connection.execute(script, operation); !done) return fail(std::move(done).error());
-    if (migration.then != nullptr) {
-      if (auto done = migration.then(connection); !done) {
-        return fail(makeError(fmt::format("{}: {}", operation, done.error().message)));
-      }
-    }
-  }
-  return connection.execute("COMMIT", "committing the alert schema migration");
+Result<void> migrateAlertSchema(Database& connection) {
+  // Versioned in a table of its own: the file's user_version is the ledger's.
+  return sqlite::migrate(connection, sqlite::SchemaOwner{"alert schema", "alert_schema"}, kMigrations);
 }
 
 }  // namespace staffchain::alerts::detail

@@ -1,14 +1,18 @@
 // The alert tables' schema, versioned in `alert_schema` apart from the ledger's user_version.
 #pragma once
 
-#include "sqlite_connection.hpp"
+#include "staffchain/sqlite/database.hpp"
 
 namespace staffchain::alerts::detail {
+
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::StatementUse;
 
 inline constexpr int kAlertSchemaVersion = 2;
 
 // Brings the alert tables to kAlertSchemaVersion, migration by migration, in one transaction;
 // refuses a file whose alert schema is newer than this build.
-Result<void> migrateAlertSchema(SqliteConnection& connection);
+Result<void> migrateAlertSchema(Database& connection);
 
 }  // namespace staffchain::alerts::detail

@@ -131,8 +131,8 @@ SilenceMatch decodeSilenceMatch(const std::string& text) {
 
 // Runs a statement that returns no rows.
 template <typename Bind>
-Result<void> run(SqliteConnection& db, const std::string& sql, std::string_view operation, Bind bind) {
-  auto statement = db.statement(sql, operation);
+Result<void> run(Database& db, const std::string& sql, std::string_view operation, Bind bind) {
+  auto statement = db.cached(sql, operation);
   if (!statement) return std::move(statement).error();
   StatementUse use(**statement);
   bind(*use);
@@ -142,8 +142,8 @@ Result<void> run(SqliteConnection& db, const std::string& sql, std::string_view 
 
 // Calls `row` for every row a statement returns.
 template <typename Bind, typename Row>
-Result<void> query(SqliteConnection& db, const std::string& sql, std::string_view operation, Bind bind, Row row) {
-  auto statement = db.statement(sql, operation);
+Result<void> query(Database& db, const std::string& sql, std::string_view operation, Bind bind, Row row) {
+  auto statement = db.cached(sql, operation);
   if (!statement) return std::move(statement).error();
   StatementUse use(**statement);
   bind(*use);
@@ -159,11 +159,11 @@ constexpr auto kNoBind = [](Statement&) {};
 
 OutboxMessage outboxRow(const Statement& s) {
   OutboxMessage m;
-  m.id = s.integer(0);
+  m.id = s.columnInt(0);
   m.group_key = s.text(1);
   m.notification = decodeNotification(s.text(2));
-  m.created_at = fromMillis(s.integer(3));
-  m.attempts = s.integer(4);
+  m.created_at = fromMillis(s.columnInt(3));
+  m.attempts = s.columnInt(4);
   m.last_error = s.text(5);
   return m;
 }
@@ -179,8 +179,14 @@ TimePoint fromMillis(std::int64_t millis) noexcept {
 }
 
 Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem::path& ledger_db) {
-  auto connection = SqliteConnection::open(ledger_db, std::chrono::seconds(5));
+  auto connection =
+      Database::open(ledger_db, {.label = "alert store", .create = true, .busy_timeout = std::chrono::seconds(5)});
   if (!connection) return std::move(connection).error();
+  if (auto wal = (*connection)->useWriteAheadLog(); !wal) return std::move(wal).error();
+  // NORMAL is durable across process crashes in WAL mode, as for the ledger itself.
+  if (auto done = (*connection)->execute("PRAGMA synchronous = NORMAL", "setting synchronous mode"); !done) {
+    return std::move(done).error();
+  }
   if (auto migrated = migrateAlertSchema(**connection); !migrated) return std::move(migrated).error();
   return std::unique_ptr<AlertStore>(new AlertStore(std::move(connection.value())));
 }
@@ -216,13 +222,13 @@ Result<std::map<std::string, Alert>> AlertStore::loadAlerts() {
         a.summary_zh = s.text(9);
         a.summary_en = s.text(10);
         a.state = parseAlertState(s.text(11)).value_or(AlertState::firing);
-        a.first_seen = fromMillis(s.integer(12));
-        a.last_seen = fromMillis(s.integer(13));
-        a.resolved_at = optionalTime(s.optionalInteger(14));
+        a.first_seen = fromMillis(s.columnInt(12));
+        a.last_seen = fromMillis(s.columnInt(13));
+        a.resolved_at = optionalTime(s.optionalInt(14));
         a.acknowledged_by = s.text(15);
         a.acknowledge_comment = s.text(16);
-        a.acknowledged_at = optionalTime(s.optionalInteger(17));
-        a.escalated_at = optionalTime(s.optionalInteger(18));
+        a.acknowledged_at = optionalTime(s.optionalInt(17));
+        a.escalated_at = optionalTime(s.optionalInt(18));
         a.silenced_by = s.text(19);
         a.inhibited_by = decodeList(s.text(20));
         a.silence_expiry_note = s.text(21);
@@ -238,7 +244,7 @@ Result<std::map<std::string, Alert>> AlertStore::loadAlerts() {
                          auto it = out.find(s.text(0));
                          if (it == out.end()) return;
                          it->second.acknowledgements.push_back(
-                             Acknowledgement{s.text(1), s.text(2), fromMillis(s.integer(3)), s.text(4)});
+                             Acknowledgement{s.text(1), s.text(2), fromMillis(s.columnInt(3)), s.text(4)});
                        });
   if (!history) return std::move(history).error();
   return out;
@@ -311,9 +317,9 @@ Result<std::map<std::string, AlertGroup>> AlertStore::loadGroups() {
                   }
                 }
               }
-              g.created_at = fromMillis(s.integer(5));
-              g.last_sent_at = optionalTime(s.optionalInteger(6));
-              g.sequence = s.integer(7);
+              g.created_at = fromMillis(s.columnInt(5));
+              g.last_sent_at = optionalTime(s.optionalInt(6));
+              g.sequence = s.columnInt(7);
               std::string key = g.key;
               out.emplace(std::move(key), std::move(g));
             });
@@ -325,8 +331,8 @@ Result<std::map<std::string, AlertGroup>> AlertStore::loadGroups() {
               if (it == out.end()) return;  // a member of no group is never read
               GroupMember m;
               m.alert_id = s.text(1);
-              m.notified_firing = s.integer(2) != 0;
-              m.notified_at = optionalTime(s.optionalInteger(3));
+              m.notified_firing = s.columnInt(2) != 0;
+              m.notified_at = optionalTime(s.optionalInt(3));
               m.notified_note = s.text(4);
               std::string id = m.alert_id;
               it->second.members.emplace(std::move(id), std::move(m));
@@ -391,11 +397,11 @@ Result<std::map<std::string, Silence>> AlertStore::loadSilences() {
                       silence.match = decodeSilenceMatch(s.text(1));
                       silence.reason = s.text(2);
                       silence.author = s.text(3);
-                      silence.created_at = fromMillis(s.integer(4));
-                      silence.expires_at = fromMillis(s.integer(5));
-                      silence.ended_at = optionalTime(s.optionalInteger(6));
+                      silence.created_at = fromMillis(s.columnInt(4));
+                      silence.expires_at = fromMillis(s.columnInt(5));
+                      silence.ended_at = optionalTime(s.optionalInt(6));
                       silence.end_reason = s.text(7);
-                      silence.held_any = s.integer(8) != 0;
+                      silence.held_any = s.columnInt(8) != 0;
                       silence.created_by = s.text(9);
                       std::string id = silence.id;
                       out.emplace(std::move(id), std::move(silence));
@@ -419,7 +425,7 @@ Result<std::string> AlertStore::insertSilence(const Silence& silence) {
                         s.bind(6, silence.created_by);
                       });
   if (!inserted) return std::move(inserted).error();
-  const std::int64_t seq = sqlite3_last_insert_rowid(db_->handle());
+  const std::int64_t seq = db_->lastInsertRowid();
   std::string id = fmt::format("S{:06}", seq);
   auto named = run(*db_, "UPDATE alert_silences SET id = ?1 WHERE seq = ?2", "naming a new silence", [&](Statement& s) {
     s.bind(1, id);
@@ -449,12 +455,12 @@ Result<std::map<std::string, ReceiverHealth>> AlertStore::loadReceivers() {
                     "loading receiver health", kNoBind, [&out](const Statement& s) {
                       ReceiverHealth h;
                       h.receiver = s.text(0);
-                      h.consecutive_failures = s.integer(1);
-                      h.failures_total = s.integer(2);
-                      h.delivered_total = s.integer(3);
-                      h.failing_since = optionalTime(s.optionalInteger(4));
-                      h.last_success = optionalTime(s.optionalInteger(5));
-                      h.next_attempt_at = optionalTime(s.optionalInteger(6));
+                      h.consecutive_failures = s.columnInt(1);
+                      h.failures_total = s.columnInt(2);
+                      h.delivered_total = s.columnInt(3);
+                      h.failing_since = optionalTime(s.optionalInt(4));
+                      h.last_success = optionalTime(s.optionalInt(5));
+                      h.next_attempt_at = optionalTime(s.optionalInt(6));
                       h.last_error = s.text(7);
                       std::string name = h.receiver;
                       out.emplace(std::move(name), std::move(h));
@@ -492,7 +498,7 @@ Result<bool> AlertStore::insertOutbox(const plugin::Notification& notification, 
                     s.bind(5, toMillis(now));
                   });
   if (!done) return std::move(done).error();
-  return sqlite3_changes(db_->handle()) > 0;
+  return db_->changes() > 0;
 }
 
 Result<std::vector<PendingMessage>> AlertStore::pendingMessages() {
@@ -501,7 +507,7 @@ Result<std::vector<PendingMessage>> AlertStore::pendingMessages() {
                     "SELECT id, group_key, notification, created_at, attempts, last_error, leased_until FROM "
                     "alert_outbox WHERE delivered_at IS NULL ORDER BY receiver, id",
                     "reading the pending outbox", kNoBind, [&out](const Statement& s) {
-                      out.push_back(PendingMessage{outboxRow(s), optionalTime(s.optionalInteger(6))});
+                      out.push_back(PendingMessage{outboxRow(s), optionalTime(s.optionalInt(6))});
                     });
   if (!done) return std::move(done).error();
   return out;
@@ -578,7 +584,7 @@ Result<std::size_t> AlertStore::attemptsSince(const std::string& receiver, TimeP
         s.bind(1, receiver);
         s.bind(2, toMillis(since));
       },
-      [&count](const Statement& s) { count = static_cast<std::size_t>(s.integer(0)); });
+      [&count](const Statement& s) { count = static_cast<std::size_t>(s.columnInt(0)); });
   if (!done) return std::move(done).error();
   return count;
 }

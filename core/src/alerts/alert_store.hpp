@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "alert_group.hpp"
-#include "sqlite_connection.hpp"
+#include "alert_schema.hpp"
 #include "staffchain/alerts/alert.hpp"
 #include "staffchain/plugin/notifier.hpp"
 
@@ -65,8 +65,8 @@ class AlertStore {
   Result<void> releaseLeases();
 
  private:
-  explicit AlertStore(std::unique_ptr<SqliteConnection> connection) : db_(std::move(connection)) {}
-  std::unique_ptr<SqliteConnection> db_;
+  explicit AlertStore(std::unique_ptr<Database> connection) : db_(std::move(connection)) {}
+  std::unique_ptr<Database> db_;
 };
 
 }  // namespace staffchain::alerts::detail

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "staffchain/model/fnv1a.hpp"
 #include "staffchain/model/identifiers.hpp"
 
 namespace staffchain::alerts {
@@ -16,14 +17,6 @@ using Json = nlohmann::json;
 // Reserved in every part's title for the widest part marker, so that numbering the parts
 // after packing never pushes one over the limit.
 constexpr std::string_view kWidestPartMark = "（第 999/999 部分）";
-
-std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 14695981039346656037ULL) {
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
 
 std::string_view severityZh(chain::Severity severity) {
   switch (severity) {
@@ -420,8 +413,8 @@ std::vector<plugin::Notification> renderDigest(const Digest& digest, const Recei
 
   std::string content = digest.group_key;
   for (const Line& line : lines) content += "\n" + line.markdown;
-  const std::uint64_t content_hash = fnv1a(content);
-  const std::uint64_t group_hash = fnv1a(digest.group_key);
+  const std::uint64_t content_hash = model::fnv1a(content);
+  const std::uint64_t group_hash = model::fnv1a(digest.group_key);
 
   std::vector<std::string> all_ids;
   for (const Line& line : lines) {

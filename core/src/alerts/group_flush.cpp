@@ -92,7 +92,7 @@ GroupView classify(const AlertGroup& group, const std::map<std::string, Alert>& 
   return view;
 }
 
-std::optional<TimePoint> dueAt(const AlertGroup& group, const GroupView& view, const config::Route& timings) {
+std::optional<TimePoint> dueAt(const AlertGroup& group, const GroupView& view, const Route& timings) {
   if (view.changed()) {
     return group.last_sent_at ? *group.last_sent_at + timings.group_interval : group.created_at + timings.group_wait;
   }
@@ -114,8 +114,8 @@ std::string groupKey(GroupKind kind, const std::string& receiver, const Labels& 
 
 using detail::groupKey;
 
-const config::Route& AlertManager::State::timingsOf(const AlertGroup& group) const {
-  const config::Route* route = findRoute(settings.route, group.route_key);
+const Route& AlertManager::State::timingsOf(const AlertGroup& group) const {
+  const Route* route = findRoute(settings.route, group.route_key);
   return route != nullptr ? *route : settings.route;
 }
 
@@ -237,7 +237,7 @@ Result<void> AlertManager::State::escalate(TimePoint now) {
   std::vector<Step> steps;
   for (const auto& [key, group] : groups) {
     if (group.kind != GroupKind::notify) continue;
-    const config::Route* route = findRoute(settings.route, group.route_key);
+    const Route* route = findRoute(settings.route, group.route_key);
     if (route == nullptr || !route->escalate_after || route->escalate_to.empty()) continue;
     for (const auto& [id, member] : group.members) {
       if (!member.notified_firing || !member.notified_at || now < *member.notified_at + *route->escalate_after)

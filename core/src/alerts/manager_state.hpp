@@ -69,7 +69,7 @@ class AlertManager::State {
                           const std::map<std::string, std::size_t>& held);
   // When the group next falls due on its own (without new changes), or never.
   [[nodiscard]] std::optional<TimePoint> groupDue(const detail::AlertGroup& group) const;
-  [[nodiscard]] const config::Route& timingsOf(const detail::AlertGroup& group) const;
+  [[nodiscard]] const Route& timingsOf(const detail::AlertGroup& group) const;
 };
 
 }  // namespace staffchain::alerts

@@ -5,11 +5,10 @@
 namespace staffchain::alerts {
 namespace {
 
-void collect(const config::Route& route, const std::string& key, const RouteSubject& subject,
-             std::vector<RouteTarget>& out) {
+void collect(const Route& route, const std::string& key, const RouteSubject& subject, std::vector<RouteTarget>& out) {
   bool child_took = false;
   for (std::size_t i = 0; i < route.routes.size(); ++i) {
-    const config::Route& child = route.routes[i];
+    const Route& child = route.routes[i];
     if (!routeMatches(child.match, subject)) continue;
     collect(child, key + "." + std::to_string(i), subject, out);
     child_took = true;
@@ -43,7 +42,7 @@ bool regionListMatches(const std::vector<std::string>& regions, std::string_view
   });
 }
 
-bool routeMatches(const config::RouteMatch& match, const RouteSubject& subject) {
+bool routeMatches(const RouteMatch& match, const RouteSubject& subject) {
   const bool role_ok = match.roles.empty() ||
                        std::any_of(subject.roles.begin(), subject.roles.end(),
                                    [&](const std::string& role) { return patternListMatches(match.roles, role); });
@@ -51,15 +50,15 @@ bool routeMatches(const config::RouteMatch& match, const RouteSubject& subject) 
          patternListMatches(match.units, subject.unit) && regionListMatches(match.regions, subject.region) && role_ok;
 }
 
-std::vector<RouteTarget> routeTargets(const config::Route& root, const RouteSubject& subject) {
+std::vector<RouteTarget> routeTargets(const Route& root, const RouteSubject& subject) {
   std::vector<RouteTarget> out;
   collect(root, "0", subject, out);
   return out;
 }
 
-const config::Route* findRoute(const config::Route& root, const std::string& key) {
+const Route* findRoute(const Route& root, const std::string& key) {
   if (key != "0" && !key.starts_with("0.")) return nullptr;
-  const config::Route* route = &root;
+  const Route* route = &root;
   std::size_t at = 1;
   while (at < key.size()) {
     const std::size_t next = key.find('.', at + 1);
@@ -76,7 +75,7 @@ const config::Route* findRoute(const config::Route& root, const std::string& key
   return route;
 }
 
-std::vector<std::string> receiversFor(const config::Route& root, const RouteSubject& subject) {
+std::vector<std::string> receiversFor(const Route& root, const RouteSubject& subject) {
   std::vector<std::string> out;
   for (const auto& target : routeTargets(root, subject)) {
     for (const auto& receiver : target.route->receivers) {

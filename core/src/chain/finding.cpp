@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <tuple>
 
+#include "staffchain/model/fnv1a.hpp"
+
 namespace staffchain::chain {
 
 std::string_view toString(Severity severity) noexcept {
@@ -20,24 +22,10 @@ std::string_view toString(Severity severity) noexcept {
 }
 
 std::string makeFingerprint(std::string_view rule, std::initializer_list<std::string_view> subject) {
-  constexpr std::uint64_t kOffset = 14695981039346656037ULL;
-  constexpr std::uint64_t kPrime = 1099511628211ULL;
-  std::uint64_t hash = kOffset;
-  auto mix = [&](std::string_view part) {
-    for (const char c : part) {
-      hash ^= static_cast<unsigned char>(c);
-      hash *= kPrime;
-    }
-    // A separator no identifier contains, so ("ab","c") and ("a","bc") differ.
-    hash ^= 0x1FU;
-    hash *= kPrime;
-  };
-  mix(rule);
-  for (const auto part : subject) mix(part);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (std::size_t i = 0; i < 16; ++i) out[15 - i] = kHex[(hash >> (4 * i)) & 0xFU];
-  return out;
+  model::Fnv1aParts hash;
+  hash.add(rule);
+  for (const auto part : subject) hash.add(part);
+  return hash.hex();
 }
 
 bool findingLess(const Finding& a, const Finding& b) noexcept {

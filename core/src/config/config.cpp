@@ -1,21 +1,23 @@
 #include "staffchain/config/config.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 #include <sstream>
 #include <system_error>
 
-#include "staffchain/config/trusted_path.hpp"
+#include "staffchain/alerts/silence_check.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/enums.hpp"
+#include "staffchain/plugin_host/trusted_path.hpp"
 
 namespace staffchain::config {
 namespace {
 
 using plugin::ConfigReader;
+using plugin_host::checkTrustedPath;
+using plugin_host::Links;
+using plugin_host::TrustedKind;
 
 std::shared_ptr<toml::table> parseFile(const std::filesystem::path& path, std::vector<std::string>& errors) {
   // The configuration names the plugins, receivers and sinks the daemon trusts: a file that
@@ -66,14 +68,10 @@ void readDaemon(ConfigReader& reader, DaemonSettings& daemon) {
   reader.finish();
 }
 
-bool isRuleId(std::string_view id) {
-  static const std::set<std::string, std::less<>> kKnown = [] {
-    std::set<std::string, std::less<>> ids;
-    for (int i = 1; i <= 17; ++i) ids.insert(fmt::format("CHAIN-{:03}", i));
-    for (const char* other : {"DATA-001", "DATA-002", "LINK-001", "LINK-002", "LINK-003"}) ids.insert(other);
-    return ids;
-  }();
-  return kKnown.count(id) > 0;
+// [rules] disabled may name any rule an alert can carry, as a route or a silence may.
+bool isRuleId(const std::string& id) {
+  const auto& known = alerts::knownRuleIds();
+  return std::binary_search(known.begin(), known.end(), id);
 }
 
 std::int32_t readDays(ConfigReader& reader, std::string_view key, std::int32_t fallback, std::int64_t min = 0) {
@@ -136,50 +134,6 @@ void readRules(ConfigReader& reader, chain::RuleParams& rules) {
       }
       rules.disabled_rules.insert(id);
     }
-  }
-  reader.finish();
-}
-
-// What is wrong with an api.listen value, if anything: an IP address (IPv6 in brackets) and a
-// port, as the API server binds it — a host name is not looked up.
-std::optional<std::string> listenAddressProblem(const std::string& address) {
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos) return "expected IP:PORT, e.g. \"127.0.0.1:9464\"";
-  std::string host = address.substr(0, colon);
-  const std::string port = address.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(port) > 65535) {
-    return fmt::format("\"{}\": the port must be a number from 0 to 65535", address);
-  }
-  const bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
-  if (bracketed) host = host.substr(1, host.size() - 2);
-  in_addr v4{};
-  in6_addr v6{};
-  if (!bracketed && inet_pton(AF_INET, host.c_str(), &v4) == 1) return std::nullopt;
-  if (bracketed && inet_pton(AF_INET6, host.c_str(), &v6) == 1) return std::nullopt;
-  return fmt::format("\"{}\": the host must be an IP address (\"127.0.0.1\", \"0.0.0.0\", \"[::1]\"), not a name",
-                     address);
-}
-
-void readApi(ConfigReader& reader, ApiSettings& api) {
-  api.enabled = reader.boolean("enabled", true);
-  api.listen = reader.string("listen", api.listen);
-  if (auto problem = listenAddressProblem(api.listen)) reader.fail("listen", *problem);
-  api.max_connections = static_cast<std::size_t>(
-      reader.integer("max_connections", 1, 65536, static_cast<std::int64_t>(api.max_connections)));
-  const auto tokens = reader.tableArray("tokens");
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    ConfigReader token(*tokens[i], fmt::format("api.tokens[{}]", i), reader.errors());
-    ApiTokenSettings settings;
-    settings.name = token.requiredString("name").value_or("");
-    if (!token.has("token")) token.missing("token");
-    settings.secret_ref = token.secret("token").value_or("");
-    settings.read_write = token.choice("access", {"read", "read-write"}).value_or("read") == "read-write";
-    token.finish();
-    for (const auto& other : api.tokens) {
-      if (!settings.name.empty() && other.name == settings.name) token.fail("name", "names another token too");
-    }
-    api.tokens.push_back(std::move(settings));
   }
   reader.finish();
 }
@@ -268,43 +222,6 @@ void readSink(ConfigReader& reader, const std::string& name, SinkSettings& sink,
   reader.finish();
 }
 
-// [propagation]: deadlines default to the [rules] read before it.
-void readPropagation(ConfigReader& reader, const chain::RuleParams& rules, PropagationSettings& propagation) {
-  propagation.roster_after_hire_days = rules.roster_after_hire_days;
-  propagation.pay_after_roster_days = rules.pay_after_roster_days;
-  propagation.roster_after_exit_days = rules.roster_after_exit_days;
-  propagation.payroll_grace_months = rules.payroll_grace_months;
-  if (auto names = reader.stringArray("rules")) {
-    propagation.rules.clear();
-    for (const auto& name : *names) {
-      const auto* found = std::find(std::begin(kPropagationRuleNames), std::end(kPropagationRuleNames), name);
-      if (found == std::end(kPropagationRuleNames)) {
-        reader.fail("rules", fmt::format("\"{}\" is not one of: hire_to_estab, roster_to_finance, exit_to_estab, "
-                                         "exit_to_finance, leader_to_estab",
-                                         name));
-        continue;
-      }
-      propagation.rules.insert(static_cast<PropagationRule>(found - std::begin(kPropagationRuleNames)));
-    }
-  }
-  propagation.roster_after_hire_days = readDays(reader, "roster_after_hire_days", propagation.roster_after_hire_days);
-  propagation.pay_after_roster_days = readDays(reader, "pay_after_roster_days", propagation.pay_after_roster_days);
-  propagation.roster_after_exit_days = readDays(reader, "roster_after_exit_days", propagation.roster_after_exit_days);
-  propagation.payroll_grace_months =
-      static_cast<std::int32_t>(reader.integer("payroll_grace_months", 0, 120, propagation.payroll_grace_months));
-  propagation.leader_posts_days = readDays(reader, "leader_posts_days", propagation.leader_posts_days);
-  propagation.max_age_days = readDays(reader, "max_age_days", propagation.max_age_days);
-  propagation.retry_initial = reader.duration("retry_initial", propagation.retry_initial);
-  propagation.retry_max = reader.duration("retry_max", propagation.retry_max);
-  if (propagation.retry_initial.count() <= 0) reader.fail("retry_initial", "must be longer than zero");
-  if (propagation.retry_max < propagation.retry_initial) reader.fail("retry_max", "must be at least retry_initial");
-  propagation.failures_before_alert =
-      static_cast<std::uint32_t>(reader.integer("failures_before_alert", 1, 1000, propagation.failures_before_alert));
-  propagation.check_interval = reader.duration("check_interval", propagation.check_interval);
-  if (propagation.check_interval.count() <= 0) reader.fail("check_interval", "must be longer than zero");
-  reader.finish();
-}
-
 template <typename Settings, typename ReadFn>
 void readInstances(ConfigReader& parent, std::string_view section, std::map<std::string, Settings>& out, ReadFn read) {
   const toml::table* table = parent.subtable(section);
@@ -333,80 +250,7 @@ void readInstances(ConfigReader& parent, std::string_view section, std::map<std:
   }
 }
 
-void readRouteMatch(ConfigReader& reader, RouteMatch& match) {
-  match.rules = reader.stringArray("rule").value_or(std::vector<std::string>{});
-  for (const auto& rule : match.rules) {
-    const bool prefix = !rule.empty() && rule.back() == '*';
-    if (!prefix && !isRuleId(rule)) reader.fail("rule", fmt::format("\"{}\" is not a rule id", rule));
-  }
-  match.severities = reader.stringArray("severity").value_or(std::vector<std::string>{});
-  for (const auto& severity : match.severities) {
-    if (severity != "critical" && severity != "major" && severity != "minor") {
-      reader.fail("severity", fmt::format("\"{}\" is not one of: critical, major, minor", severity));
-    }
-  }
-  match.regions = reader.stringArray("region").value_or(std::vector<std::string>{});
-  match.units = reader.stringArray("unit").value_or(std::vector<std::string>{});
-  match.roles = reader.stringArray("role").value_or(std::vector<std::string>{});
-  for (const auto& role : match.roles) {
-    if (!model::parseSourceRole(role))
-      reader.fail("role", fmt::format("\"{}\" is not one of: estab, org, hr, finance", role));
-  }
-  reader.finish();
-}
-
-void readRoute(ConfigReader& reader, Route& route, const Route* parent, bool is_root) {
-  if (parent != nullptr) {
-    // Children inherit their parent's grouping and timing unless they set their own.
-    route.group_by = parent->group_by;
-    route.group_wait = parent->group_wait;
-    route.group_interval = parent->group_interval;
-    route.repeat_interval = parent->repeat_interval;
-    route.escalate_after = parent->escalate_after;
-    route.escalate_to = parent->escalate_to;
-  }
-  if (is_root) {
-    if (reader.has("match")) reader.fail("match", "the root route matches everything; put matchers on its routes");
-    if (reader.has("continue")) reader.fail("continue", "the root route has no siblings to continue to");
-  } else if (const toml::table* match = reader.subtable("match")) {
-    ConfigReader child = reader.child(*match, "match");
-    readRouteMatch(child, route.match);
-  }
-  route.receivers = reader.stringArray("receivers").value_or(std::vector<std::string>{});
-  route.continue_matching = reader.boolean("continue", false);
-  if (auto group_by = reader.stringArray("group_by")) {
-    for (const auto& label : *group_by) {
-      if (label != "rule" && label != "region" && label != "unit" && label != "severity" && label != "role") {
-        reader.fail("group_by", fmt::format("\"{}\" is not one of: rule, region, unit, severity, role", label));
-      }
-    }
-    route.group_by = *group_by;
-  }
-  route.group_wait = reader.duration("group_wait", route.group_wait);
-  route.group_interval = reader.duration("group_interval", route.group_interval);
-  route.repeat_interval = reader.duration("repeat_interval", route.repeat_interval);
-  if (auto after = reader.duration("escalate_after")) route.escalate_after = after;
-  if (auto to = reader.stringArray("escalate_to")) route.escalate_to = *to;
-  if (route.escalate_after && route.escalate_to.empty()) {
-    reader.fail("escalate_after", "set escalate_to as well: escalation needs a receiver to go to");
-  }
-  const auto children = reader.tableArray("routes");
-  for (std::size_t i = 0; i < children.size(); ++i) {
-    ConfigReader child(*children[i], fmt::format("{}.routes[{}]", reader.path(), i), reader.errors());
-    route.routes.emplace_back();
-    readRoute(child, route.routes.back(), &route, false);
-  }
-  reader.finish();
-}
-
-void readAlerts(ConfigReader& reader, AlertsSettings& alerts) {
-  alerts.max_silence = reader.duration("max_silence", alerts.max_silence);
-  // Beyond ten years an expiry no longer fits the clock; nobody means a silence that long.
-  if (alerts.max_silence > std::chrono::days(3650)) reader.fail("max_silence", "must be at most 3650d");
-  reader.finish();
-}
-
-void checkReceivers(const Route& route, const std::string& path,
+void checkReceivers(const alerts::Route& route, const std::string& path,
                     const std::map<std::string, NotifierSettings>& notifiers, const toml::table& table,
                     std::vector<std::string>& errors) {
   auto check = [&](const std::vector<std::string>& names, std::string_view key) {
@@ -450,9 +294,9 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
     ConfigReader reader = top.child(*daemon, "daemon");
     readDaemon(reader, config.daemon);
   }
-  if (const toml::table* api = top.subtable("api")) {
-    ConfigReader reader = top.child(*api, "api");
-    readApi(reader, config.api);
+  if (const toml::table* api_table = top.subtable("api")) {
+    ConfigReader reader = top.child(*api_table, "api");
+    api::readApiSettings(reader, config.api);
   }
   if (const toml::table* rules = top.subtable("rules")) {
     ConfigReader reader = top.child(*rules, "rules");
@@ -473,19 +317,19 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
   {
     // Read even when absent: its deadlines follow [rules].
     static const toml::table kEmpty;
-    const toml::table* propagation = top.subtable("propagation");
-    ConfigReader reader = propagation != nullptr ? top.child(*propagation, "propagation")
-                                                 : ConfigReader(kEmpty, "propagation", outcome.errors);
-    readPropagation(reader, config.rules, config.propagation);
+    const toml::table* propagation_table = top.subtable("propagation");
+    ConfigReader reader = propagation_table != nullptr ? top.child(*propagation_table, "propagation")
+                                                       : ConfigReader(kEmpty, "propagation", outcome.errors);
+    propagation::readPropagationSettings(reader, config.rules, config.propagation);
   }
   const toml::table* route_table = top.subtable("route");
   if (route_table != nullptr) {
     ConfigReader reader = top.child(*route_table, "route");
-    readRoute(reader, config.route, nullptr, true);
+    alerts::readRoute(reader, config.route);
   }
-  if (const toml::table* alerts = top.subtable("alerts")) {
-    ConfigReader reader = top.child(*alerts, "alerts");
-    readAlerts(reader, config.alerts);
+  if (const toml::table* alerts_table = top.subtable("alerts")) {
+    ConfigReader reader = top.child(*alerts_table, "alerts");
+    alerts::readOperatorLimits(reader, config.alerts);
   }
   top.finish();
 

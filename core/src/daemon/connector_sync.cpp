@@ -8,7 +8,8 @@
 #include "daemon_runtime.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
 #include "staffchain/daemon/progress_text.hpp"
-#include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin/support/backoff.hpp"
+#include "staffchain/plugin/support/text_encoding.hpp"
 #include "staffchain/plugin_host/guard.hpp"
 
 namespace staffchain::daemon {
@@ -132,7 +133,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     return;
   }
   const ledger::RemovalGuard guard{runtime.settings.max_removal_ratio, runtime.settings.max_removal_rows};
-  auto ingested = ingest::ingestBatch(*ledger_, name, batch.value(), noticePlanner(), guard);
+  auto ingested = ingest::ingestBatch(*ledger_, name, batch.value(), propagator_->planner(), guard);
   if (!ingested) {
     syncFailed(runtime, fmt::format("ledger refused the batch: {}", ingested.error().message));
     return;
@@ -180,7 +181,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     if (!done) spdlog::warn("{}", done.error().message);
   });
   applyToEngine(name, result);
-  trackNotices(result);
+  propagator_->afterCommit(result, evaluator_->engine());
   if (runtime.restart_after_pull) {
     runtime.restart_after_pull = false;
     if (auto reset = ledger_->resetCursor(name); !reset) {
@@ -199,7 +200,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     // a single cycle waits for it too.
     scheduleSync(name, std::min<milliseconds>(runtime.settings.interval, *batch->pull_again_after));
     if (options_.once) return;
-    scheduleEvaluation();
+    evaluator_->soon();
     return;
   }
   if (options_.once) {
@@ -208,7 +209,7 @@ void Daemon::onPulled(const std::string& name, std::uint64_t generation, Result<
     return;
   }
   scheduleSync(name, runtime.settings.interval);
-  scheduleEvaluation();
+  evaluator_->soon();
 }
 
 void Daemon::trackProgress(ConnectorRuntime& runtime, const plugin::SourceBatch& batch, bool synced_before) {
@@ -244,17 +245,17 @@ void Daemon::applyToEngine(const std::string& connector, const ingest::IngestRes
     auto known = std::find(engine_sources_.begin(), engine_sources_.end(), connector);
     if (known == engine_sources_.end()) {
       engine_sources_.push_back(connector);
-      engine_->setSources(engine_sources_);
+      evaluator_->engine().setSources(engine_sources_);
       known = std::prev(engine_sources_.end());
     }
     const auto source = static_cast<std::uint32_t>(known - engine_sources_.begin());
     for (auto record : result.records) {
       std::visit([source](auto& typed) { typed.origin.source = source; }, record);
       if (const auto* unit = std::get_if<model::Unit>(&record)) unit_regions_[unit->unit_id.str()] = unit->region;
-      engine_->apply(record);
+      evaluator_->engine().apply(record);
     }
   }
-  for (const auto& entry : result.quarantine) engine_->addQuarantine(entry);
+  for (const auto& entry : result.quarantine) evaluator_->engine().addQuarantine(entry);
 }
 
 void Daemon::onHeld(ConnectorRuntime& runtime, plugin::SourceBatch batch, const ledger::HeldSnapshot& held) {
@@ -279,16 +280,17 @@ void Daemon::onHeld(ConnectorRuntime& runtime, plugin::SourceBatch batch, const 
     return;
   }
   scheduleSync(name, more ? milliseconds(0) : runtime.settings.interval);
-  scheduleEvaluation();
+  evaluator_->soon();
 }
 
 void Daemon::syncFailed(ConnectorRuntime& runtime, const std::string& reason) {
   const std::string& name = runtime.settings.name;
   health_.recordFailure(name, Clock::now(), reason);
   const auto failures = health_.connectors().at(name).consecutive_failures;
-  // Back off: 10 s, 20 s, 40 s ... but never longer than the connector's own interval.
+  // Back off: 10 s, 20 s, 40 s ... up to 10240 s, but never longer than the connector's own interval.
   const milliseconds backoff = std::min<milliseconds>(
-      runtime.settings.interval, milliseconds(10'000) * (1LL << std::min<std::uint64_t>(failures - 1, 10)));
+      runtime.settings.interval,
+      plugin::backoffCeiling(milliseconds(10'000), milliseconds(10'000) * 1024, static_cast<std::int64_t>(failures)));
   spdlog::error("connector {}: sync failed ({} in a row): {}; next try in {} s", name, failures, reason,
                 backoff.count() / 1000);
   if (options_.once) {
@@ -297,7 +299,7 @@ void Daemon::syncFailed(ConnectorRuntime& runtime, const std::string& reason) {
     return;
   }
   scheduleSync(name, backoff);
-  scheduleEvaluation();
+  evaluator_->soon();
 }
 
 void Daemon::maybeFinishOnceCycle() {
@@ -308,11 +310,11 @@ void Daemon::maybeFinishOnceCycle() {
 }
 
 void Daemon::finishOnceCycle() {
-  checkNotices();
-  evaluate();
-  asio::post(io_, [this] {
-    if (stopping_) return;
-    awaitOnceOutbox(SteadyClock::now() + (alerts_ ? onceOutboxBound() : milliseconds(0)));
+  propagator_->check();
+  evaluator_->evaluate();
+  dispatcher_->finishOnce([this](int exit_code, const std::string& why) {
+    exit_code_ = exit_code;
+    beginStop(why);
   });
 }
 

@@ -52,11 +52,7 @@ int runDaemon(const DaemonOptions& options) {
 }
 
 Daemon::Daemon(DaemonOptions options)
-    : options_(std::move(options)),
-      signals_(io_, SIGINT, SIGTERM, SIGHUP),
-      eval_timer_(io_),
-      periodic_timer_(io_),
-      watchdog_timer_(io_) {}
+    : options_(std::move(options)), signals_(io_, SIGINT, SIGTERM, SIGHUP), watchdog_timer_(io_) {}
 
 int Daemon::run() {
   std::optional<plugin_host::PluginCatalog> catalog;
@@ -89,12 +85,28 @@ int Daemon::run() {
     return 2;
   }
   ledger_ = std::move(ledger.value());
-  if (!openNotices(ledger_path)) return 2;  // before the engine: its first load also tracks notices
+  propagator_ = std::make_unique<NoticePropagator>(
+      *scheduler_,
+      [this](const config::SinkSettings& settings) {
+        return plugin_host::createSink(*catalog_, settings, spdlog::default_logger(),
+                                       config_->daemon.state_dir / "plugins", config_->daemon.plugin_call_timeout);
+      },
+      options_.once);
+  if (!propagator_->open(ledger_path)) return 2;  // before the engine: its first load also tracks notices
+  evaluator_ = std::make_unique<Evaluator>(*scheduler_, evaluatorHooks());
+  evaluator_->configure(*config_);
   if (!rebuildEngine()) return 2;
 
-  for (const auto& [name, settings] : config_->notifiers) startNotifier(settings);
-  if (!openAlerts(ledger_path)) return 2;
-  for (const auto& [name, settings] : config_->sinks) startSink(settings);
+  dispatcher_ = std::make_unique<AlertDispatcher>(
+      *scheduler_,
+      [this](const config::NotifierSettings& settings) {
+        return plugin_host::createNotifier(*catalog_, settings, spdlog::default_logger(),
+                                           config_->daemon.state_dir / "plugins", config_->daemon.plugin_call_timeout);
+      },
+      options_.once);
+  dispatcher_->configure(*config_);
+  if (!dispatcher_->open(ledger_path)) return 2;
+  propagator_->configure(*config_);
   for (const auto& [name, settings] : config_->connectors) startConnector(settings);
   if (connectors_.empty()) spdlog::warn("no connector is configured or enabled: nothing will be synchronised");
 
@@ -105,12 +117,11 @@ int Daemon::run() {
   }
   signals_.async_wait([this](const boost::system::error_code& error, int signal) { onSignal(error, signal); });
   startWatchdog();
-  schedulePeriodicEvaluation();
-  checkNotices();  // what a crash left unsent goes out now
-  scheduleNoticeChecks();
+  evaluator_->start();
+  propagator_->start();  // what a crash left unsent goes out now, then checks on a timer
   notifySystemd(fmt::format("READY=1\nSTATUS=running with {} connectors", connectors_.size()));
-  spdlog::info("staffchaind started: {} connectors, {} notifiers, state in {}{}", connectors_.size(), notifiers_.size(),
-               config_->daemon.state_dir.string(), options_.once ? " (one cycle)" : "");
+  spdlog::info("staffchaind started: {} connectors, {} notifiers, state in {}{}", connectors_.size(),
+               dispatcher_->notifierCount(), config_->daemon.state_dir.string(), options_.once ? " (one cycle)" : "");
   if (options_.once && connectors_.empty()) finishOnceCycle();
 
   io_.run();
@@ -134,10 +145,8 @@ bool Daemon::rebuildEngine() {
   for (const auto& unit : dataset->units) unit_regions_[unit.unit_id.str()] = unit.region;
   countLedgerRecords(dataset.value());
   engine_sources_ = dataset->sources;
-  trackAllNotices(dataset.value());
-  engine_ = std::make_unique<chain::ChainEngine>(config_->rules);
-  engine_->load(std::move(dataset.value()));
-  evaluated_once_ = false;
+  if (propagator_) propagator_->afterLoad(dataset.value());
+  evaluator_->load(std::move(dataset.value()));
   return true;
 }
 
@@ -198,24 +207,14 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
     const auto kept = next->connectors.find(name);
     stopConnector(name, kept == next->connectors.end() || !kept->second.enabled);
   }
-  std::vector<std::string> changed_notifiers;
-  for (const auto& [name, instance] : notifiers_) {
-    auto it = next->notifiers.find(name);
-    if (it == next->notifiers.end() || it->second.fingerprint != config_->notifiers.at(name).fingerprint) {
-      changed_notifiers.push_back(name);
-    }
-  }
-  for (const auto& name : changed_notifiers) notifiers_.erase(name);
 
   const bool rules_changed = !sameRules(config_->rules, next->rules);
   old_configs_.push_back(std::move(config_));  // running instances may still point into it
   config_ = std::move(next);
   health_.setTimeZone(config_->daemon.timezone);
-  for (const auto& [name, settings] : config_->notifiers) {
-    if (notifiers_.count(name) == 0) startNotifier(settings);
-  }
-  if (alerts_) alerts_->reconfigure(alertSettings());
-  reloadSinks(*old_configs_.back());
+  evaluator_->configure(*config_);
+  dispatcher_->configure(*config_);
+  propagator_->configure(*config_);
   std::size_t started = 0;
   for (const auto& [name, settings] : config_->connectors) {
     if (connectors_.count(name) == 0) {
@@ -238,7 +237,7 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
     api_->setMaxConnections(config_->api.max_connections);
   }
   notifySystemd("READY=1");
-  scheduleEvaluation();
+  evaluator_->soon();
   return true;
 }
 
@@ -264,19 +263,15 @@ void Daemon::beginStop(const std::string& why) {
   notifySystemd("STOPPING=1\nSTATUS=stopping");
   spdlog::info("stopping ({})", why);
   signals_.cancel();
-  eval_timer_.cancel();
-  periodic_timer_.cancel();
+  if (evaluator_) evaluator_->stop();
   watchdog_timer_.cancel();
   for (auto& [name, runtime] : connectors_) {
     runtime->timer->cancel();
     runtime->deadline->cancel();
     if (runtime->instance) runtime->instance->cancel().cancel();
   }
-  flush_timer_.cancel();
-  delivery_timer_.cancel();
-  notice_timer_.cancel();
-  notice_check_timer_.cancel();
-  for (auto& [name, sink] : sinks_) sink->cancel().cancel();
+  if (dispatcher_) dispatcher_->stop();
+  if (propagator_) propagator_->stop();
   if (api_) api_->stop();
   io_.stop();
 }
@@ -296,21 +291,16 @@ int Daemon::shutdown() {
   };
   for (auto& [name, runtime] : connectors_) wait_idle(runtime->instance, "connector " + name);
   for (auto& runtime : retired_) wait_idle(runtime->instance, "connector " + runtime->settings.name);
-  for (auto& [name, instance] : notifiers_) wait_idle(instance, "notifier " + name);
-  for (auto& [name, instance] : sinks_) wait_idle(instance, "sink " + name);
-  for (auto& instance : retired_sinks_) wait_idle(instance, "sink " + instance->name());
+  if (dispatcher_) dispatcher_->waitForNotifiers(deadline);
+  if (propagator_) propagator_->waitForSinks(deadline);
   // Deliveries that finished while stopping posted their outcome: record it, so that a message
   // the receiver took is not sent again at the next start.
   io_.restart();
   io_.poll();
   connectors_.clear();
   retired_.clear();
-  notifiers_.clear();
-  sinks_.clear();
-  retired_sinks_.clear();
-  alerts_.reset();
-  tracker_.reset();
-  notices_.reset();
+  if (dispatcher_) dispatcher_->close();
+  if (propagator_) propagator_->close();
   if (ledger_) ledger_->close();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();

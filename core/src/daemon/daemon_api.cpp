@@ -9,6 +9,7 @@
 
 #include "daemon_runtime.hpp"
 #include "staffchain/api/prometheus_writer.hpp"
+#include "staffchain/chain/finding_json.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
 #include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
@@ -48,43 +49,9 @@ std::string fileOfOrigin(const std::string& origin) {
   return origin.substr(0, colon);
 }
 
-json findingJson(const chain::Finding& finding) {
-  json evidence = json::array();
-  for (const auto& item : finding.evidence) {
-    json fields = json::object();
-    for (const auto& [key, value] : item.fields) fields[key] = value;
-    evidence.push_back({{"source", item.source},
-                        {"record_type", item.record_type},
-                        {"record_id", item.record_id},
-                        {"fields", fields}});
-  }
-  return {{"fingerprint", finding.fingerprint},
-          {"rule", finding.rule},
-          {"severity", chain::toString(finding.severity)},
-          {"unit_id", finding.unit_id.empty() ? "" : finding.unit_id.str()},
-          {"person_id", finding.person_id.empty() ? "" : finding.person_id.str()},
-          {"since", model::formatDate(finding.since)},
-          {"summary", finding.summary_zh},
-          {"summary_en", finding.summary_en},
-          {"evidence", evidence}};
-}
-
 bool queryMatches(const ApiRequest& request, std::string_view key, std::string_view value) {
   auto it = request.query.find(std::string(key));
   return it == request.query.end() || it->second.empty() || it->second == value;
-}
-
-json evidenceJson(const std::vector<chain::EvidenceItem>& items) {
-  json evidence = json::array();
-  for (const auto& item : items) {
-    json fields = json::object();
-    for (const auto& [key, value] : item.fields) fields[key] = value;
-    evidence.push_back({{"source", item.source},
-                        {"record_type", item.record_type},
-                        {"record_id", item.record_id},
-                        {"fields", fields}});
-  }
-  return evidence;
 }
 
 // An alert with its acknowledgement history; with its evidence when one alert is asked for.
@@ -114,7 +81,7 @@ json alertJson(const model::TimeZone& zone, const alerts::Alert& alert, bool wit
               {"silenced_by", alert.silenced_by},
               {"held_back_by", alert.inhibited_by},
               {"acknowledgements", history}};
-  if (with_evidence) out["evidence"] = evidenceJson(alert.evidence);
+  if (with_evidence) out["evidence"] = chain::evidenceJson(alert.evidence);
   return out;
 }
 
@@ -301,16 +268,14 @@ void Daemon::registerRoutes() {
           queryMatches(request, "person", person) &&
           queryMatches(request, "severity", chain::toString(finding.severity)) &&
           queryMatches(request, "region", region == unit_regions_.end() ? std::string() : region->second)) {
-        json item = findingJson(finding);
+        json item = chain::findingJson(finding);
         item["region"] = region == unit_regions_.end() ? std::string() : region->second;
         out.push_back(std::move(item));
       }
     };
-    for (const auto& finding : withNoticeEvidence(engine_->findings())) emit(finding);
+    for (const auto& finding : propagator_->withEvidence(evaluator_->engine().findings())) emit(finding);
     for (const auto& finding : health_.findings(Clock::now())) emit(finding);
-    for (const auto& finding :
-         sink_health_.findings(config_->propagation.failures_before_alert, config_->daemon.timezone))
-      emit(finding);
+    for (const auto& finding : propagator_->linkFindings()) emit(finding);
     if (auto held = ledger_->heldSnapshots(true); held) {
       for (const auto& snapshot : held.value()) emit(heldSnapshotFinding(snapshot));
     }
@@ -318,7 +283,7 @@ void Daemon::registerRoutes() {
     return personalDataAnswer(*config_, request,
                               json{{"findings", out},
                                    {"count", out.size()},
-                                   {"as_of", model::formatDate(today())},
+                                   {"as_of", model::formatDate(evaluator_->today())},
                                    {"timezone", config_->daemon.timezone.name()}});
   });
   api_->route("GET", "/api/v1/quarantine", Access::read, [this](const ApiRequest& request) {
@@ -367,7 +332,7 @@ void Daemon::registerRoutes() {
     filter.unit = query("unit");
     filter.system = query("system");
     filter.person = query("person");
-    const json out = noticesJson(filter);
+    const json out = propagator_->json(filter);
     return personalDataAnswer(*config_, request, json{{"notices", out}, {"count", out.size()}});
   });
   api_->route("GET", "/api/v1/alerts", Access::read, [this](const ApiRequest& request) {
@@ -385,11 +350,12 @@ void Daemon::registerRoutes() {
     filter.rule = query("rule");
     filter.include_resolved = query("resolved") != "false";
     json out = json::array();
-    for (const auto& alert : alerts_->alerts(filter)) out.push_back(alertJson(config_->daemon.timezone, alert));
+    for (const auto& alert : dispatcher_->manager().alerts(filter))
+      out.push_back(alertJson(config_->daemon.timezone, alert));
     return personalDataAnswer(*config_, request, json{{"alerts", out}, {"count", out.size()}});
   });
   api_->route("GET", "/api/v1/alerts/{id}", Access::read, [this](const ApiRequest& request) {
-    const auto alert = alerts_->alert(request.params.at("id"));
+    const auto alert = dispatcher_->manager().alert(request.params.at("id"));
     if (!alert) return ApiResponse::error(404, fmt::format("there is no alert {}", request.params.at("id")));
     return personalDataAnswer(*config_, request, alertJson(config_->daemon.timezone, *alert, true));
   });
@@ -402,15 +368,17 @@ void Daemon::registerRoutes() {
     if (auto refused = fields.refusal()) return *refused;
     // The person (by) and the token it came through (the caller) are both kept.
     const alerts::Acknowledgement acknowledgement{who.empty() ? request.caller : who, request.caller, {}, comment};
-    auto done = alerts_->acknowledge(request.params.at("id"), acknowledgement, Clock::now());
-    if (!done) return ApiResponse::error(alerts_->alert(request.params.at("id")) ? 409 : 404, done.error().message);
-    flushAlerts();
+    auto done = dispatcher_->manager().acknowledge(request.params.at("id"), acknowledgement, Clock::now());
+    if (!done)
+      return ApiResponse::error(dispatcher_->manager().alert(request.params.at("id")) ? 409 : 404,
+                                done.error().message);
+    dispatcher_->flush();
     return ApiResponse::json(200, alertJson(config_->daemon.timezone, done.value()).dump());
   });
   api_->route("GET", "/api/v1/silences", Access::read, [this](const ApiRequest& request) {
     auto it = request.query.find("ended");
     json out = json::array();
-    for (const auto& silence : alerts_->silences(it != request.query.end() && it->second == "true")) {
+    for (const auto& silence : dispatcher_->manager().silences(it != request.query.end() && it->second == "true")) {
       out.push_back(silenceJson(config_->daemon.timezone, silence));
     }
     return personalDataAnswer(*config_, request, json{{"silences", out}});
@@ -455,7 +423,7 @@ void Daemon::registerRoutes() {
     silence_request.duration = *duration;
     const auto now = Clock::now();
     if (body.value("dry_run", false)) {
-      auto preview = alerts_->previewSilence(silence_request, now);
+      auto preview = dispatcher_->manager().previewSilence(silence_request, now);
       if (!preview) return ApiResponse::error(400, preview.error().message);
       return personalDataAnswer(*config_, request,
                                 json{{"dry_run", true},
@@ -463,15 +431,16 @@ void Daemon::registerRoutes() {
                                      {"alert_ids", preview->alert_ids},
                                      {"expires_at", isoTime(config_->daemon.timezone, preview->expires_at)}});
     }
-    auto silence = alerts_->createSilence(silence_request, now);
+    auto silence = dispatcher_->manager().createSilence(silence_request, now);
     if (!silence) return ApiResponse::error(400, silence.error().message);
     return ApiResponse::json(201, silenceJson(config_->daemon.timezone, silence.value()).dump());
   });
   api_->route("POST", "/api/v1/silences/{id}/expire", Access::write, [this](const ApiRequest& request) {
-    if (auto done = alerts_->expireSilence(request.params.at("id"), request.caller, Clock::now()); !done) {
+    if (auto done = dispatcher_->manager().expireSilence(request.params.at("id"), request.caller, Clock::now());
+        !done) {
       return ApiResponse::error(404, done.error().message);
     }
-    flushAlerts();
+    dispatcher_->flush();
     return ApiResponse::json(200, json{{"expired", request.params.at("id")}}.dump());
   });
   api_->route("GET", "/api/v1/connectors", Access::read,
@@ -637,7 +606,7 @@ std::string Daemon::metricsText() const {
     }
   }
   std::map<std::pair<std::string, std::string>, std::size_t> findings;
-  for (const auto& finding : engine_->findings()) {
+  for (const auto& finding : evaluator_->engine().findings()) {
     findings[{finding.rule, std::string(chain::toString(finding.severity))}]++;
   }
   for (const auto& finding : health_.findings(Clock::now())) {
@@ -647,31 +616,8 @@ std::string Daemon::metricsText() const {
     out.gauge("staffchain_findings_open", "Open findings by rule and severity.",
               {{"rule", key.first}, {"severity", key.second}}, static_cast<double>(count));
   }
-  out.gauge("staffchain_notifiers", "Notifier instances running.", {}, static_cast<double>(notifiers_.size()));
-  if (alerts_) {
-    if (auto counts = alerts_->counts()) {
-      for (const char* state : {"firing", "acknowledged", "resolved"}) {
-        auto it = counts->by_state.find(state);
-        out.gauge("staffchain_alerts", "Alerts by state.", {{"state", state}},
-                  static_cast<double>(it == counts->by_state.end() ? 0 : it->second));
-      }
-      out.gauge("staffchain_alerts_silenced", "Open alerts held by a silence.", {},
-                static_cast<double>(counts->silenced));
-      out.gauge("staffchain_alerts_held_back", "Open alerts held back because a source they rest on is down.", {},
-                static_cast<double>(counts->inhibited));
-      for (const auto& [receiver, health] : counts->receivers) {
-        const auto pending = counts->outbox_pending.find(receiver);
-        out.gauge("staffchain_outbox_pending", "Messages written and not yet delivered, per receiver.",
-                  {{"receiver", receiver}},
-                  static_cast<double>(pending == counts->outbox_pending.end() ? 0 : pending->second));
-        out.counter("staffchain_notifications_delivered_total", "Messages delivered.", {{"receiver", receiver}},
-                    static_cast<double>(health.delivered_total));
-        out.counter("staffchain_notification_failures_total", "Delivery attempts that failed.",
-                    {{"receiver", receiver}}, static_cast<double>(health.failures_total));
-      }
-    }
-  }
-  noticeMetrics(out);
+  dispatcher_->metrics(out);
+  propagator_->metrics(out);
   return out.text();
 }
 

@@ -1,7 +1,8 @@
 // The daemon's runtime, private to the daemon area: one object owning the event loop, the
 // plugins, the ledger, the engine and the schedule. Its methods are split by concern over
-// daemon.cpp (start, reload, stop), connector_sync.cpp, evaluation.cpp, alert_delivery.cpp
-// and daemon_api.cpp.
+// daemon.cpp (start, reload, stop), connector_sync.cpp, evaluation.cpp and daemon_api.cpp;
+// the engine is the Evaluator's (evaluator.hpp), notices the NoticePropagator's
+// (notice_propagator.hpp), alerts the AlertDispatcher's (alert_dispatcher.hpp).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "alert_dispatcher.hpp"
+#include "evaluator.hpp"
+#include "notice_propagator.hpp"
 #include "staffchain/alerts/alert_manager.hpp"
 #include "staffchain/api/api_server.hpp"
 #include "staffchain/api/prometheus_writer.hpp"
@@ -23,14 +27,12 @@
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/daemon.hpp"
 #include "staffchain/daemon/link_health.hpp"
+#include "staffchain/daemon/scheduler.hpp"
 #include "staffchain/daemon/sync_progress.hpp"
 #include "staffchain/ingest/ingestor.hpp"
 #include "staffchain/ledger/ledger.hpp"
 #include "staffchain/plugin_host/plugin_catalog.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
-#include "staffchain/propagation/notice_store.hpp"
-#include "staffchain/propagation/notice_tracker.hpp"
-#include "staffchain/propagation/sink_health.hpp"
 
 namespace staffchain::daemon {
 
@@ -70,9 +72,6 @@ class Daemon {
   explicit Daemon(DaemonOptions options);
   int run();
 
-  // Today in the configured zone ([daemon] timezone): evaluation is "as of" this date.
-  [[nodiscard]] model::Date today() const { return config_->daemon.timezone.dateAt(Clock::now()); }
-
  private:
   // ---- start, reload, stop (daemon.cpp)
   int refuseConfig(const std::vector<std::string>& errors);
@@ -109,47 +108,17 @@ class Daemon {
   void maybeFinishOnceCycle();
   void finishOnceCycle();
 
-  // ---- evaluation and notification (evaluation.cpp)
-  void scheduleEvaluation();
-  void schedulePeriodicEvaluation();
-  void evaluate();
+  // ---- evaluation (evaluation.cpp): what the evaluator waits for and where its findings go
+  Evaluator::Hooks evaluatorHooks();
   // The enabled connectors whose data is not whole yet: no first sync finished, or a run of
-  // batches half-way. Alerts wait for them (at most first_sync_grace).
+  // batches half-way. Evaluation waits for them (at most first_sync_grace).
   [[nodiscard]] std::vector<std::string> connectorsNotSettled() const;
-  // False while alerts wait for connectorsNotSettled(); says once when the grace ran out.
-  bool alertsMayGoOn();
-  // Every finding open now: the engine's, link health's (LINK-001/002) and the outbox's (LINK-003).
-  [[nodiscard]] std::vector<chain::Finding> openFindings(Clock::time_point now) const;
-  void startNotifier(const config::NotifierSettings& settings);
-
-  // ---- alerts to departments (alert_delivery.cpp)
-  [[nodiscard]] alerts::AlertSettings alertSettings() const;
-  bool openAlerts(const std::filesystem::path& ledger_path);
-  void flushAlerts();
-  void deliverDue();
-  std::size_t deliverDueBatch();  // hands out one batch of due messages; how many
-  // --once: waits for the outbox to empty within onceOutboxBound(), or says what is left (exit 3).
-  void awaitOnceOutbox(SteadyClock::time_point deadline);
-  [[nodiscard]] std::chrono::milliseconds onceOutboxBound() const;
-  void recordDelivery(std::int64_t id, const std::string& receiver, Result<std::string> outcome);
-
-  // ---- propagation: notices to other departments' systems (notice_propagation.cpp)
-  bool openNotices(const std::filesystem::path& ledger_path);
-  void startSink(const config::SinkSettings& settings);
-  void reloadSinks(const config::Config& previous);
-  [[nodiscard]] ingest::NoticePlanner noticePlanner() const;
-  void trackNotices(const ingest::IngestResult& result);
-  void trackAllNotices(const model::Dataset& dataset);
-  void checkNotices();
-  void scheduleNoticeChecks();
-  void deliverNotices();
-  void scheduleNoticeDelivery();
-  void recordNoticeOutcome(const std::string& id, const std::string& sink, std::int64_t attempts,
-                           Result<plugin::SinkReceipt> outcome, bool dry_run);
-  // CHAIN-003/005/006/017 findings with the history of the notice they are about.
-  [[nodiscard]] std::vector<chain::Finding> withNoticeEvidence(std::vector<chain::Finding> findings) const;
-  [[nodiscard]] nlohmann::json noticesJson(const propagation::NoticeFilter& filter) const;
-  void noticeMetrics(api::PrometheusWriter& out) const;
+  // Every finding open now: the engine's, link health's (LINK-001/002), the sinks' and the
+  // receivers' (LINK-003) and the held snapshots' (DATA-002).
+  [[nodiscard]] std::vector<chain::Finding> openFindings(std::vector<chain::Finding> engine_findings,
+                                                         Clock::time_point now) const;
+  void onEvaluated(model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
+                   std::size_t resolved, double ms);
 
   // ---- the HTTP API (daemon_api.cpp)
   bool startApi();
@@ -163,31 +132,23 @@ class Daemon {
   DaemonOptions options_;
   asio::io_context io_;
   asio::signal_set signals_;
-  asio::steady_timer eval_timer_;
-  asio::steady_timer periodic_timer_;
   asio::steady_timer watchdog_timer_;
   std::chrono::microseconds watchdog_interval_{0};
   std::unique_ptr<plugin_host::PluginCatalog> catalog_;
   std::unique_ptr<config::Config> config_;
   std::vector<std::unique_ptr<config::Config>> old_configs_;
   std::unique_ptr<ledger::Ledger> ledger_;
-  std::unique_ptr<chain::ChainEngine> engine_;
   LinkHealth health_;
   std::map<std::string, std::unique_ptr<ConnectorRuntime>> connectors_;
   std::vector<std::unique_ptr<ConnectorRuntime>> retired_;
-  std::map<std::string, std::unique_ptr<plugin_host::NotifierInstance>> notifiers_;
   std::set<std::string> paused_;
-  std::unique_ptr<alerts::AlertManager> alerts_;
-  std::unique_ptr<propagation::NoticeStore> notices_;
-  std::unique_ptr<propagation::NoticeTracker> tracker_;
-  std::map<std::string, std::unique_ptr<plugin_host::SinkInstance>> sinks_;
-  std::vector<std::unique_ptr<plugin_host::SinkInstance>> retired_sinks_;  // until their calls return
-  propagation::SinkHealth sink_health_;
-  std::set<std::string> notices_in_flight_;  // handed to a sink's worker, outcome not back yet
-  asio::steady_timer notice_timer_{io_};
-  asio::steady_timer notice_check_timer_{io_};
-  asio::steady_timer flush_timer_{io_};
-  asio::steady_timer delivery_timer_{io_};
+  std::unique_ptr<Scheduler> scheduler_ = asioScheduler(io_);
+  // Notices to the other departments' systems: planned at ingest, delivered through the sinks.
+  std::unique_ptr<NoticePropagator> propagator_;
+  // Alerts to the departments: raised from findings, grouped, delivered through the notifiers.
+  std::unique_ptr<AlertDispatcher> dispatcher_;
+  // The chain engine, judged after data lands and on a timer.
+  std::unique_ptr<Evaluator> evaluator_;
   std::map<std::string, std::string> unit_regions_;  // unit id -> region code, for routing
   // Current records the ledger holds from each connector (counted when the engine loads, then
   // moved by each commit's inserts and removals): the status's RECORDS, whatever reloads happened.
@@ -195,10 +156,6 @@ class Daemon {
   // The engine's source names (Origin::source indexes them): the ledger's at the last rebuild,
   // then each connector that committed since, appended.
   std::vector<std::string> engine_sources_;
-  bool evaluated_once_ = false;
-  std::optional<SteadyClock::time_point> unsettled_since_;  // when alerts began to wait
-  bool grace_passed_said_ = false;
-  bool evaluation_pending_ = false;
   bool stopping_ = false;
   int exit_code_ = 0;                    // what run() returns after a clean stop (3: --once left messages queued)
   std::unique_ptr<api::ApiServer> api_;  // last: destroyed first, before what its handlers use

@@ -6,7 +6,7 @@
 #include "staffchain/model/normalise.hpp"
 #include "staffchain/model/row_view.hpp"
 #include "staffchain/plugin/canonical_columns.hpp"
-#include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin/support/text_encoding.hpp"
 
 namespace staffchain::ingest {
 namespace {
@@ -102,7 +102,7 @@ ValidatedRecord validateRecord(const std::string& connector, const plugin::RawRe
 }
 
 Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& connector, const plugin::SourceBatch& batch,
-                                 const NoticePlanner& planner, const std::optional<ledger::RemovalGuard>& guard) {
+                                 const PlanNotices& planner, const std::optional<ledger::RemovalGuard>& guard) {
   ledger::LedgerBatch write;
   write.connector = connector;
   write.full_snapshot_of = batch.full_snapshot_of;

@@ -33,20 +33,9 @@ std::string numberedParams(RecordType type, int first) {
   return out;
 }
 
-Result<Statement> prepare(sqlite3* db, const std::string& path, const std::string& sql, std::string_view what) {
-  sqlite3_stmt* raw = nullptr;
-  // PERSISTENT: these statements live as long as the connection.
-  if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
-      SQLITE_OK) {
-    return makeError(
-        fmt::format("ledger {}: preparing the statement for {} failed: {}", path, what, sqlite3_errmsg(db)));
-  }
-  return Statement(raw);
-}
-
 }  // namespace
 
-Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerStatements& out) {
+Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out) {
   struct Plain {
     Statement* statement;
     std::string sql;
@@ -137,7 +126,7 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
        "listing held snapshots"},
   };
   for (auto& p : plain) {
-    auto statement = prepare(db, path, p.sql, p.what);
+    auto statement = db.prepare(p.sql, p.what);
     if (!statement) return std::move(statement).error();
     *p.statement = std::move(*statement);
   }
@@ -170,7 +159,7 @@ Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerState
          fmt::format("SELECT connector, source_row, {} FROM {} ORDER BY connector, record_key", columns, table)},
     }};
     for (const auto& [target, sql] : sqls) {
-      auto statement = prepare(db, path, sql, fmt::format("table {}", table));
+      auto statement = db.prepare(sql, fmt::format("table {}", table));
       if (!statement) return std::move(statement).error();
       *target = std::move(*statement);
     }

@@ -1,16 +1,17 @@
 // Every SQL statement the SQLite ledger runs, prepared once per connection.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <array>
 #include <string>
 
-#include "sqlite_statement.hpp"
 #include "staffchain/plugin/records.hpp"
 #include "staffchain/plugin/result.hpp"
+#include "staffchain/sqlite/database.hpp"
 
 namespace staffchain::ledger::detail {
+
+using sqlite::Statement;
+using sqlite::StatementUse;
 
 // Parameter numbers shared by the insert and update statements of every record table and by
 // the movement history insert (which has the change where the others have the hash).
@@ -47,6 +48,6 @@ struct LedgerStatements {
 };
 
 // Errors name the ledger path and the statement's purpose.
-Result<void> prepareStatements(sqlite3* db, const std::string& path, LedgerStatements& out);
+Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out);
 
 }  // namespace staffchain::ledger::detail

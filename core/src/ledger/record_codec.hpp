@@ -7,11 +7,13 @@
 #include <string>
 #include <string_view>
 
-#include "sqlite_statement.hpp"
 #include "staffchain/model/records.hpp"
 #include "staffchain/plugin/result.hpp"
+#include "staffchain/sqlite/statement.hpp"
 
 namespace staffchain::ledger::detail {
+
+using sqlite::Statement;
 
 // The canonical columns of a record type (DOMAIN.md §5 names; payroll's gross is gross_fen),
 // in the order bindColumns writes and readRecord expects them.

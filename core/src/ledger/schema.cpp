@@ -4,8 +4,8 @@
 
 #include <array>
 
-#include "sqlite_statement.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/sqlite/migrations.hpp"
 
 namespace staffchain::ledger::detail {
 namespace {
@@ -184,60 +184,16 @@ CREATE INDEX held_snapshots_open ON held_snapshots (connector, record_type, reso
 )sql";
 
 // Oldest first; a released migration is never edited, only followed by a new one.
+using sqlite::Migration;
 constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
                                  Migration{4, kVersion4}, Migration{5, kVersion5}};
 static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
 
-Result<void> execute(sqlite3* db, const std::string& sql, const std::string& path, std::string_view what) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string why = message != nullptr ? message : sqlite3_errmsg(db);
-    sqlite3_free(message);
-    return makeError(fmt::format("ledger {}: {} failed: {}", path, what, why));
-  }
-  return {};
-}
-
-Result<int> userVersion(sqlite3* db, const std::string& path) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK) {
-    return makeError(fmt::format("ledger {}: reading the schema version failed: {}", path, sqlite3_errmsg(db)));
-  }
-  Statement statement(raw);
-  if (statement.step() != SQLITE_ROW) {
-    return makeError(fmt::format("ledger {}: reading the schema version failed: {}", path, sqlite3_errmsg(db)));
-  }
-  return static_cast<int>(statement.columnInt(0));
-}
-
 }  // namespace
 
-Result<void> migrate(sqlite3* db, const std::string& path) {
-  // IMMEDIATE takes the write lock before reading the version, so two processes opening a
-  // fresh file cannot both run migration 1.
-  if (auto begun = execute(db, "BEGIN IMMEDIATE", path, "starting the schema migration"); !begun) return begun;
-  auto version = userVersion(db, path);
-  if (!version) {
-    (void)execute(db, "ROLLBACK", path, "rolling back the schema migration");
-    return std::move(version).error();
-  }
-  if (*version > SqliteLedger::kSchemaVersion) {
-    (void)execute(db, "ROLLBACK", path, "rolling back the schema migration");
-    return makeError(
-        fmt::format("ledger {}: schema version {} is newer than this staffchain supports (version {}); "
-                    "run a newer staffchain or point it at another ledger file",
-                    path, *version, SqliteLedger::kSchemaVersion));
-  }
-  for (const auto& migration : kMigrations) {
-    if (migration.version <= *version) continue;
-    const auto script = fmt::format("{}\nPRAGMA user_version = {};", migration.sql, migration.version);
-    if (auto done = execute(db, script, path, fmt::format("migrating the schema to version {}", migration.version));
-        !done) {
-      (void)execute(db, "ROLLBACK", path, "rolling back the schema migration");
-      return done;
-    }
-  }
-  return execute(db, "COMMIT", path, "committing the schema migration");
+Result<void> migrate(sqlite::Database& db) {
+  // The ledger's version is the file's user_version; the alert store keeps its own.
+  return sqlite::migrate(db, sqlite::SchemaOwner{"schema", ""}, kMigrations);
 }
 
 }  // namespace staffchain::ledger::detail

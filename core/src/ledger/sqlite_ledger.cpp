@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +23,7 @@
 #include "record_codec.hpp"
 #include "schema.hpp"
 #include "snapshot_guard.hpp"
-#include "sqlite_statement.hpp"
+#include "staffchain/sqlite/database.hpp"
 
 namespace staffchain::ledger {
 
@@ -194,8 +193,8 @@ class HeldKeys {
 
 class SqliteLedger::Connection {
  public:
-  Connection(sqlite3* db, std::filesystem::path path, SqliteLedgerOptions options)
-      : db_(db), path_(std::move(path)), path_text_(path_.string()), options_(std::move(options)) {}
+  Connection(std::unique_ptr<sqlite::Database> db, SqliteLedgerOptions options)
+      : db_(std::move(db)), path_(db_->path()), path_text_(db_->pathText()), options_(std::move(options)) {}
   ~Connection() { close(); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -207,47 +206,17 @@ class SqliteLedger::Connection {
   void close() noexcept {
     // Statements first: a connection with live statements cannot close.
     statements_ = detail::LedgerStatements{};
-    if (db_ != nullptr) {
-      sqlite3_close_v2(db_);
-      db_ = nullptr;
-    }
+    db_->close();
   }
 
-  Error failure(std::string_view operation) const {
-    const int last_errno = errno;  // first: before anything here can change it
-    if (db_ == nullptr)
-      return makeError(fmt::format("ledger {}: {} failed: the ledger is closed", path_text_, operation));
-    const int code = sqlite3_extended_errcode(db_);
-    // "disk I/O error" alone does not tell a full disk or a file-size limit from a failing
-    // drive; the operating system's reason does. SQLite does not always keep it (a commit's
-    // failed WAL write leaves sqlite3_system_errno at 0), but errno still holds it right after
-    // the failed call, and every caller reports the failure at once.
-    const int os_error = sqlite3_system_errno(db_) != 0 ? sqlite3_system_errno(db_) : last_errno;
-    const bool os_failure = (code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL;
-    const std::string os_reason =
-        os_failure && os_error != 0
-            ? "; the system said: " + std::error_code(os_error, std::generic_category()).message()
-            : std::string();
-    return makeError(fmt::format("ledger {}: {} failed: {} ({}){}", path_text_, operation, sqlite3_errmsg(db_),
-                                 sqlite3_errstr(code), os_reason));
-  }
+  Error failure(std::string_view operation) const { return db_->failure(operation); }
 
   Result<void> configure() {
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, static_cast<int>(options_.busy_timeout.count()));
     // 16 KiB pages for a ledger created now (one that exists keeps its own): a table's rows are
     // some 150 bytes, and a first sync of a city commits a million of them; four times the
     // default page made it an eighth faster. It must come before WAL mode and the first table.
     if (auto sized = execute("PRAGMA page_size = 16384", "setting the page size"); !sized) return sized;
-    {
-      auto mode = prepare("PRAGMA journal_mode = WAL", "switching to WAL mode");
-      if (!mode) return std::move(mode).error();
-      if (mode->step() != SQLITE_ROW) return failure("switching to WAL mode");
-      if (mode->columnText(0) != "wal") {
-        return makeError(fmt::format("ledger {}: switching to WAL mode failed: the journal mode stayed '{}'",
-                                     path_text_, mode->columnText(0)));
-      }
-    }
+    if (auto wal = db_->useWriteAheadLog(); !wal) return wal;
     // NORMAL is durable across process crashes in WAL mode; only a power loss may lose the
     // last commits, never corrupt the file. Foreign keys keep records tied to a connector.
     const auto pragmas = fmt::format(
@@ -256,12 +225,12 @@ class SqliteLedger::Connection {
     if (auto done = execute(pragmas.c_str(), "setting connection pragmas"); !done) {
       return done;
     }
-    if (auto migrated = detail::migrate(db_, path_text_); !migrated) return migrated;
-    return detail::prepareStatements(db_, path_text_, statements_);
+    if (auto migrated = detail::migrate(*db_); !migrated) return migrated;
+    return detail::prepareStatements(*db_, statements_);
   }
 
   Result<CommitStats> commitBatch(const LedgerBatch& batch) {
-    if (db_ == nullptr) return failure(fmt::format("committing a batch of connector '{}'", batch.connector));
+    if (!db_->isOpen()) return failure(fmt::format("committing a batch of connector '{}'", batch.connector));
     const auto operation = [&batch](std::string_view step) {
       return fmt::format("committing a batch of connector '{}' ({})", batch.connector, step);
     };
@@ -290,7 +259,7 @@ class SqliteLedger::Connection {
 
   Result<std::vector<HeldSnapshot>> heldSnapshots(bool open_only) {
     const std::string operation = "listing held snapshots";
-    if (db_ == nullptr) return failure(operation);
+    if (!db_->isOpen()) return failure(operation);
     std::vector<HeldSnapshot> out;
     Statement& list = statements_.held_list;
     StatementUse use(list);
@@ -317,7 +286,7 @@ class SqliteLedger::Connection {
 
   Result<std::optional<std::string>> cursor(const std::string& connector) {
     const auto operation = fmt::format("reading the cursor of connector '{}'", connector);
-    if (db_ == nullptr) return failure(operation);
+    if (!db_->isOpen()) return failure(operation);
     StatementUse use(statements_.get_cursor);
     statements_.get_cursor.bindText(1, connector);
     const int rc = statements_.get_cursor.step();
@@ -329,7 +298,7 @@ class SqliteLedger::Connection {
 
   Result<void> resetCursor(const std::string& connector) {
     const auto operation = fmt::format("resetting the cursor of connector '{}'", connector);
-    if (db_ == nullptr) return failure(operation);
+    if (!db_->isOpen()) return failure(operation);
     StatementUse use(statements_.reset_cursor);
     statements_.reset_cursor.bindText(1, connector);
     statements_.reset_cursor.bindText(2, now());
@@ -339,7 +308,7 @@ class SqliteLedger::Connection {
 
   Result<model::Dataset> loadDataset() {
     const std::string operation = "loading the dataset";
-    if (db_ == nullptr) return failure(operation);
+    if (!db_->isOpen()) return failure(operation);
     // One read transaction, so the dataset is one consistent snapshot even while another
     // process commits.
     if (auto begun = execute("BEGIN", operation); !begun) return std::move(begun).error();
@@ -350,7 +319,7 @@ class SqliteLedger::Connection {
 
   Result<std::vector<StoredQuarantineEntry>> quarantine(std::size_t limit) {
     const std::string operation = "listing the quarantine";
-    if (db_ == nullptr) return failure(operation);
+    if (!db_->isOpen()) return failure(operation);
     StatementUse use(statements_.list_quarantine);
     statements_.list_quarantine.bindInt(
         1, limit > static_cast<std::size_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(limit));
@@ -369,7 +338,7 @@ class SqliteLedger::Connection {
 
   Result<std::vector<MovementHistoryEntry>> movementHistory(const std::optional<model::PersonId>& person) {
     const std::string operation = "reading the movement history";
-    if (db_ == nullptr) return failure(operation);
+    if (!db_->isOpen()) return failure(operation);
     Statement& statement = person ? statements_.history_of_person : statements_.history_all;
     StatementUse use(statement);
     if (person) {
@@ -408,7 +377,7 @@ class SqliteLedger::Connection {
     explicit RollbackOnExit(Connection& connection) noexcept : connection_(connection) {}
     ~RollbackOnExit() {
       // Some errors (I/O, out of memory) already rolled the transaction back themselves.
-      if (sqlite3_get_autocommit(connection_.db_) == 0) {
+      if (connection_.db_->inTransaction()) {
         StatementUse use(connection_.statements_.rollback);
         (void)connection_.statements_.rollback.step();
       }
@@ -426,19 +395,9 @@ class SqliteLedger::Connection {
     return model::formatUtcTime(options_.clock ? options_.clock() : std::chrono::system_clock::now());
   }
 
-  Result<Statement> prepare(const std::string& sql, std::string_view what) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT, &raw,
-                           nullptr) != SQLITE_OK) {
-      return failure(fmt::format("preparing the statement for {}", what));
-    }
-    return Statement(raw);
-  }
+  Result<Statement> prepare(const std::string& sql, std::string_view what) { return db_->prepare(sql, what); }
 
-  Result<void> execute(const char* sql, std::string_view operation) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(operation);
-    return {};
-  }
+  Result<void> execute(const char* sql, std::string_view operation) { return db_->execute(sql, operation); }
 
   Result<void> run(Statement& statement, std::string_view operation) {
     StatementUse use(statement);
@@ -823,7 +782,7 @@ class SqliteLedger::Connection {
       insert.bindText(10, at);
       if (insert.step() != SQLITE_DONE) return std::nullopt;
     }
-    if (sqlite3_changes(db_) == 0) return false;
+    if (db_->changes() == 0) return false;
     Statement& history = statements_.notice_written;
     StatementUse use(history);
     history.bindText(1, notice.id);
@@ -936,7 +895,7 @@ class SqliteLedger::Connection {
     return out;
   }
 
-  sqlite3* db_;
+  std::unique_ptr<sqlite::Database> db_;
   std::filesystem::path path_;
   std::string path_text_;
   SqliteLedgerOptions options_;
@@ -966,25 +925,13 @@ void keepLedgerPrivate(const std::filesystem::path& path) {
 
 Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::filesystem::path& path,
                                                          SqliteLedgerOptions options) {
-  // SQLite counts every allocation under a global mutex for sqlite3_memory_used(), which the
-  // daemon never asks for: a tenth of a large batch's commit went to that lock. It can only be
-  // switched off before SQLite is first used; if something else used it first, it stays on.
-  static const bool memstatus_off = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
-  (void)memstatus_off;
+  // SQLite's memory statistics cost a global mutex per allocation, which the daemon never
+  // reads: a tenth of a large batch's commit went to that lock.
+  sqlite::Database::disableMemoryStatistics();
   keepLedgerPrivate(path);
-  sqlite3* db = nullptr;
-  const auto text = path.string();
-  // NOMUTEX: a ledger object is used from one thread at a time; SQLite's own locking between
-  // processes is unaffected.
-  const int rc =
-      sqlite3_open_v2(text.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    auto error = makeError(
-        fmt::format("ledger {}: opening failed: {}", text, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
-    sqlite3_close_v2(db);
-    return error;
-  }
-  auto connection = std::make_unique<Connection>(db, path, std::move(options));
+  auto db = sqlite::Database::open(path, {.label = "ledger", .create = true, .busy_timeout = options.busy_timeout});
+  if (!db) return std::move(db).error();
+  auto connection = std::make_unique<Connection>(std::move(db.value()), std::move(options));
   if (auto configured = connection->configure(); !configured) return std::move(configured).error();
   return std::unique_ptr<SqliteLedger>(new SqliteLedger(std::move(connection)));
 }

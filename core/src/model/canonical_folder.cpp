@@ -13,7 +13,7 @@
 
 #include "staffchain/model/column_map.hpp"
 #include "staffchain/model/normalise.hpp"
-#include "staffchain/plugin/export_file.hpp"
+#include "staffchain/plugin/support/export_file.hpp"
 
 namespace staffchain::model {
 namespace {

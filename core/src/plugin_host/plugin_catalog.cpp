@@ -10,9 +10,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "staffchain/config/trusted_path.hpp"
 #include "staffchain/plugin/build_info.hpp"
 #include "staffchain/plugin_host/guard.hpp"
+#include "staffchain/plugin_host/trusted_path.hpp"
 
 namespace staffchain::plugin_host {
 namespace {
@@ -89,7 +89,7 @@ std::filesystem::path defaultPluginDirectory() {
 }
 
 Result<PluginCatalog> PluginCatalog::loadDirectory(const std::filesystem::path& directory) {
-  if (auto trusted = config::checkTrustedPath(directory, config::TrustedKind::directory, "plugins load"); !trusted) {
+  if (auto trusted = checkTrustedPath(directory, TrustedKind::directory, "plugins load"); !trusted) {
     return std::move(trusted).error();
   }
   PluginCatalog catalog;
@@ -144,7 +144,7 @@ std::string PluginCatalog::skippedNote() const {
 }
 
 Result<void> PluginCatalog::loadLibrary(const std::filesystem::path& file) {
-  if (auto trusted = config::checkTrustedPath(file, config::TrustedKind::file, "plugins load"); !trusted) {
+  if (auto trusted = checkTrustedPath(file, TrustedKind::file, "plugins load"); !trusted) {
     return std::move(trusted).error();
   }
   if (auto shared_object = checkSharedObject(file); !shared_object) return std::move(shared_object).error();

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "staffchain/config/trusted_path.hpp"
 #include "staffchain/plugin_host/guard.hpp"
+#include "staffchain/plugin_host/trusted_path.hpp"
 
 namespace staffchain::plugin_host {
 
@@ -25,9 +25,7 @@ Result<std::string> resolveSecretReference(std::string_view reference) {
     return std::string(value);
   }
   const std::string path(reference.substr(6));
-  if (auto trusted =
-          config::checkTrustedPath(path, config::TrustedKind::file, "secrets are read", config::Links::follow);
-      !trusted) {
+  if (auto trusted = checkTrustedPath(path, TrustedKind::file, "secrets are read", Links::follow); !trusted) {
     return makeError(fmt::format("secret {}", std::move(trusted).error().message));
   }
   // Who may read it: its owner, and its group only when that is this process's own group (the

@@ -7,26 +7,17 @@
 #include <unordered_map>
 
 #include "staffchain/model/enums.hpp"
+#include "staffchain/model/fnv1a.hpp"
 #include "staffchain/plugin/sink.hpp"
 
 namespace staffchain::propagation {
 namespace {
 
-using config::PropagationRule;
 using model::MovementKind;
 using model::SourceRole;
 
 constexpr std::array<std::string_view, 5> kActionNames = {"roster_add", "pay_start", "roster_remove", "pay_stop",
                                                           "leader_posts"};
-
-// 64-bit FNV-1a: stable across builds and platforms, unlike std::hash.
-std::uint64_t fnv1a(std::string_view text, std::uint64_t hash) noexcept {
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
 
 std::string optionalUnit(const std::optional<model::UnitId>& unit) {
   return unit ? unit->str() : std::string();
@@ -47,17 +38,15 @@ std::optional<NoticeAction> parseNoticeAction(std::string_view text) noexcept {
 
 std::string noticeKey(std::string_view person_id, std::string_view unit_id, NoticeAction action, model::Date stay,
                       std::string_view sink) {
-  std::uint64_t hash = 14695981039346656037ULL;
   const std::string stay_text = model::formatDate(stay);
-  // The separator keeps ("ab", "c") and ("a", "bc") apart.
+  model::Fnv1aParts hash;
   for (const std::string_view part : {person_id, unit_id, toString(action), std::string_view(stay_text), sink}) {
-    hash = fnv1a(part, hash);
-    hash = fnv1a(std::string_view("\x1f", 1), hash);
+    hash.add(part);
   }
-  return fmt::format("{:016x}", hash);
+  return hash.hex();
 }
 
-NoticePlanner::NoticePlanner(config::PropagationSettings settings, std::vector<SinkTarget> sinks)
+NoticePlanner::NoticePlanner(PropagationSettings settings, std::vector<SinkTarget> sinks)
     : settings_(std::move(settings)), sinks_(std::move(sinks)) {}
 
 std::vector<ledger::OutboxNotice> NoticePlanner::plan(const std::vector<model::Record>& records, model::Date today,

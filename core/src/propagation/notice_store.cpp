@@ -1,11 +1,11 @@
 #include "staffchain/propagation/notice_store.hpp"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
 #include "staffchain/propagation/notice_planner.hpp"
+#include "staffchain/sqlite/database.hpp"
 
 namespace staffchain::propagation {
 namespace {
@@ -14,10 +14,10 @@ constexpr const char* kNoticeColumnsSql =
     "id, sink, action, target_system, person_id, unit_id, deadline, state, created_at, coalesce(delivered_at, ''), "
     "coalesce(completed_at, ''), attempts, next_attempt_at, last_error, receipt, fields";
 
-std::string columnText(sqlite3_stmt* statement, int index) {
-  const auto* text = sqlite3_column_text(statement, index);
-  if (text == nullptr) return {};
-  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement, index))};
+using sqlite::Statement;
+
+std::string columnText(const Statement& statement, int index) {
+  return statement.text(index);
 }
 
 // Written by the planner in this process or an earlier one; a damaged value loses only the
@@ -35,7 +35,7 @@ std::vector<std::pair<std::string, std::string>> readFields(const std::string& j
   return out;
 }
 
-StoredNotice readNotice(sqlite3_stmt* statement) {
+StoredNotice readNotice(const Statement& statement) {
   StoredNotice notice;
   notice.id = columnText(statement, 0);
   notice.sink = columnText(statement, 1);
@@ -48,7 +48,7 @@ StoredNotice readNotice(sqlite3_stmt* statement) {
   notice.created_at = columnText(statement, 8);
   notice.delivered_at = columnText(statement, 9);
   notice.completed_at = columnText(statement, 10);
-  notice.attempts = sqlite3_column_int64(statement, 11);
+  notice.attempts = statement.columnInt(11);
   notice.next_attempt_at = columnText(statement, 12);
   notice.last_error = columnText(statement, 13);
   notice.receipt = columnText(statement, 14);
@@ -78,60 +78,48 @@ std::string StoredNotice::field(std::string_view name) const {
 
 class NoticeStore::Connection {
  public:
-  Connection(sqlite3* db, std::string path, Clock clock) : db_(db), path_(std::move(path)), clock_(std::move(clock)) {}
-  ~Connection() { sqlite3_close_v2(db_); }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  Connection(std::unique_ptr<sqlite::Database> db, Clock clock) : db_(std::move(db)), clock_(std::move(clock)) {}
 
   [[nodiscard]] std::string now() const { return model::formatUtcTime(nowPoint()); }
   [[nodiscard]] SystemClock::time_point nowPoint() const { return clock_ ? clock_() : SystemClock::now(); }
 
-  Error failure(std::string_view what) const {
-    return makeError(fmt::format("notice outbox {}: {} failed: {}", path_, what, sqlite3_errmsg(db_)));
-  }
-
   // Runs `sql` with text parameters ?1..?n, calling `row` for each result row.
   template <typename RowFn>
   Result<void> query(const std::string& sql, const std::vector<std::string>& binds, std::string_view what, RowFn row) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) != SQLITE_OK) {
-      return failure(what);
-    }
+    auto statement = db_->prepare(sql, what);
+    if (!statement) return std::move(statement).error();
     for (std::size_t i = 0; i < binds.size(); ++i) {
-      sqlite3_bind_text64(statement, static_cast<int>(i + 1), binds[i].data(), binds[i].size(), SQLITE_TRANSIENT,
-                          SQLITE_UTF8);
+      // A statement need not use every parameter offered (a transition offers its time to all).
+      if (const int rc = statement->bindText(static_cast<int>(i + 1), binds[i]);
+          rc != SQLITE_OK && rc != SQLITE_RANGE) {
+        return db_->failure(what);
+      }
     }
     int rc = SQLITE_ROW;
-    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) row(statement);
-    sqlite3_finalize(statement);
-    if (rc != SQLITE_DONE) return failure(what);
+    while ((rc = statement->step()) == SQLITE_ROW) row(static_cast<const Statement&>(*statement));
+    if (rc != SQLITE_DONE) return db_->failure(what);
     return {};
   }
   Result<void> exec(const std::string& sql, const std::vector<std::string>& binds, std::string_view what) {
-    return query(sql, binds, what, [](sqlite3_stmt*) {});
+    return query(sql, binds, what, [](const Statement&) {});
   }
-  [[nodiscard]] int changes() const noexcept { return sqlite3_changes(db_); }
+  [[nodiscard]] std::int64_t changes() const noexcept { return db_->changes(); }
 
  private:
-  sqlite3* db_;
-  std::string path_;
+  std::unique_ptr<sqlite::Database> db_;
   Clock clock_;
 };
 
 Result<std::unique_ptr<NoticeStore>> NoticeStore::open(const std::filesystem::path& ledger_path, Clock clock) {
-  sqlite3* db = nullptr;
-  const auto path = ledger_path.string();
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    auto error = makeError(fmt::format("notice outbox {}: opening failed: {}", path,
-                                       db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
-    sqlite3_close_v2(db);
-    return error;
-  }
-  sqlite3_busy_timeout(db, 5000);
-  auto connection = std::make_unique<Connection>(db, path, std::move(clock));
+  // The ledger creates and migrates the file (the notices table is written with its batches).
+  auto db = sqlite::Database::open(
+      ledger_path, {.label = "notice outbox", .create = false, .busy_timeout = std::chrono::seconds(5)});
+  if (!db) return std::move(db).error();
+  const std::string path = ledger_path.string();
+  auto connection = std::make_unique<Connection>(std::move(db.value()), std::move(clock));
   bool has_table = false;
   auto checked = connection->query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notices'", {},
-                                   "looking for the notices table", [&](sqlite3_stmt*) { has_table = true; });
+                                   "looking for the notices table", [&](const Statement&) { has_table = true; });
   if (!checked) return std::move(checked).error();
   if (!has_table) {
     return makeError(
@@ -159,15 +147,17 @@ Result<std::vector<StoredNotice>> NoticeStore::list(const NoticeFilter& filter) 
   where(filter.person, "person_id");
   sql += fmt::format(" ORDER BY created_at, id LIMIT {}", filter.limit);
   std::vector<StoredNotice> out;
-  auto done = connection_->query(sql, binds, "listing notices", [&](sqlite3_stmt* s) { out.push_back(readNotice(s)); });
+  auto done =
+      connection_->query(sql, binds, "listing notices", [&](const Statement& s) { out.push_back(readNotice(s)); });
   if (!done) return std::move(done).error();
   return out;
 }
 
 Result<std::optional<StoredNotice>> NoticeStore::find(const std::string& id) {
   std::optional<StoredNotice> out;
-  auto done = connection_->query(fmt::format("SELECT {} FROM notices WHERE id = ?1", kNoticeColumnsSql), {id},
-                                 fmt::format("reading notice {}", id), [&](sqlite3_stmt* s) { out = readNotice(s); });
+  auto done =
+      connection_->query(fmt::format("SELECT {} FROM notices WHERE id = ?1", kNoticeColumnsSql), {id},
+                         fmt::format("reading notice {}", id), [&](const Statement& s) { out = readNotice(s); });
   if (!done) return std::move(done).error();
   return out;
 }
@@ -180,7 +170,7 @@ Result<std::vector<StoredNotice>> NoticeStore::due(std::size_t limit) {
                   "(state IN ('pending', 'overdue') OR (state = 'dry_run' AND attempts = 0)) "
                   "ORDER BY next_attempt_at, created_at, id LIMIT {}",
                   kNoticeColumnsSql, limit),
-      {connection_->now()}, "reading the due notices", [&](sqlite3_stmt* s) { out.push_back(readNotice(s)); });
+      {connection_->now()}, "reading the due notices", [&](const Statement& s) { out.push_back(readNotice(s)); });
   if (!done) return std::move(done).error();
   return out;
 }
@@ -190,8 +180,8 @@ Result<std::optional<SystemClock::time_point>> NoticeStore::nextAttempt() {
   auto done = connection_->query(
       "SELECT min(next_attempt_at) FROM notices WHERE delivered_at IS NULL AND "
       "(state IN ('pending', 'overdue') OR (state = 'dry_run' AND attempts = 0))",
-      {}, "reading the next notice attempt", [&](sqlite3_stmt* s) {
-        if (sqlite3_column_type(s, 0) != SQLITE_NULL) out = parseUtc(columnText(s, 0));
+      {}, "reading the next notice attempt", [&](const Statement& s) {
+        if (!s.columnIsNull(0)) out = parseUtc(columnText(s, 0));
       });
   if (!done) return std::move(done).error();
   return out;
@@ -202,7 +192,7 @@ Result<std::vector<StoredNotice>> NoticeStore::open() {
   auto done = connection_->query(
       fmt::format("SELECT {} FROM notices WHERE state IN ('pending', 'delivered', 'overdue') ORDER BY created_at, id",
                   kNoticeColumnsSql),
-      {}, "reading the open notices", [&](sqlite3_stmt* s) { out.push_back(readNotice(s)); });
+      {}, "reading the open notices", [&](const Statement& s) { out.push_back(readNotice(s)); });
   if (!done) return std::move(done).error();
   return out;
 }
@@ -266,7 +256,7 @@ Result<std::size_t> NoticeStore::markOverdue(model::Date today) {
   auto found =
       connection_->query("SELECT id, deadline FROM notices WHERE state IN ('pending', 'delivered') AND deadline < ?1",
                          {model::formatDate(today)}, "looking for overdue notices",
-                         [&](sqlite3_stmt* s) { late.emplace_back(columnText(s, 0), columnText(s, 1)); });
+                         [&](const Statement& s) { late.emplace_back(columnText(s, 0), columnText(s, 1)); });
   if (!found) return std::move(found).error();
   for (const auto& [id, deadline] : late) {
     auto marked = transition(
@@ -289,7 +279,7 @@ Result<std::size_t> NoticeStore::adoptStoredIds(std::vector<ledger::OutboxNotice
         "SELECT id, fields FROM notices WHERE person_id = ?1 AND unit_id = ?2 AND action = ?3 AND sink = ?4 "
         "ORDER BY created_at, id",
         {notice.person_id, notice.unit_id, notice.action, notice.sink},
-        fmt::format("looking for a stored notice like {}", notice.id), [&](sqlite3_stmt* s) {
+        fmt::format("looking for a stored notice like {}", notice.id), [&](const Statement& s) {
           if (stored_id) return;
           StoredNotice stored;
           stored.id = columnText(s, 0);
@@ -317,7 +307,7 @@ Result<std::size_t> NoticeStore::adoptStoredIds(std::vector<ledger::OutboxNotice
 Result<std::vector<NoticeEvent>> NoticeStore::history(const std::string& id) {
   std::vector<NoticeEvent> out;
   auto done = connection_->query("SELECT at, event, detail FROM notice_history WHERE notice_id = ?1 ORDER BY seq", {id},
-                                 fmt::format("reading the history of notice {}", id), [&](sqlite3_stmt* s) {
+                                 fmt::format("reading the history of notice {}", id), [&](const Statement& s) {
                                    out.push_back(NoticeEvent{columnText(s, 0), columnText(s, 1), columnText(s, 2)});
                                  });
   if (!done) return std::move(done).error();
@@ -327,9 +317,9 @@ Result<std::vector<NoticeEvent>> NoticeStore::history(const std::string& id) {
 Result<std::map<std::string, std::size_t>> NoticeStore::countByState() {
   std::map<std::string, std::size_t> out;
   for (const auto state : kNoticeStates) out[std::string(state)] = 0;
-  auto done = connection_->query(
-      "SELECT state, count(*) FROM notices GROUP BY state", {}, "counting notices by state",
-      [&](sqlite3_stmt* s) { out[columnText(s, 0)] = static_cast<std::size_t>(sqlite3_column_int64(s, 1)); });
+  auto done =
+      connection_->query("SELECT state, count(*) FROM notices GROUP BY state", {}, "counting notices by state",
+                         [&](const Statement& s) { out[columnText(s, 0)] = static_cast<std::size_t>(s.columnInt(1)); });
   if (!done) return std::move(done).error();
   return out;
 }

@@ -4,13 +4,6 @@
 
 namespace staffchain::propagation {
 
-std::chrono::milliseconds retryDelay(std::int64_t attempts, std::chrono::milliseconds initial,
-                                     std::chrono::milliseconds max) noexcept {
-  std::chrono::milliseconds delay = initial;
-  for (std::int64_t i = 1; i < attempts && delay < max; ++i) delay *= 2;
-  return std::min(delay, max);
-}
-
 void SinkHealth::recordSuccess(const std::string& sink) {
   SinkState& state = sinks_[sink];
   state.consecutive_failures = 0;

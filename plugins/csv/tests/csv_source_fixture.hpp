@@ -10,7 +10,7 @@
 #include "scratch_dir.hpp"
 #include "staffchain/ingest/ingestor.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
-#include "staffchain/plugin/text_encoding.hpp"
+#include "staffchain/plugin/support/text_encoding.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::plugin_host {

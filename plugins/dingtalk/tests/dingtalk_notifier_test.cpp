@@ -14,7 +14,7 @@
 #include "dingtalk_signature.hpp"
 #include "peer_wiremock.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/plugin/http_text.hpp"
+#include "staffchain/plugin/support/http_text.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::dingtalk {

@@ -69,8 +69,8 @@ pagination = { style = "link", limit_param = "_limit" }
   EXPECT_EQ(s.base_url, "https://hr.example.cn/api");
   EXPECT_EQ(s.auth.type, AuthType::bearer);
   EXPECT_EQ(s.auth.token, "${HR_TOKEN}");
-  EXPECT_EQ(s.ca_file, "/etc/staffchain/hr-ca.pem");
-  EXPECT_EQ(s.request_timeout.count(), 15'000);
+  EXPECT_EQ(s.connection.ca_file, "/etc/staffchain/hr-ca.pem");
+  EXPECT_EQ(s.connection.timeout.count(), 15'000);
   EXPECT_EQ(s.retry.attempts, 3);
   EXPECT_EQ(s.rate_limit->count, 5.0);
   ASSERT_EQ(s.endpoints.size(), 2U);

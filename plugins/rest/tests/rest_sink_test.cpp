@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sink_fixture.hpp"
-#include "staffchain/plugin/sink_http.hpp"
+#include "staffchain/plugin/support/sink_http.hpp"
 
 namespace staffchain::testing {
 namespace {

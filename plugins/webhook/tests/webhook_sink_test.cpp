@@ -8,7 +8,7 @@
 
 #include "independent_signature.hpp"
 #include "sink_fixture.hpp"
-#include "staffchain/plugin/sink_http.hpp"
+#include "staffchain/plugin/support/sink_http.hpp"
 
 namespace staffchain::testing {
 namespace {

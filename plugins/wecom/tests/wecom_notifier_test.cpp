@@ -10,7 +10,7 @@
 
 #include "peer_wiremock.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/plugin/http_text.hpp"
+#include "staffchain/plugin/support/http_text.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::wecom {

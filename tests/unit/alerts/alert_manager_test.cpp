@@ -85,12 +85,12 @@ TEST(AlertManagerGrouping, AMorningOf300FindingsBecomesAFewDigests) {
 TEST(AlertManagerRouting, RoutesSendFindingsToTheirDepartments) {
   ScratchDir dir;
   AlertSettings settings = settingsFor({"estab_office", "finance_bureau", "discipline_office"});
-  config::Route ghost_pay;
+  Route ghost_pay;
   ghost_pay.match.rules = {"CHAIN-006"};
   ghost_pay.receivers = {"finance_bureau"};
   ghost_pay.continue_matching = true;
   ghost_pay.group_wait = std::chrono::seconds(0);
-  config::Route critical;
+  Route critical;
   critical.match.severities = {"critical"};
   critical.match.regions = {"150700"};
   critical.receivers = {"discipline_office"};
@@ -116,7 +116,7 @@ TEST(AlertManagerRouting, RoutesSendFindingsToTheirDepartments) {
 TEST(AlertManagerInhibition, ADownSourceHoldsBackItsFindingsAndSaysSo) {
   ScratchDir dir;
   AlertSettings settings = settingsFor({"estab_office", "operations"});
-  config::Route links;
+  Route links;
   links.match.rules = {"LINK-*"};
   links.receivers = {"operations"};
   links.group_by = {"rule"};

@@ -1,5 +1,6 @@
 #include "staffchain/alerts/digest.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,6 @@
 // A reload that adds, removes or reorders routes, or regroups them, tells no receiver again
 // what it was told; neither does a daemon upgraded over a store written by the previous one.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -39,8 +40,8 @@ Told toldNew(const FakeReceiver& receiver) {
   return told;
 }
 
-config::Route routeTo(std::vector<std::string> receivers, config::RouteMatch match, bool continue_matching = false) {
-  config::Route route;
+Route routeTo(std::vector<std::string> receivers, RouteMatch match, bool continue_matching = false) {
+  Route route;
   route.match = std::move(match);
   route.receivers = std::move(receivers);
   route.continue_matching = continue_matching;
@@ -48,14 +49,14 @@ config::Route routeTo(std::vector<std::string> receivers, config::RouteMatch mat
   return route;
 }
 
-config::RouteMatch rules(std::vector<std::string> ids) {
-  config::RouteMatch match;
+RouteMatch rules(std::vector<std::string> ids) {
+  RouteMatch match;
   match.rules = std::move(ids);
   return match;
 }
 
-config::RouteMatch criticalIn(std::string region) {
-  config::RouteMatch match;
+RouteMatch criticalIn(std::string region) {
+  RouteMatch match;
   match.severities = {"critical"};
   match.regions = {std::move(region)};
   return match;
@@ -74,8 +75,8 @@ TEST(AlertManagerReload, AddingRemovingAndReorderingRoutesTellsNoReceiverTwice) 
   ScratchDir dir;
   AlertSettings settings = settingsFor({"estab_office", "finance_bureau", "discipline_office", "operations"});
   settings.route.group_wait = std::chrono::seconds(0);
-  const config::Route ghost = routeTo({"finance_bureau"}, rules({"CHAIN-006"}), true);
-  const config::Route critical = routeTo({"discipline_office"}, criticalIn("150700"));
+  const Route ghost = routeTo({"finance_bureau"}, rules({"CHAIN-006"}), true);
+  const Route critical = routeTo({"discipline_office"}, criticalIn("150700"));
   settings.route.routes = {ghost, critical};
   const std::vector<chain::Finding> open = {finding("CHAIN-006", Severity::critical, unit(1), person(1)),
                                             finding("CHAIN-006", Severity::critical, unit(2), person(2)),

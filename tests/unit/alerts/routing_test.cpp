@@ -5,26 +5,26 @@
 namespace staffchain::alerts {
 namespace {
 
-config::Route leaf(std::vector<std::string> receivers, config::RouteMatch match, bool continue_matching = false) {
-  config::Route route;
+Route leaf(std::vector<std::string> receivers, RouteMatch match, bool continue_matching = false) {
+  Route route;
   route.match = std::move(match);
   route.receivers = std::move(receivers);
   route.continue_matching = continue_matching;
   return route;
 }
 
-config::Route tree() {
-  config::Route root;
+Route tree() {
+  Route root;
   root.receivers = {"estab_office"};
-  config::RouteMatch ghost;
+  RouteMatch ghost;
   ghost.rules = {"CHAIN-006", "CHAIN-009"};
-  config::RouteMatch links;
+  RouteMatch links;
   links.rules = {"LINK-*"};
-  config::RouteMatch finance;
+  RouteMatch finance;
   finance.roles = {"finance"};
   finance.regions = {"150700"};
-  config::Route finance_route = leaf({"finance_bureau"}, finance);
-  config::RouteMatch critical;
+  Route finance_route = leaf({"finance_bureau"}, finance);
+  RouteMatch critical;
   critical.severities = {"critical"};
   finance_route.routes.push_back(leaf({"discipline_office"}, critical));
   root.routes = {leaf({"finance_bureau", "discipline_office"}, ghost, true), finance_route,

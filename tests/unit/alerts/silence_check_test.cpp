@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "alert_test_support.hpp"
+#include "staffchain/plugin/config_reader.hpp"
 
 namespace staffchain::alerts {
 namespace {

@@ -173,6 +173,8 @@ TEST(ChainEngine, FingerprintDependsOnEveryPart) {
   EXPECT_EQ(makeFingerprint("CHAIN-001", {"a", "b"}), makeFingerprint("CHAIN-001", {"a", "b"}));
   EXPECT_NE(makeFingerprint("CHAIN-001", {"ab", "c"}), makeFingerprint("CHAIN-001", {"a", "bc"}));
   EXPECT_NE(makeFingerprint("CHAIN-001", {"a"}), makeFingerprint("CHAIN-002", {"a"}));
+  // Alerts stored by earlier versions keep their ids: FNV-1a over the parts, each ended by 0x1f.
+  EXPECT_EQ(makeFingerprint("CHAIN-004", {"91350100M000100Y43", "11010519491231002X"}), "0bf74c39f1021e33");
   EXPECT_EQ(makeFingerprint("CHAIN-001", {"a"}).size(), 16U);
 }
 

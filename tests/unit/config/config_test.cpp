@@ -78,7 +78,7 @@ TEST_F(ConfigTest, ValidFileLoadsEverySection) {
   EXPECT_EQ(config.notifiers.size(), 2U);
   EXPECT_THAT(config.route.receivers, ElementsAre("ops"));
   ASSERT_EQ(config.route.routes.size(), 1U);
-  const Route& finance = config.route.routes[0];
+  const alerts::Route& finance = config.route.routes[0];
   EXPECT_THAT(finance.match.rules, ElementsAre("CHAIN-006", "CHAIN-009"));
   EXPECT_TRUE(finance.continue_matching);
   EXPECT_EQ(finance.group_wait, std::chrono::minutes(1));  // inherited from the root

@@ -7,7 +7,7 @@
 #include "gen_test_support.hpp"
 #include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
-#include "staffchain/plugin/csv_reader.hpp"
+#include "staffchain/plugin/support/csv_reader.hpp"
 
 namespace staffchain::gen::testing {
 namespace {

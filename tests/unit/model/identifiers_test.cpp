@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "staffchain/plugin/notice_mapping.hpp"
+#include "staffchain/plugin/support/notice_mapping.hpp"
 
 namespace staffchain::model {
 namespace {

@@ -1,4 +1,4 @@
-#include "staffchain/plugin/csv_reader.hpp"
+#include "staffchain/plugin/support/csv_reader.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The one reader of department exports (decode, header, limits, files cut short), on bytes as
 // real exports have them.
-#include "staffchain/plugin/export_file.hpp"
+#include "staffchain/plugin/support/export_file.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "staffchain/plugin/field_mapping.hpp"
+#include "staffchain/plugin/support/field_mapping.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "staffchain/plugin/retry.hpp"
+#include "staffchain/plugin/support/retry.hpp"
 
 namespace staffchain::plugin {
 namespace {
@@ -98,6 +98,22 @@ TEST(FieldMapping, UnknownColumnsAndBadFormatsAreConfigurationErrors) {
   EXPECT_THAT(errors[0], HasSubstr("m.toml:1:12: connectors.hr.mapping.fields.persn_id: not a column of deaths.csv"));
   EXPECT_THAT(errors[1], HasSubstr("connectors.hr.mapping.dates.died_on: the date format \"%Q\" uses %Q"));
   EXPECT_THAT(errors[2], HasSubstr("connectors.hr.mapping.foo: unknown key"));
+}
+
+// The one backoff rule: the daemon's receivers, sinks and connectors and the plugins' retries.
+TEST(BackoffCeiling, DoublesFromTheInitialWaitUpToTheCap) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(backoffCeiling(milliseconds(1000), milliseconds(10'000), 1), milliseconds(1000));
+  EXPECT_EQ(backoffCeiling(milliseconds(1000), milliseconds(10'000), 2), milliseconds(2000));
+  EXPECT_EQ(backoffCeiling(milliseconds(1000), milliseconds(10'000), 4), milliseconds(8000));
+  EXPECT_EQ(backoffCeiling(milliseconds(1000), milliseconds(10'000), 5), milliseconds(10'000));
+  EXPECT_EQ(backoffCeiling(milliseconds(1000), milliseconds(10'000), 1'000'000), milliseconds(10'000));
+  // Before the first failure (0) or nonsense (negative) it is the initial wait.
+  EXPECT_EQ(backoffCeiling(milliseconds(1000), milliseconds(10'000), 0), milliseconds(1000));
+  EXPECT_EQ(backoffCeiling(milliseconds(1000), milliseconds(10'000), -3), milliseconds(1000));
+  // A day's initial wait doubled thirty times does not overflow.
+  EXPECT_EQ(backoffCeiling(std::chrono::hours(24), std::chrono::hours(24 * 365 * 1000), 40),
+            std::chrono::hours(24 * 365 * 1000));
 }
 
 TEST(RetryPolicy, BackoffGrowsWithinItsCeilingAndJitters) {

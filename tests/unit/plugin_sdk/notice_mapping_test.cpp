@@ -1,11 +1,11 @@
 // The sinks' shared helpers: a notice rendered through its mapping, its JSON body, and how an
 // HTTP target's answer reads as delivered, duplicate, retryable or permanent.
-#include "staffchain/plugin/notice_mapping.hpp"
+#include "staffchain/plugin/support/notice_mapping.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "staffchain/plugin/sink_http.hpp"
+#include "staffchain/plugin/support/sink_http.hpp"
 
 namespace staffchain::plugin {
 namespace {

@@ -54,7 +54,7 @@ TEST(NoticePlanner, EveryNoticeCarriesEveryCanonicalColumnInOrder) {
 }
 
 TEST(NoticePlanner, GraceMonthsAndDeadlinesComeFromTheSettings) {
-  config::PropagationSettings settings;
+  PropagationSettings settings;
   settings.payroll_grace_months = 1;
   settings.pay_after_roster_days = 10;
   auto p = planner(settings);
@@ -75,6 +75,9 @@ TEST(NoticePlanner, KeysAreStableAndDifferByPersonUnitActionStayAndSink) {
   const auto a = noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_stop, stay, "finance_pg");
   EXPECT_EQ(a, noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_stop, stay, "finance_pg"));
   EXPECT_EQ(a.size(), 16U);
+  // Ids stored by earlier versions stay valid: FNV-1a over the parts, each ended by 0x1f.
+  EXPECT_EQ(noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_stop, date("2026-05-01"), "finance_exchange"),
+            "2e3d16635818c8b2");
   EXPECT_NE(a, noticeKey("440524188001010014", testing::kUnit, NoticeAction::pay_stop, stay, "finance_pg"));
   EXPECT_NE(a, noticeKey(testing::kPerson, testing::kOtherUnit, NoticeAction::pay_stop, stay, "finance_pg"));
   EXPECT_NE(a, noticeKey(testing::kPerson, testing::kUnit, NoticeAction::pay_start, stay, "finance_pg"));
@@ -148,8 +151,8 @@ TEST(NoticePlanner, OldMovementsAndTheTargetsOwnRecordsCauseNone) {
 }
 
 TEST(NoticePlanner, RulesSwitchedOffWriteNothingAndDryRunSinksAreMarked) {
-  config::PropagationSettings settings;
-  settings.rules = {config::PropagationRule::exit_to_finance};
+  PropagationSettings settings;
+  settings.rules = {PropagationRule::exit_to_finance};
   const auto notices = planner(settings, true)
                            .plan({movement("HR-1", MovementKind::retire, SourceRole::hr, "2026-09-15"),
                                   movement("HR-2", MovementKind::hire, SourceRole::hr, "2026-09-15")},

@@ -59,8 +59,9 @@ folder = "/srv/outbound"
   EXPECT_TRUE(sink.dry_run);
   EXPECT_TRUE(sink.enabled);
   EXPECT_EQ(sink.key_path, "sinks.estab_out");
-  const PropagationSettings& p = config.propagation;
-  EXPECT_THAT(p.rules, ElementsAre(PropagationRule::exit_to_estab, PropagationRule::exit_to_finance));
+  const propagation::PropagationSettings& p = config.propagation;
+  EXPECT_THAT(p.rules,
+              ElementsAre(propagation::PropagationRule::exit_to_estab, propagation::PropagationRule::exit_to_finance));
   EXPECT_EQ(p.roster_after_exit_days, 20);  // from [rules]
   EXPECT_EQ(p.payroll_grace_months, 1);
   EXPECT_EQ(p.pay_after_roster_days, 45);  // its own

@@ -56,7 +56,7 @@ inline model::PayrollMonth paid(const char* unit, const char* month, const char*
   return pay;
 }
 
-inline NoticePlanner planner(config::PropagationSettings settings = {}, bool estab_dry_run = false) {
+inline NoticePlanner planner(PropagationSettings settings = {}, bool estab_dry_run = false) {
   return NoticePlanner(std::move(settings), {{"estab_csv", model::SourceRole::estab, estab_dry_run},
                                              {"finance_pg", model::SourceRole::finance, false}});
 }

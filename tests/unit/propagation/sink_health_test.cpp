@@ -8,14 +8,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(RetryDelay, DoublesFromTheInitialDelayUpToTheCap) {
-  EXPECT_EQ(retryDelay(1, milliseconds(1000), milliseconds(10'000)), milliseconds(1000));
-  EXPECT_EQ(retryDelay(2, milliseconds(1000), milliseconds(10'000)), milliseconds(2000));
-  EXPECT_EQ(retryDelay(4, milliseconds(1000), milliseconds(10'000)), milliseconds(8000));
-  EXPECT_EQ(retryDelay(5, milliseconds(1000), milliseconds(10'000)), milliseconds(10'000));
-  EXPECT_EQ(retryDelay(1'000'000, milliseconds(1000), milliseconds(10'000)), milliseconds(10'000));
-}
-
 TEST(SinkHealth, RaisesLink003AfterTheThresholdAndClearsOnSuccess) {
   SinkHealth health;
   const auto t0 = std::chrono::sys_days(std::chrono::days(20'000));

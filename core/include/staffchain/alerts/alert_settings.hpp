@@ -9,7 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "staffchain/config/config.hpp"
+#include "staffchain/alerts/route_settings.hpp"
+#include "staffchain/model/records.hpp"
 #include "staffchain/model/time_zone.hpp"
 
 namespace staffchain::alerts {
@@ -43,7 +44,7 @@ struct DeliveryPolicy {
 };
 
 struct AlertSettings {
-  config::Route route;
+  Route route;
   std::map<std::string, ReceiverProfile> receivers;          // by name; messages to others wait in the outbox
   std::map<std::string, model::SourceRole> connector_roles;  // what route `role` matches on
   DeliveryPolicy delivery;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "staffchain/config/config.hpp"
+#include "staffchain/alerts/route_settings.hpp"
 
 namespace staffchain::alerts {
 
@@ -22,10 +22,10 @@ struct RouteSubject {
 // group an alert is in (detail::groupKey).
 struct RouteTarget {
   std::string key;
-  const config::Route* route = nullptr;
+  const Route* route = nullptr;
 };
 
-bool routeMatches(const config::RouteMatch& match, const RouteSubject& subject);
+bool routeMatches(const RouteMatch& match, const RouteSubject& subject);
 // A trailing '*' is a prefix; an empty list matches everything.
 bool patternListMatches(const std::vector<std::string>& patterns, std::string_view value);
 // A code ending in "00" covers its subregions ("150700" covers "150702"); an empty list matches.
@@ -33,12 +33,12 @@ bool regionListMatches(const std::vector<std::string>& regions, std::string_view
 
 // Walks the tree: the first matching child takes the alert unless it says `continue`, in which
 // case later siblings may take it too; a route none of whose children matched keeps it.
-std::vector<RouteTarget> routeTargets(const config::Route& root, const RouteSubject& subject);
+std::vector<RouteTarget> routeTargets(const Route& root, const RouteSubject& subject);
 
 // The route with that key, or null when the tree no longer has it.
-const config::Route* findRoute(const config::Route& root, const std::string& key);
+const Route* findRoute(const Route& root, const std::string& key);
 
 // The distinct receivers of every target, in tree order.
-std::vector<std::string> receiversFor(const config::Route& root, const RouteSubject& subject);
+std::vector<std::string> receiversFor(const Route& root, const RouteSubject& subject);
 
 }  // namespace staffchain::alerts

@@ -25,7 +25,7 @@ struct IngestResult {
 
 // Turns the valid records of a batch into the notices they cause, to be written in the same
 // transaction (propagation plugs in here; ingest knows nothing of its rules).
-using NoticePlanner =
+using PlanNotices =
     std::function<std::vector<ledger::OutboxNotice>(const std::string& connector, const std::vector<model::Record>&)>;
 
 // Validates every raw record (DATA-001 material goes to quarantine, one entry per failing
@@ -34,7 +34,7 @@ using NoticePlanner =
 // more than it allows is held (IngestResult::held), unless the batch says an operator
 // accepted it.
 Result<IngestResult> ingestBatch(ledger::Ledger& ledger, const std::string& connector, const plugin::SourceBatch& batch,
-                                 const NoticePlanner& planner = {},
+                                 const PlanNotices& planner = {},
                                  const std::optional<ledger::RemovalGuard>& guard = std::nullopt);
 
 // What can be read of the key of a row that failed validation: the parts of its record key

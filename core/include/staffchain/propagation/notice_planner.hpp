@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "staffchain/config/config.hpp"
 #include "staffchain/ledger/ledger.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/records.hpp"
+#include "staffchain/propagation/propagation_settings.hpp"
 
 namespace staffchain::propagation {
 
@@ -40,7 +40,7 @@ std::string noticeKey(std::string_view person_id, std::string_view unit_id, Noti
 
 class NoticePlanner {
  public:
-  NoticePlanner(config::PropagationSettings settings, std::vector<SinkTarget> sinks);
+  NoticePlanner(PropagationSettings settings, std::vector<SinkTarget> sinks);
 
   // The notices `records` cause as of `today`; `issued_at` (UTC, ISO 8601) goes into each.
   // Movements older than max_age_days, and movements recorded by the target system itself,
@@ -56,7 +56,7 @@ class NoticePlanner {
            const std::string& pay_stop_from, const std::string& issued_at,
            std::vector<ledger::OutboxNotice>& out) const;
 
-  config::PropagationSettings settings_;
+  PropagationSettings settings_;
   std::vector<SinkTarget> sinks_;
 };
 

@@ -15,10 +15,6 @@
 
 namespace staffchain::propagation {
 
-// initial, 2 x initial, 4 x initial ... capped at `max`; `attempts` counts failures so far (>= 1).
-std::chrono::milliseconds retryDelay(std::int64_t attempts, std::chrono::milliseconds initial,
-                                     std::chrono::milliseconds max) noexcept;
-
 struct SinkState {
   std::uint64_t consecutive_failures = 0;
   std::uint64_t failures_total = 0;

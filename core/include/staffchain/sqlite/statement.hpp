@@ -1,0 +1,74 @@
+// A prepared SQLite statement: binding, stepping and reading columns, the only way the ledger,
+// the alert store and the notice outbox talk to SQLite's statements.
+#pragma once
+
+#include <sqlite3.h>  // the result codes (SQLITE_ROW, SQLITE_DONE, ...) callers compare with
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace staffchain::sqlite {
+
+class Statement {
+ public:
+  Statement() = default;
+  // Takes ownership of a statement the Database prepared.
+  explicit Statement(sqlite3_stmt* statement) noexcept : statement_(statement) {}
+  ~Statement();
+  Statement(Statement&& other) noexcept : statement_(other.statement_) { other.statement_ = nullptr; }
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  [[nodiscard]] bool valid() const noexcept { return statement_ != nullptr; }
+
+  // Parameters are numbered from 1. Each returns SQLite's code, so a caller can fail the
+  // whole operation on the first error.
+  int bindText(int index, std::string_view text) noexcept;
+  int bindInt(int index, std::int64_t value) noexcept;
+  int bindNull(int index) noexcept;
+  // A NULL for nullopt.
+  int bindInt(int index, std::optional<std::int64_t> value) noexcept;
+  // The same, chosen by the value's type.
+  int bind(int index, std::string_view text) noexcept { return bindText(index, text); }
+  int bind(int index, std::int64_t value) noexcept { return bindInt(index, value); }
+  int bind(int index, std::optional<std::int64_t> value) noexcept { return bindInt(index, value); }
+
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() noexcept;
+  // Ready for the next use, bindings cleared: a cached statement must never keep a read
+  // transaction open.
+  void reset() noexcept;
+
+  // Columns are numbered from 0. Text is valid until the next step or reset.
+  [[nodiscard]] std::string_view columnText(int index) const noexcept;
+  [[nodiscard]] std::string text(int index) const { return std::string(columnText(index)); }
+  [[nodiscard]] std::int64_t columnInt(int index) const noexcept;
+  [[nodiscard]] bool columnIsNull(int index) const noexcept;
+  [[nodiscard]] std::optional<std::int64_t> optionalInt(int index) const noexcept;
+  [[nodiscard]] std::optional<std::string> optionalText(int index) const;
+
+ private:
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+// Resets a statement on every way out of a scope, so a cached statement never keeps a
+// transaction open after an early return.
+class StatementUse {
+ public:
+  explicit StatementUse(Statement& statement) noexcept : statement_(statement) {}
+  ~StatementUse() { statement_.reset(); }
+  StatementUse(const StatementUse&) = delete;
+  StatementUse& operator=(const StatementUse&) = delete;
+  StatementUse(StatementUse&&) = delete;
+  StatementUse& operator=(StatementUse&&) = delete;
+  Statement* operator->() const noexcept { return &statement_; }
+  Statement& operator*() const noexcept { return statement_; }
+
+ private:
+  Statement& statement_;
+};
+
+}  // namespace staffchain::sqlite
