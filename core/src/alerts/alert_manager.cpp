@@ -133,8 +133,9 @@ Result<void> AlertManager::State::refreshSilences(TimePoint now) {
   // A silence ends with the alerts it was made for: a later recurrence must be heard.
   for (auto& [id, silence] : silences) {
     if (!silence.active() || !silence.held_any) continue;
-    const bool holds_open = std::any_of(alerts.begin(), alerts.end(), [&silence](const auto& entry) {
-      return entry.second.open() && silenceMatches(silence.match, entry.second);
+    const SilenceMatch& match = silence.match;  // a lambda may not capture a structured binding in clang 14
+    const bool holds_open = std::any_of(alerts.begin(), alerts.end(), [&match](const auto& entry) {
+      return entry.second.open() && silenceMatches(match, entry.second);
     });
     if (holds_open) continue;
     if (auto ended = endSilence(silence, "resolved", "", now); !ended) return ended;

@@ -60,9 +60,12 @@ void checkRosterAfterExit(const RuleContext& ctx, const PersonView& person, std:
   for (const auto& [unitId, exit] : latest) {
     const auto deadline = exit->effective_on.plusDays(days);
     if (ctx.as_of <= deadline) continue;
+    // Named copies: a lambda may not capture a structured binding in clang 14 (the fuzz build).
+    const model::UnitId& left_unit = unitId;
+    const Date left_on = exit->effective_on;
     const bool cameBack =
         std::any_of(person.records.movements.begin(), person.records.movements.end(), [&](const Movement& m) {
-          return model::isHire(m.kind) && m.unit_id == unitId && m.effective_on > exit->effective_on &&
+          return model::isHire(m.kind) && m.unit_id == left_unit && m.effective_on > left_on &&
                  m.effective_on <= ctx.as_of;
         });
     if (cameBack) continue;
