@@ -97,13 +97,7 @@ template <typename Row>
 Result<void> eachRow(Database& connection, const std::string& sql, std::string_view operation, Row row) {
   auto statement = connection.cached(sql, operation);
   if (!statement) return std::move(statement).error();
-  StatementUse use(**statement);
-  for (;;) {
-    const int rc = use->step();
-    if (rc == SQLITE_DONE) return {};
-    if (rc != SQLITE_ROW) return connection.failure(operation);
-    row(*use);
-  }
+  return connection.eachRow(**statement, operation, row);
 }
 
 // Version 1 keyed a group by its route's position in the tree as well ("notify|dept|0.1|rule=…"),

@@ -134,10 +134,8 @@ template <typename Bind>
 Result<void> run(Database& db, const std::string& sql, std::string_view operation, Bind bind) {
   auto statement = db.cached(sql, operation);
   if (!statement) return std::move(statement).error();
-  StatementUse use(**statement);
-  bind(*use);
-  if (use->step() != SQLITE_DONE) return db.failure(operation);
-  return {};
+  bind(**statement);
+  return db.run(**statement, operation);
 }
 
 // Calls `row` for every row a statement returns.
@@ -145,14 +143,8 @@ template <typename Bind, typename Row>
 Result<void> query(Database& db, const std::string& sql, std::string_view operation, Bind bind, Row row) {
   auto statement = db.cached(sql, operation);
   if (!statement) return std::move(statement).error();
-  StatementUse use(**statement);
-  bind(*use);
-  for (;;) {
-    const int rc = use->step();
-    if (rc == SQLITE_DONE) return {};
-    if (rc != SQLITE_ROW) return db.failure(operation);
-    row(*use);
-  }
+  bind(**statement);
+  return db.eachRow(**statement, operation, row);
 }
 
 constexpr auto kNoBind = [](Statement&) {};

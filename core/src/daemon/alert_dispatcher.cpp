@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 #include "staffchain/plugin_host/guard.hpp"
 
 namespace staffchain::daemon {
@@ -276,15 +274,7 @@ void AlertDispatcher::stop() {
 }
 
 void AlertDispatcher::waitForNotifiers(SteadyTime deadline) {
-  for (auto& [name, instance] : notifiers_) {
-    while (instance && !instance->worker().idle() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (instance && !instance->worker().idle()) {
-      spdlog::error("notifier {} did not return within the shutdown grace; leaving it", name);
-      plugin_host::NotifierInstance::abandon(std::move(instance));
-    }
-  }
+  for (auto& [name, instance] : notifiers_) plugin_host::awaitIdleOrAbandon(instance, deadline, "notifier " + name);
 }
 
 void AlertDispatcher::close() {

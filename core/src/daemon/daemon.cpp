@@ -9,7 +9,6 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
-#include <thread>
 
 #include "daemon_runtime.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
@@ -280,17 +279,12 @@ int Daemon::shutdown() {
   // Each handler runs to its end before the loop looks at signals, so no ledger write is
   // cut in half; what is left is to let plugin calls return and close the ledger.
   const auto deadline = SteadyClock::now() + config_->daemon.shutdown_grace;
-  auto wait_idle = [&](auto& instance, const std::string& what) {
-    while (instance && !instance->worker().idle() && SteadyClock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (instance && !instance->worker().idle()) {
-      spdlog::error("{} did not return within the shutdown grace; leaving it", what);
-      std::remove_reference_t<decltype(*instance)>::abandon(std::move(instance));
-    }
-  };
-  for (auto& [name, runtime] : connectors_) wait_idle(runtime->instance, "connector " + name);
-  for (auto& runtime : retired_) wait_idle(runtime->instance, "connector " + runtime->settings.name);
+  for (auto& [name, runtime] : connectors_) {
+    plugin_host::awaitIdleOrAbandon(runtime->instance, deadline, "connector " + name);
+  }
+  for (auto& runtime : retired_) {
+    plugin_host::awaitIdleOrAbandon(runtime->instance, deadline, "connector " + runtime->settings.name);
+  }
   if (dispatcher_) dispatcher_->waitForNotifiers(deadline);
   if (propagator_) propagator_->waitForSinks(deadline);
   // Deliveries that finished while stopping posted their outcome: record it, so that a message

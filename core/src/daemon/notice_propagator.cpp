@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 #include "staffchain/model/enums.hpp"
 #include "staffchain/plugin/support/backoff.hpp"
 #include "staffchain/plugin_host/guard.hpp"
@@ -293,17 +291,10 @@ void NoticePropagator::stop() {
 }
 
 void NoticePropagator::waitForSinks(SteadyTime deadline) {
-  auto wait_idle = [&](std::unique_ptr<plugin_host::SinkInstance>& instance) {
-    while (instance && !instance->worker().idle() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (instance && !instance->worker().idle()) {
-      spdlog::error("sink {} did not return within the shutdown grace; leaving it", instance->name());
-      plugin_host::SinkInstance::abandon(std::move(instance));
-    }
-  };
-  for (auto& [name, instance] : sinks_) wait_idle(instance);
-  for (auto& instance : retired_sinks_) wait_idle(instance);
+  for (auto& [name, instance] : sinks_) plugin_host::awaitIdleOrAbandon(instance, deadline, "sink " + name);
+  for (auto& instance : retired_sinks_) {
+    if (instance) plugin_host::awaitIdleOrAbandon(instance, deadline, "sink " + instance->name());
+  }
 }
 
 void NoticePropagator::close() {

@@ -95,10 +95,7 @@ class NoticeStore::Connection {
         return db_->failure(what);
       }
     }
-    int rc = SQLITE_ROW;
-    while ((rc = statement->step()) == SQLITE_ROW) row(static_cast<const Statement&>(*statement));
-    if (rc != SQLITE_DONE) return db_->failure(what);
-    return {};
+    return db_->eachRow(*statement, what, row);
   }
   Result<void> exec(const std::string& sql, const std::vector<std::string>& binds, std::string_view what) {
     return query(sql, binds, what, [](const Statement&) {});

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <spdlog/logger.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "staffchain/config/config.hpp"
 #include "staffchain/logging/logging.hpp"
@@ -78,6 +80,20 @@ class PluginInstance {
   plugin::CancelToken cancel_;
   std::unique_ptr<PluginWorker> worker_;
 };
+
+// At shutdown: waits until the instance's worker is idle or `deadline` passes; one still inside
+// a call then is abandoned (said with `what`), so a hung plugin never holds the stop.
+template <typename Interface>
+void awaitIdleOrAbandon(std::unique_ptr<PluginInstance<Interface>>& instance,
+                        std::chrono::steady_clock::time_point deadline, const std::string& what) {
+  while (instance && !instance->worker().idle() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (instance && !instance->worker().idle()) {
+    spdlog::error("{} did not return within the shutdown grace; leaving it", what);
+    PluginInstance<Interface>::abandon(std::move(instance));
+  }
+}
 
 using SourceInstance = PluginInstance<plugin::SourceConnector>;
 using NotifierInstance = PluginInstance<plugin::Notifier>;

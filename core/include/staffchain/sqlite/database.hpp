@@ -51,6 +51,17 @@ class Database {
   Result<Statement*> cached(const std::string& sql, std::string_view operation);
   // Steps a statement with no result rows to SQLITE_DONE, resetting it after.
   Result<void> run(Statement& statement, std::string_view operation);
+  // Steps a statement to its end, calling `row(statement)` for each result row, resetting it after.
+  template <typename Row>
+  Result<void> eachRow(Statement& statement, std::string_view operation, Row&& row) {
+    StatementUse use(statement);
+    for (;;) {
+      const int rc = statement.step();
+      if (rc == SQLITE_DONE) return {};
+      if (rc != SQLITE_ROW) return failure(operation);
+      row(statement);
+    }
+  }
 
   // Journal mode WAL, checked (a file on a filesystem without shared memory stays in another
   // mode, which would block readers during writes).
