@@ -2,56 +2,24 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
-#include <systemd/sd-daemon.h>
 
-#include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <ctime>
+#include <set>
 
 #include "daemon_runtime.hpp"
+#include "staffchain/daemon/held_snapshot_finding.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/logging/logging.hpp"
 #include "staffchain/plugin_host/config_check.hpp"
 
 namespace staffchain::daemon {
-
-void notifySystemd(const std::string& state) {
-  sd_notify(0, state.c_str());
-}
-
-namespace {
-
-// The state folder holds the only full copies of personal data (SECURITY.md). A folder the
-// daemon creates is 0700 whatever the umask (mkdir's mode can only lose bits to it, and the
-// chmod after it puts back any the umask took from the owner). A folder that already exists
-// keeps its mode unless `tighten` (under systemd StateDirectoryMode decides, and the drop
-// folders beneath may need their group to pass through).
-Result<void> makePrivateFolder(const std::filesystem::path& folder, bool tighten) {
-  std::error_code ec;
-  const bool existed = std::filesystem::is_directory(folder, ec);
-  if (!existed) {
-    if (folder.has_parent_path()) std::filesystem::create_directories(folder.parent_path(), ec);
-    if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
-      return makeError(fmt::format("cannot create the state folder {}: {}", folder.string(), std::strerror(errno)));
-    }
-  }
-  if (!existed || tighten) {
-    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
-    if (ec) return makeError(fmt::format("cannot make {} private (0700): {}", folder.string(), ec.message()));
-  }
-  return {};
-}
-
-}  // namespace
 
 int runDaemon(const DaemonOptions& options) {
   Daemon daemon(options);
   return daemon.run();
 }
 
-Daemon::Daemon(DaemonOptions options)
-    : options_(std::move(options)), signals_(io_, SIGINT, SIGTERM, SIGHUP), watchdog_timer_(io_) {}
+Daemon::Daemon(DaemonOptions options) : options_(std::move(options)), signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 
 int Daemon::run() {
   std::optional<plugin_host::PluginCatalog> catalog;
@@ -60,7 +28,6 @@ int Daemon::run() {
   config_ = std::make_unique<config::Config>(std::move(*loaded.config));
   catalog_ = std::make_unique<plugin_host::PluginCatalog>(std::move(*catalog));
   logging::installProcessLogger(config_->daemon.log);
-  health_.setTimeZone(config_->daemon.timezone);
   for (const auto& refusal : catalog_->refusals()) spdlog::error("plugin refused: {}", refusal.reason);
   if (const auto skipped = catalog_->skippedNote(); !skipped.empty()) spdlog::info("{}", skipped);
   for (const auto& [name, plugin] : catalog_->plugins()) {
@@ -84,47 +51,81 @@ int Daemon::run() {
     return 2;
   }
   ledger_ = std::move(ledger.value());
-  propagator_ = std::make_unique<NoticePropagator>(
-      *scheduler_,
-      [this](const config::SinkSettings& settings) {
-        return plugin_host::createSink(*catalog_, settings, spdlog::default_logger(),
-                                       config_->daemon.state_dir / "plugins", config_->daemon.plugin_call_timeout);
-      },
-      options_.once);
-  if (!propagator_->open(ledger_path)) return 2;  // before the engine: its first load also tracks notices
-  evaluator_ = std::make_unique<Evaluator>(*scheduler_, evaluatorHooks());
-  evaluator_->configure(*config_);
-  if (!rebuildEngine()) return 2;
+  if (!assemble(ledger_path)) return 2;
 
-  dispatcher_ = std::make_unique<AlertDispatcher>(
-      *scheduler_,
-      [this](const config::NotifierSettings& settings) {
-        return plugin_host::createNotifier(*catalog_, settings, spdlog::default_logger(),
-                                           config_->daemon.state_dir / "plugins", config_->daemon.plugin_call_timeout);
-      },
-      options_.once);
-  dispatcher_->configure(*config_);
-  if (!dispatcher_->open(ledger_path)) return 2;
-  propagator_->configure(*config_);
-  for (const auto& [name, settings] : config_->connectors) startConnector(settings);
-  if (connectors_.empty()) spdlog::warn("no connector is configured or enabled: nothing will be synchronised");
-
-  if (!startApi()) {
-    beginStop("the api could not start");
-    shutdown();
-    return 2;
+  connectors_->configure(*config_);
+  if (!options_.once) {
+    api_->configure(*config_);
+    if (!api_->start()) {
+      beginStop("the api could not start");
+      shutdown();
+      return 2;
+    }
   }
-  signals_.async_wait([this](const boost::system::error_code& error, int signal) { onSignal(error, signal); });
-  startWatchdog();
+  awaitSignal();
+  watchdog_.start();
   evaluator_->start();
   propagator_->start();  // what a crash left unsent goes out now, then checks on a timer
-  notifySystemd(fmt::format("READY=1\nSTATUS=running with {} connectors", connectors_.size()));
-  spdlog::info("staffchaind started: {} connectors, {} notifiers, state in {}{}", connectors_.size(),
+  notifySystemd(fmt::format("READY=1\nSTATUS=running with {} connectors", connectors_->size()));
+  spdlog::info("staffchaind started: {} connectors, {} notifiers, state in {}{}", connectors_->size(),
                dispatcher_->notifierCount(), config_->daemon.state_dir.string(), options_.once ? " (one cycle)" : "");
-  if (options_.once && connectors_.empty()) finishOnceCycle();
+  if (options_.once && connectors_->size() == 0) finishOnceCycle();
 
   io_.run();
   return shutdown();
+}
+
+bool Daemon::assemble(const std::filesystem::path& ledger_path) {
+  const auto plugin_state = config_->daemon.state_dir / "plugins";
+  propagator_ = std::make_unique<NoticePropagator>(
+      *scheduler_,
+      [this, plugin_state](const config::SinkSettings& settings) {
+        return plugin_host::createSink(*catalog_, settings, spdlog::default_logger(), plugin_state,
+                                       config_->daemon.plugin_call_timeout);
+      },
+      options_.once);
+  if (!propagator_->open(ledger_path)) return false;  // before the engine: its first load also tracks notices
+
+  Evaluator::Hooks evaluation;
+  evaluation.not_settled = [this] { return connectors_->notSettled(); };
+  evaluation.open_findings = [this](std::vector<chain::Finding> engine_findings, WallTime now) {
+    return openFindings(std::move(engine_findings), now);
+  };
+  evaluation.evaluated = [this](model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
+                                std::size_t resolved, double ms) { onEvaluated(as_of, open, changed, resolved, ms); };
+  evaluator_ = std::make_unique<Evaluator>(*scheduler_, std::move(evaluation));
+  evaluator_->configure(*config_);
+
+  ConnectorScheduler::Hooks syncing;
+  syncing.plan_notices = [this] { return propagator_->planner(); };
+  syncing.committed = [this](const std::string& connector, const ingest::IngestResult& result) {
+    onCommitted(connector, result);
+  };
+  syncing.evaluate_soon = [this] { evaluator_->soon(); };
+  syncing.once_cycle_done = [this] { finishOnceCycle(); };
+  connectors_ = std::make_unique<ConnectorScheduler>(
+      *scheduler_, *ledger_,
+      [this, plugin_state](const config::ConnectorSettings& settings) {
+        return plugin_host::createSource(*catalog_, settings, spdlog::default_logger(), plugin_state, settings.timeout);
+      },
+      std::move(syncing), options_.once);
+  if (!rebuildEngine()) return false;
+
+  dispatcher_ = std::make_unique<AlertDispatcher>(
+      *scheduler_,
+      [this, plugin_state](const config::NotifierSettings& settings) {
+        return plugin_host::createNotifier(*catalog_, settings, spdlog::default_logger(), plugin_state,
+                                           config_->daemon.plugin_call_timeout);
+      },
+      options_.once);
+  dispatcher_->configure(*config_);
+  if (!dispatcher_->open(ledger_path)) return false;
+  propagator_->configure(*config_);
+
+  api_ = std::make_unique<AdminApi>(
+      io_, AdminApi::Parts{*scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_, *dispatcher_,
+                           [this](std::vector<std::string>* refused_for) { return reload(refused_for); }});
+  return true;
 }
 
 int Daemon::refuseConfig(const std::vector<std::string>& errors) {
@@ -140,42 +141,73 @@ bool Daemon::rebuildEngine() {
     spdlog::critical("cannot read the ledger: {}", dataset.error().message);
     return false;
   }
-  unit_regions_.clear();
-  for (const auto& unit : dataset->units) unit_regions_[unit.unit_id.str()] = unit.region;
-  countLedgerRecords(dataset.value());
-  engine_sources_ = dataset->sources;
-  if (propagator_) propagator_->afterLoad(dataset.value());
+  connectors_->countRecords(dataset.value());
+  propagator_->afterLoad(dataset.value());
   evaluator_->load(std::move(dataset.value()));
   return true;
 }
 
-void Daemon::countLedgerRecords(const model::Dataset& dataset) {
-  std::vector<std::uint64_t> by_source(dataset.sources.size(), 0);
-  auto count = [&](const auto& records) {
-    for (const auto& record : records) {
-      if (record.origin.source < by_source.size()) ++by_source[record.origin.source];
-    }
-  };
-  count(dataset.units);
-  count(dataset.quotas);
-  count(dataset.leader_quotas);
-  count(dataset.approvals);
-  count(dataset.roster);
-  count(dataset.movements);
-  count(dataset.payroll);
-  count(dataset.deaths);
-  ledger_records_.clear();
-  for (std::size_t i = 0; i < dataset.sources.size(); ++i) ledger_records_[dataset.sources[i]] = by_source[i];
+void Daemon::onCommitted(const std::string& connector, const ingest::IngestResult& result) {
+  // A snapshot that dropped records: the ledger knows which. Reload rather than guess.
+  if (!evaluator_->apply(connector, result) && !rebuildEngine()) {
+    spdlog::error("engine not refreshed; findings may lag until the next sync");
+  }
+  propagator_->afterCommit(result, evaluator_->engine());
 }
 
-void Daemon::onSignal(const boost::system::error_code& error, int signal) {
-  if (error) return;
-  if (signal == SIGHUP) {
-    reload();
-    signals_.async_wait([this](const boost::system::error_code& e, int s) { onSignal(e, s); });
-    return;
+std::vector<chain::Finding> Daemon::openFindings(std::vector<chain::Finding> engine_findings, WallTime now) const {
+  std::vector<chain::Finding> open = propagator_->withEvidence(std::move(engine_findings));
+  for (auto& finding : connectors_->linkFindings(now)) open.push_back(std::move(finding));
+  for (auto& finding : propagator_->linkFindings()) open.push_back(std::move(finding));
+  for (auto& finding : dispatcher_->linkFindings(now)) open.push_back(std::move(finding));
+  if (auto held = ledger_->heldSnapshots(true); held) {
+    for (const auto& snapshot : held.value()) open.push_back(heldSnapshotFinding(snapshot));
+  } else {
+    spdlog::error("cannot read the held snapshots: {}", held.error().message);
   }
-  beginStop(signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  return open;
+}
+
+void Daemon::onEvaluated(model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
+                         std::size_t resolved, double ms) {
+  std::map<std::string, std::size_t> by_severity;
+  std::set<std::string> connectors_down;
+  for (const auto& finding : open) {
+    by_severity[std::string(chain::toString(finding.severity))]++;
+    if (finding.rule == "LINK-001" || finding.rule == "LINK-002") {
+      for (const auto& item : finding.evidence) connectors_down.insert(item.source);
+    }
+  }
+  spdlog::info(
+      "evaluation as of {}: {} open findings (critical {}, major {}, minor {}), {} changed, {} resolved; "
+      "{:.1f} ms",
+      model::formatDate(as_of), open.size(), by_severity["critical"], by_severity["major"], by_severity["minor"],
+      changed, resolved, ms);
+  notifySystemd(fmt::format("STATUS={} open findings, {} connectors", open.size(), connectors_->size()));
+  if (!dispatcher_->isOpen()) return;
+  const auto region_of = [this](const std::string& unit_id) { return evaluator_->regionOf(unit_id); };
+  dispatcher_->observe(open, region_of, connectors_down, scheduler_->wallNow());
+}
+
+void Daemon::finishOnceCycle() {
+  propagator_->check();
+  evaluator_->evaluate();
+  dispatcher_->finishOnce([this](int exit_code, const std::string& why) {
+    exit_code_ = exit_code;
+    beginStop(why);
+  });
+}
+
+void Daemon::awaitSignal() {
+  signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    if (signal != SIGHUP) {
+      beginStop(signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      return;
+    }
+    reload();
+    awaitSignal();
+  });
 }
 
 bool Daemon::reload(std::vector<std::string>* refused_for) {
@@ -193,67 +225,22 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
   }
   auto next = std::make_unique<config::Config>(std::move(*loaded.config));
   logging::setProcessLevel(next->daemon.log.level);
-
-  std::vector<std::string> restart;
-  for (const auto& [name, runtime] : connectors_) {
-    auto it = next->connectors.find(name);
-    if (it == next->connectors.end() || it->second.fingerprint != runtime->settings.fingerprint)
-      restart.push_back(name);
-  }
-  // A restarted connector keeps its sync record (LAST SUCCESS, failures): only one the new
-  // configuration drops is forgotten.
-  for (const auto& name : restart) {
-    const auto kept = next->connectors.find(name);
-    stopConnector(name, kept == next->connectors.end() || !kept->second.enabled);
-  }
-
-  const bool rules_changed = !sameRules(config_->rules, next->rules);
-  old_configs_.push_back(std::move(config_));  // running instances may still point into it
+  const bool rules_changed = !(config_->rules == next->rules);
+  old_configs_.push_back(std::move(config_));
   config_ = std::move(next);
-  health_.setTimeZone(config_->daemon.timezone);
   evaluator_->configure(*config_);
   dispatcher_->configure(*config_);
   propagator_->configure(*config_);
-  std::size_t started = 0;
-  for (const auto& [name, settings] : config_->connectors) {
-    if (connectors_.count(name) == 0) {
-      startConnector(settings);
-      ++started;
-    } else {
-      connectors_[name]->settings = settings;  // same table; keep it pointing at the live document
-    }
-  }
+  const std::size_t started = connectors_->configure(*config_);
   if (rules_changed) {
     spdlog::info("rule parameters changed: re-evaluating everything");
     rebuildEngine();
   }
-  spdlog::info("reloaded: {} connectors restarted or added, {} kept running", started, connectors_.size() - started);
-  if (api_) {
-    std::vector<std::string> token_errors;
-    auto tokens = resolveApiTokens(token_errors);
-    for (const auto& error : token_errors) spdlog::error("reload: {}", error);
-    if (token_errors.empty()) api_->setTokens(std::move(tokens));
-    api_->setMaxConnections(config_->api.max_connections);
-  }
+  spdlog::info("reloaded: {} connectors restarted or added, {} kept running", started, connectors_->size() - started);
+  if (api_->running()) api_->configure(*config_);
   notifySystemd("READY=1");
   evaluator_->soon();
   return true;
-}
-
-bool Daemon::sameRules(const chain::RuleParams& a, const chain::RuleParams& b) {
-  auto table = [](const std::vector<chain::RetirementAgeRule>& rows) {
-    std::string out;
-    for (const auto& r : rows) {
-      out += fmt::format("{}:{}:{}:{};", r.born_from.days, r.born_to.days, static_cast<int>(r.sex), r.age_months);
-    }
-    return out;
-  };
-  return a.roster_after_hire_days == b.roster_after_hire_days && a.pay_after_roster_days == b.pay_after_roster_days &&
-         a.roster_after_exit_days == b.roster_after_exit_days && a.payroll_grace_months == b.payroll_grace_months &&
-         a.secondment_max_days == b.secondment_max_days && a.suspend_after_days == b.suspend_after_days &&
-         a.retirement_age_months_male == b.retirement_age_months_male &&
-         a.retirement_age_months_female == b.retirement_age_months_female && a.disabled_rules == b.disabled_rules &&
-         table(a.retirement_table) == table(b.retirement_table);
 }
 
 void Daemon::beginStop(const std::string& why) {
@@ -262,13 +249,9 @@ void Daemon::beginStop(const std::string& why) {
   notifySystemd("STOPPING=1\nSTATUS=stopping");
   spdlog::info("stopping ({})", why);
   signals_.cancel();
+  watchdog_.stop();
   if (evaluator_) evaluator_->stop();
-  watchdog_timer_.cancel();
-  for (auto& [name, runtime] : connectors_) {
-    runtime->timer->cancel();
-    runtime->deadline->cancel();
-    if (runtime->instance) runtime->instance->cancel().cancel();
-  }
+  if (connectors_) connectors_->stop();
   if (dispatcher_) dispatcher_->stop();
   if (propagator_) propagator_->stop();
   if (api_) api_->stop();
@@ -278,44 +261,21 @@ void Daemon::beginStop(const std::string& why) {
 int Daemon::shutdown() {
   // Each handler runs to its end before the loop looks at signals, so no ledger write is
   // cut in half; what is left is to let plugin calls return and close the ledger.
-  const auto deadline = SteadyClock::now() + config_->daemon.shutdown_grace;
-  for (auto& [name, runtime] : connectors_) {
-    plugin_host::awaitIdleOrAbandon(runtime->instance, deadline, "connector " + name);
-  }
-  for (auto& runtime : retired_) {
-    plugin_host::awaitIdleOrAbandon(runtime->instance, deadline, "connector " + runtime->settings.name);
-  }
+  const auto deadline = std::chrono::steady_clock::now() + config_->daemon.shutdown_grace;
+  if (connectors_) connectors_->waitForSources(deadline);
   if (dispatcher_) dispatcher_->waitForNotifiers(deadline);
   if (propagator_) propagator_->waitForSinks(deadline);
   // Deliveries that finished while stopping posted their outcome: record it, so that a message
   // the receiver took is not sent again at the next start.
   io_.restart();
   io_.poll();
-  connectors_.clear();
-  retired_.clear();
+  if (connectors_) connectors_->close();
   if (dispatcher_) dispatcher_->close();
   if (propagator_) propagator_->close();
   if (ledger_) ledger_->close();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   return exit_code_;
-}
-
-void Daemon::startWatchdog() {
-  std::uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
-  watchdog_interval_ = std::chrono::microseconds(usec / 2);
-  pingWatchdog();
-}
-
-void Daemon::pingWatchdog() {
-  // Pinged from the event loop itself: a loop stuck in a handler stops the pings and
-  // systemd restarts the service.
-  notifySystemd("WATCHDOG=1");
-  watchdog_timer_.expires_after(watchdog_interval_);
-  watchdog_timer_.async_wait([this](const boost::system::error_code& error) {
-    if (!error) pingWatchdog();
-  });
 }
 
 }  // namespace staffchain::daemon

@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace staffchain::daemon {
 
 Evaluator::Evaluator(Scheduler& scheduler, Hooks hooks)
@@ -19,9 +21,38 @@ void Evaluator::configure(const config::Config& config) {
 }
 
 void Evaluator::load(model::Dataset dataset) {
+  unit_regions_.clear();
+  for (const auto& unit : dataset.units) unit_regions_[unit.unit_id.str()] = unit.region;
+  sources_ = dataset.sources;
   engine_ = std::make_unique<chain::ChainEngine>(config_->rules);
   engine_->load(std::move(dataset));
   evaluated_once_ = false;
+}
+
+bool Evaluator::apply(const std::string& connector, const ingest::IngestResult& result) {
+  if (result.stats.removed > 0) return false;
+  if (result.stats.inserted + result.stats.updated > 0) {
+    // Ingest leaves Origin::source at 0: name the connector, as the ledger does when it loads.
+    auto known = std::find(sources_.begin(), sources_.end(), connector);
+    if (known == sources_.end()) {
+      sources_.push_back(connector);
+      engine_->setSources(sources_);
+      known = std::prev(sources_.end());
+    }
+    const auto source = static_cast<std::uint32_t>(known - sources_.begin());
+    for (auto record : result.records) {
+      std::visit([source](auto& typed) { typed.origin.source = source; }, record);
+      if (const auto* unit = std::get_if<model::Unit>(&record)) unit_regions_[unit->unit_id.str()] = unit->region;
+      engine_->apply(record);
+    }
+  }
+  for (const auto& entry : result.quarantine) engine_->addQuarantine(entry);
+  return true;
+}
+
+std::string Evaluator::regionOf(const std::string& unit_id) const {
+  const auto it = unit_regions_.find(unit_id);
+  return it == unit_regions_.end() ? std::string() : it->second;
 }
 
 model::Date Evaluator::today() const {

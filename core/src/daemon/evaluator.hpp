@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/scheduler.hpp"
+#include "staffchain/ingest/ingestor.hpp"
 
 namespace staffchain::daemon {
 
@@ -47,6 +49,12 @@ class Evaluator {
   void load(model::Dataset dataset);
   [[nodiscard]] chain::ChainEngine& engine() { return *engine_; }
   [[nodiscard]] const chain::ChainEngine& engine() const { return *engine_; }
+  // What `connector` committed, applied to the engine with the connector named as its records'
+  // source (as the ledger names them when it loads). False, and nothing applied, when the batch
+  // removed records: which ones the ledger knows, so the engine must be loaded from it again.
+  bool apply(const std::string& connector, const ingest::IngestResult& result);
+  // A unit's region ("" when unknown), for routing alerts and filtering findings.
+  [[nodiscard]] std::string regionOf(const std::string& unit_id) const;
 
   // Evaluates every [daemon] evaluate_interval from now on.
   void start();
@@ -68,6 +76,10 @@ class Evaluator {
   Hooks hooks_;
   const config::Config* config_ = nullptr;
   std::unique_ptr<chain::ChainEngine> engine_;
+  // The engine's source names (Origin::source indexes them): the ledger's at the last load,
+  // then each connector that committed since, appended.
+  std::vector<std::string> sources_;
+  std::map<std::string, std::string> unit_regions_;  // unit id -> region code
   bool evaluated_once_ = false;
   std::optional<SteadyTime> unsettled_since_;  // when evaluation began to wait
   bool grace_passed_said_ = false;

@@ -4,6 +4,7 @@
 // later ones only what changed.
 #include "evaluator.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "chain_test_support.hpp"
@@ -112,6 +113,32 @@ TEST_F(EvaluatorTest, TheFirstEvaluationJudgesEverythingAndLaterOnesWhatChanged)
   evaluator_->load(payWithoutPost());      // a new engine judges everything again
   evaluator_->evaluate();
   EXPECT_EQ(evaluations_[2].changed, 1U);
+}
+
+TEST_F(EvaluatorTest, ACommittedBatchIsAppliedUnderItsConnectorsNameAndRemovalsAskForAReload) {
+  EXPECT_EQ(evaluator_->regionOf(unitId(1).str()), "150702");
+  EXPECT_EQ(evaluator_->regionOf(unitId(2).str()), "");
+  ingest::IngestResult result;
+  model::Unit second = unit(2, "扎兰屯市人民政府办公室", model::UnitKind::organ);
+  second.region = "150783";
+  result.records = {second, pay(person(4), unitId(2), model::Month::fromYm(2026, 5))};
+  result.stats.inserted = 2;
+  ASSERT_TRUE(evaluator_->apply("hr_csv", result));
+  EXPECT_EQ(evaluator_->regionOf(unitId(2).str()), "150783");
+  evaluator_->evaluate();
+  std::vector<std::string> sources;
+  for (const auto& finding : evaluator_->engine().findings()) {
+    if (finding.person_id != person(4)) continue;
+    for (const auto& item : finding.evidence) sources.push_back(item.source);
+  }
+  ASSERT_FALSE(sources.empty());
+  EXPECT_THAT(sources, ::testing::Each(std::string("hr_csv")));  // not the ledger's first source
+
+  ingest::IngestResult removal;
+  removal.stats.removed = 1;
+  removal.records = {unit(3, "removed with a snapshot", model::UnitKind::organ)};
+  EXPECT_FALSE(evaluator_->apply("estab_csv", removal));
+  EXPECT_EQ(evaluator_->regionOf(unitId(3).str()), "");  // nothing applied
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -9,6 +10,10 @@
 
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/identifiers.hpp"
+
+namespace staffchain::plugin {
+class ConfigReader;
+}
 
 namespace staffchain::chain {
 
@@ -20,6 +25,8 @@ struct RetirementAgeRule {
   model::Date born_to;
   model::Sex sex = model::Sex::male;
   std::int32_t age_months = 0;
+
+  bool operator==(const RetirementAgeRule&) const = default;
 };
 
 struct RuleParams {
@@ -41,6 +48,15 @@ struct RuleParams {
   // The day a person born on `born` reaches the statutory age (the same day of month,
   // clamped to the month's last day: born 02-29 reaches it on 02-28).
   [[nodiscard]] model::Date retirementDate(model::Date born, model::Sex sex) const noexcept;
+
+  // Equal parameters judge alike: a reload that changes none keeps the engine's findings.
+  bool operator==(const RuleParams&) const = default;
 };
+
+// Reads a [rules] table into `rules` (what it leaves out keeps its default); problems go to the
+// reader's errors, located. `is_rule_id` says which ids `disabled` may name: the engine's and the
+// daemon's own (DATA-002, LINK-*), which the alerts area knows.
+void readRuleParams(plugin::ConfigReader& reader, RuleParams& rules,
+                    const std::function<bool(const std::string&)>& is_rule_id);
 
 }  // namespace staffchain::chain

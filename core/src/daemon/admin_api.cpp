@@ -1,4 +1,5 @@
-// The daemon's HTTP API: health, readiness, metrics, findings, connectors and reload.
+#include "admin_api.hpp"
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -7,7 +8,6 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
-#include "daemon_runtime.hpp"
 #include "staffchain/api/prometheus_writer.hpp"
 #include "staffchain/chain/finding_json.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
@@ -24,10 +24,6 @@ using api::Access;
 using api::ApiRequest;
 using api::ApiResponse;
 using nlohmann::json;
-
-double secondsSinceEpoch(Clock::time_point at) {
-  return std::chrono::duration<double>(at.time_since_epoch()).count();
-}
 
 // Times in answers: RFC 3339 in the configured zone, with its offset ("2026-12-06T09:30:05+08:00").
 std::string isoTime(const model::TimeZone& zone, Clock::time_point at) {
@@ -47,6 +43,12 @@ std::string fileOfOrigin(const std::string& origin) {
     return "";
   }
   return origin.substr(0, colon);
+}
+
+// A query parameter's value; empty when it is absent.
+std::string queryValue(const ApiRequest& request, const char* key) {
+  const auto it = request.query.find(key);
+  return it == request.query.end() ? std::string() : it->second;
 }
 
 bool queryMatches(const ApiRequest& request, std::string_view key, std::string_view value) {
@@ -100,21 +102,6 @@ json silenceJson(const model::TimeZone& zone, const alerts::Silence& silence) {
           {"expires_at", isoTime(zone, silence.expires_at)},
           {"ended_at", isoTime(zone, silence.ended_at)},
           {"end_reason", silence.end_reason}};
-}
-
-// A run of batches under way: what it has read, how fast, and what is left when the source says.
-json progressJson(const model::TimeZone& zone, const SyncProgress& progress, Clock::time_point started_at) {
-  const ProgressFigures figures = progress.figures();
-  const auto fraction = progress.fractionDone();
-  return {{"kind", progress.kind()},
-          {"started_at", isoTime(zone, started_at)},
-          {"elapsed_seconds", progress.elapsedSeconds()},
-          {"batches", progress.batches()},
-          {"records_read", figures.records_read},
-          {"records_per_second", figures.records_per_second},
-          {"remaining", figures.remaining ? json(*figures.remaining) : json(nullptr)},
-          {"fraction_done", fraction ? json(*fraction) : json(nullptr)},
-          {"eta_seconds", figures.eta ? json(figures.eta->count()) : json(nullptr)}};
 }
 
 // "a number", "an array": the JSON type a caller sent, for a message.
@@ -210,9 +197,13 @@ ApiResponse personalDataAnswer(const config::Config& config, const ApiRequest& r
 
 }  // namespace
 
-std::vector<api::ApiToken> Daemon::resolveApiTokens(std::vector<std::string>& errors) const {
+AdminApi::AdminApi(boost::asio::io_context& io, Parts parts) : io_(io), parts_(std::move(parts)) {}
+
+AdminApi::~AdminApi() = default;
+
+std::vector<api::ApiToken> AdminApi::resolveTokens(const config::Config& config, std::vector<std::string>& errors) {
   std::vector<api::ApiToken> tokens;
-  for (const auto& token : config_->api.tokens) {
+  for (const auto& token : config.api.tokens) {
     auto secret = plugin_host::resolveSecretReference(token.secret_ref);
     if (!secret) {
       errors.push_back(fmt::format("api token \"{}\": {}", token.name, secret.error().message));
@@ -229,64 +220,78 @@ std::vector<api::ApiToken> Daemon::resolveApiTokens(std::vector<std::string>& er
   return tokens;
 }
 
-bool Daemon::startApi() {
-  if (!config_->api.enabled || options_.once) return true;
+void AdminApi::configure(const config::Config& config) {
+  config_ = &config;
+  if (!server_) return;
   std::vector<std::string> errors;
-  auto tokens = resolveApiTokens(errors);
+  auto tokens = resolveTokens(config, errors);
+  for (const auto& error : errors) spdlog::error("reload: {}", error);
+  if (errors.empty()) server_->setTokens(std::move(tokens));
+  server_->setMaxConnections(config.api.max_connections);
+}
+
+bool AdminApi::start() {
+  if (!config_->api.enabled) return true;
+  std::vector<std::string> errors;
+  auto tokens = resolveTokens(*config_, errors);
   for (const auto& error : errors) spdlog::error("{}", error);
   if (!errors.empty()) return false;
   if (tokens.empty()) spdlog::warn("api: no token is configured; only /healthz and /readyz will answer");
-  api_ = std::make_unique<api::ApiServer>(io_, std::move(tokens), spdlog::default_logger());
-  api_->setMaxConnections(config_->api.max_connections);
+  server_ = std::make_unique<api::ApiServer>(io_, std::move(tokens), spdlog::default_logger());
+  server_->setMaxConnections(config_->api.max_connections);
   registerRoutes();
-  if (auto listening = api_->listen(config_->api.listen); !listening) {
+  if (auto listening = server_->listen(config_->api.listen); !listening) {
     spdlog::critical("{}", listening.error().message);
     return false;
   }
-  spdlog::info("api listening on {} (port {})", config_->api.listen, api_->port());
+  spdlog::info("api listening on {} (port {})", config_->api.listen, server_->port());
   return true;
 }
 
-void Daemon::registerRoutes() {
-  api_->route("GET", "/healthz", Access::none,
-              [](const ApiRequest&) { return ApiResponse::json(200, R"({"status":"ok"})"); });
-  api_->route("GET", "/readyz", Access::none, [this](const ApiRequest&) {
-    const json waiting = connectorsNotSettled();
+void AdminApi::stop() {
+  if (server_) server_->stop();
+}
+
+void AdminApi::registerRoutes() {
+  server_->route("GET", "/healthz", Access::none,
+                 [](const ApiRequest&) { return ApiResponse::json(200, R"({"status":"ok"})"); });
+  server_->route("GET", "/readyz", Access::none, [this](const ApiRequest&) {
+    const json waiting = parts_.connectors.notSettled();
     return ApiResponse::json(waiting.empty() ? 200 : 503,
                              json{{"ready", waiting.empty()}, {"waiting_for", waiting}}.dump());
   });
-  api_->route("GET", "/metrics", Access::read, [this](const ApiRequest&) {
+  server_->route("GET", "/metrics", Access::read, [this](const ApiRequest&) {
     return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", metricsText()};
   });
-  api_->route("GET", "/api/v1/findings", Access::read, [this](const ApiRequest& request) {
+  server_->route("GET", "/api/v1/findings", Access::read, [this](const ApiRequest& request) {
     json out = json::array();
     auto emit = [&](const chain::Finding& finding) {
       const std::string unit = finding.unit_id.empty() ? "" : finding.unit_id.str();
       const std::string person = finding.person_id.empty() ? "" : finding.person_id.str();
-      const auto region = unit_regions_.find(unit);
+      const std::string region = parts_.evaluator.regionOf(unit);
       if (queryMatches(request, "rule", finding.rule) && queryMatches(request, "unit", unit) &&
           queryMatches(request, "person", person) &&
           queryMatches(request, "severity", chain::toString(finding.severity)) &&
-          queryMatches(request, "region", region == unit_regions_.end() ? std::string() : region->second)) {
+          queryMatches(request, "region", region)) {
         json item = chain::findingJson(finding);
-        item["region"] = region == unit_regions_.end() ? std::string() : region->second;
+        item["region"] = region;
         out.push_back(std::move(item));
       }
     };
-    for (const auto& finding : propagator_->withEvidence(evaluator_->engine().findings())) emit(finding);
-    for (const auto& finding : health_.findings(Clock::now())) emit(finding);
-    for (const auto& finding : propagator_->linkFindings()) emit(finding);
-    if (auto held = ledger_->heldSnapshots(true); held) {
+    for (const auto& finding : parts_.propagator.withEvidence(parts_.evaluator.engine().findings())) emit(finding);
+    for (const auto& finding : parts_.connectors.linkFindings(parts_.scheduler.wallNow())) emit(finding);
+    for (const auto& finding : parts_.propagator.linkFindings()) emit(finding);
+    if (auto held = parts_.ledger.heldSnapshots(true); held) {
       for (const auto& snapshot : held.value()) emit(heldSnapshotFinding(snapshot));
     }
     // Findings are as of today in the configured zone: say which day and zone that is.
     return personalDataAnswer(*config_, request,
                               json{{"findings", out},
                                    {"count", out.size()},
-                                   {"as_of", model::formatDate(evaluator_->today())},
+                                   {"as_of", model::formatDate(parts_.evaluator.today())},
                                    {"timezone", config_->daemon.timezone.name()}});
   });
-  api_->route("GET", "/api/v1/quarantine", Access::read, [this](const ApiRequest& request) {
+  server_->route("GET", "/api/v1/quarantine", Access::read, [this](const ApiRequest& request) {
     // Stored in UTC; shown in the configured zone with its offset.
     auto storedTime = [&](const std::string& utc) { return config_->daemon.timezone.rfc3339FromUtc(utc); };
     std::size_t limit = 1000;
@@ -297,7 +302,7 @@ void Daemon::registerRoutes() {
       }
       limit = std::clamp<std::size_t>(std::stoul(text), 1, 1'000'000);
     }
-    auto stored = ledger_->quarantine(limit);
+    auto stored = parts_.ledger.quarantine(limit);
     if (!stored) return ApiResponse::error(500, "cannot read the quarantine (see the log)");
     json out = json::array();
     for (const auto& entry : stored.value()) {
@@ -318,12 +323,9 @@ void Daemon::registerRoutes() {
     }
     return personalDataAnswer(*config_, request, json{{"quarantine", out}, {"count", out.size()}});
   });
-  api_->route("GET", "/api/v1/notices", Access::read, [this](const ApiRequest& request) {
+  server_->route("GET", "/api/v1/notices", Access::read, [this](const ApiRequest& request) {
     propagation::NoticeFilter filter;
-    auto query = [&](const char* key) {
-      auto it = request.query.find(key);
-      return it == request.query.end() ? std::string() : it->second;
-    };
+    auto query = [&](const char* key) { return queryValue(request, key); };
     filter.state = query("state");
     if (!filter.state.empty() && std::find(std::begin(propagation::kNoticeStates), std::end(propagation::kNoticeStates),
                                            filter.state) == std::end(propagation::kNoticeStates)) {
@@ -332,15 +334,12 @@ void Daemon::registerRoutes() {
     filter.unit = query("unit");
     filter.system = query("system");
     filter.person = query("person");
-    const json out = propagator_->json(filter);
+    const json out = parts_.propagator.json(filter);
     return personalDataAnswer(*config_, request, json{{"notices", out}, {"count", out.size()}});
   });
-  api_->route("GET", "/api/v1/alerts", Access::read, [this](const ApiRequest& request) {
+  server_->route("GET", "/api/v1/alerts", Access::read, [this](const ApiRequest& request) {
     alerts::AlertFilter filter;
-    auto query = [&](const char* key) {
-      auto it = request.query.find(key);
-      return it == request.query.end() ? std::string() : it->second;
-    };
+    auto query = [&](const char* key) { return queryValue(request, key); };
     if (const auto state = query("state"); !state.empty()) {
       filter.state = alerts::parseAlertState(state);
       if (!filter.state) return ApiResponse::error(400, "state must be firing, acknowledged or resolved");
@@ -350,16 +349,16 @@ void Daemon::registerRoutes() {
     filter.rule = query("rule");
     filter.include_resolved = query("resolved") != "false";
     json out = json::array();
-    for (const auto& alert : dispatcher_->manager().alerts(filter))
+    for (const auto& alert : parts_.dispatcher.manager().alerts(filter))
       out.push_back(alertJson(config_->daemon.timezone, alert));
     return personalDataAnswer(*config_, request, json{{"alerts", out}, {"count", out.size()}});
   });
-  api_->route("GET", "/api/v1/alerts/{id}", Access::read, [this](const ApiRequest& request) {
-    const auto alert = dispatcher_->manager().alert(request.params.at("id"));
+  server_->route("GET", "/api/v1/alerts/{id}", Access::read, [this](const ApiRequest& request) {
+    const auto alert = parts_.dispatcher.manager().alert(request.params.at("id"));
     if (!alert) return ApiResponse::error(404, fmt::format("there is no alert {}", request.params.at("id")));
     return personalDataAnswer(*config_, request, alertJson(config_->daemon.timezone, *alert, true));
   });
-  api_->route("POST", "/api/v1/alerts/{id}/ack", Access::write, [this](const ApiRequest& request) {
+  server_->route("POST", "/api/v1/alerts/{id}/ack", Access::write, [this](const ApiRequest& request) {
     const json body = json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
     if (!body.is_object()) return ApiResponse::error(400, "the body must be a JSON object");
     BodyFields fields(body);
@@ -368,22 +367,24 @@ void Daemon::registerRoutes() {
     if (auto refused = fields.refusal()) return *refused;
     // The person (by) and the token it came through (the caller) are both kept.
     const alerts::Acknowledgement acknowledgement{who.empty() ? request.caller : who, request.caller, {}, comment};
-    auto done = dispatcher_->manager().acknowledge(request.params.at("id"), acknowledgement, Clock::now());
+    auto done =
+        parts_.dispatcher.manager().acknowledge(request.params.at("id"), acknowledgement, parts_.scheduler.wallNow());
     if (!done)
-      return ApiResponse::error(dispatcher_->manager().alert(request.params.at("id")) ? 409 : 404,
+      return ApiResponse::error(parts_.dispatcher.manager().alert(request.params.at("id")) ? 409 : 404,
                                 done.error().message);
-    dispatcher_->flush();
+    parts_.dispatcher.flush();
     return ApiResponse::json(200, alertJson(config_->daemon.timezone, done.value()).dump());
   });
-  api_->route("GET", "/api/v1/silences", Access::read, [this](const ApiRequest& request) {
+  server_->route("GET", "/api/v1/silences", Access::read, [this](const ApiRequest& request) {
     auto it = request.query.find("ended");
     json out = json::array();
-    for (const auto& silence : dispatcher_->manager().silences(it != request.query.end() && it->second == "true")) {
+    for (const auto& silence :
+         parts_.dispatcher.manager().silences(it != request.query.end() && it->second == "true")) {
       out.push_back(silenceJson(config_->daemon.timezone, silence));
     }
     return personalDataAnswer(*config_, request, json{{"silences", out}});
   });
-  api_->route("POST", "/api/v1/silences", Access::write, [this](const ApiRequest& request) {
+  server_->route("POST", "/api/v1/silences", Access::write, [this](const ApiRequest& request) {
     const json body = json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
     if (!body.is_object() || !body.contains("match") || !body["match"].is_object()) {
       return ApiResponse::error(400, "expected {\"match\": {...}, \"reason\": \"...\", \"duration\": \"2h\"}");
@@ -421,9 +422,9 @@ void Daemon::registerRoutes() {
                                                        duration_text));
     }
     silence_request.duration = *duration;
-    const auto now = Clock::now();
+    const auto now = parts_.scheduler.wallNow();
     if (body.value("dry_run", false)) {
-      auto preview = dispatcher_->manager().previewSilence(silence_request, now);
+      auto preview = parts_.dispatcher.manager().previewSilence(silence_request, now);
       if (!preview) return ApiResponse::error(400, preview.error().message);
       return personalDataAnswer(*config_, request,
                                 json{{"dry_run", true},
@@ -431,27 +432,29 @@ void Daemon::registerRoutes() {
                                      {"alert_ids", preview->alert_ids},
                                      {"expires_at", isoTime(config_->daemon.timezone, preview->expires_at)}});
     }
-    auto silence = dispatcher_->manager().createSilence(silence_request, now);
+    auto silence = parts_.dispatcher.manager().createSilence(silence_request, now);
     if (!silence) return ApiResponse::error(400, silence.error().message);
     return ApiResponse::json(201, silenceJson(config_->daemon.timezone, silence.value()).dump());
   });
-  api_->route("POST", "/api/v1/silences/{id}/expire", Access::write, [this](const ApiRequest& request) {
-    if (auto done = dispatcher_->manager().expireSilence(request.params.at("id"), request.caller, Clock::now());
+  server_->route("POST", "/api/v1/silences/{id}/expire", Access::write, [this](const ApiRequest& request) {
+    if (auto done = parts_.dispatcher.manager().expireSilence(request.params.at("id"), request.caller,
+                                                              parts_.scheduler.wallNow());
         !done) {
       return ApiResponse::error(404, done.error().message);
     }
-    dispatcher_->flush();
+    parts_.dispatcher.flush();
     return ApiResponse::json(200, json{{"expired", request.params.at("id")}}.dump());
   });
-  api_->route("GET", "/api/v1/connectors", Access::read,
-              [this](const ApiRequest& request) { return personalDataAnswer(*config_, request, connectorsJson()); });
-  api_->route("POST", "/api/v1/connectors/{name}/{action}", Access::write, [this](const ApiRequest& request) {
+  server_->route("GET", "/api/v1/connectors", Access::read, [this](const ApiRequest& request) {
+    return personalDataAnswer(*config_, request, parts_.connectors.json(config_->daemon.timezone));
+  });
+  server_->route("POST", "/api/v1/connectors/{name}/{action}", Access::write, [this](const ApiRequest& request) {
     return connectorAction(request.params.at("name"), request.params.at("action"), request.body, request.caller);
   });
-  api_->route("POST", "/api/v1/reload", Access::write, [this](const ApiRequest& request) {
+  server_->route("POST", "/api/v1/reload", Access::write, [this](const ApiRequest& request) {
     spdlog::info("reload requested through the api by {}", request.caller);
     std::vector<std::string> errors;
-    if (reload(&errors)) return ApiResponse::json(200, R"({"reloaded":true})");
+    if (parts_.reload(&errors)) return ApiResponse::json(200, R"({"reloaded":true})");
     // The same lines check-config prints, so the operator can fix the file without the log.
     json body{{"error",
                {{"status", 422},
@@ -461,59 +464,18 @@ void Daemon::registerRoutes() {
   });
 }
 
-nlohmann::json Daemon::connectorsJson() const {
-  json out = json::array();
-  for (const auto& [name, health] : health_.connectors()) {
-    auto runtime = connectors_.find(name);
-    const bool paused = paused_.count(name) > 0;
-    const std::string state = paused                                                       ? "paused"
-                              : health.failing_since                                       ? "failing"
-                              : runtime != connectors_.end() && runtime->second->in_flight ? "syncing"
-                                                                                           : "idle";
-    out.push_back({{"name", name},
-                   {"role", model::toString(health.role)},
-                   {"plugin", runtime != connectors_.end() ? runtime->second->settings.plugin : ""},
-                   {"state", state},
-                   {"synced_once", runtime != connectors_.end() && runtime->second->synced_once},
-                   {"last_attempt", isoTime(config_->daemon.timezone, health.last_attempt)},
-                   {"last_success", isoTime(config_->daemon.timezone, health.last_success)},
-                   {"last_error", health.last_error},
-                   {"consecutive_failures", health.consecutive_failures},
-                   {"attempts", health.attempts},
-                   {"failures", health.failures},
-                   {"records_last_sync", health.records_last_sync},
-                   {"records", ledger_records_.count(name) > 0 ? ledger_records_.at(name) : 0},
-                   {"restart_pending", runtime != connectors_.end() && runtime->second->restart_after_pull},
-                   {"records_total", health.records_total},
-                   {"quarantined_total", health.quarantined_total},
-                   {"last_sync_seconds", health.last_sync_seconds},
-                   {"progress", runtime != connectors_.end() && runtime->second->progress
-                                    ? progressJson(config_->daemon.timezone, *runtime->second->progress,
-                                                   runtime->second->progress_started_at)
-                                    : json(nullptr)}});
-  }
-  return json{{"connectors", out}};
-}
-
-api::ApiResponse Daemon::pluginAction(ConnectorRuntime& runtime, const std::string& action, const std::string& body,
-                                      const std::string& caller) {
+api::ApiResponse AdminApi::pluginAction(const std::string& name, const std::string& action, const std::string& body,
+                                        const std::string& caller) {
   const json request = json::parse(body.empty() ? "{}" : body, nullptr, false);
   if (!request.is_object() || !request.contains("file") || !request["file"].is_string()) {
     return ApiResponse::error(400, fmt::format("{} needs a JSON body {{\"file\": \"NAME\"}}", action));
   }
   const std::string file = request["file"].get<std::string>();
-  if (!runtime.instance) return ApiResponse::error(409, "the connector's plugin is not running");
-  auto promise = std::make_shared<std::promise<Result<std::string>>>();
-  auto answer = promise->get_future();
-  const std::string name = runtime.settings.name;
-  const bool queued =
-      runtime.instance->worker().submit([instance = runtime.instance.get(), promise, action, file, name] {
-        promise->set_value(plugin_host::guardCall(fmt::format("connector {} {}", name, action),
-                                                  [&] { return instance->object().act(action, file); }));
-      });
-  if (!queued) return ApiResponse::error(503, "the connector is stopping");
+  if (!parts_.connectors.pluginRunning(name)) return ApiResponse::error(409, "the connector's plugin is not running");
+  auto answer = parts_.connectors.pluginAction(name, action, file);
+  if (!answer) return ApiResponse::error(503, answer.error().message);
   // The plugin's worker may be inside a pull: wait for it a little, never for long on the loop.
-  if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+  if (answer->wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
     return ApiResponse::json(202, json{{"connector", name},
                                        {"action", action},
                                        {"file", file},
@@ -521,39 +483,31 @@ api::ApiResponse Daemon::pluginAction(ConnectorRuntime& runtime, const std::stri
                                        {"message", "the connector is busy with a pull; the action runs after it"}}
                                       .dump());
   }
-  auto done = answer.get();
+  auto done = answer->get();
   if (!done) return ApiResponse::error(422, done.error().message);
   spdlog::info("connector {}: {} {} by {}: {}", name, action, file, caller, done.value());
-  scheduleSync(name, milliseconds(0));
+  parts_.connectors.syncNow(name);
   return ApiResponse::json(
       200,
       json{{"connector", name}, {"action", action}, {"file", file}, {"done", true}, {"message", done.value()}}.dump());
 }
 
-api::ApiResponse Daemon::connectorAction(const std::string& name, const std::string& action, const std::string& body,
-                                         const std::string& caller) {
-  auto it = connectors_.find(name);
-  if (it == connectors_.end()) return ApiResponse::error(404, fmt::format("no running connector named \"{}\"", name));
+api::ApiResponse AdminApi::connectorAction(const std::string& name, const std::string& action, const std::string& body,
+                                           const std::string& caller) {
+  if (!parts_.connectors.has(name)) {
+    return ApiResponse::error(404, fmt::format("no running connector named \"{}\"", name));
+  }
   spdlog::info("connector {}: {} requested through the api by {}", name, action, caller);
   if (action == "pause") {
-    paused_.insert(name);
-    it->second->timer->cancel();
+    parts_.connectors.pause(name);
   } else if (action == "resume") {
-    paused_.erase(name);
-    scheduleSync(name, milliseconds(0));
+    parts_.connectors.resume(name);
   } else if (action == "resync" || action == "reset-cursor") {
-    // Forget the position: the next pull starts from the beginning (records stay; the
-    // ledger's idempotence makes the re-read change only what really changed).
-    if (auto reset = ledger_->resetCursor(name); !reset) {
-      return ApiResponse::error(500, fmt::format("cannot reset the cursor of {}: {}", name, reset.error().message));
+    if (auto reset = parts_.connectors.restartFromBeginning(name, action == "resync"); !reset) {
+      return ApiResponse::error(500, reset.error().message);
     }
-    it->second->progress.reset();  // the run starts over, and so does its count
-    // A pull under way would commit its own cursor over the reset: start again after it.
-    if (it->second->in_flight) it->second->restart_after_pull = true;
     if (action == "resync") {
-      paused_.erase(name);
-      scheduleSync(name, milliseconds(0));
-      const auto& health = health_.connectors();
+      const auto& health = parts_.connectors.health().connectors();
       const auto known = health.find(name);
       return ApiResponse::json(202, json{{"connector", name},
                                          {"action", action},
@@ -562,7 +516,7 @@ api::ApiResponse Daemon::connectorAction(const std::string& name, const std::str
                                         .dump());
     }
   } else if (action == "accept" || action == "reingest") {
-    return pluginAction(*it->second, action, body, caller);
+    return pluginAction(name, action, body, caller);
   } else {
     return ApiResponse::error(
         404,
@@ -571,53 +525,22 @@ api::ApiResponse Daemon::connectorAction(const std::string& name, const std::str
   return ApiResponse::json(200, json{{"connector", name}, {"action", action}, {"done", true}}.dump());
 }
 
-std::string Daemon::metricsText() const {
+std::string AdminApi::metricsText() const {
   api::PrometheusWriter out;
-  for (const auto& [name, health] : health_.connectors()) {
-    const api::Labels labels{{"connector", name}, {"role", std::string(model::toString(health.role))}};
-    out.counter("staffchain_connector_records_ingested_total", "Records received from a source and committed.", labels,
-                static_cast<double>(health.records_total));
-    out.counter("staffchain_connector_records_quarantined_total", "Records refused by validation (DATA-001).", labels,
-                static_cast<double>(health.quarantined_total));
-    out.counter("staffchain_connector_syncs_total", "Sync attempts.", labels, static_cast<double>(health.attempts));
-    out.counter("staffchain_connector_sync_failures_total", "Sync attempts that failed.", labels,
-                static_cast<double>(health.failures));
-    out.gauge("staffchain_connector_last_sync_duration_seconds", "How long the last successful sync took.", labels,
-              health.last_sync_seconds);
-    out.gauge("staffchain_connector_last_success_timestamp_seconds", "When the last sync succeeded (0: never).", labels,
-              health.last_success ? secondsSinceEpoch(*health.last_success) : 0);
-    out.gauge("staffchain_connector_up", "1 when the connector's last sync succeeded.", labels,
-              health.failing_since ? 0 : 1);
-    const auto runtime = connectors_.find(name);
-    const SyncProgress* progress =
-        runtime != connectors_.end() && runtime->second->progress ? &*runtime->second->progress : nullptr;
-    out.gauge("staffchain_connector_sync_in_progress", "1 while the connector pulls a run of batches (a resync).",
-              labels, progress != nullptr ? 1 : 0);
-    if (progress != nullptr) {
-      out.gauge("staffchain_connector_sync_records_read", "Records read so far in the run under way.", labels,
-                static_cast<double>(progress->recordsRead()));
-      out.gauge("staffchain_connector_sync_records_per_second", "Records read per second in the run under way.", labels,
-                progress->recordsPerSecond());
-      if (const auto remaining = progress->remaining()) {
-        out.gauge("staffchain_connector_sync_remaining_records",
-                  "Records the source still holds for the run under way, as it last said.", labels,
-                  static_cast<double>(*remaining));
-      }
-    }
-  }
+  parts_.connectors.metrics(out);
   std::map<std::pair<std::string, std::string>, std::size_t> findings;
-  for (const auto& finding : evaluator_->engine().findings()) {
+  for (const auto& finding : parts_.evaluator.engine().findings()) {
     findings[{finding.rule, std::string(chain::toString(finding.severity))}]++;
   }
-  for (const auto& finding : health_.findings(Clock::now())) {
+  for (const auto& finding : parts_.connectors.linkFindings(parts_.scheduler.wallNow())) {
     findings[{finding.rule, std::string(chain::toString(finding.severity))}]++;
   }
   for (const auto& [key, count] : findings) {
     out.gauge("staffchain_findings_open", "Open findings by rule and severity.",
               {{"rule", key.first}, {"severity", key.second}}, static_cast<double>(count));
   }
-  dispatcher_->metrics(out);
-  propagator_->metrics(out);
+  parts_.dispatcher.metrics(out);
+  parts_.propagator.metrics(out);
   return out.text();
 }
 

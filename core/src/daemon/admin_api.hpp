@@ -1,0 +1,77 @@
+// The admin API, one of the daemon's parts: the HTTP server with its tokens (resolved from their
+// secret references, replaced on reload) and its routes — health, readiness, metrics, findings,
+// quarantine, notices, alerts, acknowledgements, silences, connectors and reload — each answered
+// from the part that holds the facts. It owns the server; the daemon only wires it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alert_dispatcher.hpp"
+#include "connector_scheduler.hpp"
+#include "evaluator.hpp"
+#include "notice_propagator.hpp"
+#include "staffchain/api/api_server.hpp"
+#include "staffchain/config/config.hpp"
+#include "staffchain/daemon/scheduler.hpp"
+#include "staffchain/ledger/ledger.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace staffchain::daemon {
+
+class AdminApi {
+ public:
+  // What the routes answer from. Each must outlive the API.
+  struct Parts {
+    Scheduler& scheduler;
+    ledger::Ledger& ledger;
+    ConnectorScheduler& connectors;
+    Evaluator& evaluator;
+    NoticePropagator& propagator;
+    AlertDispatcher& dispatcher;
+    // Reloads the configuration file; false when it was refused, its errors in the vector.
+    std::function<bool(std::vector<std::string>* refused_for)> reload;
+  };
+
+  AdminApi(boost::asio::io_context& io, Parts parts);
+  ~AdminApi();
+  AdminApi(const AdminApi&) = delete;
+  AdminApi& operator=(const AdminApi&) = delete;
+  AdminApi(AdminApi&&) = delete;
+  AdminApi& operator=(AdminApi&&) = delete;
+
+  // The configuration in force; it must outlive its use here (the daemon keeps old ones). After
+  // start(), a reload's tokens replace the running ones unless one cannot be resolved (each such
+  // error logged; the running tokens stay).
+  void configure(const config::Config& config);
+  // Resolves the tokens, registers the routes and listens on [api] listen. False, logged, when a
+  // token cannot be resolved or the address cannot be bound. Does nothing when the API is off.
+  bool start();
+  void stop();
+  [[nodiscard]] bool running() const noexcept { return server_ != nullptr; }
+  // The server, for tests that dispatch requests without a socket (start() first).
+  [[nodiscard]] api::ApiServer& server() { return *server_; }
+
+  // The tokens of `config`, resolved; every one that cannot be is an error and left out.
+  static std::vector<api::ApiToken> resolveTokens(const config::Config& config, std::vector<std::string>& errors);
+
+ private:
+  void registerRoutes();
+  [[nodiscard]] std::string metricsText() const;
+  api::ApiResponse connectorAction(const std::string& name, const std::string& action, const std::string& body,
+                                   const std::string& caller);
+  api::ApiResponse pluginAction(const std::string& name, const std::string& action, const std::string& body,
+                                const std::string& caller);
+
+  boost::asio::io_context& io_;
+  Parts parts_;
+  const config::Config* config_ = nullptr;
+  std::unique_ptr<api::ApiServer> server_;
+};
+
+}  // namespace staffchain::daemon

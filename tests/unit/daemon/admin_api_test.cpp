@@ -1,0 +1,246 @@
+// The admin API over the daemon's parts on a fake clock, requests dispatched without a socket:
+// readiness follows the connectors; connector actions reach the connector scheduler (and refuse
+// unknown names, actions and bodies); metrics carry every part's figures; a refused reload
+// answers 422 with its errors; tokens are resolved at start, a read-only one cannot act, and a
+// reload whose token cannot be resolved keeps the running ones.
+#include "admin_api.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <fstream>
+#include <thread>
+
+#include "fake_scheduler.hpp"
+#include "in_process_plugin.hpp"
+#include "scratch_dir.hpp"
+#include "staffchain/ledger/sqlite_ledger.hpp"
+
+namespace staffchain::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using staffchain::testing::FakeScheduler;
+using staffchain::testing::ScratchDir;
+using ::testing::HasSubstr;
+
+constexpr const char* kWriteToken = "write-token-0123456789abcdef";
+constexpr const char* kReadToken = "read-token-0123456789abcdef";
+
+// A source that answers each pull with nothing new, or fails while `failing` is set.
+class QuietSource final : public plugin::SourceConnector {
+ public:
+  explicit QuietSource(std::shared_ptr<std::atomic<bool>> failing) : failing_(std::move(failing)) {}
+  Result<plugin::SourceBatch> pull(const plugin::PullRequest&) override {
+    if (*failing_) return makeError("connection refused");
+    plugin::SourceBatch batch;
+    batch.cursor = "c1";
+    return batch;
+  }
+
+ private:
+  std::shared_ptr<std::atomic<bool>> failing_;
+};
+
+class AdminApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.daemon.timezone = model::TimeZone::utc();
+    config::ConnectorSettings estab;
+    estab.name = "estab";
+    estab.plugin = "quiet";
+    estab.interval = 5min;
+    estab.timeout = 10s;
+    config_.connectors[estab.name] = estab;
+    config_.api.enabled = true;
+    config_.api.listen = "127.0.0.1:0";
+    config_.api.tokens = {{"ops", secretFile("ops", kWriteToken), true},
+                          {"viewer", secretFile("viewer", kReadToken), false}};
+    ledger_ = ledger::SqliteLedger::open(dir_.path() / "ledger.db").value();
+
+    propagator_ = std::make_unique<NoticePropagator>(
+        scheduler_, [](const config::SinkSettings&) { return makeError("no sinks here"); }, false);
+    ASSERT_TRUE(propagator_->open(dir_.path() / "ledger.db"));
+    Evaluator::Hooks evaluation;
+    evaluation.not_settled = [this] { return connectors_->notSettled(); };
+    evaluation.open_findings = [](std::vector<chain::Finding> findings, WallTime) { return findings; };
+    evaluation.evaluated = [](model::Date, const std::vector<chain::Finding>&, std::size_t, std::size_t, double) {};
+    evaluator_ = std::make_unique<Evaluator>(scheduler_, std::move(evaluation));
+    evaluator_->configure(config_);
+    dispatcher_ = std::make_unique<AlertDispatcher>(
+        scheduler_, [](const config::NotifierSettings&) { return makeError("no notifiers here"); }, false);
+    dispatcher_->configure(config_);
+    ASSERT_TRUE(dispatcher_->open(dir_.path() / "ledger.db"));
+    propagator_->configure(config_);
+    connectors_ = std::make_unique<ConnectorScheduler>(
+        scheduler_, *ledger_,
+        [this](const config::ConnectorSettings& settings) -> Result<std::unique_ptr<plugin_host::SourceInstance>> {
+          return testing::inProcessPlugin<plugin::SourceConnector>(settings.name, dir_.path(),
+                                                                   std::make_unique<QuietSource>(failing_));
+        },
+        ConnectorScheduler::Hooks{}, false);
+    evaluator_->load(ledger_->loadDataset().value());
+    connectors_->configure(config_);
+    api_ =
+        std::make_unique<AdminApi>(io_, AdminApi::Parts{scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_,
+                                                        *dispatcher_, [this](std::vector<std::string>* refused_for) {
+                                                          ++reloads_;
+                                                          if (reload_errors_.empty()) return true;
+                                                          *refused_for = reload_errors_;
+                                                          return false;
+                                                        }});
+    api_->configure(config_);
+  }
+
+  void TearDown() override {
+    api_->stop();
+    connectors_->stop();
+    dispatcher_->stop();
+    propagator_->stop();
+    connectors_->waitForSources(std::chrono::steady_clock::now() + 5s);
+    scheduler_.runPosted();
+    connectors_->close();
+    dispatcher_->close();
+    propagator_->close();
+  }
+
+  std::string secretFile(const std::string& name, const std::string& secret) {
+    const auto path = dir_.path() / (name + ".token");
+    std::ofstream(path) << secret;
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace);
+    return "@file:" + path.string();
+  }
+
+  api::ApiResponse call(const std::string& method, const std::string& target, std::string body = {},
+                        const char* token = kWriteToken) {
+    return api_->server().dispatch(method, target, std::string("Bearer ") + token, std::move(body));
+  }
+
+  // Lets the first pull run and come back.
+  void syncOnce() {
+    scheduler_.advance(0ms);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!connectors_->health().connectors().at("estab").last_attempt || scheduler_.posted() > 0) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline);
+      std::this_thread::sleep_for(1ms);
+      scheduler_.runPosted();
+    }
+  }
+
+  json connector() { return json::parse(call("GET", "/api/v1/connectors").body)["connectors"][0]; }
+
+  ScratchDir dir_;
+  config::Config config_;
+  FakeScheduler scheduler_;
+  boost::asio::io_context io_;
+  std::unique_ptr<ledger::SqliteLedger> ledger_;
+  std::shared_ptr<std::atomic<bool>> failing_ = std::make_shared<std::atomic<bool>>(false);
+  std::unique_ptr<NoticePropagator> propagator_;
+  std::unique_ptr<Evaluator> evaluator_;
+  std::unique_ptr<AlertDispatcher> dispatcher_;
+  std::unique_ptr<ConnectorScheduler> connectors_;
+  std::unique_ptr<AdminApi> api_;
+  std::vector<std::string> reload_errors_;
+  int reloads_ = 0;
+};
+
+TEST_F(AdminApiTest, ReadinessFollowsTheConnectors) {
+  ASSERT_TRUE(api_->start());
+  auto ready = call("GET", "/readyz", {}, "");
+  EXPECT_EQ(ready.status, 503U);
+  EXPECT_EQ(json::parse(ready.body)["waiting_for"], json::array({"estab"}));
+  syncOnce();
+  ready = call("GET", "/readyz", {}, "");
+  EXPECT_EQ(ready.status, 200U);
+  EXPECT_EQ(json::parse(ready.body)["ready"], true);
+}
+
+TEST_F(AdminApiTest, ConnectorActionsReachTheConnectorScheduler) {
+  ASSERT_TRUE(api_->start());
+  syncOnce();
+  EXPECT_EQ(ledger_->cursor("estab").value(), "c1");
+  EXPECT_EQ(call("POST", "/api/v1/connectors/estab/pause").status, 200U);
+  EXPECT_EQ(connector()["state"], "paused");
+  EXPECT_EQ(call("POST", "/api/v1/connectors/estab/resume").status, 200U);
+  EXPECT_EQ(connector()["state"], "idle");
+  EXPECT_EQ(call("POST", "/api/v1/connectors/estab/reset-cursor").status, 200U);
+  EXPECT_EQ(ledger_->cursor("estab").value(), std::nullopt);
+  const auto resync = call("POST", "/api/v1/connectors/estab/resync");
+  EXPECT_EQ(resync.status, 202U);
+  EXPECT_EQ(json::parse(resync.body)["attempts"], 1);
+
+  const auto unknown = call("POST", "/api/v1/connectors/nobody/pause");
+  EXPECT_EQ(unknown.status, 404U);
+  EXPECT_THAT(unknown.body, HasSubstr("no running connector named \\\"nobody\\\""));
+  const auto action = call("POST", "/api/v1/connectors/estab/explode");
+  EXPECT_EQ(action.status, 404U);
+  EXPECT_THAT(action.body, HasSubstr("pause, resume, resync, reset-cursor, accept, reingest"));
+  const auto no_file = call("POST", "/api/v1/connectors/estab/accept", "{}");
+  EXPECT_EQ(no_file.status, 400U);
+  EXPECT_THAT(no_file.body, HasSubstr("accept needs a JSON body"));
+  // The plugin does not know the action: its answer is the caller's 422.
+  const auto refused = call("POST", "/api/v1/connectors/estab/accept", R"({"file":"roster.csv"})");
+  EXPECT_EQ(refused.status, 422U);
+}
+
+TEST_F(AdminApiTest, AReadOnlyTokenReadsButCannotAct) {
+  ASSERT_TRUE(api_->start());
+  EXPECT_EQ(call("GET", "/api/v1/connectors", {}, kReadToken).status, 200U);
+  EXPECT_EQ(call("POST", "/api/v1/connectors/estab/pause", {}, kReadToken).status, 403U);
+  EXPECT_EQ(call("GET", "/api/v1/connectors", {}, "not-a-token-at-all-000").status, 401U);
+  EXPECT_EQ(connector()["state"], "idle");
+}
+
+TEST_F(AdminApiTest, MetricsCarryTheConnectorsAndTheirLinkFindings) {
+  failing_->store(true);
+  ASSERT_TRUE(api_->start());
+  syncOnce();
+  const auto metrics = call("GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200U);
+  EXPECT_THAT(metrics.body, HasSubstr(R"(staffchain_connector_sync_failures_total{connector="estab",role="estab"} 1)"));
+  EXPECT_THAT(metrics.body, HasSubstr(R"(staffchain_connector_up{connector="estab",role="estab"} 0)"));
+  EXPECT_THAT(metrics.body, HasSubstr(R"(staffchain_findings_open{rule="LINK-001",severity="major"} 1)"));
+  const auto findings = json::parse(call("GET", "/api/v1/findings").body);
+  ASSERT_EQ(findings["count"], 1);
+  EXPECT_EQ(findings["findings"][0]["rule"], "LINK-001");
+}
+
+TEST_F(AdminApiTest, ARefusedReloadAnswers422WithItsErrors) {
+  ASSERT_TRUE(api_->start());
+  EXPECT_EQ(call("POST", "/api/v1/reload").status, 200U);
+  reload_errors_ = {"staffchain.toml:3: connectors.estab.interval: not a duration"};
+  const auto refused = call("POST", "/api/v1/reload");
+  EXPECT_EQ(refused.status, 422U);
+  const auto body = json::parse(refused.body);
+  EXPECT_EQ(body["error"]["errors"], json(reload_errors_));
+  EXPECT_THAT(body["error"]["message"].get<std::string>(), HasSubstr("1 error(s); the running one stays"));
+  EXPECT_EQ(reloads_, 2);
+}
+
+TEST_F(AdminApiTest, TokensAreResolvedAtStartAndAReloadThatCannotResolveOneKeepsThem) {
+  config::Config short_token = config_;
+  short_token.api.tokens = {{"ops", secretFile("short", "tiny"), true}};
+  std::vector<std::string> errors;
+  EXPECT_TRUE(AdminApi::resolveTokens(short_token, errors).empty());
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_THAT(errors[0], HasSubstr("shorter than 16 characters"));
+
+  ASSERT_TRUE(api_->start());
+  config::Config unresolvable = config_;
+  unresolvable.api.tokens = {{"ops", "@file:" + (dir_.path() / "missing.token").string(), true}};
+  api_->configure(unresolvable);
+  EXPECT_EQ(call("GET", "/api/v1/connectors").status, 200U);  // the running tokens stay
+  api_->configure(config_);
+}
+
+TEST_F(AdminApiTest, AnApiWithATokenThatCannotBeResolvedDoesNotStart) {
+  config_.api.tokens = {{"ops", "@file:" + (dir_.path() / "missing.token").string(), true}};
+  api_->configure(config_);
+  EXPECT_FALSE(api_->start());
+}
+
+}  // namespace
+}  // namespace staffchain::daemon
