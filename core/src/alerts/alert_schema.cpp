@@ -18,7 +18,8 @@ namespace {
 
 using sqlite::Migration;
 
-// Version 1. Times are milliseconds since the epoch (UTC); lists are JSON arrays.
+// Version 1. Times are milliseconds since the epoch (UTC; text since version 3); lists are JSON
+// arrays.
 constexpr std::string_view kVersion1 = R"sql(
 CREATE TABLE alert_alerts (
   id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
@@ -89,6 +90,122 @@ INSERT INTO alert_acknowledgements (alert_id, seq, by_whom, caller, at, comment)
   WHERE acknowledged_at IS NOT NULL AND acknowledged_by <> '';
 
 ALTER TABLE alert_silences ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Version 3: times as every table stores them (sqlite/stored_time.hpp), UTC text of one width
+// with milliseconds, no longer INTEGER milliseconds since the epoch. SQLite cannot change a
+// column's type, so each table is rebuilt with TEXT time columns and its rows copied across,
+// their times converted by the stored-time codec; an AUTOINCREMENT table keeps its sequence, so
+// no id is ever handed out twice.
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE alert_alerts_v3 (
+  id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+  rule TEXT NOT NULL, severity TEXT NOT NULL, unit_id TEXT NOT NULL, person_id TEXT NOT NULL,
+  region TEXT NOT NULL, sources TEXT NOT NULL, roles TEXT NOT NULL, since TEXT NOT NULL,
+  summary_zh TEXT NOT NULL, summary_en TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('firing', 'acknowledged', 'resolved')),
+  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, resolved_at TEXT,
+  acknowledged_by TEXT NOT NULL, acknowledge_comment TEXT NOT NULL, acknowledged_at TEXT,
+  escalated_at TEXT, silenced_by TEXT NOT NULL, inhibited_by TEXT NOT NULL,
+  silence_expiry_note TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '[]'
+) WITHOUT ROWID;
+INSERT INTO alert_alerts_v3 (id, rule, severity, unit_id, person_id, region, sources, roles, since, summary_zh,
+  summary_en, state, first_seen, last_seen, resolved_at, acknowledged_by, acknowledge_comment, acknowledged_at,
+  escalated_at, silenced_by, inhibited_by, silence_expiry_note, evidence)
+  SELECT id, rule, severity, unit_id, person_id, region, sources, roles, since, summary_zh, summary_en, state,
+  stored_time_from_millis(first_seen), stored_time_from_millis(last_seen), stored_time_from_millis(resolved_at),
+  acknowledged_by, acknowledge_comment, stored_time_from_millis(acknowledged_at),
+  stored_time_from_millis(escalated_at), silenced_by, inhibited_by, silence_expiry_note, evidence FROM alert_alerts;
+DROP TABLE alert_alerts;
+ALTER TABLE alert_alerts_v3 RENAME TO alert_alerts;
+
+CREATE TABLE alert_acknowledgements_v3 (
+  alert_id TEXT NOT NULL, seq INTEGER NOT NULL, by_whom TEXT NOT NULL, caller TEXT NOT NULL,
+  at TEXT NOT NULL, comment TEXT NOT NULL,
+  PRIMARY KEY (alert_id, seq)
+) WITHOUT ROWID;
+INSERT INTO alert_acknowledgements_v3 (alert_id, seq, by_whom, caller, at, comment)
+  SELECT alert_id, seq, by_whom, caller, stored_time_from_millis(at), comment FROM alert_acknowledgements;
+DROP TABLE alert_acknowledgements;
+ALTER TABLE alert_acknowledgements_v3 RENAME TO alert_acknowledgements;
+
+CREATE TABLE alert_groups_v3 (
+  key TEXT PRIMARY KEY NOT NULL, receiver TEXT NOT NULL, route_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('notify', 'escalation')), labels TEXT NOT NULL,
+  created_at TEXT NOT NULL, last_sent_at TEXT, sequence INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO alert_groups_v3 (key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence)
+  SELECT key, receiver, route_key, kind, labels, stored_time_from_millis(created_at),
+  stored_time_from_millis(last_sent_at), sequence FROM alert_groups;
+DROP TABLE alert_groups;
+ALTER TABLE alert_groups_v3 RENAME TO alert_groups;
+
+CREATE TABLE alert_group_members_v3 (
+  group_key TEXT NOT NULL, alert_id TEXT NOT NULL, notified_firing INTEGER NOT NULL,
+  notified_at TEXT, notified_note TEXT NOT NULL,
+  PRIMARY KEY (group_key, alert_id)
+) WITHOUT ROWID;
+INSERT INTO alert_group_members_v3 (group_key, alert_id, notified_firing, notified_at, notified_note)
+  SELECT group_key, alert_id, notified_firing, stored_time_from_millis(notified_at), notified_note
+  FROM alert_group_members;
+DROP TABLE alert_group_members;
+ALTER TABLE alert_group_members_v3 RENAME TO alert_group_members;
+
+CREATE TABLE alert_silences_v3 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, match TEXT NOT NULL,
+  reason TEXT NOT NULL, author TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+  ended_at TEXT, end_reason TEXT NOT NULL, held_any INTEGER NOT NULL, created_by TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO alert_silences_v3 (seq, id, match, reason, author, created_at, expires_at, ended_at, end_reason, held_any,
+  created_by)
+  SELECT seq, id, match, reason, author, stored_time_from_millis(created_at), stored_time_from_millis(expires_at),
+  stored_time_from_millis(ended_at), end_reason, held_any, created_by FROM alert_silences;
+DELETE FROM sqlite_sequence WHERE name = 'alert_silences_v3';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'alert_silences_v3', seq FROM sqlite_sequence
+  WHERE name = 'alert_silences';
+DROP TABLE alert_silences;
+ALTER TABLE alert_silences_v3 RENAME TO alert_silences;
+
+CREATE TABLE alert_outbox_v3 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, receiver TEXT NOT NULL, group_key TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE, notification TEXT NOT NULL, created_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', leased_until TEXT,
+  delivered_at TEXT, receipt TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO alert_outbox_v3 (id, receiver, group_key, idempotency_key, notification, created_at, attempts, last_error,
+  leased_until, delivered_at, receipt)
+  SELECT id, receiver, group_key, idempotency_key, notification, stored_time_from_millis(created_at), attempts,
+  last_error, stored_time_from_millis(leased_until), stored_time_from_millis(delivered_at), receipt FROM alert_outbox;
+DELETE FROM sqlite_sequence WHERE name = 'alert_outbox_v3';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'alert_outbox_v3', seq FROM sqlite_sequence WHERE name = 'alert_outbox';
+DROP TABLE alert_outbox;
+ALTER TABLE alert_outbox_v3 RENAME TO alert_outbox;
+CREATE INDEX alert_outbox_pending ON alert_outbox (receiver, id) WHERE delivered_at IS NULL;
+
+CREATE TABLE alert_attempts_v3 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, receiver TEXT NOT NULL,
+  started_at TEXT NOT NULL
+);
+INSERT INTO alert_attempts_v3 (id, message_id, receiver, started_at)
+  SELECT id, message_id, receiver, stored_time_from_millis(started_at) FROM alert_attempts;
+DELETE FROM sqlite_sequence WHERE name = 'alert_attempts_v3';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'alert_attempts_v3', seq FROM sqlite_sequence
+  WHERE name = 'alert_attempts';
+DROP TABLE alert_attempts;
+ALTER TABLE alert_attempts_v3 RENAME TO alert_attempts;
+CREATE INDEX alert_attempts_receiver ON alert_attempts (receiver, started_at);
+
+CREATE TABLE alert_receivers_v3 (
+  receiver TEXT PRIMARY KEY NOT NULL, consecutive_failures INTEGER NOT NULL, failures_total INTEGER NOT NULL,
+  delivered_total INTEGER NOT NULL, failing_since TEXT, last_success TEXT, next_attempt_at TEXT,
+  last_error TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO alert_receivers_v3 (receiver, consecutive_failures, failures_total, delivered_total, failing_since,
+  last_success, next_attempt_at, last_error)
+  SELECT receiver, consecutive_failures, failures_total, delivered_total, stored_time_from_millis(failing_since),
+  stored_time_from_millis(last_success), stored_time_from_millis(next_attempt_at), last_error FROM alert_receivers;
+DROP TABLE alert_receivers;
+ALTER TABLE alert_receivers_v3 RENAME TO alert_receivers;
 )sql";
 
 // A step over every row of a statement, for the migrations (which run before the store's
@@ -224,7 +341,8 @@ Result<void> rekeyGroups(Database& connection) {
   return {};
 }
 
-constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}, Migration{2, kVersion2, &rekeyGroups}};
+constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}, Migration{2, kVersion2, &rekeyGroups},
+                                 Migration{3, kVersion3, nullptr}};
 static_assert(kMigrations.back().version == kAlertSchemaVersion);
 
 }  // namespace

@@ -5,9 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "alert_schema.hpp"
+#include "staffchain/sqlite/stored_time.hpp"
 
 namespace staffchain::alerts::detail {
 namespace {
+
+using sqlite::columnTime;
+using sqlite::optionalColumnTime;
+using sqlite::RowTimes;
 
 using Json = nlohmann::json;
 
@@ -23,16 +28,6 @@ std::vector<std::string> decodeList(const std::string& text) {
     if (item.is_string()) out.push_back(item.get<std::string>());
   }
   return out;
-}
-
-std::optional<std::int64_t> optionalMillis(const std::optional<TimePoint>& at) {
-  if (!at) return std::nullopt;
-  return toMillis(*at);
-}
-
-std::optional<TimePoint> optionalTime(const std::optional<std::int64_t>& millis) {
-  if (!millis) return std::nullopt;
-  return fromMillis(*millis);
 }
 
 chain::Severity parseSeverity(const std::string& text) {
@@ -149,26 +144,18 @@ Result<void> query(Database& db, const std::string& sql, std::string_view operat
 
 constexpr auto kNoBind = [](Statement&) {};
 
-OutboxMessage outboxRow(const Statement& s) {
+OutboxMessage outboxRow(const Statement& s, RowTimes& times) {
   OutboxMessage m;
   m.id = s.columnInt(0);
   m.group_key = s.text(1);
   m.notification = decodeNotification(s.text(2));
-  m.created_at = fromMillis(s.columnInt(3));
+  m.created_at = times.at(3, "created_at");
   m.attempts = s.columnInt(4);
   m.last_error = s.text(5);
   return m;
 }
 
 }  // namespace
-
-std::int64_t toMillis(TimePoint at) noexcept {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-}
-
-TimePoint fromMillis(std::int64_t millis) noexcept {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(millis)));
-}
 
 Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem::path& ledger_db) {
   auto connection =
@@ -200,7 +187,8 @@ Result<std::map<std::string, Alert>> AlertStore::loadAlerts() {
       "SELECT id, rule, severity, unit_id, person_id, region, sources, roles, since, summary_zh, summary_en, state, "
       "first_seen, last_seen, resolved_at, acknowledged_by, acknowledge_comment, acknowledged_at, escalated_at, "
       "silenced_by, inhibited_by, silence_expiry_note, evidence FROM alert_alerts",
-      "loading alerts", kNoBind, [&out](const Statement& s) {
+      "loading alerts", kNoBind, [&out](const Statement& s) -> Result<void> {
+        RowTimes times(s, "alert_alerts");
         Alert a;
         a.id = s.text(0);
         a.rule = s.text(1);
@@ -214,29 +202,33 @@ Result<std::map<std::string, Alert>> AlertStore::loadAlerts() {
         a.summary_zh = s.text(9);
         a.summary_en = s.text(10);
         a.state = parseAlertState(s.text(11)).value_or(AlertState::firing);
-        a.first_seen = fromMillis(s.columnInt(12));
-        a.last_seen = fromMillis(s.columnInt(13));
-        a.resolved_at = optionalTime(s.optionalInt(14));
+        a.first_seen = times.at(12, "first_seen");
+        a.last_seen = times.at(13, "last_seen");
+        a.resolved_at = times.optionalAt(14, "resolved_at");
         a.acknowledged_by = s.text(15);
         a.acknowledge_comment = s.text(16);
-        a.acknowledged_at = optionalTime(s.optionalInt(17));
-        a.escalated_at = optionalTime(s.optionalInt(18));
+        a.acknowledged_at = times.optionalAt(17, "acknowledged_at");
+        a.escalated_at = times.optionalAt(18, "escalated_at");
         a.silenced_by = s.text(19);
         a.inhibited_by = decodeList(s.text(20));
         a.silence_expiry_note = s.text(21);
         a.evidence = decodeEvidence(s.text(22));
+        if (auto read = times.result(); !read) return read;
         std::string id = a.id;
         out.emplace(std::move(id), std::move(a));
+        return {};
       });
   if (!done) return std::move(done).error();
   auto history = query(*db_,
                        "SELECT alert_id, by_whom, caller, at, comment FROM alert_acknowledgements "
                        "ORDER BY alert_id, seq",
-                       "loading acknowledgements", kNoBind, [&out](const Statement& s) {
+                       "loading acknowledgements", kNoBind, [&out](const Statement& s) -> Result<void> {
                          auto it = out.find(s.text(0));
-                         if (it == out.end()) return;
-                         it->second.acknowledgements.push_back(
-                             Acknowledgement{s.text(1), s.text(2), fromMillis(s.columnInt(3)), s.text(4)});
+                         if (it == out.end()) return {};
+                         auto at = columnTime(s, 3, "alert_acknowledgements.at");
+                         if (!at) return std::move(at).error();
+                         it->second.acknowledgements.push_back(Acknowledgement{s.text(1), s.text(2), *at, s.text(4)});
+                         return {};
                        });
   if (!history) return std::move(history).error();
   return out;
@@ -252,7 +244,7 @@ Result<void> AlertStore::appendAcknowledgement(const std::string& alert_id, std:
                s.bind(2, static_cast<std::int64_t>(seq));
                s.bind(3, entry.by);
                s.bind(4, entry.caller);
-               s.bind(5, toMillis(entry.at));
+               s.bind(5, entry.at);
                s.bind(6, entry.comment);
              });
 }
@@ -277,13 +269,13 @@ Result<void> AlertStore::saveAlert(const Alert& a) {
                s.bind(10, a.summary_zh);
                s.bind(11, a.summary_en);
                s.bind(12, toString(a.state));
-               s.bind(13, toMillis(a.first_seen));
-               s.bind(14, toMillis(a.last_seen));
-               s.bind(15, optionalMillis(a.resolved_at));
+               s.bind(13, a.first_seen);
+               s.bind(14, a.last_seen);
+               s.bind(15, a.resolved_at);
                s.bind(16, a.acknowledged_by);
                s.bind(17, a.acknowledge_comment);
-               s.bind(18, optionalMillis(a.acknowledged_at));
-               s.bind(19, optionalMillis(a.escalated_at));
+               s.bind(18, a.acknowledged_at);
+               s.bind(19, a.escalated_at);
                s.bind(20, a.silenced_by);
                s.bind(21, encodeList(a.inhibited_by));
                s.bind(22, a.silence_expiry_note);
@@ -295,7 +287,8 @@ Result<std::map<std::string, AlertGroup>> AlertStore::loadGroups() {
   std::map<std::string, AlertGroup> out;
   auto groups =
       query(*db_, "SELECT key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence FROM alert_groups",
-            "loading alert groups", kNoBind, [&out](const Statement& s) {
+            "loading alert groups", kNoBind, [&out](const Statement& s) -> Result<void> {
+              RowTimes times(s, "alert_groups");
               AlertGroup g;
               g.key = s.text(0);
               g.receiver = s.text(1);
@@ -309,25 +302,30 @@ Result<std::map<std::string, AlertGroup>> AlertStore::loadGroups() {
                   }
                 }
               }
-              g.created_at = fromMillis(s.columnInt(5));
-              g.last_sent_at = optionalTime(s.optionalInt(6));
+              g.created_at = times.at(5, "created_at");
+              g.last_sent_at = times.optionalAt(6, "last_sent_at");
               g.sequence = s.columnInt(7);
+              if (auto read = times.result(); !read) return read;
               std::string key = g.key;
               out.emplace(std::move(key), std::move(g));
+              return {};
             });
   if (!groups) return std::move(groups).error();
   auto members =
       query(*db_, "SELECT group_key, alert_id, notified_firing, notified_at, notified_note FROM alert_group_members",
-            "loading alert group members", kNoBind, [&out](const Statement& s) {
+            "loading alert group members", kNoBind, [&out](const Statement& s) -> Result<void> {
               auto it = out.find(s.text(0));
-              if (it == out.end()) return;  // a member of no group is never read
+              if (it == out.end()) return {};  // a member of no group is never read
               GroupMember m;
               m.alert_id = s.text(1);
               m.notified_firing = s.columnInt(2) != 0;
-              m.notified_at = optionalTime(s.optionalInt(3));
+              auto notified_at = optionalColumnTime(s, 3, "alert_group_members.notified_at");
+              if (!notified_at) return std::move(notified_at).error();
+              m.notified_at = *notified_at;
               m.notified_note = s.text(4);
               std::string id = m.alert_id;
               it->second.members.emplace(std::move(id), std::move(m));
+              return {};
             });
   if (!members) return std::move(members).error();
   return out;
@@ -343,8 +341,8 @@ Result<void> AlertStore::saveGroup(const AlertGroup& g) {
                s.bind(3, g.route_key);
                s.bind(4, std::string_view(g.kind == GroupKind::escalation ? "escalation" : "notify"));
                s.bind(5, Json(g.labels).dump());
-               s.bind(6, toMillis(g.created_at));
-               s.bind(7, optionalMillis(g.last_sent_at));
+               s.bind(6, g.created_at);
+               s.bind(7, g.last_sent_at);
                s.bind(8, g.sequence);
              });
 }
@@ -365,7 +363,7 @@ Result<void> AlertStore::saveMember(const std::string& group_key, const GroupMem
                s.bind(1, group_key);
                s.bind(2, m.alert_id);
                s.bind(3, std::int64_t{m.notified_firing ? 1 : 0});
-               s.bind(4, optionalMillis(m.notified_at));
+               s.bind(4, m.notified_at);
                s.bind(5, m.notified_note);
              });
 }
@@ -383,20 +381,23 @@ Result<std::map<std::string, Silence>> AlertStore::loadSilences() {
   auto done = query(*db_,
                     "SELECT id, match, reason, author, created_at, expires_at, ended_at, end_reason, held_any, "
                     "created_by FROM alert_silences",
-                    "loading silences", kNoBind, [&out](const Statement& s) {
+                    "loading silences", kNoBind, [&out](const Statement& s) -> Result<void> {
+                      RowTimes times(s, "alert_silences");
                       Silence silence;
                       silence.id = s.text(0);
                       silence.match = decodeSilenceMatch(s.text(1));
                       silence.reason = s.text(2);
                       silence.author = s.text(3);
-                      silence.created_at = fromMillis(s.columnInt(4));
-                      silence.expires_at = fromMillis(s.columnInt(5));
-                      silence.ended_at = optionalTime(s.optionalInt(6));
+                      silence.created_at = times.at(4, "created_at");
+                      silence.expires_at = times.at(5, "expires_at");
+                      silence.ended_at = times.optionalAt(6, "ended_at");
                       silence.end_reason = s.text(7);
                       silence.held_any = s.columnInt(8) != 0;
                       silence.created_by = s.text(9);
+                      if (auto read = times.result(); !read) return read;
                       std::string id = silence.id;
                       out.emplace(std::move(id), std::move(silence));
+                      return {};
                     });
   if (!done) return std::move(done).error();
   return out;
@@ -412,8 +413,8 @@ Result<std::string> AlertStore::insertSilence(const Silence& silence) {
                         s.bind(1, encodeSilenceMatch(silence.match).dump());
                         s.bind(2, silence.reason);
                         s.bind(3, silence.author);
-                        s.bind(4, toMillis(silence.created_at));
-                        s.bind(5, toMillis(silence.expires_at));
+                        s.bind(4, silence.created_at);
+                        s.bind(5, silence.expires_at);
                         s.bind(6, silence.created_by);
                       });
   if (!inserted) return std::move(inserted).error();
@@ -432,8 +433,8 @@ Result<void> AlertStore::saveSilence(const Silence& silence) {
              "UPDATE alert_silences SET expires_at = ?2, ended_at = ?3, end_reason = ?4, held_any = ?5 WHERE id = ?1",
              fmt::format("saving silence {}", silence.id), [&silence](Statement& s) {
                s.bind(1, silence.id);
-               s.bind(2, toMillis(silence.expires_at));
-               s.bind(3, optionalMillis(silence.ended_at));
+               s.bind(2, silence.expires_at);
+               s.bind(3, silence.ended_at);
                s.bind(4, silence.end_reason);
                s.bind(5, std::int64_t{silence.held_any ? 1 : 0});
              });
@@ -444,18 +445,21 @@ Result<std::map<std::string, ReceiverHealth>> AlertStore::loadReceivers() {
   auto done = query(*db_,
                     "SELECT receiver, consecutive_failures, failures_total, delivered_total, failing_since, "
                     "last_success, next_attempt_at, last_error FROM alert_receivers",
-                    "loading receiver health", kNoBind, [&out](const Statement& s) {
+                    "loading receiver health", kNoBind, [&out](const Statement& s) -> Result<void> {
+                      RowTimes times(s, "alert_receivers");
                       ReceiverHealth h;
                       h.receiver = s.text(0);
                       h.consecutive_failures = s.columnInt(1);
                       h.failures_total = s.columnInt(2);
                       h.delivered_total = s.columnInt(3);
-                      h.failing_since = optionalTime(s.optionalInt(4));
-                      h.last_success = optionalTime(s.optionalInt(5));
-                      h.next_attempt_at = optionalTime(s.optionalInt(6));
+                      h.failing_since = times.optionalAt(4, "failing_since");
+                      h.last_success = times.optionalAt(5, "last_success");
+                      h.next_attempt_at = times.optionalAt(6, "next_attempt_at");
                       h.last_error = s.text(7);
+                      if (auto read = times.result(); !read) return read;
                       std::string name = h.receiver;
                       out.emplace(std::move(name), std::move(h));
+                      return {};
                     });
   if (!done) return std::move(done).error();
   return out;
@@ -470,9 +474,9 @@ Result<void> AlertStore::saveReceiver(const ReceiverHealth& h) {
                s.bind(2, h.consecutive_failures);
                s.bind(3, h.failures_total);
                s.bind(4, h.delivered_total);
-               s.bind(5, optionalMillis(h.failing_since));
-               s.bind(6, optionalMillis(h.last_success));
-               s.bind(7, optionalMillis(h.next_attempt_at));
+               s.bind(5, h.failing_since);
+               s.bind(6, h.last_success);
+               s.bind(7, h.next_attempt_at);
                s.bind(8, h.last_error);
              });
 }
@@ -487,7 +491,7 @@ Result<bool> AlertStore::insertOutbox(const plugin::Notification& notification, 
                     s.bind(2, group_key);
                     s.bind(3, notification.idempotency_key);
                     s.bind(4, encodeNotification(notification));
-                    s.bind(5, toMillis(now));
+                    s.bind(5, now);
                   });
   if (!done) return std::move(done).error();
   return db_->changes() > 0;
@@ -498,8 +502,12 @@ Result<std::vector<PendingMessage>> AlertStore::pendingMessages() {
   auto done = query(*db_,
                     "SELECT id, group_key, notification, created_at, attempts, last_error, leased_until FROM "
                     "alert_outbox WHERE delivered_at IS NULL ORDER BY receiver, id",
-                    "reading the pending outbox", kNoBind, [&out](const Statement& s) {
-                      out.push_back(PendingMessage{outboxRow(s), optionalTime(s.optionalInt(6))});
+                    "reading the pending outbox", kNoBind, [&out](const Statement& s) -> Result<void> {
+                      RowTimes times(s, "alert_outbox");
+                      PendingMessage pending{outboxRow(s, times), times.optionalAt(6, "leased_until")};
+                      if (auto read = times.result(); !read) return read;
+                      out.push_back(std::move(pending));
+                      return {};
                     });
   if (!done) return std::move(done).error();
   return out;
@@ -514,7 +522,11 @@ Result<std::optional<OutboxMessage>> AlertStore::outboxMessage(std::int64_t id, 
                    : "SELECT id, group_key, notification, created_at, attempts, last_error FROM "
                      "alert_outbox WHERE id = ?1",
       fmt::format("reading outbox message {}", id), [id](Statement& s) { s.bind(1, id); },
-      [&out](const Statement& s) { out = outboxRow(s); });
+      [&out](const Statement& s) -> Result<void> {
+        RowTimes times(s, "alert_outbox");
+        out = outboxRow(s, times);
+        return times.result();
+      });
   if (!done) return std::move(done).error();
   return out;
 }
@@ -526,7 +538,11 @@ Result<std::vector<OutboxMessage>> AlertStore::outbox(bool include_delivered) {
                                         "alert_outbox ORDER BY id"
                                       : "SELECT id, group_key, notification, created_at, attempts, last_error FROM "
                                         "alert_outbox WHERE delivered_at IS NULL ORDER BY id",
-                    "reading the outbox", kNoBind, [&out](const Statement& s) { out.push_back(outboxRow(s)); });
+                    "reading the outbox", kNoBind, [&out](const Statement& s) -> Result<void> {
+                      RowTimes times(s, "alert_outbox");
+                      out.push_back(outboxRow(s, times));
+                      return times.result();
+                    });
   if (!done) return std::move(done).error();
   return out;
 }
@@ -536,7 +552,7 @@ Result<void> AlertStore::leaseMessage(std::int64_t id, TimePoint until, TimePoin
   auto leased = run(*db_, "UPDATE alert_outbox SET leased_until = ?2, attempts = attempts + 1 WHERE id = ?1", operation,
                     [&](Statement& s) {
                       s.bind(1, id);
-                      s.bind(2, toMillis(until));
+                      s.bind(2, until);
                     });
   if (!leased) return leased;
   return run(*db_,
@@ -544,7 +560,7 @@ Result<void> AlertStore::leaseMessage(std::int64_t id, TimePoint until, TimePoin
              "WHERE id = ?1",
              operation, [&](Statement& s) {
                s.bind(1, id);
-               s.bind(2, toMillis(now));
+               s.bind(2, now);
              });
 }
 
@@ -554,7 +570,7 @@ Result<void> AlertStore::markDelivered(std::int64_t id, const std::string& recei
              "WHERE id = ?1",
              fmt::format("recording the delivery of outbox message {}", id), [&](Statement& s) {
                s.bind(1, id);
-               s.bind(2, toMillis(now));
+               s.bind(2, now);
                s.bind(3, receipt);
              });
 }
@@ -574,7 +590,7 @@ Result<std::size_t> AlertStore::attemptsSince(const std::string& receiver, TimeP
       fmt::format("counting recent deliveries to {}", receiver),
       [&](Statement& s) {
         s.bind(1, receiver);
-        s.bind(2, toMillis(since));
+        s.bind(2, since);
       },
       [&count](const Statement& s) { count = static_cast<std::size_t>(s.columnInt(0)); });
   if (!done) return std::move(done).error();
@@ -583,7 +599,7 @@ Result<std::size_t> AlertStore::attemptsSince(const std::string& receiver, TimeP
 
 Result<void> AlertStore::pruneAttempts(TimePoint before) {
   return run(*db_, "DELETE FROM alert_attempts WHERE started_at < ?1", "pruning the delivery attempt log",
-             [&](Statement& s) { s.bind(1, toMillis(before)); });
+             [&](Statement& s) { s.bind(1, before); });
 }
 
 Result<void> AlertStore::releaseLeases() {

@@ -17,9 +17,6 @@
 
 namespace staffchain::alerts::detail {
 
-std::int64_t toMillis(TimePoint at) noexcept;
-TimePoint fromMillis(std::int64_t millis) noexcept;
-
 // A pending outbox row, with what the pacing needs.
 struct PendingMessage {
   OutboxMessage message;

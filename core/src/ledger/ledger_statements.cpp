@@ -91,13 +91,6 @@ Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out) {
       {&out.history_all, history_select + " ORDER BY seq", "reading the movement history"},
       {&out.history_of_person, history_select + " WHERE person_id = ?1 ORDER BY seq",
        "reading a person's movement history"},
-      {&out.notice_insert,
-       "INSERT INTO notices (id, sink, action, target_system, person_id, unit_id, deadline, fields, state, "
-       "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
-       "ON CONFLICT (id) DO NOTHING",
-       "writing a notice"},
-      {&out.notice_written, "INSERT INTO notice_history (notice_id, at, event, detail) VALUES (?1, ?2, 'written', ?3)",
-       "recording a written notice"},
       {&out.marks_clear, "DELETE FROM snapshot_marks WHERE connector = ?1", "forgetting a snapshot's parts"},
       {&out.marks_insert,
        "INSERT INTO snapshot_marks (connector, record_type, record_key, pattern) VALUES (?1, ?2, ?3, ?4) "

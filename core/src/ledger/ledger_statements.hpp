@@ -1,4 +1,5 @@
-// Every SQL statement the SQLite ledger runs, prepared once per connection.
+// Every SQL statement the SQLite ledger runs, prepared once per connection, but for those on the
+// notice tables (notice_tables.hpp).
 #pragma once
 
 #include <array>
@@ -42,7 +43,6 @@ struct LedgerStatements {
   Statement add_connector, set_cursor, get_cursor, reset_cursor, list_connectors;
   Statement upsert_quarantine, list_quarantine, all_quarantine;
   Statement history_insert, history_removed, removal_log, history_all, history_of_person;
-  Statement notice_insert, notice_written;
   Statement marks_clear, marks_insert, marks_list;
   Statement held_find_open, held_insert, held_update, held_resolve, held_list;
 };

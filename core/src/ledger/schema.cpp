@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "notice_tables.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
 #include "staffchain/sqlite/migrations.hpp"
 
@@ -144,27 +145,8 @@ ALTER TABLE quarantine ADD COLUMN unit_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE quarantine ADD COLUMN person_id TEXT NOT NULL DEFAULT '';
 )sql";
 
-// Version 4: the notice outbox of propagation (DOMAIN.md §2) and each notice's history. A
-// notice is written with the batch whose movement caused it; its state moves pending ->
-// delivered -> completed (or overdue, or dry_run for a sink that only logs).
-constexpr std::string_view kVersion4 = R"sql(
-CREATE TABLE notices (
-  id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
-  sink TEXT NOT NULL, action TEXT NOT NULL, target_system TEXT NOT NULL,
-  person_id TEXT NOT NULL, unit_id TEXT NOT NULL, deadline TEXT NOT NULL, fields TEXT NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'completed', 'overdue', 'dry_run')),
-  created_at TEXT NOT NULL, delivered_at TEXT, completed_at TEXT,
-  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
-  last_error TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
-CREATE INDEX notices_state ON notices (state, next_attempt_at);
-CREATE INDEX notices_person ON notices (person_id);
-CREATE TABLE notice_history (
-  seq INTEGER PRIMARY KEY,
-  notice_id TEXT NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL
-);
-CREATE INDEX notice_history_notice ON notice_history (notice_id, seq);
-)sql";
+// Version 4: the notice outbox and each notice's history, whose schema is with their every
+// statement (notice_outbox.cpp: detail::createNoticeTables).
 
 // Version 5: trusted ingest. The keys a snapshot sent in several parts has carried so far
 // (pattern = 1: the readable parts of an unreadable row's key, empty where unknown), and the
@@ -183,10 +165,40 @@ CREATE TABLE held_snapshots (
 CREATE INDEX held_snapshots_open ON held_snapshots (connector, record_type, resolved_at);
 )sql";
 
+// Version 6: every instant to the millisecond in the one stored form (sqlite/stored_time.hpp),
+// "YYYY-MM-DDTHH:MM:SS.mmmZ", from "YYYY-MM-DDTHH:MM:SSZ"; the notice tables' times follow
+// (detail::storeNoticeTimes). A value of neither form is left for the reader to refuse by name.
+// Calendar dates (entered_on, month, effective_on, ...) are not instants and stay as they are.
+// The movement history is append-only: its guard is lifted for this one rewrite, which changes
+// no movement, and put back.
+constexpr std::string_view kVersion6 = R"sql(
+UPDATE connectors SET cursor_updated_at = stored_time_from_seconds(cursor_updated_at),
+  first_seen = stored_time_from_seconds(first_seen);
+UPDATE units SET first_seen = stored_time_from_seconds(first_seen), updated_at = stored_time_from_seconds(updated_at);
+UPDATE quotas SET first_seen = stored_time_from_seconds(first_seen), updated_at = stored_time_from_seconds(updated_at);
+UPDATE leader_quotas SET first_seen = stored_time_from_seconds(first_seen),
+  updated_at = stored_time_from_seconds(updated_at);
+UPDATE approvals SET first_seen = stored_time_from_seconds(first_seen),
+  updated_at = stored_time_from_seconds(updated_at);
+UPDATE roster SET first_seen = stored_time_from_seconds(first_seen), updated_at = stored_time_from_seconds(updated_at);
+UPDATE movements SET first_seen = stored_time_from_seconds(first_seen),
+  updated_at = stored_time_from_seconds(updated_at);
+UPDATE payroll SET first_seen = stored_time_from_seconds(first_seen), updated_at = stored_time_from_seconds(updated_at);
+UPDATE deaths SET first_seen = stored_time_from_seconds(first_seen), updated_at = stored_time_from_seconds(updated_at);
+DROP TRIGGER movement_history_no_update;
+UPDATE movement_history SET recorded_at = stored_time_from_seconds(recorded_at);
+CREATE TRIGGER movement_history_no_update BEFORE UPDATE ON movement_history
+BEGIN SELECT RAISE(ABORT, 'movement_history is append-only'); END;
+UPDATE removals SET removed_at = stored_time_from_seconds(removed_at);
+UPDATE quarantine SET first_seen = stored_time_from_seconds(first_seen), last_seen = stored_time_from_seconds(last_seen);
+UPDATE held_snapshots SET held_at = stored_time_from_seconds(held_at), resolved_at = stored_time_from_seconds(resolved_at);
+)sql";
+
 // Oldest first; a released migration is never edited, only followed by a new one.
 using sqlite::Migration;
-constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
-                                 Migration{4, kVersion4}, Migration{5, kVersion5}};
+constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2},
+                                 Migration{3, kVersion3}, Migration{4, "", &detail::createNoticeTables},
+                                 Migration{5, kVersion5}, Migration{6, kVersion6, &detail::storeNoticeTimes}};
 static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
 
 }  // namespace

@@ -20,10 +20,12 @@
 #include <vector>
 
 #include "ledger_statements.hpp"
+#include "notice_tables.hpp"
 #include "record_codec.hpp"
 #include "schema.hpp"
 #include "snapshot_guard.hpp"
 #include "staffchain/sqlite/database.hpp"
+#include "staffchain/sqlite/stored_time.hpp"
 
 namespace staffchain::ledger {
 
@@ -85,6 +87,13 @@ void appendTo(model::Dataset& dataset, model::Record&& record, model::Origin ori
       },
       std::move(record));
 }
+
+// The time a batch is written at, as the tables store it and as the Ledger interface shows it.
+struct BatchTime {
+  explicit BatchTime(sqlite::StoredTime at) : stored(sqlite::storedTime(at)), shown(model::formatUtcTime(at)) {}
+  std::string stored;  // bound to every time column the batch writes (once, not per row)
+  std::string shown;   // HeldSnapshot::held_at
+};
 
 std::uint32_t toRow(std::int64_t value) noexcept {
   return value < 0 || value > static_cast<std::int64_t>(UINT32_MAX) ? 0U : static_cast<std::uint32_t>(value);
@@ -206,6 +215,7 @@ class SqliteLedger::Connection {
   void close() noexcept {
     // Statements first: a connection with live statements cannot close.
     statements_ = detail::LedgerStatements{};
+    notices_.close();
     db_->close();
   }
 
@@ -226,7 +236,8 @@ class SqliteLedger::Connection {
       return done;
     }
     if (auto migrated = detail::migrate(*db_); !migrated) return migrated;
-    return detail::prepareStatements(*db_, statements_);
+    if (auto prepared = detail::prepareStatements(*db_, statements_); !prepared) return prepared;
+    return notices_.prepare(*db_);
   }
 
   Result<CommitStats> commitBatch(const LedgerBatch& batch) {
@@ -241,13 +252,14 @@ class SqliteLedger::Connection {
     // Rolls back on every way out that did not commit, an exception (bad_alloc) included, so
     // the connection is never left inside a transaction.
     const RollbackOnExit rollback_on_exit(*this);
-    auto stats = writeBatch(batch, operation);
+    const BatchTime at(now());
+    auto stats = writeBatch(batch, at, operation);
     if (stats && stats->held) {
       // Nothing of a held batch is kept (its cursor neither): only the record that it was held.
       if (auto rolled_back = run(statements_.rollback, operation("rollback")); !rolled_back) {
         return std::move(rolled_back).error();
       }
-      if (auto recorded = recordHeld(*stats->held); !recorded) return std::move(recorded).error();
+      if (auto recorded = recordHeld(*stats->held, at); !recorded) return std::move(recorded).error();
       return stats;
     }
     if (stats) {
@@ -268,6 +280,7 @@ class SqliteLedger::Connection {
       const int rc = list.step();
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return failure(operation);
+      sqlite::RowTimes times(list, "held_snapshots");
       HeldSnapshot held;
       held.id = list.columnInt(0);
       held.connector = std::string(list.columnText(1));
@@ -277,8 +290,10 @@ class SqliteLedger::Connection {
       held.after = static_cast<std::size_t>(list.columnInt(5));
       held.removed = static_cast<std::size_t>(list.columnInt(6));
       held.units = detail::decodeUnits(list.columnText(7));
-      held.held_at = std::string(list.columnText(8));
-      held.resolved_at = std::string(list.columnText(9));
+      held.held_at = model::formatUtcTime(times.at(8, "held_at"));
+      // Empty while open: the column is older than times that may be NULL.
+      if (!list.columnText(9).empty()) held.resolved_at = model::formatUtcTime(times.at(9, "resolved_at"));
+      if (auto read = times.result(); !read) return db_->failure(operation, read.error().message);
       out.push_back(std::move(held));
     }
     return out;
@@ -301,7 +316,7 @@ class SqliteLedger::Connection {
     if (!db_->isOpen()) return failure(operation);
     StatementUse use(statements_.reset_cursor);
     statements_.reset_cursor.bindText(1, connector);
-    statements_.reset_cursor.bindText(2, now());
+    statements_.reset_cursor.bindTime(2, now());
     if (statements_.reset_cursor.step() != SQLITE_DONE) return failure(operation);
     return {};
   }
@@ -328,7 +343,7 @@ class SqliteLedger::Connection {
       const int rc = statements_.list_quarantine.step();
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return failure(operation);
-      auto entry = readQuarantine(statements_.list_quarantine, 0);
+      auto entry = readQuarantine(statements_.list_quarantine, 0, true);
       if (!entry)
         return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, entry.error().message));
       out.push_back(std::move(*entry));
@@ -360,7 +375,9 @@ class SqliteLedger::Connection {
                                      operation, statement.columnText(2), entry.sequence));
       }
       entry.change = *change;
-      entry.recorded_at = std::string(statement.columnText(3));
+      auto recorded_at = sqlite::columnTime(statement, 3, "movement_history.recorded_at");
+      if (!recorded_at) return db_->failure(operation, recorded_at.error().message);
+      entry.recorded_at = model::formatUtcTime(*recorded_at);
       auto record = detail::readRecord(RecordType::movement, statement, 5);
       if (!record)
         return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, record.error().message));
@@ -391,9 +408,7 @@ class SqliteLedger::Connection {
     Connection& connection_;
   };
 
-  std::string now() const {
-    return model::formatUtcTime(options_.clock ? options_.clock() : std::chrono::system_clock::now());
-  }
+  sqlite::StoredTime now() const { return options_.clock ? options_.clock() : std::chrono::system_clock::now(); }
 
   Result<Statement> prepare(const std::string& sql, std::string_view what) { return db_->prepare(sql, what); }
 
@@ -407,20 +422,19 @@ class SqliteLedger::Connection {
   }
 
   template <typename Operation>
-  Result<CommitStats> writeBatch(const LedgerBatch& batch, const Operation& operation) {
-    const std::string at = now();
+  Result<CommitStats> writeBatch(const LedgerBatch& batch, const BatchTime& at, const Operation& operation) {
     CommitStats stats;
     {
       StatementUse use(statements_.add_connector);
       statements_.add_connector.bindText(1, batch.connector);
-      statements_.add_connector.bindText(2, at);
+      statements_.add_connector.bindText(2, at.stored);
       if (statements_.add_connector.step() != SQLITE_DONE) return failure(operation("registering the connector"));
     }
     if (batch.cursor) {
       StatementUse use(statements_.set_cursor);
       statements_.set_cursor.bindText(1, batch.connector);
       statements_.set_cursor.bindText(2, *batch.cursor);
-      statements_.set_cursor.bindText(3, at);
+      statements_.set_cursor.bindText(3, at.stored);
       if (statements_.set_cursor.step() != SQLITE_DONE) return failure(operation("setting the cursor"));
     }
 
@@ -507,7 +521,7 @@ class SqliteLedger::Connection {
         write.bindText(kParamKey, key);
         write.bindInt(kParamRow, row);
         write.bindInt(kParamHash, hash);
-        write.bindText(kParamNow, at);
+        write.bindText(kParamNow, at.stored);
         if (detail::bindColumns(record, write, kParamFirstColumn) != SQLITE_OK || write.step() != SQLITE_DONE) {
           return failure(operation(
               fmt::format("{} {} record '{}'", existing ? "updating" : "inserting", detail::recordTable(type), key)));
@@ -519,7 +533,7 @@ class SqliteLedger::Connection {
         }
         if (type == RecordType::movement) {
           const auto change = existing ? MovementChange::updated : MovementChange::inserted;
-          if (auto logged = recordMovement(batch.connector, key, row, change, at, record); !logged) {
+          if (auto logged = recordMovement(batch.connector, key, row, change, at.stored, record); !logged) {
             return failure(operation(fmt::format("recording the history of movement '{}'", key)));
           }
         }
@@ -549,7 +563,7 @@ class SqliteLedger::Connection {
       statements_.upsert_quarantine.bindText(5, entry.field);
       statements_.upsert_quarantine.bindText(6, entry.value);
       statements_.upsert_quarantine.bindText(7, entry.reason);
-      statements_.upsert_quarantine.bindText(8, at);
+      statements_.upsert_quarantine.bindText(8, at.stored);
       statements_.upsert_quarantine.bindText(9, entry.unit_id);
       statements_.upsert_quarantine.bindText(10, entry.person_id);
       if (statements_.upsert_quarantine.step() != SQLITE_ROW) {
@@ -566,7 +580,7 @@ class SqliteLedger::Connection {
       }
     }
     for (const auto& notice : batch.notices) {
-      auto written = writeNotice(notice, at);
+      auto written = notices_.write(*db_, notice, at.stored);
       if (!written) return failure(operation(fmt::format("writing notice '{}' for sink '{}'", notice.id, notice.sink)));
       if (*written) ++stats.notices_written;
     }
@@ -575,7 +589,7 @@ class SqliteLedger::Connection {
 
   // With the first part of a snapshot that announces its size: one far smaller than what is
   // stored is held before any part of it is written (its removals could only come at its end).
-  Result<CommitStats> guardAnnouncedSize(const LedgerBatch& batch, const std::string& at,
+  Result<CommitStats> guardAnnouncedSize(const LedgerBatch& batch, const BatchTime& at,
                                          const std::function<std::string(std::string_view)>& operation) {
     CommitStats stats;
     const bool starts = batch.snapshot_part == SnapshotPart::first || batch.snapshot_part == SnapshotPart::whole;
@@ -589,7 +603,7 @@ class SqliteLedger::Connection {
       const auto rows = static_cast<std::size_t>(*batch.snapshot_rows);
       if (rows < stored && detail::breaksGuard(*batch.removal_guard, stored, stored - rows)) {
         stats.held =
-            HeldSnapshot{0, batch.connector, type, batch.snapshot_name, stored, rows, stored - rows, {}, at, {}};
+            HeldSnapshot{0, batch.connector, type, batch.snapshot_name, stored, rows, stored - rows, {}, at.shown, {}};
         return stats;
       }
     }
@@ -628,7 +642,7 @@ class SqliteLedger::Connection {
   // unreadable row could be, is removed — unless that is more than the guard allows, in which
   // case `stats.held` says so and nothing is removed.
   Result<void> removeAbsent(const LedgerBatch& batch, std::array<std::optional<HeldKeys>, kTypeCount>& held,
-                            const std::string& at, CommitStats& stats,
+                            const BatchTime& at, CommitStats& stats,
                             const std::function<std::string(std::string_view)>& operation) {
     std::vector<UnreadableKey> unreadable = batch.unreadable_keys;
     if (batch.snapshot_part == SnapshotPart::last) {
@@ -689,7 +703,7 @@ class SqliteLedger::Connection {
                                   stored - absent[i].size(),
                                   absent[i].size(),
                                   detail::largestUnits({per_unit.begin(), per_unit.end()}, kUnitsShown),
-                                  at,
+                                  at.shown,
                                   {}};
         return {};
       }
@@ -698,7 +712,7 @@ class SqliteLedger::Connection {
       if (!held[i]) continue;
       const auto type = static_cast<RecordType>(i);
       for (const auto& [key, row] : absent[i]) {
-        if (!removeRecord(batch.connector, type, key, at)) {
+        if (!removeRecord(batch.connector, type, key, at.stored)) {
           return failure(operation(fmt::format("removing {} record '{}'", detail::recordTable(type), key)));
         }
         ++stats.removed;
@@ -707,7 +721,7 @@ class SqliteLedger::Connection {
       StatementUse use(statements_.held_resolve);
       statements_.held_resolve.bindText(1, batch.connector);
       statements_.held_resolve.bindText(2, plugin::recordTypeFile(type));
-      statements_.held_resolve.bindText(3, at);
+      statements_.held_resolve.bindText(3, at.stored);
       if (statements_.held_resolve.step() != SQLITE_DONE) return failure(operation("resolving held snapshots"));
     }
     if (batch.snapshot_part == SnapshotPart::last) {
@@ -720,7 +734,7 @@ class SqliteLedger::Connection {
 
   // A held snapshot, in its own transaction after the batch's was rolled back: one open record
   // per connector, type and name, brought up to date when the same snapshot is held again.
-  Result<void> recordHeld(HeldSnapshot& snapshot) {
+  Result<void> recordHeld(HeldSnapshot& snapshot, const BatchTime& at) {
     const auto operation =
         fmt::format("recording the held snapshot {} of connector '{}'", snapshot.name, snapshot.connector);
     if (auto begun = run(statements_.begin, operation); !begun) return begun;
@@ -744,7 +758,7 @@ class SqliteLedger::Connection {
       update.bindInt(3, static_cast<std::int64_t>(snapshot.after));
       update.bindInt(4, static_cast<std::int64_t>(snapshot.removed));
       update.bindText(5, units);
-      update.bindText(6, snapshot.held_at);
+      update.bindText(6, at.stored);
       if (update.step() != SQLITE_DONE) return failure(operation);
       snapshot.id = *open_id;
     } else {
@@ -757,40 +771,12 @@ class SqliteLedger::Connection {
       insert.bindInt(5, static_cast<std::int64_t>(snapshot.after));
       insert.bindInt(6, static_cast<std::int64_t>(snapshot.removed));
       insert.bindText(7, units);
-      insert.bindText(8, snapshot.held_at);
+      insert.bindText(8, at.stored);
       if (insert.step() != SQLITE_ROW) return failure(operation);
       snapshot.id = insert.columnInt(0);
       if (insert.step() != SQLITE_DONE) return failure(operation);
     }
     return run(statements_.commit, operation);
-  }
-
-  // True when the notice is new; an id already stored keeps its state and history.
-  std::optional<bool> writeNotice(const OutboxNotice& notice, const std::string& at) {
-    {
-      Statement& insert = statements_.notice_insert;
-      StatementUse use(insert);
-      insert.bindText(1, notice.id);
-      insert.bindText(2, notice.sink);
-      insert.bindText(3, notice.action);
-      insert.bindText(4, notice.target_system);
-      insert.bindText(5, notice.person_id);
-      insert.bindText(6, notice.unit_id);
-      insert.bindText(7, notice.deadline);
-      insert.bindText(8, notice.fields_json);
-      insert.bindText(9, notice.dry_run ? "dry_run" : "pending");
-      insert.bindText(10, at);
-      if (insert.step() != SQLITE_DONE) return std::nullopt;
-    }
-    if (db_->changes() == 0) return false;
-    Statement& history = statements_.notice_written;
-    StatementUse use(history);
-    history.bindText(1, notice.id);
-    history.bindText(2, at);
-    history.bindText(3, fmt::format("{} for {} via sink {}, due {}{}", notice.action, notice.target_system, notice.sink,
-                                    notice.deadline, notice.dry_run ? " (dry run: not sent)" : ""));
-    if (history.step() != SQLITE_DONE) return std::nullopt;
-    return true;
   }
 
   bool recordMovement(const std::string& connector, const std::string& key, std::int64_t row, MovementChange change,
@@ -867,7 +853,7 @@ class SqliteLedger::Connection {
       const int rc = statements_.all_quarantine.step();
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return failure(operation);
-      auto entry = readQuarantine(statements_.all_quarantine, 0);
+      auto entry = readQuarantine(statements_.all_quarantine, 0, false);
       if (!entry)
         return makeError(fmt::format("ledger {}: {} failed: {}", path_text_, operation, entry.error().message));
       dataset.quarantine.push_back(std::move(entry->entry));
@@ -875,7 +861,8 @@ class SqliteLedger::Connection {
     return dataset;
   }
 
-  static Result<StoredQuarantineEntry> readQuarantine(const Statement& statement, int first) {
+  // With `with_times`, first and last seen too (a dataset does not show them).
+  static Result<StoredQuarantineEntry> readQuarantine(const Statement& statement, int first, bool with_times) {
     StoredQuarantineEntry out;
     out.connector = std::string(statement.columnText(first));
     out.entry.source = std::string(statement.columnText(first + 1));
@@ -887,8 +874,12 @@ class SqliteLedger::Connection {
     out.entry.field = std::string(statement.columnText(first + 4));
     out.entry.value = std::string(statement.columnText(first + 5));
     out.entry.reason = std::string(statement.columnText(first + 6));
-    out.first_seen = std::string(statement.columnText(first + 7));
-    out.last_seen = std::string(statement.columnText(first + 8));
+    if (with_times) {
+      sqlite::RowTimes times(statement, "quarantine");
+      out.first_seen = model::formatUtcTime(times.at(first + 7, "first_seen"));
+      out.last_seen = model::formatUtcTime(times.at(first + 8, "last_seen"));
+      if (auto read = times.result(); !read) return std::move(read).error();
+    }
     out.times_seen = statement.columnInt(first + 9);
     out.entry.unit_id = std::string(statement.columnText(first + 10));
     out.entry.person_id = std::string(statement.columnText(first + 11));
@@ -900,6 +891,7 @@ class SqliteLedger::Connection {
   std::string path_text_;
   SqliteLedgerOptions options_;
   detail::LedgerStatements statements_;
+  detail::NoticeWriter notices_;
 };
 
 namespace {

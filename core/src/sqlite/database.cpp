@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "stored_time_text.hpp"
+
 namespace staffchain::sqlite {
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path, OpenOptions options) {
@@ -29,6 +31,12 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+  if (detail::defineStoredTimeFunctions(db) != SQLITE_OK) {
+    auto error = makeError(fmt::format("{} {}: opening failed: defining the stored-time functions: {}", options.label,
+                                       text, sqlite3_errmsg(db)));
+    sqlite3_close_v2(db);
+    return error;
+  }
   return std::unique_ptr<Database>(new Database(db, path, std::move(options)));
 }
 

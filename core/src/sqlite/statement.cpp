@@ -1,5 +1,7 @@
 #include "staffchain/sqlite/statement.hpp"
 
+#include "stored_time_text.hpp"
+
 namespace staffchain::sqlite {
 
 Statement::~Statement() {
@@ -29,6 +31,15 @@ int Statement::bindNull(int index) noexcept {
 
 int Statement::bindInt(int index, std::optional<std::int64_t> value) noexcept {
   return value ? bindInt(index, *value) : bindNull(index);
+}
+
+int Statement::bindTime(int index, StoredTime at) noexcept {
+  const auto text = detail::storedTimeText(at);
+  return sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+int Statement::bindTime(int index, std::optional<StoredTime> at) noexcept {
+  return at ? bindTime(index, *at) : bindNull(index);
 }
 
 int Statement::step() noexcept {

@@ -6,16 +6,13 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "dingtalk_signature.hpp"
-#include "peer_wiremock.hpp"
-#include "scratch_dir.hpp"
+#include "http_notifier_fixture.hpp"
 #include "staffchain/plugin/support/http_text.hpp"
-#include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::dingtalk {
 namespace {
@@ -23,8 +20,7 @@ namespace {
 using plugin::percentEncode;
 
 using namespace std::chrono_literals;
-using staffchain::testing::ScratchDir;
-using staffchain::testing::WireMockPeer;
+using staffchain::testing::HttpNotifierFixture;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -79,76 +75,21 @@ TEST(DingtalkSignature, MatchesAVectorComputedIndependently) {
             "shfuq1UlsCatkB%2BUtu8fHdAHWLvClIf4wbnITbcO%2Flk%3D");
 }
 
-class DingtalkNotifierTest : public ::testing::Test {
+class DingtalkNotifierTest : public HttpNotifierFixture {
  protected:
-  static void SetUpTestSuite() {
-    auto peer = WireMockPeer::start();
-    ASSERT_TRUE(peer) << peer.error().message;
-    wiremock_ = std::move(peer.value()).release();
-  }
-  static void TearDownTestSuite() {
-    delete wiremock_;
-    wiremock_ = nullptr;
-  }
+  DingtalkNotifierTest() : HttpNotifierFixture("dingtalk", "finance_group") {}
 
   void SetUp() override {
-    ASSERT_NE(wiremock_, nullptr);
-    ASSERT_TRUE(wiremock_->reset());
     ::setenv("STAFFCHAIN_TEST_DINGTALK_TOKEN", kToken, 1);
     ::setenv("STAFFCHAIN_TEST_DINGTALK_SECRET", kSecret, 1);
-    auto loaded = plugin_host::PluginCatalog::loadDirectory(STAFFCHAIN_PLUGIN_BUILD_DIR);
-    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-    catalog_ = std::make_unique<plugin_host::PluginCatalog>(std::move(loaded.value()));
-    logger_ = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
+    HttpNotifierFixture::SetUp();
+    if (HasFatalFailure()) return;
+    common_keys_ = "access_token = \"${STAFFCHAIN_TEST_DINGTALK_TOKEN}\"\nbase_url = \"" + wiremock().url() + "\"\n";
   }
 
-  void stub(const nlohmann::json& response) {
-    auto added = wiremock_->addMapping({{"request", {{"method", "POST"}, {"urlPath", kPath}}}, {"response", response}});
-    ASSERT_TRUE(added) << added.error().message;
-  }
-
-  Result<std::unique_ptr<plugin_host::NotifierInstance>> create(const std::string& extra) {
-    document_ = std::make_shared<toml::table>(
-        toml::parse("plugin = \"dingtalk\"\naccess_token = \"${STAFFCHAIN_TEST_DINGTALK_TOKEN}\"\nbase_url = \"" +
-                        wiremock_->url() + "\"\n" + extra,
-                    std::string_view("notifiers.toml")));
-    config::NotifierSettings settings;
-    settings.name = "finance_group";
-    settings.plugin = "dingtalk";
-    settings.key_path = "notifiers.finance_group";
-    settings.table = document_.get();
-    return plugin_host::createNotifier(*catalog_, settings, logger_, scratch_.path(), 5s);
-  }
-
-  std::unique_ptr<plugin_host::NotifierInstance> createOk(const std::string& extra) {
-    auto created = create(extra);
-    EXPECT_TRUE(created) << created.error().message;
-    return created ? std::move(created.value()) : nullptr;
-  }
-
-  static plugin::Notification message() {
-    plugin::Notification m;
-    m.idempotency_key = "d-20240601-finance-0003";
-    m.title = "CHAIN-006 未上编即起薪";
-    m.markdown = "### CHAIN-006 未上编即起薪\n- 单位：满洲里市财政局\n- 人员：150781********0014";
-    return m;
-  }
-
-  nlohmann::json received() {
-    auto found = wiremock_->findRequests({{"method", "POST"}, {"urlPath", kPath}});
-    EXPECT_TRUE(found) << found.error().message;
-    return found ? found.value() : nlohmann::json::array();
-  }
-
-  static WireMockPeer* wiremock_;
-  ScratchDir scratch_;
-  std::ostringstream log_;
-  std::shared_ptr<spdlog::logger> logger_;
-  std::unique_ptr<plugin_host::PluginCatalog> catalog_;
-  std::shared_ptr<toml::table> document_;
+  static void stub(const nlohmann::json& response) { HttpNotifierFixture::stub(kPath, response); }
+  static nlohmann::json received() { return HttpNotifierFixture::received(kPath); }
 };
-
-WireMockPeer* DingtalkNotifierTest::wiremock_ = nullptr;
 
 constexpr const char* kSigned = "secret = \"${STAFFCHAIN_TEST_DINGTALK_SECRET}\"\n";
 
@@ -164,7 +105,7 @@ TEST_F(DingtalkNotifierTest, PostsSignedMarkdownWithTheHostsTimestamp) {
         .count();
   };
   const auto before = now_ms();
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   const auto after = now_ms();
   ASSERT_TRUE(receipt) << receipt.error().message;
   EXPECT_EQ(receipt->detail, "errcode 0: ok");
@@ -183,7 +124,7 @@ TEST_F(DingtalkNotifierTest, PostsSignedMarkdownWithTheHostsTimestamp) {
 
   const auto body = nlohmann::json::parse(requests[0]["body"].get<std::string>());
   EXPECT_EQ(body, (nlohmann::json{{"msgtype", "markdown"},
-                                  {"markdown", {{"title", message().title}, {"text", message().markdown}}}}));
+                                  {"markdown", {{"title", notification().title}, {"text", notification().markdown}}}}));
   EXPECT_THAT(log_.str(), Not(HasSubstr(kSecret)));
 }
 
@@ -192,11 +133,11 @@ TEST_F(DingtalkNotifierTest, MentionsGoIntoTheTextAndTheAtObject) {
   auto notifier = createOk("at_mobiles = [\"13900000001\"]\n");
   ASSERT_TRUE(notifier);
   EXPECT_EQ(notifier->object().maxMessageBytes(), kContentLimit - (1U + 13U));
-  ASSERT_TRUE(plugin_host::sendNotification(*notifier, message(), 10s));
+  ASSERT_TRUE(plugin_host::sendNotification(*notifier, notification(), 10s));
   const auto requests = received();
   ASSERT_EQ(requests.size(), 1U);
   const auto body = nlohmann::json::parse(requests[0]["body"].get<std::string>());
-  EXPECT_EQ(body["markdown"]["text"], message().markdown + "\n\n@13900000001");
+  EXPECT_EQ(body["markdown"]["text"], notification().markdown + "\n\n@13900000001");
   EXPECT_EQ(body["at"], (nlohmann::json{{"atMobiles", {"13900000001"}}, {"isAtAll", false}}));
   // Without a secret the robot relies on keywords or an IP allow-list: no timestamp, no sign.
   const std::string url = requests[0]["url"].get<std::string>();
@@ -208,9 +149,9 @@ TEST_F(DingtalkNotifierTest, AnErrcodeInAnHttp200IsAFailureNamingErrcodeAndErrms
   stub({{"status", 200}, {"body", R"({"errcode":310000,"errmsg":"sign not match, more: [https://ding-doc]"})"}});
   auto notifier = createOk(kSigned);
   ASSERT_TRUE(notifier);
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   ASSERT_FALSE(receipt);
-  EXPECT_THAT(receipt.error().message, HasSubstr("DingTalk robot " + wiremock_->url() +
+  EXPECT_THAT(receipt.error().message, HasSubstr("DingTalk robot " + wiremock().url() +
                                                  "/robot/send refused the message: errcode 310000: sign not match"));
   EXPECT_THAT(receipt.error().message, Not(HasSubstr("token")));
 }
@@ -219,7 +160,7 @@ TEST_F(DingtalkNotifierTest, AServerErrorIsAFailure) {
   stub({{"status", 500}, {"body", "internal error"}});
   auto notifier = createOk(kSigned);
   ASSERT_TRUE(notifier);
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   ASSERT_FALSE(receipt);
   EXPECT_THAT(receipt.error().message, HasSubstr("answered HTTP 500: internal error"));
 }
@@ -228,7 +169,7 @@ TEST_F(DingtalkNotifierTest, AConnectionResetIsAFailure) {
   stub({{"fault", "CONNECTION_RESET_BY_PEER"}});
   auto notifier = createOk(kSigned);
   ASSERT_TRUE(notifier);
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   ASSERT_FALSE(receipt);
   EXPECT_THAT(receipt.error().message, HasSubstr("/robot/send: the request failed"));
   EXPECT_THAT(receipt.error().message, Not(HasSubstr("6f1c0b0c")));
@@ -238,7 +179,7 @@ TEST_F(DingtalkNotifierTest, AnEmptyTitleIsReplacedAndInlineSecretsAreRefused) {
   stub({{"status", 200}, {"body", R"({"errcode":0,"errmsg":"ok"})"}});
   auto notifier = createOk("");
   ASSERT_TRUE(notifier);
-  auto untitled = message();
+  auto untitled = notification();
   untitled.title.clear();
   ASSERT_TRUE(plugin_host::sendNotification(*notifier, untitled, 10s));
   const auto requests = received();

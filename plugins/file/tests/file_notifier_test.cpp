@@ -1,20 +1,18 @@
 // The file notifier, loaded as the daemon loads it, writing into a scratch folder.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <spdlog/sinks/null_sink.h>
 #include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "scratch_dir.hpp"
-#include "staffchain/plugin_host/plugin_instance.hpp"
+#include "notifier_fixture.hpp"
 
 namespace staffchain::file {
 namespace {
 
 using namespace std::chrono_literals;
-using staffchain::testing::ScratchDir;
+using staffchain::testing::NotifierFixture;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -32,63 +30,17 @@ std::string contents(const fs::path& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-plugin::Notification message(std::string key, std::string json) {
-  plugin::Notification m;
-  m.idempotency_key = std::move(key);
-  m.receiver = "operations";
-  m.title = "CHAIN-004 下编超期";
-  m.text = "CHAIN-004 下编超期 人员：150702********123X";
-  m.json = std::move(json);
-  return m;
-}
-
-class FileNotifierTest : public ::testing::Test {
+class FileNotifierTest : public NotifierFixture {
  protected:
-  void SetUp() override {
-    auto loaded = plugin_host::PluginCatalog::loadDirectory(STAFFCHAIN_PLUGIN_BUILD_DIR);
-    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-    catalog_ = std::make_unique<plugin_host::PluginCatalog>(std::move(loaded.value()));
-  }
+  FileNotifierTest() : NotifierFixture("file", "operations") {}
 
-  // The [notifiers.operations] table `keys` in a file of the scratch folder's conf/ (relative
-  // paths in it are taken from there).
-  const toml::table& table(const std::string& keys) {
-    documents_.push_back(std::make_shared<toml::table>(toml::parse(
-        "plugin = \"file\"\n" + keys, std::string_view((scratch_.path() / "conf" / "notifiers.toml").string()))));
-    return *documents_.back();
+  // The notification with this key and JSON body.
+  [[nodiscard]] plugin::Notification message(std::string key, std::string json) const {
+    plugin::Notification m = notification();
+    m.idempotency_key = std::move(key);
+    m.json = std::move(json);
+    return m;
   }
-
-  // What the plugin reports about `keys` when the configuration is checked; the host accepts
-  // its own keys first and reports unknown ones after.
-  std::vector<std::string> validate(const std::string& keys) {
-    std::vector<std::string> errors;
-    plugin::ConfigReader reader(table(keys), "notifiers.operations", errors);
-    reader.accept("plugin");
-    EXPECT_TRUE(catalog_->validate("file", plugin::PluginKind::notifier, reader));
-    reader.finish();
-    return errors;
-  }
-
-  Result<std::unique_ptr<plugin_host::NotifierInstance>> create(const std::string& keys) {
-    config::NotifierSettings settings;
-    settings.name = "operations";
-    settings.plugin = "file";
-    settings.key_path = "notifiers.operations";
-    settings.table = &table(keys);
-    return plugin_host::createNotifier(*catalog_, settings, std::make_shared<spdlog::logger>("test", sink_),
-                                       scratch_.path() / "state", 5s);
-  }
-
-  std::unique_ptr<plugin_host::NotifierInstance> createOk(const std::string& keys) {
-    auto created = create(keys);
-    EXPECT_TRUE(created) << created.error().message;
-    return created ? std::move(created.value()) : nullptr;
-  }
-
-  ScratchDir scratch_;
-  std::shared_ptr<spdlog::sinks::null_sink_mt> sink_ = std::make_shared<spdlog::sinks::null_sink_mt>();
-  std::unique_ptr<plugin_host::PluginCatalog> catalog_;
-  std::vector<std::shared_ptr<toml::table>> documents_;
 };
 
 TEST_F(FileNotifierTest, AppendsEachMessageAsOneJsonLineAndSaysHowMuchItWrote) {
@@ -157,7 +109,7 @@ TEST_F(FileNotifierTest, ValidationAsksForAPathAndReportsEachWrongKeyWhereItStan
   ASSERT_EQ(missing.size(), 1U);
   EXPECT_THAT(missing[0], HasSubstr("notifiers.operations.path: required key is missing"));
 
-  const std::string where = (scratch_.path() / "conf" / "notifiers.toml").string();
+  const std::string where = configFile().string();
   EXPECT_THAT(validate("path = 7\nfsync = \"always\"\ncolour = \"red\"\n"),
               ElementsAre(where + ":2:8: notifiers.operations.path: expected a string",
                           where + ":3:9: notifiers.operations.fsync: expected true or false",
@@ -169,8 +121,7 @@ TEST_F(FileNotifierTest, ValidationAsksForAPathAndReportsEachWrongKeyWhereItStan
 TEST_F(FileNotifierTest, CreationRefusesWhatValidationRefuses) {
   auto created = create("fsync = true\n");
   ASSERT_FALSE(created);
-  EXPECT_THAT(created.error().message,
-              HasSubstr("notifiers.operations: " + (scratch_.path() / "conf" / "notifiers.toml").string()));
+  EXPECT_THAT(created.error().message, HasSubstr("notifiers.operations: " + configFile().string()));
   EXPECT_THAT(created.error().message, HasSubstr("notifiers.operations.path: required key is missing"));
 }
 

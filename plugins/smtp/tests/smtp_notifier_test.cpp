@@ -2,21 +2,21 @@
 // e-mail parser, and the real plugin delivering to a real SMTP receiver (aiosmtpd).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include <nlohmann/json.hpp>
 
 #include "mime_message.hpp"
+#include "notifier_fixture.hpp"
 #include "peer.hpp"
 #include "peer_smtp.hpp"
 #include "scratch_dir.hpp"
 #include "smtp_settings.hpp"
-#include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::smtp {
 namespace {
 
 using namespace std::chrono_literals;
+using staffchain::testing::NotifierFixture;
 using staffchain::testing::ScratchDir;
 using staffchain::testing::SmtpPeer;
 using ::testing::HasSubstr;
@@ -144,32 +144,19 @@ TEST(SmtpSettings, AddressesMustBeBare) {
   EXPECT_FALSE(isMailAddress("a@b@c"));
 }
 
-class SmtpNotifierTest : public ::testing::Test {
+class SmtpNotifierTest : public NotifierFixture {
  protected:
-  void SetUp() override {
-    auto loaded = plugin_host::PluginCatalog::loadDirectory(STAFFCHAIN_PLUGIN_BUILD_DIR);
-    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-    catalog_ = std::make_unique<plugin_host::PluginCatalog>(std::move(loaded.value()));
-    logger_ = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
-  }
+  SmtpNotifierTest() : NotifierFixture("smtp", "mail") {}
 
-  Result<std::unique_ptr<plugin_host::NotifierInstance>> create(const std::string& table) {
-    document_ = std::make_shared<toml::table>(toml::parse("plugin = \"smtp\"\n" + table, std::string_view("n.toml")));
-    config::NotifierSettings settings;
-    settings.name = "mail";
-    settings.plugin = "smtp";
-    settings.key_path = "notifiers.mail";
-    settings.table = document_.get();
-    return plugin_host::createNotifier(*catalog_, settings, logger_, scratch_.path(), 5s);
-  }
-
-  static std::string table(const std::string& url, const std::string& extra = "starttls = \"off\"\n") {
+  // The keys of a mail to three recipients through the server at `url`.
+  static std::string mailTo(const std::string& url, const std::string& extra = "starttls = \"off\"\n") {
     return "url = \"" + url + "\"\nfrom = \"staffchain@bianban.hlbe.gov.cn\"\nfrom_name = \"呼伦贝尔市编办\"\n" +
            "to = [\"renshi@hlbe.gov.cn\", \"caizheng@hlbe.gov.cn\"]\ncc = [\"jiancha@hlbe.gov.cn\"]\n" + extra;
   }
 
-  static plugin::Notification message() {
-    plugin::Notification m;
+  // The second of three parts of the digest the MIME tests above assemble.
+  [[nodiscard]] plugin::Notification message() const {
+    plugin::Notification m = notification();
     m.idempotency_key = "d-20240601-mail-0009";
     m.title = kSubject;
     m.text = kText;
@@ -178,18 +165,12 @@ class SmtpNotifierTest : public ::testing::Test {
     m.parts = 3;
     return m;
   }
-
-  ScratchDir scratch_;
-  std::ostringstream log_;
-  std::shared_ptr<spdlog::logger> logger_;
-  std::unique_ptr<plugin_host::PluginCatalog> catalog_;
-  std::shared_ptr<toml::table> document_;
 };
 
 TEST_F(SmtpNotifierTest, DeliversAMessageTheReceiverReadsWithSubjectBothPartsAndMessageId) {
   auto peer = SmtpPeer::start();
   ASSERT_TRUE(peer) << peer.error().message;
-  auto created = create(table((*peer)->url()));
+  auto created = create(mailTo((*peer)->url()));
   ASSERT_TRUE(created) << created.error().message;
 
   auto receipt = plugin_host::sendNotification(**created, message(), 20s);
@@ -214,7 +195,7 @@ TEST_F(SmtpNotifierTest, DeliversAMessageTheReceiverReadsWithSubjectBothPartsAnd
 TEST_F(SmtpNotifierTest, StartTlsRequiredRefusesAServerWithoutIt) {
   auto peer = SmtpPeer::start();
   ASSERT_TRUE(peer) << peer.error().message;
-  auto created = create(table((*peer)->url(), ""));  // starttls defaults to required
+  auto created = create(mailTo((*peer)->url(), ""));  // starttls defaults to required
   ASSERT_TRUE(created) << created.error().message;
   auto receipt = plugin_host::sendNotification(**created, message(), 20s);
   ASSERT_FALSE(receipt);
@@ -226,7 +207,7 @@ TEST_F(SmtpNotifierTest, NobodyListeningIsAFailureNamingTheServer) {
   auto port = staffchain::testing::freeLoopbackPort();
   ASSERT_TRUE(port) << port.error().message;
   const std::string url = fmt::format("smtp://127.0.0.1:{}", *port);
-  auto created = create(table(url));
+  auto created = create(mailTo(url));
   ASSERT_TRUE(created) << created.error().message;
   auto receipt = plugin_host::sendNotification(**created, message(), 20s);
   ASSERT_FALSE(receipt);
@@ -234,12 +215,12 @@ TEST_F(SmtpNotifierTest, NobodyListeningIsAFailureNamingTheServer) {
 }
 
 TEST_F(SmtpNotifierTest, ConfigurationMistakesAreReportedByKey) {
-  auto plaintext = create(table("smtp://mail.hlbe.gov.cn:25",
-                                "starttls = \"off\"\nusername = \"staffchain\"\npassword = \"${SMTP_PASSWORD}\"\n"));
+  auto plaintext = create(mailTo("smtp://mail.hlbe.gov.cn:25",
+                                 "starttls = \"off\"\nusername = \"staffchain\"\npassword = \"${SMTP_PASSWORD}\"\n"));
   ASSERT_FALSE(plaintext);
   EXPECT_THAT(plaintext.error().message, HasSubstr("notifiers.mail.password: would be sent without TLS"));
 
-  auto inline_password = create(table("smtps://mail.hlbe.gov.cn:465", "username = \"u\"\npassword = \"hunter2\"\n"));
+  auto inline_password = create(mailTo("smtps://mail.hlbe.gov.cn:465", "username = \"u\"\npassword = \"hunter2\"\n"));
   ASSERT_FALSE(inline_password);
   EXPECT_THAT(inline_password.error().message, HasSubstr("notifiers.mail.password: secrets are given by reference"));
   EXPECT_THAT(inline_password.error().message, Not(HasSubstr("hunter2")));

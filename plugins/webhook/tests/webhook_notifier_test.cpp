@@ -5,23 +5,20 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "http_notifier_fixture.hpp"
 #include "independent_signature.hpp"
-#include "peer_wiremock.hpp"
-#include "scratch_dir.hpp"
-#include "staffchain/plugin_host/plugin_instance.hpp"
 #include "webhook_signature.hpp"
 
 namespace staffchain::webhook {
 namespace {
 
 using namespace std::chrono_literals;
-using staffchain::testing::ScratchDir;
-using staffchain::testing::WireMockPeer;
+using staffchain::testing::headerOf;
+using staffchain::testing::HttpNotifierFixture;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -51,85 +48,23 @@ TEST(WebhookMessages, UrlsLoseQueryAndCredentialsAndAnswersStayShort) {
   EXPECT_EQ(answerExcerpt("ab编制", 4), "ab…");
 }
 
-std::string headerOf(const nlohmann::json& request, const std::string& name) {
-  for (const auto& [key, value] : request["headers"].items()) {
-    if (strcasecmp(key.c_str(), name.c_str()) == 0) return value.is_string() ? value.get<std::string>() : value.dump();
-  }
-  return {};
-}
+constexpr const char* kPath = "/oa/alerts";
 
-class WebhookNotifierTest : public ::testing::Test {
+class WebhookNotifierTest : public HttpNotifierFixture {
  protected:
-  static void SetUpTestSuite() {
-    auto peer = WireMockPeer::start();
-    ASSERT_TRUE(peer) << peer.error().message;
-    wiremock_ = std::move(peer.value()).release();
-  }
-  static void TearDownTestSuite() {
-    delete wiremock_;
-    wiremock_ = nullptr;
-  }
+  WebhookNotifierTest() : HttpNotifierFixture("webhook", "oa") {}
 
   void SetUp() override {
-    ASSERT_NE(wiremock_, nullptr);
-    ASSERT_TRUE(wiremock_->reset());
     ::setenv("STAFFCHAIN_TEST_WEBHOOK_SECRET", kSigningSecret, 1);
     ::setenv("STAFFCHAIN_TEST_WEBHOOK_BEARER", kBearer, 1);
-    auto loaded = plugin_host::PluginCatalog::loadDirectory(STAFFCHAIN_PLUGIN_BUILD_DIR);
-    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-    catalog_ = std::make_unique<plugin_host::PluginCatalog>(std::move(loaded.value()));
-    logger_ = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
+    HttpNotifierFixture::SetUp();
+    if (HasFatalFailure()) return;
+    common_keys_ = "url = \"" + wiremock().url() + kPath + "?tenant=hlbe\"\n";
   }
 
-  void stub(const nlohmann::json& response) {
-    auto added =
-        wiremock_->addMapping({{"request", {{"method", "POST"}, {"urlPath", "/oa/alerts"}}}, {"response", response}});
-    ASSERT_TRUE(added) << added.error().message;
-  }
-
-  Result<std::unique_ptr<plugin_host::NotifierInstance>> create(const std::string& extra) {
-    document_ = std::make_shared<toml::table>(
-        toml::parse("plugin = \"webhook\"\nurl = \"" + wiremock_->url() + "/oa/alerts?tenant=hlbe\"\n" + extra,
-                    std::string_view("notifiers.toml")));
-    config::NotifierSettings settings;
-    settings.name = "oa";
-    settings.plugin = "webhook";
-    settings.key_path = "notifiers.oa";
-    settings.table = document_.get();
-    return plugin_host::createNotifier(*catalog_, settings, logger_, scratch_.path(), 5s);
-  }
-
-  std::unique_ptr<plugin_host::NotifierInstance> createOk(const std::string& extra) {
-    auto created = create(extra);
-    EXPECT_TRUE(created) << created.error().message;
-    return created ? std::move(created.value()) : nullptr;
-  }
-
-  static plugin::Notification message() {
-    plugin::Notification m;
-    m.idempotency_key = "d-20240601-oa-0007";
-    m.receiver = "oa";
-    m.title = "CHAIN-006 未上编即起薪";
-    m.json =
-        R"({"receiver":"oa","findings":[{"rule":"CHAIN-006","unit":"呼伦贝尔市财政局","person":"150702********123X"}]})";
-    return m;
-  }
-
-  nlohmann::json received() {
-    auto found = wiremock_->findRequests({{"method", "POST"}, {"urlPath", "/oa/alerts"}});
-    EXPECT_TRUE(found) << found.error().message;
-    return found ? found.value() : nlohmann::json::array();
-  }
-
-  static WireMockPeer* wiremock_;
-  ScratchDir scratch_;
-  std::ostringstream log_;
-  std::shared_ptr<spdlog::logger> logger_;
-  std::unique_ptr<plugin_host::PluginCatalog> catalog_;
-  std::shared_ptr<toml::table> document_;
+  static void stub(const nlohmann::json& response) { HttpNotifierFixture::stub(kPath, response); }
+  static nlohmann::json received() { return HttpNotifierFixture::received(kPath); }
 };
-
-WireMockPeer* WebhookNotifierTest::wiremock_ = nullptr;
 
 TEST_F(WebhookNotifierTest, PostsTheJsonSignedWithTheIdempotencyKeyAndConfiguredHeaders) {
   stub({{"status", 202}, {"body", R"({"accepted":true})"}});
@@ -143,7 +78,7 @@ TEST_F(WebhookNotifierTest, PostsTheJsonSignedWithTheIdempotencyKeyAndConfigured
 
   const auto before =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   const auto after =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   ASSERT_TRUE(receipt) << receipt.error().message;
@@ -152,9 +87,9 @@ TEST_F(WebhookNotifierTest, PostsTheJsonSignedWithTheIdempotencyKeyAndConfigured
   const auto requests = received();
   ASSERT_EQ(requests.size(), 1U);
   const auto& request = requests[0];
-  EXPECT_EQ(request["body"], message().json);
+  EXPECT_EQ(request["body"], notification().json);
   EXPECT_THAT(request["url"].get<std::string>(), HasSubstr("tenant=hlbe"));
-  EXPECT_EQ(headerOf(request, "Idempotency-Key"), "d-20240601-oa-0007");
+  EXPECT_EQ(headerOf(request, "Idempotency-Key"), notification().idempotency_key);
   // Jetty, under WireMock, writes the charset in upper case; the media type is what matters.
   EXPECT_THAT(headerOf(request, "Content-Type"), HasSubstr("application/json"));
   EXPECT_EQ(headerOf(request, "X-Tenant"), "hulunbuir");
@@ -178,37 +113,37 @@ TEST_F(WebhookNotifierTest, SignatureAndTimestampHeaderNamesAreConfigurable) {
   ASSERT_TRUE(notifier);
   EXPECT_EQ(notifier->object().maxMessageBytes(), 1000U);
   EXPECT_EQ(notifier->object().messagesPerMinute(), 30U);
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   ASSERT_TRUE(receipt) << receipt.error().message;
   const auto requests = received();
   ASSERT_EQ(requests.size(), 1U);
   EXPECT_TRUE(headerOf(requests[0], "X-Staffchain-Signature").empty());
   EXPECT_EQ(headerOf(requests[0], "X-OA-Sign"),
-            independentSignature(kSigningSecret, headerOf(requests[0], "X-OA-Time"), message().json));
+            independentSignature(kSigningSecret, headerOf(requests[0], "X-OA-Time"), notification().json));
 }
 
 TEST_F(WebhookNotifierTest, WithoutASigningSecretNothingIsSigned) {
   stub({{"status", 204}});
   auto notifier = createOk("");
   ASSERT_TRUE(notifier);
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   ASSERT_TRUE(receipt) << receipt.error().message;
   EXPECT_EQ(receipt->detail, "HTTP 204: (empty body)");
   const auto requests = received();
   ASSERT_EQ(requests.size(), 1U);
   EXPECT_TRUE(headerOf(requests[0], "X-Staffchain-Signature").empty());
   EXPECT_TRUE(headerOf(requests[0], "X-Staffchain-Timestamp").empty());
-  EXPECT_EQ(headerOf(requests[0], "Idempotency-Key"), "d-20240601-oa-0007");
+  EXPECT_EQ(headerOf(requests[0], "Idempotency-Key"), notification().idempotency_key);
 }
 
 TEST_F(WebhookNotifierTest, AServerErrorIsAFailureNamingStatusAndAnswerButNotTheQuery) {
   stub({{"status", 503}, {"body", "gateway busy, retry later"}});
   auto notifier = createOk("");
   ASSERT_TRUE(notifier);
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   ASSERT_FALSE(receipt);
   EXPECT_THAT(receipt.error().message, HasSubstr("answered HTTP 503: gateway busy, retry later"));
-  EXPECT_THAT(receipt.error().message, HasSubstr(wiremock_->url() + "/oa/alerts"));
+  EXPECT_THAT(receipt.error().message, HasSubstr(wiremock().url() + "/oa/alerts"));
   EXPECT_THAT(receipt.error().message, Not(HasSubstr("tenant=hlbe")));
 }
 
@@ -216,7 +151,7 @@ TEST_F(WebhookNotifierTest, AClientErrorIsAFailureToo) {
   stub({{"status", 400}, {"body", R"({"error":"unknown receiver"})"}});
   auto notifier = createOk("");
   ASSERT_TRUE(notifier);
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   ASSERT_FALSE(receipt);
   EXPECT_THAT(receipt.error().message, HasSubstr(R"(answered HTTP 400: {"error":"unknown receiver"})"));
 }
@@ -225,9 +160,9 @@ TEST_F(WebhookNotifierTest, AConnectionResetIsAFailure) {
   stub({{"fault", "CONNECTION_RESET_BY_PEER"}});
   auto notifier = createOk("");
   ASSERT_TRUE(notifier);
-  auto receipt = plugin_host::sendNotification(*notifier, message(), 10s);
+  auto receipt = plugin_host::sendNotification(*notifier, notification(), 10s);
   ASSERT_FALSE(receipt);
-  EXPECT_THAT(receipt.error().message, HasSubstr("webhook POST " + wiremock_->url() + "/oa/alerts failed"));
+  EXPECT_THAT(receipt.error().message, HasSubstr("webhook POST " + wiremock().url() + "/oa/alerts failed"));
   EXPECT_EQ(received().size(), 1U);
 }
 
@@ -250,7 +185,7 @@ TEST_F(WebhookNotifierTest, AMessageWithoutJsonIsRefusedBeforeAnythingIsSent) {
   stub({{"status", 200}});
   auto notifier = createOk("");
   ASSERT_TRUE(notifier);
-  auto empty = message();
+  auto empty = notification();
   empty.json.clear();
   auto receipt = plugin_host::sendNotification(*notifier, empty, 10s);
   ASSERT_FALSE(receipt);

@@ -131,7 +131,7 @@ TEST_F(SqliteLedgerTest, ChangedRecordIsUpdatedAndMovementHistoryGrows) {
   EXPECT_THAT(sqliteQuery(file(),
                           "SELECT version, first_seen, updated_at, effective_on FROM movements "
                           "WHERE movement_id = 'HR-2023-0001'"),
-              ElementsAre("2|2024-05-01T00:00:00Z|2024-05-01T01:00:00Z|2023-04-02"));
+              ElementsAre("2|2024-05-01T00:00:00.000Z|2024-05-01T01:00:00.000Z|2023-04-02"));
   auto history = ledger->movementHistory(hire.person_id);
   ASSERT_TRUE(history) << history.error().message;
   ASSERT_EQ(history->size(), 2U);
@@ -161,7 +161,7 @@ TEST_F(SqliteLedgerTest, MovedRowAloneIsNotAChange) {
   EXPECT_EQ(stats.unchanged, records.size());
   EXPECT_THAT(
       sqliteQuery(file(), "SELECT source_row, version, updated_at FROM movements WHERE record_key = 'HR-2023-0001'"),
-      ElementsAre("40|1|2024-05-01T00:00:00Z"));
+      ElementsAre("40|1|2024-05-01T00:00:00.000Z"));
   auto history = ledger->movementHistory(std::nullopt);
   ASSERT_TRUE(history);
   EXPECT_EQ(history->size(), 2U);
@@ -191,8 +191,8 @@ TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeO
   EXPECT_EQ(dataset.payroll.size(), 2U);
   EXPECT_THAT(sqliteQuery(file(), "SELECT connector, record_type, record_key, removed_at FROM removals ORDER BY seq"),
               ::testing::UnorderedElementsAre("estab|roster|" + testing::personId(2).str() + "|" +
-                                                  testing::unitId(2).str() + "|2024-05-01T01:00:00Z",
-                                              "estab|movements|ORG-2022-0107|2024-05-01T01:00:00Z"));
+                                                  testing::unitId(2).str() + "|2024-05-01T01:00:00.000Z",
+                                              "estab|movements|ORG-2022-0107|2024-05-01T01:00:00.000Z"));
   auto history = ledger->movementHistory(testing::personId(1));
   ASSERT_TRUE(history);
   ASSERT_EQ(history->size(), 3U);  // inserted by each connector, then removed from one

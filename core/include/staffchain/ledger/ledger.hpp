@@ -16,6 +16,8 @@ namespace staffchain::ledger {
 // A notice to another department's system that a movement of the batch causes (DOMAIN.md §2),
 // written in the batch's own transaction so that a crash never keeps a movement without its
 // notices. A notice whose id is already stored is left as it is: ids are idempotency keys.
+// The ledger owns the notice tables; everything after the write goes through NoticeOutbox
+// (ledger/notice_outbox.hpp).
 struct OutboxNotice {
   std::string id;
   std::string sink;           // the sink instance it goes through
@@ -29,6 +31,10 @@ struct OutboxNotice {
 };
 
 using plugin::SnapshotPart;
+
+// Times in what the ledger returns are UTC text to the second, "2024-05-01T08:00:00Z"
+// (model::formatUtcTime), as the API and the findings show them; the file keeps every instant
+// to the millisecond (sqlite/stored_time.hpp).
 
 // A row of a full snapshot whose key could not be read whole (quarantined): the key's parts that
 // could be read, empty where one could not (no part of a valid key is empty). The held records

@@ -1,5 +1,7 @@
-// NoticeStore: the notice outbox in the ledger file: due notices, their delivery outcomes,
-// tracking states, and each notice's history.
+// NoticeStore: propagation's view of the notice outbox in the ledger file: due notices, their
+// delivery outcomes, tracking states and each notice's history, on propagation's clock. It
+// decides when and why a notice changes (retries, deadlines, which stored notice a planned one
+// is); the tables and every statement on them are the ledger's (ledger/notice_outbox.hpp).
 #pragma once
 
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "staffchain/ledger/ledger.hpp"
+#include "staffchain/ledger/notice_outbox.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/plugin/result.hpp"
 
@@ -21,50 +24,17 @@ namespace staffchain::propagation {
 
 using SystemClock = std::chrono::system_clock;
 
-// States a notice moves through: pending -> delivered -> completed; overdue once its deadline
-// passes without the expected record; dry_run when its sink only logs.
-inline constexpr std::string_view kNoticeStates[] = {"pending", "delivered", "completed", "overdue", "dry_run"};
-
-struct NoticeEvent {
-  std::string at;      // UTC
-  std::string event;   // written, delivered, duplicate, failed, dry_run, completed, overdue
-  std::string detail;  // what the target answered, the error, or how it completed
-};
-
-struct StoredNotice {
-  std::string id;
-  std::string sink;
-  std::string action;
-  std::string target_system;
-  std::string person_id;
-  std::string unit_id;
-  std::string deadline;
-  std::string state;
-  std::string created_at;
-  std::string delivered_at;  // empty until delivered
-  std::string completed_at;
-  std::int64_t attempts = 0;
-  std::string next_attempt_at;
-  std::string last_error;
-  std::string receipt;
-  std::vector<std::pair<std::string, std::string>> fields;  // the canonical notice columns
-
-  [[nodiscard]] std::string field(std::string_view name) const;
-};
-
-struct NoticeFilter {
-  std::string state;   // empty: any
-  std::string unit;    // unit credit code
-  std::string system;  // target system: estab, org, hr, finance
-  std::string person;
-  std::size_t limit = 1000;
-};
+// The outbox's records, as the ledger that owns the tables keeps them.
+using ledger::kNoticeStates;
+using ledger::NoticeEvent;
+using ledger::NoticeFilter;
+using ledger::StoredNotice;
 
 class NoticeStore {
  public:
   using Clock = std::function<SystemClock::time_point()>;
 
-  // Opens the ledger file the notices were written to (the ledger creates their tables).
+  // Opens the ledger file the notices were written to (the ledger creates and migrates it).
   static Result<std::unique_ptr<NoticeStore>> open(const std::filesystem::path& ledger_path, Clock clock = {});
   ~NoticeStore();
   NoticeStore(const NoticeStore&) = delete;
@@ -97,11 +67,11 @@ class NoticeStore {
   Result<std::map<std::string, std::size_t>> countByState();
 
  private:
-  class Connection;
-  explicit NoticeStore(std::unique_ptr<Connection> connection);
-  Result<void> transition(const std::string& id, const std::string& sql, std::vector<std::string> binds,
-                          const std::string& event, const std::string& detail, std::string_view what);
-  std::unique_ptr<Connection> connection_;
+  NoticeStore(std::unique_ptr<ledger::NoticeOutbox> outbox, Clock clock);
+  [[nodiscard]] SystemClock::time_point now() const;
+
+  std::unique_ptr<ledger::NoticeOutbox> outbox_;
+  Clock clock_;
 };
 
 }  // namespace staffchain::propagation

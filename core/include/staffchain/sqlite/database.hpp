@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "staffchain/plugin/result.hpp"
 #include "staffchain/sqlite/statement.hpp"
@@ -52,6 +53,8 @@ class Database {
   // Steps a statement with no result rows to SQLITE_DONE, resetting it after.
   Result<void> run(Statement& statement, std::string_view operation);
   // Steps a statement to its end, calling `row(statement)` for each result row, resetting it after.
+  // A `row` that returns a Result<void> refuses a row it cannot read (a stored time that is
+  // none): the step ends there, with failure(operation, its reason).
   template <typename Row>
   Result<void> eachRow(Statement& statement, std::string_view operation, Row&& row) {
     StatementUse use(statement);
@@ -59,7 +62,11 @@ class Database {
       const int rc = statement.step();
       if (rc == SQLITE_DONE) return {};
       if (rc != SQLITE_ROW) return failure(operation);
-      row(statement);
+      if constexpr (std::is_void_v<std::invoke_result_t<Row&, Statement&>>) {
+        row(statement);
+      } else if (auto read = row(statement); !read) {
+        return failure(operation, read.error().message);
+      }
     }
   }
 

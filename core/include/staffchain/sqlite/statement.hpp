@@ -4,12 +4,16 @@
 
 #include <sqlite3.h>  // the result codes (SQLITE_ROW, SQLITE_DONE, ...) callers compare with
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace staffchain::sqlite {
+
+// An instant as the tables store it (stored_time.hpp).
+using StoredTime = std::chrono::system_clock::time_point;
 
 class Statement {
  public:
@@ -31,10 +35,15 @@ class Statement {
   int bindNull(int index) noexcept;
   // A NULL for nullopt.
   int bindInt(int index, std::optional<std::int64_t> value) noexcept;
+  // An instant in its stored form (storedTime); a NULL for nullopt.
+  int bindTime(int index, StoredTime at) noexcept;
+  int bindTime(int index, std::optional<StoredTime> at) noexcept;
   // The same, chosen by the value's type.
   int bind(int index, std::string_view text) noexcept { return bindText(index, text); }
   int bind(int index, std::int64_t value) noexcept { return bindInt(index, value); }
   int bind(int index, std::optional<std::int64_t> value) noexcept { return bindInt(index, value); }
+  int bind(int index, StoredTime at) noexcept { return bindTime(index, at); }
+  int bind(int index, std::optional<StoredTime> at) noexcept { return bindTime(index, at); }
 
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() noexcept;
