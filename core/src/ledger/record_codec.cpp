@@ -3,28 +3,24 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <climits>
 #include <type_traits>
+#include <vector>
 
 #include "staffchain/model/enums.hpp"
+#include "staffchain/model/record_columns.hpp"
 
 namespace staffchain::ledger::detail {
 namespace {
 
-using namespace std::string_view_literals;
+using model::CanonicalColumn;
+using model::CellKind;
 using model::RecordType;
 
-constexpr std::array kUnitColumns{"unit_id"sv, "name"sv, "region"sv, "parent_id"sv, "kind"sv, "funding"sv};
-constexpr std::array kQuotaColumns{"unit_id"sv, "estab_type"sv, "approved"sv, "effective_from"sv, "doc_no"sv};
-constexpr std::array kLeaderQuotaColumns{"unit_id"sv, "level"sv, "rank"sv, "approved"sv};
-constexpr std::array kApprovalColumns{"approval_id"sv, "unit_id"sv,     "estab_type"sv, "slots"sv,
-                                      "issued_on"sv,   "valid_until"sv, "purpose"sv};
-constexpr std::array kRosterColumns{"person_id"sv,  "name"sv,        "unit_id"sv,      "estab_type"sv,
-                                    "entered_on"sv, "approval_id"sv, "leader_level"sv, "leader_rank"sv};
-constexpr std::array kMovementColumns{"movement_id"sv, "source"sv,      "kind"sv,         "person_id"sv,
-                                      "name"sv,        "unit_id"sv,     "from_unit_id"sv, "effective_on"sv,
-                                      "recorded_on"sv, "approval_id"sv, "leader_level"sv, "leader_rank"sv};
-constexpr std::array kPayrollColumns{"person_id"sv, "unit_id"sv, "month"sv, "funding"sv, "gross_fen"sv};
-constexpr std::array kDeathColumns{"person_id"sv, "died_on"sv, "source"sv};
+template <typename T>
+inline constexpr bool kIsFixedId = false;
+template <typename Tag>
+inline constexpr bool kIsFixedId<model::FixedId<Tag>> = true;
 
 // FixedId pads short values with NULs; the database holds only the characters.
 template <typename Tag>
@@ -32,6 +28,52 @@ std::string_view idText(const model::FixedId<Tag>& id) noexcept {
   auto text = id.view();
   while (!text.empty() && text.back() == '\0') text.remove_suffix(1);
   return text;
+}
+
+template <typename R, std::size_t I>
+StoredColumn storedColumn() {
+  constexpr CanonicalColumn column = model::kColumnsOf<R>[I];
+  using Member = model::ColumnMember<R, I>;
+  using Value = model::MemberValue<Member>;
+  StoredColumn out;
+  out.name = std::string(column.name);
+  if constexpr (column.kind == CellKind::amount) out.name += "_fen";
+  out.type = std::is_integral_v<Value> ? "INTEGER" : "TEXT";
+  out.nullable = model::kIsOptional<Member>;
+  if constexpr (model::kIsOptional<Member>) {
+    out.fill = "NULL";
+  } else if constexpr (std::is_same_v<Value, std::string>) {
+    out.fill = "''";
+  } else if constexpr (model::CodeList<Value>) {
+    if (model::parseCode("", std::type_identity<Value>{})) out.fill = "''";
+  }
+  return out;
+}
+
+template <typename R, std::size_t... I>
+std::vector<StoredColumn> storedColumnsOf(std::index_sequence<I...>) {
+  return {storedColumn<R, I>()...};
+}
+
+struct Storage {
+  std::array<std::vector<StoredColumn>, plugin::kRecordTypeCount> columns;
+  std::array<std::vector<std::string_view>, plugin::kRecordTypeCount> names;
+};
+
+template <std::size_t... T>
+Storage describeStorage(std::index_sequence<T...>) {
+  Storage storage;
+  storage.columns = {storedColumnsOf<std::variant_alternative_t<T, model::Record>>(
+      std::make_index_sequence<model::kColumnsOf<std::variant_alternative_t<T, model::Record>>.size()>{})...};
+  for (std::size_t type = 0; type < plugin::kRecordTypeCount; ++type) {
+    for (const auto& column : storage.columns[type]) storage.names[type].emplace_back(column.name);
+  }
+  return storage;
+}
+
+const Storage& storage() {
+  static const Storage described = describeStorage(std::make_index_sequence<plugin::kRecordTypeCount>{});
+  return described;
 }
 
 class Hasher {
@@ -76,86 +118,36 @@ class Binder {
   int code_ = SQLITE_OK;
 };
 
-template <typename Sink, typename Tag>
-void optionalId(Sink& sink, const std::optional<model::FixedId<Tag>>& id) {
-  if (id) {
-    sink.text(idText(*id));
+// One member as its column stores it: ids as their characters, codes as their English code,
+// dates and months as text, numbers as integers, an empty optional as NULL.
+template <typename Sink, typename Member>
+void writeMember(Sink& sink, const Member& member) {
+  if constexpr (model::kIsOptional<Member>) {
+    if (member) {
+      writeMember(sink, *member);
+    } else {
+      sink.null();
+    }
+  } else if constexpr (std::is_same_v<Member, std::string>) {
+    sink.text(member);
+  } else if constexpr (kIsFixedId<Member>) {
+    sink.text(idText(member));
+  } else if constexpr (std::is_enum_v<Member>) {
+    sink.text(model::toString(member));
+  } else if constexpr (std::is_same_v<Member, model::Date>) {
+    sink.text(model::formatDate(member));
+  } else if constexpr (std::is_same_v<Member, model::Month>) {
+    sink.text(model::formatMonth(member));
   } else {
-    sink.null();
+    static_assert(std::is_integral_v<Member>);
+    sink.integer(member);
   }
 }
 
 template <typename Sink>
 void writeColumns(const model::Record& record, Sink& sink) {
   std::visit(
-      [&sink](const auto& r) {
-        using T = std::decay_t<decltype(r)>;
-        using model::toString;
-        if constexpr (std::is_same_v<T, model::Unit>) {
-          sink.text(idText(r.unit_id));
-          sink.text(r.name);
-          sink.text(r.region);
-          optionalId(sink, r.parent_id);
-          sink.text(toString(r.kind));
-          sink.text(toString(r.funding));
-        } else if constexpr (std::is_same_v<T, model::Quota>) {
-          sink.text(idText(r.unit_id));
-          sink.text(toString(r.estab_type));
-          sink.integer(r.approved);
-          sink.text(model::formatDate(r.effective_from));
-          sink.text(r.doc_no);
-        } else if constexpr (std::is_same_v<T, model::LeaderQuota>) {
-          sink.text(idText(r.unit_id));
-          sink.text(toString(r.level));
-          sink.text(toString(r.rank));
-          sink.integer(r.approved);
-        } else if constexpr (std::is_same_v<T, model::Approval>) {
-          sink.text(r.approval_id);
-          sink.text(idText(r.unit_id));
-          sink.text(toString(r.estab_type));
-          sink.integer(r.slots);
-          sink.text(model::formatDate(r.issued_on));
-          sink.text(model::formatDate(r.valid_until));
-          sink.text(r.purpose);
-        } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
-          sink.text(idText(r.person_id));
-          sink.text(r.name);
-          sink.text(idText(r.unit_id));
-          sink.text(toString(r.estab_type));
-          sink.text(model::formatDate(r.entered_on));
-          sink.text(r.approval_id);
-          sink.text(toString(r.leader_level));
-          sink.text(toString(r.leader_rank));
-        } else if constexpr (std::is_same_v<T, model::Movement>) {
-          sink.text(r.movement_id);
-          sink.text(toString(r.source));
-          sink.text(toString(r.kind));
-          sink.text(idText(r.person_id));
-          sink.text(r.name);
-          sink.text(idText(r.unit_id));
-          optionalId(sink, r.from_unit_id);
-          sink.text(model::formatDate(r.effective_on));
-          if (r.recorded_on) {
-            sink.text(model::formatDate(*r.recorded_on));
-          } else {
-            sink.null();
-          }
-          sink.text(r.approval_id);
-          sink.text(toString(r.leader_level));
-          sink.text(toString(r.leader_rank));
-        } else if constexpr (std::is_same_v<T, model::PayrollMonth>) {
-          sink.text(idText(r.person_id));
-          sink.text(idText(r.unit_id));
-          sink.text(model::formatMonth(r.month));
-          sink.text(toString(r.funding));
-          sink.integer(r.gross_fen);
-        } else {
-          static_assert(std::is_same_v<T, model::Death>);
-          sink.text(idText(r.person_id));
-          sink.text(model::formatDate(r.died_on));
-          sink.text(r.source);
-        }
-      },
+      [&sink](const auto& r) { model::forEachColumn(r, [&sink](auto, const auto& m) { writeMember(sink, m); }); },
       record);
 }
 
@@ -165,55 +157,46 @@ class Reader {
   Reader(const Statement& statement, int first, std::span<const std::string_view> columns, std::string_view table)
       : statement_(statement), first_(first), next_(first), columns_(columns), table_(table) {}
 
-  std::string text() { return std::string(statement_.columnText(next_++)); }
-  std::int32_t int32() {
-    const auto value = statement_.columnInt(next_);
-    if (value < INT32_MIN || value > INT32_MAX) fail(fmt::format("{} is out of range", value));
-    ++next_;
-    return static_cast<std::int32_t>(value);
-  }
-  std::int64_t int64() { return statement_.columnInt(next_++); }
-
-  template <typename Tag>
-  model::FixedId<Tag> id() {
-    return model::FixedId<Tag>::fromValid(statement_.columnText(next_++));
-  }
-  template <typename Tag>
-  std::optional<model::FixedId<Tag>> optionalId() {
-    if (statement_.columnIsNull(next_)) {
+  template <typename Member>
+  void read(Member& member) {
+    if constexpr (model::kIsOptional<Member>) {
+      if (statement_.columnIsNull(next_)) {
+        ++next_;
+        member.reset();
+      } else {
+        read(member.emplace());
+      }
+    } else if constexpr (std::is_same_v<Member, std::string>) {
+      member = std::string(statement_.columnText(next_++));
+    } else if constexpr (kIsFixedId<Member>) {
+      member = Member::fromValid(statement_.columnText(next_++));
+    } else if constexpr (std::is_enum_v<Member>) {
+      const auto text = statement_.columnText(next_);
+      const auto parsed = model::parseCode(text, std::type_identity<Member>{});
+      if (!parsed) fail(fmt::format("'{}' is not a known code", text));
       ++next_;
-      return std::nullopt;
-    }
-    return id<Tag>();
-  }
-  model::Date date() {
-    const auto text = statement_.columnText(next_);
-    const auto parsed = model::parseDate(text);
-    if (!parsed) fail(fmt::format("'{}' is not a YYYY-MM-DD date", text));
-    ++next_;
-    return parsed.value_or(model::Date{});
-  }
-  std::optional<model::Date> optionalDate() {
-    if (statement_.columnIsNull(next_)) {
+      member = parsed.value_or(Member{});
+    } else if constexpr (std::is_same_v<Member, model::Date>) {
+      const auto text = statement_.columnText(next_);
+      const auto parsed = model::parseDate(text);
+      if (!parsed) fail(fmt::format("'{}' is not a YYYY-MM-DD date", text));
       ++next_;
-      return std::nullopt;
+      member = parsed.value_or(model::Date{});
+    } else if constexpr (std::is_same_v<Member, model::Month>) {
+      const auto text = statement_.columnText(next_);
+      const auto parsed = model::parseMonth(text);
+      if (!parsed) fail(fmt::format("'{}' is not a YYYY-MM month", text));
+      ++next_;
+      member = parsed.value_or(model::Month{});
+    } else if constexpr (std::is_same_v<Member, std::int32_t>) {
+      const auto value = statement_.columnInt(next_);
+      if (value < INT32_MIN || value > INT32_MAX) fail(fmt::format("{} is out of range", value));
+      ++next_;
+      member = static_cast<std::int32_t>(value);
+    } else {
+      static_assert(std::is_same_v<Member, std::int64_t>);
+      member = statement_.columnInt(next_++);
     }
-    return date();
-  }
-  model::Month month() {
-    const auto text = statement_.columnText(next_);
-    const auto parsed = model::parseMonth(text);
-    if (!parsed) fail(fmt::format("'{}' is not a YYYY-MM month", text));
-    ++next_;
-    return parsed.value_or(model::Month{});
-  }
-  template <typename E>
-  E code(std::optional<E> (*parse)(std::string_view) noexcept) {
-    const auto text = statement_.columnText(next_);
-    const auto parsed = parse(text);
-    if (!parsed) fail(fmt::format("'{}' is not a known code", text));
-    ++next_;
-    return parsed.value_or(E{});
   }
 
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
@@ -234,117 +217,18 @@ class Reader {
   std::string error_;
 };
 
-model::Record readAs(RecordType type, Reader& in) {
-  using namespace model;
-  switch (type) {
-    case RecordType::unit: {
-      Unit r;
-      r.unit_id = in.id<UnitTag>();
-      r.name = in.text();
-      r.region = in.text();
-      r.parent_id = in.optionalId<UnitTag>();
-      r.kind = in.code(&parseUnitKind);
-      r.funding = in.code(&parseFunding);
-      return r;
-    }
-    case RecordType::quota: {
-      Quota r;
-      r.unit_id = in.id<UnitTag>();
-      r.estab_type = in.code(&parseEstabType);
-      r.approved = in.int32();
-      r.effective_from = in.date();
-      r.doc_no = in.text();
-      return r;
-    }
-    case RecordType::leader_quota: {
-      LeaderQuota r;
-      r.unit_id = in.id<UnitTag>();
-      r.level = in.code(&parseLeaderLevel);
-      r.rank = in.code(&parseLeaderRank);
-      r.approved = in.int32();
-      return r;
-    }
-    case RecordType::approval: {
-      Approval r;
-      r.approval_id = in.text();
-      r.unit_id = in.id<UnitTag>();
-      r.estab_type = in.code(&parseEstabType);
-      r.slots = in.int32();
-      r.issued_on = in.date();
-      r.valid_until = in.date();
-      r.purpose = in.text();
-      return r;
-    }
-    case RecordType::roster: {
-      RosterEntry r;
-      r.person_id = in.id<PersonTag>();
-      r.name = in.text();
-      r.unit_id = in.id<UnitTag>();
-      r.estab_type = in.code(&parseEstabType);
-      r.entered_on = in.date();
-      r.approval_id = in.text();
-      r.leader_level = in.code(&parseLeaderLevel);
-      r.leader_rank = in.code(&parseLeaderRank);
-      return r;
-    }
-    case RecordType::movement: {
-      Movement r;
-      r.movement_id = in.text();
-      r.source = in.code(&parseSourceRole);
-      r.kind = in.code(&parseMovementKind);
-      r.person_id = in.id<PersonTag>();
-      r.name = in.text();
-      r.unit_id = in.id<UnitTag>();
-      r.from_unit_id = in.optionalId<UnitTag>();
-      r.effective_on = in.date();
-      r.recorded_on = in.optionalDate();
-      r.approval_id = in.text();
-      r.leader_level = in.code(&parseLeaderLevel);
-      r.leader_rank = in.code(&parseLeaderRank);
-      return r;
-    }
-    case RecordType::payroll: {
-      PayrollMonth r;
-      r.person_id = in.id<PersonTag>();
-      r.unit_id = in.id<UnitTag>();
-      r.month = in.month();
-      r.funding = in.code(&parseFunding);
-      r.gross_fen = in.int64();
-      return r;
-    }
-    case RecordType::death: {
-      Death r;
-      r.person_id = in.id<PersonTag>();
-      r.died_on = in.date();
-      r.source = in.text();
-      return r;
-    }
-  }
-  return Unit{};
-}
-
 }  // namespace
 
+std::span<const StoredColumn> storedColumns(RecordType type) noexcept {
+  const auto index = static_cast<std::size_t>(type);
+  return index < plugin::kRecordTypeCount ? std::span<const StoredColumn>(storage().columns[index])
+                                          : std::span<const StoredColumn>{};
+}
+
 std::span<const std::string_view> recordColumns(RecordType type) noexcept {
-  switch (type) {
-    case RecordType::unit:
-      return kUnitColumns;
-    case RecordType::quota:
-      return kQuotaColumns;
-    case RecordType::leader_quota:
-      return kLeaderQuotaColumns;
-    case RecordType::approval:
-      return kApprovalColumns;
-    case RecordType::roster:
-      return kRosterColumns;
-    case RecordType::movement:
-      return kMovementColumns;
-    case RecordType::payroll:
-      return kPayrollColumns;
-    case RecordType::death:
-      return kDeathColumns;
-  }
-  return {};
+  const auto index = static_cast<std::size_t>(type);
+  return index < plugin::kRecordTypeCount ? std::span<const std::string_view>(storage().names[index])
+                                          : std::span<const std::string_view>{};
 }
 
 std::string_view recordTable(RecordType type) noexcept {
@@ -365,7 +249,8 @@ int bindColumns(const model::Record& record, Statement& statement, int first) {
 
 Result<model::Record> readRecord(RecordType type, const Statement& statement, int first) {
   Reader reader(statement, first, recordColumns(type), recordTable(type));
-  auto record = readAs(type, reader);
+  auto record = model::emptyRecord(type);
+  std::visit([&reader](auto& r) { model::forEachColumn(r, [&reader](auto, auto& m) { reader.read(m); }); }, record);
   if (!reader.error().empty()) return makeError(reader.error());
   return record;
 }

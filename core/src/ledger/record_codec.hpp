@@ -1,8 +1,10 @@
-// How each canonical record type maps onto its ledger table: column names, binding,
-// reading back, and the content hash that tells an unchanged record from a changed one.
+// How each canonical record type maps onto its ledger table, as its column description
+// (model/record_columns.hpp) says: column names and types, binding, reading back, and the content
+// hash that tells an unchanged record from a changed one.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,8 +17,23 @@ namespace staffchain::ledger::detail {
 
 using sqlite::Statement;
 
-// The canonical columns of a record type (DOMAIN.md §5 names; payroll's gross is gross_fen),
-// in the order bindColumns writes and readRecord expects them.
+// One column of a record table. A column is named as in the exchange format, but for an amount,
+// kept in fen and named so (payroll's gross is gross_fen); counts and amounts are INTEGER, the
+// rest TEXT; only an optional id or date (a std::optional member) may be NULL.
+struct StoredColumn {
+  std::string name;
+  std::string_view type;  // "TEXT" or "INTEGER"
+  bool nullable = false;
+  // What the rows of a table that had no such column hold in it once it is added: "NULL" for a
+  // nullable column, "''" where an empty cell is a value (text, a code list with an empty code).
+  // None for a column whose empty value would not read back (a required date): adding it to a
+  // table that holds rows takes a migration that fills it.
+  std::optional<std::string_view> fill;
+};
+
+// The stored columns of a record type, in the order bindColumns writes and readRecord expects them.
+std::span<const StoredColumn> storedColumns(model::RecordType type) noexcept;
+// Their names alone, in the same order.
 std::span<const std::string_view> recordColumns(model::RecordType type) noexcept;
 // The table of a record type: its canonical file stem ("roster", "payroll").
 std::string_view recordTable(model::RecordType type) noexcept;

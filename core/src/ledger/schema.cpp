@@ -5,6 +5,7 @@
 #include <array>
 
 #include "notice_tables.hpp"
+#include "record_tables.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
 #include "staffchain/sqlite/migrations.hpp"
 
@@ -13,7 +14,9 @@ namespace {
 
 // Version 1: one table per record type keyed by (connector, record_key), connectors with their
 // cursor, an append-only movement history, a removal log, and a plain quarantine list.
-// Tables are WITHOUT ROWID: the primary key is the only index a record table needs.
+// Tables are WITHOUT ROWID: the primary key is the only index a record table needs. The record
+// tables' columns are the column description's as it was then; a column added to a record type
+// since reaches them through ensureRecordTables, not through an edit here.
 constexpr std::string_view kVersion1 = R"sql(
 CREATE TABLE connectors (
   name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
@@ -205,7 +208,9 @@ static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
 
 Result<void> migrate(sqlite::Database& db) {
   // The ledger's version is the file's user_version; the alert store keeps its own.
-  return sqlite::migrate(db, sqlite::SchemaOwner{"schema", ""}, kMigrations);
+  if (auto migrated = sqlite::migrate(db, sqlite::SchemaOwner{"schema", ""}, kMigrations); !migrated) return migrated;
+  // The record tables' columns follow the column description, whatever the version.
+  return ensureRecordTables(db);
 }
 
 }  // namespace staffchain::ledger::detail

@@ -5,8 +5,8 @@
 
 namespace staffchain::ledger::detail {
 
-// Brings the open database up to the newest migration. A database newer than this code is
-// refused, naming both versions.
+// Brings the open database up to the newest migration, then its record tables to the column
+// description (ensureRecordTables). A database newer than this code is refused, naming both versions.
 Result<void> migrate(sqlite::Database& db);
 
 }  // namespace staffchain::ledger::detail

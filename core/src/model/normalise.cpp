@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
-#include "columns.hpp"
 #include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
+#include "staffchain/model/record_columns.hpp"
 #include "text.hpp"
 
 namespace staffchain::model {
@@ -19,17 +19,8 @@ constexpr std::int64_t kMaxCount = 1'000'000'000;
 // 13 digits of yuan is far beyond any pay slip and keeps fen within int64.
 constexpr std::size_t kMaxYuanDigits = 13;
 
-template <typename E, std::size_t N>
-std::string expectedCodes(const E (&values)[N], bool empty_allowed) {
-  std::string out = "expected ";
-  for (std::size_t i = 0; i < N; ++i) {
-    if (i > 0) out += (i + 1 == N && !empty_allowed) ? " or " : ", ";
-    out += toString(values[i]);
-  }
-  out += empty_allowed ? " or empty" : "";
-  return out;
-}
-
+// The codes a message offers, in the order people know them; an empty code (LeaderLevel::none)
+// is offered as "or empty" where the column is optional.
 constexpr UnitKind kUnitKinds[] = {UnitKind::organ, UnitKind::civil_service_managed, UnitKind::public_welfare_1,
                                    UnitKind::public_welfare_2, UnitKind::business};
 constexpr Funding kFundings[] = {Funding::full, Funding::partial, Funding::self};
@@ -43,6 +34,40 @@ constexpr MovementKind kMovementKinds[] = {
     MovementKind::resign,        MovementKind::dismiss,     MovementKind::death,         MovementKind::appoint_leader,
     MovementKind::remove_leader, MovementKind::second_out,  MovementKind::second_return, MovementKind::roster_add,
     MovementKind::roster_remove, MovementKind::pay_start,   MovementKind::pay_stop};
+
+constexpr std::span<const UnitKind> codesOf(std::type_identity<UnitKind>) noexcept {
+  return kUnitKinds;
+}
+constexpr std::span<const Funding> codesOf(std::type_identity<Funding>) noexcept {
+  return kFundings;
+}
+constexpr std::span<const EstabType> codesOf(std::type_identity<EstabType>) noexcept {
+  return kEstabTypes;
+}
+constexpr std::span<const LeaderLevel> codesOf(std::type_identity<LeaderLevel>) noexcept {
+  return kLeaderLevels;
+}
+constexpr std::span<const LeaderRank> codesOf(std::type_identity<LeaderRank>) noexcept {
+  return kLeaderRanks;
+}
+constexpr std::span<const SourceRole> codesOf(std::type_identity<SourceRole>) noexcept {
+  return kSourceRoles;
+}
+constexpr std::span<const MovementKind> codesOf(std::type_identity<MovementKind>) noexcept {
+  return kMovementKinds;
+}
+
+template <typename E>
+std::string expectedCodes(bool empty_allowed) {
+  const auto values = codesOf(std::type_identity<E>{});
+  std::string out = "expected ";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += (i + 1 == values.size() && !empty_allowed) ? " or " : ", ";
+    out += toString(values[i]);
+  }
+  out += empty_allowed ? " or empty" : "";
+  return out;
+}
 
 // Reads the cells of one row, collecting every problem instead of stopping at the first.
 class RowReader {
@@ -72,11 +97,16 @@ class RowReader {
 
   std::vector<FieldError> takeErrors() { return std::move(errors_); }
   [[nodiscard]] bool failed() const noexcept { return !errors_.empty(); }
+  // Whether a problem with this column was reported: a rule spanning cells judges only cells
+  // that were read.
+  [[nodiscard]] bool failedAt(std::size_t column) const noexcept { return ((failed_ >> column) & 1U) != 0; }
 
+  [[nodiscard]] std::string_view name(std::size_t column) const noexcept { return columns_[column]; }
   [[nodiscard]] std::string_view text(std::size_t column) const noexcept { return cells_[column]; }
   [[nodiscard]] bool given(std::size_t column) const noexcept { return ((given_ >> column) & 1U) != 0; }
 
   void fail(std::size_t column, std::string_view value, std::string reason) {
+    failed_ = static_cast<std::uint16_t>(failed_ | (1U << column));
     errors_.push_back(FieldError{std::string(columns_[column]), std::string(value), std::move(reason)});
   }
 
@@ -91,6 +121,16 @@ class RowReader {
   }
 
   std::string str(std::size_t column) { return std::string(present(column).value_or(std::string_view{})); }
+
+  std::optional<std::string> regionCode(std::size_t column) {
+    const auto value = present(column);
+    if (!value) return std::nullopt;
+    if (auto checked = checkRegionCode(*value); !checked) {
+      fail(column, *value, "region code " + checked.reason);
+      return std::nullopt;
+    }
+    return std::string(*value);
+  }
 
   std::optional<UnitId> unitId(std::size_t column) {
     const auto value = present(column);
@@ -177,43 +217,61 @@ class RowReader {
     return yuan * 100 + fen;
   }
 
-  template <typename E, std::size_t N>
-  std::optional<E> code(std::size_t column, std::optional<E> (*parse)(std::string_view) noexcept,
-                        const E (&values)[N]) {
+  // A code of a required column: an empty cell is reported as missing.
+  template <typename E>
+  std::optional<E> code(std::size_t column) {
     const auto value = present(column);
     if (!value) return std::nullopt;
-    const auto parsed = parse(*value);
-    if (!parsed) {
-      fail(column, *value, fmt::format("unknown {} ({})", columns_[column], expectedCodes(values, false)));
-    }
+    const auto parsed = parseCode(*value, std::type_identity<E>{});
+    if (!parsed) fail(column, *value, fmt::format("unknown {} ({})", columns_[column], expectedCodes<E>(false)));
     return parsed;
   }
 
-  // Leader level and rank of a person: optional, but together.
-  std::optional<std::pair<LeaderLevel, LeaderRank>> leaderPost(std::size_t level_column, std::size_t rank_column) {
-    const auto level_text = text(level_column);
-    const auto rank_text = text(rank_column);
-    const auto level = parseLeaderLevel(level_text);
-    const auto rank = parseLeaderRank(rank_text);
-    if (!level) {
-      fail(level_column, level_text,
-           fmt::format("unknown {} ({})", columns_[level_column], expectedCodes(kLeaderLevels, true)));
+  // A code of an optional column: an empty cell reads as the list's empty code (LeaderLevel::none).
+  template <typename E>
+  std::optional<E> optionalCode(std::size_t column) {
+    const auto value = text(column);
+    const auto parsed = parseCode(value, std::type_identity<E>{});
+    if (!parsed) fail(column, value, fmt::format("unknown {} ({})", columns_[column], expectedCodes<E>(true)));
+    return parsed;
+  }
+
+  // Reads column I of R into its member, as the column's kind says; the member is left as it
+  // was when the cell is bad (the row fails then) or, for an optional member, empty.
+  template <typename R, std::size_t I, typename Member>
+  void read(Member& member) {
+    constexpr CanonicalColumn column = kColumnsOf<R>[I];
+    using Value = MemberValue<Member>;
+    if constexpr (kIsOptional<Member>) {
+      // An optional id or date is read only when there is one.
+      if (text(I).empty()) return;
     }
-    if (!rank) {
-      fail(rank_column, rank_text,
-           fmt::format("unknown {} ({})", columns_[rank_column], expectedCodes(kLeaderRanks, true)));
+    std::optional<Value> value;
+    if constexpr (column.kind == CellKind::text) {
+      value = str(I);
+    } else if constexpr (column.kind == CellKind::region_code) {
+      value = regionCode(I);
+    } else if constexpr (column.kind == CellKind::citizen_id) {
+      value = personId(I);
+    } else if constexpr (column.kind == CellKind::credit_code) {
+      value = unitId(I);
+    } else if constexpr (column.kind == CellKind::code) {
+      if constexpr (column.required) {
+        value = code<Value>(I);
+      } else {
+        value = optionalCode<Value>(I);
+      }
+    } else if constexpr (column.kind == CellKind::date) {
+      value = date(I);
+    } else if constexpr (column.kind == CellKind::month) {
+      value = month(I);
+    } else if constexpr (column.kind == CellKind::count) {
+      value = count(I);
+    } else {
+      static_assert(column.kind == CellKind::amount);
+      value = money(I);
     }
-    if (!level || !rank) return std::nullopt;
-    if ((*level == LeaderLevel::none) != (*rank == LeaderRank::none)) {
-      const bool level_missing = *level == LeaderLevel::none;
-      const auto missing = level_missing ? level_column : rank_column;
-      const auto other = level_missing ? rank_column : level_column;
-      fail(missing, text(missing),
-           fmt::format("is empty but {} is set (set both {} and {}, or neither)", columns_[other],
-                       columns_[level_column], columns_[rank_column]));
-      return std::nullopt;
-    }
-    return std::pair{*level, *rank};
+    if (value) member = std::move(*value);
   }
 
  private:
@@ -223,138 +281,61 @@ class RowReader {
   // had full-width forms point into folded_, which only a row with such a cell allocates.
   std::array<std::string_view, kMaxCanonicalColumns> cells_{};
   std::uint16_t given_ = 0;
+  std::uint16_t failed_ = 0;
   static_assert(kMaxCanonicalColumns <= 16);
   std::unique_ptr<std::array<std::string, kMaxCanonicalColumns>> folded_;
   std::vector<FieldError> errors_;
 };
 
-NormaliseResult finish(RowReader& reader, auto&& build) {
+// The rules that span cells, judged once every cell is read; a record type without any has none.
+void checkAcrossColumns(RowReader&, const auto&) {}
+
+void checkAcrossColumns(RowReader& r, const Approval& approval) {
+  constexpr auto kIssuedOn = columnIndex(RecordType::approval, "issued_on");
+  constexpr auto kValidUntil = columnIndex(RecordType::approval, "valid_until");
+  if (r.failedAt(kIssuedOn) || r.failedAt(kValidUntil) || !(approval.valid_until < approval.issued_on)) return;
+  r.fail(kValidUntil, r.text(kValidUntil),
+         fmt::format("is before issued_on {} (expected valid_until >= issued_on)", formatDate(approval.issued_on)));
+}
+
+// Leader level and rank of a person: optional, but together.
+void checkLeaderPost(RowReader& r, LeaderLevel level, LeaderRank rank, std::size_t level_column,
+                     std::size_t rank_column) {
+  if (r.failedAt(level_column) || r.failedAt(rank_column)) return;
+  if ((level == LeaderLevel::none) == (rank == LeaderRank::none)) return;
+  const bool level_missing = level == LeaderLevel::none;
+  const auto missing = level_missing ? level_column : rank_column;
+  const auto other = level_missing ? rank_column : level_column;
+  r.fail(missing, r.text(missing),
+         fmt::format("is empty but {} is set (set both {} and {}, or neither)", r.name(other), r.name(level_column),
+                     r.name(rank_column)));
+}
+
+void checkAcrossColumns(RowReader& r, const RosterEntry& entry) {
+  checkLeaderPost(r, entry.leader_level, entry.leader_rank, columnIndex(RecordType::roster, "leader_level"),
+                  columnIndex(RecordType::roster, "leader_rank"));
+}
+
+void checkAcrossColumns(RowReader& r, const Movement& movement) {
+  checkLeaderPost(r, movement.leader_level, movement.leader_rank, columnIndex(RecordType::movement, "leader_level"),
+                  columnIndex(RecordType::movement, "leader_rank"));
+}
+
+// Every column read in exchange order, each by its kind into its member, then the rules that
+// span cells; the record is kept only when nothing failed. It is built where it is returned.
+template <typename R>
+NormaliseResult normaliseAs(RowReader& r, Origin origin) {
   NormaliseResult result;
-  if (reader.failed()) {
-    result.errors = reader.takeErrors();
-  } else {
-    result.record.emplace(build());
+  auto& record = std::get<R>(result.record.emplace(std::in_place_type<R>));
+  forEachColumn(record, [&r](auto column, auto& member) { r.read<R, decltype(column)::value>(member); });
+  checkAcrossColumns(r, record);
+  if (r.failed()) {
+    result.record.reset();
+    result.errors = r.takeErrors();
+    return result;
   }
+  record.origin = origin;
   return result;
-}
-
-NormaliseResult normaliseUnit(RowReader& r, Origin origin) {
-  using C = col::Unit;
-  const auto unit_id = r.unitId(C::unit_id);
-  auto name = r.str(C::name);
-  auto region = r.present(C::region);
-  if (region) {
-    if (auto checked = checkRegionCode(*region); !checked) {
-      r.fail(C::region, *region, "region code " + checked.reason);
-      region.reset();
-    }
-  }
-  const auto parent_id = r.text(C::parent_id).empty() ? std::nullopt : r.unitId(C::parent_id);
-  const auto kind = r.code(C::kind, parseUnitKind, kUnitKinds);
-  const auto funding = r.code(C::funding, parseFunding, kFundings);
-  return finish(
-      r, [&] { return Unit{*unit_id, std::move(name), std::string(*region), parent_id, *kind, *funding, origin}; });
-}
-
-NormaliseResult normaliseQuota(RowReader& r, Origin origin) {
-  using C = col::Quota;
-  const auto unit_id = r.unitId(C::unit_id);
-  const auto estab_type = r.code(C::estab_type, parseEstabType, kEstabTypes);
-  const auto approved = r.count(C::approved);
-  const auto effective_from = r.date(C::effective_from);
-  auto doc_no = r.str(C::doc_no);
-  return finish(r, [&] { return Quota{*unit_id, *estab_type, *approved, *effective_from, std::move(doc_no), origin}; });
-}
-
-NormaliseResult normaliseLeaderQuota(RowReader& r, Origin origin) {
-  using C = col::LeaderQuota;
-  const auto unit_id = r.unitId(C::unit_id);
-  const auto level = r.code(C::level, parseLeaderLevel, kLeaderLevels);
-  const auto rank = r.code(C::rank, parseLeaderRank, kLeaderRanks);
-  const auto approved = r.count(C::approved);
-  return finish(r, [&] { return LeaderQuota{*unit_id, *level, *rank, *approved, origin}; });
-}
-
-NormaliseResult normaliseApproval(RowReader& r, Origin origin) {
-  using C = col::Approval;
-  auto approval_id = r.str(C::approval_id);
-  const auto unit_id = r.unitId(C::unit_id);
-  const auto estab_type = r.code(C::estab_type, parseEstabType, kEstabTypes);
-  const auto slots = r.count(C::slots);
-  const auto issued_on = r.date(C::issued_on);
-  const auto valid_until = r.date(C::valid_until);
-  if (issued_on && valid_until && *valid_until < *issued_on) {
-    r.fail(C::valid_until, r.text(C::valid_until),
-           fmt::format("is before issued_on {} (expected valid_until >= issued_on)", formatDate(*issued_on)));
-  }
-  auto purpose = r.str(C::purpose);
-  return finish(r, [&] {
-    return Approval{std::move(approval_id), *unit_id,           *estab_type, *slots, *issued_on,
-                    *valid_until,           std::move(purpose), origin};
-  });
-}
-
-NormaliseResult normaliseRoster(RowReader& r, Origin origin) {
-  using C = col::Roster;
-  const auto person_id = r.personId(C::person_id);
-  auto name = r.str(C::name);
-  const auto unit_id = r.unitId(C::unit_id);
-  const auto estab_type = r.code(C::estab_type, parseEstabType, kEstabTypes);
-  const auto entered_on = r.date(C::entered_on);
-  auto approval_id = r.str(C::approval_id);
-  const auto leader = r.leaderPost(C::leader_level, C::leader_rank);
-  return finish(r, [&] {
-    return RosterEntry{*person_id,    std::move(name), *unit_id, *estab_type, *entered_on, std::move(approval_id),
-                       leader->first, leader->second,  origin};
-  });
-}
-
-NormaliseResult normaliseMovement(RowReader& r, Origin origin) {
-  using C = col::Movement;
-  auto movement_id = r.str(C::movement_id);
-  const auto source = r.code(C::source, parseSourceRole, kSourceRoles);
-  const auto kind = r.code(C::kind, parseMovementKind, kMovementKinds);
-  const auto person_id = r.personId(C::person_id);
-  auto name = r.str(C::name);
-  const auto unit_id = r.unitId(C::unit_id);
-  const auto from_unit_id = r.text(C::from_unit_id).empty() ? std::nullopt : r.unitId(C::from_unit_id);
-  const auto effective_on = r.date(C::effective_on);
-  const auto recorded_on = r.text(C::recorded_on).empty() ? std::nullopt : r.date(C::recorded_on);
-  auto approval_id = r.str(C::approval_id);
-  const auto leader = r.leaderPost(C::leader_level, C::leader_rank);
-  return finish(r, [&] {
-    return Movement{std::move(movement_id),
-                    *source,
-                    *kind,
-                    *person_id,
-                    std::move(name),
-                    *unit_id,
-                    from_unit_id,
-                    *effective_on,
-                    recorded_on,
-                    std::move(approval_id),
-                    leader->first,
-                    leader->second,
-                    origin};
-  });
-}
-
-NormaliseResult normalisePayroll(RowReader& r, Origin origin) {
-  using C = col::Payroll;
-  const auto person_id = r.personId(C::person_id);
-  const auto unit_id = r.unitId(C::unit_id);
-  const auto month = r.month(C::month);
-  const auto funding = r.code(C::funding, parseFunding, kFundings);
-  const auto gross = r.money(C::gross);
-  return finish(r, [&] { return PayrollMonth{*person_id, *unit_id, *month, *funding, *gross, origin}; });
-}
-
-NormaliseResult normaliseDeath(RowReader& r, Origin origin) {
-  using C = col::Death;
-  const auto person_id = r.personId(C::person_id);
-  const auto died_on = r.date(C::died_on);
-  auto source = r.str(C::source);
-  return finish(r, [&] { return Death{*person_id, *died_on, std::move(source), origin}; });
 }
 
 }  // namespace
@@ -363,21 +344,21 @@ NormaliseResult normalise(RecordType type, const RowView& row, Origin origin) {
   RowReader reader(type, row);
   switch (type) {
     case RecordType::unit:
-      return normaliseUnit(reader, origin);
+      return normaliseAs<Unit>(reader, origin);
     case RecordType::quota:
-      return normaliseQuota(reader, origin);
+      return normaliseAs<Quota>(reader, origin);
     case RecordType::leader_quota:
-      return normaliseLeaderQuota(reader, origin);
+      return normaliseAs<LeaderQuota>(reader, origin);
     case RecordType::approval:
-      return normaliseApproval(reader, origin);
+      return normaliseAs<Approval>(reader, origin);
     case RecordType::roster:
-      return normaliseRoster(reader, origin);
+      return normaliseAs<RosterEntry>(reader, origin);
     case RecordType::movement:
-      return normaliseMovement(reader, origin);
+      return normaliseAs<Movement>(reader, origin);
     case RecordType::payroll:
-      return normalisePayroll(reader, origin);
+      return normaliseAs<PayrollMonth>(reader, origin);
     case RecordType::death:
-      return normaliseDeath(reader, origin);
+      return normaliseAs<Death>(reader, origin);
   }
   NormaliseResult unknown;
   unknown.errors.push_back(FieldError{{}, {}, "unknown record type"});
@@ -413,7 +394,7 @@ std::optional<std::string> rowKey(RecordType type, const RowView& row) {
   };
   switch (type) {
     case RecordType::unit: {
-      const auto unit_id = r.unitId(col::Unit::unit_id);
+      const auto unit_id = r.unitId(columnIndex(RecordType::unit, "unit_id"));
       return keyOf([&] {
         Unit unit;
         unit.unit_id = *unit_id;
@@ -421,10 +402,9 @@ std::optional<std::string> rowKey(RecordType type, const RowView& row) {
       });
     }
     case RecordType::quota: {
-      using C = col::Quota;
-      const auto unit_id = r.unitId(C::unit_id);
-      const auto estab_type = r.code(C::estab_type, parseEstabType, kEstabTypes);
-      const auto effective_from = r.date(C::effective_from);
+      const auto unit_id = r.unitId(columnIndex(RecordType::quota, "unit_id"));
+      const auto estab_type = r.code<EstabType>(columnIndex(RecordType::quota, "estab_type"));
+      const auto effective_from = r.date(columnIndex(RecordType::quota, "effective_from"));
       return keyOf([&] {
         Quota quota;
         quota.unit_id = *unit_id;
@@ -434,10 +414,9 @@ std::optional<std::string> rowKey(RecordType type, const RowView& row) {
       });
     }
     case RecordType::leader_quota: {
-      using C = col::LeaderQuota;
-      const auto unit_id = r.unitId(C::unit_id);
-      const auto level = r.code(C::level, parseLeaderLevel, kLeaderLevels);
-      const auto rank = r.code(C::rank, parseLeaderRank, kLeaderRanks);
+      const auto unit_id = r.unitId(columnIndex(RecordType::leader_quota, "unit_id"));
+      const auto level = r.code<LeaderLevel>(columnIndex(RecordType::leader_quota, "level"));
+      const auto rank = r.code<LeaderRank>(columnIndex(RecordType::leader_quota, "rank"));
       return keyOf([&] {
         LeaderQuota quota;
         quota.unit_id = *unit_id;
@@ -447,14 +426,13 @@ std::optional<std::string> rowKey(RecordType type, const RowView& row) {
       });
     }
     case RecordType::approval: {
-      const auto approval_id = r.present(col::Approval::approval_id);
+      const auto approval_id = r.present(columnIndex(RecordType::approval, "approval_id"));
       if (!approval_id) return std::nullopt;
       return std::string(*approval_id);
     }
     case RecordType::roster: {
-      using C = col::Roster;
-      const auto person_id = r.personId(C::person_id);
-      const auto unit_id = r.unitId(C::unit_id);
+      const auto person_id = r.personId(columnIndex(RecordType::roster, "person_id"));
+      const auto unit_id = r.unitId(columnIndex(RecordType::roster, "unit_id"));
       return keyOf([&] {
         RosterEntry entry;
         entry.person_id = *person_id;
@@ -463,15 +441,14 @@ std::optional<std::string> rowKey(RecordType type, const RowView& row) {
       });
     }
     case RecordType::movement: {
-      const auto movement_id = r.present(col::Movement::movement_id);
+      const auto movement_id = r.present(columnIndex(RecordType::movement, "movement_id"));
       if (!movement_id) return std::nullopt;
       return std::string(*movement_id);
     }
     case RecordType::payroll: {
-      using C = col::Payroll;
-      const auto person_id = r.personId(C::person_id);
-      const auto unit_id = r.unitId(C::unit_id);
-      const auto month = r.month(C::month);
+      const auto person_id = r.personId(columnIndex(RecordType::payroll, "person_id"));
+      const auto unit_id = r.unitId(columnIndex(RecordType::payroll, "unit_id"));
+      const auto month = r.month(columnIndex(RecordType::payroll, "month"));
       return keyOf([&] {
         PayrollMonth pay;
         pay.person_id = *person_id;
@@ -481,7 +458,7 @@ std::optional<std::string> rowKey(RecordType type, const RowView& row) {
       });
     }
     case RecordType::death: {
-      const auto person_id = r.personId(col::Death::person_id);
+      const auto person_id = r.personId(columnIndex(RecordType::death, "person_id"));
       return keyOf([&] {
         Death death;
         death.person_id = *person_id;

@@ -1,10 +1,6 @@
 #include "staffchain/model/row_view.hpp"
 
-#include "columns.hpp"
-
 namespace staffchain::model {
-// columns.hpp names the positions of plugin::columns; a reordering there must be mirrored.
-static_assert(col::Movement::leader_rank == 11 && col::Roster::leader_rank == 7 && col::Approval::purpose == 6);
 
 bool isRequiredColumn(RecordType type, std::size_t column) noexcept {
   return plugin::isRequiredCanonicalColumn(type, column);
