@@ -60,6 +60,7 @@ class ChainEngine::State {
   // judgement while nobody's stays changed since, else counted afresh into `scratch`), and the
   // open critical findings naming a unit.
   detail::PrecheckContext precheckContext(std::deque<detail::OccupancyCounter>& scratch) const;
+  [[nodiscard]] const std::unordered_map<std::string, Finding>& current() const noexcept { return current_; }
 
   RuleParams params;
   ChainIndex index;
@@ -493,6 +494,18 @@ PrecheckAnswer ChainEngine::precheck(const PrecheckRequest& request) const {
 PostFigures ChainEngine::posts(const model::UnitId& unit, model::EstabType type, model::Date day) const {
   std::deque<detail::OccupancyCounter> scratch;
   return detail::postFigures(state_->precheckContext(scratch), ScopeKey{unit, static_cast<std::uint8_t>(type)}, day);
+}
+
+std::vector<VacancyRow> ChainEngine::vacancies(model::Date day, const VacancyFilter& filter) const {
+  detail::UnitMap<std::vector<std::string>> ghost_pay;
+  for (const auto& [fp, finding] : state_->current()) {
+    if (finding.rule == "CHAIN-006" || finding.rule == "CHAIN-009" || finding.rule == "CHAIN-014") {
+      if (!finding.unit_id.empty()) ghost_pay[finding.unit_id].push_back(fp);
+    }
+  }
+  for (auto& [unit, ids] : ghost_pay) std::sort(ids.begin(), ids.end());
+  std::deque<detail::OccupancyCounter> scratch;
+  return detail::vacancies(state_->precheckContext(scratch), day, filter, ghost_pay);
 }
 
 std::vector<model::Record> ChainEngine::recordsOf(const model::PersonId& person) const {

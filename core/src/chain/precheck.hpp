@@ -9,6 +9,7 @@
 #include "presence.hpp"
 #include "rule_support.hpp"
 #include "staffchain/chain/precheck.hpp"
+#include "staffchain/chain/vacancy_pool.hpp"
 
 namespace staffchain::chain::detail {
 
@@ -37,6 +38,10 @@ struct Suspension {
   const Finding* finding = nullptr;
 };
 std::optional<Suspension> suspensionOf(const PrecheckContext& ctx, const model::UnitId& unit);
+
+// The vacancy pool on `day`; `ghost_pay` lists the open CHAIN-006/009/014 findings by unit.
+std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, const VacancyFilter& filter,
+                                  const UnitMap<std::vector<std::string>>& ghost_pay);
 
 // A unit/type's occupancy counted from its members' roster stays.
 OccupancyCounter countOccupancy(const ChainIndex& index, const ScopeKey& key);

@@ -10,6 +10,7 @@
 #include "staffchain/chain/finding.hpp"
 #include "staffchain/chain/precheck.hpp"
 #include "staffchain/chain/rule_params.hpp"
+#include "staffchain/chain/vacancy_pool.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/records.hpp"
 
@@ -81,6 +82,9 @@ class ChainEngine {
   [[nodiscard]] PrecheckAnswer precheck(const PrecheckRequest& request) const;
   // Approved, occupied and reserved posts of a unit and type on `day`.
   [[nodiscard]] PostFigures posts(const model::UnitId& unit, model::EstabType type, model::Date day) const;
+  // The vacancy pool on `day`: every unit/type with approved posts or people on its roster,
+  // sorted by region, unit and type; recoverable as of the last evaluation's findings.
+  [[nodiscard]] std::vector<VacancyRow> vacancies(model::Date day, const VacancyFilter& filter = {}) const;
 
  private:
   class State;
