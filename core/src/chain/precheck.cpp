@@ -447,6 +447,7 @@ std::optional<Suspension> suspensionOf(const PrecheckContext& ctx, const model::
 
 PrecheckAnswer precheck(const PrecheckContext& ctx, const PrecheckRequest& request) {
   PrecheckAnswer answer;
+  answer.unit_name = unitLabel(ctx.index, request.unit);
   if (ctx.index.unit(request.unit) == nullptr) {
     refuse(answer, "unit_unknown", "",
            fmt::format("unit {} is not in the establishment office's units", request.unit.view()),

@@ -6,6 +6,7 @@
 
 #include "precheck.hpp"
 #include "staffchain/model/enums.hpp"
+#include "staffchain/model/identifiers.hpp"
 
 namespace staffchain::chain {
 
@@ -87,11 +88,12 @@ std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, c
 
 VacancySummary summarise(const std::vector<VacancyRow>& rows) {
   VacancySummary out;
-  std::map<std::string, std::vector<const VacancyRow*>> units_seen;
   auto add = [](VacancyTotals& totals, const VacancyRow& row) {
-    totals.posts.approved += row.posts.approved;
-    totals.posts.occupied += row.posts.occupied;
-    totals.posts.reserved += row.posts.reserved;
+    totals.approved += row.posts.approved;
+    totals.occupied += row.posts.occupied;
+    totals.reserved += row.posts.reserved;
+    totals.vacant += std::max(0, row.posts.vacant());
+    totals.excess += std::max(0, row.posts.occupied - row.posts.approved);
     if (row.recoverable) totals.recoverable += std::max(0, row.posts.vacant());
   };
   std::map<std::string, std::vector<model::UnitId>> units;
@@ -128,11 +130,29 @@ nlohmann::json vacancyJson(const VacancyRow& row) {
 
 nlohmann::json vacancyTotalsJson(const VacancyTotals& totals) {
   return {{"units", totals.units},
-          {"approved", totals.posts.approved},
-          {"occupied", totals.posts.occupied},
-          {"reserved", totals.posts.reserved},
-          {"vacant", totals.posts.vacant()},
+          {"approved", totals.approved},
+          {"occupied", totals.occupied},
+          {"reserved", totals.reserved},
+          {"vacant", totals.vacant},
+          {"excess", totals.excess},
           {"recoverable", totals.recoverable}};
+}
+
+nlohmann::json vacancyPoolJson(const std::vector<VacancyRow>& rows, model::Date as_of) {
+  const auto summary = summarise(rows);
+  nlohmann::json listed = nlohmann::json::array();
+  for (const auto& row : rows) listed.push_back(vacancyJson(row));
+  nlohmann::json regions = nlohmann::json::object();
+  for (const auto& [region, totals] : summary.by_region) {
+    nlohmann::json item = vacancyTotalsJson(totals);
+    item["region_name"] = std::string(model::regionName(region));
+    regions[region] = std::move(item);
+  }
+  return {{"as_of", model::formatDate(as_of)},
+          {"vacancies", listed},
+          {"count", listed.size()},
+          {"regions", regions},
+          {"total", vacancyTotalsJson(summary.all)}};
 }
 
 }  // namespace staffchain::chain

@@ -114,13 +114,20 @@ TEST_F(VacancyPoolTest, FiltersAndTotals) {
   ASSERT_EQ(summary.by_region.size(), 2U);
   const auto& hailar = summary.by_region.at("150702");
   EXPECT_EQ(hailar.units, 2U);
-  EXPECT_EQ(hailar.posts.approved, 5);
-  EXPECT_EQ(hailar.posts.occupied, 3);
-  EXPECT_EQ(hailar.posts.reserved, 1);
-  EXPECT_EQ(hailar.posts.vacant(), 1);
+  EXPECT_EQ(hailar.approved, 5);
+  EXPECT_EQ(hailar.occupied, 3);
+  EXPECT_EQ(hailar.reserved, 1);
+  EXPECT_EQ(hailar.vacant, 1);
+  EXPECT_EQ(hailar.excess, 0);
   EXPECT_EQ(hailar.recoverable, 1);
   EXPECT_EQ(summary.all.units, 3U);
-  EXPECT_EQ(summary.all.posts.vacant(), 2);
+  EXPECT_EQ(summary.all.vacant, 2);
+  // An excess in one unit does not fill a vacancy in another.
+  data_.roster.push_back(roster(person(4), unitId(3), EstabType::admin, day(2022, 1, 1)));
+  data_.roster.push_back(roster(person(5), unitId(3), EstabType::admin, day(2022, 1, 1)));
+  const auto with_excess = summarise(pool());
+  EXPECT_EQ(with_excess.all.vacant, 1);
+  EXPECT_EQ(with_excess.all.excess, 1);
   const auto json = vacancyJson(of(pool(), 2));
   EXPECT_EQ(json["vacant"], 1);
   EXPECT_EQ(json["vacant_since"], "2020-01-01");

@@ -73,6 +73,7 @@ struct PostFigures {
 
 struct PrecheckAnswer {
   bool allowed = true;
+  std::string unit_name;                // as units.csv names it, or the unit's id
   std::vector<PrecheckReason> reasons;  // every one that applies, in a fixed order
   std::vector<PrecheckSuggestion> suggestions;
   std::optional<PostFigures> posts;      // of the unit and type asked about, on the day

@@ -38,9 +38,15 @@ struct VacancyFilter {
   std::optional<bool> recoverable;
 };
 
+// Sums over rows. An excess in one unit does not fill a vacancy in another: `vacant` adds up the
+// rows' vacancies (net of reservations) where there are some, `excess` the people over approved.
 struct VacancyTotals {
-  PostFigures posts;
-  std::int32_t recoverable = 0;  // vacant posts (net, at least 0) in recoverable rows
+  std::int64_t approved = 0;
+  std::int64_t occupied = 0;
+  std::int64_t reserved = 0;
+  std::int64_t vacant = 0;
+  std::int64_t excess = 0;
+  std::int64_t recoverable = 0;  // vacant posts in recoverable rows
   std::size_t units = 0;
 };
 
@@ -56,5 +62,8 @@ VacancySummary summarise(const std::vector<VacancyRow>& rows);
 //  "vacant_since","recoverable","recoverable_because","ghost_pay_findings"}
 nlohmann::json vacancyJson(const VacancyRow& row);
 nlohmann::json vacancyTotalsJson(const VacancyTotals& totals);
+// The whole pool: {"as_of", "vacancies": [row...], "count", "regions": {code: totals with
+// "region_name"}, "total": totals}; what the API answers and `audit --vacancies` prints.
+nlohmann::json vacancyPoolJson(const std::vector<VacancyRow>& rows, model::Date as_of);
 
 }  // namespace staffchain::chain
