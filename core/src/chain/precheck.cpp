@@ -56,16 +56,15 @@ bool fitsUnitKind(model::UnitKind kind, model::EstabType type) {
   return true;
 }
 
-bool isValidUse(const ChainIndex& index, const model::Approval& approval, const model::PersonId& person,
-                const PersonRecords& records, const model::Movement& m, Date day) {
-  (void)person;
+// A use of `approval` the rule lets take a slot: a hire or transfer in citing it, into its unit,
+// within its dates, by someone whose roster entry there (if any) is of its type.
+bool isValidUse(const model::Approval& approval, const PersonRecords& records, const model::Movement& m, Date day) {
   if (!model::isHire(m.kind) || m.approval_id != approval.approval_id || !sameId(m.unit_id, approval.unit_id)) {
     return false;
   }
   if (m.effective_on > day || m.effective_on < approval.issued_on || m.effective_on > approval.valid_until) {
     return false;
   }
-  (void)index;
   const auto* entry = records.rosterIn(m.unit_id);
   return entry == nullptr || entry->estab_type == approval.estab_type;
 }
@@ -412,7 +411,7 @@ std::int32_t approvalSlotsUsed(const ChainIndex& index, const model::Approval& a
     const auto* records = index.person(id);
     if (records == nullptr) continue;
     for (const auto& m : records->movements) {
-      if (isValidUse(index, approval, id, *records, m, day)) ++used;
+      if (isValidUse(approval, *records, m, day)) ++used;
     }
   }
   return std::min(used, approval.slots);
