@@ -6,30 +6,12 @@
 
 #include "api_client.hpp"
 #include "commands.hpp"
+#include "table_cell.hpp"
 
 namespace staffchain::ctl {
 namespace {
 
 using nlohmann::json;
-
-// Text cut to `width` display columns (a CJK character takes two), for table cells.
-std::string cell(const std::string& text, std::size_t width) {
-  std::string out;
-  std::size_t used = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
-    const std::size_t columns = length >= 3 ? 2 : 1;
-    if (used + columns > width) {
-      if (!out.empty()) out += "\u2026";
-      return out;
-    }
-    out.append(text, i, length);
-    used += columns;
-    i += length;
-  }
-  return out;
-}
 
 // Options of the form --name VALUE; an unknown option or a missing value is a usage error.
 Result<std::map<std::string, std::string>> options(const std::vector<std::string>& args,

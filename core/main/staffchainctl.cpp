@@ -19,9 +19,10 @@ Commands:
   check-config FILE
         validate a configuration (and conf.d/ beside it) without starting anything; every
         error is listed as file:line:column: key.path: reason. Exit 0 valid, 1 invalid.
-  audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--config FILE]
+  audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--vacancies] [--config FILE]
         read a folder in the canonical exchange format, evaluate every chain rule once and
-        print the findings. Exit 0 when it ran, 2 when the folder cannot be read.
+        print the findings (with --vacancies: the vacancy pool instead). Exit 0 when it ran,
+        2 when the folder cannot be read.
   gen --persons N --seed S --out DIR [--as-of DATE] [--payroll-months M] [...]
         write a synthetic staffing world with injected violations and truth.jsonl
         (`staffchainctl gen --help` lists every option).
@@ -43,6 +44,12 @@ $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --js
                                            resync starts a pull from the beginning and returns;
                                            `connectors resync NAME --wait` follows it to its end
   reload                                   reload the daemon's configuration
+  precheck KIND --unit CODE [--type T] [--count N] [--on DATE] [--approval ID] [--level L --rank R]
+           [--brings-post] [--person ID]   would a hire, transfer_in, appoint_leader or approval break
+                                           the chain? every reason, and what would make it pass
+                                           (exit 0 allowed, 1 refused)
+  vacancies [--region C] [--type T] [--unit U] [--recoverable] [--on DATE] [--format table|jsonl|csv]
+                                           the vacancy pool: approved, occupied, reserved, vacant per unit
 
   --help, --version
 )";
@@ -107,6 +114,9 @@ int run(int argc, char** argv) {
   }
   for (const char* data_command : {"findings", "quarantine"}) {
     if (command == data_command) return staffchain::ctl::runDataCommand(command, args);
+  }
+  for (const char* loop_command : {"precheck", "vacancies"}) {
+    if (command == loop_command) return staffchain::ctl::runLoopCommand(command, args);
   }
   for (const char* alert_command : {"alerts", "ack", "silence"}) {
     if (command == alert_command) return staffchain::ctl::runAlertCommand(command, args);

@@ -9,6 +9,7 @@
 
 #include "chain_index.hpp"
 #include "parallel.hpp"
+#include "precheck.hpp"
 #include "rule_families.hpp"
 
 namespace staffchain::chain {
@@ -55,6 +56,11 @@ class ChainEngine::State {
   FindingDelta deltaOf(const Before& before) const;
   std::vector<Finding> sortedFindings() const;
   std::vector<const Finding*> sortedInPlace() const;
+  // What the pre-check reads: the index, the occupancy of each unit/type (as of its last whole
+  // judgement while nobody's stays changed since, else counted afresh into `scratch`), and the
+  // open critical findings naming a unit.
+  detail::PrecheckContext precheckContext(std::deque<detail::OccupancyCounter>& scratch) const;
+  [[nodiscard]] const std::unordered_map<std::string, Finding>& current() const noexcept { return current_; }
 
   RuleParams params;
   ChainIndex index;
@@ -460,6 +466,46 @@ std::vector<const Finding*> ChainEngine::findingsInPlace() const {
 
 const RuleParams& ChainEngine::params() const noexcept {
   return state_->params;
+}
+
+detail::PrecheckContext ChainEngine::State::precheckContext(std::deque<detail::OccupancyCounter>& scratch) const {
+  auto occupancy = [this, &scratch](const ScopeKey& key) -> const detail::OccupancyCounter& {
+    const bool stale = touched.all_persons || !touched.roster_changed.empty() || touched.scopes.contains(key);
+    if (!stale) {
+      if (auto it = occupancy_.find(key); it != occupancy_.end()) return it->second;
+    }
+    return scratch.emplace_back(detail::countOccupancy(index, key));
+  };
+  auto critical = [this](const model::UnitId& unit) {
+    std::vector<const Finding*> out;
+    if (auto it = critical_by_unit_.find(unit); it != critical_by_unit_.end()) {
+      for (const auto& fp : it->second) out.push_back(&current_.at(fp));
+    }
+    return out;
+  };
+  return detail::PrecheckContext{index, params, occupancy, critical};
+}
+
+PrecheckAnswer ChainEngine::precheck(const PrecheckRequest& request) const {
+  std::deque<detail::OccupancyCounter> scratch;
+  return detail::precheck(state_->precheckContext(scratch), request);
+}
+
+PostFigures ChainEngine::posts(const model::UnitId& unit, model::EstabType type, model::Date day) const {
+  std::deque<detail::OccupancyCounter> scratch;
+  return detail::postFigures(state_->precheckContext(scratch), ScopeKey{unit, static_cast<std::uint8_t>(type)}, day);
+}
+
+std::vector<VacancyRow> ChainEngine::vacancies(model::Date day, const VacancyFilter& filter) const {
+  detail::UnitMap<std::vector<std::string>> ghost_pay;
+  for (const auto& [fp, finding] : state_->current()) {
+    if (finding.rule == "CHAIN-006" || finding.rule == "CHAIN-009" || finding.rule == "CHAIN-014") {
+      if (!finding.unit_id.empty()) ghost_pay[finding.unit_id].push_back(fp);
+    }
+  }
+  for (auto& [unit, ids] : ghost_pay) std::sort(ids.begin(), ids.end());
+  std::deque<detail::OccupancyCounter> scratch;
+  return detail::vacancies(state_->precheckContext(scratch), day, filter, ghost_pay);
 }
 
 std::vector<model::Record> ChainEngine::recordsOf(const model::PersonId& person) const {

@@ -280,6 +280,13 @@ class ChainIndex {
   void forEachPerson(F f) const {
     persons_.forEach([&](const auto& node) { f(node.first, node.second); });
   }
+  // The units of a region, in no particular order.
+  template <typename F>
+  void forEachUnitOfRegion(const std::string& region, F f) const {
+    for (const auto& [id, unit] : units_) {
+      if (unit.region == region) f(unit);
+    }
+  }
   [[nodiscard]] std::vector<model::PersonId> allPersons() const;
   [[nodiscard]] std::vector<ScopeKey> allScopes() const;
   [[nodiscard]] std::vector<LeaderKey> allLeaderKeys() const;

@@ -79,6 +79,7 @@ void readRuleParams(ConfigReader& reader, RuleParams& rules,
       static_cast<std::int32_t>(reader.integer("payroll_grace_months", 0, 120, rules.payroll_grace_months));
   rules.secondment_max_days = readDays(reader, "secondment_max_days", rules.secondment_max_days, 1);
   rules.suspend_after_days = readDays(reader, "suspend_after_days", rules.suspend_after_days);
+  rules.pool_after_days = readDays(reader, "pool_after_days", rules.pool_after_days, 1);
   rules.retirement_age_months_male = static_cast<std::int32_t>(
       reader.integer("retirement_age_men", 40, 80, rules.retirement_age_months_male / 12) * 12);
   rules.retirement_age_months_female = static_cast<std::int32_t>(

@@ -187,7 +187,7 @@ void maskCitizenIdsIn(json& value) {
   }
 }
 
-ApiResponse personalDataAnswer(const config::Config& config, const ApiRequest& request, json body) {
+ApiResponse maskedUnlessReadWrite(const config::Config& config, const ApiRequest& request, json body) {
   const bool read_write = std::any_of(config.api.tokens.begin(), config.api.tokens.end(), [&](const auto& token) {
     return token.name == request.caller && token.read_write;
   });
@@ -240,6 +240,7 @@ bool AdminApi::start() {
   server_ = std::make_unique<api::ApiServer>(io_, std::move(tokens), spdlog::default_logger());
   server_->setMaxConnections(config_->api.max_connections);
   registerRoutes();
+  registerLoopRoutes();
   if (auto listening = server_->listen(config_->api.listen); !listening) {
     spdlog::critical("{}", listening.error().message);
     return false;
@@ -285,11 +286,10 @@ void AdminApi::registerRoutes() {
       for (const auto& snapshot : held.value()) emit(heldSnapshotFinding(snapshot));
     }
     // Findings are as of today in the configured zone: say which day and zone that is.
-    return personalDataAnswer(*config_, request,
-                              json{{"findings", out},
-                                   {"count", out.size()},
-                                   {"as_of", model::formatDate(parts_.evaluator.today())},
-                                   {"timezone", config_->daemon.timezone.name()}});
+    return personalDataAnswer(request, json{{"findings", out},
+                                            {"count", out.size()},
+                                            {"as_of", model::formatDate(parts_.evaluator.today())},
+                                            {"timezone", config_->daemon.timezone.name()}});
   });
   server_->route("GET", "/api/v1/quarantine", Access::read, [this](const ApiRequest& request) {
     // Stored in UTC; shown in the configured zone with its offset.
@@ -321,7 +321,7 @@ void AdminApi::registerRoutes() {
                      {"last_seen", storedTime(entry.last_seen)},
                      {"times_seen", entry.times_seen}});
     }
-    return personalDataAnswer(*config_, request, json{{"quarantine", out}, {"count", out.size()}});
+    return personalDataAnswer(request, json{{"quarantine", out}, {"count", out.size()}});
   });
   server_->route("GET", "/api/v1/notices", Access::read, [this](const ApiRequest& request) {
     propagation::NoticeFilter filter;
@@ -335,7 +335,7 @@ void AdminApi::registerRoutes() {
     filter.system = query("system");
     filter.person = query("person");
     const json out = parts_.propagator.json(filter);
-    return personalDataAnswer(*config_, request, json{{"notices", out}, {"count", out.size()}});
+    return personalDataAnswer(request, json{{"notices", out}, {"count", out.size()}});
   });
   server_->route("GET", "/api/v1/alerts", Access::read, [this](const ApiRequest& request) {
     alerts::AlertFilter filter;
@@ -351,12 +351,12 @@ void AdminApi::registerRoutes() {
     json out = json::array();
     for (const auto& alert : parts_.dispatcher.manager().alerts(filter))
       out.push_back(alertJson(config_->daemon.timezone, alert));
-    return personalDataAnswer(*config_, request, json{{"alerts", out}, {"count", out.size()}});
+    return personalDataAnswer(request, json{{"alerts", out}, {"count", out.size()}});
   });
   server_->route("GET", "/api/v1/alerts/{id}", Access::read, [this](const ApiRequest& request) {
     const auto alert = parts_.dispatcher.manager().alert(request.params.at("id"));
     if (!alert) return ApiResponse::error(404, fmt::format("there is no alert {}", request.params.at("id")));
-    return personalDataAnswer(*config_, request, alertJson(config_->daemon.timezone, *alert, true));
+    return personalDataAnswer(request, alertJson(config_->daemon.timezone, *alert, true));
   });
   server_->route("POST", "/api/v1/alerts/{id}/ack", Access::write, [this](const ApiRequest& request) {
     const json body = json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
@@ -382,7 +382,7 @@ void AdminApi::registerRoutes() {
          parts_.dispatcher.manager().silences(it != request.query.end() && it->second == "true")) {
       out.push_back(silenceJson(config_->daemon.timezone, silence));
     }
-    return personalDataAnswer(*config_, request, json{{"silences", out}});
+    return personalDataAnswer(request, json{{"silences", out}});
   });
   server_->route("POST", "/api/v1/silences", Access::write, [this](const ApiRequest& request) {
     const json body = json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
@@ -426,11 +426,10 @@ void AdminApi::registerRoutes() {
     if (body.value("dry_run", false)) {
       auto preview = parts_.dispatcher.manager().previewSilence(silence_request, now);
       if (!preview) return ApiResponse::error(400, preview.error().message);
-      return personalDataAnswer(*config_, request,
-                                json{{"dry_run", true},
-                                     {"open_alerts", preview->open_alerts},
-                                     {"alert_ids", preview->alert_ids},
-                                     {"expires_at", isoTime(config_->daemon.timezone, preview->expires_at)}});
+      return personalDataAnswer(request, json{{"dry_run", true},
+                                              {"open_alerts", preview->open_alerts},
+                                              {"alert_ids", preview->alert_ids},
+                                              {"expires_at", isoTime(config_->daemon.timezone, preview->expires_at)}});
     }
     auto silence = parts_.dispatcher.manager().createSilence(silence_request, now);
     if (!silence) return ApiResponse::error(400, silence.error().message);
@@ -446,7 +445,7 @@ void AdminApi::registerRoutes() {
     return ApiResponse::json(200, json{{"expired", request.params.at("id")}}.dump());
   });
   server_->route("GET", "/api/v1/connectors", Access::read, [this](const ApiRequest& request) {
-    return personalDataAnswer(*config_, request, parts_.connectors.json(config_->daemon.timezone));
+    return personalDataAnswer(request, parts_.connectors.json(config_->daemon.timezone));
   });
   server_->route("POST", "/api/v1/connectors/{name}/{action}", Access::write, [this](const ApiRequest& request) {
     return connectorAction(request.params.at("name"), request.params.at("action"), request.body, request.caller);
@@ -462,6 +461,10 @@ void AdminApi::registerRoutes() {
                 {"errors", errors}}}};
     return ApiResponse::json(422, body.dump());
   });
+}
+
+api::ApiResponse AdminApi::personalDataAnswer(const api::ApiRequest& request, nlohmann::json body) const {
+  return maskedUnlessReadWrite(*config_, request, std::move(body));
 }
 
 api::ApiResponse AdminApi::pluginAction(const std::string& name, const std::string& action, const std::string& body,
@@ -541,6 +544,7 @@ std::string AdminApi::metricsText() const {
   }
   parts_.dispatcher.metrics(out);
   parts_.propagator.metrics(out);
+  loopMetrics(out);
   return out.text();
 }
 

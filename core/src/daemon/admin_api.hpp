@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,6 +63,11 @@ class AdminApi {
 
  private:
   void registerRoutes();
+  // The pre-check and the vacancy pool (loop_routes.cpp).
+  void registerLoopRoutes();
+  void loopMetrics(api::PrometheusWriter& out) const;
+  // `body` as JSON, with every citizen id masked unless the caller's token is read-write.
+  [[nodiscard]] api::ApiResponse personalDataAnswer(const api::ApiRequest& request, nlohmann::json body) const;
   [[nodiscard]] std::string metricsText() const;
   api::ApiResponse connectorAction(const std::string& name, const std::string& action, const std::string& body,
                                    const std::string& caller);
@@ -72,6 +78,7 @@ class AdminApi {
   Parts parts_;
   const config::Config* config_ = nullptr;
   std::unique_ptr<api::ApiServer> server_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> prechecks_;  // (kind, answer) -> count
 };
 
 }  // namespace staffchain::daemon

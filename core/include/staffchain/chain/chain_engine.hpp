@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "staffchain/chain/finding.hpp"
+#include "staffchain/chain/precheck.hpp"
 #include "staffchain/chain/rule_params.hpp"
+#include "staffchain/chain/vacancy_pool.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/records.hpp"
 
@@ -74,6 +76,15 @@ class ChainEngine {
   // What the engine holds of one person, as ingested: roster rows, movements, payroll months
   // and deaths (empty for a person it does not know).
   [[nodiscard]] std::vector<model::Record> recordsOf(const model::PersonId& person) const;
+
+  // Would this hire, transfer, appointment or approval break the chain (事前预审)? Read against
+  // the records held and the findings of the last evaluation (what suspends a unit).
+  [[nodiscard]] PrecheckAnswer precheck(const PrecheckRequest& request) const;
+  // Approved, occupied and reserved posts of a unit and type on `day`.
+  [[nodiscard]] PostFigures posts(const model::UnitId& unit, model::EstabType type, model::Date day) const;
+  // The vacancy pool on `day`: every unit/type with approved posts or people on its roster,
+  // sorted by region, unit and type; recoverable as of the last evaluation's findings.
+  [[nodiscard]] std::vector<VacancyRow> vacancies(model::Date day, const VacancyFilter& filter = {}) const;
 
  private:
   class State;

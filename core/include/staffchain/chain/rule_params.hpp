@@ -36,6 +36,8 @@ struct RuleParams {
   std::int32_t payroll_grace_months = 0;
   std::int32_t secondment_max_days = 183;
   std::int32_t suspend_after_days = 30;
+  // A vacancy this long is recoverable into the pool (零空编).
+  std::int32_t pool_after_days = 365;
   std::int32_t retirement_age_months_male = 60 * 12;
   std::int32_t retirement_age_months_female = 55 * 12;
   // Consulted first, in order; the first row that matches birth date and sex wins.

@@ -1,0 +1,158 @@
+// The vacancy pool, from the same posts figures the pre-check reads (approved − occupied −
+// reserved), per unit/type of the index.
+#include "staffchain/chain/vacancy_pool.hpp"
+
+#include <algorithm>
+
+#include "precheck.hpp"
+#include "staffchain/model/enums.hpp"
+#include "staffchain/model/identifiers.hpp"
+
+namespace staffchain::chain {
+
+namespace detail {
+
+namespace {
+
+// The first day of the current unbroken run of approved > occupied, up to `day`.
+std::optional<model::Date> vacantSince(const PrecheckContext& ctx, const ScopeKey& key, model::Date day) {
+  const OccupancyCounter& occupancy = ctx.occupancy(key);
+  auto approvedOn = [&](model::Date d) {
+    const auto* q = ctx.index.quotaOn(key, d);
+    return q != nullptr ? q->approved : 0;
+  };
+  if (approvedOn(day) - occupancy.countOn(day) <= 0) return std::nullopt;
+  auto dates = occupancy.changeDates();
+  if (const auto* quotas = ctx.index.quotas(key); quotas != nullptr) {
+    for (const auto& q : *quotas) dates.push_back(q.effective_from);
+  }
+  std::sort(dates.begin(), dates.end());
+  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  std::optional<model::Date> run;
+  for (const auto d : dates) {
+    if (d > day) break;
+    if (approvedOn(d) - occupancy.countOn(d) > 0) {
+      if (!run) run = d;
+    } else {
+      run.reset();
+    }
+  }
+  return run.value_or(day);
+}
+
+}  // namespace
+
+std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, const VacancyFilter& filter,
+                                  const UnitMap<std::vector<std::string>>& ghost_pay) {
+  std::vector<VacancyRow> rows;
+  for (const auto& key : ctx.index.allScopes()) {
+    if (key.type == kUnknownType) continue;
+    if (filter.unit && !sameId(key.unit, *filter.unit)) continue;
+    const auto type = static_cast<model::EstabType>(key.type);
+    if (filter.type && *filter.type != type) continue;
+    const auto* unit = ctx.index.unit(key.unit);
+    const std::string region = unit != nullptr ? unit->region : std::string();
+    if (!filter.region.empty() && filter.region != region) continue;
+    VacancyRow row;
+    row.unit = key.unit;
+    row.unit_name = unitLabel(ctx.index, key.unit);
+    row.region = region;
+    row.type = type;
+    row.posts = postFigures(ctx, key, day);
+    if (row.posts.approved == 0 && row.posts.occupied == 0 && row.posts.reserved == 0) continue;
+    row.vacant_since = vacantSince(ctx, key, day);
+    std::vector<std::string> because;
+    if (row.posts.vacant() > 0) {
+      if (auto it = ghost_pay.find(key.unit); it != ghost_pay.end()) {
+        row.ghost_pay_findings = it->second;
+        because.emplace_back("ghost_pay");
+      }
+      if (row.vacant_since && day.days - row.vacant_since->days > ctx.params.pool_after_days) {
+        because.emplace_back("long_vacant");
+      }
+    }
+    row.recoverable = !because.empty();
+    for (const auto& reason : because) row.recoverable_because += (row.recoverable_because.empty() ? "" : ",") + reason;
+    if (filter.recoverable && *filter.recoverable != row.recoverable) continue;
+    rows.push_back(std::move(row));
+  }
+  std::sort(rows.begin(), rows.end(), [](const VacancyRow& a, const VacancyRow& b) {
+    if (a.region != b.region) return a.region < b.region;
+    if (a.unit != b.unit) return a.unit < b.unit;
+    return a.type < b.type;
+  });
+  return rows;
+}
+
+}  // namespace detail
+
+VacancySummary summarise(const std::vector<VacancyRow>& rows) {
+  VacancySummary out;
+  auto add = [](VacancyTotals& totals, const VacancyRow& row) {
+    totals.approved += row.posts.approved;
+    totals.occupied += row.posts.occupied;
+    totals.reserved += row.posts.reserved;
+    totals.vacant += std::max(0, row.posts.vacant());
+    totals.excess += std::max(0, row.posts.occupied - row.posts.approved);
+    if (row.recoverable) totals.recoverable += std::max(0, row.posts.vacant());
+  };
+  std::map<std::string, std::vector<model::UnitId>> units;
+  for (const auto& row : rows) {
+    add(out.by_region[row.region], row);
+    add(out.all, row);
+    units[row.region].push_back(row.unit);
+  }
+  std::size_t all_units = 0;
+  for (auto& [region, ids] : units) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    out.by_region[region].units = ids.size();
+    all_units += ids.size();
+  }
+  out.all.units = all_units;
+  return out;
+}
+
+nlohmann::json vacancyJson(const VacancyRow& row) {
+  return {{"unit_id", row.unit.str()},
+          {"unit_name", row.unit_name},
+          {"region", row.region},
+          {"estab_type", model::toString(row.type)},
+          {"approved", row.posts.approved},
+          {"occupied", row.posts.occupied},
+          {"reserved", row.posts.reserved},
+          {"vacant", row.posts.vacant()},
+          {"vacant_since", row.vacant_since ? model::formatDate(*row.vacant_since) : std::string()},
+          {"recoverable", row.recoverable},
+          {"recoverable_because", row.recoverable_because},
+          {"ghost_pay_findings", row.ghost_pay_findings}};
+}
+
+nlohmann::json vacancyTotalsJson(const VacancyTotals& totals) {
+  return {{"units", totals.units},
+          {"approved", totals.approved},
+          {"occupied", totals.occupied},
+          {"reserved", totals.reserved},
+          {"vacant", totals.vacant},
+          {"excess", totals.excess},
+          {"recoverable", totals.recoverable}};
+}
+
+nlohmann::json vacancyPoolJson(const std::vector<VacancyRow>& rows, model::Date as_of) {
+  const auto summary = summarise(rows);
+  nlohmann::json listed = nlohmann::json::array();
+  for (const auto& row : rows) listed.push_back(vacancyJson(row));
+  nlohmann::json regions = nlohmann::json::object();
+  for (const auto& [region, totals] : summary.by_region) {
+    nlohmann::json item = vacancyTotalsJson(totals);
+    item["region_name"] = std::string(model::regionName(region));
+    regions[region] = std::move(item);
+  }
+  return {{"as_of", model::formatDate(as_of)},
+          {"vacancies", listed},
+          {"count", listed.size()},
+          {"regions", regions},
+          {"total", vacancyTotalsJson(summary.all)}};
+}
+
+}  // namespace staffchain::chain

@@ -1,0 +1,242 @@
+// The management loop through the real daemon (DOMAIN.md §7): a pre-check answered over the API
+// and by `staffchainctl precheck` (allowed, refused with every reason, what would make it pass),
+// logged and counted; the vacancy pool over the API, by `staffchainctl vacancies` and by
+// `staffchainctl audit --vacancies` on the same folder, all three alike; a read-only token sees
+// citizen ids masked.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "alert_log.hpp"
+#include "peer.hpp"
+#include "process.hpp"
+#include "scratch_dir.hpp"
+#include "staffchain/model/identifiers.hpp"
+
+namespace staffchain::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+namespace fs = std::filesystem;
+
+constexpr const char* kWriteToken = "management-loop-token-0123456789";
+constexpr const char* kReadToken = "management-loop-viewer-0123456789";
+
+std::string unitCode(int n) {
+  const std::string first17 = fmt::format("11150702MB{:07}", n);
+  return first17 + model::creditCodeCheckChar(first17);
+}
+
+std::string citizen(int n) {
+  const std::string first17 = fmt::format("15070219850501{:03}", n);
+  return first17 + model::citizenIdCheckChar(first17);
+}
+
+struct LoopDaemon {
+  ScratchDir dir;
+  std::uint16_t port = freeLoopbackPort().value();
+  fs::path write_token = secret("ops.token", kWriteToken);
+  fs::path read_token = secret("viewer.token", kReadToken);
+
+  fs::path secret(const std::string& name, const std::string& value) const {
+    const auto file = dir.write(name, value);
+    fs::permissions(file, fs::perms(0600));
+    return file;
+  }
+
+  // The finance bureau: 3 admin posts, 2 on the roster, 1 approval of 1 slot open, a county
+  // deputy post held; the audit bureau beside it with 4 admin posts vacant.
+  void writeWorld(const std::string& folder) const {
+    const std::string finance = unitCode(1);
+    const std::string audit = unitCode(2);
+    dir.write(folder + "/units.csv", fmt::format("unit_id,name,region,parent_id,kind,funding\n"
+                                                 "{},海拉尔区财政局,150702,,organ,full\n"
+                                                 "{},海拉尔区审计局,150702,,organ,full\n",
+                                                 finance, audit));
+    dir.write(folder + "/quotas.csv", fmt::format("unit_id,estab_type,approved,effective_from,doc_no\n"
+                                                  "{},admin,3,2020-01-01,呼编发〔2020〕1号\n"
+                                                  "{},admin,4,2020-01-01,呼编发〔2020〕2号\n",
+                                                  finance, audit));
+    dir.write(folder + "/leader_quotas.csv", fmt::format("unit_id,level,rank,approved\n{},county,deputy,1\n", finance));
+    dir.write(folder + "/approvals.csv",
+              fmt::format("approval_id,unit_id,estab_type,slots,issued_on,valid_until,purpose\n"
+                          "HB-2026-001,{},admin,1,2026-03-01,2099-12-31,公开招录\n",
+                          finance));
+    dir.write(folder + "/roster.csv",
+              fmt::format("person_id,name,unit_id,estab_type,entered_on,approval_id,leader_level,leader_rank\n"
+                          "{},张一,{},admin,2021-01-01,,county,deputy\n"
+                          "{},张二,{},admin,2021-01-01,,,\n",
+                          citizen(1), finance, citizen(3), finance));
+  }
+
+  [[nodiscard]] std::string config() const {
+    return fmt::format(
+        "[daemon]\nstate_dir = \"state\"\nplugin_dir = \"{}\"\nevaluate_interval = \"1h\"\nshutdown_grace = \"5s\"\n\n"
+        "[api]\nlisten = \"127.0.0.1:{}\"\n"
+        "[[api.tokens]]\nname = \"ops\"\ntoken = \"@file:{}\"\naccess = \"read-write\"\n"
+        "[[api.tokens]]\nname = \"viewer\"\ntoken = \"@file:{}\"\n\n"
+        "[connectors.estab]\nplugin = \"csv\"\nrole = \"estab\"\nfolder = \"inbox/estab\"\ninterval = \"1h\"\n"
+        "settle = \"0s\"\n\n"
+        "[notifiers.ops]\nplugin = \"file\"\npath = \"alerts/ops.jsonl\"\n\n[route]\nreceivers = [\"ops\"]\n",
+        binary("plugins").string(), port, write_token.string(), read_token.string());
+  }
+
+  [[nodiscard]] Result<HttpResponse> request(const std::string& method, const std::string& path,
+                                             const std::string& body = {}, const char* token = kWriteToken) const {
+    return httpRequest(method, fmt::format("http://127.0.0.1:{}{}", port, path), body,
+                       {std::string("Authorization: Bearer ") + token, "Content-Type: application/json"}, 5s);
+  }
+
+  [[nodiscard]] json precheck(const json& body, const char* token = kWriteToken) const {
+    auto answer = request("POST", "/api/v1/precheck", body.dump(), token);
+    if (!answer.ok()) return json{{"transport_error", answer.error().message}};
+    return json{{"status", answer->status}, {"body", json::parse(answer->body, nullptr, false)}};
+  }
+
+  [[nodiscard]] std::pair<int, std::string> ctl(std::vector<std::string> args) const {
+    std::vector<std::string> argv{binary("staffchainctl").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--api", fmt::format("http://127.0.0.1:{}", port), "--token-file", write_token.string()});
+    return runToEnd(argv, dir.path() / "ctl.log");
+  }
+};
+
+class ManagementLoop : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setup_.writeWorld("inbox/estab");
+    setup_.writeWorld("world");  // the same for the audit: the connector archives what it read
+    const auto file = setup_.dir.write("staffchain.toml", setup_.config());
+    daemon_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{binary("staffchaind").string(), "--config", file.string()},
+        setup_.dir.path() / "daemon.log");
+    ASSERT_TRUE(daemon_->waitForOutput("api listening", 30s)) << daemon_->output();
+    // Ready once the connector's first sync is in: the pre-check reads what the ledger holds.
+    ASSERT_TRUE(waitFor(
+        [&] {
+          auto ready = setup_.request("GET", "/readyz");
+          return ready.ok() && ready->status == 200;
+        },
+        30s))
+        << daemon_->output();
+    ASSERT_TRUE(daemon_->waitForOutput("evaluation as of", 30s)) << daemon_->output();
+  }
+
+  void TearDown() override {
+    if (!daemon_) return;
+    daemon_->signal(SIGTERM);
+    EXPECT_EQ(daemon_->wait(30s), 0);
+  }
+
+  LoopDaemon setup_;
+  std::unique_ptr<ChildProcess> daemon_;
+};
+
+TEST_F(ManagementLoop, APrecheckIsAnsweredWithEveryReasonLoggedAndCounted) {
+  const json allowed =
+      setup_.precheck({{"kind", "hire"}, {"unit", unitCode(1)}, {"approval", "HB-2026-001"}, {"on", "2026-07-01"}});
+  ASSERT_EQ(allowed["status"], 200) << allowed.dump();
+  EXPECT_EQ(allowed["body"]["allowed"], true) << allowed.dump();
+  EXPECT_EQ(allowed["body"]["unit_name"], "海拉尔区财政局");
+  EXPECT_EQ(allowed["body"]["posts"]["vacant"], 0);  // the one vacancy is this approval's
+
+  // Two people with an approval of one slot and one vacancy: both reasons, and where to look.
+  const json refused = setup_.precheck(
+      {{"kind", "hire"}, {"unit", unitCode(1)}, {"approval", "HB-2026-001"}, {"count", 2}, {"on", "2026-07-01"}});
+  ASSERT_EQ(refused["status"], 200) << refused.dump();
+  const json& answer = refused["body"];
+  EXPECT_EQ(answer["allowed"], false);
+  ASSERT_EQ(answer["reasons"].size(), 2U) << answer.dump(2);
+  EXPECT_EQ(answer["reasons"][0]["rule"], "CHAIN-001");
+  EXPECT_EQ(answer["reasons"][1]["rule"], "CHAIN-002");
+  EXPECT_THAT(answer["reasons"][1]["message"].get<std::string>(), HasSubstr("无空编"));
+  ASSERT_FALSE(answer["suggestions"].empty());
+  EXPECT_EQ(answer["suggestions"].back()["unit_id"], unitCode(2));
+  EXPECT_EQ(answer["suggestions"].back()["available"], 4);
+
+  // A bad request is named, field and reason.
+  const json bad = setup_.precheck({{"kind", "hire"}, {"unit", "91350100M000100Y4X"}});
+  EXPECT_EQ(bad["status"], 400);
+  EXPECT_THAT(bad["body"].dump(), HasSubstr("unit:"));
+
+  // The leadership post is held: its holder is named, masked for a read-only token.
+  const json leader = setup_.precheck({{"kind", "appoint_leader"},
+                                       {"unit", unitCode(1)},
+                                       {"level", "county"},
+                                       {"rank", "deputy"},
+                                       {"on", "2026-07-01"},
+                                       {"person", citizen(5)}},
+                                      kReadToken);
+  ASSERT_EQ(leader["status"], 200) << leader.dump();
+  EXPECT_EQ(leader["body"]["reasons"][0]["rule"], "CHAIN-007");
+  EXPECT_THAT(leader.dump(), Not(HasSubstr(citizen(1))));
+  EXPECT_THAT(leader.dump(), Not(HasSubstr(citizen(5))));
+  EXPECT_THAT(leader["body"]["reasons"][0]["message_en"].get<std::string>(), HasSubstr("1 held"));
+
+  EXPECT_TRUE(daemon_->waitForOutput("precheck by ops: hire x2", 5s)) << daemon_->output();
+  EXPECT_THAT(daemon_->output(), HasSubstr("refused: approval_slots_used CHAIN-001, no_vacancy CHAIN-002"));
+  EXPECT_THAT(daemon_->output(), Not(HasSubstr(citizen(5))));  // masked in the log too
+  auto metrics = setup_.request("GET", "/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_THAT(metrics->body, HasSubstr(R"(staffchain_prechecks_total{kind="hire",answer="allowed"} 1)"));
+  EXPECT_THAT(metrics->body, HasSubstr(R"(staffchain_prechecks_total{kind="hire",answer="refused"} 1)"));
+  EXPECT_THAT(metrics->body, HasSubstr(R"(staffchain_prechecks_total{kind="appoint_leader",answer="refused"} 1)"));
+}
+
+TEST_F(ManagementLoop, StaffchainctlPrecheckExitsZeroWhenAllowedAndOneWithTheReasonsWhenRefused) {
+  auto [code, out] =
+      setup_.ctl({"precheck", "hire", "--unit", unitCode(1), "--approval", "HB-2026-001", "--on", "2026-07-01"});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("ALLOWED"));
+  EXPECT_THAT(out, HasSubstr("3 approved, 2 on the roster, 1 reserved"));
+  auto [refused_code, refused_out] = setup_.ctl(
+      {"precheck", "transfer_in", "--unit", unitCode(1), "--type", "admin", "--count", "2", "--on", "2026-07-01"});
+  EXPECT_EQ(refused_code, 1) << refused_out;
+  EXPECT_THAT(refused_out, HasSubstr("REFUSED"));
+  EXPECT_THAT(refused_out, HasSubstr("[CHAIN-001]"));
+  EXPECT_THAT(refused_out, HasSubstr("[CHAIN-008]"));
+  EXPECT_THAT(refused_out, HasSubstr("what would make it pass"));
+  EXPECT_THAT(refused_out, HasSubstr("随人带编调入"));
+  auto [usage_code, usage_out] = setup_.ctl({"precheck", "hire", "--count", "many"});
+  EXPECT_EQ(usage_code, 64) << usage_out;
+}
+
+TEST_F(ManagementLoop, TheVacancyPoolIsTheSameFromTheApiTheCliAndTheAudit) {
+  auto answer = setup_.request("GET", "/api/v1/vacancies?on=2026-07-01");
+  ASSERT_TRUE(answer.ok());
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  const json pool = json::parse(answer->body);
+  ASSERT_EQ(pool["count"], 2) << pool.dump(2);
+  EXPECT_EQ(pool["vacancies"][0]["unit_id"], unitCode(1));
+  EXPECT_EQ(pool["vacancies"][0]["reserved"], 1);
+  EXPECT_EQ(pool["vacancies"][1]["vacant"], 4);
+  EXPECT_EQ(pool["regions"]["150702"]["region_name"], "海拉尔区");
+  EXPECT_EQ(pool["total"]["vacant"], 4);
+
+  auto [code, csv] = setup_.ctl({"vacancies", "--on", "2026-07-01", "--format", "csv"});
+  ASSERT_EQ(code, 0) << csv;
+  auto [audit_code, audit_csv] =
+      runToEnd({binary("staffchainctl").string(), "audit", (setup_.dir.path() / "world").string(), "--as-of",
+                "2026-07-01", "--vacancies", "--format", "csv"},
+               setup_.dir.path() / "audit.log");
+  ASSERT_EQ(audit_code, 0) << audit_csv;
+  EXPECT_EQ(csv, audit_csv);
+  EXPECT_THAT(csv,
+              HasSubstr(fmt::format("150702,{},海拉尔区审计局,admin,4,0,0,4,2020-01-01,yes,long_vacant", unitCode(2))));
+
+  auto [table_code, table] = setup_.ctl({"vacancies", "--on", "2026-07-01", "--region", "150702"});
+  ASSERT_EQ(table_code, 0) << table;
+  EXPECT_THAT(table, HasSubstr("150702 海拉尔区"));
+  EXPECT_THAT(table, HasSubstr("海拉尔区审计局"));
+  auto refused = setup_.request("GET", "/api/v1/vacancies?type=clerk");
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 400U);
+}
+
+}  // namespace
+}  // namespace staffchain::testing

@@ -1,0 +1,138 @@
+// The vacancy pool on a hand-made world: approved, occupied, reserved and vacant per unit and
+// type; since when a post has been vacant; recoverable for ghost pay at the unit or for a long
+// vacancy, and not for its nearest non-cases; filters; totals per region and for the city.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "chain_test_support.hpp"
+#include "staffchain/chain/chain_engine.hpp"
+
+namespace staffchain::chain {
+namespace {
+
+using namespace testing;
+using model::EstabType;
+using model::MovementKind;
+using model::UnitKind;
+
+class VacancyPoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_.units = {unit(1, "海拉尔区财政局", UnitKind::organ), unit(2, "海拉尔区审计局", UnitKind::organ),
+                   unit(3, "扎兰屯市教育局", UnitKind::organ)};
+    data_.units[2].region = "150783";
+    // Bureau 1: 3 admin posts since 2020, 2 on the roster since 2021 (one vacant since the
+    // quota rose to 3 on 2025-09-01), and one approval of 1 slot open.
+    data_.quotas = {
+        quota(unitId(1), EstabType::admin, 2, day(2020, 1, 1)), quota(unitId(1), EstabType::admin, 3, day(2025, 9, 1)),
+        quota(unitId(2), EstabType::admin, 2, day(2020, 1, 1)), quota(unitId(3), EstabType::admin, 1, day(2020, 1, 1))};
+    data_.roster = {roster(person(1), unitId(1), EstabType::admin, day(2021, 1, 1)),
+                    roster(person(2), unitId(1), EstabType::admin, day(2021, 1, 1)),
+                    roster(person(3), unitId(2), EstabType::admin, day(2021, 1, 1))};
+    data_.approvals = {approval("HB-2026-001", unitId(1), EstabType::admin, 1, day(2026, 3, 1), day(2026, 12, 31))};
+  }
+
+  std::vector<VacancyRow> pool(VacancyFilter filter = {}, RuleParams params = {}) {
+    ChainEngine engine(std::move(params));
+    engine.load(data_);
+    engine.evaluateAll(kDay);
+    return engine.vacancies(kDay, filter);
+  }
+
+  static const VacancyRow& of(const std::vector<VacancyRow>& rows, int unit) {
+    for (const auto& row : rows) {
+      if (row.unit == unitId(unit)) return row;
+    }
+    throw std::runtime_error("no row for the unit");
+  }
+
+  const Date kDay = day(2026, 6, 30);
+  model::Dataset data_;
+};
+
+TEST_F(VacancyPoolTest, EachUnitAndTypeWithItsPostsAndSinceWhenVacant) {
+  const auto rows = pool();
+  ASSERT_EQ(rows.size(), 3U);
+  const auto& bureau = of(rows, 1);
+  EXPECT_EQ(bureau.unit_name, "海拉尔区财政局");
+  EXPECT_EQ(bureau.posts.approved, 3);
+  EXPECT_EQ(bureau.posts.occupied, 2);
+  EXPECT_EQ(bureau.posts.reserved, 1);
+  EXPECT_EQ(bureau.posts.vacant(), 0);  // promised to the open approval
+  EXPECT_EQ(bureau.vacant_since, day(2025, 9, 1));
+  EXPECT_FALSE(bureau.recoverable);
+  const auto& audit = of(rows, 2);
+  EXPECT_EQ(audit.posts.vacant(), 1);
+  EXPECT_EQ(audit.vacant_since, day(2020, 1, 1));  // one of its two posts never filled
+  // Vacant five years, longer than pool_after_days.
+  EXPECT_TRUE(audit.recoverable);
+  EXPECT_EQ(audit.recoverable_because, "long_vacant");
+  const auto& other = of(rows, 3);
+  EXPECT_EQ(other.posts.vacant(), 1);
+  EXPECT_EQ(other.vacant_since, day(2020, 1, 1));
+}
+
+TEST_F(VacancyPoolTest, AVacancyShorterThanPoolAfterDaysIsNotRecoverable) {
+  RuleParams params;
+  params.pool_after_days = 365 * 10;
+  EXPECT_FALSE(of(pool({}, params), 2).recoverable);
+}
+
+TEST_F(VacancyPoolTest, GhostPayAtTheUnitMakesItsVacancyRecoverable) {
+  RuleParams params;
+  params.pool_after_days = 365 * 10;
+  // Retired in March, still paid in May (CHAIN-006) at the audit bureau.
+  data_.movements = {move("R1", MovementKind::retire, person(3), unitId(2), day(2026, 3, 15))};
+  data_.roster[2].entered_on = day(2019, 1, 1);
+  data_.payroll = {pay(person(3), unitId(2), model::Month::fromYm(2026, 5))};
+  const auto& audit = of(pool({}, params), 2);
+  EXPECT_TRUE(audit.recoverable);
+  EXPECT_EQ(audit.recoverable_because, "ghost_pay");
+  ASSERT_EQ(audit.ghost_pay_findings.size(), 1U);
+  // The nearest non-case: the ghost pay is at another unit.
+  data_.payroll[0].unit_id = unitId(3);
+  EXPECT_FALSE(of(pool({}, params), 2).recoverable);
+}
+
+TEST_F(VacancyPoolTest, FiltersAndTotals) {
+  VacancyFilter filter;
+  filter.region = "150702";
+  auto rows = pool(filter);
+  EXPECT_EQ(rows.size(), 2U);
+  filter = {};
+  filter.recoverable = true;
+  rows = pool(filter);
+  ASSERT_EQ(rows.size(), 2U);
+  filter = {};
+  filter.unit = unitId(3);
+  EXPECT_EQ(pool(filter).size(), 1U);
+  filter = {};
+  filter.type = EstabType::institution;
+  EXPECT_TRUE(pool(filter).empty());
+
+  const auto summary = summarise(pool());
+  ASSERT_EQ(summary.by_region.size(), 2U);
+  const auto& hailar = summary.by_region.at("150702");
+  EXPECT_EQ(hailar.units, 2U);
+  EXPECT_EQ(hailar.approved, 5);
+  EXPECT_EQ(hailar.occupied, 3);
+  EXPECT_EQ(hailar.reserved, 1);
+  EXPECT_EQ(hailar.vacant, 1);
+  EXPECT_EQ(hailar.excess, 0);
+  EXPECT_EQ(hailar.recoverable, 1);
+  EXPECT_EQ(summary.all.units, 3U);
+  EXPECT_EQ(summary.all.vacant, 2);
+  // An excess in one unit does not fill a vacancy in another.
+  data_.roster.push_back(roster(person(4), unitId(3), EstabType::admin, day(2022, 1, 1)));
+  data_.roster.push_back(roster(person(5), unitId(3), EstabType::admin, day(2022, 1, 1)));
+  const auto with_excess = summarise(pool());
+  EXPECT_EQ(with_excess.all.vacant, 1);
+  EXPECT_EQ(with_excess.all.excess, 1);
+  const auto json = vacancyJson(of(pool(), 2));
+  EXPECT_EQ(json["vacant"], 1);
+  EXPECT_EQ(json["vacant_since"], "2020-01-01");
+  EXPECT_EQ(json["estab_type"], "admin");
+}
+
+}  // namespace
+}  // namespace staffchain::chain
