@@ -584,8 +584,7 @@ TEST_F(FaultInjection, ReloadMidSync) {
   // evaluation and the alerts it raises run in one handler of the event loop, which a stop waits
   // for. On a loaded machine that takes longer than the stop below allows, so the stop comes
   // after it: an answer from the API once the evaluation is logged means that handler is done.
-  ASSERT_TRUE(waitFor([&] { return daemon.output().find("open findings (critical 12500") != std::string::npos; },
-                      120s))
+  ASSERT_TRUE(waitFor([&] { return daemon.output().find("open findings (critical 12500") != std::string::npos; }, 120s))
       << daemon.output();
   ASSERT_TRUE(waitFor(
       [&] {

@@ -44,18 +44,6 @@ void refuse(PrecheckAnswer& answer, std::string code, std::string rule, std::str
       PrecheckReason{std::move(code), std::move(rule), std::move(en), std::move(zh), std::move(facts)});
 }
 
-// Institution posts do not belong in an organ; administrative and political-legal posts do not
-// belong in a public-welfare institution or a business unit (CHAIN-011).
-bool fitsUnitKind(model::UnitKind kind, model::EstabType type) {
-  using model::EstabType;
-  using model::UnitKind;
-  if (kind == UnitKind::organ) return type != EstabType::institution;
-  if (kind == UnitKind::public_welfare_1 || kind == UnitKind::public_welfare_2 || kind == UnitKind::business) {
-    return type != EstabType::admin && type != EstabType::political_legal;
-  }
-  return true;
-}
-
 // A use of `approval` the rule lets take a slot: a hire or transfer in citing it, into its unit,
 // within its dates, by someone whose roster entry there (if any) is of its type.
 bool isValidUse(const model::Approval& approval, const PersonRecords& records, const model::Movement& m, Date day) {

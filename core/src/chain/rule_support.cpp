@@ -179,6 +179,16 @@ std::string unitLabel(const ChainIndex& index, const model::UnitId& unit) {
   return unit.str();
 }
 
+bool fitsUnitKind(model::UnitKind kind, model::EstabType type) noexcept {
+  using model::EstabType;
+  using model::UnitKind;
+  if (kind == UnitKind::organ) return type != EstabType::institution;
+  if (kind == UnitKind::public_welfare_1 || kind == UnitKind::public_welfare_2 || kind == UnitKind::business) {
+    return type != EstabType::admin && type != EstabType::political_legal;
+  }
+  return true;
+}
+
 std::string masked(const model::PersonId& person) {
   return model::maskCitizenId(person.view());
 }

@@ -43,6 +43,11 @@ struct PersonView {
 const model::Movement* exitBeforePay(const RuleContext& ctx, const PersonView& person, const model::UnitId& unit,
                                      model::Month month);
 
+// CHAIN-011: institution posts do not belong in an organ; administrative and political-legal
+// posts do not belong in a public-welfare institution or a business unit. Civil-service-managed
+// units may hold any type.
+bool fitsUnitKind(model::UnitKind kind, model::EstabType type) noexcept;
+
 // A finding with rule, severity (from the catalogue), unit, person and since filled in.
 Finding startFinding(std::string_view rule, const model::UnitId& unit, const model::PersonId& person,
                      model::Date since);

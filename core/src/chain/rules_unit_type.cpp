@@ -32,19 +32,6 @@ struct Hire {
   const Member* member = nullptr;
 };
 
-// Institution posts do not belong in an organ; administrative and political-legal posts
-// do not belong in a public-welfare institution or a business unit. Civil-service-managed
-// units may hold any type.
-bool fitsUnitKind(model::UnitKind kind, model::EstabType type) {
-  using model::EstabType;
-  using model::UnitKind;
-  if (kind == UnitKind::organ) return type != EstabType::institution;
-  if (kind == UnitKind::public_welfare_1 || kind == UnitKind::public_welfare_2 || kind == UnitKind::business) {
-    return type != EstabType::admin && type != EstabType::political_legal;
-  }
-  return true;
-}
-
 // CHAIN-001. Valid uses consume an approval's slots in (effective_on, movement_id) order;
 // a use that is invalid for another reason does not consume one.
 void checkApprovals(const RuleContext& ctx, const ScopeKey& key, const std::vector<Hire>& hires,
