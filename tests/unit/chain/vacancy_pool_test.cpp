@@ -85,7 +85,8 @@ TEST_F(VacancyPoolTest, GhostPayAtTheUnitMakesItsVacancyRecoverable) {
   data_.movements = {move("R1", MovementKind::retire, person(3), unitId(2), day(2026, 3, 15))};
   data_.roster[2].entered_on = day(2019, 1, 1);
   data_.payroll = {pay(person(3), unitId(2), model::Month::fromYm(2026, 5))};
-  const auto& audit = of(pool({}, params), 2);
+  const auto rows = pool({}, params);
+  const auto& audit = of(rows, 2);
   EXPECT_TRUE(audit.recoverable);
   EXPECT_EQ(audit.recoverable_because, "ghost_pay");
   ASSERT_EQ(audit.ghost_pay_findings.size(), 1U);
