@@ -4,20 +4,19 @@ namespace staffchain::ctl {
 
 namespace {
 
-std::size_t sequenceLength(unsigned char byte) {
-  return byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
-}
-
-}  // namespace
-
-std::string cell(const std::string& text, std::size_t width) {
+// `text` cut to `width` display columns, and how many columns the result takes.
+std::string fit(const std::string& text, std::size_t width, std::size_t& used) {
   std::string out;
-  std::size_t used = 0;
+  used = 0;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = sequenceLength(static_cast<unsigned char>(text[i]));
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
     const std::size_t columns = length >= 3 ? 2 : 1;
     if (used + columns > width) {
-      if (!out.empty()) out += "\u2026";
+      if (!out.empty()) {
+        out += "\u2026";  // one column
+        ++used;
+      }
       return out;
     }
     out.append(text, i, length);
@@ -27,15 +26,16 @@ std::string cell(const std::string& text, std::size_t width) {
   return out;
 }
 
-std::string paddedCell(const std::string& text, std::size_t width) {
-  std::string out = cell(text, width);
+}  // namespace
+
+std::string cell(const std::string& text, std::size_t width) {
   std::size_t used = 0;
-  for (std::size_t i = 0; i < out.size();) {
-    const std::size_t length = sequenceLength(static_cast<unsigned char>(out[i]));
-    // The ellipsis (3 bytes) takes one column; a CJK character two.
-    used += out.compare(i, length, "\u2026") == 0 ? 1U : length >= 3 ? 2U : 1U;
-    i += length;
-  }
+  return fit(text, width, used);
+}
+
+std::string paddedCell(const std::string& text, std::size_t width) {
+  std::size_t used = 0;
+  std::string out = fit(text, width, used);
   if (used < width) out.append(width - used, ' ');
   return out;
 }

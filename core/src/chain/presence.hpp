@@ -2,8 +2,10 @@
 // occupancy, vacancy and pay rule is judged against (DOMAIN.md §3 "Definitions").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -63,6 +65,25 @@ PersonLinks computeLinks(const ChainIndex& index, const PersonRecords& person);
 
 // Sorts and merges overlapping or touching [from, until) ranges.
 std::vector<std::pair<model::Date, model::Date>> mergeRanges(std::vector<std::pair<model::Date, model::Date>> ranges);
+
+// The first of `dates` (the days on which what `holds` reads may change: any order, repeats
+// allowed) from which `holds` has been true without a break up to `day`; `day` itself when no
+// such date starts the run. What a standing finding's `since` and a vacancy's "vacant since" are.
+template <typename Holds>
+model::Date currentRunStart(std::vector<model::Date> dates, model::Date day, Holds holds) {
+  std::sort(dates.begin(), dates.end());
+  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  std::optional<model::Date> run;
+  for (const auto d : dates) {
+    if (d > day) break;
+    if (holds(d)) {
+      if (!run) run = d;
+    } else {
+      run.reset();
+    }
+  }
+  return run.value_or(day);
+}
 
 // Counts how many of a set of per-person merged ranges contain a date, in O(log n).
 class OccupancyCounter {

@@ -34,16 +34,8 @@ void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vect
   const auto count = leaders.countOn(ctx.as_of);
   if (count <= approved) return;
 
-  std::optional<model::Date> runStart;
-  for (const auto d : leaders.changeDates()) {
-    if (d > ctx.as_of) break;
-    if (leaders.countOn(d) > approved) {
-      if (!runStart) runStart = d;
-    } else {
-      runStart.reset();
-    }
-  }
-  const auto since = runStart.value_or(ctx.as_of);
+  const auto since =
+      currentRunStart(leaders.changeDates(), ctx.as_of, [&](model::Date d) { return leaders.countOn(d) > approved; });
   auto finding = startFinding("CHAIN-007", key.unit, model::PersonId{}, since);
   const auto name = unitLabel(ctx.index, key.unit);
   finding.summary_en = fmt::format("{} has {} {} {} leaders against {} approved posts (over by {}) since {}", name,

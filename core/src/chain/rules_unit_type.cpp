@@ -182,17 +182,8 @@ void checkHeadcount(const RuleContext& ctx, const ScopeKey& key, const std::vect
   if (const auto* quotas = ctx.index.quotas(key); quotas != nullptr) {
     for (const auto& q : *quotas) dates.push_back(q.effective_from);
   }
-  std::sort(dates.begin(), dates.end());
-  std::optional<Date> runStart;
-  for (std::size_t i = 0; i < dates.size() && dates[i] <= ctx.as_of; ++i) {
-    if (i > 0 && dates[i] == dates[i - 1]) continue;
-    if (occupancy.countOn(dates[i]) > approvedOn(dates[i])) {
-      if (!runStart) runStart = dates[i];
-    } else {
-      runStart.reset();
-    }
-  }
-  const Date since = runStart.value_or(ctx.as_of);
+  const Date since =
+      currentRunStart(std::move(dates), ctx.as_of, [&](Date d) { return occupancy.countOn(d) > approvedOn(d); });
   auto finding = startFinding("CHAIN-012", key.unit, model::PersonId{}, since);
   const auto name = unitLabel(ctx.index, key.unit);
   finding.summary_en = fmt::format("{} has {} people on its {} roster against {} approved (over by {}) since {}", name,

@@ -3,6 +3,7 @@
 #include "staffchain/chain/vacancy_pool.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "precheck.hpp"
 #include "staffchain/model/enums.hpp"
@@ -26,18 +27,8 @@ std::optional<model::Date> vacantSince(const PrecheckContext& ctx, const ScopeKe
   if (const auto* quotas = ctx.index.quotas(key); quotas != nullptr) {
     for (const auto& q : *quotas) dates.push_back(q.effective_from);
   }
-  std::sort(dates.begin(), dates.end());
-  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
-  std::optional<model::Date> run;
-  for (const auto d : dates) {
-    if (d > day) break;
-    if (approvedOn(d) - occupancy.countOn(d) > 0) {
-      if (!run) run = d;
-    } else {
-      run.reset();
-    }
-  }
-  return run.value_or(day);
+  return currentRunStart(std::move(dates), day,
+                         [&](model::Date d) { return approvedOn(d) - occupancy.countOn(d) > 0; });
 }
 
 }  // namespace
@@ -96,20 +87,16 @@ VacancySummary summarise(const std::vector<VacancyRow>& rows) {
     totals.excess += std::max(0, row.posts.occupied - row.posts.approved);
     if (row.recoverable) totals.recoverable += std::max(0, row.posts.vacant());
   };
-  std::map<std::string, std::vector<model::UnitId>> units;
+  std::map<std::string, std::set<model::UnitId>> units;  // a unit has a row per type
   for (const auto& row : rows) {
     add(out.by_region[row.region], row);
     add(out.all, row);
-    units[row.region].push_back(row.unit);
+    units[row.region].insert(row.unit);
   }
-  std::size_t all_units = 0;
-  for (auto& [region, ids] : units) {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (const auto& [region, ids] : units) {
     out.by_region[region].units = ids.size();
-    all_units += ids.size();
+    out.all.units += ids.size();
   }
-  out.all.units = all_units;
   return out;
 }
 

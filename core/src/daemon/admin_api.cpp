@@ -45,12 +45,6 @@ std::string fileOfOrigin(const std::string& origin) {
   return origin.substr(0, colon);
 }
 
-// A query parameter's value; empty when it is absent.
-std::string queryValue(const ApiRequest& request, const char* key) {
-  const auto it = request.query.find(key);
-  return it == request.query.end() ? std::string() : it->second;
-}
-
 bool queryMatches(const ApiRequest& request, std::string_view key, std::string_view value) {
   auto it = request.query.find(std::string(key));
   return it == request.query.end() || it->second.empty() || it->second == value;
@@ -196,6 +190,11 @@ ApiResponse maskedUnlessReadWrite(const config::Config& config, const ApiRequest
 }
 
 }  // namespace
+
+std::string queryValue(const api::ApiRequest& request, const char* key) {
+  const auto it = request.query.find(key);
+  return it == request.query.end() ? std::string() : it->second;
+}
 
 AdminApi::AdminApi(boost::asio::io_context& io, Parts parts) : io_(io), parts_(std::move(parts)) {}
 

@@ -25,6 +25,9 @@ class io_context;
 
 namespace staffchain::daemon {
 
+// A query parameter's value; empty when it is absent.
+std::string queryValue(const api::ApiRequest& request, const char* key);
+
 class AdminApi {
  public:
   // What the routes answer from. Each must outlive the API.

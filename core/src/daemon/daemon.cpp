@@ -237,7 +237,7 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
     rebuildEngine();
   }
   spdlog::info("reloaded: {} connectors restarted or added, {} kept running", started, connectors_->size() - started);
-  if (api_->running()) api_->configure(*config_);
+  api_->configure(*config_);  // replaces the tokens of a running API
   notifySystemd("READY=1");
   evaluator_->soon();
   return true;

@@ -19,11 +19,6 @@ using api::ApiRequest;
 using api::ApiResponse;
 using nlohmann::json;
 
-std::string queryOf(const ApiRequest& request, const char* key) {
-  const auto it = request.query.find(key);
-  return it == request.query.end() ? std::string() : it->second;
-}
-
 }  // namespace
 
 void AdminApi::registerLoopRoutes() {
@@ -49,8 +44,8 @@ void AdminApi::registerLoopRoutes() {
 
   server_->route("GET", "/api/v1/vacancies", Access::read, [this](const ApiRequest& request) {
     chain::VacancyFilter filter;
-    filter.region = queryOf(request, "region");
-    if (const auto type = queryOf(request, "type"); !type.empty()) {
+    filter.region = queryValue(request, "region");
+    if (const auto type = queryValue(request, "type"); !type.empty()) {
       filter.type = model::parseEstabType(type);
       if (!filter.type) {
         return ApiResponse::error(400, fmt::format("type \"{}\" is not an establishment type (admin, political_legal, "
@@ -58,19 +53,19 @@ void AdminApi::registerLoopRoutes() {
                                                    type));
       }
     }
-    if (const auto unit = queryOf(request, "unit"); !unit.empty()) {
+    if (const auto unit = queryValue(request, "unit"); !unit.empty()) {
       auto checked = model::checkCreditCode(unit);
       if (!checked) return ApiResponse::error(400, fmt::format("unit: {}", checked.reason));
       filter.unit = *checked.value;
     }
-    if (const auto recoverable = queryOf(request, "recoverable"); !recoverable.empty()) {
+    if (const auto recoverable = queryValue(request, "recoverable"); !recoverable.empty()) {
       if (recoverable != "true" && recoverable != "false") {
         return ApiResponse::error(400, "recoverable must be true or false");
       }
       filter.recoverable = recoverable == "true";
     }
     model::Date on = parts_.evaluator.today();
-    if (const auto text = queryOf(request, "on"); !text.empty()) {
+    if (const auto text = queryValue(request, "on"); !text.empty()) {
       const auto date = model::parseDate(text);
       if (!date) return ApiResponse::error(400, fmt::format("on \"{}\" is not a date (YYYY-MM-DD)", text));
       on = *date;
