@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "reduction_output.hpp"
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/chain/finding_json.hpp"
 #include "staffchain/config/config.hpp"
@@ -212,6 +213,7 @@ int runAudit(const std::vector<std::string>& args) {
   std::string config_file;
   model::Date as_of = today();
   bool vacancies = false;
+  bool reductions = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string(); };
@@ -231,6 +233,8 @@ int runAudit(const std::vector<std::string>& args) {
       }
     } else if (arg == "--vacancies") {
       vacancies = true;
+    } else if (arg == "--reductions") {
+      reductions = true;
     } else if (arg == "--config") {
       config_file = value();
     } else if (dir.empty() && arg.rfind("--", 0) != 0) {
@@ -240,10 +244,14 @@ int runAudit(const std::vector<std::string>& args) {
       return 64;
     }
   }
+  if (vacancies && reductions) {
+    fmt::print(stderr, "staffchainctl audit: --vacancies and --reductions print different tables: give one\n");
+    return 64;
+  }
   if (dir.empty()) {
     fmt::print(stderr,
-               "usage: staffchainctl audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--vacancies] "
-               "[--config FILE]\n");
+               "usage: staffchainctl audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--vacancies | "
+               "--reductions] [--config FILE]\n");
     return 64;
   }
   chain::RuleParams params;
@@ -275,6 +283,12 @@ int runAudit(const std::vector<std::string>& args) {
   if (vacancies) {
     // The pool instead of the findings; recoverable as the findings of the same date say.
     printVacancies(chain::vacancyPoolJson(engine.vacancies(as_of), as_of), format);
+    engine_left_to_exit = owned_engine.release();
+    return 0;
+  }
+  if (reductions) {
+    // The tasks instead of the findings, each overdue one with its CHAIN-018.
+    printReductions(chain::reductionListJson(engine.reductions(as_of), as_of), format);
     engine_left_to_exit = owned_engine.release();
     return 0;
   }

@@ -1,12 +1,14 @@
-// staffchainctl precheck and vacancies: the pre-check (事前预审) and the vacancy pool (零空编)
-// through the daemon's API, on the live engine.
+// staffchainctl precheck, vacancies and reductions: the pre-check (事前预审), the vacancy pool
+// (零空编) and the reduction tasks (控编减编) through the daemon's API, on the live engine.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "api_client.hpp"
 #include "commands.hpp"
+#include "reduction_output.hpp"
 #include "vacancy_output.hpp"
 
 namespace staffchain::ctl {
@@ -23,6 +25,10 @@ constexpr const char* kPrecheckUsage =
 constexpr const char* kVacanciesUsage =
     "usage: staffchainctl vacancies [--region CODE] [--type T] [--unit CODE] [--recoverable] [--on YYYY-MM-DD]\n"
     "         [--format table|jsonl|csv]\n";
+
+constexpr const char* kReductionsUsage =
+    "usage: staffchainctl reductions [--region CODE] [--unit CODE] [--state on_track|done|overdue|no_baseline]\n"
+    "         [--on YYYY-MM-DD] [--format table|jsonl|csv]\n";
 
 int usage(const std::string& command, const std::string& problem, const char* text) {
   fmt::print(stderr, "staffchainctl {}: {}\n{}", command, problem, text);
@@ -97,33 +103,46 @@ int precheck(const ApiClient& client, const std::vector<std::string>& args) {
   return answer->value("allowed", false) ? 0 : 1;
 }
 
-int vacancies(const ApiClient& client, const std::vector<std::string>& args) {
+// A listing's arguments: options with a value become query parameters (--region X: region=X),
+// flags set theirs to "true", and --format picks how the rows are printed.
+struct Listing {
+  const char* command;
+  const char* usage;
+  std::vector<std::string> options;  // "--region", ...
+  std::vector<std::string> flags;    // "--recoverable", ...
+};
+
+int list(const ApiClient& client, const std::vector<std::string>& args, const Listing& listing,
+         void (*print)(const json&, const std::string&)) {
   std::map<std::string, std::string> params;
   std::string format = client.as_json ? "jsonl" : "table";
+  const auto has = [](const std::vector<std::string>& names, const std::string& arg) {
+    return std::find(names.begin(), names.end(), arg) != names.end();
+  };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg == "--recoverable") {
-      params["recoverable"] = "true";
+    if (has(listing.flags, arg)) {
+      params[arg.substr(2)] = "true";
       continue;
     }
-    if (arg != "--region" && arg != "--type" && arg != "--unit" && arg != "--on" && arg != "--format") {
-      return usage("vacancies", fmt::format("unexpected argument \"{}\"", arg), kVacanciesUsage);
+    if (!has(listing.options, arg) && arg != "--format") {
+      return usage(listing.command, fmt::format("unexpected argument \"{}\"", arg), listing.usage);
     }
-    if (i + 1 >= args.size()) return usage("vacancies", arg + " needs a value", kVacanciesUsage);
+    if (i + 1 >= args.size()) return usage(listing.command, arg + " needs a value", listing.usage);
     const std::string value = args[++i];
     if (arg == "--format") {
       if (value != "table" && value != "jsonl" && value != "csv") {
-        return usage("vacancies", fmt::format("--format \"{}\" is not one of: table, jsonl, csv", value),
-                     kVacanciesUsage);
+        return usage(listing.command, fmt::format("--format \"{}\" is not one of: table, jsonl, csv", value),
+                     listing.usage);
       }
       format = value;
       continue;
     }
     params[arg.substr(2)] = value;
   }
-  auto answer = call(client, "GET", "/api/v1/vacancies" + query(params));
-  if (!answer) return fail("vacancies", answer.error());
-  printVacancies(answer.value(), format);
+  auto answer = call(client, "GET", fmt::format("/api/v1/{}{}", listing.command, query(params)));
+  if (!answer) return fail(listing.command, answer.error());
+  print(answer.value(), format);
   return 0;
 }
 
@@ -133,7 +152,13 @@ int runLoopCommand(const std::string& command, std::vector<std::string> args) {
   auto client = clientFrom(args);
   if (!client) return fail(command, client.error());
   if (command == "precheck") return precheck(client.value(), args);
-  return vacancies(client.value(), args);
+  if (command == "reductions") {
+    return list(client.value(), args, {"reductions", kReductionsUsage, {"--region", "--unit", "--state", "--on"}, {}},
+                printReductions);
+  }
+  return list(client.value(), args,
+              {"vacancies", kVacanciesUsage, {"--region", "--type", "--unit", "--on"}, {"--recoverable"}},
+              printVacancies);
 }
 
 }  // namespace staffchain::ctl

@@ -19,10 +19,10 @@ Commands:
   check-config FILE
         validate a configuration (and conf.d/ beside it) without starting anything; every
         error is listed as file:line:column: key.path: reason. Exit 0 valid, 1 invalid.
-  audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--vacancies] [--config FILE]
+  audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--vacancies | --reductions] [--config FILE]
         read a folder in the canonical exchange format, evaluate every chain rule once and
-        print the findings (with --vacancies: the vacancy pool instead). Exit 0 when it ran,
-        2 when the folder cannot be read.
+        print the findings (with --vacancies: the vacancy pool instead; with --reductions: the
+        reduction tasks). Exit 0 when it ran, 2 when the folder cannot be read.
   gen --persons N --seed S --out DIR [--as-of DATE] [--payroll-months M] [...]
         write a synthetic staffing world with injected violations and truth.jsonl
         (`staffchainctl gen --help` lists every option).
@@ -50,6 +50,8 @@ $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --js
                                            (exit 0 allowed, 1 refused)
   vacancies [--region C] [--type T] [--unit U] [--recoverable] [--on DATE] [--format table|jsonl|csv]
                                            the vacancy pool: approved, occupied, reserved, vacant per unit
+  reductions [--region C] [--unit U] [--state on_track|done|overdue|no_baseline] [--on DATE]
+             [--format table|jsonl|csv]    the reduction tasks: posts set, recovered, excess absorbed, due, state
 
   --help, --version
 )";
@@ -115,7 +117,7 @@ int run(int argc, char** argv) {
   for (const char* data_command : {"findings", "quarantine"}) {
     if (command == data_command) return staffchain::ctl::runDataCommand(command, args);
   }
-  for (const char* loop_command : {"precheck", "vacancies"}) {
+  for (const char* loop_command : {"precheck", "vacancies", "reductions"}) {
     if (command == loop_command) return staffchain::ctl::runLoopCommand(command, args);
   }
   for (const char* alert_command : {"alerts", "ack", "silence"}) {

@@ -49,8 +49,8 @@ struct CsvSettings {
   std::chrono::milliseconds settle{5000};
   std::size_t batch_rows = 100'000;
   TextEncoding encoding = TextEncoding::automatic;
-  std::vector<RecordType> snapshot_types{RecordType::unit, RecordType::quota, RecordType::leader_quota,
-                                         RecordType::approval, RecordType::roster};
+  std::vector<RecordType> snapshot_types{RecordType::unit,     RecordType::quota,  RecordType::leader_quota,
+                                         RecordType::approval, RecordType::roster, RecordType::reduction};
 };
 
 std::optional<CsvSettings> readSettings(ConfigReader& config) {
@@ -74,9 +74,7 @@ std::optional<CsvSettings> readSettings(ConfigReader& config) {
       if (auto type = recordTypeFromFile(stem)) {
         s.snapshot_types.push_back(*type);
       } else {
-        config.fail("snapshot_types", fmt::format("\"{}\" is not a canonical file (units, quotas, leader_quotas, "
-                                                  "approvals, roster, movements, payroll, deaths)",
-                                                  stem));
+        config.fail("snapshot_types", fmt::format("\"{}\" is not a canonical file ({})", stem, kCanonicalFileList));
       }
     }
   }
@@ -86,9 +84,7 @@ std::optional<CsvSettings> readSettings(ConfigReader& config) {
       const auto type = recordTypeFromFile(key.str());
       files_reader.accept(key.str());
       if (!type) {
-        files_reader.fail(key.str(),
-                          "not a canonical file (units, quotas, leader_quotas, approvals, roster, "
-                          "movements, payroll, deaths)");
+        files_reader.fail(key.str(), fmt::format("not a canonical file ({})", kCanonicalFileList));
         continue;
       }
       const auto* table = node.as_table();
@@ -331,8 +327,9 @@ class CsvSource final : public SourceConnector {
     if (!checksum) return std::move(checksum).error();
     if (!ready.type) {
       return refuse(std::move(batch), ready, *checksum,
-                    "the file name matches no file pattern of this connector and does not start with a canonical "
-                    "file name (units, quotas, leader_quotas, approvals, roster, movements, payroll, deaths)");
+                    fmt::format("the file name matches no file pattern of this connector and does not start with a "
+                                "canonical file name ({})",
+                                kCanonicalFileList));
     }
     const RecordType type = *ready.type;
     const auto resume = parsePosition(cursor);

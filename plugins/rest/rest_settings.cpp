@@ -95,9 +95,7 @@ void readEndpoints(ConfigReader& config, RestSettings& settings) {
   for (const auto& [key, node] : *table) {
     const auto type = plugin::recordTypeFromFile(key.str());
     if (!type) {
-      endpoints.fail(key.str(),
-                     "not a canonical record type (units, quotas, leader_quotas, approvals, roster, "
-                     "movements, payroll, deaths)");
+      endpoints.fail(key.str(), fmt::format("not a canonical record type ({})", plugin::kCanonicalFileList));
       continue;
     }
     const toml::table* endpoint_table = endpoints.subtable(key.str());

@@ -43,9 +43,7 @@ void readRecords(ConfigReader& config, ScimSettings& s) {
     const std::string stem(key.str());
     const auto type = plugin::recordTypeFromFile(stem);
     if (!type) {
-      records.fail(stem,
-                   "not a canonical file (units, quotas, leader_quotas, approvals, roster, movements, "
-                   "payroll, deaths)");
+      records.fail(stem, fmt::format("not a canonical file ({})", plugin::kCanonicalFileList));
       records.accept(stem);
       continue;
     }

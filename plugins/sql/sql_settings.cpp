@@ -156,9 +156,7 @@ std::optional<SqlSettings> readSqlSettings(ConfigReader& config) {
     query_tables.accept(name);
     const auto type = plugin::recordTypeFromFile(name);
     if (!type) {
-      query_tables.fail(name,
-                        "not a canonical record type (units, quotas, leader_quotas, approvals, roster, "
-                        "movements, payroll, deaths)");
+      query_tables.fail(name, fmt::format("not a canonical record type ({})", plugin::kCanonicalFileList));
       usable = false;
       continue;
     }

@@ -1,8 +1,8 @@
 // The management loop through the real daemon (DOMAIN.md §7): a pre-check answered over the API
 // and by `staffchainctl precheck` (allowed, refused with every reason, what would make it pass),
 // logged and counted; the vacancy pool over the API, by `staffchainctl vacancies` and by
-// `staffchainctl audit --vacancies` on the same folder, all three alike; a read-only token sees
-// citizen ids masked.
+// `staffchainctl audit --vacancies` on the same folder, all three alike; the reduction tasks the
+// same way, an overdue one an open CHAIN-018; a read-only token sees citizen ids masked.
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -67,6 +67,13 @@ struct LoopDaemon {
               fmt::format("approval_id,unit_id,estab_type,slots,issued_on,valid_until,purpose\n"
                           "HB-2026-001,{},admin,1,2026-03-01,2099-12-31,公开招录\n",
                           finance));
+    // The audit bureau was set one post to recover by 2026-06-30 and recovered none; the finance
+    // bureau's task is due at the end of the century.
+    dir.write(folder + "/reductions.csv",
+              fmt::format("task_id,unit_id,estab_type,posts_to_recover,issued_on,due_on,doc_no\n"
+                          "JB-2026-01,{},admin,1,2026-01-05,2026-06-30,呼编发〔2026〕3号\n"
+                          "JB-2026-02,{},admin,1,2026-01-05,2099-12-31,呼编发〔2026〕4号\n",
+                          audit, finance));
     dir.write(folder + "/roster.csv",
               fmt::format("person_id,name,unit_id,estab_type,entered_on,approval_id,leader_level,leader_rank\n"
                           "{},张一,{},admin,2021-01-01,,county,deputy\n"
@@ -236,6 +243,52 @@ TEST_F(ManagementLoop, TheVacancyPoolIsTheSameFromTheApiTheCliAndTheAudit) {
   auto refused = setup_.request("GET", "/api/v1/vacancies?type=clerk");
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 400U);
+}
+
+TEST_F(ManagementLoop, ReductionTasksAreTheSameFromTheApiTheCliAndTheAuditAndAnOverdueOneIsAFinding) {
+  auto answer = setup_.request("GET", "/api/v1/reductions?on=2026-07-01");
+  ASSERT_TRUE(answer.ok());
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  const json list = json::parse(answer->body);
+  ASSERT_EQ(list["count"], 2) << list.dump(2);
+  // By region, unit and task: the finance bureau (unit 1) first.
+  const json& overdue = list["reductions"][1];
+  EXPECT_EQ(overdue["task_id"], "JB-2026-01");
+  EXPECT_EQ(overdue["unit_name"], "海拉尔区审计局");
+  EXPECT_EQ(overdue["posts_to_recover"], 1);
+  EXPECT_EQ(overdue["recovered"], 0);
+  EXPECT_EQ(overdue["state"], "overdue");
+  EXPECT_EQ(overdue["days_overdue"], 1);
+  EXPECT_FALSE(overdue["finding"].get<std::string>().empty());
+  EXPECT_EQ(list["reductions"][0]["state"], "on_track");
+  EXPECT_EQ(list["total"]["overdue"], 1);
+
+  // The overdue task is an open CHAIN-018 of the audit bureau, as of today.
+  auto [findings_code, findings] = setup_.ctl({"findings", "--rule", "CHAIN-018", "--json"});
+  ASSERT_EQ(findings_code, 0) << findings;
+  EXPECT_THAT(findings, HasSubstr(unitCode(2)));
+  EXPECT_THAT(findings, HasSubstr(overdue["finding"].get<std::string>()));
+
+  auto [code, csv] = setup_.ctl({"reductions", "--on", "2026-07-01", "--format", "csv"});
+  ASSERT_EQ(code, 0) << csv;
+  auto [audit_code, audit_csv] =
+      runToEnd({binary("staffchainctl").string(), "audit", (setup_.dir.path() / "world").string(), "--as-of",
+                "2026-07-01", "--reductions", "--format", "csv"},
+               setup_.dir.path() / "audit.log");
+  ASSERT_EQ(audit_code, 0) << audit_csv;
+  EXPECT_EQ(csv, audit_csv);
+  EXPECT_THAT(csv, HasSubstr(fmt::format("JB-2026-01,呼编发〔2026〕3号,150702,{},海拉尔区审计局,admin,2026-01-05,"
+                                         "2026-06-30,1,0,1,4,4,0,0,0,overdue,1,",
+                                         unitCode(2))));
+
+  auto [table_code, table] = setup_.ctl({"reductions", "--on", "2026-07-01", "--state", "overdue"});
+  ASSERT_EQ(table_code, 0) << table;
+  EXPECT_THAT(table, HasSubstr("overdue 逾期未完成 (1 days)"));
+  EXPECT_THAT(table, Not(HasSubstr("JB-2026-02")));
+  auto refused = setup_.request("GET", "/api/v1/reductions?state=late");
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 400U);
+  EXPECT_THAT(refused->body, HasSubstr("on_track, done, overdue, no_baseline"));
 }
 
 }  // namespace

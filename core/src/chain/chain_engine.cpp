@@ -10,6 +10,7 @@
 #include "chain_index.hpp"
 #include "parallel.hpp"
 #include "precheck.hpp"
+#include "reduction_tasks_detail.hpp"
 #include "rule_families.hpp"
 
 namespace staffchain::chain {
@@ -75,6 +76,8 @@ class ChainEngine::State {
   void commit(std::vector<Pending>& batch, Before& before, detail::UnitSet* critical_units);
   void evaluateEverything(const detail::RuleContext& ctx, Before& before);
   void evaluateStale(const detail::RuleContext& ctx, Before& before);
+  // CHAIN-018 for every task, and none for tasks gone since: tasks are few.
+  void evaluateReductions(const detail::RuleContext& ctx, std::vector<Pending>& batch);
   void dropEmptyOwners();
 
   std::unordered_map<std::string, Finding> current_;
@@ -85,6 +88,7 @@ class ChainEngine::State {
   std::unordered_map<LeaderKey, std::vector<std::string>, LeaderKeyHash> by_leader_;
   detail::UnitMap<std::vector<std::string>> by_suspension_;
   std::map<QuarantineKey, std::vector<std::string>> by_quarantine_;
+  std::map<std::string, std::vector<std::string>, std::less<>> by_reduction_;
   // Open critical findings naming each unit: what puts a unit under suspension (CHAIN-016).
   detail::UnitMap<std::unordered_set<std::string>> critical_by_unit_;
   // Each unit/type's occupancy as of its last whole judgement. Only a change of someone's stays
@@ -119,6 +123,7 @@ void ChainEngine::State::putAll(model::Dataset dataset) {
   putEach(dataset.roster);
   putEach(dataset.movements);
   putEach(dataset.deaths);
+  putEach(dataset.reductions);
   for (auto& q : dataset.quarantine) index.addQuarantine(std::move(q), touched);
   // Everything changed: the next evaluation is a full one.
   last_as_of.reset();
@@ -197,6 +202,21 @@ void ChainEngine::State::dropEmptyOwners() {
   drop(by_leader_);
   drop(by_suspension_);
   drop(by_quarantine_);
+  drop(by_reduction_);
+}
+
+void ChainEngine::State::evaluateReductions(const detail::RuleContext& ctx, std::vector<Pending>& batch) {
+  for (auto& [id, owned] : by_reduction_) {
+    if (!index.reductions().contains(id)) batch.push_back({&owned, {}});
+  }
+  for (const auto& [id, task] : index.reductions()) {
+    std::vector<Finding> out;
+    detail::evaluateReductionTask(ctx, task, out);
+    auto owner = by_reduction_.find(id);
+    if (out.empty() && owner == by_reduction_.end()) continue;
+    if (owner == by_reduction_.end()) owner = by_reduction_.emplace(id, std::vector<std::string>{}).first;
+    batch.push_back({&owner->second, std::move(out)});
+  }
 }
 
 void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Before& before) {
@@ -208,6 +228,7 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
   by_leader_.clear();
   by_suspension_.clear();
   by_quarantine_.clear();
+  by_reduction_.clear();
   occupancy_.clear();
   // Every owner starts empty, so a scope with no finding needs no entry.
   std::vector<Pending> batch;
@@ -257,6 +278,7 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
     detail::evaluateQuarantineGroup(ctx, key, entries, out);
     add(by_quarantine_, key, std::move(out));
   }
+  evaluateReductions(ctx, batch);
   commit(batch, before, nullptr);
   batch.clear();
   for (const auto& unit : index.allApprovalUnits()) add(by_suspension_, unit, evaluateSuspension(ctx, unit));
@@ -318,6 +340,7 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
     if (it != index.quarantine().end()) detail::evaluateQuarantineGroup(ctx, key, it->second, out);
     batch.push_back({&by_quarantine_[key], std::move(out)});
   }
+  evaluateReductions(ctx, batch);
   detail::UnitSet suspension = touched.suspension;
   commit(batch, before, &suspension);
   batch.clear();
@@ -340,6 +363,7 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
   for (const auto& key : touched.leaders) dropIfEmpty(by_leader_, key);
   for (const auto& key : touched.quarantine) dropIfEmpty(by_quarantine_, key);
   for (const auto& unit : suspension) dropIfEmpty(by_suspension_, unit);
+  std::erase_if(by_reduction_, [](const auto& kv) { return kv.second.empty(); });
 }
 
 ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool everything) {
@@ -506,6 +530,18 @@ std::vector<VacancyRow> ChainEngine::vacancies(model::Date day, const VacancyFil
   for (auto& [unit, ids] : ghost_pay) std::sort(ids.begin(), ids.end());
   std::deque<detail::OccupancyCounter> scratch;
   return detail::vacancies(state_->precheckContext(scratch), day, filter, ghost_pay);
+}
+
+std::vector<ReductionProgress> ChainEngine::reductions(model::Date day, const ReductionFilter& filter) const {
+  std::map<std::string, std::string> open;
+  for (const auto& [fp, finding] : state_->current()) {
+    if (finding.rule != "CHAIN-018") continue;
+    for (const auto& item : finding.evidence) {
+      if (item.record_type == "reductions") open[item.record_id] = fp;
+    }
+  }
+  std::deque<detail::OccupancyCounter> scratch;
+  return detail::reductions(state_->precheckContext(scratch), day, filter, open);
 }
 
 std::vector<model::Record> ChainEngine::recordsOf(const model::PersonId& person) const {

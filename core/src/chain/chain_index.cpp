@@ -247,6 +247,8 @@ void ChainIndex::put(model::Record record, Touched& touched) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, model::Unit>) {
           const auto id = r.unit_id;
+          forgetRegionOf(id);
+          units_by_region_[r.region].push_back(id);
           units_[id] = std::move(r);
           touchUnit(id, touched);
         } else if constexpr (std::is_same_v<T, model::Quota>) {
@@ -284,14 +286,26 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           insertSorted(person.payroll, row, [](const PayRow& a, const PayRow& b) {
             return a.month != b.month ? a.month < b.month : *a.unit < *b.unit;
           });
-        } else {
-          static_assert(std::is_same_v<T, model::Death>);
+        } else if constexpr (std::is_same_v<T, model::Death>) {
           auto& person = personSlot(r.person_id, touched);
           person.deaths.clear();
           person.deaths.push_back(std::move(r));
+        } else {
+          static_assert(std::is_same_v<T, model::ReductionTask>);
+          auto id = r.task_id;
+          reductions_.insert_or_assign(std::move(id), std::move(r));
         }
       },
       record);
+}
+
+void ChainIndex::forgetRegionOf(const UnitId& id) {
+  auto unit = units_.find(id);
+  if (unit == units_.end()) return;
+  auto region = units_by_region_.find(unit->second.region);
+  if (region == units_by_region_.end()) return;
+  std::erase_if(region->second, [&](const UnitId& other) { return sameId(other, id); });
+  if (region->second.empty()) units_by_region_.erase(region);
 }
 
 void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& touched) {
@@ -302,6 +316,7 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
     case RecordType::unit: {
       if (key.size() < 18) return;
       const auto id = UnitId::fromValid(key.substr(0, 18));
+      forgetRegionOf(id);
       if (units_.erase(id) > 0) touchUnit(id, touched);
       return;
     }
@@ -333,6 +348,9 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
       return;
     case RecordType::movement:
       eraseMovement(keyText, touched);
+      return;
+    case RecordType::reduction:
+      if (auto it = reductions_.find(key); it != reductions_.end()) reductions_.erase(it);
       return;
     case RecordType::roster:
     case RecordType::payroll:

@@ -266,6 +266,11 @@ class ChainIndex {
   [[nodiscard]] const std::vector<model::Quota>* quotas(const ScopeKey& key) const;  // by effective_from
   [[nodiscard]] const model::Quota* quotaOn(const ScopeKey& key, model::Date date) const;
   [[nodiscard]] const model::LeaderQuota* leaderQuota(const LeaderKey& key) const;
+  // The reduction tasks (控编减编) by task id. A task's findings read only the task and its
+  // unit/type's quotas and occupancy, and tasks are few: each evaluation judges them all.
+  [[nodiscard]] const std::map<std::string, model::ReductionTask, std::less<>>& reductions() const noexcept {
+    return reductions_;
+  }
   [[nodiscard]] const PersonRecords* person(const model::PersonId& id) const;
   // The persons linked to a scope, each with their records (no lookup per member).
   [[nodiscard]] const MemberList* members(const ScopeKey& key) const;
@@ -283,9 +288,9 @@ class ChainIndex {
   // The units of a region, in no particular order.
   template <typename F>
   void forEachUnitOfRegion(const std::string& region, F f) const {
-    for (const auto& [id, unit] : units_) {
-      if (unit.region == region) f(unit);
-    }
+    auto it = units_by_region_.find(region);
+    if (it == units_by_region_.end()) return;
+    for (const auto& id : it->second) f(units_.at(id));
   }
   [[nodiscard]] std::vector<model::PersonId> allPersons() const;
   [[nodiscard]] std::vector<ScopeKey> allScopes() const;
@@ -318,10 +323,14 @@ class ChainIndex {
   PlaceIndex unit_places_;
   const model::UnitId* last_interned_ = nullptr;
   UnitMap<model::Unit> units_;
+  // The ids of units_ by region: a pre-check looks for vacancies among a region's units.
+  std::unordered_map<std::string, std::vector<model::UnitId>> units_by_region_;
+  void forgetRegionOf(const model::UnitId& id);
   std::unordered_map<ScopeKey, std::vector<model::Quota>, ScopeKeyHash> quotas_;
   std::unordered_map<LeaderKey, model::LeaderQuota, LeaderKeyHash> leader_quotas_;
   std::unordered_map<std::string, model::Approval, TextHash> approvals_;
   UnitMap<std::set<std::string>> approvals_by_unit_;
+  std::map<std::string, model::ReductionTask, std::less<>> reductions_;
   using Persons = PersonTable<PersonRecords, IdHash, IdEqual>;
   using PersonNode = Persons::Node;
   Persons persons_;

@@ -216,6 +216,10 @@ void suggestVacanciesElsewhere(const PrecheckContext& ctx, const PrecheckRequest
   ctx.index.forEachUnitOfRegion(unit->region, [&](const model::Unit& other) {
     if (sameId(other.unit_id, request.unit) || !fitsUnitKind(other.kind, type)) return;
     const ScopeKey key{other.unit_id, static_cast<std::uint8_t>(type)};
+    // Reservations only lower a vacancy: a unit without enough posts before them is passed over
+    // without reading its approvals (most of a region's units, and most of the time this takes).
+    const auto* quota = ctx.index.quotaOn(key, request.on);
+    if (quota == nullptr || quota->approved - ctx.occupancy(key).countOn(request.on) < request.count) return;
     const auto posts = postFigures(ctx, key, request.on);
     if (posts.vacant() < request.count) return;
     found.push_back(PrecheckSuggestion{"vacancy_elsewhere", other.unit_id, other.name, type, "", posts.vacant(),

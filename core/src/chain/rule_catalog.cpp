@@ -24,6 +24,8 @@ constexpr std::array kRules{
     RuleInfo{"CHAIN-015", Severity::minor, "secondment beyond its maximum", "借调超期"},
     RuleInfo{"CHAIN-016", Severity::major, "approval issued to a suspended unit", "暂停受理期间核准用编"},
     RuleInfo{"CHAIN-017", Severity::minor, "on the roster, no pay in time", "上编后未按时起薪"},
+    RuleInfo{"CHAIN-018", Severity::major, "reduction task past its due date, posts not recovered",
+             "控编减编任务逾期未完成"},
     RuleInfo{"DATA-001", Severity::minor, "invalid identifier, unknown code or malformed record", "数据不合规"},
 };
 

@@ -28,6 +28,8 @@ void evaluateRetirementRule(const RuleContext& ctx, const PersonView& person, st
 // CHAIN-016: `critical` are the open critical findings naming the unit.
 void evaluateSuspensionScope(const RuleContext& ctx, const model::UnitId& unit,
                              const std::vector<const Finding*>& critical, std::vector<Finding>& out);
+// CHAIN-018: a reduction task past its due date with posts still to recover.
+void evaluateReductionTask(const RuleContext& ctx, const model::ReductionTask& task, std::vector<Finding>& out);
 // DATA-001: one finding per quarantined source row.
 void evaluateQuarantineGroup(const RuleContext& ctx, const QuarantineKey& key,
                              const std::vector<model::QuarantineEntry>& entries, std::vector<Finding>& out);

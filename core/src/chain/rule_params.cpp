@@ -90,7 +90,7 @@ void readRuleParams(ConfigReader& reader, RuleParams& rules,
       if (!is_rule_id(id)) {
         reader.fail(
             "disabled",
-            fmt::format("\"{}\" is not a rule id (CHAIN-001 to CHAIN-017, DATA-001, DATA-002, LINK-001 to LINK-003)",
+            fmt::format("\"{}\" is not a rule id (CHAIN-001 to CHAIN-018, DATA-001, DATA-002, LINK-001 to LINK-003)",
                         id));
       }
       rules.disabled_rules.insert(id);

@@ -95,6 +95,17 @@ EvidenceItem evidenceOf(const ChainIndex& index, const model::Unit& unit) {
   return item(index, unit, unit.origin, std::move(f));
 }
 
+EvidenceItem evidenceOf(const ChainIndex& index, const model::ReductionTask& task) {
+  Fields f{{"task_id", task.task_id},
+           {"unit_id", task.unit_id.str()},
+           {"estab_type", std::string(model::toString(task.estab_type))},
+           {"posts_to_recover", std::to_string(task.posts_to_recover)},
+           {"issued_on", model::formatDate(task.issued_on)},
+           {"due_on", model::formatDate(task.due_on)}};
+  addIf(f, "doc_no", task.doc_no);
+  return item(index, task, task.origin, std::move(f));
+}
+
 EvidenceItem evidenceOf(const ChainIndex& index, const model::Quota& quota) {
   Fields f{{"unit_id", quota.unit_id.str()},
            {"estab_type", std::string(model::toString(quota.estab_type))},

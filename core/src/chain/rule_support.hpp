@@ -60,6 +60,7 @@ EvidenceItem evidenceOf(const ChainIndex& index, const model::RosterEntry& entry
 EvidenceItem evidenceOf(const ChainIndex& index, const model::Movement& movement);
 EvidenceItem evidenceOf(const ChainIndex& index, const model::PersonId& person, const PayRow& pay);
 EvidenceItem evidenceOf(const ChainIndex& index, const model::Death& death);
+EvidenceItem evidenceOf(const ChainIndex& index, const model::ReductionTask& task);
 EvidenceItem evidenceOf(const ChainIndex& index, const PresenceInterval& interval);
 // A fact the engine derived (a count, a deadline), for evidence that is not a single record.
 EvidenceItem derivedEvidence(std::string record_id, std::vector<std::pair<std::string, std::string>> fields);

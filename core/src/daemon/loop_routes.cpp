@@ -1,10 +1,11 @@
 // The admin API's routes for the management loop around the chain (DOMAIN.md §7): the
-// pre-check and the vacancy pool, answered from the live engine as of today in the configured
+// pre-check, the vacancy pool and the reduction tasks, answered from the live engine as of today in the configured
 // zone.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "admin_api.hpp"
 #include "staffchain/chain/precheck_json.hpp"
@@ -18,6 +19,26 @@ using api::Access;
 using api::ApiRequest;
 using api::ApiResponse;
 using nlohmann::json;
+
+// The "unit" parameter of a listing: a credit code, or nothing. An error answer when it is not one.
+std::optional<ApiResponse> readUnitParameter(const ApiRequest& request, std::optional<model::UnitId>& unit) {
+  const auto text = queryValue(request, "unit");
+  if (text.empty()) return std::nullopt;
+  auto checked = model::checkCreditCode(text);
+  if (!checked) return ApiResponse::error(400, fmt::format("unit: {}", checked.reason));
+  unit = *checked.value;
+  return std::nullopt;
+}
+
+// The "on" parameter of a listing: a date, today when not given.
+std::optional<ApiResponse> readDayParameter(const ApiRequest& request, model::Date& on) {
+  const auto text = queryValue(request, "on");
+  if (text.empty()) return std::nullopt;
+  const auto date = model::parseDate(text);
+  if (!date) return ApiResponse::error(400, fmt::format("on \"{}\" is not a date (YYYY-MM-DD)", text));
+  on = *date;
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -53,11 +74,7 @@ void AdminApi::registerLoopRoutes() {
                                                    type));
       }
     }
-    if (const auto unit = queryValue(request, "unit"); !unit.empty()) {
-      auto checked = model::checkCreditCode(unit);
-      if (!checked) return ApiResponse::error(400, fmt::format("unit: {}", checked.reason));
-      filter.unit = *checked.value;
-    }
+    if (auto refused = readUnitParameter(request, filter.unit)) return std::move(*refused);
     if (const auto recoverable = queryValue(request, "recoverable"); !recoverable.empty()) {
       if (recoverable != "true" && recoverable != "false") {
         return ApiResponse::error(400, "recoverable must be true or false");
@@ -65,15 +82,29 @@ void AdminApi::registerLoopRoutes() {
       filter.recoverable = recoverable == "true";
     }
     model::Date on = parts_.evaluator.today();
-    if (const auto text = queryValue(request, "on"); !text.empty()) {
-      const auto date = model::parseDate(text);
-      if (!date) return ApiResponse::error(400, fmt::format("on \"{}\" is not a date (YYYY-MM-DD)", text));
-      on = *date;
-    }
+    if (auto refused = readDayParameter(request, on)) return std::move(*refused);
     json pool = chain::vacancyPoolJson(parts_.evaluator.engine().vacancies(on, filter), on);
     pool["timezone"] = config_->daemon.timezone.name();
     pool["pool_after_days"] = config_->rules.pool_after_days;
     return ApiResponse::json(200, pool.dump());
+  });
+
+  server_->route("GET", "/api/v1/reductions", Access::read, [this](const ApiRequest& request) {
+    chain::ReductionFilter filter;
+    filter.region = queryValue(request, "region");
+    if (auto refused = readUnitParameter(request, filter.unit)) return std::move(*refused);
+    if (const auto state = queryValue(request, "state"); !state.empty()) {
+      filter.state = chain::parseReductionState(state);
+      if (!filter.state) {
+        return ApiResponse::error(
+            400, fmt::format("state \"{}\" is not one of: on_track, done, overdue, no_baseline", state));
+      }
+    }
+    model::Date on = parts_.evaluator.today();
+    if (auto refused = readDayParameter(request, on)) return std::move(*refused);
+    json list = chain::reductionListJson(parts_.evaluator.engine().reductions(on, filter), on);
+    list["timezone"] = config_->daemon.timezone.name();
+    return ApiResponse::json(200, list.dump());
   });
 }
 

@@ -12,6 +12,7 @@ Result<GenerateStats> generateWorld(const WorldSpec& spec) {
   detail::populate(world);
   detail::simulate(world);
   detail::injectScripted(world);
+  detail::setReductionTasks(world);
   if (auto written = detail::writeWorld(world); !written) return written.error();
   world.stats.persons = world.people.size();
   return world.stats;

@@ -217,6 +217,8 @@ class Injector {
         return malformed(u, k);
       case R::chain006:
         return false;  // injected by the simulation in ordinary units
+      case R::chain018:
+        return false;  // reduction tasks are set last, in ordinary units (setReductionTasks)
     }
     return false;
   }
@@ -443,11 +445,11 @@ void planInjections(World& world) {
   // Round-robin over the rules, so that a shortage of units spreads over all of them.
   std::size_t most = 0;
   for (std::size_t r = 0; r < kInjectedRuleCount; ++r) {
-    if (r != idx(R::chain006)) most = std::max(most, world.stats.requested[r]);
+    if (r != idx(R::chain006) && r != idx(R::chain018)) most = std::max(most, world.stats.requested[r]);
   }
   for (std::size_t k = 0; k < most; ++k) {
     for (std::size_t r = 0; r < kInjectedRuleCount; ++r) {
-      if (r == idx(R::chain006) || k >= world.stats.requested[r]) continue;
+      if (r == idx(R::chain006) || r == idx(R::chain018) || k >= world.stats.requested[r]) continue;
       const std::uint32_t host = take(static_cast<R>(r));
       if (host == kNone) continue;
       if (r == idx(R::chain009) || r == idx(R::chain010)) {

@@ -151,6 +151,16 @@ struct DeathRow {
   std::uint8_t reporter = 0;
 };
 
+// A reduction task (控编减编): posts of one unit and type to recover by a date.
+struct ReductionRow {
+  std::uint32_t unit = 0;
+  EstabType type = EstabType::admin;
+  std::int32_t posts = 1;
+  Date issued_on;
+  Date due_on;
+  std::int32_t doc_no = 0;
+};
+
 struct TruthLine {
   InjectedRule rule = InjectedRule::chain001;
   std::string unit_id;
@@ -187,6 +197,7 @@ class World {
   std::vector<MovementRow> movements;
   std::vector<PayStream> extra_pay;  // pay that belongs to no tenure (injected)
   std::vector<DeathRow> deaths;
+  std::vector<ReductionRow> reductions;
   std::vector<TruthLine> truth;
   RawRows raw;
   GenerateStats stats;
@@ -237,6 +248,7 @@ void planInjections(World& world);
 void populate(World& world);
 void simulate(World& world);
 void injectScripted(World& world);
+void setReductionTasks(World& world);
 Result<void> writeWorld(World& world);
 
 }  // namespace staffchain::gen::detail

@@ -10,8 +10,9 @@ namespace staffchain::gen {
 namespace {
 
 constexpr std::array<std::string_view, kInjectedRuleCount> kRuleIds{
-    "CHAIN-001", "CHAIN-002", "CHAIN-003", "CHAIN-004", "CHAIN-005", "CHAIN-006", "CHAIN-007", "CHAIN-008", "CHAIN-009",
-    "CHAIN-010", "CHAIN-011", "CHAIN-012", "CHAIN-013", "CHAIN-014", "CHAIN-015", "CHAIN-016", "CHAIN-017", "DATA-001"};
+    "CHAIN-001", "CHAIN-002", "CHAIN-003", "CHAIN-004", "CHAIN-005", "CHAIN-006", "CHAIN-007",
+    "CHAIN-008", "CHAIN-009", "CHAIN-010", "CHAIN-011", "CHAIN-012", "CHAIN-013", "CHAIN-014",
+    "CHAIN-015", "CHAIN-016", "CHAIN-017", "CHAIN-018", "DATA-001"};
 
 constexpr std::array<WorldOption, 8> kOptions{{
     {"persons", "N", "budget-paid posts at the start of the window (about one unit per 35)", "10000"},

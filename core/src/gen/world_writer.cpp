@@ -57,7 +57,7 @@ class WorldWriter {
     if (ec) return makeError(fmt::format("cannot create output folder {}: {}", w_.spec.out_dir.string(), ec.message()));
     for (auto step : {&WorldWriter::units, &WorldWriter::quotas, &WorldWriter::leaderQuotas, &WorldWriter::approvals,
                       &WorldWriter::roster, &WorldWriter::movements, &WorldWriter::payroll, &WorldWriter::deaths,
-                      &WorldWriter::truth}) {
+                      &WorldWriter::reductions, &WorldWriter::truth}) {
       if (auto done = (this->*step)(); !done) return done;
     }
     return {};
@@ -289,6 +289,29 @@ class WorldWriter {
       out.end();
     }
     return finish(out, w_.raw.deaths, w_.stats.deaths);
+  }
+
+  Result<void> reductions() {
+    CsvWriter out;
+    if (auto s = start(out, "reductions.csv",
+                       {"task_id", "unit_id", "estab_type", "posts_to_recover", "issued_on", "due_on", "doc_no"});
+        !s) {
+      return s;
+    }
+    std::size_t number = 0;
+    for (const ReductionRow& task : w_.reductions) {
+      const int year = static_cast<int>(task.issued_on.ymd().year());
+      out.field(fmt::format("JB{}{}{:04}", regions()[w_.units[task.unit].region].code, year, ++number));
+      out.field(w_.unitCode(task.unit));
+      out.field(toString(task.type));
+      out.field(std::to_string(task.posts));
+      date(out, task.issued_on);
+      date(out, task.due_on);
+      out.field(fmt::format("呼编发〔{}〕{}号", year, task.doc_no));
+      out.end();
+    }
+    static const std::vector<std::string> kNoRawRows;
+    return finish(out, kNoRawRows, w_.stats.reductions);
   }
 
   Result<void> truth() {

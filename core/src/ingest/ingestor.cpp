@@ -50,6 +50,8 @@ std::vector<KeyColumn> keyColumns(model::RecordType type) {
       return {kPersonId, kUnitId, {"month", "2000-01"}};
     case RecordType::death:
       return {kPersonId};
+    case RecordType::reduction:
+      return {{"task_id", "x"}};
   }
   return {};
 }

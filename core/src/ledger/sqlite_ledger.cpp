@@ -62,30 +62,8 @@ std::uint32_t originRow(const model::Record& record) noexcept {
 }
 
 void appendTo(model::Dataset& dataset, model::Record&& record, model::Origin origin) {
-  std::visit(
-      [&dataset, origin](auto&& r) {
-        using T = std::decay_t<decltype(r)>;
-        r.origin = origin;
-        if constexpr (std::is_same_v<T, model::Unit>) {
-          dataset.units.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, model::Quota>) {
-          dataset.quotas.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, model::LeaderQuota>) {
-          dataset.leader_quotas.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, model::Approval>) {
-          dataset.approvals.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
-          dataset.roster.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, model::Movement>) {
-          dataset.movements.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, model::PayrollMonth>) {
-          dataset.payroll.push_back(std::move(r));
-        } else {
-          static_assert(std::is_same_v<T, model::Death>);
-          dataset.deaths.push_back(std::move(r));
-        }
-      },
-      std::move(record));
+  std::visit([origin](auto& r) { r.origin = origin; }, record);
+  model::appendRecord(dataset, std::move(record));
 }
 
 // The time a batch is written at, as the tables store it and as the Ledger interface shows it.

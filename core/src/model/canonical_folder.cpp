@@ -18,32 +18,6 @@
 namespace staffchain::model {
 namespace {
 
-void addRecord(Dataset& dataset, Record&& record) {
-  std::visit(
-      [&dataset](auto&& r) {
-        using T = std::decay_t<decltype(r)>;
-        if constexpr (std::is_same_v<T, Unit>) {
-          dataset.units.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, Quota>) {
-          dataset.quotas.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, LeaderQuota>) {
-          dataset.leader_quotas.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, Approval>) {
-          dataset.approvals.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, RosterEntry>) {
-          dataset.roster.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, Movement>) {
-          dataset.movements.push_back(std::move(r));
-        } else if constexpr (std::is_same_v<T, PayrollMonth>) {
-          dataset.payroll.push_back(std::move(r));
-        } else {
-          static_assert(std::is_same_v<T, Death>);
-          dataset.deaths.push_back(std::move(r));
-        }
-      },
-      std::move(record));
-}
-
 void reserveFor(Dataset& dataset, RecordType type, std::size_t rows) {
   const auto grow = [rows](auto& records) { records.reserve(records.size() + rows); };
   switch (type) {
@@ -71,6 +45,9 @@ void reserveFor(Dataset& dataset, RecordType type, std::size_t rows) {
     case RecordType::death:
       grow(dataset.deaths);
       break;
+    case RecordType::reduction:
+      grow(dataset.reductions);
+      break;
   }
 }
 
@@ -81,7 +58,7 @@ class DatasetSink final : public RecordSink {
  public:
   explicit DatasetSink(Dataset& dataset) : dataset_(dataset) {}
   void expect(RecordType type, std::size_t rows_at_most) override { reserveFor(dataset_, type, rows_at_most); }
-  void add(Record&& record) override { addRecord(dataset_, std::move(record)); }
+  void add(Record&& record) override { appendRecord(dataset_, std::move(record)); }
   void quarantine(QuarantineEntry&& entry) override { dataset_.quarantine.push_back(std::move(entry)); }
   [[nodiscard]] bool wantsRowCounts() const noexcept override { return true; }
 

@@ -311,6 +311,18 @@ void checkLeaderPost(RowReader& r, LeaderLevel level, LeaderRank rank, std::size
                      r.name(rank_column)));
 }
 
+void checkAcrossColumns(RowReader& r, const ReductionTask& task) {
+  constexpr auto kPosts = columnIndex(RecordType::reduction, "posts_to_recover");
+  constexpr auto kIssuedOn = columnIndex(RecordType::reduction, "issued_on");
+  constexpr auto kDueOn = columnIndex(RecordType::reduction, "due_on");
+  if (!r.failedAt(kPosts) && task.posts_to_recover == 0) {
+    r.fail(kPosts, r.text(kPosts), "is 0 (a reduction task recovers at least one post)");
+  }
+  if (r.failedAt(kIssuedOn) || r.failedAt(kDueOn) || !(task.due_on < task.issued_on)) return;
+  r.fail(kDueOn, r.text(kDueOn),
+         fmt::format("is before issued_on {} (expected due_on >= issued_on)", formatDate(task.issued_on)));
+}
+
 void checkAcrossColumns(RowReader& r, const RosterEntry& entry) {
   checkLeaderPost(r, entry.leader_level, entry.leader_rank, columnIndex(RecordType::roster, "leader_level"),
                   columnIndex(RecordType::roster, "leader_rank"));
@@ -359,6 +371,8 @@ NormaliseResult normalise(RecordType type, const RowView& row, Origin origin) {
       return normaliseAs<PayrollMonth>(reader, origin);
     case RecordType::death:
       return normaliseAs<Death>(reader, origin);
+    case RecordType::reduction:
+      return normaliseAs<ReductionTask>(reader, origin);
   }
   NormaliseResult unknown;
   unknown.errors.push_back(FieldError{{}, {}, "unknown record type"});
@@ -464,6 +478,11 @@ std::optional<std::string> rowKey(RecordType type, const RowView& row) {
         death.person_id = *person_id;
         return death;
       });
+    }
+    case RecordType::reduction: {
+      const auto task_id = r.present(columnIndex(RecordType::reduction, "task_id"));
+      if (!task_id) return std::nullopt;
+      return std::string(*task_id);
     }
   }
   return std::nullopt;

@@ -1,6 +1,7 @@
 #include "staffchain/model/records.hpp"
 
 #include <type_traits>
+#include <utility>
 
 #include "staffchain/model/enums.hpp"
 
@@ -42,19 +43,49 @@ std::string recordKey(const Record& record) {
           appendPart(key, r.person_id.view());
           appendPart(key, r.unit_id.view());
           appendPart(key, formatMonth(r.month));
-        } else {
-          static_assert(std::is_same_v<T, Death>);
+        } else if constexpr (std::is_same_v<T, Death>) {
           appendPart(key, r.person_id.view());
+        } else {
+          static_assert(std::is_same_v<T, ReductionTask>);
+          key = r.task_id;
         }
         return key;
       },
       record);
 }
 
+void appendRecord(Dataset& dataset, Record&& record) {
+  std::visit(
+      [&dataset](auto&& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, Unit>) {
+          dataset.units.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, Quota>) {
+          dataset.quotas.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, LeaderQuota>) {
+          dataset.leader_quotas.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, Approval>) {
+          dataset.approvals.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, RosterEntry>) {
+          dataset.roster.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, Movement>) {
+          dataset.movements.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, PayrollMonth>) {
+          dataset.payroll.push_back(std::move(r));
+        } else if constexpr (std::is_same_v<T, Death>) {
+          dataset.deaths.push_back(std::move(r));
+        } else {
+          static_assert(std::is_same_v<T, ReductionTask>);
+          dataset.reductions.push_back(std::move(r));
+        }
+      },
+      std::move(record));
+}
+
 namespace {
-// Approvals and movements are keyed by one free-text id, which may itself hold a '|'.
+// Approvals, movements and reduction tasks are keyed by one free-text id, which may itself hold a '|'.
 bool keyedByOneId(RecordType type) noexcept {
-  return type == RecordType::approval || type == RecordType::movement;
+  return type == RecordType::approval || type == RecordType::movement || type == RecordType::reduction;
 }
 }  // namespace
 
@@ -88,6 +119,8 @@ RecordType recordTypeOf(const Record& record) noexcept {
   static_assert(
       std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(RecordType::movement), Record>, Movement>);
   static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(RecordType::death), Record>, Death>);
+  static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(RecordType::reduction), Record>,
+                               ReductionTask>);
   return static_cast<RecordType>(record.index());
 }
 

@@ -22,6 +22,25 @@ TEST_F(CsvSourceTest, ReadsACanonicalFileAndArchivesItAfterTheCommit) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_.path() / "inbox" / "archive"), fs::directory_iterator()), 1);
 }
 
+// An office's own export of its reduction tasks (控编减编), its columns renamed by the mapping:
+// read like any canonical file, and a snapshot by default (a task left out was withdrawn).
+TEST_F(CsvSourceTest, ReductionTasksAreASnapshotReadThroughTheMapping) {
+  dir_.write("inbox/减编任务.csv",
+             "任务编号,单位代码,编制类型,核减数,下达日期,完成期限,文号\n"
+             "JB2025-01,111507000101584181,行政编制,2,2025-01-15,2025-12-31,呼编发〔2025〕9号\n");
+  auto source = create(R"([files.reductions]
+pattern = "减编任务*.csv"
+mapping = { fields = { task_id = "任务编号", unit_id = "单位代码", estab_type = "编制类型", posts_to_recover = "核减数", issued_on = "下达日期", due_on = "完成期限", doc_no = "文号" } }
+)");
+  ASSERT_TRUE(source);
+  auto batch = pullAndCommit(*source);
+  ASSERT_EQ(batch.records.size(), 1U);
+  EXPECT_EQ(batch.records[0].type, plugin::RecordType::reduction);
+  EXPECT_EQ(*batch.records[0].field("task_id"), "JB2025-01");
+  EXPECT_EQ(*batch.records[0].field("posts_to_recover"), "2");
+  EXPECT_EQ(batch.full_snapshot_of, std::vector<plugin::RecordType>{plugin::RecordType::reduction});
+}
+
 TEST_F(CsvSourceTest, Gb18030ExportsAreConverted) {
   dir_.write("inbox/deaths.csv", toGb18030(kDeaths));
   auto source = create("");

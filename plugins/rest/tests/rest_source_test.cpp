@@ -327,6 +327,41 @@ records_path = "data.items"
   EXPECT_FALSE(deaths->more);
 }
 
+// The establishment office's reduction tasks (控编减编) from its own API, renamed by the mapping
+// like any other record type.
+TEST_F(RestSourceTest, ReductionTasksComeThroughTheMapping) {
+  auto mock = wireMock();
+  ASSERT_TRUE(mock);
+  ASSERT_TRUE(mock->addMapping({{"request", {{"method", "GET"}, {"urlPath", "/jbrw"}}},
+                                {"response",
+                                 {{"status", 200},
+                                  {"jsonBody",
+                                   {{"rows", nlohmann::json::array({{{"rwbh", "JB2025-01"},
+                                                                     {"dwdm", "111507000101584181"},
+                                                                     {"bzlx", "admin"},
+                                                                     {"hjs", 2},
+                                                                     {"xdrq", "2025-01-15"},
+                                                                     {"wcqx", "2025-12-31"}}})}}}}}})
+                  .ok());
+  auto source = mustCreate(fmt::format(R"(base_url = "{}"
+retries = 0
+[endpoints.reductions]
+path = "/jbrw"
+records_path = "rows"
+mapping = {{ fields = {{ task_id = "rwbh", unit_id = "dwdm", estab_type = "bzlx", posts_to_recover = "hjs", issued_on = "xdrq", due_on = "wcqx" }} }}
+)",
+                                       mock->url()));
+  ASSERT_TRUE(source);
+  auto batch = plugin_host::pullSource(*source, "", 10s);
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  ASSERT_EQ(batch->records.size(), 1U);
+  EXPECT_TRUE(batch->rejected.empty());
+  EXPECT_EQ(batch->records[0].type, plugin::RecordType::reduction);
+  EXPECT_EQ(*batch->records[0].field("task_id"), "JB2025-01");
+  EXPECT_EQ(*batch->records[0].field("posts_to_recover"), "2");
+  EXPECT_EQ(*batch->records[0].field("due_on"), "2025-12-31");
+}
+
 TEST_F(RestSourceTest, RefusedCredentialsFailAtOnceWithoutShowingTheSecret) {
   auto mock = wireMock();
   ASSERT_TRUE(mock);

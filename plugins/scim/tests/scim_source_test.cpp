@@ -387,10 +387,26 @@ fields = { unit_id = "emails[0", nonsense = "x" }
   EXPECT_THAT(all, Not(HasSubstr("inline-secret")));
   EXPECT_THAT(all, HasSubstr("connectors.hr.tls.verify: expected true or false"));
   EXPECT_THAT(all, HasSubstr("connectors.hr.records.rosters: not a canonical file"));
+  EXPECT_THAT(all, HasSubstr("movements, payroll, deaths, reductions)"));
   EXPECT_THAT(all, HasSubstr("connectors.hr.records.roster.mapping.fields.nonsense: not a column of roster.csv"));
   EXPECT_THAT(all, HasSubstr("connectors.hr.records.roster.mapping.fields.unit_id: attribute path \"emails[0\": "
                              "'[' without its ']'"));
   EXPECT_THAT(all, HasSubstr("scim.toml:"));
+}
+
+// A directory may carry reduction tasks as resources of its own: mapped like any record type.
+TEST(ScimSettings, ReductionTasksMapLikeAnyRecordType) {
+  const toml::table document = toml::parse(R"(
+base_url = "https://estab.example/scim/v2"
+[records.reductions.mapping]
+fields = { task_id = "externalId", unit_id = "organization", posts_to_recover = "posts", issued_on = "issued", due_on = "due" }
+)",
+                                           std::string_view("scim.toml"));
+  std::vector<std::string> errors;
+  plugin::ConfigReader reader(document, "connectors.estab", errors);
+  EXPECT_TRUE(ScimSettings::read(reader).has_value());
+  reader.finish();
+  EXPECT_TRUE(errors.empty()) << errors.front();
 }
 
 }  // namespace

@@ -168,6 +168,33 @@ TEST_F(SqliteSourceTest, AMissingFileIsRetriedThenFailsNamingTheFile) {
   EXPECT_FALSE(std::filesystem::exists(db_));  // read-only: never created
 }
 
+// Reduction tasks (控编减编) from the establishment office's own table, renamed and recoded by
+// the mapping like any other record type, and sent whole (a snapshot: a withdrawn task goes).
+TEST_F(SqliteSourceTest, ReductionTasksComeThroughTheMappingAsASnapshot) {
+  exec(db_,
+       "CREATE TABLE jbrw (rwbh TEXT, dwdm TEXT, bzlx TEXT, hjs INTEGER, xdrq TEXT, wcqx TEXT, wh TEXT);\n"
+       "INSERT INTO jbrw VALUES ('JB2025-01', '111507000101584181', '行政', 2, '20250115', '20251231', "
+       "'呼编发〔2025〕9号');\n");
+  auto source = create("driver = \"sqlite\"\npath = \"" + db_.string() +
+                       "\"\n[queries.reductions]\nsql = \"SELECT * FROM jbrw\"\nfull_snapshot = true\n"
+                       "[queries.reductions.mapping]\n"
+                       "fields = { task_id = \"rwbh\", unit_id = \"dwdm\", estab_type = \"bzlx\", "
+                       "posts_to_recover = \"hjs\", issued_on = \"xdrq\", due_on = \"wcqx\", doc_no = \"wh\" }\n"
+                       "values = { estab_type = { \"行政\" = \"admin\" } }\n"
+                       "dates = { issued_on = \"%Y%m%d\", due_on = \"%Y%m%d\" }\n");
+  ASSERT_TRUE(source);
+  auto batch = plugin_host::pullSource(*source, "", std::chrono::seconds(10));
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  ASSERT_EQ(batch->records.size(), 1U);
+  const auto& task = batch->records[0];
+  EXPECT_EQ(task.type, plugin::RecordType::reduction);
+  EXPECT_EQ(*task.field("task_id"), "JB2025-01");
+  EXPECT_EQ(*task.field("estab_type"), "admin");
+  EXPECT_EQ(*task.field("posts_to_recover"), "2");
+  EXPECT_EQ(*task.field("due_on"), "2025-12-31");
+  EXPECT_THAT(batch->full_snapshot_of, ElementsAre(plugin::RecordType::reduction));
+}
+
 TEST_F(SqliteSourceTest, AnErrorInTheQueryIsNotRetried) {
   auto source = create("driver = \"sqlite\"\npath = \"" + db_.string() +
                        "\"\n[queries.deaths]\nsql = \"SELECT * FROM no_such_table\"\n");

@@ -66,6 +66,19 @@ inline model::Approval approval(std::string id, const model::UnitId& u, model::E
   return a;
 }
 
+inline model::ReductionTask reduction(std::string id, const model::UnitId& u, model::EstabType type, int posts,
+                                      Date issued, Date due) {
+  model::ReductionTask t;
+  t.task_id = std::move(id);
+  t.unit_id = u;
+  t.estab_type = type;
+  t.posts_to_recover = posts;
+  t.issued_on = issued;
+  t.due_on = due;
+  t.doc_no = "呼编发〔2024〕7号";
+  return t;
+}
+
 inline model::RosterEntry roster(const model::PersonId& p, const model::UnitId& u, model::EstabType type,
                                  Date entered) {
   model::RosterEntry r;

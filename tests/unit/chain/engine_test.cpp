@@ -165,7 +165,7 @@ TEST(ChainEngine, SeveritiesFollowTheCatalogue) {
     ASSERT_TRUE(info) << f.rule;
     EXPECT_EQ(f.severity, info->severity) << f.rule;
   }
-  EXPECT_EQ(chainRules().size(), 18U);
+  EXPECT_EQ(chainRules().size(), 19U);
   EXPECT_EQ(findRule("CHAIN-016")->severity, Severity::major);
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -128,6 +129,54 @@ TEST_P(TruthTest, EngineFindsExactlyTheInjectedViolations) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, TruthTest, ::testing::Values(1U, 7U, 42U));
+
+// The reduction tasks of a world: met ones (done), ones not yet due (on track) and the overdue
+// ones the truth lists as CHAIN-018, each with a baseline to be judged against.
+TEST(TruthReductions, MetNotYetDueAndOverdueTasks) {
+  WorldSpec spec;
+  spec.persons = 5'000;
+  spec.seed = 3;
+  spec.out_dir = std::filesystem::temp_directory_path() / ("staffchain_reductions_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(spec.out_dir);
+  auto stats = generateWorld(spec);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  const Tally truth = readTruth(spec.out_dir / "truth.jsonl");
+  auto dataset = model::loadCanonicalFolder(spec.out_dir, "audit");
+  std::filesystem::remove_all(spec.out_dir);
+  ASSERT_TRUE(dataset.ok()) << dataset.error().message;
+  EXPECT_EQ(dataset->reductions.size(), stats->reductions);
+  chain::ChainEngine engine{chain::RuleParams{}};
+  engine.load(std::move(*dataset));
+  engine.evaluateAllInPlace(spec.as_of);
+  std::map<chain::ReductionState, int> states;
+  std::set<std::string> overdue_units;
+  for (const auto& task : engine.reductions(spec.as_of)) {
+    ++states[task.state];
+    if (task.state == chain::ReductionState::overdue) {
+      overdue_units.insert(task.task.unit_id.str());
+      EXPECT_FALSE(task.finding.empty()) << task.task.task_id;
+      EXPECT_LT(task.recovered, task.task.posts_to_recover) << task.task.task_id;
+    }
+  }
+  int truth_lines = 0;
+  std::set<std::string> truth_units;
+  for (const auto& [key, count] : truth) {
+    if (std::get<0>(key) != "CHAIN-018") continue;
+    truth_lines += count;
+    truth_units.insert(std::get<1>(key));
+  }
+  EXPECT_GE(states[chain::ReductionState::done], 1);
+  EXPECT_GE(states[chain::ReductionState::on_track], 1);
+  EXPECT_EQ(states[chain::ReductionState::overdue], truth_lines);
+  EXPECT_EQ(states[chain::ReductionState::no_baseline], 0);
+  EXPECT_EQ(overdue_units, truth_units);
+  // Partial recoveries are among the overdue ones: some task recovered posts and is still late.
+  bool partial = false;
+  for (const auto& task : engine.reductions(spec.as_of)) {
+    partial = partial || (task.state == chain::ReductionState::overdue && task.recovered > 0);
+  }
+  EXPECT_TRUE(partial);
+}
 
 // "AsOf20050331": a test name from an as-of date.
 std::string asOfName(const ::testing::TestParamInfo<const char*>& param) {

@@ -178,6 +178,35 @@ TEST(NormaliseLeaderQuota, GoodRowAndBadFields) {
   EXPECT_EQ(onlyError(run(RecordType::leader_quota, with(good, "rank", "厅级"))).field, "rank");
 }
 
+TEST(NormaliseReduction, GoodRowAndBadFields) {
+  const Cells good{{"task_id", "JB-2025-003"},     {"unit_id", std::string(kUnit)}, {"estab_type", "行政编制"},
+                   {"posts_to_recover", "２"},     {"issued_on", "2025-01-15"},     {"due_on", "2025-12-31"},
+                   {"doc_no", "呼编发〔2025〕9号"}};
+  const auto result = run(RecordType::reduction, good);
+  ASSERT_TRUE(result.ok());
+  const auto& task = std::get<ReductionTask>(*result.record);
+  EXPECT_EQ(task.task_id, "JB-2025-003");
+  EXPECT_EQ(task.estab_type, EstabType::admin);
+  EXPECT_EQ(task.posts_to_recover, 2);
+  EXPECT_EQ(task.due_on, Date::fromYmd(2025, 12, 31));
+  EXPECT_EQ(recordKey(*result.record), "JB-2025-003");
+  plugin::RawRecord raw;
+  raw.type = RecordType::reduction;
+  for (const auto& [name, value] : good) raw.fields.emplace_back(name, value);
+  EXPECT_EQ(rowKey(RecordType::reduction, rowViewOf(raw)), "JB-2025-003");
+
+  EXPECT_TRUE(run(RecordType::reduction, without(good, "doc_no")).ok());
+  EXPECT_TRUE(run(RecordType::reduction, with(good, "due_on", "2025-01-15")).ok());  // due the day it is issued
+  const auto early = onlyError(run(RecordType::reduction, with(good, "due_on", "2024-12-31")));
+  EXPECT_EQ(early.field, "due_on");
+  EXPECT_EQ(early.reason, "is before issued_on 2025-01-15 (expected due_on >= issued_on)");
+  const auto none = onlyError(run(RecordType::reduction, with(good, "posts_to_recover", "0")));
+  EXPECT_EQ(none.field, "posts_to_recover");
+  EXPECT_EQ(none.reason, "is 0 (a reduction task recovers at least one post)");
+  EXPECT_EQ(onlyError(run(RecordType::reduction, with(good, "task_id", " "))).reason, "is empty (required)");
+  EXPECT_EQ(onlyError(run(RecordType::reduction, with(good, "unit_id", "11150700MB12345679"))).field, "unit_id");
+}
+
 const Cells kGoodApproval{
     {"approval_id", "YBHZ-2024-001"}, {"unit_id", std::string(kUnit)}, {"estab_type", "institution"}, {"slots", "2"},
     {"issued_on", "2024-03-01"},      {"valid_until", "2024-09-01"},   {"purpose", "公开招聘"}};

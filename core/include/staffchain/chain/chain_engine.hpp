@@ -9,6 +9,7 @@
 
 #include "staffchain/chain/finding.hpp"
 #include "staffchain/chain/precheck.hpp"
+#include "staffchain/chain/reduction_tasks.hpp"
 #include "staffchain/chain/rule_params.hpp"
 #include "staffchain/chain/vacancy_pool.hpp"
 #include "staffchain/model/calendar.hpp"
@@ -85,6 +86,9 @@ class ChainEngine {
   // The vacancy pool on `day`: every unit/type with approved posts or people on its roster,
   // sorted by region, unit and type; recoverable as of the last evaluation's findings.
   [[nodiscard]] std::vector<VacancyRow> vacancies(model::Date day, const VacancyFilter& filter = {}) const;
+  // The reduction tasks (控编减编) on `day`: per task the posts set and recovered, the excess
+  // absorbed, and its state, with the open CHAIN-018 of each overdue one.
+  [[nodiscard]] std::vector<ReductionProgress> reductions(model::Date day, const ReductionFilter& filter = {}) const;
 
  private:
   class State;

@@ -29,7 +29,7 @@ struct EvidenceItem {
 };
 
 struct Finding {
-  std::string rule;  // "CHAIN-001" ... "CHAIN-017", "DATA-001"
+  std::string rule;  // "CHAIN-001" ... "CHAIN-018", "DATA-001"
   Severity severity = Severity::major;
   model::UnitId unit_id;      // empty only for DATA-001 rows without a readable unit
   model::PersonId person_id;  // empty for unit-level rules (CHAIN-007, CHAIN-012, CHAIN-016) and DATA-001 rows without

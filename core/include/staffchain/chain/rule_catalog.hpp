@@ -16,7 +16,7 @@ struct RuleInfo {
   std::string_view title_zh;
 };
 
-// CHAIN-001 .. CHAIN-017 and DATA-001, in id order. (LINK-* findings come from the connectors.)
+// CHAIN-001 .. CHAIN-018 and DATA-001, in id order. (LINK-* findings come from the connectors.)
 std::span<const RuleInfo> chainRules() noexcept;
 std::optional<RuleInfo> findRule(std::string_view id) noexcept;
 

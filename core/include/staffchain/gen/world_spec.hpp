@@ -34,9 +34,10 @@ enum class InjectedRule : std::uint8_t {
   chain015,
   chain016,
   chain017,
+  chain018,
   data001,
 };
-inline constexpr std::size_t kInjectedRuleCount = 18;
+inline constexpr std::size_t kInjectedRuleCount = 19;
 
 // "CHAIN-001" ... "DATA-001".
 std::string_view ruleId(InjectedRule rule) noexcept;
@@ -77,6 +78,7 @@ struct GenerateStats {
   std::size_t movements = 0;
   std::size_t payroll = 0;
   std::size_t deaths = 0;
+  std::size_t reductions = 0;
   std::size_t truth_lines = 0;
   std::array<std::size_t, kInjectedRuleCount> injected{};   // cases per rule (a case may imply several truth lines)
   std::array<std::size_t, kInjectedRuleCount> requested{};  // cases the rates asked for

@@ -164,13 +164,30 @@ struct Death {
   Origin origin;
 };
 
-using Record = std::variant<Unit, Quota, LeaderQuota, Approval, RosterEntry, Movement, PayrollMonth, Death>;
+// A reduction task (控编减编, DOMAIN.md §7): the establishment office sets a unit posts of one
+// type to recover by a date; progress is read from the unit's approved establishment over time.
+struct ReductionTask {
+  std::string task_id;
+  UnitId unit_id;
+  EstabType estab_type = EstabType::admin;
+  std::int32_t posts_to_recover = 0;
+  Date issued_on;
+  Date due_on;
+  std::string doc_no;
+  Origin origin;
+};
+
+using Record =
+    std::variant<Unit, Quota, LeaderQuota, Approval, RosterEntry, Movement, PayrollMonth, Death, ReductionTask>;
 
 // The record id of a record within its source: what makes re-ingesting idempotent.
 // units: unit_id; quotas: unit_id|type|effective_from; leader_quotas: unit_id|level|rank;
 // approvals: approval_id; roster: person_id|unit_id; movements: movement_id;
-// payroll: person_id|unit_id|month; deaths: person_id.
+// payroll: person_id|unit_id|month; deaths: person_id; reductions: task_id.
 std::string recordKey(const Record& record);
+// Adds a record to the dataset's vector of its type.
+struct Dataset;
+void appendRecord(Dataset& dataset, Record&& record);
 // The parts of a recordKey, as it joins them ('|'): a type keyed by one free-text id
 // (approvals, movements) has one part, whatever its text holds.
 std::vector<std::string> keyParts(RecordType type, std::string_view key);
@@ -203,6 +220,7 @@ struct Dataset {
   std::vector<Movement> movements;
   std::vector<PayrollMonth> payroll;
   std::vector<Death> deaths;
+  std::vector<ReductionTask> reductions;
   std::vector<QuarantineEntry> quarantine;
 };
 

@@ -83,6 +83,13 @@ inline constexpr CanonicalColumn kDeath[] = {
     {"died_on", date, kRequired},
     {"source", text, kOptional},
 };
+// A reduction task (控编减编, DOMAIN.md §7): posts of one unit and type to recover by a date.
+inline constexpr CanonicalColumn kReduction[] = {
+    {"task_id", text, kRequired},    {"unit_id", credit_code, kRequired},
+    {"estab_type", code, kRequired}, {"posts_to_recover", count, kRequired},
+    {"issued_on", date, kRequired},  {"due_on", date, kRequired},
+    {"doc_no", text, kOptional},
+};
 }  // namespace columns
 
 // The columns of a record type, in exchange-format order.
@@ -104,6 +111,8 @@ constexpr std::span<const CanonicalColumn> canonicalColumnTable(RecordType type)
       return columns::kPayroll;
     case RecordType::death:
       return columns::kDeath;
+    case RecordType::reduction:
+      return columns::kReduction;
   }
   return {};
 }

@@ -21,8 +21,9 @@ enum class RecordType : std::uint8_t {
   movement,
   payroll,
   death,
+  reduction,
 };
-inline constexpr std::size_t kRecordTypeCount = 8;
+inline constexpr std::size_t kRecordTypeCount = 9;
 
 // The canonical file stem of a record type: "units", "quotas", "leader_quotas", ...
 constexpr std::string_view recordTypeFile(RecordType type) noexcept {
@@ -43,9 +44,31 @@ constexpr std::string_view recordTypeFile(RecordType type) noexcept {
       return "payroll";
     case RecordType::death:
       return "deaths";
+    case RecordType::reduction:
+      return "reductions";
   }
   return "unknown";
 }
+
+// Every canonical file stem, for messages that say which names are accepted.
+inline constexpr std::string_view kCanonicalFileList =
+    "units, quotas, leader_quotas, approvals, roster, movements, payroll, deaths, reductions";
+
+namespace detail {
+constexpr bool listsEveryFile(std::string_view list) noexcept {
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < kRecordTypeCount; ++i) {
+    const auto stem = recordTypeFile(static_cast<RecordType>(i));
+    if (list.substr(at, stem.size()) != stem) return false;
+    at += stem.size();
+    if (at == list.size()) return i + 1 == kRecordTypeCount;
+    if (list.substr(at, 2) != ", ") return false;
+    at += 2;
+  }
+  return false;
+}
+static_assert(listsEveryFile(kCanonicalFileList), "kCanonicalFileList names every record type in enum order");
+}  // namespace detail
 
 constexpr std::optional<RecordType> recordTypeFromFile(std::string_view stem) noexcept {
   for (std::size_t i = 0; i < kRecordTypeCount; ++i) {
