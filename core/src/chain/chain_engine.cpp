@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -62,6 +64,11 @@ class ChainEngine::State {
   // open critical findings naming a unit.
   detail::PrecheckContext precheckContext(std::deque<detail::OccupancyCounter>& scratch) const;
   [[nodiscard]] const std::unordered_map<std::string, Finding>& current() const noexcept { return current_; }
+  // What changes the index or the occupancy makes the pre-check's region scopes stale.
+  void forgetRegionScopes() {
+    const std::lock_guard lock(region_mutex_);
+    region_scopes_.clear();
+  }
 
   RuleParams params;
   ChainIndex index;
@@ -95,6 +102,15 @@ class ChainEngine::State {
   // changes it, and such a change judges the scope whole again (ChainIndex::relink), so a hire,
   // an exit or a pay row is judged against it without re-reading every member.
   std::unordered_map<ScopeKey, detail::OccupancyCounter, ScopeKeyHash> occupancy_;
+  // The pre-check's units per region and type (detail::RegionScopes), resolved on first use after
+  // an evaluation: a region of thousands of units is read with no lookup per unit. Pre-checks
+  // may come from several threads at once, hence the lock.
+  mutable std::mutex region_mutex_;
+  struct ResolvedRegion {
+    detail::RegionScopes scopes;
+    std::deque<detail::OccupancyCounter> counted;  // of scopes never judged whole (no members)
+  };
+  mutable std::map<std::pair<std::string, model::EstabType>, ResolvedRegion> region_scopes_;
 };
 
 void ChainEngine::State::putAll(model::Dataset dataset) {
@@ -386,6 +402,7 @@ ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool 
   }
   touched = detail::Touched{};
   last_as_of = as_of;
+  forgetRegionScopes();
   return before;
 }
 
@@ -426,6 +443,7 @@ ChainEngine::ChainEngine(ChainEngine&&) noexcept = default;
 ChainEngine& ChainEngine::operator=(ChainEngine&&) noexcept = default;
 
 void ChainEngine::load(model::Dataset dataset) {
+  state_->forgetRegionScopes();
   state_->putAll(std::move(dataset));
 }
 
@@ -436,6 +454,7 @@ void ChainEngine::setSources(std::vector<std::string> sources) {
 }
 
 void ChainEngine::reset(std::vector<std::string> sources) {
+  state_->forgetRegionScopes();
   state_->index.clear();
   state_->index.setSources(std::move(sources));
   state_->touched = detail::Touched{};
@@ -447,14 +466,17 @@ void ChainEngine::reset(std::vector<std::string> sources) {
 }
 
 void ChainEngine::apply(const model::Record& record) {
+  state_->forgetRegionScopes();
   state_->index.put(record, state_->touched);
 }
 
 void ChainEngine::apply(model::Record&& record) {
+  state_->forgetRegionScopes();
   state_->index.put(std::move(record), state_->touched);
 }
 
 void ChainEngine::remove(model::RecordType type, std::string_view key) {
+  state_->forgetRegionScopes();
   state_->index.erase(type, key, state_->touched);
 }
 
@@ -500,6 +522,24 @@ detail::PrecheckContext ChainEngine::State::precheckContext(std::deque<detail::O
     }
     return scratch.emplace_back(detail::countOccupancy(index, key));
   };
+  auto region_scopes = [this](const std::string& region, model::EstabType type) -> const detail::RegionScopes* {
+    // Only the occupancy of an evaluated engine lasts beyond this pre-check.
+    if (touched.all_persons || !touched.persons.empty() || !touched.scopes.empty() || !touched.roster_changed.empty()) {
+      return nullptr;
+    }
+    const std::lock_guard lock(region_mutex_);
+    auto [it, added] = region_scopes_.try_emplace({region, type});
+    if (added) {
+      auto& counted = it->second.counted;
+      auto lasting = [this, &counted](const ScopeKey& key) -> const detail::OccupancyCounter& {
+        if (auto found = occupancy_.find(key); found != occupancy_.end()) return found->second;
+        return counted.emplace_back(detail::countOccupancy(index, key));
+      };
+      const detail::PrecheckContext resolving{index, params, lasting, {}, {}};
+      it->second.scopes = detail::regionScopes(resolving, region, type);
+    }
+    return &it->second.scopes;
+  };
   auto critical = [this](const model::UnitId& unit) {
     std::vector<const Finding*> out;
     if (auto it = critical_by_unit_.find(unit); it != critical_by_unit_.end()) {
@@ -507,7 +547,7 @@ detail::PrecheckContext ChainEngine::State::precheckContext(std::deque<detail::O
     }
     return out;
   };
-  return detail::PrecheckContext{index, params, occupancy, critical};
+  return detail::PrecheckContext{index, params, occupancy, critical, region_scopes};
 }
 
 PrecheckAnswer ChainEngine::precheck(const PrecheckRequest& request) const {

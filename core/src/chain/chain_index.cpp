@@ -571,10 +571,13 @@ const std::vector<model::Quota>* ChainIndex::quotas(const ScopeKey& key) const {
 
 const model::Quota* ChainIndex::quotaOn(const ScopeKey& key, model::Date date) const {
   const auto* list = quotas(key);
-  if (list == nullptr) return nullptr;
-  auto it = std::upper_bound(list->begin(), list->end(), date,
+  return list == nullptr ? nullptr : quotaIn(*list, date);
+}
+
+const model::Quota* ChainIndex::quotaIn(const std::vector<model::Quota>& list, model::Date date) {
+  auto it = std::upper_bound(list.begin(), list.end(), date,
                              [](model::Date d, const model::Quota& q) { return d < q.effective_from; });
-  if (it == list->begin()) return nullptr;
+  if (it == list.begin()) return nullptr;
   return &*std::prev(it);
 }
 

@@ -207,32 +207,52 @@ void suggestApprovals(const PrecheckContext& ctx, const PrecheckRequest& request
   }
 }
 
+// The region's units with the most posts of the type vacant net of their reservations, at most
+// ten. Approved minus occupied bounds a unit's vacancy from above and costs two lookups; the
+// reservations (every approval of the unit read) are counted only for the units that could still
+// make the ten, best bound first, and only those ten are put into words.
 void suggestVacanciesElsewhere(const PrecheckContext& ctx, const PrecheckRequest& request, model::EstabType type,
                                PrecheckAnswer& answer) {
   const auto* unit = ctx.index.unit(request.unit);
   if (unit == nullptr || unit->region.empty()) return;
   constexpr std::size_t kMaxSuggested = 10;
-  std::vector<PrecheckSuggestion> found;
-  ctx.index.forEachUnitOfRegion(unit->region, [&](const model::Unit& other) {
-    if (sameId(other.unit_id, request.unit) || !fitsUnitKind(other.kind, type)) return;
-    const ScopeKey key{other.unit_id, static_cast<std::uint8_t>(type)};
-    // Reservations only lower a vacancy: a unit without enough posts before them is passed over
-    // without reading its approvals (most of a region's units, and most of the time this takes).
-    const auto* quota = ctx.index.quotaOn(key, request.on);
-    if (quota == nullptr || quota->approved - ctx.occupancy(key).countOn(request.on) < request.count) return;
-    const auto posts = postFigures(ctx, key, request.on);
-    if (posts.vacant() < request.count) return;
-    found.push_back(PrecheckSuggestion{"vacancy_elsewhere", other.unit_id, other.name, type, "", posts.vacant(),
-                                       fmt::format("{} ({}) has {} vacant {} post(s) net of open approvals", other.name,
-                                                   other.unit_id.view(), posts.vacant(), model::toString(type)),
-                                       fmt::format("{}（{}）尚有{}空编 {} 名（已扣除未使用的核准）", other.name,
-                                                   other.unit_id.view(), model::chineseLabel(type), posts.vacant())});
-  });
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-    return a.available != b.available ? a.available > b.available : a.unit < b.unit;
-  });
-  if (found.size() > kMaxSuggested) found.resize(kMaxSuggested);
-  for (auto& suggestion : found) answer.suggestions.push_back(std::move(suggestion));
+  struct Candidate {
+    std::int32_t vacant = 0;  // the bound, then the vacancy net of reservations
+    const model::Unit* unit = nullptr;
+  };
+  const auto better = [](const Candidate& a, const Candidate& b) {
+    return a.vacant != b.vacant ? a.vacant > b.vacant : a.unit->unit_id < b.unit->unit_id;
+  };
+  RegionScopes counted;
+  const RegionScopes* scopes = ctx.region_scopes ? ctx.region_scopes(unit->region, type) : nullptr;
+  if (scopes == nullptr) scopes = &(counted = regionScopes(ctx, unit->region, type));
+  std::vector<Candidate> candidates;
+  for (const auto& scope : *scopes) {
+    if (sameId(scope.unit->unit_id, request.unit)) continue;
+    const auto* quota = ChainIndex::quotaIn(*scope.quotas, request.on);
+    if (quota == nullptr) continue;
+    const auto bound = quota->approved - scope.occupancy->countOn(request.on);
+    if (bound >= request.count) candidates.push_back(Candidate{bound, scope.unit});
+  }
+  std::sort(candidates.begin(), candidates.end(), better);
+  std::vector<Candidate> chosen;  // kept in `better` order
+  for (const auto& candidate : candidates) {
+    // No later candidate can do better than its bound: once the tenth chosen beats it, stop.
+    if (chosen.size() == kMaxSuggested && chosen.back().vacant > candidate.vacant) break;
+    const ScopeKey key{candidate.unit->unit_id, static_cast<std::uint8_t>(type)};
+    const Candidate exact{postFigures(ctx, key, request.on).vacant(), candidate.unit};
+    if (exact.vacant < request.count) continue;
+    chosen.insert(std::upper_bound(chosen.begin(), chosen.end(), exact, better), exact);
+    if (chosen.size() > kMaxSuggested) chosen.pop_back();
+  }
+  for (const auto& [vacant, other] : chosen) {
+    answer.suggestions.push_back(
+        PrecheckSuggestion{"vacancy_elsewhere", other->unit_id, other->name, type, "", vacant,
+                           fmt::format("{} ({}) has {} vacant {} post(s) net of open approvals", other->name,
+                                       other->unit_id.view(), vacant, model::toString(type)),
+                           fmt::format("{}（{}）尚有{}空编 {} 名（已扣除未使用的核准）", other->name,
+                                       other->unit_id.view(), model::chineseLabel(type), vacant)});
+  }
 }
 
 // A hire or a transfer in (CHAIN-001, and CHAIN-002 or 008), and a recruitment plan of several.
@@ -422,6 +442,18 @@ PostFigures postFigures(const PrecheckContext& ctx, const ScopeKey& key, Date da
     }
   }
   return posts;
+}
+
+RegionScopes regionScopes(const PrecheckContext& ctx, const std::string& region, model::EstabType type) {
+  RegionScopes out;
+  ctx.index.forEachUnitOfRegion(region, [&](const model::Unit& other) {
+    if (!fitsUnitKind(other.kind, type)) return;
+    const ScopeKey key{other.unit_id, static_cast<std::uint8_t>(type)};
+    const auto* quotas = ctx.index.quotas(key);
+    if (quotas == nullptr) return;
+    out.push_back(RegionScope{&other, quotas, &ctx.occupancy(key)});
+  });
+  return out;
 }
 
 std::optional<Suspension> suspensionOf(const PrecheckContext& ctx, const model::UnitId& unit) {

@@ -13,6 +13,16 @@
 
 namespace staffchain::chain::detail {
 
+// A unit of a region that may hold posts of one type (the type fits its kind, it has quotas of
+// it), with what its vacancy is read from: resolved once, read by every pre-check until the
+// index or the occupancy changes.
+struct RegionScope {
+  const model::Unit* unit = nullptr;
+  const std::vector<model::Quota>* quotas = nullptr;
+  const OccupancyCounter* occupancy = nullptr;
+};
+using RegionScopes = std::vector<RegionScope>;
+
 struct PrecheckContext {
   const ChainIndex& index;
   const RuleParams& params;
@@ -20,7 +30,13 @@ struct PrecheckContext {
   std::function<const OccupancyCounter&(const ScopeKey&)> occupancy;
   // The open critical findings naming a unit: what suspends it.
   std::function<std::vector<const Finding*>(const model::UnitId&)> critical;
+  // A region's units of a type as above, or nullptr when the engine holds changes not yet
+  // evaluated (the occupancy is then counted afresh, unit by unit).
+  std::function<const RegionScopes*(const std::string& region, model::EstabType type)> region_scopes = nullptr;
 };
+
+// The units of `region` that may hold posts of `type`, resolved through `ctx.occupancy`.
+RegionScopes regionScopes(const PrecheckContext& ctx, const std::string& region, model::EstabType type);
 
 PrecheckAnswer precheck(const PrecheckContext& ctx, const PrecheckRequest& request);
 

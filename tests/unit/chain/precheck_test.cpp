@@ -88,6 +88,62 @@ TEST_F(PrecheckTest, EveryReasonIsGivenNotTheFirstOnly) {
   EXPECT_EQ(answer.suggestions[1].available, 4);
 }
 
+TEST_F(PrecheckTest, TheTenUnitsWithTheMostVacantPostsNetOfReservationsAreSuggested) {
+  data_.roster.push_back(roster(person(3), unitId(1), EstabType::admin, day(2022, 1, 1)));  // full now
+  // Fourteen more bureaus with 1..14 admin posts, none filled; the one with 14 has 12 of them
+  // promised to an open approval, so it offers 2, and the neighbour (unit 2) offers 4.
+  for (int n = 1; n <= 14; ++n) {
+    data_.units.push_back(unit(10 + n, fmt::format("海拉尔区第{}局", n), UnitKind::organ));
+    data_.quotas.push_back(quota(unitId(10 + n), EstabType::admin, n, day(2020, 1, 1)));
+  }
+  data_.approvals.push_back(
+      approval("HB-2026-014", unitId(24), EstabType::admin, 12, day(2026, 3, 1), day(2026, 12, 31)));
+  auto request = hire("");
+  request.type = EstabType::admin;
+  const auto answer = check(request);
+  std::vector<std::pair<std::int32_t, model::UnitId>> offered;
+  for (const auto& s : answer.suggestions) {
+    if (s.kind == "vacancy_elsewhere") offered.emplace_back(s.available, s.unit);
+  }
+  // 13, 12, ..., 5 from bureaus 13 down to 5, then 4 from unit 2 and bureau 4 (by id: unit 2 first).
+  ASSERT_EQ(offered.size(), 10U);
+  EXPECT_EQ(offered.front(), std::make_pair(13, unitId(23)));
+  EXPECT_EQ(offered[8], std::make_pair(5, unitId(15)));
+  EXPECT_EQ(offered[9], std::make_pair(4, unitId(2)));
+  for (const auto& [vacant, id] : offered) EXPECT_NE(id, unitId(24)) << "its posts are promised";
+}
+
+TEST_F(PrecheckTest, SuggestionsFollowChangesBeforeAndAfterTheyAreEvaluated) {
+  data_.roster.push_back(roster(person(3), unitId(1), EstabType::admin, day(2022, 1, 1)));  // full now
+  ChainEngine engine({});
+  engine.load(data_);
+  engine.evaluateAll(day(2026, 6, 30));
+  auto request = hire("");
+  request.type = EstabType::admin;
+  const auto offered = [&] {
+    std::int32_t available = -1;
+    for (const auto& s : engine.precheck(request).suggestions) {
+      if (s.kind == "vacancy_elsewhere" && s.unit == unitId(2)) available = s.available;
+    }
+    return available;
+  };
+  EXPECT_EQ(offered(), 4);
+  // The neighbour's establishment raised: seen at once, and still after the evaluation.
+  engine.apply(model::Record{quota(unitId(2), EstabType::admin, 6, day(2026, 6, 1))});
+  EXPECT_EQ(offered(), 6);
+  engine.evaluateAll(day(2026, 6, 30));
+  EXPECT_EQ(offered(), 6);
+  // One person joins it (people count once evaluated: the engine links them to their posts then);
+  // then five more, and it is full and no longer offered.
+  engine.apply(model::Record{roster(person(7), unitId(2), EstabType::admin, day(2026, 6, 2))});
+  (void)engine.evaluateTouched(day(2026, 6, 30));
+  EXPECT_EQ(offered(), 5);
+  for (int p = 8; p <= 12; ++p)
+    engine.apply(model::Record{roster(person(p), unitId(2), EstabType::admin, day(2026, 6, 2))});
+  (void)engine.evaluateTouched(day(2026, 6, 30));
+  EXPECT_EQ(offered(), -1);
+}
+
 TEST_F(PrecheckTest, ApprovalsAreReadAsTheRuleReadsThem) {
   auto none = hire("");
   none.type = EstabType::admin;
