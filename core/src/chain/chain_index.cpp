@@ -253,6 +253,9 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           touchUnit(id, touched);
         } else if constexpr (std::is_same_v<T, model::Quota>) {
           const ScopeKey key{r.unit_id, static_cast<std::uint8_t>(r.estab_type)};
+          // A unit's first quota of a type may change the type of stays only its roster_adds
+          // tell (onlyTypeOf): the persons naming the unit are judged again.
+          if (!quotas_.contains(key)) touchUnit(r.unit_id, touched);
           auto& list = quotas_[key];
           replaceOrInsert(list, r, [&](const model::Quota& q) { return q.effective_from == r.effective_from; });
           std::sort(list.begin(), list.end(),
@@ -329,7 +332,10 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
         if (it == quotas_.end()) continue;
         const auto removed = std::erase_if(it->second, [&](const model::Quota& q) { return keyOf(q) == keyText; });
         if (removed > 0) touched.addScope(scope);
-        if (it->second.empty()) quotas_.erase(it);
+        if (it->second.empty()) {
+          quotas_.erase(it);
+          touchUnit(unit, touched);  // its last quota of the type gone: as above
+        }
       }
       return;
     }
@@ -572,6 +578,16 @@ const std::vector<model::Quota>* ChainIndex::quotas(const ScopeKey& key) const {
 const model::Quota* ChainIndex::quotaOn(const ScopeKey& key, model::Date date) const {
   const auto* list = quotas(key);
   return list == nullptr ? nullptr : quotaIn(*list, date);
+}
+
+std::uint8_t ChainIndex::onlyTypeOf(const UnitId& unit) const {
+  std::uint8_t only = kUnknownType;
+  for (std::uint8_t t = 0; t < model::kEstabTypeCount; ++t) {
+    if (!quotas_.contains(ScopeKey{unit, t})) continue;
+    if (only != kUnknownType) return kUnknownType;
+    only = t;
+  }
+  return only;
 }
 
 const model::Quota* ChainIndex::quotaIn(const std::vector<model::Quota>& list, model::Date date) {

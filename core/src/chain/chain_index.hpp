@@ -265,6 +265,8 @@ class ChainIndex {
   [[nodiscard]] const model::Approval* approval(const std::string& id) const;
   [[nodiscard]] const std::vector<model::Quota>* quotas(const ScopeKey& key) const;  // by effective_from
   [[nodiscard]] const model::Quota* quotaOn(const ScopeKey& key, model::Date date) const;
+  // The type of the unit's quotas when they are all of one type, else kUnknownType.
+  [[nodiscard]] std::uint8_t onlyTypeOf(const model::UnitId& unit) const;
   // The quota of `list` (by effective_from) in force on `date`, nullptr when none yet.
   [[nodiscard]] static const model::Quota* quotaIn(const std::vector<model::Quota>& list, model::Date date);
   [[nodiscard]] const model::LeaderQuota* leaderQuota(const LeaderKey& key) const;

@@ -33,7 +33,8 @@ std::uint8_t derivedType(const ChainIndex& index, const PersonRecords& person, c
     if (!model::isHire(earlier.kind) || !sameId(earlier.unit_id, movement.unit_id)) continue;
     if (const auto t = approvalTypeFor(index, earlier); t != kUnknownType) type = t;
   }
-  return type;
+  // Nothing names the type, but a unit whose establishment is of one type only leaves no doubt.
+  return type != kUnknownType ? type : index.onlyTypeOf(movement.unit_id);
 }
 
 std::vector<PresenceInterval> presenceOf(const ChainIndex& index, const PersonRecords& person) {

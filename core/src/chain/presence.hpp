@@ -45,7 +45,8 @@ struct LeaderInterval {
 // The establishment type a hire, transfer in or roster_add fills: that of the approval it
 // cites when the approval is for the same unit, else that of the person's roster row in the
 // unit; a roster_add with neither takes it from the latest earlier hire into the unit that
-// cites such an approval. kUnknownType when nothing says.
+// cites such an approval; else the unit's one establishment type when its quotas are all of one
+// type. kUnknownType when nothing says.
 std::uint8_t derivedType(const ChainIndex& index, const PersonRecords& person, const model::Movement& movement);
 
 // A snapshot row is on the roster from entered_on on; a roster_add until the next

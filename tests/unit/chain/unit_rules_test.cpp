@@ -86,6 +86,45 @@ TEST_F(UnitRules, HeadcountAboveQuotaFiresCHAIN012WithRunStart) {
   EXPECT_EQ(found[0].since, day(2023, 4, 1));
 }
 
+// Occupancy counts everyone on the roster (DOMAIN.md §3), also a person known only from their
+// roster_add: movements carry no establishment type, and in a unit of one type there is no doubt
+// which posts the person takes. Where the unit holds several types the stay stays unattributed.
+TEST_F(UnitRules, AStayKnownOnlyFromItsRosterAddCountsInAUnitOfOneType) {
+  staff(1, u1, EstabType::admin, day(2015, 1, 1));
+  staff(2, u1, EstabType::admin, day(2016, 1, 1));
+  data.movements.push_back(move("RA-3", MovementKind::roster_add, person(3), u1, day(2024, 2, 1)));
+  for (unsigned m = 3; m <= 6; ++m) data.payroll.push_back(pay(person(3), u1, Month::fromYm(2024, m)));
+  auto found = ofRule(evaluate(data, asOf), "CHAIN-012");
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].since, day(2024, 2, 1));
+  // Removed from the roster in May: the excess ended then.
+  data.movements.push_back(move("RR-3", MovementKind::roster_remove, person(3), u1, day(2024, 5, 1)));
+  EXPECT_TRUE(ofRule(evaluate(data, asOf), "CHAIN-012").empty());
+  // While it was there the unit was over: a hire into it then had no vacancy.
+  data.movements.pop_back();
+  data.approvals.push_back(approval("HB-1", u1, EstabType::admin, 1, day(2024, 1, 10), day(2024, 12, 31)));
+  data.movements.push_back(move("H-4", MovementKind::hire, person(4), u1, day(2024, 3, 1), "HB-1"));
+  EXPECT_EQ(ofRule(evaluate(data, asOf), "CHAIN-002").size(), 1U);
+
+  // A unit of two types: which posts the person took is not known, and nobody is accused for it.
+  data.movements.pop_back();
+  data.quotas.push_back(quota(u1, EstabType::service, 1, day(2020, 1, 1)));
+  EXPECT_TRUE(ofRule(evaluate(data, asOf), "CHAIN-012").empty());
+
+  // The same, one change at a time: the unit's second type arrives and takes the doubt with it.
+  data.quotas.pop_back();
+  ChainEngine engine({});
+  engine.load(data);
+  ASSERT_EQ(ofRule(engine.evaluateTouched(asOf).changed, "CHAIN-012").size(), 1U);
+  engine.apply(model::Record{quota(u1, EstabType::service, 1, day(2020, 1, 1))});
+  EXPECT_EQ(engine.evaluateTouched(asOf).resolved.size(), 1U);
+  EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-012").empty());
+  engine.remove(model::RecordType::quota,
+                model::recordKey(model::Record{quota(u1, EstabType::service, 1, day(2020, 1, 1))}));
+  (void)engine.evaluateTouched(asOf);
+  EXPECT_EQ(ofRule(engine.findings(), "CHAIN-012").size(), 1U);
+}
+
 TEST_F(UnitRules, ApprovalToSuspendedUnitFiresCHAIN016) {
   // Ghost pay (critical) at u1 since 2024-02-01.
   data.payroll.push_back(pay(person(9), u1, Month::fromYm(2024, 2)));
