@@ -563,4 +563,8 @@ Result<std::vector<OutboxMessage>> AlertManager::outbox(bool include_delivered) 
   return state_->store->outbox(include_delivered);
 }
 
+Result<std::vector<AlertSpan>> AlertManager::spans(TimePoint from, TimePoint to) const {
+  return state_->store->spans(from, to);
+}
+
 }  // namespace staffchain::alerts

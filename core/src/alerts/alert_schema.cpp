@@ -341,8 +341,45 @@ Result<void> rekeyGroups(Database& connection) {
   return {};
 }
 
+// Version 4: each alert's open spans, for reports of a past period (a quarter, a leader's
+// tenure): an alert reopened keeps one row, so its row alone cannot say when it was open. The
+// spans follow the alert rows by triggers, whichever code writes them; existing alerts get the
+// span their row knows (first seen to resolved, or still open).
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE alert_spans (
+  alert_id TEXT NOT NULL, opened_at TEXT NOT NULL, resolved_at TEXT,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, unit_id TEXT NOT NULL, region TEXT NOT NULL, since TEXT NOT NULL,
+  PRIMARY KEY (alert_id, opened_at)
+) WITHOUT ROWID;
+CREATE INDEX alert_spans_open ON alert_spans (alert_id) WHERE resolved_at IS NULL;
+INSERT INTO alert_spans (alert_id, opened_at, resolved_at, rule, severity, unit_id, region, since)
+  SELECT id, first_seen, CASE WHEN state = 'resolved' THEN resolved_at END, rule, severity, unit_id, region, since
+  FROM alert_alerts;
+
+-- An open alert without an open span opens one: at its first sighting, or when it reopened.
+CREATE TRIGGER alert_spans_open AFTER INSERT ON alert_alerts
+WHEN NEW.state <> 'resolved' AND NOT EXISTS (SELECT 1 FROM alert_spans WHERE alert_id = NEW.id AND resolved_at IS NULL)
+BEGIN
+  INSERT INTO alert_spans (alert_id, opened_at, resolved_at, rule, severity, unit_id, region, since)
+  VALUES (NEW.id,
+          CASE WHEN EXISTS (SELECT 1 FROM alert_spans WHERE alert_id = NEW.id) THEN NEW.last_seen ELSE NEW.first_seen END,
+          NULL, NEW.rule, NEW.severity, NEW.unit_id, NEW.region, NEW.since);
+END;
+-- An open alert's content may change (its since, its region): the open span follows.
+CREATE TRIGGER alert_spans_follow AFTER INSERT ON alert_alerts WHEN NEW.state <> 'resolved'
+BEGIN
+  UPDATE alert_spans SET since = NEW.since, region = NEW.region, severity = NEW.severity
+  WHERE alert_id = NEW.id AND resolved_at IS NULL;
+END;
+-- A resolved alert closes its open span.
+CREATE TRIGGER alert_spans_close AFTER INSERT ON alert_alerts WHEN NEW.state = 'resolved'
+BEGIN
+  UPDATE alert_spans SET resolved_at = NEW.resolved_at WHERE alert_id = NEW.id AND resolved_at IS NULL;
+END;
+)sql";
+
 constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}, Migration{2, kVersion2, &rekeyGroups},
-                                 Migration{3, kVersion3, nullptr}};
+                                 Migration{3, kVersion3, nullptr}, Migration{4, kVersion4, nullptr}};
 static_assert(kMigrations.back().version == kAlertSchemaVersion);
 
 }  // namespace

@@ -249,6 +249,36 @@ Result<void> AlertStore::appendAcknowledgement(const std::string& alert_id, std:
              });
 }
 
+Result<std::vector<AlertSpan>> AlertStore::spans(TimePoint from, TimePoint to) {
+  std::vector<AlertSpan> out;
+  auto done = query(
+      *db_,
+      "SELECT alert_id, rule, severity, unit_id, region, since, opened_at, resolved_at FROM alert_spans "
+      "WHERE opened_at < ?2 AND (resolved_at IS NULL OR resolved_at >= ?1) ORDER BY alert_id, opened_at",
+      "loading alert spans",
+      [&](Statement& s) {
+        s.bind(1, from);
+        s.bind(2, to);
+      },
+      [&out](const Statement& s) -> Result<void> {
+        RowTimes times(s, "alert_spans");
+        AlertSpan span;
+        span.alert_id = s.text(0);
+        span.rule = s.text(1);
+        span.severity = parseSeverity(s.text(2));
+        span.unit_id = s.text(3);
+        span.region = s.text(4);
+        span.since = model::parseDate(s.text(5)).value_or(model::Date{});
+        span.opened_at = times.at(6, "opened_at");
+        span.resolved_at = times.optionalAt(7, "resolved_at");
+        if (auto read = times.result(); !read) return read;
+        out.push_back(std::move(span));
+        return {};
+      });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
 Result<void> AlertStore::saveAlert(const Alert& a) {
   return run(*db_,
              "INSERT OR REPLACE INTO alert_alerts (id, rule, severity, unit_id, person_id, region, sources, roles, "

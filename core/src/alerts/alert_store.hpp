@@ -36,6 +36,10 @@ class AlertStore {
   // The alert's `seq`th acknowledgement (1-based).
   Result<void> appendAcknowledgement(const std::string& alert_id, std::size_t seq, const Acknowledgement& entry);
 
+  // Every span open at some time in [from, to): opened before `to`, not resolved before `from`;
+  // by alert id and opening.
+  Result<std::vector<AlertSpan>> spans(TimePoint from, TimePoint to);
+
   Result<std::map<std::string, AlertGroup>> loadGroups();
   Result<void> saveGroup(const AlertGroup& group);   // the group row only
   Result<void> deleteGroup(const std::string& key);  // and its members

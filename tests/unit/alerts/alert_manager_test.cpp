@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
+#include <tuple>
+
 #include "alert_test_support.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
 
@@ -383,6 +387,49 @@ TEST(AlertManagerStore, SharesTheLedgerFileWithTheLedger) {
   manager = openManager(dir.ledger(), settingsFor({"estab_office"}));
   ASSERT_NE(manager, nullptr);
   EXPECT_EQ(manager->alerts({}).size(), 1U);
+}
+
+// Every time an alert was open is kept, reopenings included, for reports of a past period; the
+// spans follow the alert rows whatever writes them, and survive a restart.
+TEST(AlertSpans, EachOpeningIsASpanAndAPeriodSeesThoseOverlappingIt) {
+  ScratchDir dir;
+  const auto ghost = finding("CHAIN-006", Severity::critical, unit(1), person(1));
+  const auto excess = finding("CHAIN-012", Severity::major, unit(2), "");
+  {
+    auto manager = openManager(dir.ledger(), settingsFor({"estab_office"}));
+    ASSERT_NE(manager, nullptr);
+    observe(*manager, {ghost, excess}, at(0));
+    observe(*manager, {excess}, at(10));         // the ghost pay stops
+    observe(*manager, {ghost, excess}, at(20));  // and starts again
+    observe(*manager, {ghost}, at(30));          // the excess is gone
+  }
+  auto manager = openManager(dir.ledger(), settingsFor({"estab_office"}));
+  ASSERT_NE(manager, nullptr);
+  auto all = manager->spans(at(0), at(100));
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->size(), 3U);
+  std::vector<std::tuple<std::string, TimePoint, std::optional<TimePoint>>> seen;
+  for (const auto& span : *all) seen.emplace_back(span.rule, span.opened_at, span.resolved_at);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen[0], std::make_tuple(std::string("CHAIN-006"), at(0), std::optional<TimePoint>(at(10))));
+  EXPECT_EQ(seen[1], std::make_tuple(std::string("CHAIN-006"), at(20), std::optional<TimePoint>()));
+  EXPECT_EQ(seen[2], std::make_tuple(std::string("CHAIN-012"), at(0), std::optional<TimePoint>(at(30))));
+  for (const auto& span : *all) {
+    EXPECT_EQ(span.unit_id, span.rule == "CHAIN-006" ? unit(1) : unit(2));
+    EXPECT_EQ(span.severity, span.rule == "CHAIN-006" ? Severity::critical : Severity::major);
+  }
+
+  // A period between the ghost pay's two spans sees only the excess; one after it all, the
+  // ghost pay open again.
+  auto between = manager->spans(at(12), at(18));
+  ASSERT_TRUE(between.ok());
+  ASSERT_EQ(between->size(), 1U);
+  EXPECT_EQ((*between)[0].rule, "CHAIN-012");
+  auto after = manager->spans(at(40), at(50));
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1U);
+  EXPECT_EQ((*after)[0].rule, "CHAIN-006");
+  EXPECT_FALSE((*after)[0].resolved_at.has_value());
 }
 
 }  // namespace

@@ -69,6 +69,19 @@ struct Alert {
   [[nodiscard]] bool suppressed() const noexcept { return !silenced_by.empty() || !inhibited_by.empty(); }
 };
 
+// One time an alert was open: from its first sighting (or its reopening) to its resolution.
+// What a report of a past period counts (opened, resolved, open at the end; a leader's tenure).
+struct AlertSpan {
+  std::string alert_id;
+  std::string rule;
+  chain::Severity severity = chain::Severity::major;
+  std::string unit_id;
+  std::string region;
+  model::Date since;  // the violation's own start, as the finding gave it while open
+  TimePoint opened_at{};
+  std::optional<TimePoint> resolved_at;  // nullopt: still open
+};
+
 // Every listed criterion must hold; within a list any entry may match. Rules take a trailing
 // '*' as a prefix; a region ending in "00" covers its subregions.
 struct SilenceMatch {

@@ -78,6 +78,9 @@ class AlertManager {
   [[nodiscard]] Result<AlertCounts> counts() const;
   // The outbox as stored, for status pages and tests; delivered ones included when asked.
   [[nodiscard]] Result<std::vector<OutboxMessage>> outbox(bool include_delivered) const;
+  // The times alerts were open in [from, to), each reopening a span of its own: what a report of
+  // a past quarter or a leader's tenure counts.
+  [[nodiscard]] Result<std::vector<AlertSpan>> spans(TimePoint from, TimePoint to) const;
 
  private:
   class State;
