@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "scratch_dir.hpp"
@@ -208,6 +209,100 @@ TEST_F(InspectionNoticePdfTest, FirstPageRendersToAPicture) {
   png.read(magic.data(), 8);
   EXPECT_EQ(magic, "\x89PNG\r\n\x1a\n");
   EXPECT_GT(std::filesystem::file_size(pngs.front()), 1000U);
+}
+
+// A long notice: eight findings, long summaries and evidence. Every word read back with its box
+// lies inside the text area (37 mm from the top, 35 mm from the bottom, 28 mm and 26 mm from the
+// sides) or is the page's foot, so no line was cut at a page's end or ran past the margin; each
+// page's foot counts the pages there are.
+TEST(InspectionNoticePdf, LongNoticeBreaksIntoNumberedPagesInsideTheMargins) {
+  ScratchDir scratch;
+  InspectionNotice notice = sampleNotice();
+  notice.findings.clear();
+  for (int i = 1; i <= 8; ++i) {
+    NoticeFinding f{.rule = fmt::format("CHAIN-{:03d}", i),
+                    .rule_title_zh = "在编不在岗",
+                    .severity_zh = "较重",
+                    .since = "2026-01-01",
+                    .summary_zh = fmt::format("第{}项：你单位在编人员赵某某（150702********{:04d}）自2025年起长期"
+                                              "不在岗，未办理任何请假或借调手续。",
+                                              i, 3000 + i),
+                    .evidence = {}};
+    // Summaries of three to a dozen lines, so that some paragraph has to run over a page's end.
+    for (int k = 0; k < i; ++k) {
+      f.summary_zh +=
+          "财政仍全额发放工资及各项津贴补贴，考勤记录、社保缴纳记录与实名制信息均不一致，应当立即核实纠正。";
+    }
+    for (int k = 1; k <= 6; ++k) {
+      f.evidence.push_back(
+          {fmt::format("{}月考勤", k), "全月无出勤记录，未见请假审批及借调文件，所在科室负责人签字确认"});
+    }
+    notice.findings.push_back(f);
+  }
+  const auto pdf = scratch.path() / "long.pdf";
+  const auto rendered = renderNoticePdf(notice, pdf);
+  ASSERT_TRUE(rendered.ok()) << rendered.error().message;
+
+  const ToolRun boxes = run("pdftotext -bbox " + quoted(pdf) + " -");
+  ASSERT_EQ(boxes.status, 0) << boxes.out;
+  constexpr double kMm = 72.0 / 25.4;
+  constexpr double kSlack = 0.5;
+  const std::regex page_re(R"(<page width="[0-9.]+" height="[0-9.]+">)");
+  const std::regex word_re(
+      R"rx(<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>)rx");
+  std::vector<std::string> feet;  // each page's foot, squeezed
+  int body_words = 0;
+  std::istringstream lines(boxes.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (std::regex_search(line, page_re)) {
+      feet.emplace_back();
+      continue;
+    }
+    std::smatch m;
+    if (!std::regex_search(line, m, word_re)) continue;
+    ASSERT_FALSE(feet.empty());
+    const double x_min = std::stod(m[1]);
+    const double y_min = std::stod(m[2]);
+    const double x_max = std::stod(m[3]);
+    const double y_max = std::stod(m[4]);
+    if (y_min > 297.0 * kMm - 35.0 * kMm) {
+      feet.back() += m[5];
+      continue;
+    }
+    ++body_words;
+    EXPECT_GE(y_min, 37.0 * kMm - 5.0) << m[5];
+    EXPECT_LE(y_max, 297.0 * kMm - 35.0 * kMm + kSlack) << m[5];
+    EXPECT_GE(x_min, 28.0 * kMm - kSlack) << m[5];
+    EXPECT_LE(x_max, 210.0 * kMm - 26.0 * kMm + kSlack) << m[5];
+  }
+  EXPECT_GT(body_words, 100);
+  ASSERT_GE(feet.size(), 4U);
+  for (std::size_t page = 0; page < feet.size(); ++page) {
+    EXPECT_EQ(feet[page], fmt::format("第{}页共{}页", page + 1, feet.size()));
+  }
+
+  const ToolRun text = run("pdftotext -layout " + quoted(pdf) + " -");
+  ASSERT_EQ(text.status, 0) << text.out;
+  const std::string flat = squeezed(withoutFeet(text.out));
+  for (const auto& finding : notice.findings) EXPECT_THAT(flat, HasSubstr(squeezed(finding.summary_zh)));
+  // Some summary ran over a page's end: whole in the text, on no single page.
+  std::vector<std::string> pages;
+  std::size_t from = 0;
+  for (std::size_t feed = text.out.find('\f'); feed != std::string::npos; feed = text.out.find('\f', from)) {
+    pages.push_back(squeezed(withoutFeet(text.out.substr(from, feed - from))));
+    from = feed + 1;
+  }
+  bool split = false;
+  for (const auto& finding : notice.findings) {
+    bool on_one_page = false;
+    for (const auto& page : pages)
+      on_one_page = on_one_page || page.find(squeezed(finding.summary_zh)) != std::string::npos;
+    split = split || !on_one_page;
+  }
+  EXPECT_TRUE(split);
+  EXPECT_THAT(flat, HasSubstr("（八）在编不在岗"));
+  EXPECT_THAT(flat, HasSubstr("呼伦贝尔市委机构编制委员会办公室2026年7月1日"));
 }
 
 TEST(InspectionNoticePdf, UnwritablePathGivesAnErrorNamingIt) {
