@@ -310,11 +310,15 @@ Result<void> renderNoticePdf(const InspectionNotice& notice, const std::filesyst
                       out.string(), *family));
     }
   }
+  auto failed = [&out](const std::string& reason) {
+    return makeError(fmt::format("cannot write the inspection notice {}: {}", out.string(), reason));
+  };
+  // Written beside the target and renamed over it when complete: nobody opens half a notice.
+  std::filesystem::path partial = out;
+  partial += ".partial";
   Sink sink;
-  sink.file = std::fopen(out.c_str(), "wb");
-  if (sink.file == nullptr) {
-    return makeError(fmt::format("cannot write the inspection notice {}: {}", out.string(), std::strerror(errno)));
-  }
+  sink.file = std::fopen(partial.c_str(), "wb");
+  if (sink.file == nullptr) return failed(std::strerror(errno));
   std::unique_ptr<cairo_surface_t, CairoDeleter> surface(
       cairo_pdf_surface_create_for_stream(writeToSink, &sink, kPageWidth, kPageHeight));
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
@@ -351,12 +355,18 @@ Result<void> renderNoticePdf(const InspectionNotice& notice, const std::filesyst
   surface.reset();
   const bool closed = std::fclose(sink.file) == 0;
   if (sink.error == 0 && !closed) sink.error = errno;
+  std::string reason;
   if (sink.error != 0) {
-    return makeError(fmt::format("cannot write the inspection notice {}: {}", out.string(), std::strerror(sink.error)));
+    reason = std::strerror(sink.error);
+  } else if (status != CAIRO_STATUS_SUCCESS) {
+    reason = cairo_status_to_string(status);
+  } else if (std::error_code ec; std::filesystem::rename(partial, out, ec), ec) {
+    reason = ec.message();
   }
-  if (status != CAIRO_STATUS_SUCCESS) {
-    return makeError(
-        fmt::format("cannot write the inspection notice {}: {}", out.string(), cairo_status_to_string(status)));
+  if (!reason.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    return failed(reason);
   }
   return {};
 }

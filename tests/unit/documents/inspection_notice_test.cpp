@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -313,6 +315,37 @@ TEST(InspectionNoticePdf, UnwritablePathGivesAnErrorNamingIt) {
   EXPECT_THAT(rendered.error().message, HasSubstr(out.string()));
   EXPECT_THAT(rendered.error().message, HasSubstr("No such file or directory"));
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(InspectionNoticePdf, OutputThatIsAFolderGivesAnErrorNamingIt) {
+  ScratchDir scratch;
+  const auto out = scratch.path() / "notice.pdf";
+  std::filesystem::create_directories(out);
+  const auto rendered = renderNoticePdf(sampleNotice(), out);
+  ASSERT_FALSE(rendered.ok());
+  EXPECT_THAT(rendered.error().message, HasSubstr(out.string()));
+  EXPECT_TRUE(std::filesystem::is_directory(out));
+}
+
+// A write that fails half way (here the process may write no file over 4 KiB, so the write
+// fails with EFBIG, as it would on a full disk) names the file and the reason, and leaves no
+// half-written notice behind.
+TEST(InspectionNoticePdf, WriteFailingHalfWayLeavesNoFileBehind) {
+  ScratchDir scratch;
+  const auto out = scratch.path() / "notice.pdf";
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit previous{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &previous), 0);
+  rlimit small = previous;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  const auto rendered = renderNoticePdf(sampleNotice(), out);
+  setrlimit(RLIMIT_FSIZE, &previous);
+  std::signal(SIGXFSZ, previous_handler);
+  ASSERT_FALSE(rendered.ok());
+  EXPECT_THAT(rendered.error().message, HasSubstr(out.string()));
+  EXPECT_THAT(rendered.error().message, HasSubstr("File too large"));
+  EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
 }
 
 TEST(InspectionNoticePdf, MissingCjkFontNamesThePackageToInstall) {
