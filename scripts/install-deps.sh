@@ -9,6 +9,8 @@ build_packages=(
   libsqlite3-dev sqlite3 libpq-dev nlohmann-json3-dev libsystemd-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  # The inspection notice's PDF (staffchain_documents): pango lays out the Chinese text, cairo writes the PDF.
+  libpango1.0-dev libcairo2-dev
 )
 # The integration tests start these real servers themselves: PostgreSQL (server binaries under
 # /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for
@@ -18,6 +20,10 @@ build_packages=(
 test_packages=(
   clang-14 clang-format-14 libclang-rt-14-dev dpkg-dev
   nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus time stress-ng
+  # The CJK faces (Noto Serif/Sans CJK SC) the inspection notice's PDF is set in.
+  fonts-noto-cjk
+  # pdftotext, pdffonts and pdftoppm: the documents tests read the rendered PDF back.
+  poppler-utils
 )
 
 with_tests=false
