@@ -9,6 +9,8 @@ build_packages=(
   libsqlite3-dev sqlite3 libpq-dev nlohmann-json3-dev libsystemd-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  # The quarterly monitoring workbook (季度监控) is written as .xlsx with libxlsxwriter.
+  libxlsxwriter-dev
 )
 # The integration tests start these real servers themselves: PostgreSQL (server binaries under
 # /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for
@@ -18,6 +20,10 @@ build_packages=(
 test_packages=(
   clang-14 clang-format-14 libclang-rt-14-dev dpkg-dev
   nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus time stress-ng
+  # The quarterly workbook's tests read it back as a spreadsheet program would (openpyxl).
+  python3-openpyxl
+  # ... and draw its summary sheet as a picture (matplotlib) with Chinese text (Noto CJK).
+  python3-matplotlib fonts-noto-cjk
 )
 
 with_tests=false
