@@ -222,6 +222,9 @@ TEST_F(QuarterlyWorkbookTest, SummaryCarriesANativeClusteredColumnChartOfVacantA
   EXPECT_THAT(chart.output, HasSubstr("$F$5:$F$7"));  // 空编
   EXPECT_THAT(chart.output, HasSubstr("$G$5:$G$7"));  // 超编
   EXPECT_THAT(chart.output, HasSubstr("各地区空编与超编"));
+  // The values are cached in the chart too, for viewers that draw it without recalculating.
+  EXPECT_THAT(chart.output, HasSubstr("<c:v>260</c:v>"));
+  EXPECT_THAT(chart.output, HasSubstr("<c:v>扎兰屯市</c:v>"));
   // The chart is drawn on the summary sheet.
   const auto drawing = run(kPython +
                            "-c \"import sys, zipfile; "
