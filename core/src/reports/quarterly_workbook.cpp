@@ -127,26 +127,27 @@ struct HeaderGroup {
   std::vector<std::string> columns;
 };
 
-// One worksheet: writes cells and remembers each column's widest content for its width.
+// One worksheet: writes cells and remembers each column's widest content for its width. A cell
+// libxlsxwriter refuses (a text over Excel's 32,767 characters) is kept in `failure`, the first one.
 class Sheet {
  public:
-  Sheet(lxw_workbook* book, const Formats& formats, const std::string& name)
-      : sheet_(workbook_add_worksheet(book, name.c_str())), formats_(formats), name_(name) {}
+  Sheet(lxw_workbook* book, const Formats& formats, const std::string& name, std::string& failure)
+      : sheet_(workbook_add_worksheet(book, name.c_str())), formats_(formats), name_(name), failure_(failure) {}
 
   [[nodiscard]] lxw_worksheet* raw() const { return sheet_; }
   [[nodiscard]] const std::string& name() const { return name_; }
 
   void text(lxw_row_t row, std::size_t col, const std::string& value, lxw_format* format) {
-    worksheet_write_string(sheet_, row, column(col), value.c_str(), format);
+    check(worksheet_write_string(sheet_, row, column(col), value.c_str(), format), row, col);
     fit(col, displayWidth(value));
   }
   void integer(lxw_row_t row, std::size_t col, std::int64_t value, lxw_format* format) {
     const auto number = static_cast<double>(value);
-    worksheet_write_number(sheet_, row, column(col), number, format);
+    check(worksheet_write_number(sheet_, row, column(col), number, format), row, col);
     fit(col, numberWidth(number, 0));
   }
   void decimal(lxw_row_t row, std::size_t col, double value, int decimals, lxw_format* format) {
-    worksheet_write_number(sheet_, row, column(col), value, format);
+    check(worksheet_write_number(sheet_, row, column(col), value, format), row, col);
     fit(col, numberWidth(value, decimals));
   }
 
@@ -156,8 +157,8 @@ class Sheet {
   void heading(const std::string& title, const std::string& meta, std::size_t columns) {
     const lxw_col_t last = column(std::max<std::size_t>(columns, 1) - 1);
     worksheet_set_row(sheet_, kTitleRow, 28, nullptr);
-    worksheet_merge_range(sheet_, kTitleRow, 0, kTitleRow, last, title.c_str(), formats_.title);
-    worksheet_write_string(sheet_, kMetaRow, 0, meta.c_str(), formats_.meta);
+    check(worksheet_merge_range(sheet_, kTitleRow, 0, kTitleRow, last, title.c_str(), formats_.title), kTitleRow, 0);
+    check(worksheet_write_string(sheet_, kMetaRow, 0, meta.c_str(), formats_.meta), kMetaRow, 0);
   }
 
   // One header row of plain columns from kHeaderRow; returns the first data row.
@@ -172,8 +173,9 @@ class Sheet {
     for (const auto& group : groups) {
       if (group.group.empty()) {
         for (const auto& name : group.columns) {
-          worksheet_merge_range(sheet_, kHeaderRow, column(col), kHeaderRow + 1, column(col), name.c_str(),
-                                formats_.header);
+          check(worksheet_merge_range(sheet_, kHeaderRow, column(col), kHeaderRow + 1, column(col), name.c_str(),
+                                      formats_.header),
+                kHeaderRow, col);
           fit(col, displayWidth(name));
           ++col;
         }
@@ -184,8 +186,9 @@ class Sheet {
       if (group.columns.size() == 1) {
         text(kHeaderRow, first, group.group, formats_.header);
       } else {
-        worksheet_merge_range(sheet_, kHeaderRow, column(first), kHeaderRow, column(col - 1), group.group.c_str(),
-                              formats_.header);
+        check(worksheet_merge_range(sheet_, kHeaderRow, column(first), kHeaderRow, column(col - 1), group.group.c_str(),
+                                    formats_.header),
+              kHeaderRow, first);
       }
     }
     return finishHeader(kHeaderRow + 2, col, frozen_columns);
@@ -201,6 +204,13 @@ class Sheet {
 
  private:
   static lxw_col_t column(std::size_t col) { return static_cast<lxw_col_t>(col); }
+
+  void check(lxw_error error, lxw_row_t row, std::size_t col) {
+    if (error == LXW_NO_ERROR || !failure_.empty()) return;
+    std::array<char, LXW_MAX_CELL_NAME_LENGTH> cell{};
+    lxw_rowcol_to_cell(cell.data(), row, column(col));
+    failure_ = fmt::format("sheet {} cell {}: {}", name_, cell.data(), lxw_strerror(error));
+  }
 
   void fit(std::size_t col, double width) {
     if (widths_.size() <= col) widths_.resize(col + 1, 0.0);
@@ -221,6 +231,7 @@ class Sheet {
   const Formats& formats_;
   std::string name_;
   std::vector<double> widths_;
+  std::string& failure_;
 };
 
 std::string regionNameOf(const QuarterlyReport& report, const std::string& region) {
@@ -302,8 +313,8 @@ void addSummaryChart(lxw_workbook* book, Sheet& sheet, const std::string& quarte
   worksheet_insert_chart_opt(sheet.raw(), anchor_row, kNameCol, chart, &options);
 }
 
-void writeSummarySheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report) {
-  Sheet sheet(book, f, "汇总");
+void writeSummarySheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report, std::string& failure) {
+  Sheet sheet(book, f, "汇总", failure);
   const std::vector<HeaderGroup> groups{
       {"", {"区划代码", "地区", "单位数"}},
       {"编制使用", {"核定编制", "实有人数", "空编", "超编"}},
@@ -344,8 +355,8 @@ std::vector<std::string> typesOf(const std::vector<UnitPostsRow>& units) {
   return types;
 }
 
-void writeUnitsSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report) {
-  Sheet sheet(book, f, "单位编制");
+void writeUnitsSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report, std::string& failure) {
+  Sheet sheet(book, f, "单位编制", failure);
   const auto types = typesOf(report.units);
   std::vector<HeaderGroup> groups{{"", {"地区", "单位代码", "单位名称"}}};
   for (const auto& type : types) groups.push_back({estabTypeZh(type), {"核定", "实有", "空编"}});
@@ -389,8 +400,8 @@ void writeUnitsSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport
 
 // ---- 吃空饷 -----------------------------------------------------------------------------------
 
-void writeGhostPaySheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report) {
-  Sheet sheet(book, f, "吃空饷");
+void writeGhostPaySheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report, std::string& failure) {
+  Sheet sheet(book, f, "吃空饷", failure);
   sheet.heading(quarterLabelZh(report.quarter) + "“吃空饷”问题统计", metaLine(report), 6);
   lxw_row_t row = sheet.header({"地区", "单位代码", "单位名称", "人数", "月数", "金额（元）"}, 3);
   std::int64_t persons = 0;
@@ -419,8 +430,8 @@ void writeGhostPaySheet(lxw_workbook* book, const Formats& f, const QuarterlyRep
 
 // ---- 问题线索 ---------------------------------------------------------------------------------
 
-void writeRulesSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report) {
-  Sheet sheet(book, f, "问题线索");
+void writeRulesSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report, std::string& failure) {
+  Sheet sheet(book, f, "问题线索", failure);
   sheet.heading(quarterLabelZh(report.quarter) + "问题线索统计（按规则）", metaLine(report), 5);
   lxw_row_t row = sheet.header({"规则", "问题类型", "本季新发现", "本季已整改", "季末未整改"}, 2);
   std::array<std::int64_t, 3> totals{};
@@ -443,8 +454,8 @@ void writeRulesSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport
 
 // ---- 控编减编 ---------------------------------------------------------------------------------
 
-void writeReductionsSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report) {
-  Sheet sheet(book, f, "控编减编");
+void writeReductionsSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report, std::string& failure) {
+  Sheet sheet(book, f, "控编减编", failure);
   sheet.heading(quarterLabelZh(report.quarter) + "控编减编任务进度", metaLine(report), 11);
   lxw_row_t row = sheet.header({"任务编号", "文号", "单位代码", "单位名称", "编制类型", "完成期限", "应核减编制",
                                 "已核减编制", "尚需核减", "已消化超编", "状态"},
@@ -476,8 +487,8 @@ void writeReductionsSheet(lxw_workbook* book, const Formats& f, const QuarterlyR
 
 // ---- 整改 -------------------------------------------------------------------------------------
 
-void writeCasesSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report) {
-  Sheet sheet(book, f, "整改");
+void writeCasesSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report, std::string& failure) {
+  Sheet sheet(book, f, "整改", failure);
   sheet.heading(quarterLabelZh(report.quarter) + "整改督查情况", metaLine(report), 5);
   lxw_row_t row = sheet.header({"区划代码", "地区", "本季新立案件", "本季销号", "逾期未整改"}, 2);
   auto regionRow = [&](const RegionSummary& r, bool total) {
@@ -512,8 +523,8 @@ void writeCasesSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport
 
 // ---- 数据链路 ---------------------------------------------------------------------------------
 
-void writeLinksSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report) {
-  Sheet sheet(book, f, "数据链路");
+void writeLinksSheet(lxw_workbook* book, const Formats& f, const QuarterlyReport& report, std::string& failure) {
+  Sheet sheet(book, f, "数据链路", failure);
   sheet.heading(quarterLabelZh(report.quarter) + "数据链路运行情况", metaLine(report), 5);
   lxw_row_t row = sheet.header({"连接器", "数据来源", "可用率", "中断次数", "最长中断"}, 1);
   std::int64_t outages = 0;
@@ -572,13 +583,14 @@ Result<void> writeQuarterlyWorkbook(const QuarterlyReport& report, const std::fi
   workbook_set_properties(book, &properties);
 
   const Formats formats = makeFormats(book);
-  writeSummarySheet(book, formats, report);
-  writeUnitsSheet(book, formats, report);
-  writeGhostPaySheet(book, formats, report);
-  writeRulesSheet(book, formats, report);
-  writeReductionsSheet(book, formats, report);
-  writeCasesSheet(book, formats, report);
-  writeLinksSheet(book, formats, report);
+  std::string failure;
+  writeSummarySheet(book, formats, report, failure);
+  writeUnitsSheet(book, formats, report, failure);
+  writeGhostPaySheet(book, formats, report, failure);
+  writeRulesSheet(book, formats, report, failure);
+  writeReductionsSheet(book, formats, report, failure);
+  writeCasesSheet(book, formats, report, failure);
+  writeLinksSheet(book, formats, report, failure);
 
   errno = 0;
   const lxw_error closed = workbook_close(book);
@@ -591,6 +603,10 @@ Result<void> writeQuarterlyWorkbook(const QuarterlyReport& report, const std::fi
       reason += fmt::format(" ({})", std::generic_category().message(system_error));
     }
     return makeError(fmt::format("cannot write the quarterly workbook {}: {}", out.string(), reason));
+  }
+  if (!failure.empty()) {
+    std::filesystem::remove(partial, ignored);
+    return makeError(fmt::format("cannot write the quarterly workbook {}: {}", out.string(), failure));
   }
   std::error_code renamed;
   std::filesystem::rename(partial, out, renamed);

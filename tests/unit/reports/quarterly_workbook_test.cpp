@@ -370,6 +370,19 @@ TEST(QuarterlyWorkbook, AFolderInTheWayIsAnErrorAndLeavesNoPartialFile) {
   EXPECT_FALSE(std::filesystem::exists(scratch.path() / "report.xlsx.partial"));
 }
 
+TEST(QuarterlyWorkbook, ACellExcelCannotHoldIsAnErrorNamingTheSheetAndCellAndWritesNothing) {
+  const staffchain::testing::ScratchDir scratch;
+  QuarterlyReport report = sampleReport();
+  report.units[0].unit_name = std::string(40000, 'x');  // Excel holds at most 32,767 characters a cell
+  const auto out = scratch.path() / "report.xlsx";
+  const auto written = writeQuarterlyWorkbook(report, out);
+  ASSERT_FALSE(written.ok());
+  EXPECT_THAT(written.error().message, HasSubstr(out.string()));
+  EXPECT_THAT(written.error().message, HasSubstr("sheet 单位编制 cell C5"));
+  EXPECT_THAT(written.error().message, HasSubstr("32,767 characters"));
+  EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
+}
+
 TEST(QuarterlyWorkbook, AnEmptyReportStillWritesEverySheetWithZeroTotals) {
   const staffchain::testing::ScratchDir scratch;
   QuarterlyReport empty;
