@@ -11,6 +11,8 @@ build_packages=(
   python3
   # The inspection notice's PDF (staffchain_documents): pango lays out the Chinese text, cairo writes the PDF.
   libpango1.0-dev libcairo2-dev
+  # The quarterly monitoring workbook (季度监控) is written as .xlsx with libxlsxwriter.
+  libxlsxwriter-dev
 )
 # The integration tests start these real servers themselves: PostgreSQL (server binaries under
 # /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for
@@ -20,10 +22,14 @@ build_packages=(
 test_packages=(
   clang-14 clang-format-14 libclang-rt-14-dev dpkg-dev
   nodejs openjdk-17-jre-headless postgresql python3-aiosmtpd prometheus time stress-ng
-  # The CJK faces (Noto Serif/Sans CJK SC) the inspection notice's PDF is set in.
+  # The CJK faces (Noto Serif/Sans CJK SC) the inspection notice's PDF is set in, and the quarterly
+  # workbook's picture is drawn with.
   fonts-noto-cjk
   # pdftotext, pdffonts and pdftoppm: the documents tests read the rendered PDF back.
   poppler-utils
+  # The quarterly workbook's tests read it back as a spreadsheet program would (openpyxl) and draw
+  # its summary sheet as a picture (matplotlib).
+  python3-openpyxl python3-matplotlib
 )
 
 with_tests=false
