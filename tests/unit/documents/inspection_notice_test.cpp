@@ -50,9 +50,9 @@ InspectionNotice sampleNotice() {
     ghost.evidence.push_back({fmt::format("2026年{}月工资", month), "财政统发6,842.00元，账户尾号****6217"});
   }
   n.findings.push_back(ghost);
-  NoticeFinding excess{.rule = "CHAIN-003",
+  NoticeFinding excess{.rule = "CHAIN-002",
                        .rule_title_zh = "超编进人",
-                       .severity_zh = "较重",
+                       .severity_zh = "严重",
                        .since = "2026-04-15",
                        .summary_zh = "你单位事业编制核定12名，实有在编人员14名，在超编情况下仍新进人员2名。",
                        .evidence = {}};
@@ -61,9 +61,9 @@ InspectionNotice sampleNotice() {
   excess.evidence.push_back({"超编期间新进人员", "刘某某（150702********2213），2026年5月入编"});
   n.findings.push_back(excess);
   NoticeFinding leader{
-      .rule = "CHAIN-010",
+      .rule = "CHAIN-007",
       .rule_title_zh = "超职数配备领导干部",
-      .severity_zh = "一般",
+      .severity_zh = "严重",
       .since = "2026-05-10",
       .summary_zh = "你单位核定科级领导职数3名，实配4名，超职数配备1名。",
       .evidence = {{"核定领导职数", "正科级1名、副科级2名"}, {"实配领导干部", "正科级1名、副科级3名"}}};
