@@ -227,12 +227,11 @@ void suggestVacanciesElsewhere(const PrecheckContext& ctx, const PrecheckRequest
   const RegionScopes* scopes = ctx.region_scopes ? ctx.region_scopes(unit->region, type) : nullptr;
   if (scopes == nullptr) scopes = &(counted = regionScopes(ctx, unit->region, type));
   std::vector<Candidate> candidates;
-  for (const auto& scope : *scopes) {
-    if (sameId(scope.unit->unit_id, request.unit)) continue;
-    const auto* quota = ChainIndex::quotaIn(*scope.quotas, request.on);
-    if (quota == nullptr) continue;
-    const auto bound = quota->approved - scope.occupancy->countOn(request.on);
-    if (bound >= request.count) candidates.push_back(Candidate{bound, scope.unit});
+  for (std::size_t i = 0; i < scopes->scopes.size(); ++i) {
+    const auto bound = scopes->boundOn(i, request.on);
+    if (!bound || *bound < request.count) continue;
+    const auto* other = scopes->scopes[i].unit;
+    if (!sameId(other->unit_id, request.unit)) candidates.push_back(Candidate{*bound, other});
   }
   std::sort(candidates.begin(), candidates.end(), better);
   std::vector<Candidate> chosen;  // kept in `better` order
@@ -450,8 +449,24 @@ RegionScopes regionScopes(const PrecheckContext& ctx, const std::string& region,
     if (!fitsUnitKind(other.kind, type)) return;
     const ScopeKey key{other.unit_id, static_cast<std::uint8_t>(type)};
     const auto* quotas = ctx.index.quotas(key);
-    if (quotas == nullptr) return;
-    out.push_back(RegionScope{&other, quotas, &ctx.occupancy(key)});
+    if (quotas == nullptr || quotas->empty()) return;
+    const auto& occupancy = ctx.occupancy(key);
+    // The bound changes only where a quota starts or the occupancy changes.
+    auto changes = occupancy.changeDates();
+    for (const auto& q : *quotas) changes.push_back(q.effective_from);
+    std::sort(changes.begin(), changes.end());
+    changes.erase(std::unique(changes.begin(), changes.end()), changes.end());
+    RegionScopes::Scope scope{&other, static_cast<std::uint32_t>(out.days.size()), 0};
+    for (const auto day : changes) {
+      const auto* quota = ChainIndex::quotaIn(*quotas, day);
+      if (quota == nullptr) continue;
+      const auto bound = quota->approved - occupancy.countOn(day);
+      if (out.days.size() > scope.first && out.bounds.back() == bound) continue;
+      out.days.push_back(day);
+      out.bounds.push_back(bound);
+    }
+    scope.last = static_cast<std::uint32_t>(out.days.size());
+    out.scopes.push_back(scope);
   });
   return out;
 }

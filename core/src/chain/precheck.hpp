@@ -3,7 +3,9 @@
 // so that they read the same facts the rules read.
 #pragma once
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "presence.hpp"
@@ -13,15 +15,30 @@
 
 namespace staffchain::chain::detail {
 
-// A unit of a region that may hold posts of one type (the type fits its kind, it has quotas of
-// it), with what its vacancy is read from: resolved once, read by every pre-check until the
-// index or the occupancy changes.
-struct RegionScope {
-  const model::Unit* unit = nullptr;
-  const std::vector<model::Quota>* quotas = nullptr;
-  const OccupancyCounter* occupancy = nullptr;
+// The units of a region that may hold posts of one type (the type fits their kind, they have
+// quotas of it), each with its approved minus occupied posts over time: resolved once, read by
+// every pre-check until the index or the occupancy changes. The timelines lie in two flat
+// arrays, so that reading thousands of units is a walk through memory, not a lookup per unit.
+struct RegionScopes {
+  struct Scope {
+    const model::Unit* unit = nullptr;
+    std::uint32_t first = 0;  // its timeline: days[first, last) with bounds[first, last)
+    std::uint32_t last = 0;
+  };
+  std::vector<Scope> scopes;
+  std::vector<model::Date> days;     // from each day on ...
+  std::vector<std::int32_t> bounds;  // ... approved minus occupied (no quota yet: no entry)
+
+  // Approved minus occupied of scope `i` on `day`; nullopt before its first quota.
+  [[nodiscard]] std::optional<std::int32_t> boundOn(std::size_t i, model::Date day) const noexcept {
+    const auto& s = scopes[i];
+    if (s.first == s.last || day < days[s.first]) return std::nullopt;
+    if (days[s.last - 1] <= day) return bounds[s.last - 1];  // mostly: the last change is past
+    const auto begin = days.begin() + s.first;
+    const auto at = std::upper_bound(begin, days.begin() + s.last, day) - 1;
+    return bounds[static_cast<std::size_t>(at - days.begin())];
+  }
 };
-using RegionScopes = std::vector<RegionScope>;
 
 struct PrecheckContext {
   const ChainIndex& index;
