@@ -69,6 +69,16 @@ class ChainEngine::State {
     const std::lock_guard lock(region_mutex_);
     region_scopes_.clear();
   }
+  // Only the regions and types of scopes judged whole again: their occupancy or quotas changed.
+  void forgetRegionScopesOf(const std::vector<ScopeKey>& rejudged) {
+    const std::lock_guard lock(region_mutex_);
+    for (const auto& key : rejudged) {
+      const auto* unit = index.unit(key.unit);
+      if (unit != nullptr && key.type != detail::kUnknownType) {
+        region_scopes_.erase({unit->region, static_cast<model::EstabType>(key.type)});
+      }
+    }
+  }
 
   RuleParams params;
   ChainIndex index;
@@ -82,7 +92,8 @@ class ChainEngine::State {
   std::vector<Finding> evaluateSuspension(const detail::RuleContext& ctx, const model::UnitId& unit) const;
   void commit(std::vector<Pending>& batch, Before& before, detail::UnitSet* critical_units);
   void evaluateEverything(const detail::RuleContext& ctx, Before& before);
-  void evaluateStale(const detail::RuleContext& ctx, Before& before);
+  // The scopes it judged whole go to `rejudged`.
+  void evaluateStale(const detail::RuleContext& ctx, Before& before, std::vector<ScopeKey>& rejudged);
   // CHAIN-018 for every task, and none for tasks gone since: tasks are few.
   void evaluateReductions(const detail::RuleContext& ctx, std::vector<Pending>& batch);
   void dropEmptyOwners();
@@ -303,7 +314,8 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
   dropEmptyOwners();
 }
 
-void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& before) {
+void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& before,
+                                       std::vector<ScopeKey>& rejudged) {
   std::vector<Pending> batch;
   for (const auto& id : touched.persons) batch.push_back({&by_person_[id], evaluatePerson(ctx, id)});
   std::vector<ScopeKey> whole_scopes(touched.scopes.begin(), touched.scopes.end());
@@ -380,6 +392,7 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
   for (const auto& key : touched.quarantine) dropIfEmpty(by_quarantine_, key);
   for (const auto& unit : suspension) dropIfEmpty(by_suspension_, unit);
   std::erase_if(by_reduction_, [](const auto& kv) { return kv.second.empty(); });
+  rejudged = std::move(whole_scopes);
 }
 
 ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool everything) {
@@ -395,14 +408,21 @@ ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool 
 
   const detail::RuleContext ctx{index, params, as_of};
   Before before;
+  // The pre-check's region scopes (occupancy and quotas over time, not the day) outlive an
+  // evaluation that left them as they were: a region keeps its scopes while no unit of it is
+  // judged whole again.
+  if (everything || touched.all_persons || !touched.units_named.empty()) {
+    forgetRegionScopes();
+  }
   if (everything || touched.all_persons) {
     evaluateEverything(ctx, before);
   } else {
-    evaluateStale(ctx, before);
+    std::vector<ScopeKey> rejudged;
+    evaluateStale(ctx, before, rejudged);
+    forgetRegionScopesOf(rejudged);
   }
   touched = detail::Touched{};
   last_as_of = as_of;
-  forgetRegionScopes();
   return before;
 }
 
@@ -465,18 +485,17 @@ void ChainEngine::reset(std::vector<std::string> sources) {
   state_->last_as_of.reset();
 }
 
+// A change is seen by the region scopes only once evaluated: until then the pre-check counts
+// afresh (precheckContext), and the evaluation forgets the scopes the change reached.
 void ChainEngine::apply(const model::Record& record) {
-  state_->forgetRegionScopes();
   state_->index.put(record, state_->touched);
 }
 
 void ChainEngine::apply(model::Record&& record) {
-  state_->forgetRegionScopes();
   state_->index.put(std::move(record), state_->touched);
 }
 
 void ChainEngine::remove(model::RecordType type, std::string_view key) {
-  state_->forgetRegionScopes();
   state_->index.erase(type, key, state_->touched);
 }
 
@@ -524,7 +543,8 @@ detail::PrecheckContext ChainEngine::State::precheckContext(std::deque<detail::O
   };
   auto region_scopes = [this](const std::string& region, model::EstabType type) -> const detail::RegionScopes* {
     // Only the occupancy of an evaluated engine lasts beyond this pre-check.
-    if (touched.all_persons || !touched.persons.empty() || !touched.scopes.empty() || !touched.roster_changed.empty()) {
+    if (touched.all_persons || !touched.persons.empty() || !touched.scopes.empty() || !touched.roster_changed.empty() ||
+        !touched.units_named.empty()) {
       return nullptr;
     }
     const std::lock_guard lock(region_mutex_);
