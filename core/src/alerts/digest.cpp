@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "staffchain/model/fnv1a.hpp"
+#include "staffchain/model/html_text.hpp"
 #include "staffchain/model/identifiers.hpp"
 
 namespace staffchain::alerts {
@@ -28,33 +29,6 @@ std::string_view severityZh(chain::Severity severity) {
       return "一般";
   }
   return "重要";
-}
-
-std::string escapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // Cuts at a UTF-8 character boundary, so a truncated Chinese line stays valid text.
@@ -158,21 +132,22 @@ Line alertLine(const Alert& alert, Section section, const Digest& digest, const 
   const auto row = [&](std::string_view rule_cell, std::string_view summary_cell) {
     return fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
-        rule_cell, severityZh(alert.severity), escapeHtml(unit), escapeHtml(person.empty() ? "—" : person),
-        summary_cell, since, escapeHtml(alert.id));
+        rule_cell, severityZh(alert.severity), model::escapeHtml(unit),
+        model::escapeHtml(person.empty() ? "—" : person), summary_cell, since, model::escapeHtml(alert.id));
   };
   if (section == Section::resolved) {
     const std::string when = alert.resolved_at ? settings.zone.display(*alert.resolved_at) : "";
     line.markdown = fmt::format("- ~~{}~~ 单位 {} 告警 `{}` 已解决 {}", alert.rule, unit, alert.id, when);
     line.text = fmt::format("- {} 单位 {} 告警 {} 已解决 {}", alert.rule, unit, alert.id, when);
-    line.html = row("<s>" + escapeHtml(alert.rule) + "</s>",
-                    fmt::format("已解决 {}<br>{}", escapeHtml(when), escapeHtml(compact ? brief : summary)));
+    line.html =
+        row("<s>" + model::escapeHtml(alert.rule) + "</s>",
+            fmt::format("已解决 {}<br>{}", model::escapeHtml(when), model::escapeHtml(compact ? brief : summary)));
   } else if (compact) {
     line.markdown = fmt::format("- **{}** {} 单位 {}：{} `{}`{}", alert.rule, severityZh(alert.severity), unit, brief,
                                 alert.id, extra);
     line.text =
         fmt::format("- {} {} 单位 {}：{} {}{}", alert.rule, severityZh(alert.severity), unit, brief, alert.id, extra);
-    line.html = row("<b>" + escapeHtml(alert.rule) + "</b>", escapeHtml(brief + extra));
+    line.html = row("<b>" + model::escapeHtml(alert.rule) + "</b>", model::escapeHtml(brief + extra));
   } else {
     const std::string who = person.empty() ? std::string() : fmt::format(" · 人员 {}", person);
     line.markdown = fmt::format("- **{}** {} · 单位 {}{} · 始于 {}{}\n  {}\n  告警 `{}`，确认：`{} {}`", alert.rule,
@@ -181,8 +156,9 @@ Line alertLine(const Alert& alert, Section section, const Digest& digest, const 
     line.text =
         fmt::format("- {} {} 单位 {}{} 始于 {}{}\n  {}\n  告警 {}，确认：{} {}", alert.rule, severityZh(alert.severity),
                     unit, who, since, extra, summary, alert.id, settings.ack_command, alert.id);
-    line.html = row("<b>" + escapeHtml(alert.rule) + "</b>",
-                    extra.empty() ? escapeHtml(summary) : escapeHtml(summary) + "<br>" + escapeHtml(extra));
+    line.html = row(
+        "<b>" + model::escapeHtml(alert.rule) + "</b>",
+        extra.empty() ? model::escapeHtml(summary) : model::escapeHtml(summary) + "<br>" + model::escapeHtml(extra));
   }
   line.markdown = model::maskCitizenIds(line.markdown);
   line.text = model::maskCitizenIds(line.text);
@@ -207,7 +183,7 @@ Line noteLine(std::string text) {
   line.section = Section::notes;
   line.markdown = "- " + text;
   line.text = "- " + text;
-  line.html = "<li>" + escapeHtml(text) + "</li>";
+  line.html = "<li>" + model::escapeHtml(text) + "</li>";
   return line;
 }
 
@@ -288,7 +264,7 @@ std::string assembleText(const std::string& heading, const std::vector<const Lin
 }
 
 std::string assembleHtml(const std::string& heading, const std::vector<const Line*>& lines, const std::string& footer) {
-  std::string out = "<h3>" + escapeHtml(heading) + "</h3>";
+  std::string out = "<h3>" + model::escapeHtml(heading) + "</h3>";
   std::optional<Section> current;
   for (const Line* line : lines) {
     if (!current || *current != line->section) {
@@ -299,7 +275,7 @@ std::string assembleHtml(const std::string& heading, const std::vector<const Lin
     out += line->html;
   }
   if (current) out += sectionCloseHtml(*current);
-  return out + "<p>" + escapeHtml(footer) + "</p>";
+  return out + "<p>" + model::escapeHtml(footer) + "</p>";
 }
 
 // The sizes a part's three bodies would have, kept as lines are added (mirrors assemble*).
@@ -402,7 +378,7 @@ std::vector<plugin::Notification> renderDigest(const Digest& digest, const Recei
     const std::size_t room = profile.max_message_bytes > overhead ? profile.max_message_bytes - overhead : 16;
     cut.markdown = truncateUtf8(line.markdown, room);
     cut.text = truncateUtf8(line.text, room);
-    const std::string cut_text = escapeHtml(truncateUtf8(line.text, room / 2));
+    const std::string cut_text = model::escapeHtml(truncateUtf8(line.text, room / 2));
     cut.html = line.section == Section::notes
                    ? "<li>" + cut_text + "</li>"
                    : fmt::format("<tr><td colspan=\"{}\">{}</td></tr>", kTableColumns, cut_text);

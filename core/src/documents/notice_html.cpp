@@ -4,37 +4,11 @@
 
 #include "notice_text.hpp"
 #include "staffchain/documents/inspection_notice.hpp"
+#include "staffchain/model/html_text.hpp"
 
 namespace staffchain::documents {
 
 namespace {
-
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 constexpr const char* kStyle = R"css(
 @page { size: A4; margin: 37mm 26mm 35mm 28mm;
@@ -63,37 +37,37 @@ ol.evidence { font-size: 14pt; margin: 0 0 0 4em; padding-left: 1.5em; }
 std::string renderNoticeHtml(const InspectionNotice& notice) {
   std::string html;
   html += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += fmt::format("<title>{} {}</title>\n", text::kTitle, escape(notice.doc_no));
+  html += fmt::format("<title>{} {}</title>\n", text::kTitle, model::escapeHtml(notice.doc_no));
   html += fmt::format("<style>{}</style>\n</head>\n<body>\n<main>\n", kStyle);
   html += fmt::format("<h1>{}</h1>\n", text::kTitle);
-  html += fmt::format("<p class=\"doc-no\">{}</p>\n<hr class=\"rule\">\n", escape(notice.doc_no));
-  html += fmt::format("<p class=\"addressee\">{}：</p>\n", escape(notice.unit_name));
-  html += fmt::format("<p class=\"body\">{}</p>\n", escape(text::opening(notice)));
+  html += fmt::format("<p class=\"doc-no\">{}</p>\n<hr class=\"rule\">\n", model::escapeHtml(notice.doc_no));
+  html += fmt::format("<p class=\"addressee\">{}：</p>\n", model::escapeHtml(notice.unit_name));
+  html += fmt::format("<p class=\"body\">{}</p>\n", model::escapeHtml(text::opening(notice)));
   for (std::size_t i = 0; i < notice.findings.size(); ++i) {
     const NoticeFinding& f = notice.findings[i];
     html += "<section class=\"finding\">\n";
-    html += fmt::format("<h2>{}{}</h2>\n", text::ordinal(i), escape(f.rule_title_zh));
-    html += fmt::format("<p class=\"facts\">{}</p>\n", escape(text::findingFacts(f)));
-    html += fmt::format("<p class=\"body\">{}</p>\n", escape(f.summary_zh));
+    html += fmt::format("<h2>{}{}</h2>\n", text::ordinal(i), model::escapeHtml(f.rule_title_zh));
+    html += fmt::format("<p class=\"facts\">{}</p>\n", model::escapeHtml(text::findingFacts(f)));
+    html += fmt::format("<p class=\"body\">{}</p>\n", model::escapeHtml(f.summary_zh));
     if (!f.evidence.empty()) {
       html += "<p class=\"evidence-title\">相关证据：</p>\n<ol class=\"evidence\">\n";
       for (const NoticeEvidence& e : f.evidence) {
-        html += fmt::format("<li>{}：{}</li>\n", escape(e.label), escape(e.value));
+        html += fmt::format("<li>{}：{}</li>\n", model::escapeHtml(e.label), model::escapeHtml(e.value));
       }
       html += "</ol>\n";
     }
     html += "</section>\n";
   }
-  html += fmt::format("<p class=\"body\">{}</p>\n", escape(text::requirement(notice)));
+  html += fmt::format("<p class=\"body\">{}</p>\n", model::escapeHtml(text::requirement(notice)));
   if (!notice.reply_instructions.empty()) {
-    html += fmt::format("<p class=\"body\">{}</p>\n", escape(notice.reply_instructions));
+    html += fmt::format("<p class=\"body\">{}</p>\n", model::escapeHtml(notice.reply_instructions));
   }
   if (const std::string contact = text::contact(notice); !contact.empty()) {
-    html += fmt::format("<p class=\"body\">{}</p>\n", escape(contact));
+    html += fmt::format("<p class=\"body\">{}</p>\n", model::escapeHtml(contact));
   }
   html += "<div class=\"signature\">\n<p class=\"seal\">（印章）</p>\n";
-  html += fmt::format("<p>{}</p>\n<p>{}</p>\n</div>\n", escape(notice.issuing_office),
-                      escape(chineseDate(notice.issued_on)));
+  html += fmt::format("<p>{}</p>\n<p>{}</p>\n</div>\n", model::escapeHtml(notice.issuing_office),
+                      model::escapeHtml(chineseDate(notice.issued_on)));
   html += "</main>\n</body>\n</html>\n";
   return html;
 }
