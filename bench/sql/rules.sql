@@ -33,7 +33,8 @@ CREATE INDEX death_person ON death (person_id);
 
 -- Hires, transfers in and roster_adds with the type they fill: the cited approval's when it is
 -- for the same unit, else the person's roster row in the unit, else (roster_add only) the latest
--- earlier hire into the unit citing such an approval.
+-- earlier hire into the unit citing such an approval, else the unit's one type when all its
+-- quotas are of one type.
 CREATE TABLE hire_like AS
 SELECT m.movement_id, m.kind, m.person_id, m.unit_id, m.eff, m.eff_month, m.seq, m.approval_id,
        a.estab_type AS approval_type, r.estab_type AS roster_type
@@ -47,10 +48,12 @@ CREATE TABLE typed_moves AS
 SELECT h.movement_id, h.kind, h.person_id, h.unit_id, h.eff, h.eff_month, h.seq,
        COALESCE(h.approval_type, h.roster_type,
                 CASE WHEN h.kind = 'roster_add' THEN
-                  (SELECT e.approval_type FROM hire_like e
-                   WHERE e.person_id = h.person_id AND e.unit_id = h.unit_id AND e.kind IN ('hire', 'transfer_in')
-                     AND e.approval_type IS NOT NULL AND e.eff <= h.eff
-                   ORDER BY e.seq DESC LIMIT 1)
+                  COALESCE((SELECT e.approval_type FROM hire_like e
+                            WHERE e.person_id = h.person_id AND e.unit_id = h.unit_id AND e.kind IN ('hire', 'transfer_in')
+                              AND e.approval_type IS NOT NULL AND e.eff <= h.eff
+                            ORDER BY e.seq DESC LIMIT 1),
+                           (SELECT MIN(q.estab_type) FROM quotas q WHERE q.unit_id = h.unit_id
+                            HAVING COUNT(DISTINCT q.estab_type) = 1))
                 END) AS estab_type
 FROM hire_like h;
 CREATE INDEX typed_moves_id ON typed_moves (movement_id);
