@@ -25,7 +25,7 @@ drop() {  # drop DEPARTMENT FILE...
     mv "$inbox/.$file.part" "$inbox/$file"  # rename into place: never read half a file
   done
 }
-drop estab units.csv quotas.csv leader_quotas.csv approvals.csv roster.csv
+drop estab units.csv quotas.csv leader_quotas.csv approvals.csv roster.csv reductions.csv
 drop hr movements.csv deaths.csv
 drop finance payroll.csv
 drop org   # the organisation department exports nothing in the demo; its folder stays empty
