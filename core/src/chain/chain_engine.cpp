@@ -64,6 +64,14 @@ class ChainEngine::State {
   // open critical findings naming a unit.
   detail::PrecheckContext precheckContext(std::deque<detail::OccupancyCounter>& scratch) const;
   [[nodiscard]] const std::unordered_map<std::string, Finding>& current() const noexcept { return current_; }
+  // Each reduction task with an open CHAIN-018, and that finding's fingerprint.
+  [[nodiscard]] std::map<std::string, std::string> openReductionFindings() const {
+    std::map<std::string, std::string> out;
+    for (const auto& [task, owned] : by_reduction_) {
+      if (!owned.empty()) out.emplace(task, owned.front());
+    }
+    return out;
+  }
   // What changes the index or the occupancy makes the pre-check's region scopes stale.
   void forgetRegionScopes() {
     const std::lock_guard lock(region_mutex_);
@@ -593,15 +601,8 @@ std::vector<VacancyRow> ChainEngine::vacancies(model::Date day, const VacancyFil
 }
 
 std::vector<ReductionProgress> ChainEngine::reductions(model::Date day, const ReductionFilter& filter) const {
-  std::map<std::string, std::string> open;
-  for (const auto& [fp, finding] : state_->current()) {
-    if (finding.rule != "CHAIN-018") continue;
-    for (const auto& item : finding.evidence) {
-      if (item.record_type == "reductions") open[item.record_id] = fp;
-    }
-  }
   std::deque<detail::OccupancyCounter> scratch;
-  return detail::reductions(state_->precheckContext(scratch), day, filter, open);
+  return detail::reductions(state_->precheckContext(scratch), day, filter, state_->openReductionFindings());
 }
 
 std::vector<model::Record> ChainEngine::recordsOf(const model::PersonId& person) const {
