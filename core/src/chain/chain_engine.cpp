@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -91,6 +92,8 @@ class ChainEngine::State {
   RuleParams params;
   ChainIndex index;
   detail::Touched touched;
+  // Units under suspension by an overdue rectification case (setCaseSuspensions).
+  detail::UnitMap<std::vector<CaseSuspension>> case_suspensions_;
   std::optional<model::Date> last_as_of;
 
  private:
@@ -184,12 +187,14 @@ std::vector<Finding> ChainEngine::State::evaluatePerson(const detail::RuleContex
 std::vector<Finding> ChainEngine::State::evaluateSuspension(const detail::RuleContext& ctx,
                                                             const model::UnitId& unit) const {
   std::vector<Finding> out;
-  auto it = critical_by_unit_.find(unit);
-  if (it == critical_by_unit_.end()) return out;
   std::vector<const Finding*> critical;
-  critical.reserve(it->second.size());
-  for (const auto& fp : it->second) critical.push_back(&current_.at(fp));
-  detail::evaluateSuspensionScope(ctx, unit, critical, out);
+  if (auto it = critical_by_unit_.find(unit); it != critical_by_unit_.end()) {
+    critical.reserve(it->second.size());
+    for (const auto& fp : it->second) critical.push_back(&current_.at(fp));
+  }
+  const auto cases = case_suspensions_.find(unit);
+  detail::evaluateSuspensionScope(ctx, unit, critical, cases == case_suspensions_.end() ? nullptr : &cases->second,
+                                  out);
   return out;
 }
 
@@ -515,6 +520,26 @@ void ChainEngine::removeQuarantine(std::string_view source, std::string_view ori
   state_->index.eraseQuarantine(QuarantineKey{std::string(source), std::string(origin)}, state_->touched);
 }
 
+void ChainEngine::setCaseSuspensions(std::vector<CaseSuspension> suspensions) {
+  detail::UnitMap<std::vector<CaseSuspension>> next;
+  for (auto& suspension : suspensions) next[suspension.unit].push_back(std::move(suspension));
+  for (auto& [unit, list] : next) {
+    std::sort(list.begin(), list.end(), [](const CaseSuspension& a, const CaseSuspension& b) {
+      return std::tie(a.from, a.case_number) < std::tie(b.from, b.case_number);
+    });
+  }
+  // Re-judge exactly the units whose suspensions differ, in either direction.
+  auto& held = state_->case_suspensions_;
+  for (const auto& [unit, list] : next) {
+    auto it = held.find(unit);
+    if (it == held.end() || it->second != list) state_->touched.addSuspension(unit);
+  }
+  for (const auto& [unit, list] : held) {
+    if (!next.contains(unit)) state_->touched.addSuspension(unit);
+  }
+  held = std::move(next);
+}
+
 std::vector<Finding> ChainEngine::evaluateAll(model::Date as_of) {
   evaluateAllInPlace(as_of);
   return state_->sortedFindings();
@@ -563,7 +588,7 @@ detail::PrecheckContext ChainEngine::State::precheckContext(std::deque<detail::O
         if (auto found = occupancy_.find(key); found != occupancy_.end()) return found->second;
         return counted.emplace_back(detail::countOccupancy(index, key));
       };
-      const detail::PrecheckContext resolving{index, params, lasting, {}, {}};
+      const detail::PrecheckContext resolving{index, params, lasting, {}, {}, {}};
       it->second.scopes = detail::regionScopes(resolving, region, type);
     }
     return &it->second.scopes;
@@ -575,7 +600,11 @@ detail::PrecheckContext ChainEngine::State::precheckContext(std::deque<detail::O
     }
     return out;
   };
-  return detail::PrecheckContext{index, params, occupancy, critical, region_scopes};
+  auto case_suspensions = [this](const model::UnitId& unit) -> const std::vector<CaseSuspension>* {
+    const auto it = case_suspensions_.find(unit);
+    return it == case_suspensions_.end() ? nullptr : &it->second;
+  };
+  return detail::PrecheckContext{index, params, occupancy, critical, region_scopes, case_suspensions};
 }
 
 PrecheckAnswer ChainEngine::precheck(const PrecheckRequest& request) const {

@@ -149,7 +149,30 @@ std::vector<std::pair<std::string, std::string>> postFacts(const PostFigures& po
           {"vacant", std::to_string(posts.vacant())}};
 }
 
+// Suspended on the day asked by an overdue rectification case: refused, naming the case.
+bool checkCaseSuspension(const PrecheckContext& ctx, const PrecheckRequest& request, PrecheckAnswer& answer) {
+  const auto* cases = ctx.case_suspensions ? ctx.case_suspensions(request.unit) : nullptr;
+  if (cases == nullptr) return false;
+  for (const auto& suspension : *cases) {
+    if (!suspension.covers(request.on)) continue;
+    const bool approval = request.kind == PrecheckKind::approval;
+    refuse(answer, "unit_suspended", approval ? "CHAIN-016" : "",
+           fmt::format("{} is suspended (暂停受理) from {}: rectification case {} is overdue (deadline {})",
+                       unitLabel(ctx.index, request.unit), day(suspension.from), suspension.doc_no,
+                       day(suspension.deadline)),
+           fmt::format("{}自 {} 起暂停受理：整改通知 {} 限期 {}，逾期未整改", unitLabel(ctx.index, request.unit),
+                       day(suspension.from), suspension.doc_no, day(suspension.deadline)),
+           {{"case", std::to_string(suspension.case_number)},
+            {"doc_no", suspension.doc_no},
+            {"deadline", day(suspension.deadline)},
+            {"suspended_from", day(suspension.from)}});
+    return true;
+  }
+  return false;
+}
+
 void checkSuspension(const PrecheckContext& ctx, const PrecheckRequest& request, PrecheckAnswer& answer) {
+  if (checkCaseSuspension(ctx, request, answer)) return;
   const auto suspension = suspensionOf(ctx, request.unit);
   if (!suspension || request.on < suspension->from) return;
   const Finding& cause = *suspension->finding;

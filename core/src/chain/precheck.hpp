@@ -10,6 +10,7 @@
 
 #include "presence.hpp"
 #include "rule_support.hpp"
+#include "staffchain/chain/case_suspension.hpp"
 #include "staffchain/chain/precheck.hpp"
 #include "staffchain/chain/vacancy_pool.hpp"
 
@@ -50,6 +51,8 @@ struct PrecheckContext {
   // A region's units of a type as above, or nullptr when the engine holds changes not yet
   // evaluated (the occupancy is then counted afresh, unit by unit).
   std::function<const RegionScopes*(const std::string& region, model::EstabType type)> region_scopes = nullptr;
+  // A unit's suspensions by overdue rectification cases, or nullptr when it has none.
+  std::function<const std::vector<CaseSuspension>*(const model::UnitId&)> case_suspensions = nullptr;
 };
 
 // The units of `region` that may hold posts of `type`, resolved through `ctx.occupancy`.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "rule_support.hpp"
+#include "staffchain/chain/case_suspension.hpp"
 
 namespace staffchain::chain::detail {
 
@@ -25,9 +26,11 @@ void evaluateDeadlineRules(const RuleContext& ctx, const PersonView& person, std
 void evaluatePayRules(const RuleContext& ctx, const PersonView& person, std::vector<Finding>& out);
 // CHAIN-013.
 void evaluateRetirementRule(const RuleContext& ctx, const PersonView& person, std::vector<Finding>& out);
-// CHAIN-016: `critical` are the open critical findings naming the unit.
+// CHAIN-016: `critical` are the open critical findings naming the unit, `cases` its suspensions
+// by overdue rectification cases (null when none).
 void evaluateSuspensionScope(const RuleContext& ctx, const model::UnitId& unit,
-                             const std::vector<const Finding*>& critical, std::vector<Finding>& out);
+                             const std::vector<const Finding*>& critical, const std::vector<CaseSuspension>* cases,
+                             std::vector<Finding>& out);
 // CHAIN-018: a reduction task past its due date with posts still to recover.
 void evaluateReductionTask(const RuleContext& ctx, const model::ReductionTask& task, std::vector<Finding>& out);
 // DATA-001: one finding per quarantined source row.

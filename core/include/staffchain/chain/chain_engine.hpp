@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "staffchain/chain/case_suspension.hpp"
 #include "staffchain/chain/finding.hpp"
 #include "staffchain/chain/precheck.hpp"
 #include "staffchain/chain/reduction_tasks.hpp"
@@ -60,6 +61,9 @@ class ChainEngine {
   void addQuarantine(model::QuarantineEntry entry);
   // Forgets every quarantine entry of that source and origin (the row was fixed or dropped).
   void removeQuarantine(std::string_view source, std::string_view origin);
+  // Replaces the units suspended by overdue rectification cases: CHAIN-016 and the pre-check
+  // judge them from the next evaluation on (only the units whose suspensions changed are re-judged).
+  void setCaseSuspensions(std::vector<CaseSuspension> suspensions);
 
   // Every open finding as of `as_of`, sorted by findingLess; also becomes the engine's current set.
   std::vector<Finding> evaluateAll(model::Date as_of);
