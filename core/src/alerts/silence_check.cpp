@@ -105,8 +105,9 @@ const std::vector<std::string>& knownRuleIds() {
   static const std::vector<std::string> kKnown = [] {
     std::vector<std::string> ids;
     for (const auto& rule : chain::chainRules()) ids.emplace_back(rule.id);
-    // Not the engine's: the daemon raises these about its sources, snapshots and receivers.
-    for (const char* own : {"DATA-002", "LINK-001", "LINK-002", "LINK-003"}) ids.emplace_back(own);
+    // Not the engine's: the daemon raises these about its sources, snapshots, receivers and
+    // rectification cases.
+    for (const char* own : {"CASE-001", "DATA-002", "LINK-001", "LINK-002", "LINK-003"}) ids.emplace_back(own);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;

@@ -267,6 +267,10 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
     ConfigReader reader = top.child(*alerts_table, "alerts");
     alerts::readOperatorLimits(reader, config.alerts);
   }
+  if (const toml::table* cases_table = top.subtable("cases")) {
+    ConfigReader reader = top.child(*cases_table, "cases");
+    cases::readCaseSettings(reader, config.cases);
+  }
   top.finish();
 
   // conf.d/*.toml adds connectors, notifiers and sinks, so that each department's connection can

@@ -8,6 +8,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "body_fields.hpp"
 #include "staffchain/api/prometheus_writer.hpp"
 #include "staffchain/chain/finding_json.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
@@ -98,78 +99,6 @@ json silenceJson(const model::TimeZone& zone, const alerts::Silence& silence) {
           {"end_reason", silence.end_reason}};
 }
 
-// "a number", "an array": the JSON type a caller sent, for a message.
-std::string jsonTypeWithArticle(const json& value) {
-  const std::string name = value.type_name();
-  return (name == "array" || name == "object" ? "an " : "a ") + name;
-}
-
-// Reads the fields of a request body as the types the route expects. A value of another type
-// is the caller's mistake: the first one becomes a 400 naming the field and the type wanted
-// (json's own value() would throw type_error.302 instead), and reads after it give fallbacks.
-// Paths are dotted ("match.rules"); an absent or null field is the fallback.
-class BodyFields {
- public:
-  explicit BodyFields(const json& body) : body_(body) {}
-
-  std::string text(std::string_view path, std::string fallback = {}) {
-    const json* value = find(path);
-    if (value == nullptr) return fallback;
-    if (!value->is_string()) {
-      refuse(fmt::format("{} must be a string, not {}", path, jsonTypeWithArticle(*value)));
-      return fallback;
-    }
-    return value->get<std::string>();
-  }
-
-  std::vector<std::string> texts(std::string_view path) {
-    std::vector<std::string> out;
-    const json* value = find(path);
-    if (value == nullptr) return out;
-    if (!value->is_array()) {
-      refuse(fmt::format("{} must be an array of strings, not {}", path, jsonTypeWithArticle(*value)));
-      return out;
-    }
-    for (std::size_t i = 0; i < value->size(); ++i) {
-      const json& item = (*value)[i];
-      if (!item.is_string()) {
-        refuse(fmt::format("{}[{}] must be a string, not {}", path, i, jsonTypeWithArticle(item)));
-        return {};
-      }
-      out.push_back(item.get<std::string>());
-    }
-    return out;
-  }
-
-  // The 400 answer for the first field of the wrong type, if any.
-  [[nodiscard]] std::optional<ApiResponse> refusal() const {
-    if (error_.empty()) return std::nullopt;
-    return ApiResponse::error(400, error_);
-  }
-
- private:
-  const json* find(std::string_view path) {
-    const json* at = &body_;
-    std::string_view rest = path;
-    while (!rest.empty()) {
-      const auto dot = rest.find('.');
-      const std::string key(rest.substr(0, dot));
-      if (!at->is_object()) return nullptr;
-      const auto it = at->find(key);
-      if (it == at->end() || it->is_null()) return nullptr;
-      at = &*it;
-      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
-    }
-    return at;
-  }
-  void refuse(std::string message) {
-    if (error_.empty()) error_ = std::move(message);
-  }
-
-  const json& body_;
-  std::string error_;
-};
-
 // Full citizen ids go only to read-write tokens; a read-only token (a dashboard, another
 // department's viewer) sees them masked, as the logs and messages do. Every string is masked,
 // so ids inside evidence fields, record ids and free text are covered too.
@@ -240,6 +169,7 @@ bool AdminApi::start() {
   server_->setMaxConnections(config_->api.max_connections);
   registerRoutes();
   registerLoopRoutes();
+  registerCaseRoutes();
   if (auto listening = server_->listen(config_->api.listen); !listening) {
     spdlog::critical("{}", listening.error().message);
     return false;
@@ -543,6 +473,7 @@ std::string AdminApi::metricsText() const {
   }
   parts_.dispatcher.metrics(out);
   parts_.propagator.metrics(out);
+  parts_.cases.metrics(out);
   loopMetrics(out);
   return out.text();
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "alert_dispatcher.hpp"
+#include "case_desk.hpp"
 #include "connector_scheduler.hpp"
 #include "evaluator.hpp"
 #include "notice_propagator.hpp"
@@ -38,6 +39,7 @@ class AdminApi {
     Evaluator& evaluator;
     NoticePropagator& propagator;
     AlertDispatcher& dispatcher;
+    CaseDesk& cases;
     // Reloads the configuration file; false when it was refused, its errors in the vector.
     std::function<bool(std::vector<std::string>* refused_for)> reload;
   };
@@ -68,6 +70,8 @@ class AdminApi {
   void registerRoutes();
   // The pre-check and the vacancy pool (loop_routes.cpp).
   void registerLoopRoutes();
+  // Rectification cases and their notices (case_routes.cpp).
+  void registerCaseRoutes();
   void loopMetrics(api::PrometheusWriter& out) const;
   // `body` as JSON, with every citizen id masked unless the caller's token is read-write.
   [[nodiscard]] api::ApiResponse personalDataAnswer(const api::ApiRequest& request, nlohmann::json body) const;

@@ -121,9 +121,12 @@ bool Daemon::assemble(const std::filesystem::path& ledger_path) {
   dispatcher_->configure(*config_);
   if (!dispatcher_->open(ledger_path)) return false;
   propagator_->configure(*config_);
+  cases_ = std::make_unique<CaseDesk>(*evaluator_);
+  cases_->configure(*config_);
+  if (!cases_->open(ledger_path)) return false;
 
   api_ = std::make_unique<AdminApi>(
-      io_, AdminApi::Parts{*scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_, *dispatcher_,
+      io_, AdminApi::Parts{*scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_, *dispatcher_, *cases_,
                            [this](std::vector<std::string>* refused_for) { return reload(refused_for); }});
   return true;
 }
@@ -155,7 +158,7 @@ void Daemon::onCommitted(const std::string& connector, const ingest::IngestResul
   propagator_->afterCommit(result, evaluator_->engine());
 }
 
-std::vector<chain::Finding> Daemon::openFindings(std::vector<chain::Finding> engine_findings, WallTime now) const {
+std::vector<chain::Finding> Daemon::openFindings(std::vector<chain::Finding> engine_findings, WallTime now) {
   std::vector<chain::Finding> open = propagator_->withEvidence(std::move(engine_findings));
   for (auto& finding : connectors_->linkFindings(now)) open.push_back(std::move(finding));
   for (auto& finding : propagator_->linkFindings()) open.push_back(std::move(finding));
@@ -165,6 +168,7 @@ std::vector<chain::Finding> Daemon::openFindings(std::vector<chain::Finding> eng
   } else {
     spdlog::error("cannot read the held snapshots: {}", held.error().message);
   }
+  if (cases_) cases_->follow(evaluator_->today(), open, now);
   return open;
 }
 
@@ -231,6 +235,7 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
   evaluator_->configure(*config_);
   dispatcher_->configure(*config_);
   propagator_->configure(*config_);
+  cases_->configure(*config_);
   const std::size_t started = connectors_->configure(*config_);
   if (rules_changed) {
     spdlog::info("rule parameters changed: re-evaluating everything");

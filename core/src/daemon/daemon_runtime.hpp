@@ -14,6 +14,7 @@
 
 #include "admin_api.hpp"
 #include "alert_dispatcher.hpp"
+#include "case_desk.hpp"
 #include "connector_scheduler.hpp"
 #include "evaluator.hpp"
 #include "notice_propagator.hpp"
@@ -39,9 +40,9 @@ class Daemon {
   bool rebuildEngine();
   void onCommitted(const std::string& connector, const ingest::IngestResult& result);
   // Every finding open now: the engine's (with the notices' history), the connectors' link
-  // health (LINK-001/002), the sinks' and receivers' (LINK-003) and held snapshots' (DATA-002).
-  [[nodiscard]] std::vector<chain::Finding> openFindings(std::vector<chain::Finding> engine_findings,
-                                                         WallTime now) const;
+  // health (LINK-001/002), the sinks' and receivers' (LINK-003), held snapshots' (DATA-002) and
+  // overdue rectification cases' (CASE-001, after the cases followed the findings).
+  [[nodiscard]] std::vector<chain::Finding> openFindings(std::vector<chain::Finding> engine_findings, WallTime now);
   void onEvaluated(model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
                    std::size_t resolved, double ms);
   void finishOnceCycle();
@@ -63,6 +64,7 @@ class Daemon {
   std::unique_ptr<NoticePropagator> propagator_;
   std::unique_ptr<Evaluator> evaluator_;
   std::unique_ptr<AlertDispatcher> dispatcher_;
+  std::unique_ptr<CaseDesk> cases_;
   std::unique_ptr<ConnectorScheduler> connectors_;
   std::unique_ptr<AdminApi> api_;  // last: destroyed first, before what its handlers use
   bool stopping_ = false;

@@ -22,10 +22,15 @@ void Evaluator::configure(const config::Config& config) {
 
 void Evaluator::load(model::Dataset dataset) {
   unit_regions_.clear();
-  for (const auto& unit : dataset.units) unit_regions_[unit.unit_id.str()] = unit.region;
+  unit_names_.clear();
+  for (const auto& unit : dataset.units) {
+    unit_regions_[unit.unit_id.str()] = unit.region;
+    unit_names_[unit.unit_id.str()] = unit.name;
+  }
   sources_ = dataset.sources;
   engine_ = std::make_unique<chain::ChainEngine>(config_->rules);
   engine_->load(std::move(dataset));
+  engine_->setCaseSuspensions(case_suspensions_);
   evaluated_once_ = false;
 }
 
@@ -42,7 +47,10 @@ bool Evaluator::apply(const std::string& connector, const ingest::IngestResult& 
     const auto source = static_cast<std::uint32_t>(known - sources_.begin());
     for (auto record : result.records) {
       std::visit([source](auto& typed) { typed.origin.source = source; }, record);
-      if (const auto* unit = std::get_if<model::Unit>(&record)) unit_regions_[unit->unit_id.str()] = unit->region;
+      if (const auto* unit = std::get_if<model::Unit>(&record)) {
+        unit_regions_[unit->unit_id.str()] = unit->region;
+        unit_names_[unit->unit_id.str()] = unit->name;
+      }
       engine_->apply(record);
     }
   }
@@ -53,6 +61,16 @@ bool Evaluator::apply(const std::string& connector, const ingest::IngestResult& 
 std::string Evaluator::regionOf(const std::string& unit_id) const {
   const auto it = unit_regions_.find(unit_id);
   return it == unit_regions_.end() ? std::string() : it->second;
+}
+
+std::string Evaluator::unitName(const std::string& unit_id) const {
+  const auto it = unit_names_.find(unit_id);
+  return it == unit_names_.end() ? std::string() : it->second;
+}
+
+void Evaluator::setCaseSuspensions(std::vector<chain::CaseSuspension> suspensions) {
+  case_suspensions_ = std::move(suspensions);
+  if (engine_) engine_->setCaseSuspensions(case_suspensions_);
 }
 
 model::Date Evaluator::today() const {

@@ -82,15 +82,18 @@ class AdminApiTest : public ::testing::Test {
         },
         ConnectorScheduler::Hooks{}, false);
     evaluator_->load(ledger_->loadDataset().value());
+    cases_ = std::make_unique<CaseDesk>(*evaluator_);
+    cases_->configure(config_);
+    ASSERT_TRUE(cases_->open(dir_.path() / "ledger.db"));
     connectors_->configure(config_);
-    api_ =
-        std::make_unique<AdminApi>(io_, AdminApi::Parts{scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_,
-                                                        *dispatcher_, [this](std::vector<std::string>* refused_for) {
-                                                          ++reloads_;
-                                                          if (reload_errors_.empty()) return true;
-                                                          *refused_for = reload_errors_;
-                                                          return false;
-                                                        }});
+    api_ = std::make_unique<AdminApi>(
+        io_, AdminApi::Parts{scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_, *dispatcher_, *cases_,
+                             [this](std::vector<std::string>* refused_for) {
+                               ++reloads_;
+                               if (reload_errors_.empty()) return true;
+                               *refused_for = reload_errors_;
+                               return false;
+                             }});
     api_->configure(config_);
   }
 
@@ -141,6 +144,7 @@ class AdminApiTest : public ::testing::Test {
   std::unique_ptr<NoticePropagator> propagator_;
   std::unique_ptr<Evaluator> evaluator_;
   std::unique_ptr<AlertDispatcher> dispatcher_;
+  std::unique_ptr<CaseDesk> cases_;
   std::unique_ptr<ConnectorScheduler> connectors_;
   std::unique_ptr<AdminApi> api_;
   std::vector<std::string> reload_errors_;

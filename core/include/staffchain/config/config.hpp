@@ -13,6 +13,7 @@
 #include "staffchain/alerts/operator_limits.hpp"
 #include "staffchain/alerts/route_settings.hpp"
 #include "staffchain/api/api_settings.hpp"
+#include "staffchain/cases/case.hpp"
 #include "staffchain/chain/rule_params.hpp"
 #include "staffchain/logging/logging.hpp"
 #include "staffchain/model/records.hpp"
@@ -92,6 +93,7 @@ struct Config {
   propagation::PropagationSettings propagation;
   alerts::Route route;
   alerts::OperatorLimits alerts;
+  cases::CaseSettings cases;  // [cases]: rectification cases and their notices
 };
 
 // Validates a plugin's own keys; implemented by the plugin host. Returns false (with an error
