@@ -24,6 +24,11 @@ Result<ApiClient> clientFrom(std::vector<std::string>& args);
 Result<nlohmann::json> call(const ApiClient& client, const std::string& method, const std::string& path,
                             const nlohmann::json& body = {});
 
+// A GET whose answer is a document (a PDF, a workbook): its bytes written to `out`, replacing it
+// only once they are all in (a partial download never leaves a half file under the name). Errors
+// as call() gives them, or naming the file that could not be written.
+Result<void> download(const ApiClient& client, const std::string& path, const std::string& out);
+
 // "?key=value&..." of the non-empty values, or "".
 std::string query(const std::map<std::string, std::string>& params);
 

@@ -2,7 +2,10 @@
 // people and --json for scripts.
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -82,6 +85,42 @@ Result<json> call(const ApiClient& client, const std::string& method, const std:
   }
   if (parsed.is_discarded()) return makeError(fmt::format("{} {}: the daemon did not answer JSON", method, path));
   return parsed;
+}
+
+Result<void> download(const ApiClient& client, const std::string& path, const std::string& out) {
+  plugin_host::CurlHttpClient http;
+  plugin::HttpRequest request;
+  request.method = "GET";
+  request.url = client.base + path;
+  request.timeout = std::chrono::seconds(120);  // a province's workbook takes a while to write
+  if (!client.token.empty()) request.headers.emplace_back("Authorization", "Bearer " + client.token);
+  auto response = http.send(request, nullptr);
+  if (!response) {
+    return makeError(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
+  }
+  if (response->status >= 400) {
+    const json parsed = json::parse(response->body, nullptr, false);
+    std::string message = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
+                              ? parsed["error"].value("message", "")
+                              : response->body;
+    if (response->status == 401) message += " (set STAFFCHAIN_API_TOKEN or --token-file)";
+    return makeError(fmt::format("GET {}: HTTP {}: {}", path, response->status, message));
+  }
+  const std::string partial = out + ".part";
+  {
+    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+    file.write(response->body.data(), static_cast<std::streamsize>(response->body.size()));
+    file.close();
+    if (!file) {
+      std::remove(partial.c_str());
+      return makeError(fmt::format("cannot write {}", out));
+    }
+  }
+  if (std::rename(partial.c_str(), out.c_str()) != 0) {
+    std::remove(partial.c_str());
+    return makeError(fmt::format("cannot write {}: {}", out, std::strerror(errno)));
+  }
+  return {};
 }
 
 std::string query(const std::map<std::string, std::string>& params) {

@@ -16,5 +16,7 @@ int runAlertCommand(const std::string& command, std::vector<std::string> args);
 int runDataCommand(const std::string& command, std::vector<std::string> args);
 // precheck, vacancies, reductions (loop_commands.cpp).
 int runLoopCommand(const std::string& command, std::vector<std::string> args);
+// cases: rectification cases and their notices (case_commands.cpp).
+int runCaseCommand(std::vector<std::string> args);
 
 }  // namespace staffchain::ctl

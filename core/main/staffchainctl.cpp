@@ -52,6 +52,16 @@ $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --js
                                            the vacancy pool: approved, occupied, reserved, vacant per unit
   reductions [--region C] [--unit U] [--state on_track|done|overdue|no_baseline] [--on DATE]
              [--format table|jsonl|csv]    the reduction tasks: posts set, recovered, excess absorbed, due, state
+  cases [--state S] [--unit U] [--region C] [--format table|jsonl|csv]
+                                           rectification cases (整改): number, unit, deadline, state
+  cases show N                             one case: its findings, overdue spans and history
+  cases open --unit U [--findings ID,...] [--deadline DATE] --by NAME [--comment TEXT]
+                                           bundle a unit's open findings into a case with a document
+                                           number and a deadline (default [cases] rectify_within_days)
+  cases submit|verify|reopen N --by NAME [--comment TEXT]
+                                           the unit's report in; the office verifies (refused while a
+                                           finding is open) or reopens (a comment says why)
+  cases notice N --out FILE.pdf|FILE.html  the inspection notice (督查通知书) of a case
 
   --help, --version
 )";
@@ -120,6 +130,7 @@ int run(int argc, char** argv) {
   for (const char* loop_command : {"precheck", "vacancies", "reductions"}) {
     if (command == loop_command) return staffchain::ctl::runLoopCommand(command, args);
   }
+  if (command == "cases") return staffchain::ctl::runCaseCommand(args);
   for (const char* alert_command : {"alerts", "ack", "silence"}) {
     if (command == alert_command) return staffchain::ctl::runAlertCommand(command, args);
   }

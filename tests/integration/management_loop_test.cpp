@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "alert_log.hpp"
@@ -118,10 +120,16 @@ class ManagementLoop : public ::testing::Test {
   void SetUp() override {
     setup_.writeWorld("inbox/estab");
     setup_.writeWorld("world");  // the same for the audit: the connector archives what it read
-    const auto file = setup_.dir.write("staffchain.toml", setup_.config());
+    setup_.dir.write("staffchain.toml", setup_.config());
+    start();
+  }
+
+  // Starts the daemon on the configuration written and waits until it has evaluated.
+  void start() {
+    const auto file = setup_.dir.path() / "staffchain.toml";
     daemon_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{binary("staffchaind").string(), "--config", file.string()},
-        setup_.dir.path() / "daemon.log");
+        setup_.dir.path() / fmt::format("daemon-{}.log", ++starts_));
     ASSERT_TRUE(daemon_->waitForOutput("api listening", 30s)) << daemon_->output();
     // Ready once the connector's first sync is in: the pre-check reads what the ledger holds.
     ASSERT_TRUE(waitFor(
@@ -134,14 +142,18 @@ class ManagementLoop : public ::testing::Test {
     ASSERT_TRUE(daemon_->waitForOutput("evaluation as of", 30s)) << daemon_->output();
   }
 
-  void TearDown() override {
+  void TearDown() override { stop(); }
+
+  void stop() {
     if (!daemon_) return;
     daemon_->signal(SIGTERM);
-    EXPECT_EQ(daemon_->wait(30s), 0);
+    EXPECT_EQ(daemon_->wait(30s), 0) << daemon_->output();
+    daemon_.reset();
   }
 
   LoopDaemon setup_;
   std::unique_ptr<ChildProcess> daemon_;
+  int starts_ = 0;
 };
 
 TEST_F(ManagementLoop, APrecheckIsAnsweredWithEveryReasonLoggedAndCounted) {
@@ -289,6 +301,179 @@ TEST_F(ManagementLoop, ReductionTasksAreTheSameFromTheApiTheCliAndTheAuditAndAnO
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 400U);
   EXPECT_THAT(refused->body, HasSubstr("on_track, done, overdue, no_baseline"));
+}
+
+// The text of a PDF as pdftotext reads it, without spaces and line breaks (pango wraps lines).
+std::string pdfText(const fs::path& pdf, const fs::path& log) {
+  auto [code, text] = runToEnd({"/usr/bin/pdftotext", pdf.string(), "-"}, log);
+  if (code != 0) return "pdftotext failed: " + text;
+  std::string flat;
+  for (const char ch : text) {
+    if (ch != ' ' && ch != '\n' && ch != '\f') flat += ch;
+  }
+  return flat;
+}
+
+// A case from its opening to its verification, through the CLI and the API of the real daemon:
+// the audit bureau's overdue reduction task (CHAIN-018) bundled into a case with a document
+// number; its notice as PDF and HTML; a report submitted while the finding is still open cannot
+// be verified; the deadline passes (the case's dates set back while the daemon is stopped, as
+// if a month went by) and the case is overdue: CASE-001 is raised to the unit's receivers, the
+// unit is suspended (an approval issued in the span is a CHAIN-016 naming the case, and the
+// pre-check refuses a new one); the posts are recovered, the finding resolves, the suspension
+// ends, and the office verifies.
+TEST_F(ManagementLoop, ARectificationCaseRunsFromItsNoticeThroughOverdueAndSuspensionToVerified) {
+  const std::string audit = unitCode(2);
+  auto [open_code, opened_text] = setup_.ctl(
+      {"cases", "open", "--unit", audit, "--by", "王科长", "--comment", "专项检查发现控编减编任务逾期", "--json"});
+  ASSERT_EQ(open_code, 0) << opened_text;
+  const json opened = json::parse(opened_text);
+  EXPECT_EQ(opened["number"], 1);
+  EXPECT_THAT(opened["doc_no"].get<std::string>(), ::testing::MatchesRegex("呼编督〔20[0-9][0-9]〕1号"));
+  EXPECT_EQ(opened["state"], "issued");
+  EXPECT_EQ(opened["unit_name"], "海拉尔区审计局");
+  ASSERT_EQ(opened["findings"].size(), 1U);
+  EXPECT_EQ(opened["findings"][0]["rule"], "CHAIN-018");
+  EXPECT_EQ(opened["history"][0]["by"], "王科长");
+  EXPECT_EQ(opened["history"][0]["caller"], "ops");
+  const std::string doc_no = opened["doc_no"];
+
+  // The same finding cannot be in two cases; a read token cannot open one.
+  auto [again_code, again] = setup_.ctl({"cases", "open", "--unit", audit, "--by", "王科长"});
+  EXPECT_EQ(again_code, 1);
+  EXPECT_THAT(again, HasSubstr("no open finding that is not already in a case"));
+  auto viewer = setup_.request("POST", "/api/v1/cases", json{{"unit", audit}, {"by", "x"}}.dump(), kReadToken);
+  ASSERT_TRUE(viewer.ok());
+  EXPECT_EQ(viewer->status, 403U);
+
+  auto [list_code, list] = setup_.ctl({"cases", "--format", "csv"});
+  ASSERT_EQ(list_code, 0) << list;
+  EXPECT_THAT(list, HasSubstr(fmt::format("1,{},150702,{},海拉尔区审计局,", doc_no, audit)));
+  EXPECT_THAT(list, HasSubstr(",issued,1,1"));
+
+  // The notice, as a unit receives it.
+  const fs::path pdf = setup_.dir.path() / "notice.pdf";
+  auto [pdf_code, pdf_said] = setup_.ctl({"cases", "notice", "1", "--out", pdf.string()});
+  ASSERT_EQ(pdf_code, 0) << pdf_said;
+  const std::string text = pdfText(pdf, setup_.dir.path() / "pdftotext.log");
+  EXPECT_THAT(text, HasSubstr(doc_no));
+  EXPECT_THAT(text, HasSubstr("海拉尔区审计局"));
+  EXPECT_THAT(text, HasSubstr("控编减编任务逾期未完成"));
+  EXPECT_THAT(text, HasSubstr("JB-2026-01"));
+  auto [png_code, png_said] = runToEnd({"/usr/bin/pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", pdf.string(),
+                                        (setup_.dir.path() / "notice").string()},
+                                       setup_.dir.path() / "pdftoppm.log");
+  ASSERT_EQ(png_code, 0) << png_said;
+  EXPECT_GT(fs::file_size(setup_.dir.path() / "notice-1.png"), 10'000U);
+  const fs::path html = setup_.dir.path() / "notice.html";
+  auto [html_code, html_said] = setup_.ctl({"cases", "notice", "1", "--out", html.string()});
+  ASSERT_EQ(html_code, 0) << html_said;
+  std::ifstream html_file(html);
+  const std::string html_text((std::istreambuf_iterator<char>(html_file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(html_text, HasSubstr(doc_no));
+
+  auto [submit_code, submitted] = setup_.ctl({"cases", "submit", "1", "--by", "审计局办公室", "--comment", "整改报告"});
+  ASSERT_EQ(submit_code, 0) << submitted;
+  EXPECT_THAT(submitted, HasSubstr("submitted"));
+  auto [verify_code, refused] = setup_.ctl({"cases", "verify", "1", "--by", "王科长"});
+  EXPECT_EQ(verify_code, 1);
+  EXPECT_THAT(refused, HasSubstr("findings still open: CHAIN-018"));
+
+  // A month goes by: the deadline is set back while the daemon is stopped; an approval was
+  // issued to the audit bureau meanwhile.
+  stop();
+  auto [sql_code, sql_said] = runToEnd(
+      {"/usr/bin/python3", "-c",
+       "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+       "c.execute(\"UPDATE case_cases SET opened_on = '2026-02-01', deadline = '2026-03-02' WHERE number = 1\"); "
+       "c.commit()",
+       (setup_.dir.path() / "state" / "ledger.db").string()},
+      setup_.dir.path() / "sql.log");
+  ASSERT_EQ(sql_code, 0) << sql_said;
+  setup_.dir.write("inbox/estab/approvals.csv",
+                   fmt::format("approval_id,unit_id,estab_type,slots,issued_on,valid_until,purpose\n"
+                               "HB-2026-001,{},admin,1,2026-03-01,2099-12-31,公开招录\n"
+                               "HB-2026-007,{},admin,1,2026-04-15,2099-12-31,公开招录\n",
+                               unitCode(1), audit));
+  start();
+  auto [resync_code, resynced] = setup_.ctl({"connectors", "resync", "estab", "--wait"});
+  ASSERT_EQ(resync_code, 0) << resynced;
+
+  json suspended;
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto answer = setup_.request("GET", "/api/v1/findings?rule=CHAIN-016");
+        if (!answer.ok() || answer->status != 200) return false;
+        suspended = json::parse(answer->body)["findings"];
+        return suspended.size() == 1;
+      },
+      30s))
+      << daemon_->output();
+  EXPECT_EQ(suspended[0]["since"], "2026-04-15");
+  EXPECT_THAT(suspended[0]["summary"].get<std::string>(), HasSubstr(doc_no));
+  EXPECT_THAT(suspended[0]["evidence"].dump(), HasSubstr("\"record_type\":\"case\""));
+
+  auto [show_code, shown] = setup_.ctl({"cases", "show", "1", "--json"});
+  ASSERT_EQ(show_code, 0) << shown;
+  const json overdue = json::parse(shown);
+  EXPECT_EQ(overdue["state"], "overdue");
+  EXPECT_EQ(overdue["overdue"][0]["from"], "2026-03-03");
+  EXPECT_EQ(overdue["overdue"][0]["until"], "");
+  EXPECT_EQ(overdue["history"].back()["by"], "staffchaind");
+
+  // CASE-001 goes to the unit's receivers like a rule's alert.
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto answer = setup_.request("GET", "/api/v1/alerts?rule=CASE-001");
+        return answer.ok() && answer->status == 200 && answer->body.find(audit) != std::string::npos &&
+               answer->body.find("\"firing\"") != std::string::npos;
+      },
+      30s))
+      << daemon_->output();
+  auto [findings_code, case_findings] = setup_.ctl({"findings", "--rule", "CASE-001", "--json"});
+  ASSERT_EQ(findings_code, 0) << case_findings;
+  EXPECT_THAT(case_findings, HasSubstr(doc_no));
+
+  const json asked{{"kind", "approval"}, {"unit", audit}, {"type", "admin"}};
+  const json precheck = setup_.precheck(asked);
+  ASSERT_EQ(precheck["status"], 200) << precheck.dump(2);
+  EXPECT_FALSE(precheck["body"]["allowed"].get<bool>());
+  EXPECT_THAT(precheck["body"]["reasons"].dump(), HasSubstr(doc_no));
+
+  // The posts are recovered: the finding resolves, the case is no longer overdue, the suspension
+  // ends today, and the office verifies.
+  setup_.dir.write("inbox/estab/quotas.csv", fmt::format("unit_id,estab_type,approved,effective_from,doc_no\n"
+                                                         "{},admin,3,2020-01-01,呼编发〔2020〕1号\n"
+                                                         "{},admin,4,2020-01-01,呼编发〔2020〕2号\n"
+                                                         "{},admin,3,2026-03-01,呼编发〔2026〕9号\n",
+                                                         unitCode(1), audit, audit));
+  auto [fix_code, fixed] = setup_.ctl({"connectors", "resync", "estab", "--wait"});
+  ASSERT_EQ(fix_code, 0) << fixed;
+  json rectified;
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto answer = setup_.request("GET", "/api/v1/cases/1");
+        if (!answer.ok() || answer->status != 200) return false;
+        rectified = json::parse(answer->body);
+        return rectified["state"] == "rectifying";
+      },
+      30s))
+      << daemon_->output();
+  EXPECT_EQ(rectified["findings_open"], 0);
+  EXPECT_FALSE(rectified["overdue"][0]["until"].get<std::string>().empty());
+  EXPECT_EQ(rectified["history"].back()["action"], "resolved");
+  EXPECT_TRUE(setup_.precheck(asked)["body"]["allowed"].get<bool>()) << "the suspension ended";
+
+  ASSERT_EQ(setup_.ctl({"cases", "submit", "1", "--by", "审计局办公室", "--comment", "已收回编制"}).first, 0);
+  auto [verified_code, verified] = setup_.ctl({"cases", "verify", "1", "--by", "王科长", "--comment", "核验销号"});
+  ASSERT_EQ(verified_code, 0) << verified;
+  EXPECT_THAT(verified, HasSubstr("verified"));
+  auto [closed_code, closed] = setup_.ctl({"cases", "--state", "verified", "--format", "csv"});
+  ASSERT_EQ(closed_code, 0) << closed;
+  EXPECT_THAT(closed, HasSubstr(doc_no));
+  auto metrics = setup_.request("GET", "/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_THAT(metrics->body, HasSubstr("staffchain_cases{state=\"verified\"} 1"));
 }
 
 }  // namespace

@@ -211,6 +211,9 @@ void AdminApi::registerRoutes() {
     for (const auto& finding : parts_.propagator.withEvidence(parts_.evaluator.engine().findings())) emit(finding);
     for (const auto& finding : parts_.connectors.linkFindings(parts_.scheduler.wallNow())) emit(finding);
     for (const auto& finding : parts_.propagator.linkFindings()) emit(finding);
+    if (parts_.cases.isOpen()) {
+      for (const auto& finding : parts_.cases.store().overdueFindings()) emit(finding);
+    }
     if (auto held = parts_.ledger.heldSnapshots(true); held) {
       for (const auto& snapshot : held.value()) emit(heldSnapshotFinding(snapshot));
     }
