@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "staffchain/chain/rule_catalog.hpp"
+#include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
 
 namespace staffchain::cases {
@@ -22,7 +23,7 @@ constexpr std::array kRecordNames{
     Pair{"approvals", "用编核准"},      Pair{"roster", "实名制名册"}, Pair{"movements", "人员变动记录"},
     Pair{"payroll", "工资发放记录"},    Pair{"deaths", "死亡登记"},   Pair{"reductions", "控编减编任务"},
     Pair{"finding", "关联问题"},        Pair{"case", "整改通知"},     Pair{"notice", "协同通知"},
-    Pair{"quarantine", "不合规数据行"},
+    Pair{"quarantine", "不合规数据行"}, Pair{"derived", "核算结果"},
 };
 
 // The fields evidence carries, in the words of a notice; others are shown as they are named.
@@ -55,7 +56,50 @@ constexpr std::array kFieldNames{
     Pair{"deadline", "整改期限"},
     Pair{"case", "案卷号"},
     Pair{"summary", "摘要"},
+    Pair{"effective_on", "生效日期"},
+    Pair{"recorded_on", "登记日期"},
+    Pair{"source", "来源部门"},
+    Pair{"doc_no", "文号"},
+    Pair{"date", "日期"},
+    Pair{"on", "日期"},
+    Pair{"on_roster", "在编人数"},
+    Pair{"occupied", "在编人数"},
+    Pair{"vacant", "空编数"},
+    Pair{"reserved", "已核准未使用"},
+    Pair{"approved_now", "现核定数"},
+    Pair{"approved_on_issue", "下达时核定数"},
+    Pair{"recovered", "已收回编制"},
+    Pair{"remaining", "尚需收回"},
+    Pair{"born_on", "出生日期"},
+    Pair{"age_months", "年龄（月）"},
+    Pair{"reached_on", "到龄日期"},
+    Pair{"months", "月数"},
+    Pair{"count", "人数"},
+    Pair{"held", "实配数"},
+    Pair{"first", "起始"},
+    Pair{"last", "截至"},
+    Pair{"days", "天数"},
+    Pair{"as_of", "核查日期"},
 };
+
+// A code value as a clerk reads it: hire → 录用, admin → 行政编制; other values as they are.
+std::string valueOf(std::string_view key, const std::string& value) {
+  std::string_view label;
+  if (key == "estab_type") {
+    if (auto v = model::parseEstabType(value)) label = model::chineseLabel(*v);
+  } else if (key == "kind") {
+    if (auto v = model::parseMovementKind(value)) label = model::chineseLabel(*v);
+  } else if (key == "level") {
+    if (auto v = model::parseLeaderLevel(value)) label = model::chineseLabel(*v);
+  } else if (key == "rank") {
+    if (auto v = model::parseLeaderRank(value)) label = model::chineseLabel(*v);
+  } else if (key == "funding") {
+    if (auto v = model::parseFunding(value)) label = model::chineseLabel(*v);
+  } else if (key == "source") {
+    if (auto v = model::parseSourceRole(value)) label = model::chineseLabel(*v);
+  }
+  return label.empty() ? value : std::string(label);
+}
 
 std::string_view lookup(std::string_view key, const auto& table) {
   const auto it = std::find_if(table.begin(), table.end(), [&](const Pair& p) { return p.first == key; });
@@ -101,7 +145,8 @@ documents::InspectionNotice noticeOf(const Case& c, const CaseSettings& settings
       std::string facts;
       for (const auto& [key, value] : item.fields) {
         if (value.empty()) continue;
-        facts += fmt::format("{}{}：{}", facts.empty() ? "" : "；", lookup(key, kFieldNames), shown(value));
+        facts +=
+            fmt::format("{}{}：{}", facts.empty() ? "" : "；", lookup(key, kFieldNames), shown(valueOf(key, value)));
       }
       const std::string label = item.source == "engine" || item.source == "cases"
                                     ? std::string(lookup(item.record_type, kRecordNames))
