@@ -9,6 +9,13 @@ cd "$(dirname "$0")/.."
 
 bin=build/release/bin
 demo=var/demo
+# The demo's API token ([api] in config/staffchain.toml), made once, readable by its owner only.
+mkdir -p "$demo"
+if [[ ! -s "$demo/api-token" ]]; then
+  (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$demo/api-token")
+fi
+STAFFCHAIN_DEMO_TOKEN="$(cat "$demo/api-token")"
+export STAFFCHAIN_DEMO_TOKEN
 if [[ ! -f "$demo/dataset/units.csv" ]]; then
   echo "generating the demo dataset into $demo/dataset"
   "$bin/staffchainctl" gen --persons 3000 --seed 2017 --out "$demo/dataset" --as-of "$(date +%F)"
@@ -55,3 +62,11 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl")):
     for alert in list(alerts.values())[:3]:
         print(f"  e.g. [{alert['severity']}] {alert['summary']}  (id {alert['id']})")
 PY
+
+cat <<TXT
+
+== to work with the demo through its API (cases, pre-check, vacancies ...) ==
+  export STAFFCHAIN_DEMO_TOKEN=\$(cat $demo/api-token) STAFFCHAIN_API_TOKEN=\$(cat $demo/api-token)
+  $bin/staffchaind --config config/staffchain.toml &
+  $bin/staffchainctl cases --help
+TXT

@@ -139,6 +139,10 @@ int showOrPrint(const ApiClient& client, const Result<json>& answer) {
 int runCaseCommand(std::vector<std::string> args) {
   auto client = clientFrom(args);
   if (!client) return fail("cases", client.error());
+  if (!args.empty() && (args[0] == "--help" || args[0] == "help")) {
+    fmt::print("{}", kUsage);
+    return 0;
+  }
   if (args.empty() || args[0].rfind("--", 0) == 0) return listCases(client.value(), args);
   const std::string action = args[0];
   if (action == "open") {

@@ -47,10 +47,11 @@ TEST(DaemonOnce, DemoConfigurationRunsOneCycleAndExitsZero) {
     fs::create_directories(demo / "inbox" / department);
     for (const auto& file : files) fs::copy_file(demo / "dataset" / file, demo / "inbox" / department / file);
   }
-  // The demo configuration finds plugins beside the binary, as it does from a build tree.
+  // The demo configuration finds plugins beside the binary, as it does from a build tree, and its
+  // API token in the environment, as scripts/demo.sh passes it.
   auto [code, out] = runToEnd(
       {binary("staffchaind").string(), "--config", (dir.path() / "config" / "staffchain.toml").string(), "--once"},
-      dir.path() / "daemon.log");
+      dir.path() / "daemon.log", {{"STAFFCHAIN_DEMO_TOKEN", "demo-token-0123456789abcdef"}});
   ASSERT_EQ(code, 0) << out;
   EXPECT_THAT(out, HasSubstr("connector estab_roster:"));
   EXPECT_THAT(out, HasSubstr("connector finance_payroll:"));
