@@ -13,6 +13,9 @@ build_packages=(
   libpango1.0-dev libcairo2-dev
   # The quarterly monitoring workbook (季度监控) is written as .xlsx with libxlsxwriter.
   libxlsxwriter-dev
+  # Spreadsheet exports (.xlsx) read as the CSV they hold: libzip opens the package, expat parses
+  # its sheet, shared strings and number formats.
+  libzip-dev libexpat1-dev
 )
 # The integration tests start these real servers themselves: PostgreSQL (server binaries under
 # /usr/lib/postgresql/15/bin), an SMTP receiver (aiosmtpd), promtool (from prometheus), Java for

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <utility>
 
+#include "staffchain/plugin/support/xlsx_sheet.hpp"
+
 namespace staffchain::plugin {
 namespace {
 
@@ -215,6 +217,17 @@ Result<ExportFile> ExportFile::open(const std::filesystem::path& file, const Exp
   auto mapped = MappedFile::open(file);
   if (!mapped) return std::move(mapped).error();
   state->mapped = std::move(mapped.value());
+  if (isXlsxName(state->name)) {
+    // A spreadsheet export: its first sheet, as CSV in UTF-8, read like any other export.
+    auto sheet = readXlsxSheet(state->mapped.bytes(), state->name);
+    if (!sheet) return std::move(sheet).error();
+    state->mapped.unmap();
+    state->bytes = std::move(sheet->csv);
+    ExportOptions utf8 = options;
+    utf8.encoding = TextEncoding::utf8;
+    if (auto started = state->start(state->bytes, utf8); !started) return std::move(started).error();
+    return ExportFile(std::move(state));
+  }
   if (auto started = state->start(state->mapped.bytes(), options); !started) return std::move(started).error();
   return ExportFile(std::move(state));
 }
