@@ -2,7 +2,10 @@
 // people and --json for scripts.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -82,6 +85,50 @@ Result<json> call(const ApiClient& client, const std::string& method, const std:
   }
   if (parsed.is_discarded()) return makeError(fmt::format("{} {}: the daemon did not answer JSON", method, path));
   return parsed;
+}
+
+Result<void> download(const ApiClient& client, const std::string& path, const std::string& content_type,
+                      const std::filesystem::path& out) {
+  plugin_host::CurlHttpClient http;
+  plugin::HttpRequest request;
+  request.url = client.base + path;
+  request.timeout = std::chrono::seconds(120);
+  if (!client.token.empty()) request.headers.emplace_back("Authorization", "Bearer " + client.token);
+  std::filesystem::path partial = out;
+  partial += ".partial";
+  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+  if (!file) return makeError(fmt::format("cannot write {}: {}", out.string(), std::strerror(errno)));
+  auto response = http.receive(request, [&file](std::string_view chunk) {
+    file.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    return static_cast<bool>(file);
+  });
+  file.close();
+  const bool written = !file.fail();
+  auto failed = [&](std::string message) -> Result<void> {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    return makeError(std::move(message));
+  };
+  if (!response) {
+    return failed(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
+  }
+  if (response->status >= 400) {
+    const json parsed = json::parse(response->body, nullptr, false);
+    std::string message = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
+                              ? parsed["error"].value("message", "")
+                              : response->body;
+    if (response->status == 401) message += " (set STAFFCHAIN_API_TOKEN or --token-file)";
+    return failed(fmt::format("GET {}: HTTP {}: {}", path, response->status, message));
+  }
+  if (const auto type = response->header("content-type"); !type || type->rfind(content_type, 0) != 0) {
+    return failed(fmt::format("GET {}: the daemon answered {} where {} was expected", path,
+                              type.value_or("no content type"), content_type));
+  }
+  if (!written) return failed(fmt::format("cannot write {}: {}", out.string(), std::strerror(errno)));
+  std::error_code renamed;
+  std::filesystem::rename(partial, out, renamed);
+  if (renamed) return failed(fmt::format("cannot write {}: {}", out.string(), renamed.message()));
+  return {};
 }
 
 std::string query(const std::map<std::string, std::string>& params) {

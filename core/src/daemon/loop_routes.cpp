@@ -3,13 +3,25 @@
 // zone.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <tuple>
 
 #include "admin_api.hpp"
 #include "staffchain/chain/precheck_json.hpp"
+#include "staffchain/chain/rule_catalog.hpp"
+#include "staffchain/documents/tenure_pdf.hpp"
 #include "staffchain/model/enums.hpp"
+#include "staffchain/model/identifiers.hpp"
+#include "staffchain/reports/tenure_report.hpp"
 
 namespace staffchain::daemon {
 
@@ -40,7 +52,148 @@ std::optional<ApiResponse> readDayParameter(const ApiRequest& request, model::Da
   return std::nullopt;
 }
 
+// A required date parameter.
+std::optional<ApiResponse> readRequiredDate(const ApiRequest& request, const char* key, model::Date& into) {
+  const auto text = queryValue(request, key);
+  if (text.empty()) return ApiResponse::error(400, fmt::format("{} is required (YYYY-MM-DD)", key));
+  const auto date = model::parseDate(text);
+  if (!date) return ApiResponse::error(400, fmt::format("{} \"{}\" is not a date (YYYY-MM-DD)", key, text));
+  into = *date;
+  return std::nullopt;
+}
+
+alerts::TimePoint startOf(model::Date day) {
+  return alerts::TimePoint{std::chrono::sys_days{std::chrono::days{day.days}}.time_since_epoch()};
+}
+
+// One document of the report, rendered into a file of its own and read back: the writers write
+// files (beside their target, renamed over it), the API answers bytes.
+Result<std::string> renderedBytes(const reports::TenureReport& report, const std::string& format) {
+  static std::atomic<unsigned> counter{0};
+  const auto path =
+      std::filesystem::temp_directory_path() / fmt::format("staffchain-tenure-{}-{}.{}", ::getpid(), counter++, format);
+  auto written =
+      format == "pdf" ? documents::renderTenurePdf(report, path) : reports::writeTenureWorkbook(report, path);
+  if (!written) return std::move(written).error();
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const bool read = !in.bad();
+  in.close();
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  if (!read) return makeError(fmt::format("cannot read back the tenure report {}", path.string()));
+  return bytes;
+}
+
 }  // namespace
+
+// Every violation of the unit that was open on a day of the period, from the alert spans the
+// ledger keeps: a span covers, inside the period, the days from its violation's start (`since`)
+// to the day before it resolved, or to the period's end (today, if sooner) while still open.
+api::ApiResponse AdminApi::tenureReport(const ApiRequest& request) const {
+  std::optional<model::UnitId> unit;
+  if (auto refused = readUnitParameter(request, unit)) return std::move(*refused);
+  if (!unit) return ApiResponse::error(400, "unit is required: the unit whose leader's tenure is audited");
+  model::Date from;
+  model::Date to;
+  if (auto refused = readRequiredDate(request, "from", from)) return std::move(*refused);
+  if (auto refused = readRequiredDate(request, "to", to)) return std::move(*refused);
+  if (to < from) {
+    return ApiResponse::error(400,
+                              fmt::format("to {} is before from {}", model::formatDate(to), model::formatDate(from)));
+  }
+  std::string format = queryValue(request, "format");
+  if (format.empty()) format = "json";
+  if (format != "json" && format != "xlsx" && format != "pdf") {
+    return ApiResponse::error(400, fmt::format("format \"{}\" is not one of: json, xlsx, pdf", format));
+  }
+  const auto& zone = config_->daemon.timezone;
+  const auto now = parts_.scheduler.wallNow();
+  const model::Date today = parts_.evaluator.today();
+  auto& manager = parts_.dispatcher.manager();
+  // Every span not resolved before the period began (a day early for the zone's offset): one
+  // that opened after the period may still name a violation that began within it.
+  auto spans = manager.spans(startOf(from) - std::chrono::hours(48), now + std::chrono::hours(24));
+  if (!spans) return ApiResponse::error(500, fmt::format("cannot read the alert spans: {}", spans.error().message));
+
+  reports::TenureReport report;
+  report.unit_id = unit->str();
+  report.from = model::formatDate(from);
+  report.to = model::formatDate(to);
+  report.generated_at = zone.display(now);
+  chain::VacancyFilter named;
+  named.unit = unit;
+  if (const auto rows = parts_.evaluator.engine().vacancies(today, named); !rows.empty()) {
+    report.unit_name = rows.front().unit_name;
+  }
+  const bool full_ids = readWrite(request);
+  json listed = json::array();
+  struct Placed {
+    reports::TenureRow row;
+    std::string alert_id;
+    std::string severity;
+  };
+  std::vector<Placed> placed;
+  for (const auto& span : spans.value()) {
+    if (span.unit_id != report.unit_id) continue;
+    const model::Date first = std::max(span.since, from);
+    const std::optional<model::Date> resolved =
+        span.resolved_at ? std::optional<model::Date>(zone.dateAt(*span.resolved_at)) : std::nullopt;
+    const model::Date open_until = resolved ? resolved->plusDays(-1) : std::min(today, to);
+    const model::Date last = std::min(open_until, to);
+    if (last < first) continue;  // open on no day of the period
+    const auto alert = manager.alert(span.alert_id);
+    reports::TenureRow row;
+    row.rule = span.rule;
+    if (const auto rule = chain::findRule(span.rule)) row.rule_title_zh = std::string(rule->title_zh);
+    row.severity_zh = std::string(chain::chineseLabel(span.severity));
+    if (alert && !alert->person_id.empty()) {
+      row.person = full_ids ? alert->person_id : model::maskCitizenId(alert->person_id);
+    }
+    row.since = model::formatDate(span.since);
+    row.first = model::formatDate(first);
+    row.last = model::formatDate(last);
+    row.open_at_end = !resolved || *resolved > to;
+    row.summary_zh = alert ? model::maskCitizenIds(alert->summary_zh) : std::string();
+    placed.push_back(Placed{std::move(row), span.alert_id, std::string(chain::toString(span.severity))});
+  }
+  std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+    return std::tie(a.row.first, a.row.rule, a.alert_id) < std::tie(b.row.first, b.row.rule, b.alert_id);
+  });
+  for (auto& p : placed) {
+    listed.push_back({{"alert_id", p.alert_id},
+                      {"rule", p.row.rule},
+                      {"rule_title", p.row.rule_title_zh},
+                      {"severity", p.severity},
+                      {"person_id", p.row.person},
+                      {"since", p.row.since},
+                      {"first", p.row.first},
+                      {"last", p.row.last},
+                      {"open_at_end", p.row.open_at_end},
+                      {"summary", p.row.summary_zh}});
+    report.rows.push_back(std::move(p.row));
+  }
+  spdlog::info("tenure report by {}: {} {} to {} as {}, {} violation(s)", request.caller, report.unit_id, report.from,
+               report.to, format, report.rows.size());
+  if (format == "json") {
+    return personalDataAnswer(request, json{{"unit_id", report.unit_id},
+                                            {"unit_name", report.unit_name},
+                                            {"from", report.from},
+                                            {"to", report.to},
+                                            {"timezone", zone.name()},
+                                            {"generated_at", zone.rfc3339(now)},
+                                            {"spans", std::move(listed)},
+                                            {"count", report.rows.size()}});
+  }
+  auto bytes = renderedBytes(report, format);
+  if (!bytes) return ApiResponse::error(500, bytes.error().message);
+  ApiResponse answer;
+  answer.status = 200;
+  answer.content_type =
+      format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  answer.body = std::move(bytes).value();
+  return answer;
+}
 
 void AdminApi::registerLoopRoutes() {
   server_->route("POST", "/api/v1/precheck", Access::read, [this](const ApiRequest& request) {
@@ -88,6 +241,9 @@ void AdminApi::registerLoopRoutes() {
     pool["pool_after_days"] = config_->rules.pool_after_days;
     return ApiResponse::json(200, pool.dump());
   });
+
+  server_->route("GET", "/api/v1/reports/tenure", Access::read,
+                 [this](const ApiRequest& request) { return tenureReport(request); });
 
   server_->route("GET", "/api/v1/reductions", Access::read, [this](const ApiRequest& request) {
     chain::ReductionFilter filter;
