@@ -295,7 +295,7 @@ TEST_F(ManagementLoop, ReductionTasksAreTheSameFromTheApiTheCliAndTheAuditAndAnO
 // is an alert open since 2026-07-01; a quota cut arrives and resolves it. The report of a period
 // holding both days lists it with its days in the period — from the violation's start to the day
 // before it resolved — as JSON, as a workbook and as a PDF; a period that ended before it began
-// lists nothing.
+// lists nothing. A person's id is masked for a read-only token.
 TEST_F(ManagementLoop, TheTenureReportListsAViolationThatOpenedAndResolvedInsideThePeriod) {
   const std::string audit = unitCode(2);
   const std::string period = fmt::format("/api/v1/reports/tenure?unit={}&from=2026-01-01&to=2099-12-31", audit);
@@ -321,6 +321,13 @@ TEST_F(ManagementLoop, TheTenureReportListsAViolationThatOpenedAndResolvedInside
                                                          "{},admin,4,2020-01-01,呼编发〔2020〕2号\n"
                                                          "{},admin,3,2026-09-01,呼编发〔2026〕9号\n",
                                                          unitCode(1), audit, audit));
+  // And a resignation from the finance bureau of 2026-01-10, never taken off its roster: a
+  // person's violation (CHAIN-005, overdue from 2026-01-25), for who may see whose id.
+  setup_.dir.write("inbox/estab/movements.csv",
+                   fmt::format("movement_id,source,kind,person_id,name,unit_id,from_unit_id,effective_on,recorded_on,"
+                               "approval_id,leader_level,leader_rank\n"
+                               "RS-3,hr,resign,{},张二,{},,2026-01-10,2026-01-10,,,\n",
+                               citizen(3), unitCode(1)));
   auto resumed = setup_.request("POST", "/api/v1/connectors/estab/resume");
   ASSERT_TRUE(resumed.ok());
   std::string resolved_at;
@@ -354,6 +361,37 @@ TEST_F(ManagementLoop, TheTenureReportListsAViolationThatOpenedAndResolvedInside
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 400U);
   EXPECT_THAT(refused->body, HasSubstr("to is required"));
+
+  // The person's id: masked for the read-only token, in the JSON and in the PDF.
+  const std::string finance_period =
+      fmt::format("/api/v1/reports/tenure?unit={}&from=2026-01-01&to=2099-12-31", unitCode(1));
+  json finance;
+  ASSERT_TRUE(waitFor(
+      [&] {
+        finance = report(finance_period, kReadToken);
+        return finance.value("count", 0) >= 1;
+      },
+      30s))
+      << daemon_->output();
+  EXPECT_EQ(finance["spans"][0]["rule"], "CHAIN-005");
+  EXPECT_EQ(finance["spans"][0]["first"], "2026-01-25");
+  EXPECT_EQ(finance["spans"][0]["person_id"], model::maskCitizenId(citizen(3)));
+  EXPECT_THAT(finance.dump(), Not(HasSubstr(citizen(3))));
+  const auto masked_pdf = setup_.dir.path() / "finance.pdf";
+  auto [masked_code, masked_out] =
+      runToEnd({binary("staffchainctl").string(), "report", "tenure", "--unit", unitCode(1), "--from", "2026-01-01",
+                "--to", "2099-12-31", "--out", masked_pdf.string(), "--api",
+                fmt::format("http://127.0.0.1:{}", setup_.port), "--token-file", setup_.read_token.string()},
+               setup_.dir.path() / "masked.log");
+  ASSERT_EQ(masked_code, 0) << masked_out;
+  auto [masked_text_code, masked_text] =
+      runToEnd({"/usr/bin/pdftotext", "-raw", masked_pdf.string(), "-"}, setup_.dir.path() / "masked-text.log");
+  ASSERT_EQ(masked_text_code, 0) << masked_text;
+  EXPECT_THAT(masked_text, HasSubstr(model::maskCitizenId(citizen(3))));
+  EXPECT_THAT(masked_text, Not(HasSubstr(citizen(3))));
+  auto full = setup_.request("GET", finance_period);
+  ASSERT_TRUE(full.ok());
+  EXPECT_THAT(full->body, HasSubstr(citizen(3)));
 
   // The workbook, read back with openpyxl: the title names the unit, the row its days.
   const auto xlsx = setup_.dir.path() / "tenure.xlsx";
