@@ -313,7 +313,7 @@ TEST_F(ManagementLoop, TheTenureReportListsAViolationThatOpenedAndResolvedInside
   EXPECT_EQ(open["spans"][0]["since"], "2026-07-01");
   EXPECT_EQ(open["spans"][0]["first"], "2026-07-01");
   EXPECT_EQ(open["spans"][0]["open_at_end"], true);
-  const std::string alert_id = open["spans"][0]["alert_id"];
+  const std::string alert_id = open["spans"][0]["fingerprint"];  // the alert's id
 
   // The bureau's admin posts cut from 4 to 3 on 2026-09-01: the task is met, the alert resolves.
   setup_.dir.write("inbox/estab/quotas.csv", fmt::format("unit_id,estab_type,approved,effective_from,doc_no\n"

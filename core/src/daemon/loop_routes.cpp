@@ -17,7 +17,7 @@
 
 #include "admin_api.hpp"
 #include "staffchain/chain/precheck_json.hpp"
-#include "staffchain/chain/rule_catalog.hpp"
+#include "staffchain/chain/tenure.hpp"
 #include "staffchain/documents/tenure_pdf.hpp"
 #include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
@@ -126,14 +126,9 @@ api::ApiResponse AdminApi::tenureReport(const ApiRequest& request) const {
   if (const auto rows = parts_.evaluator.engine().vacancies(today, named); !rows.empty()) {
     report.unit_name = rows.front().unit_name;
   }
-  const bool full_ids = readWrite(request);
-  json listed = json::array();
-  struct Placed {
-    reports::TenureRow row;
-    std::string alert_id;
-    std::string severity;
-  };
-  std::vector<Placed> placed;
+  // The alerts' spans as the tenure audit of a folder gives its own (chain::TenureSpan): the
+  // finding as the alert last saw it, and its days in the period.
+  std::vector<chain::TenureSpan> listed;
   for (const auto& span : spans.value()) {
     if (span.unit_id != report.unit_id) continue;
     const model::Date first = std::max(span.since, from);
@@ -142,48 +137,37 @@ api::ApiResponse AdminApi::tenureReport(const ApiRequest& request) const {
     const model::Date open_until = resolved ? resolved->plusDays(-1) : std::min(today, to);
     const model::Date last = std::min(open_until, to);
     if (last < first) continue;  // open on no day of the period
-    const auto alert = manager.alert(span.alert_id);
-    reports::TenureRow row;
-    row.rule = span.rule;
-    if (const auto rule = chain::findRule(span.rule)) row.rule_title_zh = std::string(rule->title_zh);
-    row.severity_zh = std::string(chain::chineseLabel(span.severity));
-    if (alert && !alert->person_id.empty()) {
-      row.person = full_ids ? alert->person_id : model::maskCitizenId(alert->person_id);
+    chain::Finding finding;
+    finding.fingerprint = span.alert_id;  // an alert's id is its finding's fingerprint
+    finding.rule = span.rule;
+    finding.severity = span.severity;
+    finding.unit_id = *unit;
+    finding.since = span.since;
+    if (const auto alert = manager.alert(span.alert_id)) {
+      if (auto person = model::checkCitizenId(alert->person_id)) finding.person_id = *person.value;
+      finding.summary_zh = alert->summary_zh;
+      finding.summary_en = alert->summary_en;
+      finding.evidence = alert->evidence;
     }
-    row.since = model::formatDate(span.since);
-    row.first = model::formatDate(first);
-    row.last = model::formatDate(last);
-    row.open_at_end = !resolved || *resolved > to;
-    row.summary_zh = alert ? model::maskCitizenIds(alert->summary_zh) : std::string();
-    placed.push_back(Placed{std::move(row), span.alert_id, std::string(chain::toString(span.severity))});
+    listed.push_back(chain::TenureSpan{std::move(finding), first, last, !resolved || *resolved > to});
   }
-  std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
-    return std::tie(a.row.first, a.row.rule, a.alert_id) < std::tie(b.row.first, b.row.rule, b.alert_id);
+  std::sort(listed.begin(), listed.end(), [](const chain::TenureSpan& a, const chain::TenureSpan& b) {
+    return std::tie(a.first, a.finding.rule, a.finding.fingerprint) <
+           std::tie(b.first, b.finding.rule, b.finding.fingerprint);
   });
-  for (auto& p : placed) {
-    listed.push_back({{"alert_id", p.alert_id},
-                      {"rule", p.row.rule},
-                      {"rule_title", p.row.rule_title_zh},
-                      {"severity", p.severity},
-                      {"person_id", p.row.person},
-                      {"since", p.row.since},
-                      {"first", p.row.first},
-                      {"last", p.row.last},
-                      {"open_at_end", p.row.open_at_end},
-                      {"summary", p.row.summary_zh}});
-    report.rows.push_back(std::move(p.row));
-  }
+  const bool mask_ids = !readWrite(request);
+  for (const auto& span : listed) report.rows.push_back(reports::tenureRowOf(span, mask_ids));
   spdlog::info("tenure report by {}: {} {} to {} as {}, {} violation(s)", request.caller, report.unit_id, report.from,
                report.to, format, report.rows.size());
   if (format == "json") {
-    return personalDataAnswer(request, json{{"unit_id", report.unit_id},
-                                            {"unit_name", report.unit_name},
-                                            {"from", report.from},
-                                            {"to", report.to},
-                                            {"timezone", zone.name()},
-                                            {"generated_at", zone.rfc3339(now)},
-                                            {"spans", std::move(listed)},
-                                            {"count", report.rows.size()}});
+    json body = chain::tenureAuditJson(listed, chain::TenurePeriod{from, to, unit});
+    // The rule's title too, as the documents print it.
+    for (std::size_t i = 0; i < listed.size(); ++i) body["spans"][i]["rule_title"] = report.rows[i].rule_title_zh;
+    body["unit_name"] = report.unit_name;
+    body["count"] = listed.size();
+    body["timezone"] = zone.name();
+    body["generated_at"] = zone.rfc3339(now);
+    return personalDataAnswer(request, std::move(body));
   }
   auto bytes = renderedBytes(report, format);
   if (!bytes) return ApiResponse::error(500, bytes.error().message);

@@ -96,6 +96,31 @@ TEST(TenureWorkbook, TitlePeriodHeadersRowsAndTotalsReadBack) {
   EXPECT_THAT(sheet["merged"].dump(), HasSubstr("A8:J8"));
 }
 
+TEST(TenureWorkbook, ASpanBecomesARowWithItsTitleSeverityAndIdsMaskedWhenAsked) {
+  chain::TenureSpan span;
+  span.finding.rule = "CHAIN-005";
+  span.finding.severity = chain::Severity::major;
+  const std::string id = "150702198505010037";
+  span.finding.person_id = model::PersonId::fromValid(id);
+  span.finding.since = model::Date::fromYmd(2025, 5, 25);
+  span.finding.summary_zh = id + " 已于 2025-05-10 辞职，至今仍在编";
+  span.first = model::Date::fromYmd(2025, 5, 25);
+  span.last = model::Date::fromYmd(2026, 2, 28);
+  span.open_at_end = true;
+  const TenureRow masked = tenureRowOf(span, true);
+  EXPECT_EQ(masked.rule_title_zh, "出人后未按时下编");
+  EXPECT_EQ(masked.severity_zh, "重要");
+  EXPECT_EQ(masked.person, "150702********0037");
+  EXPECT_EQ(masked.since, "2025-05-25");
+  EXPECT_EQ(masked.last, "2026-02-28");
+  EXPECT_TRUE(masked.open_at_end);
+  EXPECT_EQ(masked.summary_zh, "150702********0037 已于 2025-05-10 辞职，至今仍在编");
+  // In full for who may see it; a summary never carries a full id into a document.
+  const TenureRow full = tenureRowOf(span, false);
+  EXPECT_EQ(full.person, id);
+  EXPECT_EQ(full.summary_zh, masked.summary_zh);
+}
+
 TEST(TenureWorkbook, AnUnwritablePathIsAnErrorNamingTheFile) {
   staffchain::testing::ScratchDir dir;
   const auto xlsx = dir.path() / "missing" / "tenure.xlsx";

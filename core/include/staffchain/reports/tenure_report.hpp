@@ -1,13 +1,14 @@
 // The tenure audit report (领导干部任期机构编制专项审计, DOMAIN.md §7) as plain data, and the two
 // documents an audit office files: a workbook (.xlsx) and an A4 PDF. What it holds is computed
-// elsewhere (chain::tenureAudit over a folder, the daemon's alert spans over its ledger); the
-// writers only lay it out.
+// elsewhere (chain::tenureAudit over a folder, the daemon's alert spans over its ledger) and
+// turned into rows here; the writers only lay them out.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "staffchain/chain/tenure.hpp"
 #include "staffchain/plugin/result.hpp"
 
 namespace staffchain::reports {
@@ -34,6 +35,11 @@ struct TenureReport {
   std::string generated_at;  // for people: "2026-12-06 11:51 +08:00"
   std::vector<TenureRow> rows;
 };
+
+// A span of the tenure audit (chain::tenureAudit over a folder, or an alert's over the ledger)
+// as a row: the rule's Chinese title and severity, the person's id masked when `mask_ids`, and
+// every citizen id in the summary masked always (summaries are masked when written).
+TenureRow tenureRowOf(const chain::TenureSpan& span, bool mask_ids);
 
 // One sheet 任期审计: a title naming the unit, the period, the office and the time generated,
 // then one row per violation. Written beside `out` and renamed over it.
