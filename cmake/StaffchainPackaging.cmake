@@ -19,8 +19,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "admin")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# [daemon] timezone reads the system zone database; the inspection notice is set in Noto CJK, whose
-# faces the PDF embeds (without them the daemon refuses to draw a notice and says why).
+# tzdata: [daemon] timezone reads the system zone database. fonts-noto-cjk: the daemon draws the
+# inspection notice and the tenure report in the Noto CJK faces and embeds them (without them it
+# refuses to draw one and says why).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, tzdata, fonts-noto-cjk")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/packaging/debian/postinst;${PROJECT_SOURCE_DIR}/packaging/debian/prerm;${PROJECT_SOURCE_DIR}/packaging/debian/postrm;${PROJECT_SOURCE_DIR}/packaging/debian/conffiles")

@@ -1,6 +1,7 @@
 // The daemon's HTTP API as the staffchainctl commands reach it: the common options and one call.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,10 +25,11 @@ Result<ApiClient> clientFrom(std::vector<std::string>& args);
 Result<nlohmann::json> call(const ApiClient& client, const std::string& method, const std::string& path,
                             const nlohmann::json& body = {});
 
-// A GET whose answer is a document (a PDF, a workbook): its bytes written to `out`, replacing it
-// only once they are all in (a partial download never leaves a half file under the name). Errors
-// as call() gives them, or naming the file that could not be written.
-Result<void> download(const ApiClient& client, const std::string& path, const std::string& out);
+// A GET whose answer is a document: its bytes are written to `out` as they arrive (beside it,
+// renamed over it when whole); an answer of 400 or more is an error as call() gives it, and
+// leaves nothing behind. `content_type` is the type the answer must have.
+Result<void> download(const ApiClient& client, const std::string& path, const std::string& content_type,
+                      const std::filesystem::path& out);
 
 // "?key=value&..." of the non-empty values, or "".
 std::string query(const std::map<std::string, std::string>& params);

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -87,16 +87,30 @@ Result<json> call(const ApiClient& client, const std::string& method, const std:
   return parsed;
 }
 
-Result<void> download(const ApiClient& client, const std::string& path, const std::string& out) {
+Result<void> download(const ApiClient& client, const std::string& path, const std::string& content_type,
+                      const std::filesystem::path& out) {
   plugin_host::CurlHttpClient http;
   plugin::HttpRequest request;
-  request.method = "GET";
   request.url = client.base + path;
-  request.timeout = std::chrono::seconds(120);  // a province's workbook takes a while to write
+  request.timeout = std::chrono::seconds(120);
   if (!client.token.empty()) request.headers.emplace_back("Authorization", "Bearer " + client.token);
-  auto response = http.send(request, nullptr);
+  std::filesystem::path partial = out;
+  partial += ".partial";
+  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+  if (!file) return makeError(fmt::format("cannot write {}: {}", out.string(), std::strerror(errno)));
+  auto response = http.receive(request, [&file](std::string_view chunk) {
+    file.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    return static_cast<bool>(file);
+  });
+  file.close();
+  const bool written = !file.fail();
+  auto failed = [&](std::string message) -> Result<void> {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    return makeError(std::move(message));
+  };
   if (!response) {
-    return makeError(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
+    return failed(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
   }
   if (response->status >= 400) {
     const json parsed = json::parse(response->body, nullptr, false);
@@ -104,22 +118,16 @@ Result<void> download(const ApiClient& client, const std::string& path, const st
                               ? parsed["error"].value("message", "")
                               : response->body;
     if (response->status == 401) message += " (set STAFFCHAIN_API_TOKEN or --token-file)";
-    return makeError(fmt::format("GET {}: HTTP {}: {}", path, response->status, message));
+    return failed(fmt::format("GET {}: HTTP {}: {}", path, response->status, message));
   }
-  const std::string partial = out + ".part";
-  {
-    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-    file.write(response->body.data(), static_cast<std::streamsize>(response->body.size()));
-    file.close();
-    if (!file) {
-      std::remove(partial.c_str());
-      return makeError(fmt::format("cannot write {}", out));
-    }
+  if (const auto type = response->header("content-type"); !type || type->rfind(content_type, 0) != 0) {
+    return failed(fmt::format("GET {}: the daemon answered {} where {} was expected", path,
+                              type.value_or("no content type"), content_type));
   }
-  if (std::rename(partial.c_str(), out.c_str()) != 0) {
-    std::remove(partial.c_str());
-    return makeError(fmt::format("cannot write {}: {}", out, std::strerror(errno)));
-  }
+  if (!written) return failed(fmt::format("cannot write {}: {}", out.string(), std::strerror(errno)));
+  std::error_code renamed;
+  std::filesystem::rename(partial, out, renamed);
+  if (renamed) return failed(fmt::format("cannot write {}: {}", out.string(), renamed.message()));
   return {};
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
@@ -21,6 +22,7 @@
 #include "reduction_output.hpp"
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/chain/finding_json.hpp"
+#include "staffchain/chain/tenure.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/model/canonical_folder.hpp"
 #include "staffchain/model/identifiers.hpp"
@@ -79,6 +81,50 @@ void printTable(const std::vector<const chain::Finding*>& findings, const model:
   for (const auto& [rule, count] : per_rule) fmt::print("  {:<9} {}\n", rule, count);
 }
 
+void printTenureJsonl(const std::vector<chain::TenureSpan>& spans) {
+  for (const auto& span : spans) {
+    const nlohmann::json line = chain::tenureSpanJson(span);
+    fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+}
+
+void printTenureCsv(const std::vector<chain::TenureSpan>& spans) {
+  fmt::print("rule,severity,unit_id,person_id,since,first,last,open_at_end,summary,fingerprint\n");
+  for (const auto& span : spans) {
+    const auto& f = span.finding;
+    fmt::print("{},{},{},{},{},{},{},{},{},{}\n", f.rule, chain::toString(f.severity),
+               f.unit_id.empty() ? "" : f.unit_id.str(), f.person_id.empty() ? "" : f.person_id.str(),
+               model::formatDate(f.since), model::formatDate(span.first), model::formatDate(span.last),
+               span.open_at_end ? "true" : "false", csvCell(f.summary_zh), f.fingerprint);
+  }
+}
+
+// Per unit, each violation with the days of the period it covered: "2024-02-01 ~ 2024-03-31",
+// or "2024-05-25 ~ open" when it was still open on the period's last day.
+void printTenureTable(const std::vector<chain::TenureSpan>& spans, const model::Dataset& names_from,
+                      const chain::TenurePeriod& period) {
+  std::map<std::string, std::string> unit_names;
+  for (const auto& unit : names_from.units) unit_names[unit.unit_id.str()] = unit.name;
+  std::map<std::string, std::vector<const chain::TenureSpan*>> by_unit;
+  for (const auto& span : spans)
+    by_unit[span.finding.unit_id.empty() ? "" : span.finding.unit_id.str()].push_back(&span);
+  std::size_t open = 0;
+  for (const auto& span : spans) open += span.open_at_end ? 1 : 0;
+  fmt::print("staffchain tenure audit {} ~ {}: {} violations in {} units, {} still open at {}\n",
+             model::formatDate(period.from), model::formatDate(period.to), spans.size(), by_unit.size(), open,
+             model::formatDate(period.to));
+  for (const auto& [unit, list] : by_unit) {
+    const auto name = unit_names.find(unit);
+    fmt::print("\n{} {}\n", unit.empty() ? "(no unit)" : unit, name != unit_names.end() ? name->second : "");
+    for (const auto* span : list) {
+      const auto& f = span->finding;
+      fmt::print("  {:<9} {:<8} {:<18} {} ~ {:<10}  since {}  {}\n", f.rule, chain::toString(f.severity),
+                 f.person_id.empty() ? "" : model::maskCitizenId(f.person_id.view()), model::formatDate(span->first),
+                 span->open_at_end ? "open" : model::formatDate(span->last), model::formatDate(f.since), f.summary_zh);
+    }
+  }
+}
+
 // Reads a canonical folder on a thread of its own and hands the records over in chunks, a few
 // ahead at most, to the thread that puts them in the engine: parsing and checking rows take one
 // core, indexing them another. The folder is never held as a Dataset next to the engine's own
@@ -87,8 +133,12 @@ void printTable(const std::vector<const chain::Finding*>& findings, const model:
 // small steps, each a system call.
 class FolderReader final : public model::RecordSink {
  public:
-  FolderReader(std::filesystem::path dir, std::string source, bool keep_units)
-      : dir_(std::move(dir)), source_(std::move(source)), keep_units_(keep_units), reader_([this] { readAll(); }) {}
+  FolderReader(std::filesystem::path dir, std::string source, bool keep_units, bool keep_dates)
+      : dir_(std::move(dir)),
+        source_(std::move(source)),
+        keep_units_(keep_units),
+        keep_dates_(keep_dates),
+        reader_([this] { readAll(); }) {}
   FolderReader(const FolderReader&) = delete;
   FolderReader& operator=(const FolderReader&) = delete;
   ~FolderReader() override {
@@ -125,12 +175,23 @@ class FolderReader final : public model::RecordSink {
   [[nodiscard]] const std::vector<std::string>& notes() const noexcept { return notes_; }
   // The units, for the table's unit names (when asked to keep them).
   [[nodiscard]] const model::Dataset& names() const noexcept { return names_; }
+  // The days on which the records read may change what the rules find (when asked to keep
+  // them, for a period's audit), sorted and unique; valid once into() returned.
+  [[nodiscard]] std::vector<model::Date> changeDates() {
+    std::sort(change_dates_.begin(), change_dates_.end());
+    change_dates_.erase(std::unique(change_dates_.begin(), change_dates_.end()), change_dates_.end());
+    return change_dates_;
+  }
 
   void expect(model::RecordType /*type*/, std::size_t /*rows_at_most*/) override {}
   void add(model::Record&& record) override {
     if (keep_units_) {
       if (const auto* unit = std::get_if<model::Unit>(&record)) names_.units.push_back(*unit);
     }
+    // A payroll row's date is its month's first day, which a period's audit evaluates anyway:
+    // the rows most of a folder is made of add nothing.
+    if (keep_dates_ && !std::holds_alternative<model::PayrollMonth>(record))
+      chain::addChangeDates(record, change_dates_);
     // Payroll rows, most of a folder, travel in their own 64 bytes rather than in a record
     // sized for the largest kind.
     if (auto* row = std::get_if<model::PayrollMonth>(&record)) {
@@ -188,6 +249,8 @@ class FolderReader final : public model::RecordSink {
   std::filesystem::path dir_;
   std::string source_;
   bool keep_units_;
+  bool keep_dates_;
+  std::vector<model::Date> change_dates_;
   std::vector<std::string> notes_;
   model::Dataset names_;
   Result<void> result_;
@@ -212,19 +275,36 @@ int runAudit(const std::vector<std::string>& args) {
   std::string format = "table";
   std::string config_file;
   model::Date as_of = today();
+  bool as_of_given = false;
+  std::optional<model::Date> from;
+  std::optional<model::Date> to;
+  std::optional<model::UnitId> unit;
   bool vacancies = false;
   bool reductions = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string(); };
-    if (arg == "--as-of") {
+    if (arg == "--as-of" || arg == "--from" || arg == "--to") {
       const std::string text = value();
       auto parsed = model::parseDate(text);
       if (!parsed) {
-        fmt::print(stderr, "staffchainctl audit: --as-of \"{}\" is not a date (expected YYYY-MM-DD)\n", text);
+        fmt::print(stderr, "staffchainctl audit: {} \"{}\" is not a date (expected YYYY-MM-DD)\n", arg, text);
         return 64;
       }
-      as_of = *parsed;
+      if (arg == "--as-of") {
+        as_of = *parsed;
+        as_of_given = true;
+      } else {
+        (arg == "--from" ? from : to) = *parsed;
+      }
+    } else if (arg == "--unit") {
+      const std::string text = value();
+      auto checked = model::checkCreditCode(text);
+      if (!checked) {
+        fmt::print(stderr, "staffchainctl audit: --unit \"{}\" is not a unit credit code: {}\n", text, checked.reason);
+        return 64;
+      }
+      unit = *checked.value;
     } else if (arg == "--format") {
       format = value();
       if (format != "table" && format != "jsonl" && format != "csv") {
@@ -248,10 +328,34 @@ int runAudit(const std::vector<std::string>& args) {
     fmt::print(stderr, "staffchainctl audit: --vacancies and --reductions print different tables: give one\n");
     return 64;
   }
+  // A period (the tenure audit) or one day: --from and --to go together, and with nothing of
+  // the one-day audit.
+  const bool period = from || to;
+  if (period && (!from || !to)) {
+    fmt::print(stderr, "staffchainctl audit: a period needs both --from and --to\n");
+    return 64;
+  }
+  if (period && *to < *from) {
+    fmt::print(stderr, "staffchainctl audit: --to {} is before --from {}\n", model::formatDate(*to),
+               model::formatDate(*from));
+    return 64;
+  }
+  if (period && (as_of_given || vacancies || reductions)) {
+    fmt::print(
+        stderr,
+        "staffchainctl audit: --from/--to audit a period: --as-of, --vacancies and --reductions are for one day\n");
+    return 64;
+  }
+  if (unit && !period) {
+    fmt::print(stderr, "staffchainctl audit: --unit is for a period's audit (--from and --to)\n");
+    return 64;
+  }
   if (dir.empty()) {
     fmt::print(stderr,
                "usage: staffchainctl audit DIR [--as-of YYYY-MM-DD] [--format table|jsonl|csv] [--vacancies | "
-               "--reductions] [--config FILE]\n");
+               "--reductions] [--config FILE]\n"
+               "       staffchainctl audit DIR --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE] [--format "
+               "table|jsonl|csv] [--config FILE]\n");
     return 64;
   }
   chain::RuleParams params;
@@ -267,7 +371,7 @@ int runAudit(const std::vector<std::string>& args) {
   auto owned_engine = std::make_unique<chain::ChainEngine>(params);
   auto& engine = *owned_engine;
   engine.reset({source});
-  FolderReader folder(dir, source, format == "table");
+  FolderReader folder(dir, source, format == "table", period);
   try {
     if (auto read = folder.into(engine); !read) {
       fmt::print(stderr, "staffchainctl audit: {}\n", read.error().message);
@@ -279,6 +383,20 @@ int runAudit(const std::vector<std::string>& args) {
   }
   const auto& notes = folder.notes();
   for (const auto& note : notes) fmt::print(stderr, "note: {}\n", note);
+  if (period) {
+    // Every violation of a day of the period, with the days it covered (the tenure audit).
+    const chain::TenurePeriod asked{*from, *to, unit};
+    const auto spans = chain::tenureAudit(engine, folder.changeDates(), asked);
+    if (format == "jsonl") {
+      printTenureJsonl(spans);
+    } else if (format == "csv") {
+      printTenureCsv(spans);
+    } else {
+      printTenureTable(spans, folder.names(), asked);
+    }
+    engine_left_to_exit = owned_engine.release();
+    return 0;
+  }
   engine.evaluateAllInPlace(as_of);
   if (vacancies) {
     // The pool instead of the findings; recoverable as the findings of the same date say.

@@ -191,7 +191,8 @@ int runCaseCommand(std::vector<std::string> args) {
     const bool pdf = out.size() > 4 && out.substr(out.size() - 4) == ".pdf";
     if (!html && !pdf) return usage(fmt::format("--out \"{}\": the file's name ends in .pdf or .html", out));
     auto written =
-        download(client.value(), fmt::format("/api/v1/cases/{}/notice?format={}", number, html ? "html" : "pdf"), out);
+        download(client.value(), fmt::format("/api/v1/cases/{}/notice?format={}", number, html ? "html" : "pdf"),
+                 html ? "text/html" : "application/pdf", out);
     if (!written) return fail("cases", written.error());
     fmt::print("notice of case {} written to {}\n", number, out);
     return 0;

@@ -14,7 +14,7 @@ int runApiCommand(const std::string& command, std::vector<std::string> args);
 int runAlertCommand(const std::string& command, std::vector<std::string> args);
 // findings, quarantine (data_commands.cpp).
 int runDataCommand(const std::string& command, std::vector<std::string> args);
-// precheck, vacancies, reductions (loop_commands.cpp).
+// precheck, vacancies, reductions, report (loop_commands.cpp).
 int runLoopCommand(const std::string& command, std::vector<std::string> args);
 // cases: rectification cases and their notices (case_commands.cpp).
 int runCaseCommand(std::vector<std::string> args);

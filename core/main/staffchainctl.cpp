@@ -23,6 +23,9 @@ Commands:
         read a folder in the canonical exchange format, evaluate every chain rule once and
         print the findings (with --vacancies: the vacancy pool instead; with --reductions: the
         reduction tasks). Exit 0 when it ran, 2 when the folder cannot be read.
+  audit DIR --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE] [--format table|jsonl|csv] [--config FILE]
+        the tenure audit (任期审计): every violation that existed on any day of the period
+        (of one unit with --unit), with the first and last day of the period it covered.
   gen --persons N --seed S --out DIR [--as-of DATE] [--payroll-months M] [...]
         write a synthetic staffing world with injected violations and truth.jsonl
         (`staffchainctl gen --help` lists every option).
@@ -62,6 +65,9 @@ $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --js
                                            the unit's report in; the office verifies (refused while a
                                            finding is open) or reopens (a comment says why)
   cases notice N --out FILE.pdf|FILE.html  the inspection notice (督查通知书) of a case
+  report tenure --unit U --from DATE --to DATE --out FILE.xlsx|FILE.pdf
+                                           the tenure audit (任期审计) from the alerts: every violation of
+                                           the unit open on a day of the period, with its days in it
 
   --help, --version
 )";
@@ -127,7 +133,7 @@ int run(int argc, char** argv) {
   for (const char* data_command : {"findings", "quarantine"}) {
     if (command == data_command) return staffchain::ctl::runDataCommand(command, args);
   }
-  for (const char* loop_command : {"precheck", "vacancies", "reductions"}) {
+  for (const char* loop_command : {"precheck", "vacancies", "reductions", "report"}) {
     if (command == loop_command) return staffchain::ctl::runLoopCommand(command, args);
   }
   if (command == "cases") return staffchain::ctl::runCaseCommand(args);

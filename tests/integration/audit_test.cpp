@@ -1,8 +1,12 @@
 // staffchainctl audit on a folder of exports: formats, masking, bad rows, exit codes.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "process.hpp"
 #include "scratch_dir.hpp"
@@ -226,6 +230,144 @@ TEST(Audit, RuleParametersComeFromTheConfiguration) {
   ASSERT_EQ(code, 0) << out;
   EXPECT_THAT(out, ::testing::Not(HasSubstr("CHAIN-004")));
   EXPECT_THAT(out, HasSubstr("DATA-001"));
+}
+
+// Two organs over 2023 and 2024, for the tenure audit of the first one over the first half of
+// 2024 (DOMAIN.md §7): one violation before the period (a third person on two admin posts in
+// the spring of 2023), one begun before it (a secondment with no return in time, from
+// 2023-07-03 until the return of 2024-03-15), one begun and ended inside it (a third person
+// again, February and March), one outliving it (a resignation of 2024-05-10 never taken off the
+// roster: overdue from 2024-05-25); and the second organ over its one post in March and April.
+void writeTenureExports(const ScratchDir& dir) {
+  dir.write("exports/units.csv",
+            "unit_id,name,region,parent_id,kind,funding\n"
+            "11150702MB0000000D,海拉尔区财政局,150702,,organ,full\n"
+            "11150702MB0000001G,海拉尔区审计局,150702,,organ,full\n");
+  dir.write("exports/quotas.csv",
+            "unit_id,estab_type,approved,effective_from,doc_no\n"
+            "11150702MB0000000D,admin,2,2020-01-01,海区编发〔2020〕1号\n"
+            "11150702MB0000001G,admin,1,2020-01-01,海区编发〔2020〕2号\n");
+  dir.write("exports/roster.csv",
+            "person_id,name,unit_id,estab_type,entered_on,approval_id,leader_level,leader_rank\n"
+            "150702198505010010,张一,11150702MB0000000D,admin,2015-01-01,,,\n"
+            "150702198505010037,张二,11150702MB0000000D,admin,2015-01-01,,,\n"
+            "150702198505010117,张六,11150702MB0000001G,admin,2016-01-01,,,\n");
+  const std::string header =
+      "movement_id,source,kind,person_id,name,unit_id,from_unit_id,effective_on,recorded_on,approval_id,leader_level,"
+      "leader_rank\n";
+  auto movement = [](const std::string& id, const std::string& source, const std::string& kind,
+                     const std::string& person, const std::string& unit, const std::string& on) {
+    return id + "," + source + "," + kind + "," + person + ",," + unit + ",," + on + "," + on + ",,,\n";
+  };
+  const std::string a = "11150702MB0000000D";
+  const std::string b = "11150702MB0000001G";
+  dir.write("exports/movements.csv",
+            header + movement("RA-3", "estab", "roster_add", "150702198505010053", a, "2023-03-01") +
+                movement("RR-3", "estab", "roster_remove", "150702198505010053", a, "2023-06-01") +
+                movement("SO-1", "hr", "second_out", "150702198505010010", a, "2023-01-01") +
+                movement("SR-1", "hr", "second_return", "150702198505010010", a, "2024-03-15") +
+                movement("RA-4", "estab", "roster_add", "15070219850501007X", a, "2024-02-01") +
+                movement("RR-4", "estab", "roster_remove", "15070219850501007X", a, "2024-04-01") +
+                movement("RS-2", "hr", "resign", "150702198505010037", a, "2024-05-10") +
+                movement("RA-5", "estab", "roster_add", "150702198505010096", b, "2024-03-01") +
+                movement("RR-5", "estab", "roster_remove", "150702198505010096", b, "2024-05-01"));
+  std::string payroll = "person_id,unit_id,month,funding,gross\n";
+  auto paid = [&](const std::string& person, const std::string& unit, int from, int to) {
+    for (int m = from; m <= to; ++m) {  // months as year * 12 + month - 1
+      payroll += fmt::format("{},{},{}-{:02},full,8500\n", person, unit, m / 12, m % 12 + 1);
+    }
+  };
+  paid("150702198505010010", a, 2023 * 12, 2024 * 12 + 5);
+  paid("150702198505010037", a, 2023 * 12, 2024 * 12 + 4);
+  paid("150702198505010053", a, 2023 * 12 + 2, 2023 * 12 + 4);
+  paid("15070219850501007X", a, 2024 * 12 + 1, 2024 * 12 + 2);
+  paid("150702198505010096", b, 2024 * 12 + 2, 2024 * 12 + 3);
+  paid("150702198505010117", b, 2023 * 12, 2024 * 12 + 5);
+  dir.write("exports/payroll.csv", payroll);
+}
+
+std::pair<int, std::string> tenure(const ScratchDir& dir, std::vector<std::string> extra) {
+  std::vector<std::string> argv{binary("staffchainctl").string(),
+                                "audit",
+                                (dir.path() / "exports").string(),
+                                "--from",
+                                "2024-01-01",
+                                "--to",
+                                "2024-06-30"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return runToEnd(argv, dir.path() / "tenure.log");
+}
+
+TEST(Audit, APeriodListsEveryViolationOfItsDaysWithTheSpanInsideIt) {
+  ScratchDir dir;
+  writeTenureExports(dir);
+  auto [code, out] = tenure(dir, {"--unit", "11150702MB0000000D", "--format", "jsonl"});
+  ASSERT_EQ(code, 0) << out;
+  std::map<std::string, nlohmann::json> by_rule;
+  for (auto& line : jsonLines(out)) by_rule[line.at("rule").get<std::string>()] = line;
+  ASSERT_EQ(by_rule.size(), 3U) << out;
+  ASSERT_TRUE(by_rule.contains("CHAIN-015")) << out;
+  EXPECT_EQ(by_rule["CHAIN-015"]["since"], "2023-07-03");
+  EXPECT_EQ(by_rule["CHAIN-015"]["first"], "2024-01-01");
+  EXPECT_EQ(by_rule["CHAIN-015"]["last"], "2024-03-14");
+  EXPECT_EQ(by_rule["CHAIN-015"]["open_at_end"], false);
+  ASSERT_TRUE(by_rule.contains("CHAIN-012")) << out;
+  EXPECT_EQ(by_rule["CHAIN-012"]["first"], "2024-02-01");
+  EXPECT_EQ(by_rule["CHAIN-012"]["last"], "2024-03-31");
+  EXPECT_EQ(by_rule["CHAIN-012"]["open_at_end"], false);
+  ASSERT_TRUE(by_rule.contains("CHAIN-005")) << out;
+  EXPECT_EQ(by_rule["CHAIN-005"]["first"], "2024-05-25");
+  EXPECT_EQ(by_rule["CHAIN-005"]["last"], "2024-06-30");
+  EXPECT_EQ(by_rule["CHAIN-005"]["open_at_end"], true);
+  EXPECT_EQ(by_rule["CHAIN-005"]["person_id"], "150702198505010037");
+  for (const auto& [rule, line] : by_rule) EXPECT_EQ(line["unit_id"], "11150702MB0000000D");
+
+  // The run of excess of 2023 lies outside the period: a period that holds it reports it.
+  auto [code2023, out2023] =
+      runToEnd({binary("staffchainctl").string(), "audit", (dir.path() / "exports").string(), "--from", "2023-04-01",
+                "--to", "2023-06-30", "--unit", "11150702MB0000000D", "--format", "csv"},
+               dir.path() / "tenure-2023.log");
+  ASSERT_EQ(code2023, 0) << out2023;
+  EXPECT_THAT(out2023, HasSubstr("rule,severity,unit_id,person_id,since,first,last,open_at_end,summary,fingerprint\n"));
+  EXPECT_THAT(out2023, HasSubstr("CHAIN-012,major,11150702MB0000000D,,2023-03-01,2023-04-01,2023-05-31,false,"));
+  EXPECT_THAT(out2023, ::testing::Not(HasSubstr("CHAIN-015")));
+}
+
+TEST(Audit, APeriodsTableNamesEachUnitAndMasksIds) {
+  ScratchDir dir;
+  writeTenureExports(dir);
+  auto [code, out] = tenure(dir, {});
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("2024-01-01 ~ 2024-06-30: 4 violations in 2 units, 1 still open at 2024-06-30"));
+  EXPECT_THAT(out, HasSubstr("海拉尔区财政局"));
+  EXPECT_THAT(out, HasSubstr("海拉尔区审计局"));
+  EXPECT_THAT(out, ::testing::ContainsRegex("CHAIN-012 +major +2024-02-01 ~ 2024-03-31"));
+  EXPECT_THAT(out, ::testing::ContainsRegex("CHAIN-012 +major +2024-03-01 ~ 2024-04-30"));
+  EXPECT_THAT(out, ::testing::ContainsRegex("CHAIN-005 +major +150702\\*+0037 +2024-05-25 ~ open"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("150702198505010037")));
+}
+
+TEST(Audit, APeriodNeedsBothEndsInOrderAndNoOneDayOption) {
+  ScratchDir dir;
+  writeTenureExports(dir);
+  const auto folder = (dir.path() / "exports").string();
+  const auto ctl = binary("staffchainctl").string();
+  auto [half, half_out] = runToEnd({ctl, "audit", folder, "--from", "2024-01-01"}, dir.path() / "half.log");
+  EXPECT_EQ(half, 64);
+  EXPECT_THAT(half_out, HasSubstr("both --from and --to"));
+  auto [reversed, reversed_out] =
+      runToEnd({ctl, "audit", folder, "--from", "2024-06-30", "--to", "2024-01-01"}, dir.path() / "reversed.log");
+  EXPECT_EQ(reversed, 64);
+  EXPECT_THAT(reversed_out, HasSubstr("before --from"));
+  auto [mixed, mixed_out] =
+      runToEnd({ctl, "audit", folder, "--from", "2024-01-01", "--to", "2024-06-30", "--as-of", "2024-06-30"},
+               dir.path() / "mixed.log");
+  EXPECT_EQ(mixed, 64);
+  auto [bad_unit, bad_unit_out] =
+      runToEnd({ctl, "audit", folder, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "11150702MB0000000A"},
+               dir.path() / "bad-unit.log");
+  EXPECT_EQ(bad_unit, 64);
+  EXPECT_THAT(bad_unit_out, HasSubstr("11150702MB0000000A"));
 }
 
 }  // namespace

@@ -476,5 +476,151 @@ TEST_F(ManagementLoop, ARectificationCaseRunsFromItsNoticeThroughOverdueAndSuspe
   EXPECT_THAT(metrics->body, HasSubstr("staffchain_cases{state=\"verified\"} 1"));
 }
 
+// The tenure audit (任期审计) from the daemon's ledger: the audit bureau's overdue reduction task
+// is an alert open since 2026-07-01; a quota cut arrives and resolves it. The report of a period
+// holding both days lists it with its days in the period — from the violation's start to the day
+// before it resolved — as JSON, as a workbook and as a PDF; a period that ended before it began
+// lists nothing. A person's id is masked for a read-only token.
+TEST_F(ManagementLoop, TheTenureReportListsAViolationThatOpenedAndResolvedInsideThePeriod) {
+  const std::string audit = unitCode(2);
+  const std::string period = fmt::format("/api/v1/reports/tenure?unit={}&from=2026-01-01&to=2099-12-31", audit);
+  auto report = [&](const std::string& path, const char* token = kWriteToken) {
+    auto answer = setup_.request("GET", path, {}, token);
+    EXPECT_TRUE(answer.ok());
+    if (!answer.ok()) return json();
+    EXPECT_EQ(answer->status, 200) << answer->body;
+    return json::parse(answer->body, nullptr, false);
+  };
+  json open = report(period);
+  ASSERT_EQ(open["count"], 1) << open.dump(2);
+  EXPECT_EQ(open["unit_name"], "海拉尔区审计局");
+  EXPECT_EQ(open["spans"][0]["rule"], "CHAIN-018");
+  EXPECT_EQ(open["spans"][0]["since"], "2026-07-01");
+  EXPECT_EQ(open["spans"][0]["first"], "2026-07-01");
+  EXPECT_EQ(open["spans"][0]["open_at_end"], true);
+  const std::string alert_id = open["spans"][0]["fingerprint"];  // the alert's id
+
+  // The bureau's admin posts cut from 4 to 3 on 2026-09-01: the task is met, the alert resolves.
+  setup_.dir.write("inbox/estab/quotas.csv", fmt::format("unit_id,estab_type,approved,effective_from,doc_no\n"
+                                                         "{},admin,3,2020-01-01,呼编发〔2020〕1号\n"
+                                                         "{},admin,4,2020-01-01,呼编发〔2020〕2号\n"
+                                                         "{},admin,3,2026-09-01,呼编发〔2026〕9号\n",
+                                                         unitCode(1), audit, audit));
+  // And a resignation from the finance bureau of 2026-01-10, never taken off its roster: a
+  // person's violation (CHAIN-005, overdue from 2026-01-25), for who may see whose id.
+  setup_.dir.write("inbox/estab/movements.csv",
+                   fmt::format("movement_id,source,kind,person_id,name,unit_id,from_unit_id,effective_on,recorded_on,"
+                               "approval_id,leader_level,leader_rank\n"
+                               "RS-3,hr,resign,{},张二,{},,2026-01-10,2026-01-10,,,\n",
+                               citizen(3), unitCode(1)));
+  auto resumed = setup_.request("POST", "/api/v1/connectors/estab/resume");
+  ASSERT_TRUE(resumed.ok());
+  std::string resolved_at;
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto alert = setup_.request("GET", "/api/v1/alerts/" + alert_id);
+        if (!alert.ok() || alert->status != 200) return false;
+        const json body = json::parse(alert->body, nullptr, false);
+        if (body.is_discarded() || body.value("state", "") != "resolved") return false;
+        resolved_at = body.value("resolved_at", "");
+        return true;
+      },
+      30s))
+      << daemon_->output();
+  // Resolved on this day in the office's zone: the violation's last day was the day before.
+  ASSERT_GE(resolved_at.size(), 10U) << resolved_at;
+  const auto resolved_day = model::parseDate(resolved_at.substr(0, 10));
+  ASSERT_TRUE(resolved_day.has_value()) << resolved_at;
+  const std::string last = model::formatDate(resolved_day->plusDays(-1));
+
+  json closed = report(period, kReadToken);
+  ASSERT_EQ(closed["count"], 1) << closed.dump(2);
+  EXPECT_EQ(closed["spans"][0]["first"], "2026-07-01");
+  EXPECT_EQ(closed["spans"][0]["last"], last);
+  EXPECT_EQ(closed["spans"][0]["open_at_end"], false);
+  EXPECT_EQ(closed["spans"][0]["rule_title"], "控编减编任务逾期未完成");
+  // Over before it began: not in a period that ended on 2026-06-30.
+  json before = report(fmt::format("/api/v1/reports/tenure?unit={}&from=2026-01-01&to=2026-06-30", audit));
+  EXPECT_EQ(before["count"], 0) << before.dump(2);
+  auto refused = setup_.request("GET", fmt::format("/api/v1/reports/tenure?unit={}&from=2026-07-01", audit));
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 400U);
+  EXPECT_THAT(refused->body, HasSubstr("to is required"));
+
+  // The person's id: masked for the read-only token, in the JSON and in the PDF.
+  const std::string finance_period =
+      fmt::format("/api/v1/reports/tenure?unit={}&from=2026-01-01&to=2099-12-31", unitCode(1));
+  json finance;
+  ASSERT_TRUE(waitFor(
+      [&] {
+        finance = report(finance_period, kReadToken);
+        return finance.value("count", 0) >= 1;
+      },
+      30s))
+      << daemon_->output();
+  EXPECT_EQ(finance["spans"][0]["rule"], "CHAIN-005");
+  EXPECT_EQ(finance["spans"][0]["first"], "2026-01-25");
+  EXPECT_EQ(finance["spans"][0]["person_id"], model::maskCitizenId(citizen(3)));
+  EXPECT_THAT(finance.dump(), Not(HasSubstr(citizen(3))));
+  const auto masked_pdf = setup_.dir.path() / "finance.pdf";
+  auto [masked_code, masked_out] =
+      runToEnd({binary("staffchainctl").string(), "report", "tenure", "--unit", unitCode(1), "--from", "2026-01-01",
+                "--to", "2099-12-31", "--out", masked_pdf.string(), "--api",
+                fmt::format("http://127.0.0.1:{}", setup_.port), "--token-file", setup_.read_token.string()},
+               setup_.dir.path() / "masked.log");
+  ASSERT_EQ(masked_code, 0) << masked_out;
+  auto [masked_text_code, masked_text] =
+      runToEnd({"/usr/bin/pdftotext", "-raw", masked_pdf.string(), "-"}, setup_.dir.path() / "masked-text.log");
+  ASSERT_EQ(masked_text_code, 0) << masked_text;
+  EXPECT_THAT(masked_text, HasSubstr(model::maskCitizenId(citizen(3))));
+  EXPECT_THAT(masked_text, Not(HasSubstr(citizen(3))));
+  auto full = setup_.request("GET", finance_period);
+  ASSERT_TRUE(full.ok());
+  EXPECT_THAT(full->body, HasSubstr(citizen(3)));
+
+  // The workbook, read back with openpyxl: the title names the unit, the row its days.
+  const auto xlsx = setup_.dir.path() / "tenure.xlsx";
+  auto [code, out] = setup_.ctl(
+      {"report", "tenure", "--unit", audit, "--from", "2026-01-01", "--to", "2099-12-31", "--out", xlsx.string()});
+  ASSERT_EQ(code, 0) << out;
+  auto [read_code, cells] =
+      runToEnd({"/usr/bin/python3", "-c",
+                "import openpyxl, sys\n"
+                "for row in openpyxl.load_workbook(sys.argv[1]).active.iter_rows(values_only=True):\n"
+                "    print('|'.join('' if c is None else str(c) for c in row))\n",
+                xlsx.string()},
+               setup_.dir.path() / "openpyxl.log");
+  ASSERT_EQ(read_code, 0) << cells;
+  EXPECT_THAT(cells, HasSubstr("海拉尔区审计局任期机构编制专项审计"));
+  EXPECT_THAT(cells, HasSubstr("任期：2026-01-01 至 2099-12-31"));
+  EXPECT_THAT(
+      cells, HasSubstr(fmt::format("1|CHAIN-018|控编减编任务逾期未完成|重要||2026-07-01|2026-07-01|{}|已纠正|", last)));
+  EXPECT_THAT(cells, HasSubstr("合计 1 项，其中任期末仍存在 0 项"));
+
+  // The PDF, read back with pdftotext.
+  const auto pdf = setup_.dir.path() / "tenure.pdf";
+  auto [pdf_code, pdf_out] = setup_.ctl(
+      {"report", "tenure", "--unit", audit, "--from", "2026-01-01", "--to", "2099-12-31", "--out", pdf.string()});
+  ASSERT_EQ(pdf_code, 0) << pdf_out;
+  auto [text_code, text] =
+      runToEnd({"/usr/bin/pdftotext", "-raw", pdf.string(), "-"}, setup_.dir.path() / "pdftotext.log");
+  ASSERT_EQ(text_code, 0) << text;
+  EXPECT_THAT(text, HasSubstr("海拉尔区审计局任期机构编制专项审计报告"));
+  EXPECT_THAT(text, HasSubstr("2026年1月1日 至 2099年12月31日"));
+  EXPECT_THAT(text, HasSubstr("CHAIN-018"));
+  EXPECT_THAT(text, HasSubstr(last));
+  EXPECT_THAT(text, HasSubstr("任期内共存在机构编制问题 1 项，其中 1 项在任期内已纠正，0 项至任期末仍存在"));
+  EXPECT_THAT(text, HasSubstr("第 1 页 共 1 页"));
+
+  // A file the daemon refuses leaves nothing behind.
+  const auto refused_out = setup_.dir.path() / "refused.pdf";
+  auto [bad_code, bad_out] = setup_.ctl({"report", "tenure", "--unit", audit, "--from", "2026-07-01", "--to",
+                                         "2026-01-01", "--out", refused_out.string()});
+  EXPECT_EQ(bad_code, 1) << bad_out;
+  EXPECT_THAT(bad_out, HasSubstr("before from"));
+  EXPECT_FALSE(fs::exists(refused_out));
+  EXPECT_FALSE(fs::exists(refused_out.string() + ".partial"));
+}
+
 }  // namespace
 }  // namespace staffchain::testing

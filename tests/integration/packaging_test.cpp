@@ -75,9 +75,9 @@ TEST_F(PackageTest, DeclaresItsDependenciesAndMaintainerScripts) {
   // [daemon] timezone: the zone database and the library that reads it.
   EXPECT_THAT(control, HasSubstr("tzdata"));
   EXPECT_THAT(control, HasSubstr("libdate-tz"));
-  // The inspection notice: pango and cairo to draw it, the CJK faces it embeds.
-  EXPECT_THAT(control, HasSubstr("fonts-noto-cjk"));
+  // The tenure report's PDF: pango and cairo, and the CJK faces it is set in.
   EXPECT_THAT(control, HasSubstr("libpango"));
+  EXPECT_THAT(control, HasSubstr("fonts-noto-cjk"));
   EXPECT_THAT(control, HasSubstr("postinst"));
   EXPECT_THAT(control, HasSubstr("conffiles"));
 }

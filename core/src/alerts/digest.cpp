@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "staffchain/chain/rule_catalog.hpp"
 #include "staffchain/model/fnv1a.hpp"
 #include "staffchain/model/html_text.hpp"
 #include "staffchain/model/identifiers.hpp"
@@ -20,15 +21,7 @@ using Json = nlohmann::json;
 constexpr std::string_view kWidestPartMark = "（第 999/999 部分）";
 
 std::string_view severityZh(chain::Severity severity) {
-  switch (severity) {
-    case chain::Severity::critical:
-      return "严重";
-    case chain::Severity::major:
-      return "重要";
-    case chain::Severity::minor:
-      return "一般";
-  }
-  return "重要";
+  return chain::chineseLabel(severity);
 }
 
 // Cuts at a UTF-8 character boundary, so a truncated Chinese line stays valid text.

@@ -42,4 +42,16 @@ std::optional<RuleInfo> findRule(std::string_view id) noexcept {
   return std::nullopt;
 }
 
+std::string_view chineseLabel(Severity severity) noexcept {
+  switch (severity) {
+    case Severity::critical:
+      return "严重";
+    case Severity::major:
+      return "重要";
+    case Severity::minor:
+      return "一般";
+  }
+  return "重要";
+}
+
 }  // namespace staffchain::chain

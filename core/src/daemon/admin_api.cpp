@@ -399,6 +399,11 @@ api::ApiResponse AdminApi::personalDataAnswer(const api::ApiRequest& request, nl
   return maskedUnlessReadWrite(*config_, request, std::move(body));
 }
 
+bool AdminApi::readWrite(const api::ApiRequest& request) const {
+  return std::any_of(config_->api.tokens.begin(), config_->api.tokens.end(),
+                     [&](const auto& token) { return token.name == request.caller && token.read_write; });
+}
+
 api::ApiResponse AdminApi::pluginAction(const std::string& name, const std::string& action, const std::string& body,
                                         const std::string& caller) {
   const json request = json::parse(body.empty() ? "{}" : body, nullptr, false);

@@ -68,10 +68,14 @@ class AdminApi {
 
  private:
   void registerRoutes();
-  // The pre-check and the vacancy pool (loop_routes.cpp).
+  // The pre-check, the vacancy pool, the reduction tasks and the tenure report (loop_routes.cpp).
   void registerLoopRoutes();
   // Rectification cases and their notices (case_routes.cpp).
   void registerCaseRoutes();
+  // GET /api/v1/reports/tenure, from the alert spans of the ledger (loop_routes.cpp).
+  [[nodiscard]] api::ApiResponse tenureReport(const api::ApiRequest& request) const;
+  // Whether the caller's token is read-write: it alone sees citizen ids in full.
+  [[nodiscard]] bool readWrite(const api::ApiRequest& request) const;
   void loopMetrics(api::PrometheusWriter& out) const;
   // `body` as JSON, with every citizen id masked unless the caller's token is read-write.
   [[nodiscard]] api::ApiResponse personalDataAnswer(const api::ApiRequest& request, nlohmann::json body) const;

@@ -3,8 +3,11 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 namespace staffchain::plugin_host {
 namespace {
@@ -13,6 +16,30 @@ std::once_flag curl_init;
 
 size_t onBody(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+// Where a received body goes: to the caller's sink while the status is a success, else into the
+// response for the error's message.
+struct Streamed {
+  CURL* curl = nullptr;
+  const std::function<bool(std::string_view)>* sink = nullptr;
+  std::string* error_body = nullptr;
+  bool refused = false;  // the sink said stop
+};
+
+size_t onStreamedBody(char* data, size_t size, size_t count, void* user) {
+  auto* streamed = static_cast<Streamed*>(user);
+  long status = 0;
+  curl_easy_getinfo(streamed->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status >= 400) {
+    streamed->error_body->append(data, size * count);
+    return size * count;
+  }
+  if (!(*streamed->sink)(std::string_view(data, size * count))) {
+    streamed->refused = true;
+    return 0;
+  }
   return size * count;
 }
 
@@ -62,12 +89,19 @@ CurlHttpClient::CurlHttpClient() {
   std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-Result<plugin::HttpResponse> CurlHttpClient::send(const plugin::HttpRequest& request,
-                                                  const plugin::CancelToken* cancel) {
+namespace {
+
+// One exchange; the body is written by `on_body` with `body_data` (the response's body when null).
+Result<plugin::HttpResponse> perform(const plugin::HttpRequest& request, const plugin::CancelToken* cancel,
+                                     curl_write_callback on_body, Streamed* streamed) {
   std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
   if (!handle) return makeError("cannot create an HTTP handle (libcurl)");
   CURL* curl = handle.get();
   plugin::HttpResponse response;
+  if (streamed != nullptr) {
+    streamed->curl = curl;
+    streamed->error_body = &response.body;
+  }
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   for (const auto& [name, value] : request.headers) {
     headers.reset(curl_slist_append(headers.release(), fmt::format("{}: {}", name, value).c_str()));
@@ -93,8 +127,12 @@ Result<plugin::HttpResponse> CurlHttpClient::send(const plugin::HttpRequest& req
     curl_easy_setopt(curl, CURLOPT_PASSWORD, request.basic_password.c_str());
   }
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &onBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  if (streamed != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, streamed);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  }
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &onHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &onProgress);
@@ -108,11 +146,28 @@ Result<plugin::HttpResponse> CurlHttpClient::send(const plugin::HttpRequest& req
     if (code == CURLE_ABORTED_BY_CALLBACK) {
       return makeError(fmt::format("{} {}: cancelled", request.method, redactUrl(request.url)));
     }
+    if (code == CURLE_WRITE_ERROR && streamed != nullptr && streamed->refused) {
+      return makeError(fmt::format("{} {}: the body could not be kept", request.method, redactUrl(request.url)));
+    }
     return makeError(fmt::format("{} {}: {}", request.method, redactUrl(request.url),
                                  error[0] != '\0' ? error : curl_easy_strerror(code)));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
+}
+
+}  // namespace
+
+Result<plugin::HttpResponse> CurlHttpClient::send(const plugin::HttpRequest& request,
+                                                  const plugin::CancelToken* cancel) {
+  return perform(request, cancel, &onBody, nullptr);
+}
+
+Result<plugin::HttpResponse> CurlHttpClient::receive(const plugin::HttpRequest& request,
+                                                     const std::function<bool(std::string_view chunk)>& body) {
+  Streamed streamed;
+  streamed.sink = &body;
+  return perform(request, nullptr, &onStreamedBody, &streamed);
 }
 
 }  // namespace staffchain::plugin_host

@@ -9,11 +9,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
-#include <system_error>
 #include <utility>
 
+#include "sheet.hpp"
 #include "staffchain/model/enums.hpp"
 #include "staffchain/reports/quarterly_report.hpp"
 
@@ -21,218 +20,10 @@ namespace staffchain::reports {
 
 namespace {
 
-constexpr lxw_color_t kHeaderFill = 0xDDEBF7;
-constexpr lxw_color_t kTotalFill = 0xF2F2F2;
+using namespace detail;
+
 constexpr lxw_color_t kVacantColour = 0x4472C4;
 constexpr lxw_color_t kExcessColour = 0xC00000;
-constexpr lxw_color_t kOverdueColour = 0xC00000;
-constexpr const char* kFont = "宋体";
-
-constexpr lxw_row_t kTitleRow = 0;
-constexpr lxw_row_t kMetaRow = 1;
-constexpr lxw_row_t kHeaderRow = 2;
-
-// Columns as wide as their widest text: a CJK character takes two character widths.
-double displayWidth(const std::string& text) {
-  double width = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 1;
-    if (lead >= 0xF0) {
-      length = 4;
-    } else if (lead >= 0xE0) {
-      length = 3;
-    } else if (lead >= 0xC0) {
-      length = 2;
-    }
-    width += length >= 3 ? 2.0 : 1.0;
-    i += length;
-  }
-  return width;
-}
-
-// Characters a number takes once formatted with thousand separators and `decimals` decimals.
-double numberWidth(double value, int decimals) {
-  const std::string digits = fmt::format("{:.0f}", std::abs(value));
-  double width = static_cast<double>(digits.size() + (digits.size() - 1) / 3);
-  if (decimals > 0) width += 1 + decimals;
-  if (value < 0) width += 1;
-  return width;
-}
-
-struct Formats {
-  lxw_format* title = nullptr;
-  lxw_format* meta = nullptr;
-  lxw_format* header = nullptr;
-  lxw_format* text = nullptr;
-  lxw_format* integer = nullptr;
-  lxw_format* yuan = nullptr;
-  lxw_format* percent = nullptr;
-  lxw_format* overdue = nullptr;
-  lxw_format* total_text = nullptr;
-  lxw_format* total_integer = nullptr;
-  lxw_format* total_yuan = nullptr;
-};
-
-lxw_format* newFormat(lxw_workbook* book, bool bordered) {
-  lxw_format* format = workbook_add_format(book);
-  format_set_font_name(format, kFont);
-  format_set_font_size(format, 11);
-  format_set_align(format, LXW_ALIGN_VERTICAL_CENTER);
-  if (bordered) format_set_border(format, LXW_BORDER_THIN);
-  return format;
-}
-
-Formats makeFormats(lxw_workbook* book) {
-  Formats f;
-  f.title = newFormat(book, false);
-  format_set_bold(f.title);
-  format_set_font_size(f.title, 16);
-  format_set_align(f.title, LXW_ALIGN_CENTER);
-  f.meta = newFormat(book, false);
-  format_set_font_size(f.meta, 10);
-  format_set_align(f.meta, LXW_ALIGN_LEFT);
-  f.header = newFormat(book, true);
-  format_set_bold(f.header);
-  format_set_align(f.header, LXW_ALIGN_CENTER);
-  format_set_text_wrap(f.header);
-  format_set_bg_color(f.header, kHeaderFill);
-  f.text = newFormat(book, true);
-  f.integer = newFormat(book, true);
-  format_set_num_format(f.integer, "#,##0");
-  f.yuan = newFormat(book, true);
-  format_set_num_format(f.yuan, "#,##0.00");
-  f.percent = newFormat(book, true);
-  format_set_num_format(f.percent, "0.00%");
-  f.overdue = newFormat(book, true);
-  format_set_font_color(f.overdue, kOverdueColour);
-  format_set_bold(f.overdue);
-  f.total_text = newFormat(book, true);
-  format_set_bold(f.total_text);
-  format_set_bg_color(f.total_text, kTotalFill);
-  f.total_integer = newFormat(book, true);
-  format_set_bold(f.total_integer);
-  format_set_bg_color(f.total_integer, kTotalFill);
-  format_set_num_format(f.total_integer, "#,##0");
-  f.total_yuan = newFormat(book, true);
-  format_set_bold(f.total_yuan);
-  format_set_bg_color(f.total_yuan, kTotalFill);
-  format_set_num_format(f.total_yuan, "#,##0.00");
-  return f;
-}
-
-// A header column, under an optional group spanning several columns ("编制" over 核定/实有/空编/超编).
-struct HeaderGroup {
-  std::string group;  // empty: the column's own header spans both header rows
-  std::vector<std::string> columns;
-};
-
-// One worksheet: writes cells and remembers each column's widest content for its width. A cell
-// libxlsxwriter refuses (a text over Excel's 32,767 characters) is kept in `failure`, the first one.
-class Sheet {
- public:
-  Sheet(lxw_workbook* book, const Formats& formats, const std::string& name, std::string& failure)
-      : sheet_(workbook_add_worksheet(book, name.c_str())), formats_(formats), name_(name), failure_(failure) {}
-
-  [[nodiscard]] lxw_worksheet* raw() const { return sheet_; }
-  [[nodiscard]] const std::string& name() const { return name_; }
-
-  void text(lxw_row_t row, std::size_t col, const std::string& value, lxw_format* format) {
-    check(worksheet_write_string(sheet_, row, column(col), value.c_str(), format), row, col);
-    fit(col, displayWidth(value));
-  }
-  void integer(lxw_row_t row, std::size_t col, std::int64_t value, lxw_format* format) {
-    const auto number = static_cast<double>(value);
-    check(worksheet_write_number(sheet_, row, column(col), number, format), row, col);
-    fit(col, numberWidth(number, 0));
-  }
-  void decimal(lxw_row_t row, std::size_t col, double value, int decimals, lxw_format* format) {
-    check(worksheet_write_number(sheet_, row, column(col), value, format), row, col);
-    fit(col, numberWidth(value, decimals));
-  }
-
-  // The title centred over `columns` columns, and under it the period, scope, office and time
-  // generated: not merged, so that on a narrow sheet it runs on into the empty cells to its right
-  // instead of being cut at the table's edge, and not counted in the first column's width.
-  void heading(const std::string& title, const std::string& meta, std::size_t columns) {
-    const lxw_col_t last = column(std::max<std::size_t>(columns, 1) - 1);
-    worksheet_set_row(sheet_, kTitleRow, 28, nullptr);
-    check(worksheet_merge_range(sheet_, kTitleRow, 0, kTitleRow, last, title.c_str(), formats_.title), kTitleRow, 0);
-    check(worksheet_write_string(sheet_, kMetaRow, 0, meta.c_str(), formats_.meta), kMetaRow, 0);
-  }
-
-  // One header row of plain columns from kHeaderRow; returns the first data row.
-  lxw_row_t header(const std::vector<std::string>& columns, std::size_t frozen_columns) {
-    for (std::size_t c = 0; c < columns.size(); ++c) text(kHeaderRow, c, columns[c], formats_.header);
-    return finishHeader(kHeaderRow + 1, columns.size(), frozen_columns);
-  }
-
-  // Two header rows: groups merged over their columns, lone columns merged down both rows.
-  lxw_row_t header(const std::vector<HeaderGroup>& groups, std::size_t frozen_columns) {
-    std::size_t col = 0;
-    for (const auto& group : groups) {
-      if (group.group.empty()) {
-        for (const auto& name : group.columns) {
-          check(worksheet_merge_range(sheet_, kHeaderRow, column(col), kHeaderRow + 1, column(col), name.c_str(),
-                                      formats_.header),
-                kHeaderRow, col);
-          fit(col, displayWidth(name));
-          ++col;
-        }
-        continue;
-      }
-      const std::size_t first = col;
-      for (const auto& name : group.columns) text(kHeaderRow + 1, col++, name, formats_.header);
-      if (group.columns.size() == 1) {
-        text(kHeaderRow, first, group.group, formats_.header);
-      } else {
-        check(worksheet_merge_range(sheet_, kHeaderRow, column(first), kHeaderRow, column(col - 1), group.group.c_str(),
-                                    formats_.header),
-              kHeaderRow, first);
-      }
-    }
-    return finishHeader(kHeaderRow + 2, col, frozen_columns);
-  }
-
-  // Widths of every column, set once all cells are written.
-  void applyWidths() {
-    for (std::size_t c = 0; c < widths_.size(); ++c) {
-      const double width = std::clamp(widths_[c] + 2.0, 6.0, 60.0);
-      worksheet_set_column(sheet_, column(c), column(c), width, nullptr);
-    }
-  }
-
- private:
-  static lxw_col_t column(std::size_t col) { return static_cast<lxw_col_t>(col); }
-
-  void check(lxw_error error, lxw_row_t row, std::size_t col) {
-    if (error == LXW_NO_ERROR || !failure_.empty()) return;
-    std::array<char, LXW_MAX_CELL_NAME_LENGTH> cell{};
-    lxw_rowcol_to_cell(cell.data(), row, column(col));
-    failure_ = fmt::format("sheet {} cell {}: {}", name_, cell.data(), lxw_strerror(error));
-  }
-
-  void fit(std::size_t col, double width) {
-    if (widths_.size() <= col) widths_.resize(col + 1, 0.0);
-    widths_[col] = std::max(widths_[col], width);
-  }
-
-  lxw_row_t finishHeader(lxw_row_t first_data_row, std::size_t columns, std::size_t frozen_columns) {
-    worksheet_freeze_panes(sheet_, first_data_row, column(frozen_columns));
-    worksheet_repeat_rows(sheet_, kHeaderRow, first_data_row - 1);
-    worksheet_set_landscape(sheet_);
-    worksheet_set_paper(sheet_, 9);  // A4
-    worksheet_fit_to_pages(sheet_, 1, 0);
-    if (columns > 0) fit(columns - 1, 0.0);
-    return first_data_row;
-  }
-
-  lxw_worksheet* sheet_;
-  const Formats& formats_;
-  std::string name_;
-  std::vector<double> widths_;
-  std::string& failure_;
-};
 
 std::string regionNameOf(const QuarterlyReport& report, const std::string& region) {
   for (const auto& r : report.regions) {
@@ -592,29 +383,7 @@ Result<void> writeQuarterlyWorkbook(const QuarterlyReport& report, const std::fi
   writeCasesSheet(book, formats, report, failure);
   writeLinksSheet(book, formats, report, failure);
 
-  errno = 0;
-  const lxw_error closed = workbook_close(book);
-  const int system_error = errno;
-  std::error_code ignored;
-  if (closed != LXW_NO_ERROR) {
-    std::filesystem::remove(partial, ignored);
-    std::string reason = lxw_strerror(closed);
-    if (closed == LXW_ERROR_CREATING_XLSX_FILE && system_error != 0) {
-      reason += fmt::format(" ({})", std::generic_category().message(system_error));
-    }
-    return makeError(fmt::format("cannot write the quarterly workbook {}: {}", out.string(), reason));
-  }
-  if (!failure.empty()) {
-    std::filesystem::remove(partial, ignored);
-    return makeError(fmt::format("cannot write the quarterly workbook {}: {}", out.string(), failure));
-  }
-  std::error_code renamed;
-  std::filesystem::rename(partial, out, renamed);
-  if (renamed) {
-    std::filesystem::remove(partial, ignored);
-    return makeError(fmt::format("cannot write the quarterly workbook {}: {}", out.string(), renamed.message()));
-  }
-  return {};
+  return closeWorkbook(book, partial, out, failure, "the quarterly workbook");
 }
 
 }  // namespace staffchain::reports

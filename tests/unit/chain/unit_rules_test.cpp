@@ -1,6 +1,8 @@
 // CHAIN-007, 011, 012, 016 and DATA-001: unit-level and data rules.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "chain_test_support.hpp"
 
 namespace staffchain::chain::testing {
@@ -123,6 +125,62 @@ TEST_F(UnitRules, AStayKnownOnlyFromItsRosterAddCountsInAUnitOfOneType) {
                 model::recordKey(model::Record{quota(u1, EstabType::service, 1, day(2020, 1, 1))}));
   (void)engine.evaluateTouched(asOf);
   EXPECT_EQ(ofRule(engine.findings(), "CHAIN-012").size(), 1U);
+}
+
+// The same stay arriving after the unit was judged (DOMAIN.md §3 for every occupancy reader):
+// the incremental evaluation judges the unit again as a full one would, the posts, the vacancy
+// pool and the pre-check count the person; once taken off the roster the person still counts on
+// the days the post was held, on any evaluation date.
+TEST_F(UnitRules, ARosterAddArrivingLaterIsCountedByEveryOccupancyReaderOnTheDaysItHeld) {
+  staff(1, u1, EstabType::admin, day(2015, 1, 1));
+  staff(2, u1, EstabType::admin, day(2016, 1, 1));
+  ChainEngine engine({});
+  engine.load(data);
+  EXPECT_TRUE(ofRule(engine.evaluateTouched(asOf).changed, "CHAIN-012").empty());
+  EXPECT_EQ(engine.posts(u1, EstabType::admin, asOf).occupied, 2);
+  // Asked once before: what the pre-check keeps between evaluations is filled.
+  PrecheckRequest hire;
+  hire.kind = PrecheckKind::hire;
+  hire.unit = u1;
+  hire.type = EstabType::admin;
+  hire.on = asOf;
+  ASSERT_TRUE(engine.precheck(hire).posts);
+  EXPECT_EQ(engine.precheck(hire).posts->occupied, 2);
+
+  const std::vector<model::Record> arriving{
+      model::Record{move("RA-3", MovementKind::roster_add, person(3), u1, day(2024, 2, 1))},
+      model::Record{pay(person(3), u1, Month::fromYm(2024, 2))},
+      model::Record{pay(person(3), u1, Month::fromYm(2024, 3))}};
+  for (const auto& record : arriving) {
+    engine.apply(record);
+    model::appendRecord(data, model::Record{record});
+  }
+  const auto found = ofRule(engine.evaluateTouched(asOf).changed, "CHAIN-012");
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].since, day(2024, 2, 1));
+  EXPECT_EQ(engine.findings(), evaluate(data, asOf));
+  EXPECT_EQ(engine.posts(u1, EstabType::admin, asOf).occupied, 3);
+  VacancyFilter only;
+  only.unit = u1;
+  const auto pool = engine.vacancies(asOf, only);
+  ASSERT_EQ(pool.size(), 1U);
+  EXPECT_EQ(pool[0].posts.occupied, 3);
+  const auto answer = engine.precheck(hire);
+  ASSERT_TRUE(answer.posts);
+  EXPECT_EQ(answer.posts->occupied, 3);
+  EXPECT_FALSE(answer.allowed);
+  EXPECT_TRUE(std::any_of(answer.reasons.begin(), answer.reasons.end(),
+                          [](const PrecheckReason& r) { return r.code == "no_vacancy"; }));
+
+  // Off the roster on 2024-05-01: the excess ends there, and a day it lasted still sees it.
+  const model::Record removal{move("RR-3", MovementKind::roster_remove, person(3), u1, day(2024, 5, 1))};
+  engine.apply(removal);
+  model::appendRecord(data, model::Record{removal});
+  EXPECT_EQ(engine.evaluateTouched(asOf).resolved.size(), 1U);
+  EXPECT_EQ(engine.findings(), evaluate(data, asOf));
+  EXPECT_EQ(engine.posts(u1, EstabType::admin, asOf).occupied, 2);
+  EXPECT_EQ(engine.posts(u1, EstabType::admin, day(2024, 4, 30)).occupied, 3);
+  EXPECT_EQ(ofRule(engine.evaluateTouched(day(2024, 4, 30)).changed, "CHAIN-012").size(), 1U);
 }
 
 TEST_F(UnitRules, ApprovalToSuspendedUnitFiresCHAIN016) {

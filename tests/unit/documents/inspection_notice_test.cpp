@@ -19,16 +19,6 @@
 
 #include "scratch_dir.hpp"
 
-// LeakSanitizer (the asan build): fontconfig keeps its configuration and font caches, reached
-// through pango's default font map, for the life of the process, and stores its links as offsets
-// the sanitizer cannot follow; the cairo font data hung on its patterns looks unreferenced for
-// the same reason. Neither is a leak of ours (every cairo and pango object of the renderer is
-// released by its owner).
-// Exported: the build hides symbols by default, and the sanitizer looks the hook up by name.
-extern "C" __attribute__((visibility("default"), used)) const char* __lsan_default_suppressions() {
-  return "leak:libfontconfig.so\nleak:libcairo.so\n";
-}
-
 namespace staffchain::documents {
 namespace {
 

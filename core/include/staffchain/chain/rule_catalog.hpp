@@ -20,4 +20,7 @@ struct RuleInfo {
 std::span<const RuleInfo> chainRules() noexcept;
 std::optional<RuleInfo> findRule(std::string_view id) noexcept;
 
+// 严重 / 重要 / 一般: a severity as digests and reports print it.
+std::string_view chineseLabel(Severity severity) noexcept;
+
 }  // namespace staffchain::chain
