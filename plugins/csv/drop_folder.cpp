@@ -10,6 +10,8 @@
 #include <fstream>
 #include <set>
 
+#include "staffchain/plugin/support/xlsx_sheet.hpp"
+
 namespace staffchain::csv {
 namespace fs = std::filesystem;
 namespace {
@@ -101,8 +103,9 @@ Result<std::vector<ReadyFile>> DropFolder::ready() {
       noteOnce(name, plugin::LogLevel::warn, "refused: not a regular file");
       continue;
     }
-    if (!endsWithIgnoringCase(name, ".csv")) {
-      noteOnce(name, plugin::LogLevel::info, "left alone: only .csv files are read");
+    // A spreadsheet export (.xlsx) is read as the CSV its first sheet holds (ExportFile).
+    if (!endsWithIgnoringCase(name, ".csv") && !plugin::isXlsxName(name)) {
+      noteOnce(name, plugin::LogLevel::info, "left alone: only .csv and .xlsx files are read");
       continue;
     }
     const auto type = rules_.kind_of(name);

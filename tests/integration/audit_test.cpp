@@ -156,7 +156,67 @@ TEST(Audit, FileNamesAreMatchedWithoutRegardToCase) {
   dir.write("exports/payroll.csv", "person_id,unit_id,month,funding,gross\n");
   auto [twice_code, twice] = audit(dir, "jsonl");
   EXPECT_EQ(twice_code, 2) << twice;
-  EXPECT_THAT(twice, HasSubstr("are the same file in different case"));
+  EXPECT_THAT(twice, HasSubstr("hold the same kind of records"));
+}
+
+// A department hands over spreadsheets instead of text: the same records as .xlsx, written by a
+// spreadsheet library other than the one the tests use elsewhere (openpyxl), the ids as text
+// and the dates as real date cells, give the same findings as the CSV folder.
+TEST(Audit, SpreadsheetExportsGiveTheSameFindingsAsTheirCsv) {
+  ScratchDir dir;
+  writeExports(dir);
+  auto [csv_code, from_csv] = audit(dir, "jsonl");
+  ASSERT_EQ(csv_code, 0) << from_csv;
+  const char* kToXlsx = R"(
+import csv, datetime, sys, openpyxl
+for name in sys.argv[1:]:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "导出数据"
+    with open(name + ".csv", encoding="utf-8") as f:
+        for i, row in enumerate(csv.reader(f)):
+            cells = []
+            for value in row:
+                try:
+                    cells.append(datetime.datetime.strptime(value, "%Y-%m-%d") if i > 0 else value)
+                except ValueError:
+                    cells.append(value)
+            sheet.append(cells)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, datetime.datetime):
+                cell.number_format = "yyyy\"年\"m\"月\"d\"日\""
+    book.save(name + ".xlsx")
+)";
+  const auto exports = dir.path() / "exports";
+  auto [py_code, py_out] = runToEnd({"/usr/bin/python3", "-c", kToXlsx, (exports / "roster").string(),
+                                     (exports / "payroll").string(), (exports / "quotas").string()},
+                                    dir.path() / "xlsx.log");
+  ASSERT_EQ(py_code, 0) << py_out;
+  for (const char* name : {"roster.csv", "payroll.csv", "quotas.csv"}) fs::remove(exports / name);
+  auto [xlsx_code, from_xlsx] = audit(dir, "jsonl");
+  ASSERT_EQ(xlsx_code, 0) << from_xlsx;
+  // The same findings; a quarantined row is named by its file and row, the sheet's row being the
+  // CSV's line (the header is row 1 in both).
+  auto withoutQuarantine = [](const std::string& out) {
+    std::vector<nlohmann::json> kept;
+    std::vector<std::string> origins;
+    for (auto& object : jsonLines(out)) {
+      if (object["rule"] == "DATA-001") {
+        origins.push_back(object["evidence"][0]["record_id"]);
+      } else {
+        kept.push_back(std::move(object));
+      }
+    }
+    return std::pair{kept, origins};
+  };
+  const auto [csv_findings, csv_rows] = withoutQuarantine(from_csv);
+  const auto [xlsx_findings, xlsx_rows] = withoutQuarantine(from_xlsx);
+  EXPECT_EQ(xlsx_findings, csv_findings);
+  EXPECT_EQ(csv_rows, std::vector<std::string>{"payroll.csv:4"});
+  EXPECT_EQ(xlsx_rows, std::vector<std::string>{"payroll.xlsx:4"});
+  EXPECT_THAT(from_xlsx, HasSubstr("CHAIN-004"));
+  EXPECT_THAT(from_xlsx, HasSubstr("\"entered_on\":\"2020-03-01\"")) << "a date cell read as its date";
 }
 
 TEST(Audit, JsonlHasOneObjectPerFindingWithFullIds) {

@@ -144,13 +144,22 @@ Result<void> readFolder(const std::filesystem::path& dir, const std::string& sou
     by_lower_name[lower].push_back(std::move(name));
   }
   for (const auto type : order) {
-    const auto found = by_lower_name.find(fmt::format("{}.csv", plugin::recordTypeFile(type)));
-    if (found == by_lower_name.end()) continue;
-    if (found->second.size() > 1) {
-      return makeError(fmt::format("cannot load canonical folder {}: {} are the same file in different case",
-                                   dir.string(), fmt::join(found->second, " and ")));
+    // A file is a CSV export or a spreadsheet (.xlsx, its first sheet read as CSV); both of one
+    // kind in the folder are refused like two names in different case: which holds the data is
+    // not known.
+    std::vector<std::string> names;
+    for (const char* extension : {"csv", "xlsx"}) {
+      const auto it = by_lower_name.find(fmt::format("{}.{}", plugin::recordTypeFile(type), extension));
+      if (it != by_lower_name.end()) names.insert(names.end(), it->second.begin(), it->second.end());
     }
-    const auto file = dir / found->second.front();
+    if (names.empty()) continue;
+    if (names.size() > 1) {
+      return makeError(
+          fmt::format("cannot load canonical folder {}: {} hold the same kind of records (one name in "
+                      "different case, or a .csv and an .xlsx); keep one",
+                      dir.string(), fmt::join(names, " and ")));
+    }
+    const auto file = dir / names.front();
     // Some exporters write a 0-byte file for "nothing to report": no header, no records.
     if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) == 0 && !ec) {
       if (notes != nullptr) notes->push_back(fmt::format("{}: empty file, no records", file.filename().string()));

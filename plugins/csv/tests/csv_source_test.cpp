@@ -1,4 +1,6 @@
 // The csv source, loaded as the daemon loads it, on real files in a real drop folder.
+#include <xlsxwriter.h>
+
 #include "csv_source_fixture.hpp"
 
 namespace staffchain::plugin_host {
@@ -39,6 +41,41 @@ mapping = { fields = { task_id = "任务编号", unit_id = "单位代码", estab
   EXPECT_EQ(*batch.records[0].field("task_id"), "JB2025-01");
   EXPECT_EQ(*batch.records[0].field("posts_to_recover"), "2");
   EXPECT_EQ(batch.full_snapshot_of, std::vector<plugin::RecordType>{plugin::RecordType::reduction});
+}
+
+// The same reduction tasks handed over as a spreadsheet: its first sheet is read through the same
+// mapping, the dates typed as date cells read as dates.
+TEST_F(CsvSourceTest, SpreadsheetExportsAreReadThroughTheMappingLikeTheirCsv) {
+  const auto path = dir_.path() / "inbox" / "减编任务-2025.xlsx";
+  lxw_workbook* workbook = workbook_new(path.c_str());
+  lxw_worksheet* sheet = workbook_add_worksheet(workbook, "减编任务");
+  lxw_format* date = workbook_add_format(workbook);
+  format_set_num_format(date, "yyyy\"年\"m\"月\"d\"日\"");
+  const char* header[] = {"任务编号", "单位代码", "编制类型", "核减数", "下达日期", "完成期限", "文号"};
+  for (lxw_col_t c = 0; c < 7; ++c) worksheet_write_string(sheet, 0, c, header[c], nullptr);
+  worksheet_write_string(sheet, 1, 0, "JB2025-01", nullptr);
+  worksheet_write_string(sheet, 1, 1, "111507000101584181", nullptr);
+  worksheet_write_string(sheet, 1, 2, "行政编制", nullptr);
+  worksheet_write_number(sheet, 1, 3, 2, nullptr);
+  lxw_datetime issued{2025, 1, 15, 0, 0, 0};
+  lxw_datetime due{2025, 12, 31, 0, 0, 0};
+  worksheet_write_datetime(sheet, 1, 4, &issued, date);
+  worksheet_write_datetime(sheet, 1, 5, &due, date);
+  worksheet_write_string(sheet, 1, 6, "呼编发〔2025〕9号", nullptr);
+  ASSERT_EQ(workbook_close(workbook), LXW_NO_ERROR);
+  auto source = create(R"([files.reductions]
+pattern = "减编任务*.xlsx"
+mapping = { fields = { task_id = "任务编号", unit_id = "单位代码", estab_type = "编制类型", posts_to_recover = "核减数", issued_on = "下达日期", due_on = "完成期限", doc_no = "文号" } }
+)");
+  ASSERT_TRUE(source);
+  auto batch = pullAndCommit(*source);
+  ASSERT_EQ(batch.records.size(), 1U);
+  EXPECT_EQ(batch.records[0].type, plugin::RecordType::reduction);
+  EXPECT_EQ(*batch.records[0].field("task_id"), "JB2025-01");
+  EXPECT_EQ(*batch.records[0].field("posts_to_recover"), "2");
+  EXPECT_EQ(*batch.records[0].field("issued_on"), "2025-01-15");
+  EXPECT_EQ(*batch.records[0].field("due_on"), "2025-12-31");
+  EXPECT_EQ(batch.records[0].origin, "减编任务-2025.xlsx:2") << "the sheet's row";
 }
 
 TEST_F(CsvSourceTest, Gb18030ExportsAreConverted) {
