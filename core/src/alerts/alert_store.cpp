@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alert_schema.hpp"
+#include "staffchain/chain/finding_json.hpp"
 #include "staffchain/sqlite/stored_time.hpp"
 
 namespace staffchain::alerts::detail {
@@ -75,41 +76,6 @@ Json encodeSilenceMatch(const SilenceMatch& m) {
               {"units", m.units},
               {"regions", m.regions},
               {"severities", m.severities}};
-}
-
-// Evidence as [{"source", "record_type", "record_id", "fields": [[key, value], ...]}, ...]:
-// fields keep their order.
-std::string encodeEvidence(const std::vector<chain::EvidenceItem>& evidence) {
-  Json out = Json::array();
-  for (const auto& item : evidence) {
-    out.push_back(Json{{"source", item.source},
-                       {"record_type", item.record_type},
-                       {"record_id", item.record_id},
-                       {"fields", item.fields}});
-  }
-  return out.dump();
-}
-
-std::vector<chain::EvidenceItem> decodeEvidence(const std::string& text) {
-  std::vector<chain::EvidenceItem> out;
-  const Json parsed = Json::parse(text, nullptr, false);
-  if (!parsed.is_array()) return out;
-  for (const auto& entry : parsed) {
-    if (!entry.is_object()) continue;
-    chain::EvidenceItem item;
-    item.source = entry.value("source", "");
-    item.record_type = entry.value("record_type", "");
-    item.record_id = entry.value("record_id", "");
-    if (const auto fields = entry.find("fields"); fields != entry.end() && fields->is_array()) {
-      for (const auto& pair : *fields) {
-        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
-          item.fields.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
-        }
-      }
-    }
-    out.push_back(std::move(item));
-  }
-  return out;
 }
 
 SilenceMatch decodeSilenceMatch(const std::string& text) {
@@ -212,7 +178,7 @@ Result<std::map<std::string, Alert>> AlertStore::loadAlerts() {
         a.silenced_by = s.text(19);
         a.inhibited_by = decodeList(s.text(20));
         a.silence_expiry_note = s.text(21);
-        a.evidence = decodeEvidence(s.text(22));
+        a.evidence = chain::evidenceFromStoredText(s.text(22));
         if (auto read = times.result(); !read) return read;
         std::string id = a.id;
         out.emplace(std::move(id), std::move(a));
@@ -309,7 +275,7 @@ Result<void> AlertStore::saveAlert(const Alert& a) {
                s.bind(20, a.silenced_by);
                s.bind(21, encodeList(a.inhibited_by));
                s.bind(22, a.silence_expiry_note);
-               s.bind(23, encodeEvidence(a.evidence));
+               s.bind(23, chain::evidenceStoredText(a.evidence));
              });
 }
 

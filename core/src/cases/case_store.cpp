@@ -6,6 +6,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "staffchain/chain/finding_json.hpp"
 #include "staffchain/model/identifiers.hpp"
 #include "staffchain/sqlite/database.hpp"
 #include "staffchain/sqlite/migrations.hpp"
@@ -57,37 +58,6 @@ constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}};
 constexpr std::array kActions{std::pair{CaseAction::submit, std::string_view("submit")},
                               std::pair{CaseAction::verify, std::string_view("verify")},
                               std::pair{CaseAction::reopen, std::string_view("reopen")}};
-
-std::string evidenceText(const std::vector<chain::EvidenceItem>& evidence) {
-  json out = json::array();
-  for (const auto& item : evidence) {
-    out.push_back({{"source", item.source},
-                   {"record_type", item.record_type},
-                   {"record_id", item.record_id},
-                   {"fields", item.fields}});
-  }
-  return out.dump();
-}
-
-std::vector<chain::EvidenceItem> evidenceOf(const std::string& text) {
-  std::vector<chain::EvidenceItem> out;
-  const json parsed = json::parse(text, nullptr, false);
-  if (!parsed.is_array()) return out;
-  for (const auto& entry : parsed) {
-    if (!entry.is_object()) continue;
-    chain::EvidenceItem item{
-        entry.value("source", ""), entry.value("record_type", ""), entry.value("record_id", ""), {}};
-    if (const auto fields = entry.find("fields"); fields != entry.end() && fields->is_array()) {
-      for (const auto& pair : *fields) {
-        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
-          item.fields.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
-        }
-      }
-    }
-    out.push_back(std::move(item));
-  }
-  return out;
-}
 
 std::string spansText(const std::vector<OverdueSpan>& spans) {
   json out = json::array();
@@ -234,7 +204,7 @@ Result<void> CaseStore::State::load() {
     f.since = *since;
     f.summary_zh = s.text(6);
     f.summary_en = s.text(7);
-    f.evidence = evidenceOf(s.text(8));
+    f.evidence = chain::evidenceFromStoredText(s.text(8));
     f.open = s.columnInt(9) != 0;
     if (!s.columnIsNull(10)) {
       auto resolved = dateColumn(s, 10, "case_findings.resolved_on");
@@ -307,7 +277,7 @@ Result<void> CaseStore::State::write(const Case& c, std::size_t events_before) {
     st.bind(7, since);
     st.bind(8, f.summary_zh);
     st.bind(9, f.summary_en);
-    const std::string evidence = evidenceText(f.evidence);
+    const std::string evidence = chain::evidenceStoredText(f.evidence);
     st.bind(10, evidence);
     st.bind(11, std::int64_t{f.open ? 1 : 0});
     const std::string resolved = f.resolved_on ? model::formatDate(*f.resolved_on) : "";

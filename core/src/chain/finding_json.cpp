@@ -27,4 +27,37 @@ nlohmann::json findingJson(const Finding& finding) {
           {"evidence", evidenceJson(finding.evidence)}};
 }
 
+std::string evidenceStoredText(const std::vector<EvidenceItem>& items) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& item : items) {
+    out.push_back(nlohmann::json{{"source", item.source},
+                                 {"record_type", item.record_type},
+                                 {"record_id", item.record_id},
+                                 {"fields", item.fields}});
+  }
+  return out.dump();
+}
+
+std::vector<EvidenceItem> evidenceFromStoredText(const std::string& text) {
+  std::vector<EvidenceItem> out;
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return out;
+  for (const auto& entry : parsed) {
+    if (!entry.is_object()) continue;
+    EvidenceItem item;
+    item.source = entry.value("source", "");
+    item.record_type = entry.value("record_type", "");
+    item.record_id = entry.value("record_id", "");
+    if (const auto fields = entry.find("fields"); fields != entry.end() && fields->is_array()) {
+      for (const auto& pair : *fields) {
+        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+          item.fields.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+        }
+      }
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 }  // namespace staffchain::chain
