@@ -24,6 +24,9 @@ Result<ApiClient> clientFrom(std::vector<std::string>& args);
 Result<nlohmann::json> call(const ApiClient& client, const std::string& method, const std::string& path,
                             const nlohmann::json& body = {});
 
+// A GET whose answer is a file (a workbook): its bytes as they came, errors as call() names them.
+Result<std::string> fetchFile(const ApiClient& client, const std::string& path);
+
 // "?key=value&..." of the non-empty values, or "".
 std::string query(const std::map<std::string, std::string>& params);
 

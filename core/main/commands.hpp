@@ -16,5 +16,7 @@ int runAlertCommand(const std::string& command, std::vector<std::string> args);
 int runDataCommand(const std::string& command, std::vector<std::string> args);
 // precheck, vacancies, reductions (loop_commands.cpp).
 int runLoopCommand(const std::string& command, std::vector<std::string> args);
+// report KIND ...: a report as its file (report_commands.cpp).
+int runReportCommand(std::vector<std::string> args);
 
 }  // namespace staffchain::ctl

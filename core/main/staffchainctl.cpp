@@ -52,6 +52,8 @@ $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --js
                                            the vacancy pool: approved, occupied, reserved, vacant per unit
   reductions [--region C] [--unit U] [--state on_track|done|overdue|no_baseline] [--on DATE]
              [--format table|jsonl|csv]    the reduction tasks: posts set, recovered, excess absorbed, due, state
+  report quarterly --quarter 2026Q4 [--region C] --out FILE.xlsx
+                                           the quarterly monitoring workbook (季度监控) of that quarter
 
   --help, --version
 )";
@@ -120,6 +122,7 @@ int run(int argc, char** argv) {
   for (const char* loop_command : {"precheck", "vacancies", "reductions"}) {
     if (command == loop_command) return staffchain::ctl::runLoopCommand(command, args);
   }
+  if (command == "report") return staffchain::ctl::runReportCommand(args);
   for (const char* alert_command : {"alerts", "ack", "silence"}) {
     if (command == alert_command) return staffchain::ctl::runAlertCommand(command, args);
   }

@@ -14,6 +14,7 @@
 #include "connector_scheduler.hpp"
 #include "evaluator.hpp"
 #include "notice_propagator.hpp"
+#include "quarterly_reports.hpp"
 #include "staffchain/api/api_server.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/scheduler.hpp"
@@ -38,6 +39,7 @@ class AdminApi {
     Evaluator& evaluator;
     NoticePropagator& propagator;
     AlertDispatcher& dispatcher;
+    QuarterlyReports& reports;
     // Reloads the configuration file; false when it was refused, its errors in the vector.
     std::function<bool(std::vector<std::string>* refused_for)> reload;
   };
@@ -66,7 +68,7 @@ class AdminApi {
 
  private:
   void registerRoutes();
-  // The pre-check and the vacancy pool (loop_routes.cpp).
+  // The pre-check, the vacancy pool, the reduction tasks and the quarterly report (loop_routes.cpp).
   void registerLoopRoutes();
   void loopMetrics(api::PrometheusWriter& out) const;
   // `body` as JSON, with every citizen id masked unless the caller's token is read-write.
