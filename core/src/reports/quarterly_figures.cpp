@@ -172,6 +172,11 @@ RegionSummary& regionRow(std::map<std::string, RegionSummary>& rows, const std::
   if (inserted) {
     it->second.region = region;
     it->second.region_name = std::string(model::regionName(region));
+    // A city's own code (150700) holds the city-level units (市本级), not the whole city: the
+    // city row below the regions is the whole city, and the two must not read alike.
+    if (!it->second.region_name.empty() && region.size() == 6 && region.compare(4, 2, "00") == 0) {
+      it->second.region_name += "本级";
+    }
     if (it->second.region_name.empty()) it->second.region_name = region.empty() ? "未知地区" : region;
   }
   return it->second;

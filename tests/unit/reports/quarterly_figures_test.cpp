@@ -390,6 +390,23 @@ TEST_F(QuarterlyFigures, ARegionWithNothingKnownStillHasItsRowAndItsName) {
             "2026年第四季度机构编制季度监控报表.xlsx");
 }
 
+TEST_F(QuarterlyFigures, TheCitysOwnUnitsAreARowOfTheirOwnNamedApartFromTheWholeCity) {
+  model::Dataset data;
+  auto city_unit = ct::unit(9, "呼伦贝尔市财政局", model::UnitKind::organ);
+  city_unit.region = "150700";
+  data.units = {city_unit};
+  data.quotas = {ct::quota(city_unit.unit_id, EstabType::admin, 40, ct::day(2020, 1, 1))};
+  chain::ChainEngine engine{chain::RuleParams{}};
+  engine.load(data);
+  auto report = quarterlyFigures(inputs(beijing(2027, 1, 5, 9)), engine, *manager_);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  ASSERT_EQ(report->regions.size(), 1U);
+  EXPECT_EQ(report->regions[0].region, "150700");
+  EXPECT_EQ(report->regions[0].region_name, "呼伦贝尔市本级");
+  EXPECT_EQ(report->city.region_name, "全市");
+  EXPECT_EQ(report->city.total.approved, 40);
+}
+
 TEST_F(QuarterlyFigures, AQuarterStillRunningIsCountedToNowAndOneNotBegunIsRefused) {
   writeHistory();
   // On 2026-11-05 the quarter runs: the CHAIN-013 is resolved then, the link was down 2 of 35 days.
