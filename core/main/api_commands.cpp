@@ -55,7 +55,11 @@ Result<ApiClient> clientFrom(std::vector<std::string>& args) {
   return client;
 }
 
-Result<json> call(const ApiClient& client, const std::string& method, const std::string& path, const json& body) {
+namespace {
+
+// The request every call makes: the daemon's URL, the token, a body for anything but GET.
+Result<plugin::HttpResponse> send(const ApiClient& client, const std::string& method, const std::string& path,
+                                  const json& body) {
   plugin_host::CurlHttpClient http;
   plugin::HttpRequest request;
   request.method = method;
@@ -69,20 +73,32 @@ Result<json> call(const ApiClient& client, const std::string& method, const std:
   auto response = http.send(request, nullptr);
   if (!response)
     return makeError(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
-  json parsed = json::parse(response->body, nullptr, false);
-  if (response->status >= 400) {
-    std::string message = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
-                              ? parsed["error"].value("message", "")
-                              : response->body;
-    // A refused reload lists its errors, one per line, as check-config would.
-    if (parsed.is_object() && parsed["error"].is_object()) {
-      for (const auto& line : parsed["error"].value("errors", json::array())) {
-        if (line.is_string()) message += "\n  " + line.get<std::string>();
-      }
+  return response;
+}
+
+// An answer of 400 or more, as the error the command prints.
+Error refusal(const std::string& method, const std::string& path, const plugin::HttpResponse& response) {
+  json parsed = json::parse(response.body, nullptr, false);
+  std::string message = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
+                            ? parsed["error"].value("message", "")
+                            : response.body;
+  // A refused reload lists its errors, one per line, as check-config would.
+  if (parsed.is_object() && parsed["error"].is_object()) {
+    for (const auto& line : parsed["error"].value("errors", json::array())) {
+      if (line.is_string()) message += "\n  " + line.get<std::string>();
     }
-    if (response->status == 401) message += " (set STAFFCHAIN_API_TOKEN or --token-file)";
-    return makeError(fmt::format("{} {}: HTTP {}: {}", method, path, response->status, message));
   }
+  if (response.status == 401) message += " (set STAFFCHAIN_API_TOKEN or --token-file)";
+  return Error{fmt::format("{} {}: HTTP {}: {}", method, path, response.status, message)};
+}
+
+}  // namespace
+
+Result<json> call(const ApiClient& client, const std::string& method, const std::string& path, const json& body) {
+  auto response = send(client, method, path, body);
+  if (!response) return std::move(response).error();
+  if (response->status >= 400) return refusal(method, path, *response);
+  json parsed = json::parse(response->body, nullptr, false);
   if (parsed.is_discarded()) return makeError(fmt::format("{} {}: the daemon did not answer JSON", method, path));
   return parsed;
 }
@@ -112,14 +128,7 @@ Result<void> download(const ApiClient& client, const std::string& path, const st
   if (!response) {
     return failed(fmt::format("cannot reach the daemon at {}: {}", client.base, response.error().message));
   }
-  if (response->status >= 400) {
-    const json parsed = json::parse(response->body, nullptr, false);
-    std::string message = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
-                              ? parsed["error"].value("message", "")
-                              : response->body;
-    if (response->status == 401) message += " (set STAFFCHAIN_API_TOKEN or --token-file)";
-    return failed(fmt::format("GET {}: HTTP {}: {}", path, response->status, message));
-  }
+  if (response->status >= 400) return failed(refusal("GET", path, *response).message);
   if (const auto type = response->header("content-type"); !type || type->rfind(content_type, 0) != 0) {
     return failed(fmt::format("GET {}: the daemon answered {} where {} was expected", path,
                               type.value_or("no content type"), content_type));

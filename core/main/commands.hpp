@@ -14,9 +14,11 @@ int runApiCommand(const std::string& command, std::vector<std::string> args);
 int runAlertCommand(const std::string& command, std::vector<std::string> args);
 // findings, quarantine (data_commands.cpp).
 int runDataCommand(const std::string& command, std::vector<std::string> args);
-// precheck, vacancies, reductions, report (loop_commands.cpp).
+// precheck, vacancies, reductions (loop_commands.cpp).
 int runLoopCommand(const std::string& command, std::vector<std::string> args);
 // cases: rectification cases and their notices (case_commands.cpp).
 int runCaseCommand(std::vector<std::string> args);
+// report KIND ...: a report as its file (report_commands.cpp).
+int runReportCommand(std::vector<std::string> args);
 
 }  // namespace staffchain::ctl

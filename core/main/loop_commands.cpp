@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -31,10 +29,6 @@ constexpr const char* kVacanciesUsage =
 constexpr const char* kReductionsUsage =
     "usage: staffchainctl reductions [--region CODE] [--unit CODE] [--state on_track|done|overdue|no_baseline]\n"
     "         [--on YYYY-MM-DD] [--format table|jsonl|csv]\n";
-
-constexpr const char* kReportUsage =
-    "usage: staffchainctl report tenure --unit CODE --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.xlsx|FILE.pdf\n"
-    "every violation of the unit open on a day of the period, from the daemon's alerts, as a workbook or a PDF\n";
 
 int usage(const std::string& command, const std::string& problem, const char* text) {
   fmt::print(stderr, "staffchainctl {}: {}\n{}", command, problem, text);
@@ -152,52 +146,12 @@ int list(const ApiClient& client, const std::vector<std::string>& args, const Li
   return 0;
 }
 
-// staffchain report tenure: the tenure audit (任期审计) of a unit from the daemon's ledger, as
-// the workbook or the PDF the file's extension names.
-int report(const ApiClient& client, const std::vector<std::string>& args) {
-  if (args.empty() || args[0] != "tenure") return usage("report", "the report comes first: tenure", kReportUsage);
-  std::map<std::string, std::string> params;
-  std::string out;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg != "--unit" && arg != "--from" && arg != "--to" && arg != "--out") {
-      return usage("report", fmt::format("unexpected argument \"{}\"", arg), kReportUsage);
-    }
-    if (i + 1 >= args.size()) return usage("report", arg + " needs a value", kReportUsage);
-    const std::string value = args[++i];
-    if (arg == "--out") {
-      out = value;
-    } else {
-      params[arg.substr(2)] = value;
-    }
-  }
-  for (const char* needed : {"unit", "from", "to"}) {
-    if (params[needed].empty()) return usage("report", fmt::format("--{} is required", needed), kReportUsage);
-  }
-  if (out.empty()) return usage("report", "--out is required", kReportUsage);
-  std::string extension = std::filesystem::path(out).extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (extension != ".xlsx" && extension != ".pdf") {
-    return usage("report", fmt::format("--out \"{}\" ends neither in .xlsx nor in .pdf", out), kReportUsage);
-  }
-  params["format"] = extension.substr(1);
-  const std::string type =
-      extension == ".pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  if (auto done = download(client, "/api/v1/reports/tenure" + query(params), type, out); !done) {
-    return fail("report", done.error());
-  }
-  fmt::print("{}\n", out);
-  return 0;
-}
-
 }  // namespace
 
 int runLoopCommand(const std::string& command, std::vector<std::string> args) {
   auto client = clientFrom(args);
   if (!client) return fail(command, client.error());
   if (command == "precheck") return precheck(client.value(), args);
-  if (command == "report") return report(client.value(), args);
   if (command == "reductions") {
     return list(client.value(), args, {"reductions", kReductionsUsage, {"--region", "--unit", "--state", "--on"}, {}},
                 printReductions);

@@ -65,6 +65,8 @@ $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --js
                                            the unit's report in; the office verifies (refused while a
                                            finding is open) or reopens (a comment says why)
   cases notice N --out FILE.pdf|FILE.html  the inspection notice (督查通知书) of a case
+  report quarterly --quarter 2026Q4 [--region C] --out FILE.xlsx
+                                           the quarterly monitoring workbook (季度监控) of that quarter
   report tenure --unit U --from DATE --to DATE --out FILE.xlsx|FILE.pdf
                                            the tenure audit (任期审计) from the alerts: every violation of
                                            the unit open on a day of the period, with its days in it
@@ -133,10 +135,11 @@ int run(int argc, char** argv) {
   for (const char* data_command : {"findings", "quarantine"}) {
     if (command == data_command) return staffchain::ctl::runDataCommand(command, args);
   }
-  for (const char* loop_command : {"precheck", "vacancies", "reductions", "report"}) {
+  for (const char* loop_command : {"precheck", "vacancies", "reductions"}) {
     if (command == loop_command) return staffchain::ctl::runLoopCommand(command, args);
   }
   if (command == "cases") return staffchain::ctl::runCaseCommand(args);
+  if (command == "report") return staffchain::ctl::runReportCommand(args);
   for (const char* alert_command : {"alerts", "ack", "silence"}) {
     if (command == alert_command) return staffchain::ctl::runAlertCommand(command, args);
   }

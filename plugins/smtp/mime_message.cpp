@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 
@@ -112,6 +113,38 @@ std::string messageIdFor(std::string_view idempotency_key, std::string_view doma
   return fmt::format("<staffchain.{}@{}>", sha256Hex(idempotency_key).substr(0, 32), domain);
 }
 
+std::string rfc2231Parameter(std::string_view key, std::string_view value) {
+  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte <= 0x7e && c != '"' && c != '\\';
+  });
+  if (plain && value.size() <= 60) return fmt::format("{}=\"{}\"", key, value);
+  // attribute-char of RFC 2231: letters, digits and a few marks; everything else as %XX.
+  std::string encoded = "UTF-8''";
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    encoded += keep ? std::string(1, c) : fmt::format("%{:02X}", byte);
+  }
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t piece = 0; at < encoded.size(); ++piece) {
+    std::size_t length = std::min<std::size_t>(60, encoded.size() - at);
+    // Never cut a %XX escape in two.
+    if (at + length < encoded.size()) {
+      if (encoded[at + length - 1] == '%')
+        length -= 1;
+      else if (length >= 2 && encoded[at + length - 2] == '%')
+        length -= 2;
+    }
+    if (piece > 0) out += ";\r\n ";
+    out += fmt::format("{}*{}*={}", key, piece, encoded.substr(at, length));
+    at += length;
+  }
+  return out;
+}
+
 std::string buildMimeMessage(const MailContent& mail) {
   std::string out;
   out += "Date: " + rfc5322Date(mail.date) + "\r\n";
@@ -134,15 +167,32 @@ std::string buildMimeMessage(const MailContent& mail) {
   // Base64 bodies: any UTF-8 survives every relay, and lines never exceed 76 characters.
   const std::string text_part =
       "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64Lines(mail.text);
-  if (mail.html.empty()) return out + text_part;
-
-  // '_' never occurs in base64, so the boundary cannot occur in a part.
+  // '_' never occurs in base64, so a boundary cannot occur in a part.
   const std::string boundary = "=_staffchain_" + sha256Hex("boundary:" + mail.idempotency_key).substr(0, 24);
-  out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
-  out += "--" + boundary + "\r\n" + text_part;
-  out += "--" + boundary + "\r\n";
-  out += "Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64Lines(mail.html);
-  out += "--" + boundary + "--\r\n";
+  std::string body = text_part;
+  if (!mail.html.empty()) {
+    body = "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
+    body += "--" + boundary + "\r\n" + text_part;
+    body += "--" + boundary + "\r\n";
+    body +=
+        "Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64Lines(mail.html);
+    body += "--" + boundary + "--\r\n";
+  }
+  if (mail.attachments.empty()) return out + body;
+
+  const std::string mixed = "=_staffchain_mixed_" + sha256Hex("mixed:" + mail.idempotency_key).substr(0, 24);
+  out += "Content-Type: multipart/mixed;\r\n boundary=\"" + mixed + "\"\r\n\r\n";
+  out += "--" + mixed + "\r\n" + body;
+  for (const auto& file : mail.attachments) {
+    out += "--" + mixed + "\r\n";
+    const std::string type = file.content_type.empty() ? std::string("application/octet-stream") : file.content_type;
+    // The .xlsx type alone is 65 characters: fold before it rather than pass 78 on the line.
+    out += (type.size() + 15 > 78 ? "Content-Type:\r\n " : "Content-Type: ") + type + ";\r\n " +
+           rfc2231Parameter("name", file.name) + "\r\n";
+    out += "Content-Disposition: attachment;\r\n " + rfc2231Parameter("filename", file.name) + "\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n\r\n" + base64Lines(file.bytes);
+  }
+  out += "--" + mixed + "--\r\n";
   return out;
 }
 

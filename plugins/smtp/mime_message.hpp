@@ -9,6 +9,13 @@
 
 namespace staffchain::smtp {
 
+// A file attached to the mail (the quarterly workbook).
+struct MailAttachment {
+  std::string name;  // UTF-8 file name
+  std::string content_type;
+  std::string bytes;
+};
+
 struct MailContent {
   std::string from;               // address
   std::string from_name;          // display name, may be empty
@@ -20,6 +27,7 @@ struct MailContent {
   std::string idempotency_key;    // dedupe key: Message-ID and boundary derive from it
   std::string message_id_domain;  // the right-hand side of the Message-ID
   std::chrono::system_clock::time_point date;
+  std::vector<MailAttachment> attachments;  // none: the message is its body alone
 };
 
 // RFC 2047 "B" encoded-words for a header value: printable ASCII stays as it is, anything else
@@ -38,7 +46,14 @@ std::string rfc5322Date(std::chrono::system_clock::time_point when);
 // retried delivery it already has.
 std::string messageIdFor(std::string_view idempotency_key, std::string_view domain);
 
-// The complete message, CRLF line ends, ready for SMTP DATA.
+// The parameter `key` of a MIME header carrying a UTF-8 value, by RFC 2231: `key*0*=UTF-8''…;`
+// continued in `key*1*=…` pieces of at most 60 characters on folded lines, so that a long Chinese
+// file name keeps every line within 78 characters. Printable ASCII without quotes or backslashes
+// stays one plain quoted `key="…"`.
+std::string rfc2231Parameter(std::string_view key, std::string_view value);
+
+// The complete message, CRLF line ends, ready for SMTP DATA. With attachments it is
+// multipart/mixed: the body first (text, or text and HTML as alternatives), then each file.
 std::string buildMimeMessage(const MailContent& mail);
 
 }  // namespace staffchain::smtp

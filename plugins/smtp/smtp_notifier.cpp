@@ -63,6 +63,7 @@ std::string SmtpNotifier::render(const plugin::Notification& message,
   mail.idempotency_key = message.idempotency_key;
   mail.message_id_domain = settings_.message_id_domain;
   mail.date = date;
+  for (const auto& file : message.attachments) mail.attachments.push_back({file.name, file.content_type, file.bytes});
   return buildMimeMessage(mail);
 }
 

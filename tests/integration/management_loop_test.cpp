@@ -2,20 +2,28 @@
 // and by `staffchainctl precheck` (allowed, refused with every reason, what would make it pass),
 // logged and counted; the vacancy pool over the API, by `staffchainctl vacancies` and by
 // `staffchainctl audit --vacancies` on the same folder, all three alike; the reduction tasks the
-// same way, an overdue one an open CHAIN-018; a read-only token sees citizen ids masked.
+// same way, an overdue one an open CHAIN-018; a read-only token sees citizen ids masked; the
+// quarterly workbook from the API and `staffchainctl report quarterly`, read back with openpyxl
+// and compared with the same quarter from the API's vacancies and alerts, and sent once by e-mail
+// to a real SMTP receiver with the workbook attached.
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cctype>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "alert_log.hpp"
 #include "peer.hpp"
+#include "peer_smtp.hpp"
 #include "process.hpp"
 #include "scratch_dir.hpp"
 #include "staffchain/model/identifiers.hpp"
+#include "staffchain/model/time_zone.hpp"
 
 namespace staffchain::testing {
 namespace {
@@ -44,6 +52,7 @@ struct LoopDaemon {
   std::uint16_t port = freeLoopbackPort().value();
   fs::path write_token = secret("ops.token", kWriteToken);
   fs::path read_token = secret("viewer.token", kReadToken);
+  std::string extra_config;  // tables appended to the configuration
 
   fs::path secret(const std::string& name, const std::string& value) const {
     const auto file = dir.write(name, value);
@@ -91,8 +100,8 @@ struct LoopDaemon {
         "[[api.tokens]]\nname = \"viewer\"\ntoken = \"@file:{}\"\n\n"
         "[connectors.estab]\nplugin = \"csv\"\nrole = \"estab\"\nfolder = \"inbox/estab\"\ninterval = \"1h\"\n"
         "settle = \"0s\"\n\n"
-        "[notifiers.ops]\nplugin = \"file\"\npath = \"alerts/ops.jsonl\"\n\n[route]\nreceivers = [\"ops\"]\n",
-        binary("plugins").string(), port, write_token.string(), read_token.string());
+        "[notifiers.ops]\nplugin = \"file\"\npath = \"alerts/ops.jsonl\"\n\n[route]\nreceivers = [\"ops\"]\n\n{}",
+        binary("plugins").string(), port, write_token.string(), read_token.string(), extra_config);
   }
 
   [[nodiscard]] Result<HttpResponse> request(const std::string& method, const std::string& path,
@@ -118,10 +127,15 @@ struct LoopDaemon {
 class ManagementLoop : public ::testing::Test {
  protected:
   void SetUp() override {
+    prepare();
+    start();
+  }
+
+  // The world in the inbox and beside it, and the configuration (with setup_.extra_config).
+  void prepare() {
     setup_.writeWorld("inbox/estab");
     setup_.writeWorld("world");  // the same for the audit: the connector archives what it read
     setup_.dir.write("staffchain.toml", setup_.config());
-    start();
   }
 
   // Starts the daemon on the configuration written and waits until it has evaluated.
@@ -620,6 +634,208 @@ TEST_F(ManagementLoop, TheTenureReportListsAViolationThatOpenedAndResolvedInside
   EXPECT_THAT(bad_out, HasSubstr("before from"));
   EXPECT_FALSE(fs::exists(refused_out));
   EXPECT_FALSE(fs::exists(refused_out.string() + ".partial"));
+}
+
+const fs::path kReadWorkbook = fs::path(STAFFCHAIN_SOURCE_DIR) / "tests/unit/reports/read_workbook.py";
+
+// The quarter today is in, in the daemon's zone (the default, Asia/Shanghai): "2026Q4".
+std::string currentQuarter() {
+  const auto today = model::TimeZone::standard().dateAt(std::chrono::system_clock::now()).ymd();
+  return fmt::format("{}Q{}", static_cast<int>(today.year()), (static_cast<unsigned>(today.month()) - 1) / 3 + 1);
+}
+
+std::string previousQuarter() {
+  const std::string now = currentQuarter();
+  const int year = std::stoi(now.substr(0, 4));
+  const int number = now[5] - '0';
+  return number == 1 ? fmt::format("{}Q4", year - 1) : fmt::format("{}Q{}", year, number - 1);
+}
+
+// The workbook as openpyxl reads it: sheet name -> {"A1": value, ...}.
+std::map<std::string, json> readWorkbook(const fs::path& file, const fs::path& log) {
+  auto [code, out] = runToEnd({"/usr/bin/python3", kReadWorkbook.string(), file.string()}, log);
+  EXPECT_EQ(code, 0) << out;
+  std::map<std::string, json> sheets;
+  const json read = json::parse(out.substr(std::min(out.find('{'), out.size())), nullptr, false);
+  if (!read.is_object()) {
+    ADD_FAILURE() << out;
+    return sheets;
+  }
+  for (const auto& sheet : read["sheets"]) sheets[sheet["name"].get<std::string>()] = sheet["cells"];
+  return sheets;
+}
+
+// One cell's value, null when it is empty.
+json cell(const json& cells, const std::string& ref) {
+  return cells.is_object() && cells.contains(ref) ? cells.at(ref) : json();
+}
+
+// The row of `cells` whose column `column` holds `label`, as its number (e.g. "6").
+std::string rowOf(const json& cells, char column, const std::string& label) {
+  for (const auto& [cell, value] : cells.items()) {
+    if (cell[0] == column && std::isdigit(static_cast<unsigned char>(cell[1])) && value == label) {
+      return cell.substr(1);
+    }
+  }
+  return {};
+}
+
+TEST_F(ManagementLoop, TheQuarterlyWorkbookHoldsTheSameQuarterAsTheLedger) {
+  const std::string quarter = currentQuarter();
+  // The findings: every alert opened since the daemon started, in this quarter, open now. The
+  // workbook is asked for once the first evaluation's alerts are in.
+  std::map<std::string, std::int64_t> per_rule;
+  std::string last_answer;
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto listed = setup_.request("GET", "/api/v1/alerts");
+        if (!listed.ok() || listed->status != 200) return false;
+        last_answer = listed->body;
+        per_rule.clear();
+        const json answer = json::parse(listed->body);  // held: a range over a temporary's member dangles
+        for (const auto& alert : answer["alerts"]) per_rule[alert["rule"].get<std::string>()]++;
+        return per_rule.count("CHAIN-018") > 0;
+      },
+      30s))
+      << last_answer;
+  const fs::path out = setup_.dir.path() / "季度报表.xlsx";
+  auto [code, said] = setup_.ctl({"report", "quarterly", "--quarter", quarter, "--out", out.string()});
+  ASSERT_EQ(code, 0) << said;
+  EXPECT_THAT(said, HasSubstr("quarterly report written to " + out.string()));
+  auto sheets = readWorkbook(out, setup_.dir.path() / "read.log");
+  ASSERT_EQ(sheets.size(), 7U);
+
+  // The posts: what the vacancy pool says today (the quarter runs), per region and for the city.
+  auto pool = setup_.request("GET", "/api/v1/vacancies");
+  ASSERT_TRUE(pool.ok());
+  const json vacancies = json::parse(pool->body);
+  std::int64_t approved = 0;
+  std::int64_t occupied = 0;
+  std::int64_t vacant = 0;
+  for (const auto& row : vacancies["vacancies"]) {
+    approved += row["approved"].get<std::int64_t>();
+    occupied += row["occupied"].get<std::int64_t>();
+    vacant += std::max<std::int64_t>(row["approved"].get<std::int64_t>() - row["occupied"].get<std::int64_t>(), 0);
+  }
+  const json& summary = sheets["汇总"];
+  const std::string city = rowOf(summary, 'B', "全市");
+  ASSERT_FALSE(city.empty()) << summary.dump(1);
+  EXPECT_EQ(cell(summary, "D" + city), approved);
+  EXPECT_EQ(cell(summary, "E" + city), occupied);
+  EXPECT_EQ(cell(summary, "F" + city), vacant);
+  EXPECT_EQ(approved, 7);  // 3 and 4 posts: the numbers are those of the world written
+  const std::string hailar = rowOf(summary, 'B', "海拉尔区");
+  ASSERT_FALSE(hailar.empty());
+  EXPECT_EQ(cell(summary, "C" + hailar), 2);  // units
+
+  ASSERT_EQ(per_rule["CHAIN-018"], 1);  // the overdue reduction task
+  const json& rules = sheets["问题线索"];
+  std::int64_t opened = 0;
+  for (const auto& [rule, count] : per_rule) {
+    const std::string row = rowOf(rules, 'A', rule);
+    ASSERT_FALSE(row.empty()) << rule << " " << rules.dump(1);
+    EXPECT_EQ(cell(rules, "C" + row), count) << rule;  // opened
+    EXPECT_EQ(cell(rules, "D" + row), 0) << rule;      // resolved
+    EXPECT_EQ(cell(rules, "E" + row), count) << rule;  // open at the end (now)
+    opened += count;
+  }
+  EXPECT_EQ(cell(summary, "L" + city), opened);
+  // The reduction tasks and the source link, up the whole time.
+  const json& tasks = sheets["控编减编"];
+  const std::string late = rowOf(tasks, 'A', "JB-2026-01");
+  ASSERT_FALSE(late.empty()) << tasks.dump(1);
+  EXPECT_EQ(cell(tasks, "K" + late), "逾期未完成");
+  const json& links = sheets["数据链路"];
+  const std::string estab = rowOf(links, 'A', "estab");
+  ASSERT_FALSE(estab.empty()) << links.dump(1);
+  EXPECT_EQ(cell(links, "C" + estab), 1);
+  EXPECT_EQ(cell(links, "D" + estab), 0);
+
+  // The API's own answer: the same file, named for saving.
+  auto direct = setup_.request("GET", "/api/v1/reports/quarterly?quarter=" + quarter, {}, kReadToken);
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ(direct->status, 200);
+  EXPECT_EQ(direct->header("content-type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_THAT(direct->header("content-disposition"), HasSubstr("attachment; filename=\""));
+  EXPECT_THAT(direct->header("content-disposition"), HasSubstr("filename*=UTF-8''"));
+}
+
+TEST_F(ManagementLoop, AMalformedQuarterIsRefusedWithTheReason) {
+  auto answer = setup_.request("GET", "/api/v1/reports/quarterly?quarter=2026-4");
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(answer->status, 400);
+  EXPECT_THAT(answer->body, HasSubstr(R"(quarter \"2026-4\" is not a quarter)"));
+  const fs::path out = setup_.dir.path() / "never.xlsx";
+  auto [code, said] = setup_.ctl({"report", "quarterly", "--quarter", "2026Q7", "--out", out.string()});
+  EXPECT_EQ(code, 1) << said;
+  EXPECT_THAT(said, HasSubstr("HTTP 400: quarter \"2026Q7\" is not a quarter: write the year and the quarter 1 to 4"));
+  EXPECT_FALSE(fs::exists(out));
+  auto [usage, usage_said] = setup_.ctl({"report", "quarterly", "--out", out.string()});
+  EXPECT_EQ(usage, 64) << usage_said;
+  EXPECT_THAT(usage_said, HasSubstr("--quarter is required"));
+  auto [kind, kind_said] = setup_.ctl({"report", "yearly", "--out", out.string()});
+  EXPECT_EQ(kind, 64) << kind_said;
+  EXPECT_THAT(kind_said, HasSubstr("no report \"yearly\""));
+}
+
+class QuarterlyMail : public ManagementLoop {
+ protected:
+  void SetUp() override {
+    auto peer = SmtpPeer::start();
+    ASSERT_TRUE(peer) << peer.error().message;
+    smtp_ = std::move(peer.value());
+    // Due on the 1st of the month after the quarter: whatever today is, the last quarter is due.
+    setup_.extra_config = fmt::format(
+        "[notifiers.office-mail]\nplugin = \"smtp\"\nurl = \"{}\"\nstarttls = \"off\"\n"
+        "from = \"staffchain@bianban.hlbe.gov.cn\"\nto = [\"jiandu@bianban.hlbe.gov.cn\"]\n\n"
+        "[reports]\nquarterly_receivers = [\"office-mail\"]\nquarterly_on_day = 1\n"
+        "issuing_office = \"呼伦贝尔市委机构编制委员会办公室\"\n",
+        smtp_->url());
+    prepare();
+    start();
+  }
+
+  std::unique_ptr<SmtpPeer> smtp_;
+};
+
+TEST_F(QuarterlyMail, TheLastQuarterIsMailedOnceWithItsWorkbookAttached) {
+  auto received = smtp_->waitForMessages(1, 60s);
+  ASSERT_TRUE(received) << received.error().message << daemon_->output();
+  ASSERT_EQ(received->size(), 1U);
+  // The attachment as a mail client saves it, then opened as a spreadsheet.
+  const auto eml = setup_.dir.write("report.eml", received->front());
+  constexpr const char* kSave = R"(
+import email, email.policy, sys
+with open(sys.argv[1], 'rb') as f:
+    m = email.message_from_binary_file(f, policy=email.policy.default)
+files = list(m.iter_attachments())
+assert len(files) == 1, len(files)
+with open(sys.argv[2], 'wb') as out:
+    out.write(files[0].get_content())
+print(files[0].get_filename())
+print(m['subject'])
+)";
+  const fs::path saved = setup_.dir.path() / "attached.xlsx";
+  auto [code, said] =
+      runToEnd({"/usr/bin/python3", "-c", kSave, eml.string(), saved.string()}, setup_.dir.path() / "save.log");
+  ASSERT_EQ(code, 0) << said;
+  const std::string quarter = previousQuarter();
+  const std::string label = fmt::format("{}年第{}季度", quarter.substr(0, 4),
+                                        std::array{"一", "二", "三", "四"}[static_cast<std::size_t>(quarter[5] - '1')]);
+  EXPECT_THAT(said, HasSubstr(label + "机构编制季度监控报表.xlsx"));
+  EXPECT_THAT(said, HasSubstr(label + "机构编制季度监控报表（全部地区）"));
+  auto sheets = readWorkbook(saved, setup_.dir.path() / "read-attached.log");
+  ASSERT_EQ(sheets.size(), 7U);
+  EXPECT_EQ(cell(sheets["汇总"], "A1"), label + "机构编制季度监控报表");
+  EXPECT_THAT(cell(sheets["汇总"], "A2").dump(), HasSubstr("呼伦贝尔市委机构编制委员会办公室"));
+  EXPECT_THAT(daemon_->output(), HasSubstr("quarterly report " + quarter + " queued for office-mail"));
+
+  // A restart finds it sent: the check at start (before "staffchaind started") queues nothing.
+  stop();
+  start();
+  ASSERT_TRUE(daemon_->waitForOutput("staffchaind started", 30s)) << daemon_->output();
+  EXPECT_THAT(daemon_->output(), Not(HasSubstr("quarterly report")));
+  EXPECT_EQ(smtp_->messages().size(), 1U);
 }
 
 }  // namespace

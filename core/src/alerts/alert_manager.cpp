@@ -268,6 +268,15 @@ std::optional<TimePoint> AlertManager::nextFlush() const {
   return next;
 }
 
+Result<bool> AlertManager::enqueue(const plugin::Notification& message, TimePoint now) {
+  if (message.idempotency_key.empty() || message.receiver.empty()) {
+    return makeError(
+        fmt::format("writing message \"{}\" to the outbox: it needs an idempotency key and a receiver", message.title));
+  }
+  // Its own group: the key of no alert group, so it never joins or delays a digest.
+  return state_->store->insertOutbox(message, "message:" + message.idempotency_key, now);
+}
+
 Result<std::vector<OutboxMessage>> AlertManager::dueMessages(TimePoint now, std::size_t limit) {
   State& s = *state_;
   std::vector<OutboxMessage> out;

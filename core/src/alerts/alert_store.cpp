@@ -37,7 +37,39 @@ chain::Severity parseSeverity(const std::string& text) {
   return chain::Severity::major;
 }
 
+// Attachments are binary: their bytes are kept as hex in the JSON text (a quarterly workbook is
+// some tens of kB; nothing large goes through the outbox).
+std::string toHex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out += kDigits[b >> 4U];
+    out += kDigits[b & 0xFU];
+  }
+  return out;
+}
+
+std::string fromHex(const std::string& hex) {
+  auto value = [](char c) -> unsigned {
+    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+    if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
+    return 0;
+  };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out += static_cast<char>((value(hex[i]) << 4U) | value(hex[i + 1]));
+  }
+  return out;
+}
+
 std::string encodeNotification(const plugin::Notification& n) {
+  Json attachments = Json::array();
+  for (const auto& file : n.attachments) {
+    attachments.push_back({{"name", file.name}, {"content_type", file.content_type}, {"hex", toHex(file.bytes)}});
+  }
   return Json{{"idempotency_key", n.idempotency_key},
               {"receiver", n.receiver},
               {"title", n.title},
@@ -48,7 +80,8 @@ std::string encodeNotification(const plugin::Notification& n) {
               {"severity", n.severity},
               {"alert_ids", n.alert_ids},
               {"part", n.part},
-              {"parts", n.parts}}
+              {"parts", n.parts},
+              {"attachments", attachments}}
       .dump();
 }
 
@@ -67,6 +100,13 @@ plugin::Notification decodeNotification(const std::string& text) {
   n.alert_ids = j.value("alert_ids", std::vector<std::string>{});
   n.part = j.value("part", std::size_t{1});
   n.parts = j.value("parts", std::size_t{1});
+  if (const auto files = j.find("attachments"); files != j.end() && files->is_array()) {
+    for (const auto& file : *files) {
+      if (!file.is_object()) continue;
+      n.attachments.push_back(
+          {file.value("name", ""), file.value("content_type", ""), fromHex(file.value("hex", std::string()))});
+    }
+  }
   return n;
 }
 

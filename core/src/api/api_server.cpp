@@ -35,6 +35,24 @@ constexpr std::chrono::milliseconds kAcceptPause{250};
 // Descriptors the rest of the daemon needs beside the API's connections (ledger, plugins, logs).
 constexpr rlim_t kDescriptorsBesideTheApi = 64;
 
+// attachment; filename="…": the name's printable ASCII (others as '_') for old clients, and the
+// exact UTF-8 name as filename*=UTF-8''… when it differs (RFC 6266, RFC 8187).
+std::string contentDisposition(std::string_view name) {
+  std::string ascii;
+  std::string encoded;
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool printable = byte >= 0x20 && byte < 0x7f && c != '"' && c != '\\';
+    ascii += printable ? c : '_';
+    const bool attr = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    encoded += attr ? std::string(1, c) : fmt::format("%{:02X}", byte);
+  }
+  std::string out = fmt::format("attachment; filename=\"{}\"", ascii);
+  if (ascii != name) out += "; filename*=UTF-8''" + encoded;
+  return out;
+}
+
 std::vector<std::string> splitPath(std::string_view path) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -137,7 +155,7 @@ bool sameSecret(std::string_view a, std::string_view b) {
 }  // namespace
 
 ApiResponse ApiResponse::json(unsigned status, std::string body) {
-  return ApiResponse{status, "application/json", std::move(body)};
+  return ApiResponse{status, "application/json", std::move(body), {}};
 }
 
 ApiResponse ApiResponse::error(unsigned status, const std::string& message) {
@@ -251,6 +269,9 @@ class Session : public std::enable_shared_from_this<Session> {
     response->set(http::field::content_type, answer.content_type);
     response->set(http::field::cache_control, "no-store");
     if (answer.status == 401) response->set(http::field::www_authenticate, "Bearer realm=\"staffchain\"");
+    if (!answer.attachment_name.empty()) {
+      response->set(http::field::content_disposition, contentDisposition(answer.attachment_name));
+    }
     if (refuse_) response->set(http::field::retry_after, kRetryAfter);
     response->keep_alive(!ec && !refuse_ && request.keep_alive());
     response->body() = std::move(answer.body);

@@ -211,6 +211,18 @@ void checkReceivers(const alerts::Route& route, const std::string& path,
   }
 }
 
+// Each quarterly receiver must be a notifier of the file (or of conf.d/), as route receivers are.
+void checkReportReceivers(const reports::ReportSettings& settings,
+                          const std::map<std::string, NotifierSettings>& notifiers, const toml::table& table,
+                          std::vector<std::string>& errors) {
+  for (const auto& name : settings.quarterly_receivers) {
+    if (notifiers.count(name) > 0) continue;
+    const toml::node* node = table.get("quarterly_receivers");
+    errors.push_back(ConfigReader::location(node != nullptr ? *node : static_cast<const toml::node&>(table)) +
+                     "reports.quarterly_receivers: no notifier named \"" + name + "\"");
+  }
+}
+
 }  // namespace
 
 LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* validator) {
@@ -271,6 +283,11 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
     ConfigReader reader = top.child(*cases_table, "cases");
     cases::readCaseSettings(reader, config.cases);
   }
+  const toml::table* reports_table = top.subtable("reports");
+  if (reports_table != nullptr) {
+    ConfigReader reader = top.child(*reports_table, "reports");
+    reports::readReportSettings(reader, config.reports);
+  }
   top.finish();
 
   // conf.d/*.toml adds connectors, notifiers and sinks, so that each department's connection can
@@ -300,6 +317,9 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
   }
 
   if (route_table != nullptr) checkReceivers(config.route, "route", config.notifiers, *route_table, outcome.errors);
+  if (reports_table != nullptr) {
+    checkReportReceivers(config.reports, config.notifiers, *reports_table, outcome.errors);
+  }
   outcome.plugin_dir = config.daemon.plugin_dir;
   if (outcome.errors.empty()) outcome.config = std::move(config);
   return outcome;

@@ -191,7 +191,7 @@ void AdminApi::registerRoutes() {
                              json{{"ready", waiting.empty()}, {"waiting_for", waiting}}.dump());
   });
   server_->route("GET", "/metrics", Access::read, [this](const ApiRequest&) {
-    return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", metricsText()};
+    return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", metricsText(), {}};
   });
   server_->route("GET", "/api/v1/findings", Access::read, [this](const ApiRequest& request) {
     json out = json::array();

@@ -15,6 +15,7 @@
 #include "connector_scheduler.hpp"
 #include "evaluator.hpp"
 #include "notice_propagator.hpp"
+#include "quarterly_reports.hpp"
 #include "staffchain/api/api_server.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/scheduler.hpp"
@@ -40,6 +41,7 @@ class AdminApi {
     NoticePropagator& propagator;
     AlertDispatcher& dispatcher;
     CaseDesk& cases;
+    QuarterlyReports& reports;
     // Reloads the configuration file; false when it was refused, its errors in the vector.
     std::function<bool(std::vector<std::string>* refused_for)> reload;
   };
@@ -68,7 +70,7 @@ class AdminApi {
 
  private:
   void registerRoutes();
-  // The pre-check, the vacancy pool, the reduction tasks and the tenure report (loop_routes.cpp).
+  // The pre-check, the vacancy pool, the reduction tasks, the tenure and quarterly reports (loop_routes.cpp).
   void registerLoopRoutes();
   // Rectification cases and their notices (case_routes.cpp).
   void registerCaseRoutes();

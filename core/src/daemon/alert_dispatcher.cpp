@@ -119,6 +119,13 @@ void AlertDispatcher::flush() {
   deliverDue();
 }
 
+Result<bool> AlertDispatcher::send(const plugin::Notification& message) {
+  if (!manager_) return makeError(fmt::format("sending \"{}\": the alert store is not open", message.title));
+  auto written = manager_->enqueue(message, scheduler_.wallNow());
+  if (written && *written) deliverDue();
+  return written;
+}
+
 void AlertDispatcher::deliverDue() {
   if (once_) {
     // One-shot: deliver in line until nothing is due now, so the run ends with everything sent

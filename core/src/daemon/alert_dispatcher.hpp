@@ -49,6 +49,9 @@ class AlertDispatcher {
                const std::set<std::string>& connectors_down, WallTime now);
   // Writes the notifications due (grouping windows that closed) and delivers what is due.
   void flush();
+  // A message of the daemon's own (a report) into the outbox, then delivered as digests are.
+  // False when its idempotency key was written before: it is not sent again.
+  Result<bool> send(const plugin::Notification& message);
   // LINK-003 of receivers that keep failing.
   [[nodiscard]] std::vector<chain::Finding> linkFindings(WallTime now) const;
 

@@ -32,6 +32,7 @@ class CaseDesk {
   bool open(const std::filesystem::path& ledger_path);
   [[nodiscard]] bool isOpen() const noexcept { return store_ != nullptr; }
   [[nodiscard]] cases::CaseStore& store() { return *store_; }
+  [[nodiscard]] const cases::CaseStore& store() const { return *store_; }
 
   // An evaluation as of `as_of` left `open` open (every finding the daemon holds): the cases
   // follow it, then CASE-001 of each overdue case is appended to `open`.

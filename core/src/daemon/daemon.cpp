@@ -66,6 +66,8 @@ int Daemon::run() {
   watchdog_.start();
   evaluator_->start();
   propagator_->start();  // what a crash left unsent goes out now, then checks on a timer
+  // What fell due while the daemon was down goes out now; a one-cycle run sends no report.
+  if (!options_.once) reports_->start();
   notifySystemd(fmt::format("READY=1\nSTATUS=running with {} connectors", connectors_->size()));
   spdlog::info("staffchaind started: {} connectors, {} notifiers, state in {}{}", connectors_->size(),
                dispatcher_->notifierCount(), config_->daemon.state_dir.string(), options_.once ? " (one cycle)" : "");
@@ -124,10 +126,12 @@ bool Daemon::assemble(const std::filesystem::path& ledger_path) {
   cases_ = std::make_unique<CaseDesk>(*evaluator_);
   cases_->configure(*config_);
   if (!cases_->open(ledger_path)) return false;
+  reports_ = std::make_unique<QuarterlyReports>(*scheduler_, *evaluator_, *dispatcher_, *cases_);
+  reports_->configure(*config_);
 
   api_ = std::make_unique<AdminApi>(
       io_, AdminApi::Parts{*scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_, *dispatcher_, *cases_,
-                           [this](std::vector<std::string>* refused_for) { return reload(refused_for); }});
+                           *reports_, [this](std::vector<std::string>* refused_for) { return reload(refused_for); }});
   return true;
 }
 
@@ -236,6 +240,7 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
   dispatcher_->configure(*config_);
   propagator_->configure(*config_);
   cases_->configure(*config_);
+  reports_->configure(*config_);
   const std::size_t started = connectors_->configure(*config_);
   if (rules_changed) {
     spdlog::info("rule parameters changed: re-evaluating everything");
@@ -243,6 +248,7 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
   }
   spdlog::info("reloaded: {} connectors restarted or added, {} kept running", started, connectors_->size() - started);
   api_->configure(*config_);  // replaces the tokens of a running API
+  reports_->sendDue();        // a receiver just added gets the quarter that is due now, not tomorrow
   notifySystemd("READY=1");
   evaluator_->soon();
   return true;
@@ -259,6 +265,7 @@ void Daemon::beginStop(const std::string& why) {
   if (connectors_) connectors_->stop();
   if (dispatcher_) dispatcher_->stop();
   if (propagator_) propagator_->stop();
+  if (reports_) reports_->stop();
   if (api_) api_->stop();
   io_.stop();
 }

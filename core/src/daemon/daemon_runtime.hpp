@@ -2,7 +2,8 @@
 // loop, the plugin catalog, the configuration and the ledger, and wires the parts that do the
 // work, each with its own timers and state: the connector scheduler (connector_scheduler.hpp),
 // the evaluator (evaluator.hpp), the notice propagator (notice_propagator.hpp), the alert
-// dispatcher (alert_dispatcher.hpp) and the admin API (admin_api.hpp). What is left here is
+// dispatcher (alert_dispatcher.hpp), the quarterly reports (quarterly_reports.hpp) and the admin
+// API (admin_api.hpp). What is left here is
 // start, reload and stop, in the order the parts need.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include "connector_scheduler.hpp"
 #include "evaluator.hpp"
 #include "notice_propagator.hpp"
+#include "quarterly_reports.hpp"
 #include "service_manager.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/daemon.hpp"
@@ -66,6 +68,7 @@ class Daemon {
   std::unique_ptr<AlertDispatcher> dispatcher_;
   std::unique_ptr<CaseDesk> cases_;
   std::unique_ptr<ConnectorScheduler> connectors_;
+  std::unique_ptr<QuarterlyReports> reports_;
   std::unique_ptr<AdminApi> api_;  // last: destroyed first, before what its handlers use
   bool stopping_ = false;
   int exit_code_ = 0;  // what run() returns after a clean stop (3: --once left messages queued)

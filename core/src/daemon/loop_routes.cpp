@@ -1,6 +1,6 @@
 // The admin API's routes for the management loop around the chain (DOMAIN.md §7): the
 // pre-check, the vacancy pool and the reduction tasks, answered from the live engine as of today in the configured
-// zone.
+// zone, and the quarterly report (the engine and the alert history, as a workbook).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -21,6 +21,7 @@
 #include "staffchain/documents/tenure_pdf.hpp"
 #include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
+#include "staffchain/reports/quarterly_figures.hpp"
 #include "staffchain/reports/tenure_report.hpp"
 
 namespace staffchain::daemon {
@@ -245,6 +246,36 @@ void AdminApi::registerLoopRoutes() {
     json list = chain::reductionListJson(parts_.evaluator.engine().reductions(on, filter), on);
     list["timezone"] = config_->daemon.timezone.name();
     return ApiResponse::json(200, list.dump());
+  });
+
+  // The quarterly monitoring workbook (季度监控), as the file itself.
+  server_->route("GET", "/api/v1/reports/quarterly", Access::read, [this](const ApiRequest& request) {
+    const auto text = queryValue(request, "quarter");
+    if (text.empty()) return ApiResponse::error(400, "quarter is required, written as 2026Q4");
+    auto quarter = reports::parseQuarter(text);
+    if (!quarter) return ApiResponse::error(400, quarter.error().message);
+    const auto region = queryValue(request, "region");
+    if (!region.empty() && (region.size() != 6 || region.find_first_not_of("0123456789") != std::string::npos)) {
+      return ApiResponse::error(400, fmt::format("region \"{}\" is not a region code (6 digits, GB/T 2260)", region));
+    }
+    // Only a quarter that has not begun is the caller's mistake; anything else is the daemon's.
+    if (quarter->firstDay() > parts_.evaluator.today()) {
+      return ApiResponse::error(
+          400, fmt::format("quarter {} has not begun: today is {} in {}", quarter->text(),
+                           model::formatDate(parts_.evaluator.today()), config_->daemon.timezone.name()));
+    }
+    auto workbook = parts_.reports.workbook(*quarter, region);
+    if (!workbook) {
+      spdlog::error("quarterly report {} for {}: {}", quarter->text(), request.caller, workbook.error().message);
+      return ApiResponse::error(500, "cannot write the quarterly report (see the daemon's log)");
+    }
+    spdlog::info("quarterly report {}{} fetched by {} ({} bytes)", quarter->text(),
+                 region.empty() ? "" : " of " + region, request.caller, workbook->bytes.size());
+    ApiResponse answer;
+    answer.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    answer.body = std::move(workbook->bytes);
+    answer.attachment_name = std::move(workbook->name);
+    return answer;
   });
 }
 

@@ -68,6 +68,14 @@ Date TimeZone::dateAt(TimePoint at) const {
   return Date{static_cast<std::int32_t>(std::chrono::floor<std::chrono::days>(local).time_since_epoch().count())};
 }
 
+TimeZone::TimePoint TimeZone::startOf(Date day) const {
+  const date::local_days local{date::days{day.days}};
+  if (zone_ == nullptr) return TimePoint{std::chrono::sys_days{std::chrono::days{day.days}}} - fixed_;
+  // earliest: a midnight that happens twice counts from its first time; one a clock change skips
+  // (a gap) gives the instant of the change, the day's first instant.
+  return zone_->to_sys(local, date::choose::earliest);
+}
+
 namespace {
 
 struct LocalParts {

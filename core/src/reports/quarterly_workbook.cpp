@@ -5,15 +5,22 @@
 // and excess posts per region. The file is written beside its target and renamed over it, so a
 // failed write never leaves half a workbook where the old one was.
 #include <fmt/format.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <system_error>
 #include <utility>
 
 #include "sheet.hpp"
 #include "staffchain/model/enums.hpp"
+#include "staffchain/model/identifiers.hpp"
 #include "staffchain/reports/quarterly_report.hpp"
 
 namespace staffchain::reports {
@@ -384,6 +391,33 @@ Result<void> writeQuarterlyWorkbook(const QuarterlyReport& report, const std::fi
   writeLinksSheet(book, formats, report, failure);
 
   return closeWorkbook(book, partial, out, failure, "the quarterly workbook");
+}
+
+Result<std::string> quarterlyWorkbookBytes(const QuarterlyReport& report, const std::filesystem::path& scratch) {
+  std::error_code ec;
+  std::filesystem::create_directories(scratch, ec);
+  if (ec)
+    return makeError(fmt::format("cannot create {} for the quarterly workbook: {}", scratch.string(), ec.message()));
+  // One name per call: two requests for the same quarter never share a file.
+  static std::atomic<std::uint64_t> sequence{0};
+  const auto path = scratch / fmt::format("quarterly-{}-{}-{}.xlsx", report.quarter, ::getpid(), ++sequence);
+  if (auto written = writeQuarterlyWorkbook(report, path); !written) return std::move(written).error();
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const bool read = !in.bad();
+  in.close();
+  std::filesystem::remove(path, ec);
+  if (!read) return makeError(fmt::format("cannot read back the quarterly workbook {}", path.string()));
+  return bytes;
+}
+
+std::string quarterlyFileName(const QuarterlyReport& report) {
+  std::string name = quarterLabelZh(report.quarter) + "机构编制季度监控报表";
+  if (!report.region_filter.empty()) {
+    const auto known = model::regionName(report.region_filter);
+    name += fmt::format("（{}）", known.empty() ? regionNameOf(report, report.region_filter) : std::string(known));
+  }
+  return name + ".xlsx";
 }
 
 }  // namespace staffchain::reports

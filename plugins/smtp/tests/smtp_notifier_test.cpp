@@ -136,6 +136,77 @@ TEST(MimeMessage, WithoutHtmlTheMessageIsPlainText) {
   EXPECT_EQ(parsed["from"], "staffchain@bianban.hlbe.gov.cn");
 }
 
+// Every byte value, so that a file that is not text is seen to arrive whole.
+std::string binaryFile() {
+  std::string bytes;
+  for (int round = 0; round < 40; ++round) {
+    for (int b = 0; b < 256; ++b) bytes += static_cast<char>(b);
+  }
+  return bytes;
+}
+
+constexpr const char* kWorkbookName = "2026年第四季度机构编制季度监控报表（海拉尔区）.xlsx";
+constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// The attachments Python's e-mail parser finds: name, content type and content as hex.
+nlohmann::json attachmentsWithPython(const ScratchDir& scratch, const std::string& message) {
+  const auto file = scratch.write("attached.eml", message);
+  constexpr const char* kScript = R"(
+import email, email.policy, json, sys
+with open(sys.argv[1], 'rb') as f:
+    m = email.message_from_binary_file(f, policy=email.policy.default)
+body = m.get_body(('plain',))
+print(json.dumps({'content_type': m.get_content_type(), 'plain': body.get_content() if body else None,
+  'defects': len(m.defects) + sum(len(p.defects) for p in m.walk()),
+  'files': [{'name': a.get_filename(), 'type': a.get_content_type(), 'hex': a.get_content().hex()}
+            for a in m.iter_attachments()]}, ensure_ascii=False))
+)";
+  auto outcome = staffchain::testing::runCommand({"/usr/bin/python3", "-c", kScript, file.string()},
+                                                 {.log = scratch.path() / "python-attachments.log"}, 30s);
+  EXPECT_TRUE(outcome) << outcome.error().message;
+  if (!outcome) return {};
+  EXPECT_EQ(outcome->exitCode, 0) << outcome->output;
+  const auto start = outcome->output.find('{');
+  return nlohmann::json::parse(outcome->output.substr(start == std::string::npos ? 0 : start), nullptr, false);
+}
+
+std::string hexOf(const std::string& bytes) {
+  std::string hex;
+  for (const char c : bytes) hex += fmt::format("{:02x}", static_cast<unsigned char>(c));
+  return hex;
+}
+
+TEST(MimeMessage, AnAttachmentArrivesWholeUnderItsChineseNameBesideTheBody) {
+  ScratchDir scratch;
+  auto mail = sampleMail();
+  mail.attachments.push_back({kWorkbookName, kXlsxType, binaryFile()});
+  const std::string message = buildMimeMessage(mail);
+  for (std::size_t start = 0; start < message.size();) {
+    const auto end = message.find("\r\n", start);
+    ASSERT_NE(end, std::string::npos) << "every line ends in CRLF";
+    EXPECT_LE(end - start, 78U) << message.substr(start, end - start);
+    start = end + 2;
+  }
+  const auto parsed = attachmentsWithPython(scratch, message);
+  ASSERT_TRUE(parsed.is_object());
+  EXPECT_EQ(parsed["content_type"], "multipart/mixed");
+  EXPECT_EQ(parsed["plain"], kText);
+  EXPECT_EQ(parsed["defects"], 0);
+  ASSERT_EQ(parsed["files"].size(), 1U);
+  EXPECT_EQ(parsed["files"][0]["name"], kWorkbookName);
+  EXPECT_EQ(parsed["files"][0]["type"], kXlsxType);
+  EXPECT_EQ(parsed["files"][0]["hex"], hexOf(binaryFile()));
+}
+
+TEST(MimeMessage, FileNamesFollowRfc2231) {
+  EXPECT_EQ(rfc2231Parameter("filename", "report.xlsx"), "filename=\"report.xlsx\"");
+  EXPECT_EQ(rfc2231Parameter("filename", "报表.xlsx"), "filename*0*=UTF-8''%E6%8A%A5%E8%A1%A8.xlsx");
+  // A long name is continued, and no piece cuts an escape in two.
+  const auto long_name = rfc2231Parameter("name", kWorkbookName);
+  EXPECT_THAT(long_name, HasSubstr(";\r\n name*1*="));
+  EXPECT_THAT(long_name, Not(::testing::ContainsRegex("%[0-9A-F]?;")));
+}
+
 TEST(SmtpSettings, AddressesMustBeBare) {
   EXPECT_TRUE(isMailAddress("renshi@hlbe.gov.cn"));
   EXPECT_FALSE(isMailAddress("人事 <renshi@hlbe.gov.cn>"));
@@ -190,6 +261,29 @@ TEST_F(SmtpNotifierTest, DeliversAMessageTheReceiverReadsWithSubjectBothPartsAnd
   EXPECT_EQ(parsed["plain"], kText);
   EXPECT_EQ(parsed["html"], kHtml);
   EXPECT_EQ(parsed["defects"], 0);
+}
+
+TEST_F(SmtpNotifierTest, AnAttachedWorkbookReachesTheReceiverWhole) {
+  auto peer = SmtpPeer::start();
+  ASSERT_TRUE(peer) << peer.error().message;
+  auto created = create(mailTo((*peer)->url()));
+  ASSERT_TRUE(created) << created.error().message;
+  plugin::Notification m = message();
+  m.part = 1;
+  m.parts = 1;
+  m.attachments.push_back({kWorkbookName, kXlsxType, binaryFile()});
+
+  auto receipt = plugin_host::sendNotification(**created, m, 20s);
+  ASSERT_TRUE(receipt) << receipt.error().message;
+  auto received = (*peer)->waitForMessages(1, 10s);
+  ASSERT_TRUE(received) << received.error().message;
+  ASSERT_EQ(received->size(), 1U);
+  const auto parsed = attachmentsWithPython(scratch_, received->front());
+  ASSERT_TRUE(parsed.is_object());
+  ASSERT_EQ(parsed["files"].size(), 1U);
+  EXPECT_EQ(parsed["files"][0]["name"], kWorkbookName);
+  EXPECT_EQ(parsed["files"][0]["hex"], hexOf(binaryFile()));
+  EXPECT_EQ(parsed["plain"], kText);
 }
 
 TEST_F(SmtpNotifierTest, StartTlsRequiredRefusesAServerWithoutIt) {

@@ -134,5 +134,44 @@ TEST(AlertDelivery, MessagesForAnUnconfiguredReceiverWait) {
   EXPECT_FALSE(manager->failed(12345, "", at(2)).ok());
 }
 
+TEST(AlertDelivery, AMessageOfItsOwnGoesOutOnceWithItsAttachmentByteForByte) {
+  ScratchDir dir;
+  std::string bytes;
+  for (int b = 0; b < 256; ++b) bytes += static_cast<char>(b);
+  plugin::Notification message;
+  message.idempotency_key = "quarterly:2026Q4:all:mail";
+  message.receiver = "mail";
+  message.title = "2026年第四季度机构编制季度监控报表";
+  message.text = "报表见附件";
+  message.attachments.push_back(
+      {"2026年第四季度.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes});
+  {
+    auto manager = openManager(dir.ledger(), settingsFor({"mail"}));
+    ASSERT_NE(manager, nullptr);
+    auto first = manager->enqueue(message, at(0));
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_TRUE(*first);
+    auto again = manager->enqueue(message, at(1));
+    ASSERT_TRUE(again.ok());
+    EXPECT_FALSE(*again);
+    FakeReceiver receiver;
+    EXPECT_EQ(receiver.deliver(*manager, at(2)), 1);
+    ASSERT_EQ(receiver.messages.size(), 1U);
+    ASSERT_EQ(receiver.messages[0].attachments.size(), 1U);
+    EXPECT_EQ(receiver.messages[0].attachments[0].name, "2026年第四季度.xlsx");
+    EXPECT_EQ(receiver.messages[0].attachments[0].bytes, bytes);
+  }
+  // Delivered and reopened: the key is still known, so it is never written again.
+  auto reopened = openManager(dir.ledger(), settingsFor({"mail"}));
+  ASSERT_NE(reopened, nullptr);
+  auto after_restart = reopened->enqueue(message, at(60));
+  ASSERT_TRUE(after_restart.ok());
+  EXPECT_FALSE(*after_restart);
+  EXPECT_EQ(reopened->outbox(true)->size(), 1U);
+  plugin::Notification keyless = message;
+  keyless.idempotency_key.clear();
+  EXPECT_FALSE(reopened->enqueue(keyless, at(61)).ok());
+}
+
 }  // namespace
 }  // namespace staffchain::alerts

@@ -200,6 +200,47 @@ TEST_F(ConfigTest, StalenessShorterThanIntervalIsRefused) {
   EXPECT_THAT(outcome.errors[0], HasSubstr("connectors.a.max_staleness: must be at least the connector's interval"));
 }
 
+TEST_F(ConfigTest, TheReportsTableNamesItsReceiversDayAndRegions) {
+  auto outcome = load(std::string(kValid) + R"(
+[reports]
+quarterly_receivers = ["ops", "finance_head"]
+quarterly_on_day = 10
+quarterly_regions = ["150702", "150781"]
+issuing_office = "呼伦贝尔市委机构编制委员会办公室"
+)");
+  ASSERT_TRUE(outcome.errors.empty()) << outcome.errors.front();
+  const auto& reports = outcome.config->reports;
+  EXPECT_THAT(reports.quarterly_receivers, ElementsAre("ops", "finance_head"));
+  EXPECT_EQ(reports.quarterly_on_day, 10);
+  EXPECT_THAT(reports.quarterly_regions, ElementsAre("150702", "150781"));
+  EXPECT_EQ(reports.issuing_office, "呼伦贝尔市委机构编制委员会办公室");
+  // Without the table: no report is sent, and it would be due on the 5th.
+  auto plain = load(kValid);
+  ASSERT_TRUE(plain.config.has_value());
+  EXPECT_TRUE(plain.config->reports.quarterly_receivers.empty());
+  EXPECT_EQ(plain.config->reports.quarterly_on_day, 5);
+}
+
+TEST_F(ConfigTest, AReportsTableWithUnknownReceiversOrABadDayIsRefusedNamingTheKey) {
+  auto outcome = load(R"([notifiers.ops]
+plugin = "fixture_notifier"
+
+[reports]
+quarterly_receivers = ["ops", "office-mail"]
+quarterly_on_day = 31
+quarterly_regions = ["1507"]
+quarterly_when = "soon"
+)");
+  ASSERT_FALSE(outcome.config.has_value());
+  const std::string f = file();
+  EXPECT_THAT(outcome.errors,
+              ::testing::UnorderedElementsAre(
+                  f + ":5:23: reports.quarterly_receivers: no notifier named \"office-mail\"",
+                  f + ":6:20: reports.quarterly_on_day: expected an integer from 1 to 28, got 31",
+                  f + ":7:21: reports.quarterly_regions: \"1507\" is not a region code (6 digits, GB/T 2260)",
+                  f + ":8:1: reports.quarterly_when: unknown key"));
+}
+
 TEST(Duration, ParsesUnitsAndSums) {
   EXPECT_EQ(plugin::parseDuration("250ms"), std::chrono::milliseconds(250));
   EXPECT_EQ(plugin::parseDuration("1h30m"), std::chrono::minutes(90));

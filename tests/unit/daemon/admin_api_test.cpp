@@ -2,7 +2,8 @@
 // readiness follows the connectors; connector actions reach the connector scheduler (and refuse
 // unknown names, actions and bodies); metrics carry every part's figures; a refused reload
 // answers 422 with its errors; tokens are resolved at start, a read-only one cannot act, and a
-// reload whose token cannot be resolved keeps the running ones.
+// reload whose token cannot be resolved keeps the running ones; the quarterly report answers its
+// workbook and refuses a malformed or future quarter with the reason.
 #include "admin_api.hpp"
 
 #include <gmock/gmock.h>
@@ -48,6 +49,7 @@ class AdminApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     config_.daemon.timezone = model::TimeZone::utc();
+    config_.daemon.state_dir = dir_.path();  // the quarterly workbook is written through it
     config::ConnectorSettings estab;
     estab.name = "estab";
     estab.plugin = "quiet";
@@ -86,9 +88,11 @@ class AdminApiTest : public ::testing::Test {
     cases_->configure(config_);
     ASSERT_TRUE(cases_->open(dir_.path() / "ledger.db"));
     connectors_->configure(config_);
+    reports_ = std::make_unique<QuarterlyReports>(scheduler_, *evaluator_, *dispatcher_, *cases_);
+    reports_->configure(config_);
     api_ = std::make_unique<AdminApi>(
         io_, AdminApi::Parts{scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_, *dispatcher_, *cases_,
-                             [this](std::vector<std::string>* refused_for) {
+                             *reports_, [this](std::vector<std::string>* refused_for) {
                                ++reloads_;
                                if (reload_errors_.empty()) return true;
                                *refused_for = reload_errors_;
@@ -145,6 +149,7 @@ class AdminApiTest : public ::testing::Test {
   std::unique_ptr<Evaluator> evaluator_;
   std::unique_ptr<AlertDispatcher> dispatcher_;
   std::unique_ptr<CaseDesk> cases_;
+  std::unique_ptr<QuarterlyReports> reports_;
   std::unique_ptr<ConnectorScheduler> connectors_;
   std::unique_ptr<AdminApi> api_;
   std::vector<std::string> reload_errors_;
@@ -196,6 +201,34 @@ TEST_F(AdminApiTest, AReadOnlyTokenReadsButCannotAct) {
   EXPECT_EQ(call("POST", "/api/v1/connectors/estab/pause", {}, kReadToken).status, 403U);
   EXPECT_EQ(call("GET", "/api/v1/connectors", {}, "not-a-token-at-all-000").status, 401U);
   EXPECT_EQ(connector()["state"], "idle");
+}
+
+// The fake clock starts on 2024-10-04: 2024Q3 is over, 2024Q4 runs, 2025Q1 has not begun.
+TEST_F(AdminApiTest, TheQuarterlyReportIsAWorkbookFileAndABadQuarterIsRefusedWithTheReason) {
+  ASSERT_TRUE(api_->start());
+  const auto workbook = call("GET", "/api/v1/reports/quarterly?quarter=2024Q3", {}, kReadToken);
+  ASSERT_EQ(workbook.status, 200U) << workbook.body;
+  EXPECT_EQ(workbook.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(workbook.attachment_name, "2024年第三季度机构编制季度监控报表.xlsx");
+  EXPECT_EQ(workbook.body.substr(0, 4), std::string("PK\x03\x04", 4));  // a zip archive, as .xlsx files are
+  const auto running = call("GET", "/api/v1/reports/quarterly?quarter=2024q4&region=150702", {}, kReadToken);
+  EXPECT_EQ(running.status, 200U) << running.body;
+  EXPECT_EQ(running.attachment_name, "2024年第四季度机构编制季度监控报表（海拉尔区）.xlsx");
+
+  const auto bad = call("GET", "/api/v1/reports/quarterly?quarter=2024Q5", {}, kReadToken);
+  EXPECT_EQ(bad.status, 400U);
+  EXPECT_THAT(bad.body, HasSubstr(R"(quarter \"2024Q5\" is not a quarter)"));
+  EXPECT_THAT(bad.body, HasSubstr("as in 2026Q4"));
+  const auto missing = call("GET", "/api/v1/reports/quarterly", {}, kReadToken);
+  EXPECT_EQ(missing.status, 400U);
+  EXPECT_THAT(missing.body, HasSubstr("quarter is required"));
+  const auto region = call("GET", "/api/v1/reports/quarterly?quarter=2024Q3&region=1507", {}, kReadToken);
+  EXPECT_EQ(region.status, 400U);
+  EXPECT_THAT(region.body, HasSubstr(R"(region \"1507\" is not a region code)"));
+  const auto future = call("GET", "/api/v1/reports/quarterly?quarter=2025Q1", {}, kReadToken);
+  EXPECT_EQ(future.status, 400U);
+  EXPECT_THAT(future.body, HasSubstr("quarter 2025Q1 has not begun: today is 2024-10-04 in UTC"));
+  EXPECT_EQ(call("GET", "/api/v1/reports/quarterly?quarter=2024Q3", {}, "not-a-token-at-all-000").status, 401U);
 }
 
 TEST_F(AdminApiTest, MetricsCarryTheConnectorsAndTheirLinkFindings) {

@@ -34,6 +34,21 @@ TEST(TimeZone, ADaylightSavingZoneFollowsItsRules) {
   EXPECT_EQ(formatDate(behind->dateAt(at(2026, 12, 6, 2, 30))), "2026-12-05");
 }
 
+TEST(TimeZone, ADayStartsAtItsLocalMidnight) {
+  const TimeZone shanghai;
+  EXPECT_EQ(shanghai.startOf(Date::fromYmd(2026, 10, 1)), at(2026, 9, 30, 16, 0));
+  auto berlin = TimeZone::load("Europe/Berlin");
+  ASSERT_TRUE(berlin) << berlin.error().message;
+  EXPECT_EQ(berlin->startOf(Date::fromYmd(2026, 1, 1)), at(2025, 12, 31, 23, 0));
+  EXPECT_EQ(berlin->startOf(Date::fromYmd(2026, 7, 1)), at(2026, 6, 30, 22, 0));
+  // Santiago moves its clocks at midnight: 2026-09-06 has no 00:00, it begins at 01:00 (-03:00).
+  auto santiago = TimeZone::load("America/Santiago");
+  ASSERT_TRUE(santiago) << santiago.error().message;
+  const auto start = santiago->startOf(Date::fromYmd(2026, 9, 6));
+  EXPECT_EQ(formatDate(santiago->dateAt(start)), "2026-09-06");
+  EXPECT_EQ(formatDate(santiago->dateAt(start - std::chrono::seconds(1))), "2026-09-05");
+}
+
 TEST(TimeZone, StoredUtcTimesAreRewrittenInTheZoneAndOtherTextIsLeftAlone) {
   const TimeZone zone;
   EXPECT_EQ(zone.rfc3339FromUtc("2026-12-05T23:40:07Z"), "2026-12-06T07:40:07+08:00");

@@ -50,6 +50,11 @@ class AlertManager {
   // expiring), for the daemon's timer; empty when nothing waits on time.
   [[nodiscard]] std::optional<TimePoint> nextFlush() const;
 
+  // A message of the daemon's own, about no alert (the quarterly report): written to the outbox
+  // and delivered like a digest, with its retries and the receiver's rate limit. False when a
+  // message with that idempotency key was ever written (sent or not): a key goes out once.
+  Result<bool> enqueue(const plugin::Notification& message, TimePoint now);
+
   // Messages to send now, oldest first per receiver, within each receiver's rate limit and
   // outside its backoff; each is leased until delivered() or failed() is called for it.
   Result<std::vector<OutboxMessage>> dueMessages(TimePoint now, std::size_t limit);

@@ -38,6 +38,9 @@ struct ApiResponse {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // A file to save rather than show (a workbook): sent as Content-Disposition: attachment, with
+  // the name in ASCII and, when it is not ASCII, as UTF-8 too (RFC 6266).
+  std::string attachment_name;
 
   static ApiResponse json(unsigned status, std::string body);
   // {"error": {"status": N, "message": "..."}}

@@ -21,6 +21,7 @@
 #include "staffchain/plugin/config_reader.hpp"
 #include "staffchain/plugin/descriptor.hpp"
 #include "staffchain/propagation/propagation_settings.hpp"
+#include "staffchain/reports/report_settings.hpp"
 
 namespace staffchain::config {
 
@@ -78,7 +79,7 @@ struct SinkSettings : PluginInstanceSettings {
   Duration timeout{std::chrono::seconds(30)};
 };
 
-// The tables of the areas that act on them ([api], [propagation], [route], [alerts]) are those
+// The tables of the areas that act on them ([api], [propagation], [route], [alerts], [reports]) are those
 // areas' own types, read by their own readers; what spans tables (a route naming notifiers) is
 // checked here, once the whole file and conf.d/ are read.
 struct Config {
@@ -93,7 +94,8 @@ struct Config {
   propagation::PropagationSettings propagation;
   alerts::Route route;
   alerts::OperatorLimits alerts;
-  cases::CaseSettings cases;  // [cases]: rectification cases and their notices
+  cases::CaseSettings cases;        // [cases]: rectification cases and their notices
+  reports::ReportSettings reports;  // [reports]: the quarterly report's receivers and day
 };
 
 // Validates a plugin's own keys; implemented by the plugin host. Returns false (with an error

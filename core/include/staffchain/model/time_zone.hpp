@@ -38,6 +38,9 @@ class TimeZone {
   [[nodiscard]] std::chrono::seconds offsetAt(TimePoint at) const;
   // The civil date there at that instant.
   [[nodiscard]] Date dateAt(TimePoint at) const;
+  // The first instant of that civil date there (its midnight; the first instant after a gap when a
+  // clock change skips midnight): where a day, a month or a quarter begins for the people served.
+  [[nodiscard]] TimePoint startOf(Date day) const;
   // RFC 3339 with the zone's offset, to the second: "2026-12-06T11:51:34+08:00".
   [[nodiscard]] std::string rfc3339(TimePoint at) const;
   // A time stored as UTC ("2026-12-06T03:51:34Z", formatUtcTime) rewritten as rfc3339(); any

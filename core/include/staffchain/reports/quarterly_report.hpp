@@ -117,4 +117,12 @@ std::string estabTypeZh(const std::string& estab_type);
 // Writes the workbook to `out` (replaced if it exists). An error names the file and the reason.
 Result<void> writeQuarterlyWorkbook(const QuarterlyReport& report, const std::filesystem::path& out);
 
+// The workbook's bytes, for an answer or an attachment: libxlsxwriter writes files only, so it is
+// written into `scratch` (created if missing) under a name of its own, read and removed.
+Result<std::string> quarterlyWorkbookBytes(const QuarterlyReport& report, const std::filesystem::path& scratch);
+
+// The file name an office saves it under: "2026年第四季度机构编制季度监控报表.xlsx", with the
+// region for one region's report ("2026年第四季度机构编制季度监控报表（海拉尔区）.xlsx").
+std::string quarterlyFileName(const QuarterlyReport& report);
+
 }  // namespace staffchain::reports

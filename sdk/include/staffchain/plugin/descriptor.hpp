@@ -22,9 +22,9 @@
 
 namespace staffchain::plugin {
 
-// Raised whenever a type the host and plugins exchange changes shape.
+// Raised whenever a type the host and plugins exchange changes shape (6: Notification::attachments).
 #ifndef STAFFCHAIN_SDK_ABI_VERSION
-#define STAFFCHAIN_SDK_ABI_VERSION 5
+#define STAFFCHAIN_SDK_ABI_VERSION 6
 #endif
 inline constexpr std::uint32_t kSdkAbiVersion = STAFFCHAIN_SDK_ABI_VERSION;
 inline constexpr const char* kBuildTag = STAFFCHAIN_BUILD_TAG;
