@@ -201,7 +201,9 @@ TEST_F(CaseStoreTest, SubmitVerifyAndReopenAreRecordedAndVerifyWaitsForEveryFind
   EXPECT_EQ(store_->act(9, CaseAction::submit, Actor{"王科长", "ops", ""}, at(15)).status, 404);
 
   reopen();
-  const auto& history = store_->find(1)->history;
+  const auto read = store_->find(1);
+  ASSERT_TRUE(read);
+  const auto& history = read->history;
   ASSERT_EQ(history.size(), 4U);
   EXPECT_EQ(history[1].action, "submit");
   EXPECT_EQ(history[1].by, "单位联系人");
