@@ -17,7 +17,7 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || ((seconds == 0)); then
   exit 2
 fi
 
-all_targets=(fuzz_csv_reader fuzz_export_file fuzz_json_mapper fuzz_config_loader fuzz_identifiers fuzz_scim_response)
+all_targets=(fuzz_csv_reader fuzz_export_file fuzz_xlsx_sheet fuzz_json_mapper fuzz_config_loader fuzz_identifiers fuzz_scim_response)
 targets=("$@")
 if ((${#targets[@]} == 0)); then targets=("${all_targets[@]}"); fi
 
@@ -25,6 +25,7 @@ if ((${#targets[@]} == 0)); then targets=("${all_targets[@]}"); fi
 max_len_of() {
   case "$1" in
     fuzz_identifiers) echo 256 ;;
+    fuzz_xlsx_sheet) echo 65536 ;;  # a small workbook: a zip of six XML parts
     fuzz_csv_reader | fuzz_export_file | fuzz_config_loader) echo 8192 ;;
     *) echo 16384 ;;
   esac
