@@ -133,9 +133,11 @@ api::ApiResponse AdminApi::tenureReport(const ApiRequest& request) const {
   for (const auto& span : spans.value()) {
     if (span.unit_id != report.unit_id) continue;
     const model::Date first = std::max(span.since, from);
-    const std::optional<model::Date> resolved =
-        span.resolved_at ? std::optional<model::Date>(zone.dateAt(*span.resolved_at)) : std::nullopt;
-    const model::Date open_until = resolved ? resolved->plusDays(-1) : std::min(today, to);
+    // The day it resolved, or none (a flag beside a date rather than an optional: g++ 12 at -O3
+    // takes the optional's value for uninitialised below, -Wmaybe-uninitialized).
+    const bool was_resolved = span.resolved_at.has_value();
+    const model::Date resolved = was_resolved ? zone.dateAt(*span.resolved_at) : model::Date{};
+    const model::Date open_until = was_resolved ? resolved.plusDays(-1) : std::min(today, to);
     const model::Date last = std::min(open_until, to);
     if (last < first) continue;  // open on no day of the period
     chain::Finding finding;
@@ -150,7 +152,7 @@ api::ApiResponse AdminApi::tenureReport(const ApiRequest& request) const {
       finding.summary_en = alert->summary_en;
       finding.evidence = alert->evidence;
     }
-    listed.push_back(chain::TenureSpan{std::move(finding), first, last, !resolved || *resolved > to});
+    listed.push_back(chain::TenureSpan{std::move(finding), first, last, !was_resolved || resolved > to});
   }
   std::sort(listed.begin(), listed.end(), [](const chain::TenureSpan& a, const chain::TenureSpan& b) {
     return std::tie(a.first, a.finding.rule, a.finding.fingerprint) <

@@ -180,7 +180,10 @@ Laid layOut(cairo_t* cr, const std::vector<Block>& blocks, const PageGeometry& g
   }
   int page = 0;
   double y = g.top;
-  std::optional<std::size_t> header;  // the table's header row, once placed
+  // The table's header row once placed, kNone before: an index, not an optional, because g++ 12
+  // at -O3 takes an optional's value for uninitialised here (-Wmaybe-uninitialized).
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::size_t header = kNone;
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const Block& b = blocks[i];
     if (y > g.top) y += b.space_before;
@@ -188,9 +191,9 @@ Laid layOut(cairo_t* cr, const std::vector<Block>& blocks, const PageGeometry& g
       ++page;
       y = g.top;
       // The table goes on: its header first.
-      if (!b.cells.empty() && !b.header_row && header) {
-        placeRow(blocks[*header], *header, g, page, y, laid);
-        y += rowHeight(blocks[*header], laid.layouts[*header]);
+      if (!b.cells.empty() && !b.header_row && header != kNone) {
+        placeRow(blocks[header], header, g, page, y, laid);
+        y += rowHeight(blocks[header], laid.layouts[header]);
       }
     }
     if (!b.cells.empty()) {
@@ -199,7 +202,7 @@ Laid layOut(cairo_t* cr, const std::vector<Block>& blocks, const PageGeometry& g
       y += rowHeight(b, laid.layouts[i]);
       continue;
     }
-    if (b.header_row) header.reset();
+    if (b.header_row) header = kNone;
     PangoLayout* layout = laid.layouts[i][0].get();
     PangoLayoutIter* iter = pango_layout_get_iter(layout);
     int line_no = 0;
