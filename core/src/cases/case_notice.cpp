@@ -106,18 +106,6 @@ std::string_view lookup(std::string_view key, const auto& table) {
   return it == table.end() ? key : it->second;
 }
 
-std::string_view severityZh(chain::Severity severity) {
-  switch (severity) {
-    case chain::Severity::critical:
-      return "严重";
-    case chain::Severity::major:
-      return "较重";
-    case chain::Severity::minor:
-      return "一般";
-  }
-  return "";
-}
-
 }  // namespace
 
 documents::InspectionNotice noticeOf(const Case& c, const CaseSettings& settings) {
@@ -138,7 +126,7 @@ documents::InspectionNotice noticeOf(const Case& c, const CaseSettings& settings
     out.rule = f.rule;
     const auto rule = chain::findRule(f.rule);
     out.rule_title_zh = rule ? std::string(rule->title_zh) : f.rule;
-    out.severity_zh = severityZh(f.severity);
+    out.severity_zh = chain::chineseLabel(f.severity);
     out.since = model::formatDate(f.since);
     out.summary_zh = shown(f.summary_zh);  // summaries are masked already; a unit entitled still sees them so
     for (const auto& item : f.evidence) {

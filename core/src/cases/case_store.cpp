@@ -6,6 +6,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "staffchain/alerts/routing.hpp"
 #include "staffchain/chain/finding_json.hpp"
 #include "staffchain/model/identifiers.hpp"
 #include "staffchain/sqlite/database.hpp"
@@ -94,12 +95,6 @@ std::optional<chain::Severity> severityOf(std::string_view text) {
     if (chain::toString(severity) == text) return severity;
   }
   return std::nullopt;
-}
-
-bool regionCovers(const std::string& filter, const std::string& region) {
-  if (filter.empty()) return true;
-  if (filter.size() == 6 && filter.ends_with("00")) return region.starts_with(filter.substr(0, 4));
-  return region == filter;
 }
 
 }  // namespace
@@ -527,10 +522,14 @@ std::vector<Case> CaseStore::cases(const CaseFilter& filter) const {
   for (const auto& c : state_->cases) {
     if (filter.state && c.state != *filter.state) continue;
     if (!filter.unit_id.empty() && c.unit_id != filter.unit_id) continue;
-    if (!regionCovers(filter.region, c.region)) continue;
+    if (!filter.region.empty() && !alerts::regionListMatches({filter.region}, c.region)) continue;
     out.push_back(c);
   }
   return out;
+}
+
+bool CaseStore::anyOpen() const noexcept {
+  return std::any_of(state_->cases.begin(), state_->cases.end(), [](const Case& c) { return !c.closed(); });
 }
 
 std::optional<Case> CaseStore::find(std::int64_t number) const {

@@ -44,18 +44,22 @@ void CaseDesk::tellEngine() {
 
 void CaseDesk::follow(model::Date as_of, std::vector<chain::Finding>& open, WallTime now) {
   if (!store_) return;
-  std::unordered_set<std::string> fingerprints;
-  fingerprints.reserve(open.size());
-  for (const auto& finding : open) fingerprints.insert(finding.fingerprint);
-  auto changes = store_->observe(fingerprints, as_of, now);
-  if (!changes) {
-    spdlog::error("rectification cases not updated: {}", changes.error().message);
-  } else {
-    for (const auto& line : changes->lines) spdlog::info("case {}", line);
-    if (changes->suspensions_changed) {
-      // CHAIN-016 and the pre-check read the new spans from the next evaluation on.
-      tellEngine();
-      evaluator_.soon();
+  // Every evaluation passes here, a province's tens of thousands of findings with it: the set of
+  // their fingerprints is made only when a case is there to follow them.
+  if (store_->anyOpen()) {
+    std::unordered_set<std::string> fingerprints;
+    fingerprints.reserve(open.size());
+    for (const auto& finding : open) fingerprints.insert(finding.fingerprint);
+    auto changes = store_->observe(fingerprints, as_of, now);
+    if (!changes) {
+      spdlog::error("rectification cases not updated: {}", changes.error().message);
+    } else {
+      for (const auto& line : changes->lines) spdlog::info("case {}", line);
+      if (changes->suspensions_changed) {
+        // CHAIN-016 and the pre-check read the new spans from the next evaluation on.
+        tellEngine();
+        evaluator_.soon();
+      }
     }
   }
   if (config_->cases.auto_case_after_days > 0) autoOpen(as_of, open, now);

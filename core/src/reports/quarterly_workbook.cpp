@@ -361,24 +361,12 @@ std::string estabTypeZh(const std::string& estab_type) {
 }
 
 Result<void> writeQuarterlyWorkbook(const QuarterlyReport& report, const std::filesystem::path& out) {
-  // Written beside the target and renamed over it: readers never see half a workbook.
-  std::filesystem::path partial = out;
-  partial += ".partial";
-  lxw_workbook* book = workbook_new(partial.c_str());
-  if (book == nullptr) {
-    return makeError(
-        fmt::format("cannot write the quarterly workbook {}: libxlsxwriter could not start it", out.string()));
-  }
-  // The C API takes char* for the properties and only reads them.
-  std::string title = quarterLabelZh(report.quarter) + "机构编制季度监控报表";
-  std::string office = report.issuing_office;
-  std::string subject = "季度监控";
-  lxw_doc_properties properties{};
-  properties.title = title.data();
-  properties.company = office.data();
-  properties.author = office.data();
-  properties.subject = subject.data();
-  workbook_set_properties(book, &properties);
+  std::filesystem::path partial;
+  auto opened =
+      detail::openWorkbook(out, partial, "the quarterly workbook",
+                           quarterLabelZh(report.quarter) + "机构编制季度监控报表", "季度监控", report.issuing_office);
+  if (!opened) return std::move(opened).error();
+  lxw_workbook* book = opened.value();
 
   const Formats formats = makeFormats(book);
   std::string failure;

@@ -79,6 +79,24 @@ Formats makeFormats(lxw_workbook* book) {
   return f;
 }
 
+Result<lxw_workbook*> openWorkbook(const std::filesystem::path& out, std::filesystem::path& partial,
+                                   std::string_view what, std::string title, std::string subject, std::string office) {
+  partial = out;
+  partial += ".partial";
+  lxw_workbook* book = workbook_new(partial.c_str());
+  if (book == nullptr) {
+    return makeError(fmt::format("cannot write {} {}: libxlsxwriter could not start it", what, out.string()));
+  }
+  // The C API takes char* for the properties and only reads them; it copies them before returning.
+  lxw_doc_properties properties{};
+  properties.title = title.data();
+  properties.company = office.data();
+  properties.author = office.data();
+  properties.subject = subject.data();
+  workbook_set_properties(book, &properties);
+  return book;
+}
+
 Result<void> closeWorkbook(lxw_workbook* book, const std::filesystem::path& partial, const std::filesystem::path& out,
                            const std::string& failure, std::string_view what) {
   errno = 0;

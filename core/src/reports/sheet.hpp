@@ -168,6 +168,13 @@ class Sheet {
   std::string& failure_;
 };
 
+// A workbook that will become `out`: written beside it (`partial`, out + ".partial") and renamed
+// over it by closeWorkbook, so readers never see half a workbook; its document properties say
+// `title`, `subject` and the issuing `office`. Fails, naming `what` and `out`, when libxlsxwriter
+// cannot start it.
+Result<lxw_workbook*> openWorkbook(const std::filesystem::path& out, std::filesystem::path& partial,
+                                   std::string_view what, std::string title, std::string subject, std::string office);
+
 // Closes `book` (opened on `partial`) and renames it over `out`; `failure` is the first cell a
 // sheet refused. Any failure removes the partial file and names `what` ("the quarterly
 // workbook"), the target and the reason.

@@ -27,22 +27,12 @@ std::string metaLine(const TenureReport& report) {
 }  // namespace
 
 Result<void> writeTenureWorkbook(const TenureReport& report, const std::filesystem::path& out) {
-  std::filesystem::path partial = out;
-  partial += ".partial";
-  lxw_workbook* book = workbook_new(partial.c_str());
-  if (book == nullptr) {
-    return makeError(
-        fmt::format("cannot write the tenure audit workbook {}: libxlsxwriter could not start it", out.string()));
-  }
-  std::string title = (report.unit_name.empty() ? report.unit_id : report.unit_name) + "任期机构编制专项审计";
-  std::string office = report.issuing_office;
-  std::string subject = "任期审计";
-  lxw_doc_properties properties{};
-  properties.title = title.data();
-  properties.company = office.data();
-  properties.author = office.data();
-  properties.subject = subject.data();
-  workbook_set_properties(book, &properties);
+  std::filesystem::path partial;
+  const std::string title = (report.unit_name.empty() ? report.unit_id : report.unit_name) + "任期机构编制专项审计";
+  auto opened =
+      detail::openWorkbook(out, partial, "the tenure audit workbook", title, "任期审计", report.issuing_office);
+  if (!opened) return std::move(opened).error();
+  lxw_workbook* book = opened.value();
 
   const Formats f = makeFormats(book);
   // The summary is a sentence: wrapped in its column rather than run on for a screen's width.

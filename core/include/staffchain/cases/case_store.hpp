@@ -57,7 +57,7 @@ struct CaseAnswer {
 struct CaseFilter {
   std::optional<CaseState> state;
   std::string unit_id;
-  std::string region;  // a code ending in "00" covers its subregions
+  std::string region;  // a code ending in "00" covers its subregions, as in routes
 };
 
 // What one evaluation changed, for the log.
@@ -93,6 +93,8 @@ class CaseStore {
   Result<CaseChanges> observe(const std::unordered_set<std::string>& open, model::Date today, TimePoint now);
 
   [[nodiscard]] std::vector<Case> cases(const CaseFilter& filter) const;
+  // Whether any case is not yet verified: only such cases follow their findings.
+  [[nodiscard]] bool anyOpen() const noexcept;
   [[nodiscard]] std::optional<Case> find(std::int64_t number) const;
   // The case not yet verified that holds the finding, if any.
   [[nodiscard]] std::optional<std::int64_t> caseHolding(const std::string& alert_id) const;
