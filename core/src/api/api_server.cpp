@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
+#include "staffchain/api/static_files.hpp"
+
 namespace staffchain::api {
 namespace {
 
@@ -145,6 +147,8 @@ bool isTransientAcceptError(const boost::system::error_code& ec) {
 }
 
 // Compares without an early exit, so the time taken says nothing about where they differ.
+constexpr const char* kSessionCookie = "staffchain_session";
+
 bool sameSecret(std::string_view a, std::string_view b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -155,7 +159,7 @@ bool sameSecret(std::string_view a, std::string_view b) {
 }  // namespace
 
 ApiResponse ApiResponse::json(unsigned status, std::string body) {
-  return ApiResponse{status, "application/json", std::move(body), {}};
+  return ApiResponse{status, "application/json", std::move(body), {}, {}};
 }
 
 ApiResponse ApiResponse::error(unsigned status, const std::string& message) {
@@ -260,19 +264,26 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     } else {
       request = parser_->release();
-      answer = server->dispatch(std::string(request.method_string()), std::string(request.target()),
-                                std::string(request[http::field::authorization]), std::move(request.body()));
+      beast::error_code endpoint_error;
+      const auto peer = stream_.socket().remote_endpoint(endpoint_error);
+      answer = server->dispatch(
+          IncomingRequest{std::string(request.method_string()), std::string(request.target()),
+                          std::string(request[http::field::authorization]), std::string(request[http::field::cookie]),
+                          std::string(request["X-CSRF-Token"]),
+                          endpoint_error ? std::string() : peer.address().to_string(), std::move(request.body())});
     }
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(answer.status), request.version() == 0 ? 11 : request.version());
     response->set(http::field::server, "staffchaind");
     response->set(http::field::content_type, answer.content_type);
     response->set(http::field::cache_control, "no-store");
+    response->set("X-Content-Type-Options", "nosniff");
     if (answer.status == 401) response->set(http::field::www_authenticate, "Bearer realm=\"staffchain\"");
     if (!answer.attachment_name.empty()) {
       response->set(http::field::content_disposition, contentDisposition(answer.attachment_name));
     }
     if (refuse_) response->set(http::field::retry_after, kRetryAfter);
+    for (const auto& [name, value] : answer.headers) response->set(name, value);
     response->keep_alive(!ec && !refuse_ && request.keep_alive());
     response->body() = std::move(answer.body);
     response->prepare_payload();
@@ -429,8 +440,15 @@ std::size_t ApiServer::openConnections() const noexcept {
 
 ApiResponse ApiServer::dispatch(const std::string& method, const std::string& target, const std::string& authorization,
                                 std::string body) {
+  return dispatch(IncomingRequest{method, target, authorization, {}, {}, {}, std::move(body)});
+}
+
+ApiResponse ApiServer::dispatch(IncomingRequest incoming) {
+  const std::string& method = incoming.method;
+  const std::string& target = incoming.target;
   ApiRequest request;
   request.method = method;
+  request.remote = incoming.remote;
   const auto question = target.find('?');
   request.path = urlDecode(std::string_view(target).substr(0, question));
   if (question != std::string::npos) {
@@ -444,13 +462,23 @@ ApiResponse ApiServer::dispatch(const std::string& method, const std::string& ta
       query.remove_prefix(amp + 1);
     }
   }
-  request.body = std::move(body);
+  request.body = std::move(incoming.body);
+
+  if (console_ && method == "GET") {
+    if (auto page = consoleFile(request.path)) {
+      if (logger_) logger_->debug("api {} {} -> {}", method, loggablePath(target), page->status);
+      return std::move(*page);
+    }
+  }
 
   Access granted = Access::none;
   request.caller = "anonymous";
+  // Why a console request has no access, when it came with a session cookie that is no good.
+  std::string session_refusal;
+  bool csrf_missing = false;
   constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.rfind(kBearer, 0) == 0) {
-    const std::string_view presented = std::string_view(authorization).substr(kBearer.size());
+  if (incoming.authorization.rfind(kBearer, 0) == 0) {
+    const std::string_view presented = std::string_view(incoming.authorization).substr(kBearer.size());
     for (const auto& token : tokens_) {
       if (sameSecret(presented, token.secret)) {
         granted = token.access;
@@ -458,7 +486,24 @@ ApiResponse ApiServer::dispatch(const std::string& method, const std::string& ta
       }
     }
     if (granted == Access::none) request.caller = "invalid-token";
+  } else if (const std::string id = cookieValue(incoming.cookie, kSessionCookie); console_ && !id.empty()) {
+    const ConsoleSessions::Session* session = nullptr;
+    const auto found = sessions_.find(id, clock_(), &session);
+    const ApiToken* token = found == ConsoleSessions::Found::live ? tokenOf(*session) : nullptr;
+    if (token != nullptr) {
+      granted = token->access;
+      request.caller = token->name;
+      request.session = session->id;
+      const bool write = method != "GET" && method != "HEAD";
+      csrf_missing = write && !sameSecret(incoming.csrf_token, session->csrf);
+    } else {
+      if (found == ConsoleSessions::Found::live) sessions_.close(id);  // its token was removed or changed
+      session_refusal = found == ConsoleSessions::Found::none
+                            ? "no such console session (the daemon may have restarted); sign in again"
+                            : "the console session has ended; sign in again";
+    }
   }
+  request.access = granted;
 
   const auto segments = splitPath(request.path);
   bool path_known = false;
@@ -479,7 +524,12 @@ ApiResponse ApiServer::dispatch(const std::string& method, const std::string& ta
     path_known = true;
     if (candidate.method != method) continue;
     if (candidate.required != Access::none && granted == Access::none) {
-      response = ApiResponse::error(401, "a bearer token is required (Authorization: Bearer <token>)");
+      response =
+          ApiResponse::error(401, session_refusal.empty() ? "a bearer token is required (Authorization: Bearer <token>)"
+                                                          : session_refusal);
+    } else if (candidate.required != Access::none && csrf_missing) {
+      response = ApiResponse::error(
+          403, "a write from the console needs its session's X-CSRF-Token header (reload the page and try again)");
     } else if (candidate.required == Access::write && granted != Access::write) {
       response = ApiResponse::error(403, "this token is read-only; the request needs a read-write token");
     } else {
@@ -492,10 +542,117 @@ ApiResponse ApiServer::dispatch(const std::string& method, const std::string& ta
   if (path_known) response = ApiResponse::error(405, fmt::format("{} is not allowed on {}", method, request.path));
   if (logger_) {
     const bool write = method != "GET" && method != "HEAD";
-    logger_->info("api {} {} {} -> {}{}", request.caller, method, loggablePath(target), response.status,
-                  write ? " (write)" : "");
+    logger_->info("api {} {} {} -> {}{}{}", request.caller, method, loggablePath(target), response.status,
+                  write ? " (write)" : "", request.session.empty() ? "" : " (console)");
   }
   return response;
+}
+
+std::optional<ApiResponse> ApiServer::consoleFile(const std::string& path) const {
+  if (path == "/" || path == "/ui") {
+    ApiResponse moved = ApiResponse::json(302, R"({"location":"/ui/"})");
+    moved.headers.emplace_back("Location", "/ui/");
+    return moved;
+  }
+  constexpr std::string_view kPrefix = "/ui/";
+  if (path.rfind(kPrefix, 0) != 0) return std::nullopt;
+  ApiResponse page = staticFile(console_files_, std::string_view(path).substr(kPrefix.size()));
+  page.headers.emplace_back("Content-Security-Policy", kConsoleContentSecurityPolicy);
+  page.headers.emplace_back("X-Frame-Options", "DENY");
+  page.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return page;
+}
+
+void ApiServer::configureConsole(const ConsoleSettings& settings, std::filesystem::path files) {
+  sessions_.configure(settings);
+  console_files_ = std::move(files);
+  console_ = settings.enabled;
+  if (console_routes_) return;
+  console_routes_ = true;
+  route("POST", "/api/v1/session", Access::none, [this](const ApiRequest& request) { return signIn(request); });
+  route("GET", "/api/v1/session", Access::read, [this](const ApiRequest& request) {
+    const ConsoleSessions::Session* session = nullptr;
+    if (request.session.empty() ||
+        sessions_.find(request.session, clock_(), &session) != ConsoleSessions::Found::live) {
+      return ApiResponse::error(404, "this request was made with a bearer token, not in a console session");
+    }
+    return sessionAnswer(*session, 200);
+  });
+  route("DELETE", "/api/v1/session", Access::read, [this](const ApiRequest& request) {
+    if (request.session.empty()) {
+      return ApiResponse::error(404, "this request was made with a bearer token, not in a console session");
+    }
+    sessions_.close(request.session);
+    if (logger_) logger_->info("console: {} signed out", request.caller);
+    ApiResponse done{204, "application/json", {}, {}, {}};
+    done.headers.emplace_back("Set-Cookie", sessionCookie({}, true));
+    return done;
+  });
+}
+
+ApiResponse ApiServer::signIn(const ApiRequest& request) {
+  if (!console_) return ApiResponse::error(404, "the console is switched off ([console] enabled = false)");
+  const auto now = clock_();
+  const std::string from = request.remote.empty() ? "an unknown address" : request.remote;
+  if (const auto wait = sessions_.refusedFor(request.remote, now)) {
+    if (logger_) logger_->warn("console: sign-in from {} refused: too many failed attempts in a minute", from);
+    ApiResponse refused = ApiResponse::error(
+        429, fmt::format("too many failed sign-ins from this address; try again in {} s", wait->count()));
+    refused.headers.emplace_back("Retry-After", std::to_string(wait->count()));
+    return refused;
+  }
+  const auto body = nlohmann::json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("token") || !body["token"].is_string() ||
+      body["token"].get_ref<const std::string&>().empty()) {
+    return ApiResponse::error(400, "sign in with a JSON body {\"token\": \"<an [api] token>\"}");
+  }
+  const std::string& presented = body["token"].get_ref<const std::string&>();
+  const ApiToken* match = nullptr;
+  for (const auto& token : tokens_) {
+    if (sameSecret(presented, token.secret)) match = &token;
+  }
+  if (match == nullptr) {
+    const std::size_t failures = sessions_.failed(request.remote, now);
+    if (logger_) {
+      logger_->warn("console: failed sign-in from {} ({} in the last minute; {} allowed)", from, failures,
+                    sessions_.settings().sign_in_limit);
+    }
+    return ApiResponse::error(401, "this token is not one of the daemon's [api] tokens");
+  }
+  const ConsoleSessions::Session* session = sessions_.open(match->name, match->secret, now);
+  if (session == nullptr) {
+    if (logger_) logger_->warn("console: sign-in of {} refused: [console] max_sessions are open", match->name);
+    return ApiResponse::error(503, "the console has as many sessions open as [console] max_sessions allows; try later");
+  }
+  if (logger_) logger_->info("console: {} signed in from {}", match->name, from);
+  ApiResponse answer = sessionAnswer(*session, 200);
+  answer.headers.emplace_back("Set-Cookie", sessionCookie(session->id, false));
+  return answer;
+}
+
+ApiResponse ApiServer::sessionAnswer(const ConsoleSessions::Session& session, unsigned status) const {
+  const ApiToken* token = tokenOf(session);
+  const auto idle = std::chrono::duration_cast<std::chrono::seconds>(sessions_.settings().session_idle);
+  return ApiResponse::json(status,
+                           nlohmann::json{{"name", session.token_name},
+                                          {"access", token && token->access == Access::write ? "write" : "read"},
+                                          {"csrf", session.csrf},
+                                          {"idle_seconds", idle.count()}}
+                               .dump());
+}
+
+const ApiToken* ApiServer::tokenOf(const ConsoleSessions::Session& session) const {
+  for (const auto& token : tokens_) {
+    if (token.name == session.token_name && sameSecret(session.token_secret, token.secret)) return &token;
+  }
+  return nullptr;
+}
+
+std::string ApiServer::sessionCookie(const std::string& value, bool clear) const {
+  std::string cookie = fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", kSessionCookie, value);
+  if (clear) cookie += "; Max-Age=0";
+  if (sessions_.settings().secure_cookie) cookie += "; Secure";
+  return cookie;
 }
 
 ApiResponse ApiServer::run(const ApiHandler& handler, const ApiRequest& request, const std::string& target) {
