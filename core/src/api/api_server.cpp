@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cerrno>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "staffchain/api/static_files.hpp"
@@ -22,7 +23,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr std::size_t kMaxBody = 1024 * 1024;
 constexpr std::chrono::seconds kIdleTimeout{30};
 // A connection beyond max_connections gets this long to send its request before the 503, and
 // the client is told to come back after kRetryAfter.
@@ -236,16 +236,31 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(refuse_ ? 0 : kMaxBody);
-    stream_.expires_after(refuse_ ? kRefusalTimeout : kIdleTimeout);
+    // The body's limit is set once the header names the route; a refusal reads no body at all.
     if (refuse_) {
-      // Only the header matters for a refusal; its body is not waited for.
-      http::async_read_header(stream_, buffer_, *parser_,
-                              [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
-      return;
+      parser_->body_limit(0);
+    } else {
+      // Not boost::none: Beast 1.74 compares a declared length with it as "larger than none" (always).
+      parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     }
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+    stream_.expires_after(refuse_ ? kRefusalTimeout : kIdleTimeout);
+    // The header first: the route it names says how large a body may follow (an upload). Only
+    // the header matters for a refusal; its body is not waited for.
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || self->refuse_) return self->onRead(ec);
+      ApiServer* server = self->listener_->server();
+      if (server == nullptr) return self->close();
+      const auto& header = self->parser_->get();
+      self->body_limit_ = server->maxBody(std::string(header.method_string()), std::string(header.target()));
+      // A declared length is checked here (the parser checks it only against the limit it had
+      // when the header arrived); a chunked body is counted against the limit as it comes.
+      if (const auto length = self->parser_->content_length(); length && *length > self->body_limit_) {
+        return self->onRead(http::error::body_limit);
+      }
+      self->parser_->body_limit(self->body_limit_);
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self](beast::error_code read_error, std::size_t) { self->onRead(read_error); });
+    });
   }
 
   void onRead(beast::error_code ec) {
@@ -259,18 +274,19 @@ class Session : public std::enable_shared_from_this<Session> {
       request = parser_->get();
       answer = ApiResponse::error(503, "too many connections to the api (api.max_connections); retry later");
     } else if (ec == http::error::body_limit) {
-      answer = ApiResponse::error(413, "the request body is larger than 1 MiB");
+      answer = ApiResponse::error(413, fmt::format("the request body is larger than this endpoint takes ({} MiB)",
+                                                   body_limit_ / (1024 * 1024)));
     } else if (ec) {
       return close();
     } else {
       request = parser_->release();
       beast::error_code endpoint_error;
       const auto peer = stream_.socket().remote_endpoint(endpoint_error);
-      answer = server->dispatch(
-          IncomingRequest{std::string(request.method_string()), std::string(request.target()),
-                          std::string(request[http::field::authorization]), std::string(request[http::field::cookie]),
-                          std::string(request["X-CSRF-Token"]),
-                          endpoint_error ? std::string() : peer.address().to_string(), std::move(request.body())});
+      answer = server->dispatch(IncomingRequest{
+          std::string(request.method_string()), std::string(request.target()),
+          std::string(request[http::field::authorization]), std::string(request[http::field::cookie]),
+          std::string(request["X-CSRF-Token"]), endpoint_error ? std::string() : peer.address().to_string(),
+          std::move(request.body()), std::string(request[http::field::content_type])});
     }
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(answer.status), request.version() == 0 ? 11 : request.version());
@@ -304,6 +320,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<ApiServer::Listener> listener_;
   bool refuse_;
+  std::size_t body_limit_ = kDefaultMaxBody;
 };
 
 }  // namespace
@@ -380,8 +397,39 @@ ApiServer::~ApiServer() {
   stop();
 }
 
-void ApiServer::route(std::string method, std::string pattern, Access required, ApiHandler handler) {
-  routes_.push_back(Route{std::move(method), splitPath(pattern), required, std::move(handler)});
+void ApiServer::route(std::string method, std::string pattern, Access required, ApiHandler handler,
+                      std::size_t max_body) {
+  routes_.push_back(Route{std::move(method), splitPath(pattern), required, std::move(handler), max_body});
+}
+
+const ApiServer::Route* ApiServer::match(const std::string& method, const std::vector<std::string>& segments,
+                                         std::map<std::string, std::string>& params, bool& path_known) const {
+  path_known = false;
+  for (const auto& candidate : routes_) {
+    if (candidate.segments.size() != segments.size()) continue;
+    params.clear();
+    bool same = true;
+    for (std::size_t i = 0; i < segments.size() && same; ++i) {
+      const std::string& part = candidate.segments[i];
+      if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
+        params[part.substr(1, part.size() - 2)] = segments[i];
+      } else {
+        same = part == segments[i];
+      }
+    }
+    if (!same) continue;
+    path_known = true;
+    if (candidate.method == method) return &candidate;
+  }
+  return nullptr;
+}
+
+std::size_t ApiServer::maxBody(const std::string& method, const std::string& target) const {
+  std::map<std::string, std::string> params;
+  bool path_known = false;
+  const Route* found =
+      match(method, splitPath(urlDecode(std::string_view(target).substr(0, target.find('?')))), params, path_known);
+  return found != nullptr ? found->max_body : kDefaultMaxBody;
 }
 
 Result<void> ApiServer::listen(const std::string& address) {
@@ -440,7 +488,7 @@ std::size_t ApiServer::openConnections() const noexcept {
 
 ApiResponse ApiServer::dispatch(const std::string& method, const std::string& target, const std::string& authorization,
                                 std::string body) {
-  return dispatch(IncomingRequest{method, target, authorization, {}, {}, {}, std::move(body)});
+  return dispatch(IncomingRequest{method, target, authorization, {}, {}, {}, std::move(body), {}});
 }
 
 ApiResponse ApiServer::dispatch(IncomingRequest incoming) {
@@ -463,6 +511,7 @@ ApiResponse ApiServer::dispatch(IncomingRequest incoming) {
     }
   }
   request.body = std::move(incoming.body);
+  request.content_type = std::move(incoming.content_type);
 
   if (console_ && method == "GET") {
     if (auto page = consoleFile(request.path)) {
@@ -507,37 +556,24 @@ ApiResponse ApiServer::dispatch(IncomingRequest incoming) {
 
   const auto segments = splitPath(request.path);
   bool path_known = false;
+  std::map<std::string, std::string> params;
+  const Route* found = match(method, segments, params, path_known);
   ApiResponse response = ApiResponse::error(404, fmt::format("no such endpoint: {}", request.path));
-  for (const auto& candidate : routes_) {
-    if (candidate.segments.size() != segments.size()) continue;
-    std::map<std::string, std::string> params;
-    bool match = true;
-    for (std::size_t i = 0; i < segments.size() && match; ++i) {
-      const std::string& part = candidate.segments[i];
-      if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
-        params[part.substr(1, part.size() - 2)] = segments[i];
-      } else {
-        match = part == segments[i];
-      }
-    }
-    if (!match) continue;
-    path_known = true;
-    if (candidate.method != method) continue;
-    if (candidate.required != Access::none && granted == Access::none) {
+  if (found != nullptr) {
+    path_known = false;  // handled
+    if (found->required != Access::none && granted == Access::none) {
       response =
           ApiResponse::error(401, session_refusal.empty() ? "a bearer token is required (Authorization: Bearer <token>)"
                                                           : session_refusal);
-    } else if (candidate.required != Access::none && csrf_missing) {
+    } else if (found->required != Access::none && csrf_missing) {
       response = ApiResponse::error(
           403, "a write from the console needs its session's X-CSRF-Token header (reload the page and try again)");
-    } else if (candidate.required == Access::write && granted != Access::write) {
+    } else if (found->required == Access::write && granted != Access::write) {
       response = ApiResponse::error(403, "this token is read-only; the request needs a read-write token");
     } else {
       request.params = std::move(params);
-      response = run(candidate.handler, request, target);
+      response = run(found->handler, request, target);
     }
-    path_known = false;  // handled
-    break;
   }
   if (path_known) response = ApiResponse::error(405, fmt::format("{} is not allowed on {}", method, request.path));
   if (logger_) {

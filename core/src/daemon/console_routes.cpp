@@ -3,6 +3,7 @@
 // history, the source links and the backlogs — one call, counted on the server, so the page
 // stays fast on a province.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin_api.hpp"
+#include "audit_upload.hpp"
 #include "staffchain/chain/rule_catalog.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
 #include "staffchain/model/identifiers.hpp"
@@ -21,6 +23,9 @@ using api::Access;
 using api::ApiRequest;
 using api::ApiResponse;
 using nlohmann::json;
+
+// The largest folder of exports the console's audit takes in one upload.
+constexpr std::size_t kMaxAuditUpload = 256U * 1024U * 1024U;
 
 // Weeks the overview's trend covers, this one included.
 constexpr int kTrendWeeks = 12;
@@ -54,6 +59,29 @@ void AdminApi::forEachOpenFinding(const std::function<void(const chain::Finding&
 }
 
 void AdminApi::registerConsoleRoutes() {
+  // An inspection team's folder, audited with the daemon's rules and forgotten (nothing enters
+  // the ledger): a read token may, as it may read the findings.
+  server_->route(
+      "POST", "/api/v1/audit", Access::read,
+      [this](const ApiRequest& request) {
+        model::Date as_of = parts_.evaluator.today();
+        if (const std::string text = queryValue(request, "as_of"); !text.empty()) {
+          const auto parsed = model::parseDate(text);
+          if (!parsed) return ApiResponse::error(400, fmt::format("as_of \"{}\" is not a date (YYYY-MM-DD)", text));
+          as_of = *parsed;
+        }
+        std::vector<std::string> ignored;
+        auto files = unpackUpload(request.content_type, request.body, ignored);
+        if (!files) return ApiResponse::error(400, files.error().message);
+        auto audited = auditUpload(files.value(), config_->rules, as_of);
+        if (!audited) return ApiResponse::error(422, audited.error().message);
+        audited.value()["ignored"] = ignored;
+        spdlog::info("audit of an upload by {}: {} file(s), {} finding(s), nothing kept", request.caller, files->size(),
+                     audited.value()["count"].get<std::size_t>());
+        return personalDataAnswer(request, std::move(audited.value()));
+      },
+      kMaxAuditUpload);
+
   server_->route("GET", "/api/v1/overview", Access::read, [this](const ApiRequest&) {
     const auto& zone = config_->daemon.timezone;
     const model::Date today = parts_.evaluator.today();

@@ -56,7 +56,7 @@ class ConsoleTest : public ::testing::Test {
 
   Signed signIn(const std::string& token, const std::string& from = "192.0.2.7") {
     auto answer = server_->dispatch(
-        IncomingRequest{"POST", "/api/v1/session", "", "", "", from, nlohmann::json{{"token", token}}.dump()});
+        IncomingRequest{"POST", "/api/v1/session", "", "", "", from, nlohmann::json{{"token", token}}.dump(), ""});
     EXPECT_EQ(answer.status, 200U) << answer.body;
     const std::string set_cookie = headerOf(answer, "Set-Cookie");
     const auto body = nlohmann::json::parse(answer.body);
@@ -65,8 +65,8 @@ class ConsoleTest : public ::testing::Test {
 
   ApiResponse call(const std::string& method, const std::string& target, const Signed& session,
                    const std::string& csrf) {
-    return server_->dispatch(
-        IncomingRequest{method, target, "", "theme=dark; " + session.cookie, csrf, "192.0.2.7", "{}"});
+    return server_->dispatch(IncomingRequest{method, target, "", "theme=dark; " + session.cookie, csrf, "192.0.2.7",
+                                             "{}", "application/json"});
   }
 
   boost::asio::io_context io_;
@@ -79,8 +79,8 @@ class ConsoleTest : public ::testing::Test {
 };
 
 TEST_F(ConsoleTest, ATokenSignsInForAnHttpOnlyStrictCookieAndTheCookieStandsForTheToken) {
-  auto answer = server_->dispatch(
-      IncomingRequest{"POST", "/api/v1/session", "", "", "", "192.0.2.7", R"({"token":"write-token"})"});
+  auto answer = server_->dispatch(IncomingRequest{"POST", "/api/v1/session", "", "", "", "192.0.2.7",
+                                                  R"({"token":"write-token"})", "application/json"});
   ASSERT_EQ(answer.status, 200U) << answer.body;
   const auto body = nlohmann::json::parse(answer.body);
   EXPECT_EQ(body["name"], "operator");
@@ -145,14 +145,14 @@ TEST_F(ConsoleTest, ASessionEndsAfterItsIdleTimeAndAfterItsMaximumAge) {
 
 TEST_F(ConsoleTest, FailedSignInsAreLoggedAndLimitedPerAddressForAMinute) {
   for (int i = 0; i < 5; ++i) {
-    auto refused = server_->dispatch(
-        IncomingRequest{"POST", "/api/v1/session", "", "", "", "198.51.100.9", R"({"token":"guess"})"});
+    auto refused = server_->dispatch(IncomingRequest{"POST", "/api/v1/session", "", "", "", "198.51.100.9",
+                                                     R"({"token":"guess"})", "application/json"});
     EXPECT_EQ(refused.status, 401U);
     now_ += 5s;
   }
   EXPECT_THAT(log_.str(), HasSubstr("console: failed sign-in from 198.51.100.9 (5 in the last minute; 5 allowed)"));
-  auto limited = server_->dispatch(
-      IncomingRequest{"POST", "/api/v1/session", "", "", "", "198.51.100.9", R"({"token":"write-token"})"});
+  auto limited = server_->dispatch(IncomingRequest{"POST", "/api/v1/session", "", "", "", "198.51.100.9",
+                                                   R"({"token":"write-token"})", "application/json"});
   EXPECT_EQ(limited.status, 429U);
   EXPECT_EQ(headerOf(limited, "Retry-After"), "35");  // the first failure is 25 s old
   EXPECT_THAT(log_.str(), HasSubstr("sign-in from 198.51.100.9 refused"));
@@ -185,14 +185,15 @@ TEST_F(ConsoleTest, AReloadThatChangesOrRemovesTheTokenEndsItsSessions) {
 TEST_F(ConsoleTest, BehindATlsProxyTheCookieIsSecure) {
   settings_.secure_cookie = true;
   server_->configureConsole(settings_, files_.path());
-  auto answer = server_->dispatch(
-      IncomingRequest{"POST", "/api/v1/session", "", "", "", "192.0.2.7", R"({"token":"read-token"})"});
+  auto answer = server_->dispatch(IncomingRequest{"POST", "/api/v1/session", "", "", "", "192.0.2.7",
+                                                  R"({"token":"read-token"})", "application/json"});
   EXPECT_THAT(headerOf(answer, "Set-Cookie"), HasSubstr("; Secure"));
 }
 
 TEST_F(ConsoleTest, ASignInWithoutATokenIsABadRequestNotAFailure) {
   for (const char* body : {"", "{}", R"({"token":5})", R"({"token":""})", "not json"}) {
-    auto answer = server_->dispatch(IncomingRequest{"POST", "/api/v1/session", "", "", "", "192.0.2.7", body});
+    auto answer = server_->dispatch(
+        IncomingRequest{"POST", "/api/v1/session", "", "", "", "192.0.2.7", body, "application/json"});
     EXPECT_EQ(answer.status, 400U) << body;
   }
 }
@@ -229,8 +230,8 @@ TEST_F(ConsoleTest, TheConsolesFilesAreServedWithTheirTypesAndNothingOutsideThei
   settings_.enabled = false;
   server_->configureConsole(settings_, files_.path());
   EXPECT_EQ(server_->dispatch("GET", "/ui/", "", "").status, 404U);
-  auto off = server_->dispatch(
-      IncomingRequest{"POST", "/api/v1/session", "", "", "", "192.0.2.7", R"({"token":"read-token"})"});
+  auto off = server_->dispatch(IncomingRequest{"POST", "/api/v1/session", "", "", "", "192.0.2.7",
+                                               R"({"token":"read-token"})", "application/json"});
   EXPECT_EQ(off.status, 404U);
 }
 
@@ -260,6 +261,41 @@ TEST_F(ConsoleTest, OverHttpTheCookieIsSetAndThenTakenInPlaceOfTheBearerToken) {
   ASSERT_TRUE(acked.ok());
   EXPECT_EQ(acked->status, 200) << acked->body;
   EXPECT_THAT(acked->body, HasSubstr("\"by\":\"operator\""));
+  boost::asio::post(io_, [this] {
+    server_->stop();
+    io_.stop();
+  });
+  loop.join();
+}
+
+// An upload's route takes a larger body than the 1 MiB every other route takes; the limit is
+// chosen from the request's header before its body is read.
+TEST_F(ConsoleTest, ARouteForUploadsTakesALargerBodyThanTheOthers) {
+  server_->route(
+      "POST", "/api/v1/upload", Access::read,
+      [](const ApiRequest& request) { return ApiResponse::json(200, std::to_string(request.body.size())); },
+      4U * 1024U * 1024U);
+  EXPECT_EQ(server_->maxBody("POST", "/api/v1/upload?as_of=2026-06-30"), 4U * 1024U * 1024U);
+  EXPECT_EQ(server_->maxBody("POST", "/api/v1/alerts/A1/ack"), kDefaultMaxBody);
+  EXPECT_EQ(server_->maxBody("GET", "/api/v1/upload"), kDefaultMaxBody);
+  ASSERT_TRUE(server_->listen("127.0.0.1:0").ok());
+  const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  std::thread loop([this] { io_.run_for(std::chrono::seconds(20)); });
+  plugin_host::CurlHttpClient client;
+  plugin::HttpRequest request;
+  request.method = "POST";
+  request.headers = {{"Authorization", "Bearer write-token"}, {"Content-Type", "application/zip"}};
+  request.body = std::string(3U * 1024U * 1024U, 'x');
+  request.url = base + "/api/v1/upload";
+  auto taken = client.send(request, nullptr);
+  ASSERT_TRUE(taken.ok()) << taken.error().message;
+  EXPECT_EQ(taken->status, 200);
+  EXPECT_EQ(taken->body, std::to_string(3U * 1024U * 1024U));
+  request.url = base + "/api/v1/alerts/A1/ack";
+  auto refused = client.send(request, nullptr);
+  ASSERT_TRUE(refused.ok()) << refused.error().message;
+  EXPECT_EQ(refused->status, 413);
+  EXPECT_THAT(refused->body, HasSubstr("larger than this endpoint takes (1 MiB)"));
   boost::asio::post(io_, [this] {
     server_->stop();
     io_.stop();

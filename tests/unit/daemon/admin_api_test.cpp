@@ -320,6 +320,29 @@ TEST_F(AdminApiTest, TheOverviewCountsOpenFindingsAndTheWeeksAlertsOpenedAndReso
   EXPECT_EQ(overview["backlog"]["notices"], 0);
 }
 
+TEST_F(AdminApiTest, AnUploadedFolderIsAuditedForAReadTokenAndAnUnreadableOneIsRefusedWithTheReason) {
+  ASSERT_TRUE(api_->start());
+  EXPECT_EQ(api_->server().maxBody("POST", "/api/v1/audit"), 256U * 1024U * 1024U);
+  const std::string boundary = "b0undary";
+  const std::string form = "--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"units.csv\"\r\n\r\n"
+                           "unit_id,name,region,parent_id,kind,funding\r\n--" +
+                           boundary + "--\r\n";
+  auto audited = api_->server().dispatch(api::IncomingRequest{"POST", "/api/v1/audit?as_of=2026-06-30",
+                                                              std::string("Bearer ") + kReadToken, "", "", "", form,
+                                                              "multipart/form-data; boundary=" + boundary});
+  ASSERT_EQ(audited.status, 200U) << audited.body;
+  const auto answer = json::parse(audited.body);
+  EXPECT_EQ(answer["as_of"], "2026-06-30");
+  EXPECT_EQ(answer["files"], json::array({"units.csv"}));
+  EXPECT_EQ(answer["count"], 0);
+  auto refused = api_->server().dispatch(api::IncomingRequest{
+      "POST", "/api/v1/audit", std::string("Bearer ") + kReadToken, "", "", "", "unit_id,name", "text/csv"});
+  EXPECT_EQ(refused.status, 400U);
+  EXPECT_THAT(refused.body, HasSubstr("cannot be audited"));
+  EXPECT_EQ(call("POST", "/api/v1/audit?as_of=30.06.2026", "x").status, 400U);
+}
+
 TEST_F(AdminApiTest, ARefusedReloadAnswers422WithItsErrors) {
   ASSERT_TRUE(api_->start());
   EXPECT_EQ(call("POST", "/api/v1/reload").status, 200U);

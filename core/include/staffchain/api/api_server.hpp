@@ -38,6 +38,7 @@ struct ApiRequest {
   std::string caller;            // the token's name, or "anonymous"
   Access access = Access::none;  // what the caller's token (or console session) may do
   std::string remote;            // the peer's address, as the socket gives it
+  std::string content_type;      // of the body, as sent
   std::string session;           // the console session's id, when the request came with its cookie
 };
 
@@ -50,6 +51,7 @@ struct IncomingRequest {
   std::string csrf_token;  // X-CSRF-Token
   std::string remote;
   std::string body;
+  std::string content_type;
 };
 
 struct ApiResponse {
@@ -69,6 +71,9 @@ struct ApiResponse {
 
 using ApiHandler = std::function<ApiResponse(const ApiRequest&)>;
 
+// The largest request body a route takes unless it says otherwise.
+inline constexpr std::size_t kDefaultMaxBody = 1024 * 1024;
+
 // How many connections the server holds open at once, unless told otherwise (api.max_connections).
 inline constexpr std::size_t kDefaultMaxConnections = 256;
 
@@ -81,7 +86,11 @@ class ApiServer {
 
   // `pattern` is a path with {name} placeholders: "/api/v1/alerts/{id}/ack". Handlers run on
   // the event loop, one at a time, so they may touch the daemon's state without locks.
-  void route(std::string method, std::string pattern, Access required, ApiHandler handler);
+  // `max_body`: the largest body the route takes (an upload); others take at most 1 MiB.
+  void route(std::string method, std::string pattern, Access required, ApiHandler handler,
+             std::size_t max_body = kDefaultMaxBody);
+  // The largest body a request for `target` may carry: its route's, else 1 MiB.
+  [[nodiscard]] std::size_t maxBody(const std::string& method, const std::string& target) const;
 
   // Binds "host:port" (port 0 picks a free one) and starts accepting. Errors name the address.
   Result<void> listen(const std::string& address);
@@ -121,7 +130,12 @@ class ApiServer {
     std::vector<std::string> segments;
     Access required;
     ApiHandler handler;
+    std::size_t max_body = kDefaultMaxBody;
   };
+  // The route `segments` name for `method`, its {placeholders} in `params`; nullptr when none.
+  // `path_known` tells whether another method has a route there.
+  const Route* match(const std::string& method, const std::vector<std::string>& segments,
+                     std::map<std::string, std::string>& params, bool& path_known) const;
 
   // Calls `handler`: a body of the wrong type is a 400, anything else it throws a 500 whose
   // details go to the log only.
