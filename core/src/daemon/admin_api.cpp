@@ -246,7 +246,7 @@ void AdminApi::registerRoutes() {
           queryMatches(request, "region", region) && queryMatches(request, "fingerprint", finding.fingerprint)) {
         // Only the page asked for is turned into JSON (a province's findings with their evidence are large).
         if (total >= offset && (limit == 0 || total < offset + limit)) {
-          json item = chain::findingJson(finding);
+          json item = chain::findingJson(withNotices(finding));
           item["region"] = region;
           out.push_back(std::move(item));
         }
@@ -318,10 +318,17 @@ void AdminApi::registerRoutes() {
     filter.region = query("region");
     filter.rule = query("rule");
     filter.include_resolved = query("resolved") != "false";
+    std::size_t limit = 0;  // 0: every match
+    std::size_t offset = 0;
+    if (auto refused = readCount(request, "limit", 1, limit)) return std::move(*refused);
+    if (auto refused = readCount(request, "offset", 0, offset)) return std::move(*refused);
+    const auto matched = parts_.dispatcher.manager().alerts(filter);
     json out = json::array();
-    for (const auto& alert : parts_.dispatcher.manager().alerts(filter))
-      out.push_back(alertJson(config_->daemon.timezone, alert));
-    return personalDataAnswer(request, json{{"alerts", out}, {"count", out.size()}});
+    for (std::size_t i = offset; i < matched.size() && (limit == 0 || out.size() < limit); ++i) {
+      out.push_back(alertJson(config_->daemon.timezone, matched[i]));
+    }
+    return personalDataAnswer(
+        request, json{{"alerts", out}, {"count", out.size()}, {"total", matched.size()}, {"offset", offset}});
   });
   server_->route("GET", "/api/v1/alerts/{id}", Access::read, [this](const ApiRequest& request) {
     const auto alert = parts_.dispatcher.manager().alert(request.params.at("id"));

@@ -81,9 +81,11 @@ class AdminApi {
   void registerConsoleRoutes();
   // GET /api/v1/reports/tenure, from the alert spans of the ledger (loop_routes.cpp).
   [[nodiscard]] api::ApiResponse tenureReport(const api::ApiRequest& request) const;
-  // Every open finding the API lists: the chain's (with their notices' history), the links', the
-  // sinks', the overdue cases' and the held snapshots'.
+  // Every open finding the API lists: the chain's, the links', the sinks', the overdue cases' and
+  // the held snapshots'. The chain's come without their notices' history: see withNotices().
   void forEachOpenFinding(const std::function<void(const chain::Finding&)>& visit) const;
+  // The finding as the API shows it: with the history of the notices it is about (CHAIN-003/005/006/017).
+  [[nodiscard]] chain::Finding withNotices(const chain::Finding& finding) const;
   // Whether the caller's token is read-write: it alone sees citizen ids in full.
   [[nodiscard]] bool readWrite(const api::ApiRequest& request) const;
   void loopMetrics(api::PrometheusWriter& out) const;

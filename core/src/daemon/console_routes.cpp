@@ -74,7 +74,8 @@ json unitJson(const model::Unit& unit) {
 }  // namespace
 
 void AdminApi::forEachOpenFinding(const std::function<void(const chain::Finding&)>& visit) const {
-  for (const auto& finding : parts_.propagator.withEvidence(parts_.evaluator.engine().findings())) visit(finding);
+  // In place: a province's findings with their evidence are some 60 MB, and most requests show a page of them.
+  for (const auto* finding : parts_.evaluator.engine().findingsInPlace()) visit(*finding);
   for (const auto& finding : parts_.connectors.linkFindings(parts_.scheduler.wallNow())) visit(finding);
   for (const auto& finding : parts_.propagator.linkFindings()) visit(finding);
   if (parts_.cases.isOpen()) {
@@ -83,6 +84,10 @@ void AdminApi::forEachOpenFinding(const std::function<void(const chain::Finding&
   if (auto held = parts_.ledger.heldSnapshots(true); held) {
     for (const auto& snapshot : held.value()) visit(heldSnapshotFinding(snapshot));
   }
+}
+
+chain::Finding AdminApi::withNotices(const chain::Finding& finding) const {
+  return std::move(parts_.propagator.withEvidence({finding}).front());
 }
 
 void AdminApi::registerConsoleRoutes() {
@@ -167,7 +172,7 @@ void AdminApi::registerConsoleRoutes() {
     }
     json findings = json::array();
     forEachOpenFinding([&](const chain::Finding& finding) {
-      if (finding.unit_id == unit) findings.push_back(chain::findingJson(finding));
+      if (finding.unit_id == unit) findings.push_back(chain::findingJson(withNotices(finding)));
     });
     propagation::NoticeFilter notice_filter;
     notice_filter.unit = id;

@@ -284,6 +284,12 @@ TEST_F(AdminApiTest, TheOverviewCountsOpenFindingsAndTheWeeksAlertsOpenedAndReso
   scheduler_.advance(std::chrono::hours(24 * 7));
   dispatcher_->observe({finding("00000000000000a2")}, region_of, {}, scheduler_.wallNow());
 
+  // The alerts list is paged too: two alerts, one resolved.
+  const auto alerts = json::parse(call("GET", "/api/v1/alerts?limit=1&offset=1").body);
+  EXPECT_EQ(alerts["total"], 2);
+  EXPECT_EQ(alerts["count"], 1);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/alerts?resolved=false").body)["total"], 1);
+
   const auto answer = call("GET", "/api/v1/overview", {}, kReadToken);
   ASSERT_EQ(answer.status, 200U) << answer.body;
   const auto overview = json::parse(answer.body);
