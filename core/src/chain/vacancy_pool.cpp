@@ -31,12 +31,30 @@ std::optional<model::Date> vacantSince(const PrecheckContext& ctx, const ScopeKe
                          [&](model::Date d) { return approvedOn(d) - occupancy.countOn(d) > 0; });
 }
 
+// The scopes a listing may show: one unit's types, a region's units' types, else every scope
+// the index knows (a province's: sorting them all is what a page of one unit must not pay for).
+std::vector<ScopeKey> scopesToList(const ChainIndex& index, const VacancyFilter& filter) {
+  if (!filter.unit && filter.region.empty()) return index.allScopes();
+  std::vector<ScopeKey> keys;
+  auto typesOf = [&](const model::UnitId& unit) {
+    for (std::uint8_t type = 0; type <= static_cast<std::uint8_t>(model::EstabType::veteran_cadre); ++type) {
+      keys.push_back(ScopeKey{unit, type});
+    }
+  };
+  if (filter.unit) {
+    typesOf(*filter.unit);
+  } else {
+    index.forEachUnitOfRegion(filter.region, [&](const model::Unit& unit) { typesOf(unit.unit_id); });
+  }
+  return keys;
+}
+
 }  // namespace
 
 std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, const VacancyFilter& filter,
                                   const UnitMap<std::vector<std::string>>& ghost_pay) {
   std::vector<VacancyRow> rows;
-  for (const auto& key : ctx.index.allScopes()) {
+  for (const auto& key : scopesToList(ctx.index, filter)) {
     if (key.type == kUnknownType) continue;
     if (filter.unit && !sameId(key.unit, *filter.unit)) continue;
     const auto type = static_cast<model::EstabType>(key.type);

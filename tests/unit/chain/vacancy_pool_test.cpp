@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "chain_test_support.hpp"
+#include "random_dataset.hpp"
 #include "staffchain/chain/chain_engine.hpp"
 
 namespace staffchain::chain {
@@ -133,6 +134,52 @@ TEST_F(VacancyPoolTest, FiltersAndTotals) {
   EXPECT_EQ(json["vacant"], 1);
   EXPECT_EQ(json["vacant_since"], "2020-01-01");
   EXPECT_EQ(json["estab_type"], "admin");
+}
+
+// A listing of one unit or one region reads only that unit's or region's scopes: it must show
+// exactly the rows of the whole listing that belong to it.
+TEST(VacancyPoolListing, AUnitsOrARegionsListingIsTheWholeListingsRowsOfIt) {
+  auto generated = Generator(20261206).make(300, 12);
+  const std::array<std::string, 3> regions{"150702", "150781", "150783"};
+  ChainEngine engine{RuleParams{}};
+  engine.reset({"test"});
+  int units = 0;
+  for (auto& record : generated.records) {
+    if (auto* unit = std::get_if<model::Unit>(&record)) unit->region = regions[static_cast<std::size_t>(units++ % 3)];
+    engine.apply(record);
+  }
+  const Date on = day(2024, 6, 30);
+  engine.evaluateAll(on);
+  const auto all = engine.vacancies(on);
+  ASSERT_FALSE(all.empty());
+  using Key = std::tuple<std::string, EstabType, int, int, int, std::optional<Date>, std::string>;
+  auto key = [](const VacancyRow& row) {
+    return Key(row.unit.str(), row.type, row.posts.approved, row.posts.occupied, row.posts.reserved, row.vacant_since,
+               row.recoverable_because);
+  };
+  for (const auto& region : regions) {
+    VacancyFilter filter;
+    filter.region = region;
+    std::vector<Key> expected;
+    std::vector<Key> listed;
+    for (const auto& row : all) {
+      if (row.region == region) expected.push_back(key(row));
+    }
+    for (const auto& row : engine.vacancies(on, filter)) listed.push_back(key(row));
+    EXPECT_FALSE(expected.empty()) << region;
+    EXPECT_EQ(listed, expected) << region;
+  }
+  for (int u = 0; u < 12; ++u) {
+    VacancyFilter filter;
+    filter.unit = unitId(u);
+    std::vector<Key> expected;
+    std::vector<Key> listed;
+    for (const auto& row : all) {
+      if (row.unit == unitId(u)) expected.push_back(key(row));
+    }
+    for (const auto& row : engine.vacancies(on, filter)) listed.push_back(key(row));
+    EXPECT_EQ(listed, expected) << u;
+  }
 }
 
 }  // namespace
