@@ -77,7 +77,7 @@ export function verticalBars(box, { categories, values, name, colour = '#1f5f8b'
 // Lines over categories (weeks): series = [{name, values, colour}].
 export function lines(box, { categories, series }) {
   return draw(box, {
-    grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 48, top: 40, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     xAxis: { type: 'category', data: categories, boundaryGap: false },

@@ -89,7 +89,7 @@ export function badge(kind, text) {
 
 // A table with a caption, column headers (scope=col) and the first cell of each row as a row
 // header (scope=row) when `rowHeader` is set. columns: [{label, value(row) -> Node|text, num}].
-export function table({ caption, columns, rows, rowHeader = false, className = '' }) {
+export function table({ caption, columns, rows, rowHeader = false, className = '', hideCaption = false }) {
   const head = h(
     'thead',
     {},
@@ -120,17 +120,17 @@ export function table({ caption, columns, rows, rowHeader = false, className = '
   return h(
     'div',
     { class: `table-wrap ${className}` },
-    h('table', {}, h('caption', {}, caption), head, body),
+    h('table', {}, h('caption', { class: hideCaption ? 'visually-hidden' : undefined }, caption), head, body),
   );
 }
 
 // A table shown page by page: the rows of `page` (1-based), with a pager that calls
 // onPage(n). The pager's buttons are real buttons; the text says where one is.
-export function pagedTable({ caption, columns, rows, page, pageSize = 50, onPage, rowHeader = false }) {
+export function pagedTable({ caption, columns, rows, page, pageSize = 50, onPage, rowHeader = false, hideCaption = false }) {
   const pages = Math.max(1, Math.ceil(rows.length / pageSize));
   const current = Math.min(Math.max(1, page || 1), pages);
   const shown = rows.slice((current - 1) * pageSize, current * pageSize);
-  const wrap = h('div', { class: 'paged' }, table({ caption, columns, rows: shown, rowHeader }));
+  const wrap = h('div', { class: 'paged' }, table({ caption, columns, rows: shown, rowHeader, hideCaption }));
   if (rows.length > pageSize) {
     wrap.appendChild(
       h(

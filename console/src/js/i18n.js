@@ -589,6 +589,90 @@ const ruleTitles = {
 
 export const RULES = Object.keys(ruleTitles);
 
+// The canonical exchange format's fields (and the engine's own) as a clerk names them; evidence
+// shows these with the field's code beside, for whoever compares with the export file.
+const fieldNames = {
+  approval_id: ['核准编号', 'approval'],
+  approved: ['核定数', 'approved'],
+  amount: ['金额', 'amount'],
+  count: ['数量', 'count'],
+  deadline: ['期限', 'deadline'],
+  died_on: ['死亡日期', 'died on'],
+  doc_no: ['文号', 'document'],
+  due_on: ['完成期限', 'due on'],
+  effective_from: ['生效日期', 'effective from'],
+  effective_on: ['生效日期', 'effective on'],
+  entered_on: ['上编日期', 'entered on'],
+  estab_type: ['编制类型', 'establishment type'],
+  from_unit_id: ['调出单位代码', 'from unit'],
+  funding: ['经费形式', 'funding'],
+  gross: ['应发工资', 'gross pay'],
+  issued_on: ['下达日期', 'issued on'],
+  kind: ['类别', 'kind'],
+  leader_level: ['领导职务层级', 'leader level'],
+  leader_rank: ['领导职务级别', 'leader rank'],
+  level: ['层级', 'level'],
+  month: ['月份', 'month'],
+  movement_id: ['异动编号', 'movement'],
+  name: ['姓名', 'name'],
+  occupied: ['在编数', 'occupied'],
+  on_roster: ['在编', 'on roster'],
+  parent_id: ['上级单位代码', 'parent unit'],
+  person_id: ['公民身份号码', 'citizen id'],
+  posts_to_recover: ['应收回编制', 'posts to recover'],
+  purpose: ['用途', 'purpose'],
+  rank: ['级别', 'rank'],
+  reached_on: ['到达日期', 'reached on'],
+  recorded_on: ['录入日期', 'recorded on'],
+  recovered: ['已收回', 'recovered'],
+  region: ['地区代码', 'region'],
+  reserved: ['预留数', 'reserved'],
+  since: ['起始日期', 'since'],
+  slots: ['核准名额', 'slots'],
+  source: ['来源', 'source'],
+  suspended_from: ['暂停受理起始', 'suspended from'],
+  suspended_until: ['暂停受理截止', 'suspended until'],
+  task_id: ['任务号', 'task'],
+  unit_id: ['单位统一社会信用代码', 'unit'],
+  unit_name: ['单位名称', 'unit name'],
+  vacant: ['空编数', 'vacant'],
+  valid_until: ['有效期至', 'valid until'],
+};
+
+export function fieldName(code) {
+  const names = fieldNames[code];
+  return names ? names[current === 'en' ? 1 : 0] : code;
+}
+
+// Movement kinds (movements.csv "kind") as the establishment office writes them.
+const movementKinds = {
+  hire: '录用',
+  transfer_in: '调入',
+  transfer_out: '调出',
+  retire: '退休',
+  resign: '辞职',
+  dismiss: '辞退',
+  death: '死亡',
+  appoint_leader: '任职',
+  remove_leader: '免职',
+  second_out: '借调',
+  second_return: '借调返回',
+  roster_add: '上编',
+  roster_remove: '下编',
+  pay_start: '起薪',
+  pay_stop: '停薪',
+};
+
+// A field's value in words where it is a code the clerk reads otherwise.
+export function fieldValue(code, value) {
+  const text = Array.isArray(value) ? value.join(', ') : String(value ?? '');
+  if (current === 'en') return text;
+  if (code === 'kind' && movementKinds[text]) return `${movementKinds[text]}（${text}）`;
+  if (code === 'estab_type' && zh[`estab.${text}`]) return zh[`estab.${text}`];
+  if (code === 'source' && zh[`role.${text}`]) return zh[`role.${text}`];
+  return text;
+}
+
 const dictionaries = { zh, en };
 let current = readStored();
 

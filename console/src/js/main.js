@@ -320,7 +320,9 @@ async function route(moveFocus) {
     else link.removeAttribute('aria-current');
   }
   const page = clear(document.getElementById('page'));
+  const shownHash = window.location.hash;
   page.setAttribute('aria-busy', 'true');
+  delete page.dataset.shown;
   page.appendChild(h('p', { class: 'loading' }, t('loading')));
   const context = {
     page,
@@ -335,7 +337,9 @@ async function route(moveFocus) {
       if (mine !== renderCount) return;
       clear(page);
       page.removeAttribute('aria-busy');
-      page.append(h('h1', { tabindex: '-1', id: 'page-title' }, title), ...children);
+      page.append(h('h1', { tabindex: '-1', id: 'page-title' }, title), ...children.filter((child) => child !== null && child !== undefined && child !== false));
+      // Which route this content is of (a test waits for it; so could a screen reader's script).
+      page.dataset.shown = shownHash;
       document.title = `${title} · ${t('app.title')}`;
       if (moveFocus) document.getElementById('page-title').focus();
     },

@@ -69,6 +69,7 @@ export async function render(ctx) {
   if (!ctx.alive()) return;
   const findings = table({
     caption: t('case.findings.caption'),
+    hideCaption: true,
     rowHeader: true,
     columns: [
       { label: t('findings.rule'), value: (row) => h('a', { href: `#/findings/${encodeURIComponent(row.alert_id)}`, title: ruleTitle(row.rule) }, row.rule) },
@@ -85,6 +86,7 @@ export async function render(ctx) {
   });
   const history = table({
     caption: t('case.history.caption'),
+    hideCaption: true,
     rowHeader: true,
     columns: [
       { label: t('finding.history.at'), value: (row) => when(row.at) },

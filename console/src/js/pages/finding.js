@@ -4,7 +4,7 @@
 import { api, ApiError, describe } from '../api.js';
 import * as cache from '../cache.js';
 import { badge, clear, facts, field, h, message, say, section, select, statusArea, table, uid } from '../dom.js';
-import { label, ruleTitle, t, when } from '../i18n.js';
+import { fieldName, fieldValue, label, ruleTitle, t, when } from '../i18n.js';
 import { summaryOf } from './findings.js';
 
 const ROLES = ['estab', 'org', 'hr', 'finance'];
@@ -30,7 +30,13 @@ function evidenceItem(item) {
     h('h4', { id: titleId }, t('finding.evidence.record', { type: item.record_type, id: item.record_id })),
     h('p', { class: 'evidence-source' }, t('finding.evidence.from', { source: item.source })),
     fields.length
-      ? h('dl', { class: 'evidence-fields' }, fields.map(([key, value]) => h('div', {}, h('dt', {}, key), h('dd', {}, String(value)))))
+      ? h(
+          'dl',
+          { class: 'evidence-fields' },
+          fields.map(([key, value]) =>
+            h('div', {}, h('dt', { title: key }, fieldName(key)), h('dd', {}, fieldValue(key, value))),
+          ),
+        )
       : null,
   );
 }
@@ -57,6 +63,12 @@ function evidenceSection(evidence, roles) {
   return section(t('finding.evidence'), h('div', { class: 'evidence-grid' }, parts));
 }
 
+// A field that may be a text or a list of them, as one text ('' when empty).
+function listed(value) {
+  if (Array.isArray(value)) return value.filter(Boolean).join(', ');
+  return value ? String(value) : '';
+}
+
 function historyNode(alert) {
   const history = alert.acknowledgements || [];
   return h(
@@ -66,8 +78,8 @@ function historyNode(alert) {
       [t('finding.firstSeen'), when(alert.first_seen)],
       [t('finding.escalatedAt'), when(alert.escalated_at)],
       [t('finding.resolvedAt'), when(alert.resolved_at)],
-      [t('finding.silenced'), alert.silenced_by || ''],
-      [t('finding.heldBack'), alert.held_back_by || ''],
+      [t('finding.silenced'), listed(alert.silenced_by)],
+      [t('finding.heldBack'), listed(alert.held_back_by)],
     ]),
     history.length
       ? table({

@@ -92,16 +92,16 @@ export async function render(ctx) {
   const [regions, rows] = await Promise.all([cache.regionNames(), load(values)]);
   if (!ctx.alive()) return;
   const columns = [
-    { label: t('findings.rule'), value: (row) => h('span', { class: 'rule-id', title: ruleTitle(row.rule) }, row.rule) },
+    { label: t('findings.rule'), value: (row) => h('span', { class: 'nowrap', title: ruleTitle(row.rule) }, row.rule) },
     { label: t('severity'), value: (row) => badge(row.severity, label('severity', row.severity)) },
     {
       label: t('findings.summary'),
       value: (row) => h('a', { href: `#/findings/${encodeURIComponent(row.fingerprint)}` }, summaryOf(row) || row.fingerprint),
     },
-    { label: t('finding.unit'), value: (row) => h('span', { class: 'code' }, row.unit_id || '') },
-    { label: t('findings.person'), value: (row) => h('span', { class: 'code' }, row.person_id || '') },
+    { label: t('finding.unit'), value: (row) => h('span', { class: 'code nowrap' }, row.unit_id || '') },
+    { label: t('findings.person'), value: (row) => h('span', { class: 'code nowrap' }, row.person_id || '') },
     { label: t('findings.region'), value: (row) => regions.get(row.region) || row.region || '' },
-    { label: t('findings.since'), value: (row) => row.since },
+    { label: t('findings.since'), value: (row) => h('span', { class: 'nowrap' }, row.since) },
     { label: t('findings.state'), value: (row) => (row.state ? badge(`state-${row.state}`, label('state', row.state)) : t('state.unknown')) },
   ];
   ctx.show(

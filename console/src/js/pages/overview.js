@@ -1,7 +1,7 @@
 // 总览: open findings by rule, severity and region, opened against resolved per week, the
 // four source links and the backlog (GET /api/v1/overview).
 import * as cache from '../cache.js';
-import { chartBox, chartsAvailable, horizontalBars, lines, SEVERITY_COLOURS, verticalBars } from '../charts.js';
+import { chartBox, chartsAvailable, horizontalBars, lines, SEVERITY_COLOURS } from '../charts.js';
 import { badge, h, message, section, table } from '../dom.js';
 import { label, num, ruleTitle, t, when } from '../i18n.js';
 
@@ -41,6 +41,7 @@ export async function render(ctx) {
   const ruleBox = chartBox(t('overview.byRule.chart'), Math.max(160, byRule.length * 30 + 24));
   const ruleTable = table({
     caption: t('overview.byRule'),
+    hideCaption: true,
     rowHeader: true,
     columns: [
       { label: t('overview.rule'), value: (row) => h('a', { href: `#/findings?rule=${encodeURIComponent(row.rule)}` }, row.rule) },
@@ -51,7 +52,7 @@ export async function render(ctx) {
     rows: byRule,
   });
 
-  const regionBox = chartBox(t('overview.byRegion.chart'), 340);
+  const regionBox = chartBox(t('overview.byRegion.chart'), Math.max(160, byRegion.length * 30 + 24));
   const regionTable = table({
     caption: t('overview.byRegion'),
     rowHeader: true,
@@ -81,6 +82,7 @@ export async function render(ctx) {
   );
   const linkTable = table({
     caption: t('overview.links'),
+    hideCaption: true,
     rowHeader: true,
     columns: [
       { label: t('overview.source'), value: (row) => label('role', row.role) },
@@ -113,10 +115,13 @@ export async function render(ctx) {
     values: byRule.map((row) => row.open),
     colours: byRule.map((row) => SEVERITY_COLOURS[row.severity] || '#4a6fa5'),
   });
-  verticalBars(regionBox, {
+  // Most findings first: the banner or city that needs attention is on top.
+  const regionsByCount = [...byRegion].sort((a, b) => b.open - a.open);
+  horizontalBars(regionBox, {
     name: t('overview.open'),
-    categories: byRegion.map((row) => row.name || row.region),
-    values: byRegion.map((row) => row.open),
+    categories: regionsByCount.map((row) => row.name || row.region),
+    values: regionsByCount.map((row) => row.open),
+    colours: regionsByCount.map(() => '#1f5f8b'),
   });
   lines(weekBox, {
     categories: weekly.map((row) => row.week),

@@ -62,10 +62,10 @@ function quarterlyForm(asOf, regions) {
   return section(t('reports.quarterly'), form);
 }
 
-function tenureForm() {
+function tenureForm(asOf) {
   const unit = h('input', { type: 'text', name: 'unit', required: true, maxlength: '18', size: '20', autocomplete: 'off' });
   const from = h('input', { type: 'date', name: 'from', required: true });
-  const to = h('input', { type: 'date', name: 'to', required: true, value: localToday() });
+  const to = h('input', { type: 'date', name: 'to', required: true, value: asOf });
   const format = select(
     'format',
     ['json', 'xlsx', 'pdf'].map((code) => [code, t(`reports.tenure.format.${code}`)]),
@@ -139,5 +139,6 @@ export async function render(ctx) {
   const data = await cache.overview();
   const regions = await cache.regionNames();
   if (!ctx.alive()) return;
-  ctx.show(t('reports.title'), quarterlyForm(data.as_of || localToday(), regions), tenureForm());
+  const asOf = data.as_of || localToday();
+  ctx.show(t('reports.title'), quarterlyForm(asOf, regions), tenureForm(asOf));
 }

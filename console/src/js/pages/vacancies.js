@@ -52,6 +52,7 @@ export async function render(ctx) {
   const total = pool.total || {};
   const regionTable = table({
     caption: t('vacancies.regions'),
+    hideCaption: true,
     rowHeader: true,
     columns: [
       { label: t('findings.region'), value: ([code, row]) => `${row.region_name || ''} ${code}`.trim() },
@@ -67,6 +68,7 @@ export async function render(ctx) {
   const regionName = (code) => (pool.regions && pool.regions[code] && pool.regions[code].region_name) || code;
   const list = pagedTable({
     caption: t('vacancies.caption'),
+    hideCaption: true,
     rowHeader: true,
     columns: [
       { label: t('vacancies.unit'), value: (row) => h('span', {}, row.unit_name || row.unit_id, h('br'), h('span', { class: 'code muted' }, row.unit_id)) },
