@@ -10,7 +10,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cerrno>
+#include <limits>
 #include <nlohmann/json.hpp>
+
+#include "staffchain/api/static_files.hpp"
 
 namespace staffchain::api {
 namespace {
@@ -20,7 +23,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr std::size_t kMaxBody = 1024 * 1024;
 constexpr std::chrono::seconds kIdleTimeout{30};
 // A connection beyond max_connections gets this long to send its request before the 503, and
 // the client is told to come back after kRetryAfter.
@@ -145,6 +147,8 @@ bool isTransientAcceptError(const boost::system::error_code& ec) {
 }
 
 // Compares without an early exit, so the time taken says nothing about where they differ.
+constexpr const char* kSessionCookie = "staffchain_session";
+
 bool sameSecret(std::string_view a, std::string_view b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -155,7 +159,7 @@ bool sameSecret(std::string_view a, std::string_view b) {
 }  // namespace
 
 ApiResponse ApiResponse::json(unsigned status, std::string body) {
-  return ApiResponse{status, "application/json", std::move(body), {}};
+  return ApiResponse{status, "application/json", std::move(body), {}, {}};
 }
 
 ApiResponse ApiResponse::error(unsigned status, const std::string& message) {
@@ -232,16 +236,31 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(refuse_ ? 0 : kMaxBody);
-    stream_.expires_after(refuse_ ? kRefusalTimeout : kIdleTimeout);
+    // The body's limit is set once the header names the route; a refusal reads no body at all.
     if (refuse_) {
-      // Only the header matters for a refusal; its body is not waited for.
-      http::async_read_header(stream_, buffer_, *parser_,
-                              [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
-      return;
+      parser_->body_limit(0);
+    } else {
+      // Not boost::none: Beast 1.74 compares a declared length with it as "larger than none" (always).
+      parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     }
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+    stream_.expires_after(refuse_ ? kRefusalTimeout : kIdleTimeout);
+    // The header first: the route it names says how large a body may follow (an upload). Only
+    // the header matters for a refusal; its body is not waited for.
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || self->refuse_) return self->onRead(ec);
+      ApiServer* server = self->listener_->server();
+      if (server == nullptr) return self->close();
+      const auto& header = self->parser_->get();
+      self->body_limit_ = server->maxBody(std::string(header.method_string()), std::string(header.target()));
+      // A declared length is checked here (the parser checks it only against the limit it had
+      // when the header arrived); a chunked body is counted against the limit as it comes.
+      if (const auto length = self->parser_->content_length(); length && *length > self->body_limit_) {
+        return self->onRead(http::error::body_limit);
+      }
+      self->parser_->body_limit(self->body_limit_);
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self](beast::error_code read_error, std::size_t) { self->onRead(read_error); });
+    });
   }
 
   void onRead(beast::error_code ec) {
@@ -255,24 +274,32 @@ class Session : public std::enable_shared_from_this<Session> {
       request = parser_->get();
       answer = ApiResponse::error(503, "too many connections to the api (api.max_connections); retry later");
     } else if (ec == http::error::body_limit) {
-      answer = ApiResponse::error(413, "the request body is larger than 1 MiB");
+      answer = ApiResponse::error(413, fmt::format("the request body is larger than this endpoint takes ({} MiB)",
+                                                   body_limit_ / (1024 * 1024)));
     } else if (ec) {
       return close();
     } else {
       request = parser_->release();
-      answer = server->dispatch(std::string(request.method_string()), std::string(request.target()),
-                                std::string(request[http::field::authorization]), std::move(request.body()));
+      beast::error_code endpoint_error;
+      const auto peer = stream_.socket().remote_endpoint(endpoint_error);
+      answer = server->dispatch(IncomingRequest{
+          std::string(request.method_string()), std::string(request.target()),
+          std::string(request[http::field::authorization]), std::string(request[http::field::cookie]),
+          std::string(request["X-CSRF-Token"]), endpoint_error ? std::string() : peer.address().to_string(),
+          std::move(request.body()), std::string(request[http::field::content_type])});
     }
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(answer.status), request.version() == 0 ? 11 : request.version());
     response->set(http::field::server, "staffchaind");
     response->set(http::field::content_type, answer.content_type);
     response->set(http::field::cache_control, "no-store");
+    response->set("X-Content-Type-Options", "nosniff");
     if (answer.status == 401) response->set(http::field::www_authenticate, "Bearer realm=\"staffchain\"");
     if (!answer.attachment_name.empty()) {
       response->set(http::field::content_disposition, contentDisposition(answer.attachment_name));
     }
     if (refuse_) response->set(http::field::retry_after, kRetryAfter);
+    for (const auto& [name, value] : answer.headers) response->set(name, value);
     response->keep_alive(!ec && !refuse_ && request.keep_alive());
     response->body() = std::move(answer.body);
     response->prepare_payload();
@@ -293,6 +320,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<ApiServer::Listener> listener_;
   bool refuse_;
+  std::size_t body_limit_ = kDefaultMaxBody;
 };
 
 }  // namespace
@@ -369,8 +397,39 @@ ApiServer::~ApiServer() {
   stop();
 }
 
-void ApiServer::route(std::string method, std::string pattern, Access required, ApiHandler handler) {
-  routes_.push_back(Route{std::move(method), splitPath(pattern), required, std::move(handler)});
+void ApiServer::route(std::string method, std::string pattern, Access required, ApiHandler handler,
+                      std::size_t max_body) {
+  routes_.push_back(Route{std::move(method), splitPath(pattern), required, std::move(handler), max_body});
+}
+
+const ApiServer::Route* ApiServer::match(const std::string& method, const std::vector<std::string>& segments,
+                                         std::map<std::string, std::string>& params, bool& path_known) const {
+  path_known = false;
+  for (const auto& candidate : routes_) {
+    if (candidate.segments.size() != segments.size()) continue;
+    params.clear();
+    bool same = true;
+    for (std::size_t i = 0; i < segments.size() && same; ++i) {
+      const std::string& part = candidate.segments[i];
+      if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
+        params[part.substr(1, part.size() - 2)] = segments[i];
+      } else {
+        same = part == segments[i];
+      }
+    }
+    if (!same) continue;
+    path_known = true;
+    if (candidate.method == method) return &candidate;
+  }
+  return nullptr;
+}
+
+std::size_t ApiServer::maxBody(const std::string& method, const std::string& target) const {
+  std::map<std::string, std::string> params;
+  bool path_known = false;
+  const Route* found =
+      match(method, splitPath(urlDecode(std::string_view(target).substr(0, target.find('?')))), params, path_known);
+  return found != nullptr ? found->max_body : kDefaultMaxBody;
 }
 
 Result<void> ApiServer::listen(const std::string& address) {
@@ -429,8 +488,15 @@ std::size_t ApiServer::openConnections() const noexcept {
 
 ApiResponse ApiServer::dispatch(const std::string& method, const std::string& target, const std::string& authorization,
                                 std::string body) {
+  return dispatch(IncomingRequest{method, target, authorization, {}, {}, {}, std::move(body), {}});
+}
+
+ApiResponse ApiServer::dispatch(IncomingRequest incoming) {
+  const std::string& method = incoming.method;
+  const std::string& target = incoming.target;
   ApiRequest request;
   request.method = method;
+  request.remote = incoming.remote;
   const auto question = target.find('?');
   request.path = urlDecode(std::string_view(target).substr(0, question));
   if (question != std::string::npos) {
@@ -444,13 +510,24 @@ ApiResponse ApiServer::dispatch(const std::string& method, const std::string& ta
       query.remove_prefix(amp + 1);
     }
   }
-  request.body = std::move(body);
+  request.body = std::move(incoming.body);
+  request.content_type = std::move(incoming.content_type);
+
+  if (console_ && method == "GET") {
+    if (auto page = consoleFile(request.path)) {
+      if (logger_) logger_->debug("api {} {} -> {}", method, loggablePath(target), page->status);
+      return std::move(*page);
+    }
+  }
 
   Access granted = Access::none;
   request.caller = "anonymous";
+  // Why a console request has no access, when it came with a session cookie that is no good.
+  std::string session_refusal;
+  bool csrf_missing = false;
   constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.rfind(kBearer, 0) == 0) {
-    const std::string_view presented = std::string_view(authorization).substr(kBearer.size());
+  if (incoming.authorization.rfind(kBearer, 0) == 0) {
+    const std::string_view presented = std::string_view(incoming.authorization).substr(kBearer.size());
     for (const auto& token : tokens_) {
       if (sameSecret(presented, token.secret)) {
         granted = token.access;
@@ -458,44 +535,160 @@ ApiResponse ApiServer::dispatch(const std::string& method, const std::string& ta
       }
     }
     if (granted == Access::none) request.caller = "invalid-token";
+  } else if (const std::string id = cookieValue(incoming.cookie, kSessionCookie); console_ && !id.empty()) {
+    const ConsoleSessions::Session* session = nullptr;
+    const auto found = sessions_.find(id, clock_(), &session);
+    const ApiToken* token = found == ConsoleSessions::Found::live ? tokenOf(*session) : nullptr;
+    if (token != nullptr) {
+      granted = token->access;
+      request.caller = token->name;
+      request.session = session->id;
+      const bool write = method != "GET" && method != "HEAD";
+      csrf_missing = write && !sameSecret(incoming.csrf_token, session->csrf);
+    } else {
+      if (found == ConsoleSessions::Found::live) sessions_.close(id);  // its token was removed or changed
+      session_refusal = found == ConsoleSessions::Found::none
+                            ? "no such console session (the daemon may have restarted); sign in again"
+                            : "the console session has ended; sign in again";
+    }
   }
+  request.access = granted;
 
   const auto segments = splitPath(request.path);
   bool path_known = false;
+  std::map<std::string, std::string> params;
+  const Route* found = match(method, segments, params, path_known);
   ApiResponse response = ApiResponse::error(404, fmt::format("no such endpoint: {}", request.path));
-  for (const auto& candidate : routes_) {
-    if (candidate.segments.size() != segments.size()) continue;
-    std::map<std::string, std::string> params;
-    bool match = true;
-    for (std::size_t i = 0; i < segments.size() && match; ++i) {
-      const std::string& part = candidate.segments[i];
-      if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
-        params[part.substr(1, part.size() - 2)] = segments[i];
-      } else {
-        match = part == segments[i];
-      }
-    }
-    if (!match) continue;
-    path_known = true;
-    if (candidate.method != method) continue;
-    if (candidate.required != Access::none && granted == Access::none) {
-      response = ApiResponse::error(401, "a bearer token is required (Authorization: Bearer <token>)");
-    } else if (candidate.required == Access::write && granted != Access::write) {
+  if (found != nullptr) {
+    path_known = false;  // handled
+    if (found->required != Access::none && granted == Access::none) {
+      response =
+          ApiResponse::error(401, session_refusal.empty() ? "a bearer token is required (Authorization: Bearer <token>)"
+                                                          : session_refusal);
+    } else if (found->required != Access::none && csrf_missing) {
+      response = ApiResponse::error(
+          403, "a write from the console needs its session's X-CSRF-Token header (reload the page and try again)");
+    } else if (found->required == Access::write && granted != Access::write) {
       response = ApiResponse::error(403, "this token is read-only; the request needs a read-write token");
     } else {
       request.params = std::move(params);
-      response = run(candidate.handler, request, target);
+      response = run(found->handler, request, target);
     }
-    path_known = false;  // handled
-    break;
   }
   if (path_known) response = ApiResponse::error(405, fmt::format("{} is not allowed on {}", method, request.path));
   if (logger_) {
     const bool write = method != "GET" && method != "HEAD";
-    logger_->info("api {} {} {} -> {}{}", request.caller, method, loggablePath(target), response.status,
-                  write ? " (write)" : "");
+    logger_->info("api {} {} {} -> {}{}{}", request.caller, method, loggablePath(target), response.status,
+                  write ? " (write)" : "", request.session.empty() ? "" : " (console)");
   }
   return response;
+}
+
+std::optional<ApiResponse> ApiServer::consoleFile(const std::string& path) const {
+  if (path == "/" || path == "/ui") {
+    ApiResponse moved = ApiResponse::json(302, R"({"location":"/ui/"})");
+    moved.headers.emplace_back("Location", "/ui/");
+    return moved;
+  }
+  constexpr std::string_view kPrefix = "/ui/";
+  if (path.rfind(kPrefix, 0) != 0) return std::nullopt;
+  ApiResponse page = staticFile(console_files_, std::string_view(path).substr(kPrefix.size()));
+  page.headers.emplace_back("Content-Security-Policy", kConsoleContentSecurityPolicy);
+  page.headers.emplace_back("X-Frame-Options", "DENY");
+  page.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return page;
+}
+
+void ApiServer::configureConsole(const ConsoleSettings& settings, std::filesystem::path files) {
+  sessions_.configure(settings);
+  console_files_ = std::move(files);
+  console_ = settings.enabled;
+  if (console_routes_) return;
+  console_routes_ = true;
+  route("POST", "/api/v1/session", Access::none, [this](const ApiRequest& request) { return signIn(request); });
+  route("GET", "/api/v1/session", Access::read, [this](const ApiRequest& request) {
+    const ConsoleSessions::Session* session = nullptr;
+    if (request.session.empty() ||
+        sessions_.find(request.session, clock_(), &session) != ConsoleSessions::Found::live) {
+      return ApiResponse::error(404, "this request was made with a bearer token, not in a console session");
+    }
+    return sessionAnswer(*session, 200);
+  });
+  route("DELETE", "/api/v1/session", Access::read, [this](const ApiRequest& request) {
+    if (request.session.empty()) {
+      return ApiResponse::error(404, "this request was made with a bearer token, not in a console session");
+    }
+    sessions_.close(request.session);
+    if (logger_) logger_->info("console: {} signed out", request.caller);
+    ApiResponse done{204, "application/json", {}, {}, {}};
+    done.headers.emplace_back("Set-Cookie", sessionCookie({}, true));
+    return done;
+  });
+}
+
+ApiResponse ApiServer::signIn(const ApiRequest& request) {
+  if (!console_) return ApiResponse::error(404, "the console is switched off ([console] enabled = false)");
+  const auto now = clock_();
+  const std::string from = request.remote.empty() ? "an unknown address" : request.remote;
+  if (const auto wait = sessions_.refusedFor(request.remote, now)) {
+    if (logger_) logger_->warn("console: sign-in from {} refused: too many failed attempts in a minute", from);
+    ApiResponse refused = ApiResponse::error(
+        429, fmt::format("too many failed sign-ins from this address; try again in {} s", wait->count()));
+    refused.headers.emplace_back("Retry-After", std::to_string(wait->count()));
+    return refused;
+  }
+  const auto body = nlohmann::json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("token") || !body["token"].is_string() ||
+      body["token"].get_ref<const std::string&>().empty()) {
+    return ApiResponse::error(400, "sign in with a JSON body {\"token\": \"<an [api] token>\"}");
+  }
+  const std::string& presented = body["token"].get_ref<const std::string&>();
+  const ApiToken* match = nullptr;
+  for (const auto& token : tokens_) {
+    if (sameSecret(presented, token.secret)) match = &token;
+  }
+  if (match == nullptr) {
+    const std::size_t failures = sessions_.failed(request.remote, now);
+    if (logger_) {
+      logger_->warn("console: failed sign-in from {} ({} in the last minute; {} allowed)", from, failures,
+                    sessions_.settings().sign_in_limit);
+    }
+    return ApiResponse::error(401, "this token is not one of the daemon's [api] tokens");
+  }
+  const ConsoleSessions::Session* session = sessions_.open(match->name, match->secret, now);
+  if (session == nullptr) {
+    if (logger_) logger_->warn("console: sign-in of {} refused: [console] max_sessions are open", match->name);
+    return ApiResponse::error(503, "the console has as many sessions open as [console] max_sessions allows; try later");
+  }
+  if (logger_) logger_->info("console: {} signed in from {}", match->name, from);
+  ApiResponse answer = sessionAnswer(*session, 200);
+  answer.headers.emplace_back("Set-Cookie", sessionCookie(session->id, false));
+  return answer;
+}
+
+ApiResponse ApiServer::sessionAnswer(const ConsoleSessions::Session& session, unsigned status) const {
+  const ApiToken* token = tokenOf(session);
+  const auto idle = std::chrono::duration_cast<std::chrono::seconds>(sessions_.settings().session_idle);
+  return ApiResponse::json(status,
+                           nlohmann::json{{"name", session.token_name},
+                                          {"access", token && token->access == Access::write ? "write" : "read"},
+                                          {"csrf", session.csrf},
+                                          {"idle_seconds", idle.count()}}
+                               .dump());
+}
+
+const ApiToken* ApiServer::tokenOf(const ConsoleSessions::Session& session) const {
+  for (const auto& token : tokens_) {
+    if (token.name == session.token_name && sameSecret(session.token_secret, token.secret)) return &token;
+  }
+  return nullptr;
+}
+
+std::string ApiServer::sessionCookie(const std::string& value, bool clear) const {
+  std::string cookie = fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", kSessionCookie, value);
+  if (clear) cookie += "; Max-Age=0";
+  if (sessions_.settings().secure_cookie) cookie += "; Secure";
+  return cookie;
 }
 
 ApiResponse ApiServer::run(const ApiHandler& handler, const ApiRequest& request, const std::string& target) {

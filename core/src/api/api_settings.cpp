@@ -58,4 +58,20 @@ void readApiSettings(ConfigReader& reader, ApiSettings& api) {
   reader.finish();
 }
 
+void readConsoleSettings(ConfigReader& reader, ConsoleSettings& console) {
+  console.enabled = reader.boolean("enabled", true);
+  if (auto files = reader.filePath("files")) console.files = *files;
+  console.session_idle = reader.duration("session_idle", console.session_idle);
+  console.session_max = reader.duration("session_max", console.session_max);
+  if (console.session_idle > console.session_max) {
+    reader.fail("session_idle", "is longer than session_max; a session ends at session_max whatever its use");
+  }
+  console.secure_cookie = reader.boolean("secure_cookie", console.secure_cookie);
+  console.sign_in_limit = static_cast<std::size_t>(
+      reader.integer("sign_in_limit", 1, 1000, static_cast<std::int64_t>(console.sign_in_limit)));
+  console.max_sessions = static_cast<std::size_t>(
+      reader.integer("max_sessions", 1, 100000, static_cast<std::int64_t>(console.max_sessions)));
+  reader.finish();
+}
+
 }  // namespace staffchain::api

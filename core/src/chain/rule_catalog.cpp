@@ -29,7 +29,23 @@ constexpr std::array kRules{
     RuleInfo{"DATA-001", Severity::minor, "invalid identifier, unknown code or malformed record", "数据不合规"},
 };
 
+constexpr std::array kDaemonRules{
+    RuleInfo{"CASE-001", Severity::major, "rectification case overdue", "整改逾期未完成"},
+    RuleInfo{"DATA-002", Severity::critical, "source snapshot held back for review", "数据快照暂扣待核"},
+    RuleInfo{"LINK-001", Severity::major, "source connection failing", "数据源连接失败"},
+    RuleInfo{"LINK-002", Severity::major, "source not synchronised in time", "数据源超时未同步"},
+    RuleInfo{"LINK-003", Severity::major, "receiver failing deliveries", "通知渠道发送失败"},
+};
+
 }  // namespace
+
+std::optional<RuleInfo> findAnyRule(std::string_view id) noexcept {
+  if (auto rule = findRule(id)) return rule;
+  for (const auto& rule : kDaemonRules) {
+    if (rule.id == id) return rule;
+  }
+  return std::nullopt;
+}
 
 std::span<const RuleInfo> chainRules() noexcept {
   return kRules;

@@ -246,6 +246,10 @@ LoadOutcome loadConfig(const std::filesystem::path& path, PluginValidator* valid
     ConfigReader reader = top.child(*api_table, "api");
     api::readApiSettings(reader, config.api);
   }
+  if (const toml::table* console = top.subtable("console")) {
+    ConfigReader reader = top.child(*console, "console");
+    api::readConsoleSettings(reader, config.api.console);
+  }
   if (const toml::table* rules = top.subtable("rules")) {
     ConfigReader reader = top.child(*rules, "rules");
     chain::readRuleParams(reader, config.rules, isRuleId);

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
 #include <future>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "staffchain/daemon/held_snapshot_finding.hpp"
 #include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
+#include "staffchain/plugin/build_info.hpp"
 #include "staffchain/plugin_host/config_check.hpp"
 #include "staffchain/plugin_host/guard.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
@@ -44,6 +46,19 @@ std::string fileOfOrigin(const std::string& origin) {
     return "";
   }
   return origin.substr(0, colon);
+}
+
+// A whole-number query parameter (limit, offset) into `into`; a 400 answer when it is not one.
+std::optional<ApiResponse> readCount(const ApiRequest& request, const char* key, std::size_t min, std::size_t& into) {
+  auto it = request.query.find(key);
+  if (it == request.query.end() || it->second.empty()) return std::nullopt;
+  const auto& text = it->second;
+  if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos || std::stoul(text) < min) {
+    return ApiResponse::error(400,
+                              fmt::format("{} \"{}\" must be a whole number from {} to 999999999", key, text, min));
+  }
+  into = std::stoul(text);
+  return std::nullopt;
 }
 
 bool queryMatches(const ApiRequest& request, std::string_view key, std::string_view value) {
@@ -156,6 +171,15 @@ void AdminApi::configure(const config::Config& config) {
   for (const auto& error : errors) spdlog::error("reload: {}", error);
   if (errors.empty()) server_->setTokens(std::move(tokens));
   server_->setMaxConnections(config.api.max_connections);
+  server_->configureConsole(config.api.console, consoleFiles(config.api.console));
+}
+
+std::filesystem::path AdminApi::consoleFiles(const api::ConsoleSettings& settings) {
+  if (!settings.files.empty()) return settings.files;
+  std::error_code ec;
+  const auto beside = boost::dll::program_location(ec).parent_path().parent_path() / "share" / "staffchain" / "ui";
+  if (!ec && std::filesystem::is_directory(beside, ec)) return beside;
+  return STAFFCHAIN_DEFAULT_CONSOLE_DIR;
 }
 
 bool AdminApi::start() {
@@ -170,11 +194,23 @@ bool AdminApi::start() {
   registerRoutes();
   registerLoopRoutes();
   registerCaseRoutes();
+  registerConsoleRoutes();
+  const auto files = consoleFiles(config_->api.console);
+  server_->configureConsole(config_->api.console, files);
   if (auto listening = server_->listen(config_->api.listen); !listening) {
     spdlog::critical("{}", listening.error().message);
     return false;
   }
   spdlog::info("api listening on {} (port {})", config_->api.listen, server_->port());
+  if (config_->api.console.enabled) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(files / "index.html", ec)) {
+      spdlog::info("console at /ui/ on the api's listener, its files from {}", files.string());
+    } else {
+      spdlog::warn("console: no index.html in {}; /ui/ answers 404 until the files are installed ([console] files)",
+                   files.string());
+    }
+  }
   return true;
 }
 
@@ -191,35 +227,37 @@ void AdminApi::registerRoutes() {
                              json{{"ready", waiting.empty()}, {"waiting_for", waiting}}.dump());
   });
   server_->route("GET", "/metrics", Access::read, [this](const ApiRequest&) {
-    return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", metricsText(), {}};
+    return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", metricsText(), {}, {}};
   });
   server_->route("GET", "/api/v1/findings", Access::read, [this](const ApiRequest& request) {
+    std::size_t limit = 0;  // 0: every match
+    std::size_t offset = 0;
+    if (auto refused = readCount(request, "limit", 1, limit)) return std::move(*refused);
+    if (auto refused = readCount(request, "offset", 0, offset)) return std::move(*refused);
     json out = json::array();
-    auto emit = [&](const chain::Finding& finding) {
+    std::size_t total = 0;
+    forEachOpenFinding([&](const chain::Finding& finding) {
       const std::string unit = finding.unit_id.empty() ? "" : finding.unit_id.str();
       const std::string person = finding.person_id.empty() ? "" : finding.person_id.str();
       const std::string region = parts_.evaluator.regionOf(unit);
       if (queryMatches(request, "rule", finding.rule) && queryMatches(request, "unit", unit) &&
           queryMatches(request, "person", person) &&
           queryMatches(request, "severity", chain::toString(finding.severity)) &&
-          queryMatches(request, "region", region)) {
-        json item = chain::findingJson(finding);
-        item["region"] = region;
-        out.push_back(std::move(item));
+          queryMatches(request, "region", region) && queryMatches(request, "fingerprint", finding.fingerprint)) {
+        // Only the page asked for is turned into JSON (a province's findings with their evidence are large).
+        if (total >= offset && (limit == 0 || total < offset + limit)) {
+          json item = chain::findingJson(finding);
+          item["region"] = region;
+          out.push_back(std::move(item));
+        }
+        ++total;
       }
-    };
-    for (const auto& finding : parts_.propagator.withEvidence(parts_.evaluator.engine().findings())) emit(finding);
-    for (const auto& finding : parts_.connectors.linkFindings(parts_.scheduler.wallNow())) emit(finding);
-    for (const auto& finding : parts_.propagator.linkFindings()) emit(finding);
-    if (parts_.cases.isOpen()) {
-      for (const auto& finding : parts_.cases.store().overdueFindings()) emit(finding);
-    }
-    if (auto held = parts_.ledger.heldSnapshots(true); held) {
-      for (const auto& snapshot : held.value()) emit(heldSnapshotFinding(snapshot));
-    }
+    });
     // Findings are as of today in the configured zone: say which day and zone that is.
     return personalDataAnswer(request, json{{"findings", out},
                                             {"count", out.size()},
+                                            {"total", total},
+                                            {"offset", offset},
                                             {"as_of", model::formatDate(parts_.evaluator.today())},
                                             {"timezone", config_->daemon.timezone.name()}});
   });

@@ -4,6 +4,7 @@
 // from the part that holds the facts. It owns the server; the daemon only wires it.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -67,6 +68,8 @@ class AdminApi {
 
   // The tokens of `config`, resolved; every one that cannot be is an error and left out.
   static std::vector<api::ApiToken> resolveTokens(const config::Config& config, std::vector<std::string>& errors);
+  // The console's files: [console] files, else share/staffchain/ui beside the binary's folder, else the installed ones.
+  static std::filesystem::path consoleFiles(const api::ConsoleSettings& settings);
 
  private:
   void registerRoutes();
@@ -74,8 +77,13 @@ class AdminApi {
   void registerLoopRoutes();
   // Rectification cases and their notices (case_routes.cpp).
   void registerCaseRoutes();
+  // What the console's pages read that no other route gives: the overview (console_routes.cpp).
+  void registerConsoleRoutes();
   // GET /api/v1/reports/tenure, from the alert spans of the ledger (loop_routes.cpp).
   [[nodiscard]] api::ApiResponse tenureReport(const api::ApiRequest& request) const;
+  // Every open finding the API lists: the chain's (with their notices' history), the links', the
+  // sinks', the overdue cases' and the held snapshots'.
+  void forEachOpenFinding(const std::function<void(const chain::Finding&)>& visit) const;
   // Whether the caller's token is read-write: it alone sees citizen ids in full.
   [[nodiscard]] bool readWrite(const api::ApiRequest& request) const;
   void loopMetrics(api::PrometheusWriter& out) const;

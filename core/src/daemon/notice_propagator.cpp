@@ -357,14 +357,15 @@ nlohmann::json NoticePropagator::json(const propagation::NoticeFilter& filter) c
   return out;
 }
 
+std::map<std::string, std::size_t> NoticePropagator::countByState() const {
+  if (!store_) return {};
+  auto counts = store_->countByState();
+  return counts ? std::move(counts.value()) : std::map<std::string, std::size_t>{};
+}
+
 void NoticePropagator::metrics(api::PrometheusWriter& out) const {
-  if (store_) {
-    if (auto counts = store_->countByState()) {
-      for (const auto& [state, count] : counts.value()) {
-        out.gauge("staffchain_notices", "Propagation notices by state.", {{"state", state}},
-                  static_cast<double>(count));
-      }
-    }
+  for (const auto& [state, count] : countByState()) {
+    out.gauge("staffchain_notices", "Propagation notices by state.", {{"state", state}}, static_cast<double>(count));
   }
   for (const auto& [name, state] : sink_health_.sinks()) {
     out.counter("staffchain_sink_deliveries_total", "Notices a sink delivered.", {{"sink", name}},

@@ -73,6 +73,8 @@ class NoticePropagator {
   [[nodiscard]] std::vector<chain::Finding> linkFindings() const;
   [[nodiscard]] nlohmann::json json(const propagation::NoticeFilter& filter) const;
   void metrics(api::PrometheusWriter& out) const;
+  // Notices per state (pending, delivered, completed, overdue, dry_run); empty when the outbox is not open.
+  [[nodiscard]] std::map<std::string, std::size_t> countByState() const;
 
  private:
   void startSink(const config::SinkSettings& settings);

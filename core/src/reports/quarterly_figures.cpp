@@ -50,15 +50,8 @@ bool isDigit(char c) {
 }
 
 std::string ruleTitleZh(const std::string& rule) {
-  if (const auto info = chain::findRule(rule)) return std::string(info->title_zh);
-  static const std::map<std::string, std::string, std::less<>> kOthers{
-      {"LINK-001", "数据源连接失败"},
-      {"LINK-002", "数据源超时未同步"},
-      {"LINK-003", "通知渠道发送失败"},
-      {"CASE-001", "整改逾期未完成"},
-  };
-  const auto it = kOthers.find(rule);
-  return it != kOthers.end() ? it->second : rule;
+  const auto info = chain::findAnyRule(rule);
+  return info ? std::string(info->title_zh) : rule;
 }
 
 bool isGhostPay(const std::string& rule) {

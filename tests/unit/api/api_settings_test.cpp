@@ -103,5 +103,42 @@ name = "viewer"
   EXPECT_EQ(read_back.errors[3], "/etc/staffchain/staffchain.toml:10:1: api.tokens[2].token: required key is missing");
 }
 
+TEST(ConsoleSettingsReader, DefaultsAndAFolderTakenRelativeToTheConfigurationFile) {
+  const auto defaults = staffchain::testing::readTable<ConsoleSettings>("", "console", readConsoleSettings);
+  EXPECT_THAT(defaults.errors, IsEmpty());
+  EXPECT_TRUE(defaults.settings.enabled);
+  EXPECT_TRUE(defaults.settings.files.empty());
+  EXPECT_EQ(defaults.settings.session_idle, std::chrono::minutes(30));
+  EXPECT_EQ(defaults.settings.session_max, std::chrono::hours(12));
+  EXPECT_FALSE(defaults.settings.secure_cookie);
+  EXPECT_EQ(defaults.settings.sign_in_limit, 5U);
+
+  const auto set = staffchain::testing::readTable<ConsoleSettings>(R"(files = "../share/ui"
+session_idle = "10m"
+session_max = "8h"
+secure_cookie = true
+sign_in_limit = 3
+)",
+                                                                   "console", readConsoleSettings);
+  ASSERT_THAT(set.errors, IsEmpty()) << set.errors.front();
+  EXPECT_EQ(set.settings.files, std::filesystem::path("/etc/share/ui"));
+  EXPECT_EQ(set.settings.session_idle, std::chrono::minutes(10));
+  EXPECT_EQ(set.settings.session_max, std::chrono::hours(8));
+  EXPECT_TRUE(set.settings.secure_cookie);
+  EXPECT_EQ(set.settings.sign_in_limit, 3U);
+}
+
+TEST(ConsoleSettingsReader, AnIdleTimeBeyondTheMaximumAndAZeroLimitAreRefused) {
+  const auto read_back = staffchain::testing::readTable<ConsoleSettings>(R"(session_idle = "2d"
+sign_in_limit = 0
+sessions = 4
+)",
+                                                                         "console", readConsoleSettings);
+  ASSERT_EQ(read_back.errors.size(), 3U);
+  EXPECT_THAT(read_back.errors[0], ::testing::HasSubstr("console.session_idle: is longer than session_max"));
+  EXPECT_THAT(read_back.errors[1], ::testing::HasSubstr("console.sign_in_limit"));
+  EXPECT_THAT(read_back.errors[2], ::testing::HasSubstr("console.sessions"));
+}
+
 }  // namespace
 }  // namespace staffchain::api

@@ -245,6 +245,104 @@ TEST_F(AdminApiTest, MetricsCarryTheConnectorsAndTheirLinkFindings) {
   EXPECT_EQ(findings["findings"][0]["rule"], "LINK-001");
 }
 
+TEST_F(AdminApiTest, FindingsArePagedAndFilteredOnTheServer) {
+  failing_->store(true);
+  ASSERT_TRUE(api_->start());
+  syncOnce();
+  const auto all = json::parse(call("GET", "/api/v1/findings").body);
+  ASSERT_EQ(all["total"], 1);
+  const std::string fingerprint = all["findings"][0]["fingerprint"];
+  const auto page = json::parse(call("GET", "/api/v1/findings?limit=1&offset=1").body);
+  EXPECT_EQ(page["total"], 1);
+  EXPECT_EQ(page["count"], 0);
+  EXPECT_EQ(page["offset"], 1);
+  const auto one = json::parse(call("GET", "/api/v1/findings?fingerprint=" + fingerprint + "&limit=5").body);
+  EXPECT_EQ(one["count"], 1);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/findings?fingerprint=0000000000000000").body)["total"], 0);
+  const auto refused = call("GET", "/api/v1/findings?limit=0");
+  EXPECT_EQ(refused.status, 400U);
+  EXPECT_THAT(refused.body, HasSubstr("limit \\\"0\\\" must be a whole number from 1"));
+  EXPECT_EQ(call("GET", "/api/v1/findings?offset=-1").status, 400U);
+}
+
+TEST_F(AdminApiTest, TheOverviewCountsOpenFindingsAndTheWeeksAlertsOpenedAndResolvedIn) {
+  failing_->store(true);
+  ASSERT_TRUE(api_->start());
+  syncOnce();  // LINK-001: the source cannot be reached
+  auto finding = [](const std::string& fingerprint) {
+    chain::Finding out;
+    out.rule = "CHAIN-003";
+    out.severity = chain::Severity::critical;
+    out.since = model::Date::fromYmd(2026, 1, 5);
+    out.summary_zh = "录用后未入实名库";
+    out.fingerprint = fingerprint;
+    return out;
+  };
+  auto region_of = [](const std::string&) { return std::string("150702"); };
+  dispatcher_->observe({finding("00000000000000a1"), finding("00000000000000a2")}, region_of, {}, scheduler_.wallNow());
+  scheduler_.advance(std::chrono::hours(24 * 7));
+  dispatcher_->observe({finding("00000000000000a2")}, region_of, {}, scheduler_.wallNow());
+
+  const auto answer = call("GET", "/api/v1/overview", {}, kReadToken);
+  ASSERT_EQ(answer.status, 200U) << answer.body;
+  const auto overview = json::parse(answer.body);
+  EXPECT_EQ(overview["as_of"], model::formatDate(evaluator_->today()));
+  // Open now: what /api/v1/findings lists (the links' findings here; the engine holds no records).
+  const auto listed = json::parse(call("GET", "/api/v1/findings").body);
+  EXPECT_EQ(overview["findings"]["open"], listed["total"]);
+  std::size_t by_rule = 0;
+  bool link_down = false;
+  for (const auto& rule : overview["findings"]["by_rule"]) {
+    by_rule += rule["open"].get<std::size_t>();
+    if (rule["rule"] == "LINK-001") {
+      link_down = true;
+      EXPECT_EQ(rule["severity"], "major");
+      EXPECT_FALSE(rule["title"].get<std::string>().empty());
+    }
+  }
+  EXPECT_TRUE(link_down) << overview.dump();
+  EXPECT_EQ(by_rule, listed["total"].get<std::size_t>());
+  EXPECT_EQ(overview["findings"]["by_severity"]["critical"], 0);
+  // The trend: twelve weeks, the last this one; two opened a week ago, one resolved this week.
+  const auto& weekly = overview["findings"]["weekly"];
+  ASSERT_EQ(weekly.size(), 12U);
+  EXPECT_THAT(weekly[11]["week"].get<std::string>(), ::testing::MatchesRegex("[0-9]{4}-W[0-9]{2}"));
+  EXPECT_EQ(weekly[10]["opened"], 2);
+  EXPECT_EQ(weekly[10]["resolved"], 0);
+  EXPECT_EQ(weekly[11]["opened"], 0);
+  EXPECT_EQ(weekly[11]["resolved"], 1);
+  EXPECT_EQ(model::parseDate(weekly[11]["start"].get<std::string>())->plusDays(-7),
+            model::parseDate(weekly[10]["start"].get<std::string>()));
+  ASSERT_EQ(overview["links"].size(), 1U);
+  EXPECT_EQ(overview["links"][0]["connector"], "estab");
+  EXPECT_EQ(overview["links"][0]["state"], "failing");
+  EXPECT_TRUE(overview["links"][0]["last_success"].is_null());
+  EXPECT_EQ(overview["backlog"]["notices"], 0);
+}
+
+TEST_F(AdminApiTest, AnUploadedFolderIsAuditedForAReadTokenAndAnUnreadableOneIsRefusedWithTheReason) {
+  ASSERT_TRUE(api_->start());
+  EXPECT_EQ(api_->server().maxBody("POST", "/api/v1/audit"), 256U * 1024U * 1024U);
+  const std::string boundary = "b0undary";
+  const std::string form = "--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"units.csv\"\r\n\r\n"
+                           "unit_id,name,region,parent_id,kind,funding\r\n--" +
+                           boundary + "--\r\n";
+  auto audited = api_->server().dispatch(api::IncomingRequest{"POST", "/api/v1/audit?as_of=2026-06-30",
+                                                              std::string("Bearer ") + kReadToken, "", "", "", form,
+                                                              "multipart/form-data; boundary=" + boundary});
+  ASSERT_EQ(audited.status, 200U) << audited.body;
+  const auto answer = json::parse(audited.body);
+  EXPECT_EQ(answer["as_of"], "2026-06-30");
+  EXPECT_EQ(answer["files"], json::array({"units.csv"}));
+  EXPECT_EQ(answer["count"], 0);
+  auto refused = api_->server().dispatch(api::IncomingRequest{
+      "POST", "/api/v1/audit", std::string("Bearer ") + kReadToken, "", "", "", "unit_id,name", "text/csv"});
+  EXPECT_EQ(refused.status, 400U);
+  EXPECT_THAT(refused.body, HasSubstr("cannot be audited"));
+  EXPECT_EQ(call("POST", "/api/v1/audit?as_of=30.06.2026", "x").status, 400U);
+}
+
 TEST_F(AdminApiTest, ARefusedReloadAnswers422WithItsErrors) {
   ASSERT_TRUE(api_->start());
   EXPECT_EQ(call("POST", "/api/v1/reload").status, 200U);

@@ -1,0 +1,186 @@
+// The admin API's routes that the console's overview reads and no other route gives: the open
+// findings counted by rule, severity and region, opened and resolved per week from the alert
+// history, the source links and the backlogs — one call, counted on the server, so the page
+// stays fast on a province.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "admin_api.hpp"
+#include "audit_upload.hpp"
+#include "staffchain/chain/rule_catalog.hpp"
+#include "staffchain/daemon/held_snapshot_finding.hpp"
+#include "staffchain/model/identifiers.hpp"
+
+namespace staffchain::daemon {
+namespace {
+
+using api::Access;
+using api::ApiRequest;
+using api::ApiResponse;
+using nlohmann::json;
+
+// The largest folder of exports the console's audit takes in one upload.
+constexpr std::size_t kMaxAuditUpload = 256U * 1024U * 1024U;
+
+// Weeks the overview's trend covers, this one included.
+constexpr int kTrendWeeks = 12;
+
+// The Monday of `day`'s week (1970-01-01 was a Thursday).
+model::Date mondayOf(model::Date day) {
+  const int weekday = ((day.days + 3) % 7 + 7) % 7;  // Monday 0 .. Sunday 6
+  return day.plusDays(-weekday);
+}
+
+// ISO 8601 week label of the week that starts on `monday`: "2026-W49" (its year is its Thursday's).
+std::string isoWeek(model::Date monday) {
+  const model::Date thursday = monday.plusDays(3);
+  const int year = static_cast<int>(thursday.ymd().year());
+  const int day_of_year = thursday.days - model::Date::fromYmd(year, 1, 1).days;
+  return fmt::format("{}-W{:02}", year, day_of_year / 7 + 1);
+}
+
+}  // namespace
+
+void AdminApi::forEachOpenFinding(const std::function<void(const chain::Finding&)>& visit) const {
+  for (const auto& finding : parts_.propagator.withEvidence(parts_.evaluator.engine().findings())) visit(finding);
+  for (const auto& finding : parts_.connectors.linkFindings(parts_.scheduler.wallNow())) visit(finding);
+  for (const auto& finding : parts_.propagator.linkFindings()) visit(finding);
+  if (parts_.cases.isOpen()) {
+    for (const auto& finding : parts_.cases.store().overdueFindings()) visit(finding);
+  }
+  if (auto held = parts_.ledger.heldSnapshots(true); held) {
+    for (const auto& snapshot : held.value()) visit(heldSnapshotFinding(snapshot));
+  }
+}
+
+void AdminApi::registerConsoleRoutes() {
+  // An inspection team's folder, audited with the daemon's rules and forgotten (nothing enters
+  // the ledger): a read token may, as it may read the findings.
+  server_->route(
+      "POST", "/api/v1/audit", Access::read,
+      [this](const ApiRequest& request) {
+        model::Date as_of = parts_.evaluator.today();
+        if (const std::string text = queryValue(request, "as_of"); !text.empty()) {
+          const auto parsed = model::parseDate(text);
+          if (!parsed) return ApiResponse::error(400, fmt::format("as_of \"{}\" is not a date (YYYY-MM-DD)", text));
+          as_of = *parsed;
+        }
+        std::vector<std::string> ignored;
+        auto files = unpackUpload(request.content_type, request.body, ignored);
+        if (!files) return ApiResponse::error(400, files.error().message);
+        auto audited = auditUpload(files.value(), config_->rules, as_of);
+        if (!audited) return ApiResponse::error(422, audited.error().message);
+        audited.value()["ignored"] = ignored;
+        spdlog::info("audit of an upload by {}: {} file(s), {} finding(s), nothing kept", request.caller, files->size(),
+                     audited.value()["count"].get<std::size_t>());
+        return personalDataAnswer(request, std::move(audited.value()));
+      },
+      kMaxAuditUpload);
+
+  server_->route("GET", "/api/v1/overview", Access::read, [this](const ApiRequest&) {
+    const auto& zone = config_->daemon.timezone;
+    const model::Date today = parts_.evaluator.today();
+
+    std::map<std::string, std::pair<chain::Severity, std::size_t>> by_rule;
+    std::map<std::string, std::size_t> by_region;
+    std::map<chain::Severity, std::size_t> by_severity{
+        {chain::Severity::critical, 0}, {chain::Severity::major, 0}, {chain::Severity::minor, 0}};
+    std::size_t open = 0;
+    forEachOpenFinding([&](const chain::Finding& finding) {
+      ++open;
+      auto& rule = by_rule.try_emplace(finding.rule, finding.severity, 0).first->second;
+      ++rule.second;
+      ++by_severity[finding.severity];
+      const std::string unit = finding.unit_id.empty() ? "" : finding.unit_id.str();
+      ++by_region[parts_.evaluator.regionOf(unit)];
+    });
+    json rules = json::array();
+    for (const auto& [rule, entry] : by_rule) {
+      const auto info = chain::findAnyRule(rule);
+      rules.push_back({{"rule", rule},
+                       {"title", info ? std::string(info->title_zh) : ""},
+                       {"title_en", info ? std::string(info->title_en) : ""},
+                       {"severity", chain::toString(entry.first)},
+                       {"open", entry.second}});
+    }
+    json regions = json::array();
+    for (const auto& [region, count] : by_region) {
+      regions.push_back({{"region", region}, {"name", std::string(model::regionName(region))}, {"open", count}});
+    }
+    json severities = json::object();
+    for (const auto& [severity, count] : by_severity) severities[std::string(chain::toString(severity))] = count;
+
+    // Opened and resolved per week, from the times alerts were open (a reopening opens anew).
+    const model::Date first_monday = mondayOf(today).plusDays(-7 * (kTrendWeeks - 1));
+    std::vector<std::pair<std::size_t, std::size_t>> weeks(kTrendWeeks);
+    auto weekOf = [&](alerts::TimePoint at) -> std::optional<std::size_t> {
+      const model::Date day = zone.dateAt(at);
+      if (day < first_monday) return std::nullopt;
+      const auto index = static_cast<std::size_t>((day.days - first_monday.days) / 7);
+      return index < weeks.size() ? std::optional<std::size_t>(index) : std::nullopt;
+    };
+    const auto now = parts_.scheduler.wallNow();
+    auto spans = parts_.dispatcher.manager().spans(zone.startOf(first_monday), now + std::chrono::hours(24));
+    if (!spans) return ApiResponse::error(500, fmt::format("cannot read the alert history: {}", spans.error().message));
+    for (const auto& span : spans.value()) {
+      if (auto week = weekOf(span.opened_at)) ++weeks[*week].first;
+      if (span.resolved_at) {
+        if (auto week = weekOf(*span.resolved_at)) ++weeks[*week].second;
+      }
+    }
+    json weekly = json::array();
+    for (int i = 0; i < kTrendWeeks; ++i) {
+      const model::Date monday = first_monday.plusDays(7 * i);
+      weekly.push_back({{"week", isoWeek(monday)},
+                        {"start", model::formatDate(monday)},
+                        {"opened", weeks[static_cast<std::size_t>(i)].first},
+                        {"resolved", weeks[static_cast<std::size_t>(i)].second}});
+    }
+
+    json links = json::array();
+    const json connectors = parts_.connectors.json(zone);
+    for (const auto& connector : connectors["connectors"]) {
+      links.push_back(
+          {{"connector", connector["name"]},
+           {"role", connector["role"]},
+           {"state", connector["state"]},
+           {"last_success",
+            connector["last_success"].get<std::string>().empty() ? json(nullptr) : connector["last_success"]},
+           {"last_error", connector["last_error"]},
+           {"records", connector["records"]}});
+    }
+
+    std::size_t outbox = 0;
+    if (auto counts = parts_.dispatcher.manager().counts()) {
+      for (const auto& [receiver, pending] : counts->outbox_pending) outbox += pending;
+    }
+    const auto notices = parts_.propagator.countByState();
+    auto noticesIn = [&](const char* state) {
+      const auto it = notices.find(state);
+      return it == notices.end() ? std::size_t{0} : it->second;
+    };
+
+    return ApiResponse::json(200,
+                             json{{"as_of", model::formatDate(today)},
+                                  {"timezone", zone.name()},
+                                  {"findings",
+                                   {{"open", open},
+                                    {"by_rule", rules},
+                                    {"by_severity", severities},
+                                    {"by_region", regions},
+                                    {"weekly", weekly}}},
+                                  {"links", links},
+                                  {"backlog",
+                                   {{"outbox", outbox},
+                                    {"notices", noticesIn("pending") + noticesIn("delivered") + noticesIn("overdue")},
+                                    {"notices_overdue", noticesIn("overdue")}}}}
+                                 .dump());
+  });
+}
+
+}  // namespace staffchain::daemon
