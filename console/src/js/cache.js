@@ -30,7 +30,9 @@ export function overview() {
 export async function regionNames() {
   const answer = await overview();
   const names = new Map();
-  for (const row of (answer.findings && answer.findings.by_region) || []) names.set(row.region, row.name);
+  for (const row of (answer.findings && answer.findings.by_region) || []) {
+    if (row.region) names.set(row.region, row.name || row.region); // findings of no region have none
+  }
   return names;
 }
 

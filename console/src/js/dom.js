@@ -124,33 +124,27 @@ export function table({ caption, columns, rows, rowHeader = false, className = '
   );
 }
 
-// A table shown page by page: the rows of `page` (1-based), with a pager that calls
-// onPage(n). The pager's buttons are real buttons; the text says where one is.
-export function pagedTable({ caption, columns, rows, page, pageSize = 50, onPage, rowHeader = false, hideCaption = false }) {
-  const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+// A table shown page by page, with a pager that calls onPage(n) (real buttons; the text says
+// where one is). `rows` are all the rows, or, with `total`, only those of `page` (1-based) out
+// of `total` (the daemon paged them).
+export function pagedTable({ caption, columns, rows, total, page, pageSize = 50, onPage, rowHeader = false, hideCaption = false }) {
+  const count = total ?? rows.length;
+  const pages = Math.max(1, Math.ceil(count / pageSize));
   const current = Math.min(Math.max(1, page || 1), pages);
-  const shown = rows.slice((current - 1) * pageSize, current * pageSize);
+  const shown = total === undefined ? rows.slice((current - 1) * pageSize, current * pageSize) : rows;
   const wrap = h('div', { class: 'paged' }, table({ caption, columns, rows: shown, rowHeader, hideCaption }));
-  if (rows.length > pageSize) {
+  if (count > pageSize) {
     wrap.appendChild(
       h(
         'nav',
         { class: 'pager', 'aria-label': t('table.pager') },
-        h(
-          'button',
-          { type: 'button', disabled: current <= 1, onclick: () => onPage(current - 1) },
-          t('table.prev'),
-        ),
-        h('span', { class: 'pager-text' }, t('table.page', { page: current, pages, count: rows.length })),
-        h(
-          'button',
-          { type: 'button', disabled: current >= pages, onclick: () => onPage(current + 1) },
-          t('table.next'),
-        ),
+        h('button', { type: 'button', disabled: current <= 1, onclick: () => onPage(current - 1) }, t('table.prev')),
+        h('span', { class: 'pager-text' }, t('table.page', { page: current, pages, count })),
+        h('button', { type: 'button', disabled: current >= pages, onclick: () => onPage(current + 1) }, t('table.next')),
       ),
     );
-  } else if (rows.length > 0) {
-    wrap.appendChild(h('p', { class: 'pager-text' }, t('table.page', { page: 1, pages: 1, count: rows.length })));
+  } else if (count > 0) {
+    wrap.appendChild(h('p', { class: 'pager-text' }, t('table.page', { page: 1, pages: 1, count })));
   }
   return wrap;
 }

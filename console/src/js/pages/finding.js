@@ -16,7 +16,7 @@ async function load(fingerprint) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
   }
   // No alert (yet) for it: the open finding itself, without an alert's history.
-  const open = await api('/api/v1/findings');
+  const open = await api(`/api/v1/findings?fingerprint=${encodeURIComponent(fingerprint)}`);
   const finding = open.findings.find((item) => item.fingerprint === fingerprint);
   return finding ? { ...finding, id: finding.fingerprint, state: '', acknowledgements: [], noAlert: true } : null;
 }
@@ -266,8 +266,9 @@ export async function render(ctx) {
     `${t('finding.title')} · ${alert.rule}`,
     back,
     headHolder,
-    ctx.canWrite ? actions(ctx, alert, onChanged) : h('p', { class: 'muted read-only-note' }, t('finding.readOnly')),
+    // What proves it first, then what can be done about it.
     evidenceSection(alert.evidence, roles),
+    ctx.canWrite ? actions(ctx, alert, onChanged) : h('p', { class: 'muted read-only-note' }, t('finding.readOnly')),
     alert.noAlert ? null : section(t('finding.history'), historyHolder),
   );
 }

@@ -68,28 +68,36 @@ function filtersForm(ctx, values, regions) {
   );
 }
 
-async function load(values) {
+const PAGE_SIZE = 50;
+
+// One page of findings and how many match in all. Without a state the daemon pages them
+// (limit, offset, total); a state is an alert's, so then the page is cut from the whole match.
+async function load(values, page) {
   const { rule, severity, region, unit, state } = values;
   if (state === 'resolved') {
     const answer = await api(`/api/v1/alerts${query({ state: 'resolved', rule, region, unit })}`);
-    return answer.alerts
+    const rows = answer.alerts
       .filter((alert) => !severity || alert.severity === severity)
       .map((alert) => ({ ...alert, fingerprint: alert.id }));
+    return { rows: rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: rows.length };
   }
+  const paged = state ? {} : { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
   const [open, alerts] = await Promise.all([
-    api(`/api/v1/findings${query({ rule, severity, region, unit })}`),
+    api(`/api/v1/findings${query({ rule, severity, region, unit, ...paged })}`),
     api(`/api/v1/alerts${query({ rule, region, unit, state, resolved: 'false' })}`),
   ]);
   const stateOf = new Map(alerts.alerts.map((alert) => [alert.id, alert.state]));
   const rows = open.findings.map((finding) => ({ ...finding, state: stateOf.get(finding.fingerprint) || '' }));
-  return state ? rows.filter((row) => row.state === state) : rows;
+  if (!state) return { rows, total: open.total ?? rows.length };
+  const matching = rows.filter((row) => row.state === state);
+  return { rows: matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: matching.length };
 }
 
 export async function render(ctx) {
   const values = {};
   for (const key of ['rule', 'severity', 'region', 'unit', 'state']) values[key] = ctx.query.get(key) || '';
-  const page = Number(ctx.query.get('page')) || 1;
-  const [regions, rows] = await Promise.all([cache.regionNames(), load(values)]);
+  const page = Math.max(1, Number(ctx.query.get('page')) || 1);
+  const [regions, { rows, total }] = await Promise.all([cache.regionNames(), load(values, page)]);
   if (!ctx.alive()) return;
   const columns = [
     { label: t('findings.rule'), value: (row) => h('span', { class: 'nowrap', title: ruleTitle(row.rule) }, row.rule) },
@@ -107,13 +115,14 @@ export async function render(ctx) {
   ctx.show(
     t('findings.title'),
     filtersForm(ctx, values, regions),
-    h('p', { class: 'result-count', role: 'status' }, t('findings.count', { count: rows.length })),
+    h('p', { class: 'result-count', role: 'status' }, t('findings.count', { count: total })),
     pagedTable({
-      caption: t('findings.caption', { count: rows.length }),
+      caption: t('findings.caption', { count: total }),
       columns,
       rows,
+      total,
       page,
-      pageSize: 50,
+      pageSize: PAGE_SIZE,
       onPage: (next) => ctx.setQuery({ ...values, page: next }),
     }),
   );

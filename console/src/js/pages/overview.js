@@ -3,7 +3,7 @@
 import * as cache from '../cache.js';
 import { chartBox, chartsAvailable, horizontalBars, lines, SEVERITY_COLOURS } from '../charts.js';
 import { badge, h, message, section, table } from '../dom.js';
-import { label, num, ruleTitle, t, when } from '../i18n.js';
+import { label, lang, num, ruleTitle, t, when } from '../i18n.js';
 
 const ROLES = ['estab', 'org', 'hr', 'finance'];
 
@@ -37,7 +37,8 @@ export async function render(ctx) {
     card(t('overview.notices'), num(backlog.notices || 0)),
   );
 
-  const ruleName = (row) => ruleTitle(row.rule, row.title || '');
+  // The rule's title as the daemon's catalogue gives it, else as this page knows it.
+  const ruleName = (row) => (lang() === 'en' ? row.title_en : row.title) || ruleTitle(row.rule, row.title || '');
   const ruleBox = chartBox(t('overview.byRule.chart'), Math.max(160, byRule.length * 30 + 24));
   const ruleTable = table({
     caption: t('overview.byRule'),
@@ -57,7 +58,7 @@ export async function render(ctx) {
     caption: t('overview.byRegion'),
     rowHeader: true,
     columns: [
-      { label: t('overview.region'), value: (row) => h('a', { href: `#/findings?region=${encodeURIComponent(row.region)}` }, row.name || row.region) },
+      { label: t('overview.region'), value: (row) => h('a', { href: `#/findings?region=${encodeURIComponent(row.region)}` }, regionLabel(row)) },
       { label: t('overview.open'), value: (row) => num(row.open), num: true },
     ],
     rows: byRegion,
@@ -119,7 +120,7 @@ export async function render(ctx) {
   const regionsByCount = [...byRegion].sort((a, b) => b.open - a.open);
   horizontalBars(regionBox, {
     name: t('overview.open'),
-    categories: regionsByCount.map((row) => row.name || row.region),
+    categories: regionsByCount.map((row) => regionLabel(row)),
     values: regionsByCount.map((row) => row.open),
     colours: regionsByCount.map(() => '#1f5f8b'),
   });
@@ -132,11 +133,17 @@ export async function render(ctx) {
   });
 }
 
+// Findings without a unit (a source link, a bad row) belong to no region.
+function regionLabel(row) {
+  return row.name || row.region || t('overview.noRegion');
+}
+
 function backlogFacts(backlog) {
   return h(
     'dl',
     { class: 'facts' },
     h('div', {}, h('dt', {}, t('overview.outbox')), h('dd', {}, num(backlog.outbox || 0))),
     h('div', {}, h('dt', {}, t('overview.notices')), h('dd', {}, num(backlog.notices || 0))),
+    h('div', {}, h('dt', {}, t('overview.noticesOverdue')), h('dd', {}, num(backlog.notices_overdue || 0))),
   );
 }
