@@ -15,6 +15,7 @@
 #include "precheck.hpp"
 #include "reduction_tasks_detail.hpp"
 #include "rule_families.hpp"
+#include "unit_profile.hpp"
 
 namespace staffchain::chain {
 
@@ -615,6 +616,16 @@ PrecheckAnswer ChainEngine::precheck(const PrecheckRequest& request) const {
 PostFigures ChainEngine::posts(const model::UnitId& unit, model::EstabType type, model::Date day) const {
   std::deque<detail::OccupancyCounter> scratch;
   return detail::postFigures(state_->precheckContext(scratch), ScopeKey{unit, static_cast<std::uint8_t>(type)}, day);
+}
+
+std::optional<UnitProfile> ChainEngine::unitProfile(const model::UnitId& unit, model::Date day,
+                                                    const UnitPaging& paging) const {
+  return detail::unitProfile(state_->index, unit, day, paging);
+}
+
+std::vector<UnitMatch> ChainEngine::findUnits(const std::string& text, std::size_t offset, std::size_t limit,
+                                              std::size_t& total) const {
+  return detail::findUnits(state_->index, text, offset, limit, total);
 }
 
 std::vector<VacancyRow> ChainEngine::vacancies(model::Date day, const VacancyFilter& filter) const {

@@ -289,6 +289,11 @@ class ChainIndex {
   void forEachPerson(F f) const {
     persons_.forEach([&](const auto& node) { f(node.first, node.second); });
   }
+  // Every unit, in no particular order.
+  template <typename F>
+  void forEachUnit(F f) const {
+    for (const auto& [id, unit] : units_) f(unit);
+  }
   // The units of a region, in no particular order.
   template <typename F>
   void forEachUnitOfRegion(const std::string& region, F f) const {

@@ -12,9 +12,15 @@
 
 #include "admin_api.hpp"
 #include "audit_upload.hpp"
+#include "staffchain/cases/case_json.hpp"
+#include "staffchain/chain/finding_json.hpp"
+#include "staffchain/chain/reduction_tasks.hpp"
 #include "staffchain/chain/rule_catalog.hpp"
+#include "staffchain/chain/vacancy_pool.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
+#include "staffchain/model/enums.hpp"
 #include "staffchain/model/identifiers.hpp"
+#include "staffchain/propagation/notice_store.hpp"
 
 namespace staffchain::daemon {
 namespace {
@@ -44,6 +50,27 @@ std::string isoWeek(model::Date monday) {
   return fmt::format("{}-W{:02}", year, day_of_year / 7 + 1);
 }
 
+// A paging parameter: absent or empty gives `fallback`; else a whole number up to `max`.
+std::optional<ApiResponse> readPaging(const ApiRequest& request, const char* key, std::size_t max, std::size_t& into) {
+  const std::string text = queryValue(request, key);
+  if (text.empty()) return std::nullopt;
+  if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos || std::stoul(text) > max) {
+    return ApiResponse::error(400, fmt::format("{} \"{}\" must be a whole number from 0 to {}", key, text, max));
+  }
+  into = std::stoul(text);
+  return std::nullopt;
+}
+
+json unitJson(const model::Unit& unit) {
+  return {{"unit_id", unit.unit_id.str()},
+          {"name", unit.name},
+          {"region", unit.region},
+          {"region_name", std::string(model::regionName(unit.region))},
+          {"parent_id", unit.parent_id ? unit.parent_id->str() : ""},
+          {"kind", model::toString(unit.kind)},
+          {"funding", model::toString(unit.funding)}};
+}
+
 }  // namespace
 
 void AdminApi::forEachOpenFinding(const std::function<void(const chain::Finding&)>& visit) const {
@@ -59,6 +86,115 @@ void AdminApi::forEachOpenFinding(const std::function<void(const chain::Finding&
 }
 
 void AdminApi::registerConsoleRoutes() {
+  // Units found by credit code or a part of the name (单位查询), paged on the server.
+  server_->route("GET", "/api/v1/units", Access::read, [this](const ApiRequest& request) {
+    std::size_t offset = 0;
+    std::size_t limit = 50;
+    if (auto refused = readPaging(request, "offset", 999'999'999, offset)) return std::move(*refused);
+    if (auto refused = readPaging(request, "limit", 500, limit)) return std::move(*refused);
+    std::size_t total = 0;
+    json units = json::array();
+    for (const auto& match : parts_.evaluator.engine().findUnits(queryValue(request, "q"), offset, limit, total)) {
+      units.push_back({{"unit_id", match.unit_id.str()},
+                       {"name", match.name},
+                       {"region", match.region},
+                       {"region_name", std::string(model::regionName(match.region))},
+                       {"kind", model::toString(match.kind)}});
+    }
+    return ApiResponse::json(200, json{{"units", units}, {"total", total}, {"offset", offset}}.dump());
+  });
+
+  // One unit's page: establishment per type, leadership posts, roster, movements, and what the
+  // daemon holds against it (findings, notices, cases, reduction tasks).
+  server_->route("GET", "/api/v1/units/{unit}", Access::read, [this](const ApiRequest& request) {
+    const std::string id = request.params.at("unit");
+    const auto checked = model::checkCreditCode(id);
+    if (!checked)
+      return ApiResponse::error(400, fmt::format("\"{}\" is not a unit credit code: {}", id, checked.reason));
+    const model::UnitId unit = *checked.value;
+    chain::UnitPaging paging;
+    if (auto refused = readPaging(request, "roster_offset", 999'999'999, paging.roster_offset))
+      return std::move(*refused);
+    if (auto refused = readPaging(request, "roster_limit", 1000, paging.roster_limit)) return std::move(*refused);
+    const auto& engine = parts_.evaluator.engine();
+    const model::Date today = parts_.evaluator.today();
+    const auto profile = engine.unitProfile(unit, today, paging);
+    if (!profile) return ApiResponse::error(404, fmt::format("no unit {} in the roster's units", id));
+    const auto& zone = config_->daemon.timezone;
+
+    chain::VacancyFilter only_unit;
+    only_unit.unit = unit;
+    json establishment = json::array();
+    for (const auto& row : engine.vacancies(today, only_unit)) {
+      establishment.push_back({{"type", model::toString(row.type)},
+                               {"type_name", std::string(model::chineseLabel(row.type))},
+                               {"approved", row.posts.approved},
+                               {"occupied", row.posts.occupied},
+                               {"reserved", row.posts.reserved},
+                               {"vacant", row.posts.vacant()},
+                               {"vacant_since", row.vacant_since ? model::formatDate(*row.vacant_since) : ""}});
+    }
+    json leadership = json::array();
+    for (const auto& posts : profile->leadership) {
+      leadership.push_back(
+          {{"level", model::toString(posts.level)},
+           {"rank", model::toString(posts.rank)},
+           {"label", fmt::format("{}{}", model::chineseLabel(posts.level), model::chineseLabel(posts.rank))},
+           {"approved", posts.approved},
+           {"held", posts.held}});
+    }
+    json roster = json::array();
+    for (const auto& entry : profile->roster) {
+      roster.push_back({{"person_id", entry.person_id.str()},
+                        {"name", entry.name},
+                        {"type", model::toString(entry.estab_type)},
+                        {"entered_on", model::formatDate(entry.entered_on)},
+                        {"approval_id", entry.approval_id},
+                        {"leader_level", model::toString(entry.leader_level)},
+                        {"leader_rank", model::toString(entry.leader_rank)}});
+    }
+    json movements = json::array();
+    for (const auto& movement : profile->movements) {
+      movements.push_back({{"movement_id", movement.movement_id},
+                           {"kind", model::toString(movement.kind)},
+                           {"source", model::toString(movement.source)},
+                           {"person_id", movement.person_id.str()},
+                           {"name", movement.name},
+                           {"unit_id", movement.unit_id.str()},
+                           {"from_unit_id", movement.from_unit_id ? movement.from_unit_id->str() : ""},
+                           {"effective_on", model::formatDate(movement.effective_on)},
+                           {"approval_id", movement.approval_id}});
+    }
+    json findings = json::array();
+    forEachOpenFinding([&](const chain::Finding& finding) {
+      if (finding.unit_id == unit) findings.push_back(chain::findingJson(finding));
+    });
+    propagation::NoticeFilter notice_filter;
+    notice_filter.unit = id;
+    notice_filter.limit = 200;
+    json notices = parts_.propagator.json(notice_filter);
+    json cases = json::array();
+    if (parts_.cases.isOpen()) {
+      cases::CaseFilter case_filter;
+      case_filter.unit_id = id;
+      for (const auto& c : parts_.cases.store().cases(case_filter)) cases.push_back(cases::caseJson(c, zone, false));
+    }
+    chain::ReductionFilter reduction_filter;
+    reduction_filter.unit = unit;
+    return personalDataAnswer(
+        request,
+        json{{"as_of", model::formatDate(today)},
+             {"unit", unitJson(profile->unit)},
+             {"establishment", establishment},
+             {"leadership", leadership},
+             {"roster", {{"total", profile->roster_total}, {"offset", paging.roster_offset}, {"persons", roster}}},
+             {"movements", {{"total", profile->movements_total}, {"items", movements}}},
+             {"findings", findings},
+             {"notices", notices},
+             {"cases", cases},
+             {"reductions", chain::reductionListJson(engine.reductions(today, reduction_filter), today)}});
+  });
+
   // An inspection team's folder, audited with the daemon's rules and forgotten (nothing enters
   // the ledger): a read token may, as it may read the findings.
   server_->route(

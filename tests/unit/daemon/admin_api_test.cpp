@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "chain_test_support.hpp"
 #include "fake_scheduler.hpp"
 #include "in_process_plugin.hpp"
 #include "scratch_dir.hpp"
@@ -341,6 +342,46 @@ TEST_F(AdminApiTest, AnUploadedFolderIsAuditedForAReadTokenAndAnUnreadableOneIsR
   EXPECT_EQ(refused.status, 400U);
   EXPECT_THAT(refused.body, HasSubstr("cannot be audited"));
   EXPECT_EQ(call("POST", "/api/v1/audit?as_of=30.06.2026", "x").status, 400U);
+}
+
+TEST_F(AdminApiTest, AUnitIsFoundAndItsPageHoldsItsPostsRosterAndMovementsWithIdsMaskedForAReadToken) {
+  namespace t = chain::testing;
+  model::Dataset data;
+  data.units = {t::unit(1, "海拉尔区人民政府办公室", model::UnitKind::organ),
+                t::unit(2, "海拉尔区第一中学", model::UnitKind::public_welfare_1)};
+  const auto today = evaluator_->today();
+  data.quotas = {t::quota(t::unitId(2), model::EstabType::institution, 4, today.plusDays(-400))};
+  data.roster = {t::roster(t::person(7), t::unitId(2), model::EstabType::institution, today.plusDays(-300))};
+  data.movements = {t::move("M7", model::MovementKind::hire, t::person(7), t::unitId(2), today.plusDays(-310))};
+  evaluator_->load(data);
+  ASSERT_TRUE(api_->start());
+  syncOnce();  // the source's first sync: the world is whole, and evaluated
+  evaluator_->evaluate();
+
+  const auto found =
+      json::parse(call("GET", "/api/v1/units?q=" + std::string("%E7%AC%AC%E4%B8%80"), {}, kReadToken).body);
+  EXPECT_EQ(found["total"], 1);  // "第一"
+  EXPECT_EQ(found["units"][0]["unit_id"], t::unitId(2).str());
+  EXPECT_EQ(found["units"][0]["region_name"], "海拉尔区");
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/units").body)["total"], 2);
+
+  const auto page = call("GET", "/api/v1/units/" + t::unitId(2).str(), {}, kReadToken);
+  ASSERT_EQ(page.status, 200U) << page.body;
+  const auto unit = json::parse(page.body);
+  EXPECT_EQ(unit["unit"]["name"], "海拉尔区第一中学");
+  ASSERT_EQ(unit["establishment"].size(), 1U);
+  EXPECT_EQ(unit["establishment"][0]["type"], "institution");
+  EXPECT_EQ(unit["establishment"][0]["approved"], 4);
+  EXPECT_EQ(unit["establishment"][0]["occupied"], 1);
+  EXPECT_EQ(unit["roster"]["total"], 1);
+  EXPECT_EQ(unit["roster"]["persons"][0]["person_id"], model::maskCitizenId(t::person(7).str()));
+  EXPECT_EQ(unit["movements"]["items"][0]["movement_id"], "M7");
+  const auto full = json::parse(call("GET", "/api/v1/units/" + t::unitId(2).str()).body);
+  EXPECT_EQ(full["roster"]["persons"][0]["person_id"], t::person(7).str());
+
+  EXPECT_EQ(call("GET", "/api/v1/units/not-a-code").status, 400U);
+  EXPECT_EQ(call("GET", "/api/v1/units/" + t::unitId(9).str()).status, 404U);
+  EXPECT_EQ(call("GET", "/api/v1/units?limit=501").status, 400U);
 }
 
 TEST_F(AdminApiTest, ARefusedReloadAnswers422WithItsErrors) {

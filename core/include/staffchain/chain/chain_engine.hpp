@@ -12,6 +12,7 @@
 #include "staffchain/chain/precheck.hpp"
 #include "staffchain/chain/reduction_tasks.hpp"
 #include "staffchain/chain/rule_params.hpp"
+#include "staffchain/chain/unit_profile.hpp"
 #include "staffchain/chain/vacancy_pool.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/records.hpp"
@@ -93,6 +94,14 @@ class ChainEngine {
   // The reduction tasks (控编减编) on `day`: per task the posts set and recovered, the excess
   // absorbed, and its state, with the open CHAIN-018 of each overdue one.
   [[nodiscard]] std::vector<ReductionProgress> reductions(model::Date day, const ReductionFilter& filter = {}) const;
+  // One unit's page (单位): its row, leadership posts, roster and movements on `day`; nullopt
+  // for a unit the engine does not know.
+  [[nodiscard]] std::optional<UnitProfile> unitProfile(const model::UnitId& unit, model::Date day,
+                                                       const UnitPaging& paging = {}) const;
+  // Units whose credit code or name contains `text` (every unit when it is empty), by region and
+  // name; `total` says how many matched before `offset` and `limit`.
+  [[nodiscard]] std::vector<UnitMatch> findUnits(const std::string& text, std::size_t offset, std::size_t limit,
+                                                 std::size_t& total) const;
 
  private:
   class State;
