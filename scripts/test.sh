@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh --test
 echo "== format"
 ./scripts/check-format.sh
+# The web console's modules parse (as ES modules: console/package.json says "type": "module");
+# the browser test (console.browser, in the debug tests) runs them in chromium.
+echo "== console"
+find console/src tests/console -name '*.js' -o -name '*.mjs' | sort | while read -r module; do
+  node --check "$module"
+done
 
 jobs=$(nproc)
 for preset in debug asan; do

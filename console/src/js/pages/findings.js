@@ -1,0 +1,129 @@
+// 告警: the open findings, filtered by the daemon (rule, severity, region, unit: GET
+// /api/v1/findings), with each one's alert state (GET /api/v1/alerts, which filters by state);
+// resolved ones come from the alerts alone, as findings only hold what is open now.
+import { api, query } from '../api.js';
+import * as cache from '../cache.js';
+import { badge, field, h, pagedTable, select } from '../dom.js';
+import { label, lang, RULES, ruleTitle, t } from '../i18n.js';
+
+const SEVERITIES = ['critical', 'major', 'minor'];
+const STATES = ['firing', 'acknowledged', 'resolved'];
+
+export function summaryOf(item) {
+  return (lang() === 'en' && item.summary_en) || item.summary || item.summary_en || '';
+}
+
+function filtersForm(ctx, values, regions) {
+  const rule = select('rule', [['', t('all')], ...RULES.map((id) => [id, `${id} ${ruleTitle(id)}`])], values.rule);
+  const severity = select('severity', [['', t('all')], ...SEVERITIES.map((s) => [s, label('severity', s)])], values.severity);
+  const regionOptions = [...regions.entries()].map(([code, name]) => [code, `${name} (${code})`]);
+  if (values.region && !regions.has(values.region)) regionOptions.push([values.region, values.region]);
+  const region = select('region', [['', t('all')], ...regionOptions], values.region);
+  const unit = h('input', {
+    type: 'text',
+    name: 'unit',
+    value: values.unit,
+    autocomplete: 'off',
+    maxlength: '18',
+    pattern: '[0-9A-Za-z]{18}',
+    size: '20',
+  });
+  const state = select('state', [['', t('state.open')], ...STATES.map((s) => [s, label('state', s)])], values.state);
+  return h(
+    'form',
+    {
+      class: 'filters',
+      'aria-label': t('findings.filters'),
+      onsubmit: (event) => {
+        event.preventDefault();
+        ctx.setQuery({
+          rule: rule.value,
+          severity: severity.value,
+          region: region.value,
+          unit: unit.value.trim().toUpperCase(),
+          state: state.value,
+        });
+      },
+    },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('findings.filters')),
+      h(
+        'div',
+        { class: 'filter-row' },
+        field(t('findings.rule'), rule),
+        field(t('severity'), severity),
+        field(t('findings.region'), region),
+        field(t('findings.unit'), unit),
+        field(t('findings.state'), state),
+      ),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { type: 'submit', class: 'primary' }, t('findings.apply')),
+        h('button', { type: 'button', onclick: () => ctx.setQuery({}) }, t('findings.clear')),
+      ),
+    ),
+  );
+}
+
+const PAGE_SIZE = 50;
+
+// One page of findings and how many match in all. Without a state the daemon pages them
+// (limit, offset, total); a state is an alert's, so then the page is cut from the whole match.
+async function load(values, page) {
+  const { rule, severity, region, unit, state } = values;
+  if (state === 'resolved') {
+    const answer = await api(`/api/v1/alerts${query({ state: 'resolved', rule, region, unit })}`);
+    const rows = answer.alerts
+      .filter((alert) => !severity || alert.severity === severity)
+      .map((alert) => ({ ...alert, fingerprint: alert.id }));
+    return { rows: rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: rows.length };
+  }
+  const paged = state ? {} : { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
+  const [open, alerts] = await Promise.all([
+    api(`/api/v1/findings${query({ rule, severity, region, unit, ...paged })}`),
+    api(`/api/v1/alerts${query({ rule, region, unit, state, resolved: 'false' })}`),
+  ]);
+  const stateOf = new Map(alerts.alerts.map((alert) => [alert.id, alert.state]));
+  const rows = open.findings.map((finding) => ({ ...finding, state: stateOf.get(finding.fingerprint) || '' }));
+  if (!state) return { rows, total: open.total ?? rows.length };
+  const matching = rows.filter((row) => row.state === state);
+  return { rows: matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: matching.length };
+}
+
+export async function render(ctx) {
+  const values = {};
+  for (const key of ['rule', 'severity', 'region', 'unit', 'state']) values[key] = ctx.query.get(key) || '';
+  const page = Math.max(1, Number(ctx.query.get('page')) || 1);
+  const [regions, { rows, total }] = await Promise.all([cache.regionNames(), load(values, page)]);
+  if (!ctx.alive()) return;
+  const columns = [
+    { label: t('findings.rule'), value: (row) => h('span', { class: 'nowrap', title: ruleTitle(row.rule) }, row.rule) },
+    { label: t('severity'), value: (row) => badge(row.severity, label('severity', row.severity)) },
+    {
+      label: t('findings.summary'),
+      value: (row) => h('a', { href: `#/findings/${encodeURIComponent(row.fingerprint)}` }, summaryOf(row) || row.fingerprint),
+    },
+    { label: t('finding.unit'), value: (row) => h('span', { class: 'code nowrap' }, row.unit_id || '') },
+    { label: t('findings.person'), value: (row) => h('span', { class: 'code nowrap' }, row.person_id || '') },
+    { label: t('findings.region'), value: (row) => regions.get(row.region) || row.region || '' },
+    { label: t('findings.since'), value: (row) => h('span', { class: 'nowrap' }, row.since) },
+    { label: t('findings.state'), value: (row) => (row.state ? badge(`state-${row.state}`, label('state', row.state)) : t('state.unknown')) },
+  ];
+  ctx.show(
+    t('findings.title'),
+    filtersForm(ctx, values, regions),
+    h('p', { class: 'result-count', role: 'status' }, t('findings.count', { count: total })),
+    pagedTable({
+      caption: t('findings.caption', { count: total }),
+      columns,
+      rows,
+      total,
+      page,
+      pageSize: PAGE_SIZE,
+      onPage: (next) => ctx.setQuery({ ...values, page: next }),
+    }),
+  );
+}
