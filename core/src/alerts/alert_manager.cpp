@@ -518,21 +518,27 @@ Result<void> AlertManager::expireSilence(const std::string& silence_id, const st
   });
 }
 
-std::vector<Alert> AlertManager::alerts(const AlertFilter& filter) const {
-  std::vector<Alert> out;
+std::vector<const Alert*> AlertManager::alertsInPlace(const AlertFilter& filter) const {
+  const std::vector<std::string> regions{filter.region};
+  const std::vector<std::string> rules{filter.rule};
+  std::vector<const Alert*> out;
   for (const auto& [id, alert] : state_->alerts) {
     if (filter.state && alert.state != *filter.state) continue;
     if (!filter.include_resolved && !alert.open()) continue;
     if (!filter.unit_id.empty() && alert.unit_id != filter.unit_id) continue;
-    if (!filter.region.empty() && !regionListMatches({filter.region}, alert.region)) continue;
-    if (!filter.rule.empty() && !patternListMatches({filter.rule}, alert.rule)) continue;
-    out.push_back(alert);
+    if (!filter.region.empty() && !regionListMatches(regions, alert.region)) continue;
+    if (!filter.rule.empty() && !patternListMatches(rules, alert.rule)) continue;
+    out.push_back(&alert);
   }
-  std::sort(out.begin(), out.end(), [](const Alert& a, const Alert& b) {
-    if (a.severity != b.severity) return a.severity < b.severity;
-    if (a.rule != b.rule) return a.rule < b.rule;
-    return a.id < b.id;
+  std::sort(out.begin(), out.end(), [](const Alert* a, const Alert* b) {
+    return std::tie(a->severity, a->rule, a->id) < std::tie(b->severity, b->rule, b->id);
   });
+  return out;
+}
+
+std::vector<Alert> AlertManager::alerts(const AlertFilter& filter) const {
+  std::vector<Alert> out;
+  for (const Alert* alert : alertsInPlace(filter)) out.push_back(*alert);
   return out;
 }
 
@@ -574,6 +580,10 @@ Result<std::vector<OutboxMessage>> AlertManager::outbox(bool include_delivered) 
 
 Result<std::vector<AlertSpan>> AlertManager::spans(TimePoint from, TimePoint to) const {
   return state_->store->spans(from, to);
+}
+
+Result<std::vector<SpanMinute>> AlertManager::spanMinutes(TimePoint from) const {
+  return state_->store->spanMinutes(from);
 }
 
 }  // namespace staffchain::alerts

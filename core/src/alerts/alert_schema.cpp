@@ -378,8 +378,16 @@ BEGIN
 END;
 )sql";
 
+// Version 5: the spans by when they opened and when they resolved, for a trend of recent weeks
+// (the console's overview) that reads those weeks only, not the whole history.
+constexpr std::string_view kVersion5 = R"sql(
+CREATE INDEX alert_spans_opened ON alert_spans (opened_at);
+CREATE INDEX alert_spans_resolved ON alert_spans (resolved_at) WHERE resolved_at IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}, Migration{2, kVersion2, &rekeyGroups},
-                                 Migration{3, kVersion3, nullptr}, Migration{4, kVersion4, nullptr}};
+                                 Migration{3, kVersion3, nullptr}, Migration{4, kVersion4, nullptr},
+                                 Migration{5, kVersion5, nullptr}};
 static_assert(kMigrations.back().version == kAlertSchemaVersion);
 
 }  // namespace

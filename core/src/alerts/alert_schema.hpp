@@ -9,7 +9,7 @@ using sqlite::Database;
 using sqlite::Statement;
 using sqlite::StatementUse;
 
-inline constexpr int kAlertSchemaVersion = 4;
+inline constexpr int kAlertSchemaVersion = 5;
 
 // Brings the alert tables to kAlertSchemaVersion, migration by migration, in one transaction;
 // refuses a file whose alert schema is newer than this build.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "alert_schema.hpp"
@@ -282,6 +283,32 @@ Result<std::vector<AlertSpan>> AlertStore::spans(TimePoint from, TimePoint to) {
         return {};
       });
   if (!done) return std::move(done).error();
+  return out;
+}
+
+Result<std::vector<SpanMinute>> AlertStore::spanMinutes(TimePoint from) {
+  // Counted in SQL per minute of the stored UTC text ("YYYY-MM-DDTHH:MM"): evaluations open and
+  // resolve alerts in bursts, so a quarter of a province's alerts is a few hundred rows here.
+  std::map<std::string, SpanMinute> minutes;
+  for (const bool opened : {true, false}) {
+    const std::string column = opened ? "opened_at" : "resolved_at";
+    auto done = query(
+        *db_, fmt::format("SELECT substr({0}, 1, 16), count(*) FROM alert_spans WHERE {0} >= ?1 GROUP BY 1", column),
+        "counting alert spans", [&](Statement& s) { s.bind(1, from); },
+        [&](const Statement& s) -> Result<void> {
+          const std::string minute = s.text(0);
+          const auto at = sqlite::parseStoredTime(minute + ":00.000Z");
+          if (!at) return makeError(fmt::format("alert_spans: {} \"{}\" is not a stored time", column, minute));
+          auto& entry = minutes[minute];
+          entry.minute = *at;
+          (opened ? entry.opened : entry.resolved) += static_cast<std::size_t>(s.columnInt(1));
+          return {};
+        });
+    if (!done) return std::move(done).error();
+  }
+  std::vector<SpanMinute> out;
+  out.reserve(minutes.size());
+  for (auto& [key, entry] : minutes) out.push_back(entry);
   return out;
 }
 

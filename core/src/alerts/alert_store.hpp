@@ -39,6 +39,7 @@ class AlertStore {
   // Every span open at some time in [from, to): opened before `to`, not resolved before `from`;
   // by alert id and opening.
   Result<std::vector<AlertSpan>> spans(TimePoint from, TimePoint to);
+  Result<std::vector<SpanMinute>> spanMinutes(TimePoint from);
 
   Result<std::map<std::string, AlertGroup>> loadGroups();
   Result<void> saveGroup(const AlertGroup& group);   // the group row only

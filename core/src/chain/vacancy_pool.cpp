@@ -143,10 +143,13 @@ nlohmann::json vacancyTotalsJson(const VacancyTotals& totals) {
           {"recoverable", totals.recoverable}};
 }
 
-nlohmann::json vacancyPoolJson(const std::vector<VacancyRow>& rows, model::Date as_of) {
+nlohmann::json vacancyPoolJson(const std::vector<VacancyRow>& rows, model::Date as_of, std::size_t offset,
+                               std::size_t limit) {
   const auto summary = summarise(rows);
   nlohmann::json listed = nlohmann::json::array();
-  for (const auto& row : rows) listed.push_back(vacancyJson(row));
+  for (std::size_t i = offset; i < rows.size() && (limit == 0 || listed.size() < limit); ++i) {
+    listed.push_back(vacancyJson(rows[i]));
+  }
   nlohmann::json regions = nlohmann::json::object();
   for (const auto& [region, totals] : summary.by_region) {
     nlohmann::json item = vacancyTotalsJson(totals);
@@ -156,6 +159,8 @@ nlohmann::json vacancyPoolJson(const std::vector<VacancyRow>& rows, model::Date 
   return {{"as_of", model::formatDate(as_of)},
           {"vacancies", listed},
           {"count", listed.size()},
+          {"rows", rows.size()},
+          {"offset", offset},
           {"regions", regions},
           {"total", vacancyTotalsJson(summary.all)}};
 }

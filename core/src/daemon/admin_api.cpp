@@ -48,19 +48,6 @@ std::string fileOfOrigin(const std::string& origin) {
   return origin.substr(0, colon);
 }
 
-// A whole-number query parameter (limit, offset) into `into`; a 400 answer when it is not one.
-std::optional<ApiResponse> readCount(const ApiRequest& request, const char* key, std::size_t min, std::size_t& into) {
-  auto it = request.query.find(key);
-  if (it == request.query.end() || it->second.empty()) return std::nullopt;
-  const auto& text = it->second;
-  if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos || std::stoul(text) < min) {
-    return ApiResponse::error(400,
-                              fmt::format("{} \"{}\" must be a whole number from {} to 999999999", key, text, min));
-  }
-  into = std::stoul(text);
-  return std::nullopt;
-}
-
 bool queryMatches(const ApiRequest& request, std::string_view key, std::string_view value) {
   auto it = request.query.find(std::string(key));
   return it == request.query.end() || it->second.empty() || it->second == value;
@@ -138,6 +125,18 @@ ApiResponse maskedUnlessReadWrite(const config::Config& config, const ApiRequest
 std::string queryValue(const api::ApiRequest& request, const char* key) {
   const auto it = request.query.find(key);
   return it == request.query.end() ? std::string() : it->second;
+}
+
+std::optional<ApiResponse> readWholeNumber(const ApiRequest& request, const char* key, std::size_t min, std::size_t max,
+                                           std::size_t& into) {
+  const std::string text = queryValue(request, key);
+  if (text.empty()) return std::nullopt;
+  if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos || std::stoul(text) < min ||
+      std::stoul(text) > max) {
+    return ApiResponse::error(400, fmt::format("{} \"{}\" must be a whole number from {} to {}", key, text, min, max));
+  }
+  into = std::stoul(text);
+  return std::nullopt;
 }
 
 AdminApi::AdminApi(boost::asio::io_context& io, Parts parts) : io_(io), parts_(std::move(parts)) {}
@@ -232,26 +231,33 @@ void AdminApi::registerRoutes() {
   server_->route("GET", "/api/v1/findings", Access::read, [this](const ApiRequest& request) {
     std::size_t limit = 0;  // 0: every match
     std::size_t offset = 0;
-    if (auto refused = readCount(request, "limit", 1, limit)) return std::move(*refused);
-    if (auto refused = readCount(request, "offset", 0, offset)) return std::move(*refused);
+    if (auto refused = readWholeNumber(request, "limit", 1, 999'999'999, limit)) return std::move(*refused);
+    if (auto refused = readWholeNumber(request, "offset", 0, 999'999'999, offset)) return std::move(*refused);
+    // Each filter read once; a province's findings are compared without a copy of their ids.
+    const std::string rule = queryValue(request, "rule");
+    const std::string unit = queryValue(request, "unit");
+    const std::string person = queryValue(request, "person");
+    const std::string severity = queryValue(request, "severity");
+    const std::string region = queryValue(request, "region");
+    const std::string fingerprint = queryValue(request, "fingerprint");
     json out = json::array();
     std::size_t total = 0;
     forEachOpenFinding([&](const chain::Finding& finding) {
-      const std::string unit = finding.unit_id.empty() ? "" : finding.unit_id.str();
-      const std::string person = finding.person_id.empty() ? "" : finding.person_id.str();
-      const std::string region = parts_.evaluator.regionOf(unit);
-      if (queryMatches(request, "rule", finding.rule) && queryMatches(request, "unit", unit) &&
-          queryMatches(request, "person", person) &&
-          queryMatches(request, "severity", chain::toString(finding.severity)) &&
-          queryMatches(request, "region", region) && queryMatches(request, "fingerprint", finding.fingerprint)) {
-        // Only the page asked for is turned into JSON (a province's findings with their evidence are large).
-        if (total >= offset && (limit == 0 || total < offset + limit)) {
-          json item = chain::findingJson(withNotices(finding));
-          item["region"] = region;
-          out.push_back(std::move(item));
-        }
-        ++total;
+      if (!rule.empty() && finding.rule != rule) return;
+      if (!fingerprint.empty() && finding.fingerprint != fingerprint) return;
+      if (!severity.empty() && chain::toString(finding.severity) != severity) return;
+      const std::string_view its_unit = finding.unit_id.view();
+      if (!unit.empty() && its_unit != unit) return;
+      if (!person.empty() && finding.person_id.view() != person) return;
+      const std::string_view its_region = parts_.evaluator.regionView(its_unit);
+      if (!region.empty() && its_region != region) return;
+      // Only the page asked for is turned into JSON (a province's findings with their evidence are large).
+      if (total >= offset && (limit == 0 || total < offset + limit)) {
+        json item = chain::findingJson(withNotices(finding));
+        item["region"] = std::string(its_region);
+        out.push_back(std::move(item));
       }
+      ++total;
     });
     // Findings are as of today in the configured zone: say which day and zone that is.
     return personalDataAnswer(request, json{{"findings", out},
@@ -320,12 +326,12 @@ void AdminApi::registerRoutes() {
     filter.include_resolved = query("resolved") != "false";
     std::size_t limit = 0;  // 0: every match
     std::size_t offset = 0;
-    if (auto refused = readCount(request, "limit", 1, limit)) return std::move(*refused);
-    if (auto refused = readCount(request, "offset", 0, offset)) return std::move(*refused);
-    const auto matched = parts_.dispatcher.manager().alerts(filter);
+    if (auto refused = readWholeNumber(request, "limit", 1, 999'999'999, limit)) return std::move(*refused);
+    if (auto refused = readWholeNumber(request, "offset", 0, 999'999'999, offset)) return std::move(*refused);
+    const auto matched = parts_.dispatcher.manager().alertsInPlace(filter);
     json out = json::array();
     for (std::size_t i = offset; i < matched.size() && (limit == 0 || out.size() < limit); ++i) {
-      out.push_back(alertJson(config_->daemon.timezone, matched[i]));
+      out.push_back(alertJson(config_->daemon.timezone, *matched[i]));
     }
     return personalDataAnswer(
         request, json{{"alerts", out}, {"count", out.size()}, {"total", matched.size()}, {"offset", offset}});

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ namespace staffchain::daemon {
 
 // A query parameter's value; empty when it is absent.
 std::string queryValue(const api::ApiRequest& request, const char* key);
+// A whole-number query parameter from `min` to `max` (a page's offset or size) into `into`;
+// absent or empty leaves `into` as it is. A 400 answer naming the parameter when it is not one.
+std::optional<api::ApiResponse> readWholeNumber(const api::ApiRequest& request, const char* key, std::size_t min,
+                                                std::size_t max, std::size_t& into);
 
 class AdminApi {
  public:

@@ -50,17 +50,6 @@ std::string isoWeek(model::Date monday) {
   return fmt::format("{}-W{:02}", year, day_of_year / 7 + 1);
 }
 
-// A paging parameter: absent or empty gives `fallback`; else a whole number up to `max`.
-std::optional<ApiResponse> readPaging(const ApiRequest& request, const char* key, std::size_t max, std::size_t& into) {
-  const std::string text = queryValue(request, key);
-  if (text.empty()) return std::nullopt;
-  if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos || std::stoul(text) > max) {
-    return ApiResponse::error(400, fmt::format("{} \"{}\" must be a whole number from 0 to {}", key, text, max));
-  }
-  into = std::stoul(text);
-  return std::nullopt;
-}
-
 json unitJson(const model::Unit& unit) {
   return {{"unit_id", unit.unit_id.str()},
           {"name", unit.name},
@@ -95,8 +84,8 @@ void AdminApi::registerConsoleRoutes() {
   server_->route("GET", "/api/v1/units", Access::read, [this](const ApiRequest& request) {
     std::size_t offset = 0;
     std::size_t limit = 50;
-    if (auto refused = readPaging(request, "offset", 999'999'999, offset)) return std::move(*refused);
-    if (auto refused = readPaging(request, "limit", 500, limit)) return std::move(*refused);
+    if (auto refused = readWholeNumber(request, "offset", 0, 999'999'999, offset)) return std::move(*refused);
+    if (auto refused = readWholeNumber(request, "limit", 1, 500, limit)) return std::move(*refused);
     std::size_t total = 0;
     json units = json::array();
     for (const auto& match : parts_.evaluator.engine().findUnits(queryValue(request, "q"), offset, limit, total)) {
@@ -118,9 +107,10 @@ void AdminApi::registerConsoleRoutes() {
       return ApiResponse::error(400, fmt::format("\"{}\" is not a unit credit code: {}", id, checked.reason));
     const model::UnitId unit = *checked.value;
     chain::UnitPaging paging;
-    if (auto refused = readPaging(request, "roster_offset", 999'999'999, paging.roster_offset))
+    if (auto refused = readWholeNumber(request, "roster_offset", 0, 999'999'999, paging.roster_offset))
       return std::move(*refused);
-    if (auto refused = readPaging(request, "roster_limit", 1000, paging.roster_limit)) return std::move(*refused);
+    if (auto refused = readWholeNumber(request, "roster_limit", 1, 1000, paging.roster_limit))
+      return std::move(*refused);
     const auto& engine = parts_.evaluator.engine();
     const model::Date today = parts_.evaluator.today();
     const auto profile = engine.unitProfile(unit, today, paging);
@@ -228,7 +218,7 @@ void AdminApi::registerConsoleRoutes() {
     const model::Date today = parts_.evaluator.today();
 
     std::map<std::string, std::pair<chain::Severity, std::size_t>> by_rule;
-    std::map<std::string, std::size_t> by_region;
+    std::map<std::string, std::size_t, std::less<>> by_region;
     std::map<chain::Severity, std::size_t> by_severity{
         {chain::Severity::critical, 0}, {chain::Severity::major, 0}, {chain::Severity::minor, 0}};
     std::size_t open = 0;
@@ -237,8 +227,10 @@ void AdminApi::registerConsoleRoutes() {
       auto& rule = by_rule.try_emplace(finding.rule, finding.severity, 0).first->second;
       ++rule.second;
       ++by_severity[finding.severity];
-      const std::string unit = finding.unit_id.empty() ? "" : finding.unit_id.str();
-      ++by_region[parts_.evaluator.regionOf(unit)];
+      const std::string_view region = parts_.evaluator.regionView(finding.unit_id.view());
+      auto it = by_region.find(region);
+      if (it == by_region.end()) it = by_region.emplace(std::string(region), 0).first;
+      ++it->second;
     });
     json rules = json::array();
     for (const auto& [rule, entry] : by_rule) {
@@ -265,13 +257,14 @@ void AdminApi::registerConsoleRoutes() {
       const auto index = static_cast<std::size_t>((day.days - first_monday.days) / 7);
       return index < weeks.size() ? std::optional<std::size_t>(index) : std::nullopt;
     };
-    const auto now = parts_.scheduler.wallNow();
-    auto spans = parts_.dispatcher.manager().spans(zone.startOf(first_monday), now + std::chrono::hours(24));
-    if (!spans) return ApiResponse::error(500, fmt::format("cannot read the alert history: {}", spans.error().message));
-    for (const auto& span : spans.value()) {
-      if (auto week = weekOf(span.opened_at)) ++weeks[*week].first;
-      if (span.resolved_at) {
-        if (auto week = weekOf(*span.resolved_at)) ++weeks[*week].second;
+    auto minutes = parts_.dispatcher.manager().spanMinutes(zone.startOf(first_monday));
+    if (!minutes) {
+      return ApiResponse::error(500, fmt::format("cannot read the alert history: {}", minutes.error().message));
+    }
+    for (const auto& minute : minutes.value()) {
+      if (auto week = weekOf(minute.minute)) {
+        weeks[*week].first += minute.opened;
+        weeks[*week].second += minute.resolved;
       }
     }
     json weekly = json::array();

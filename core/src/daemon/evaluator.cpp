@@ -58,6 +58,11 @@ bool Evaluator::apply(const std::string& connector, const ingest::IngestResult& 
   return true;
 }
 
+std::string_view Evaluator::regionView(std::string_view unit_id) const {
+  const auto it = unit_regions_.find(unit_id);
+  return it == unit_regions_.end() ? std::string_view() : std::string_view(it->second);
+}
+
 std::string Evaluator::regionOf(const std::string& unit_id) const {
   const auto it = unit_regions_.find(unit_id);
   return it == unit_regions_.end() ? std::string() : it->second;

@@ -55,6 +55,8 @@ class Evaluator {
   bool apply(const std::string& connector, const ingest::IngestResult& result);
   // A unit's region ("" when unknown), for routing alerts and filtering findings.
   [[nodiscard]] std::string regionOf(const std::string& unit_id) const;
+  // The same without a copy: valid until the next load or applied batch.
+  [[nodiscard]] std::string_view regionView(std::string_view unit_id) const;
   // A unit's name ("" when unknown), for documents.
   [[nodiscard]] std::string unitName(const std::string& unit_id) const;
   // The units suspended by overdue rectification cases: told to this engine and to every engine
@@ -84,8 +86,8 @@ class Evaluator {
   // The engine's source names (Origin::source indexes them): the ledger's at the last load,
   // then each connector that committed since, appended.
   std::vector<std::string> sources_;
-  std::map<std::string, std::string> unit_regions_;  // unit id -> region code
-  std::map<std::string, std::string> unit_names_;    // unit id -> name
+  std::map<std::string, std::string, std::less<>> unit_regions_;  // unit id -> region code
+  std::map<std::string, std::string> unit_names_;                 // unit id -> name
   std::vector<chain::CaseSuspension> case_suspensions_;
   bool evaluated_once_ = false;
   std::optional<SteadyTime> unsettled_since_;  // when evaluation began to wait

@@ -223,7 +223,11 @@ void AdminApi::registerLoopRoutes() {
     }
     model::Date on = parts_.evaluator.today();
     if (auto refused = readDayParameter(request, on)) return std::move(*refused);
-    json pool = chain::vacancyPoolJson(parts_.evaluator.engine().vacancies(on, filter), on);
+    std::size_t offset = 0;
+    std::size_t limit = 0;  // 0: every row
+    if (auto refused = readWholeNumber(request, "offset", 0, 999'999'999, offset)) return std::move(*refused);
+    if (auto refused = readWholeNumber(request, "limit", 1, 999'999'999, limit)) return std::move(*refused);
+    json pool = chain::vacancyPoolJson(parts_.evaluator.engine().vacancies(on, filter), on, offset, limit);
     pool["timezone"] = config_->daemon.timezone.name();
     pool["pool_after_days"] = config_->rules.pool_after_days;
     return ApiResponse::json(200, pool.dump());

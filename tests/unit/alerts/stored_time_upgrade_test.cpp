@@ -158,7 +158,7 @@ TEST(AlertStoreUpgrade, IntegerMillisecondsBecomeStoredTimesOfTheSameInstants) {
   settings.receivers["dingtalk"].messages_per_minute = 20;
   auto manager = openManager(dir.ledger(), settings);
   ASSERT_NE(manager, nullptr);
-  EXPECT_THAT(rows(dir.ledger(), "SELECT version FROM alert_schema"), ElementsAre("4"));
+  EXPECT_THAT(rows(dir.ledger(), "SELECT version FROM alert_schema"), ElementsAre("5"));
   // Version 4: every alert has the span its row knows, the resolved one closed.
   EXPECT_THAT(rows(dir.ledger(), "SELECT opened_at, resolved_at FROM alert_spans ORDER BY resolved_at IS NULL DESC"),
               ElementsAre(stored(at(0)) + "|<null>", stored(at(0)) + "|" + stored(at(5))));
@@ -219,7 +219,8 @@ TEST(AlertStoreUpgrade, IntegerMillisecondsBecomeStoredTimesOfTheSameInstants) {
               ElementsAre("TEXT"));
   EXPECT_THAT(
       rows(dir.ledger(), "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'alert%' ORDER BY 1"),
-      ElementsAre("alert_attempts_receiver", "alert_outbox_pending", "alert_spans_open"));
+      ElementsAre("alert_attempts_receiver", "alert_outbox_pending", "alert_spans_open", "alert_spans_opened",
+                  "alert_spans_resolved"));
 }
 
 TEST(AlertStoreUpgrade, TimesComparedInSqlStillPaceAndAgeAfterTheUpgrade) {

@@ -136,6 +136,20 @@ TEST_F(VacancyPoolTest, FiltersAndTotals) {
   EXPECT_EQ(json["estab_type"], "admin");
 }
 
+TEST_F(VacancyPoolTest, TheJsonListsOnePageAndCountsEveryRow) {
+  const auto rows = pool();
+  ASSERT_EQ(rows.size(), 3U);
+  const auto whole = vacancyPoolJson(rows, kDay);
+  const auto page = vacancyPoolJson(rows, kDay, 1, 1);
+  EXPECT_EQ(page["count"], 1);
+  EXPECT_EQ(page["rows"], 3);
+  EXPECT_EQ(page["offset"], 1);
+  EXPECT_EQ(page["vacancies"][0], whole["vacancies"][1]);
+  EXPECT_EQ(page["total"], whole["total"]);  // the totals count every row, not the page
+  EXPECT_EQ(page["regions"], whole["regions"]);
+  EXPECT_EQ(vacancyPoolJson(rows, kDay, 5, 10)["count"], 0);
+}
+
 // A listing of one unit or one region reads only that unit's or region's scopes: it must show
 // exactly the rows of the whole listing that belong to it.
 TEST(VacancyPoolListing, AUnitsOrARegionsListingIsTheWholeListingsRowsOfIt) {

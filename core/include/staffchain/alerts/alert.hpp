@@ -82,6 +82,14 @@ struct AlertSpan {
   std::optional<TimePoint> resolved_at;  // nullopt: still open
 };
 
+// How many alerts opened (or reopened) and resolved within one minute: what a trend counts, read
+// without loading every span.
+struct SpanMinute {
+  TimePoint minute{};  // its start, UTC
+  std::size_t opened = 0;
+  std::size_t resolved = 0;
+};
+
 // Every listed criterion must hold; within a list any entry may match. Rules take a trailing
 // '*' as a prefix; a region ending in "00" covers its subregions.
 struct SilenceMatch {

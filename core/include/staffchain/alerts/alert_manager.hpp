@@ -78,6 +78,9 @@ class AlertManager {
   Result<void> expireSilence(const std::string& silence_id, const std::string& who, TimePoint now);
 
   [[nodiscard]] std::vector<Alert> alerts(const AlertFilter& filter) const;
+  // The same without copying them (a province's alerts carry their evidence): pointers into the
+  // manager, valid until its next change.
+  [[nodiscard]] std::vector<const Alert*> alertsInPlace(const AlertFilter& filter) const;
   [[nodiscard]] std::optional<Alert> alert(const std::string& alert_id) const;
   [[nodiscard]] std::vector<Silence> silences(bool include_ended) const;
   [[nodiscard]] Result<AlertCounts> counts() const;
@@ -86,6 +89,8 @@ class AlertManager {
   // The times alerts were open in [from, to), each reopening a span of its own: what a report of
   // a past quarter or a leader's tenure counts.
   [[nodiscard]] Result<std::vector<AlertSpan>> spans(TimePoint from, TimePoint to) const;
+  // Alerts opened and resolved since `from`, counted per minute (a trend's weeks).
+  [[nodiscard]] Result<std::vector<SpanMinute>> spanMinutes(TimePoint from) const;
 
  private:
   class State;

@@ -62,8 +62,10 @@ VacancySummary summarise(const std::vector<VacancyRow>& rows);
 //  "vacant_since","recoverable","recoverable_because","ghost_pay_findings"}
 nlohmann::json vacancyJson(const VacancyRow& row);
 nlohmann::json vacancyTotalsJson(const VacancyTotals& totals);
-// The whole pool: {"as_of", "vacancies": [row...], "count", "regions": {code: totals with
-// "region_name"}, "total": totals}; what the API answers and `audit --vacancies` prints.
-nlohmann::json vacancyPoolJson(const std::vector<VacancyRow>& rows, model::Date as_of);
+// The pool: {"as_of", "vacancies": [row...], "count", "rows", "offset", "regions": {code: totals
+// with "region_name"}, "total": totals}; what the API answers and `audit --vacancies` prints.
+// The rows listed are `limit` from `offset` (0: all of them); "rows" and the totals count them all.
+nlohmann::json vacancyPoolJson(const std::vector<VacancyRow>& rows, model::Date as_of, std::size_t offset = 0,
+                               std::size_t limit = 0);
 
 }  // namespace staffchain::chain
