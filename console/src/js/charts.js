@@ -120,7 +120,18 @@ export function stackedBars(box, { categories, parts, total }) {
         barMaxWidth: 56,
         z: 3,
         itemStyle: { color: 'rgba(0,0,0,0)', borderColor: '#1b1f24', borderWidth: 2, borderType: 'dashed' },
-        label: { show: true, position: 'top', color: '#1b1f24', formatter: (item) => `${total.name} ${item.value}` },
+        // On a white ground: over a stack higher than the frame it stays readable.
+        label: {
+          show: true,
+          position: 'top',
+          color: '#1b1f24',
+          backgroundColor: '#ffffff',
+          borderColor: '#1b1f24',
+          borderWidth: 1,
+          borderRadius: 3,
+          padding: [2, 5],
+          formatter: (item) => `${total.name} ${item.value}`,
+        },
       },
     ],
   });

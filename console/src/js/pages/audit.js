@@ -3,7 +3,7 @@
 // files as multipart/form-data. The daemon keeps nothing; the answer is shown in this page only.
 import { api, describe, query } from '../api.js';
 import { badge, clear, facts, field, h, pagedTable, say, section, statusArea, table } from '../dom.js';
-import { label, num, ruleTitle, t } from '../i18n.js';
+import { fieldName, label, lang, num, ruleTitle, t } from '../i18n.js';
 import { summaryOf } from './findings.js';
 
 const MAX_BYTES = 256 * 1024 * 1024; // the daemon's limit for one upload
@@ -63,7 +63,7 @@ function findingsList(findings) {
       { label: t('finding.unit'), value: (row) => h('span', { class: 'code nowrap' }, row.unit_id || '') },
       { label: t('findings.person'), value: (row) => h('span', { class: 'code nowrap' }, row.person_id || '') },
       { label: t('findings.since'), value: (row) => h('span', { class: 'nowrap' }, row.since) },
-      { label: t('audit.fingerprint'), value: (row) => h('span', { class: 'code fingerprint', dataset: { fingerprint: row.fingerprint } }, row.fingerprint) },
+      { label: t('audit.fingerprint'), value: (row) => h('span', { class: 'code nowrap fingerprint', dataset: { fingerprint: row.fingerprint } }, row.fingerprint) },
     ],
     rows: findings,
   }, 'audit-findings');
@@ -79,6 +79,8 @@ function result(answer) {
   // "roster" -> the file it came from as uploaded (roster.csv or roster.xlsx).
   const fileOf = (stem) => files.find((name) => name.replace(/\.(csv|xlsx)$/i, '') === stem) || stem;
   const quarantine = answer.quarantine || [];
+  // The daemon's row is "deaths.csv:27" already, or a bare line number of the record's file.
+  const where = (row) => (String(row.row).includes(':') ? String(row.row) : `${fileOf(row.record_type)}:${row.row}`);
   const list = (items) => (items.length ? h('ul', { class: 'plain-list' }, items.map((item) => h('li', {}, item))) : t('none'));
   return h(
     'div',
@@ -89,7 +91,7 @@ function result(answer) {
         [t('audit.day'), answer.as_of],
         [t('audit.count'), num(answer.count ?? findings.length)],
         [t('audit.quarantined'), num(answer.quarantined ?? quarantine.length)],
-        [t('audit.filesRead'), list(files)],
+        [t('audit.filesRead'), files.length ? files.join(lang() === 'en' ? ', ' : '、') : t('none')],
         [t('audit.ignored'), list(answer.ignored || [])],
         [t('audit.notes'), list(answer.notes || [])],
       ]),
@@ -118,8 +120,8 @@ function result(answer) {
         hideCaption: true,
         rowHeader: true,
         columns: [
-          { label: t('audit.quarantine.where'), value: (row) => h('span', { class: 'code nowrap' }, `${fileOf(row.record_type)}:${row.row}`) },
-          { label: t('audit.quarantine.field'), value: (row) => h('span', { class: 'code' }, row.field || '') },
+          { label: t('audit.quarantine.where'), value: (row) => h('span', { class: 'code nowrap' }, where(row)) },
+          { label: t('audit.quarantine.field'), value: (row) => (row.field ? [fieldName(row.field), ' ', h('span', { class: 'code muted' }, `(${row.field})`)] : '') },
           { label: t('audit.quarantine.value'), value: (row) => h('span', { class: 'code' }, row.value || '') },
           { label: t('audit.quarantine.reason'), value: (row) => row.reason },
         ],

@@ -74,7 +74,7 @@ function leadership(rows) {
       { label: t('unit.approved'), value: (row) => num(row.approved), num: true },
       { label: t('unit.held'), value: (row) => num(row.held), num: true },
       {
-        label: t('findings.state'),
+        label: t('unit.leadership.note'),
         value: (row) => (row.held > row.approved ? badge('critical', t('unit.overPosts', { n: row.held - row.approved })) : ''),
       },
     ],
@@ -124,6 +124,18 @@ function unitRef(code, self) {
   return h('a', { href: `#/units/${encodeURIComponent(code)}`, class: 'code' }, code);
 }
 
+// Where the movement went (from → to when it names both; the other unit when not this one),
+// which department's system recorded it, and the approval it cites.
+function detailLine(item, self) {
+  const parts = [];
+  if (item.from_unit_id) parts.push([unitRef(item.from_unit_id, self), ' → ', unitRef(item.unit_id, self)]);
+  else if (item.unit_id && item.unit_id !== self) parts.push(unitRef(item.unit_id, self));
+  if (item.source) parts.push(t('unit.movements.source', { source: label('role', item.source) }));
+  if (item.approval_id) parts.push([t('unit.roster.approval'), ' ', h('span', { class: 'code' }, item.approval_id)]);
+  if (parts.length === 0) return null;
+  return h('p', { class: 'timeline-detail' }, parts.flatMap((part, index) => (index ? [' · ', part] : [part])));
+}
+
 function movements(data, self) {
   const items = data.items || [];
   const total = data.total ?? items.length;
@@ -143,13 +155,7 @@ function movements(data, self) {
             'div',
             { class: 'timeline-body' },
             h('p', { class: 'timeline-head' }, h('strong', {}, label('movement', item.kind)), ' ', item.name || '', ' ', h('span', { class: 'code muted' }, item.person_id)),
-            h(
-              'p',
-              { class: 'timeline-detail' },
-              item.from_unit_id ? [unitRef(item.from_unit_id, self), ' → ', unitRef(item.unit_id, self)] : unitRef(item.unit_id, self),
-              item.source ? ` · ${t('unit.movements.source', { source: label('role', item.source) })}` : '',
-              item.approval_id ? [' · ', t('unit.roster.approval'), ' ', h('span', { class: 'code' }, item.approval_id)] : '',
-            ),
+            detailLine(item, self),
           ),
         ),
       ),
