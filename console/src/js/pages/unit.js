@@ -140,12 +140,13 @@ function movements(data, self) {
   const items = data.items || [];
   const total = data.total ?? items.length;
   if (items.length === 0) return section(t('unit.movements'), h('p', { class: 'muted' }, t('unit.movements.none')));
+  // The list scrolls within its box when long: it takes the focus, so that the keyboard scrolls it.
   return section(
     t('unit.movements'),
     total > items.length ? h('p', { class: 'muted' }, t('unit.movements.latest', { shown: num(items.length), total: num(total) })) : null,
     h(
       'ol',
-      { class: 'timeline' },
+      { class: 'timeline', tabindex: '0', 'aria-label': t('unit.movements') },
       items.map((item) =>
         h(
           'li',
