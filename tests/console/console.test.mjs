@@ -4,7 +4,11 @@
 // page, and checks that each renders without a console error or a failed request, passes axe's
 // serious and critical rules, and is photographed at 1440x900; that an acknowledgement made on a
 // finding's page is what `staffchainctl alerts` shows; that a read-only session has no write
-// controls and is refused a write; and that an idle session ends in the sign-in form.
+// controls and is refused a write; and that an idle session ends in the sign-in form. A unit's
+// page is reached from the search (part of a name) and from a finding; the audit page, given the
+// world's own exports (a .zip, and the files one by one from a read-only session), shows the
+// findings `staffchainctl audit` finds in that folder. The first render of the overview is
+// measured and printed ("first render of the overview: N ms"), never asserted.
 //
 // Every wait is for a condition (the daemon ready, findings there, a page rendered), never a
 // fixed sleep standing in for one: the machine may be busy.
@@ -62,6 +66,8 @@ const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric'
 
 const world = {
   dir: '',
+  dataset: '',
+  persons: 3000,
   port: 0,
   base: '',
   tokens: { write: crypto.randomBytes(20).toString('hex'), read: crypto.randomBytes(20).toString('hex') },
@@ -241,7 +247,8 @@ before(async () => {
   fs.rmSync(shotDir, { recursive: true, force: true });
   fs.mkdirSync(shotDir, { recursive: true });
   const dataset = path.join(world.dir, 'dataset');
-  await run(path.join(binDir, 'staffchainctl'), ['gen', '--persons', '3000', '--seed', '2017', '--out', dataset, '--as-of', today], {
+  world.dataset = dataset;
+  await run(path.join(binDir, 'staffchainctl'), ['gen', '--persons', String(world.persons), '--seed', '2017', '--out', dataset, '--as-of', today], {
     maxBuffer: 16 * 1024 * 1024,
   });
   dropExports(dataset);
@@ -413,6 +420,90 @@ async function ctl(...args) {
   return stdout;
 }
 
+// The canonical export files of the generated world (what an inspection team would upload).
+const EXPORTS = ['units.csv', 'quotas.csv', 'leader_quotas.csv', 'approvals.csv', 'roster.csv', 'reductions.csv', 'movements.csv', 'deaths.csv', 'payroll.csv'];
+
+function exportFiles() {
+  return EXPORTS.map((file) => path.join(world.dataset, file)).filter((file) => fs.existsSync(file));
+}
+
+// The world's exports as one .zip (Python's zipfile: no npm package for it).
+async function zipExports() {
+  const zip = path.join(world.dir, 'exports.zip');
+  const script = [
+    'import os, sys, zipfile',
+    "with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:",
+    '    for name in sys.argv[2:]:',
+    '        z.write(name, os.path.basename(name))',
+  ].join('\n');
+  await run('python3', ['-c', script, zip, ...exportFiles()]);
+  return zip;
+}
+
+// The fingerprints `staffchainctl audit` finds in the world's folder on `day`.
+async function ctlAuditFingerprints(day) {
+  let stdout;
+  try {
+    ({ stdout } = await run(path.join(binDir, 'staffchainctl'), ['audit', world.dataset, '--as-of', day, '--format', 'jsonl'], {
+      maxBuffer: 64 * 1024 * 1024,
+    }));
+  } catch (error) {
+    // A non-zero exit may only say that there are findings; the lines are what counts.
+    if (!error.stdout) throw error;
+    stdout = error.stdout;
+  }
+  return new Set(
+    stdout
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line).fingerprint),
+  );
+}
+
+// Uploads `files` on the audit page (as of `day`) and reads every finding it shows, page by page.
+async function auditInPage(page, files, day) {
+  await page.setInputFiles('input[name="files"]', files);
+  await page.fill('input[name="as_of"]', day);
+  await page.click('form.audit-form button[type="submit"]');
+  await page.waitForSelector('.audit-form .status-area .message');
+  await page.waitForSelector('.audit-result, .audit-form .message-error', { timeout: WAIT });
+  const error = await page.$('.audit-form .message-error');
+  assert.equal(error ? await error.textContent() : null, null, 'the audit was refused');
+  const seen = new Set();
+  for (let pages = 0; pages < 1000; pages += 1) {
+    for (const fingerprint of await page.$$eval('.audit-findings [data-fingerprint]', (cells) => cells.map((cell) => cell.dataset.fingerprint))) {
+      seen.add(fingerprint);
+    }
+    const next = await page.$('.audit-findings .pager button:last-child:not([disabled])');
+    if (!next) break;
+    const first = await page.$eval('.audit-findings [data-fingerprint]', (cell) => cell.dataset.fingerprint);
+    await next.click();
+    await page.waitForFunction((was) => document.querySelector('.audit-findings [data-fingerprint]')?.dataset.fingerprint !== was, first);
+  }
+  return seen;
+}
+
+function assertSameSet(shown, expected, where) {
+  const missing = [...expected].filter((fingerprint) => !shown.has(fingerprint));
+  const extra = [...shown].filter((fingerprint) => !expected.has(fingerprint));
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, `${where}: ${shown.size} shown, ${expected.size} from staffchainctl audit`);
+}
+
+// A part of a unit's name that few units share (as a clerk would type it), from units.csv.
+function partOfName(name) {
+  const names = fs
+    .readFileSync(path.join(world.dataset, 'units.csv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[1] || '');
+  const chars = [...name];
+  for (let length = 2; length < chars.length; length += 1) {
+    const part = chars.slice(-length).join('');
+    if (names.filter((other) => other.includes(part)).length <= 5) return part;
+  }
+  return chars.slice(1).join('');
+}
+
 // ---- the checks -------------------------------------------------------------------------
 
 test('the web console', async (t) => {
@@ -468,6 +559,47 @@ test('the web console', async (t) => {
       assert.ok((await page.textContent('#page')).includes(role), `the links table names ${role}`);
     }
     await checkPage(page, watcher, 'overview');
+  });
+
+  await t.test('first render of the overview (printed, never asserted)', async () => {
+    // A new browser context with the clerk's session (its cookie and the page's signed-in
+    // hint) and nothing cached: the console's files, ECharts and the overview's data are
+    // fetched as on a clerk's first visit of the day.
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: ZONE,
+      storageState: await clerk.context.storageState(),
+    });
+    context.setDefaultTimeout(WAIT);
+    try {
+      const page = await context.newPage();
+      const watcher = watch(page);
+      await page.goto(`${world.base}/ui/#/overview`);
+      // performance.now() counts from the navigation's start; polled each animation frame, so
+      // the figure is the first frame with the page shown and its three charts drawn.
+      const drawn = await page.waitForFunction(
+        () => {
+          const holder = document.getElementById('page');
+          const shown = holder && holder.dataset.shown === '#/overview' && !holder.hasAttribute('aria-busy');
+          return shown && document.querySelectorAll('.chart canvas').length >= 3 ? performance.now() : false;
+        },
+        null,
+        { timeout: WAIT, polling: 'raf' },
+      );
+      const ms = Math.round(await drawn.jsonValue());
+      const timing = await page.evaluate(() => {
+        const entry = performance.getEntriesByType('navigation')[0];
+        return entry ? { domContentLoaded: Math.round(entry.domContentLoadedEventEnd), load: Math.round(entry.loadEventEnd) } : {};
+      });
+      console.log(
+        `first render of the overview: ${ms} ms (navigation start to its three charts drawn, a cold browser cache, ` +
+          `${world.persons} people; DOMContentLoaded at ${timing.domContentLoaded} ms, load at ${timing.load} ms)`,
+      );
+      assertClean(watcher, 'first render');
+    } finally {
+      await context.close();
+    }
   });
 
   await t.test('findings: filtered by the daemon, paged', async () => {
@@ -577,6 +709,87 @@ test('the web console', async (t) => {
     await checkPage(page, watcher, 'reports');
   });
 
+  await t.test("units: found by part of a name, a unit's page with its establishment; reached from a finding too", async () => {
+    const { page, watcher } = clerk;
+    // A unit with findings, an establishment and a roster to show.
+    const { body } = await get('/api/v1/alerts?state=firing');
+    let chosen = null;
+    for (const alert of body.alerts.filter((one) => one.unit_id)) {
+      const profile = (await get(`/api/v1/units/${alert.unit_id}`)).body;
+      if (profile.establishment.length > 0 && profile.findings.length > 0 && profile.roster.total > 0) {
+        chosen = { alert, profile };
+        break;
+      }
+    }
+    assert.ok(chosen, 'a firing alert names a unit with an establishment');
+    picked.unit = chosen;
+    const { unit } = chosen.profile;
+    const part = partOfName(unit.name);
+    await visit(page, '#/units');
+    assert.ok(await page.isVisible('label[for] >> text=单位名称或统一社会信用代码'), 'the search box has its label');
+    await page.fill('input[name="q"]', part);
+    await page.click('form.unit-search button[type="submit"]');
+    await page.waitForFunction((q) => new URLSearchParams(window.location.hash.split('?')[1] || '').get('q') === q, part);
+    await rendered(page);
+    const row = await page.$(`tbody tr:has(a[href="#/units/${unit.unit_id}"])`);
+    assert.ok(row, `searching "${part}" lists ${unit.name} (${unit.unit_id})`);
+    const cells = await row.$$eval('th, td', (all) => all.map((cell) => cell.textContent));
+    assert.deepEqual(cells.slice(0, 3), [unit.name, unit.unit_id, unit.region_name], 'name, credit code and region name');
+    assert.match(cells[3], /[\u4e00-\u9fff]/, `the kind in Chinese: ${cells[3]}`);
+    await checkPage(page, watcher, 'units');
+
+    const checkUnitPage = async (where) => {
+      await rendered(page);
+      assert.equal((await page.textContent('h1')).trim(), unit.name, `${where}: the unit's name heads its page`);
+      const estab = await page.$$eval('.estab-table tbody tr', (rows) => rows.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent)));
+      assert.equal(estab.length, chosen.profile.establishment.length, `${where}: a row per establishment type`);
+      for (const [index, cellsOfRow] of estab.entries()) {
+        const expected = chosen.profile.establishment[index];
+        assert.equal(cellsOfRow[1].replace(/,/g, ''), String(expected.approved), `${where}: approved of ${cellsOfRow[0]}`);
+        assert.equal(cellsOfRow[2].replace(/,/g, ''), String(expected.occupied), `${where}: occupied of ${cellsOfRow[0]}`);
+      }
+      await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 1, null, { timeout: WAIT });
+      const findingLinks = await page.$$eval('a[href^="#/findings/"]', (links) => links.map((link) => link.getAttribute('href')));
+      assert.ok(findingLinks.includes(`#/findings/${chosen.alert.id}`), `${where}: the unit's finding links to its page`);
+      assertClean(watcher, where);
+    };
+    await page.click(`tbody a[href="#/units/${unit.unit_id}"]`);
+    await checkUnitPage('unit from the search');
+    await checkPage(page, watcher, 'unit');
+
+    await visit(page, `#/findings/${chosen.alert.id}`);
+    await page.click(`.finding-head a[href="#/units/${unit.unit_id}"]`);
+    await checkUnitPage("unit from a finding's link");
+  });
+
+  await t.test("audit: the world's folder uploaded as a .zip shows what staffchainctl audit finds; a refusal in words", async () => {
+    const { page, watcher } = clerk;
+    await visit(page, '#/audit');
+    assert.match(await page.textContent('#page'), /不保存任何上传内容/, 'the page says nothing uploaded is kept');
+    assert.ok(await page.isVisible('label[for] >> text=导出文件'), 'the file input has its label');
+    const bad = path.join(world.dir, 'not-a-zip.zip');
+    fs.writeFileSync(bad, 'these are not the exports');
+    await expectErrors(
+      watcher,
+      (entry) => entry.status === 400 && entry.url.includes('/api/v1/audit'),
+      async () => {
+        await page.setInputFiles('input[name="files"]', bad);
+        await page.click('form.audit-form button[type="submit"]');
+        await page.waitForSelector('.audit-form .message-error');
+      },
+    );
+    assert.match(await page.textContent('.audit-form .message-error'), /400.*zip/, 'the daemon\'s reason, in words');
+    assertClean(watcher, 'audit refused');
+
+    const expected = await ctlAuditFingerprints(today);
+    assert.ok(expected.size > 0, 'staffchainctl audit finds something in the world');
+    const shown = await auditInPage(page, await zipExports(), today);
+    assertSameSet(shown, expected, 'the audit of the .zip');
+    assert.ok((await page.$$('.audit-rules tbody tr')).length > 0, 'findings by rule');
+    assert.match(await page.textContent('.audit-result'), new RegExp(today), 'the day of the audit');
+    await checkPage(page, watcher, 'audit');
+  });
+
   await t.test('the English switch, kept across a reload', async () => {
     const { page, watcher } = clerk;
     await visit(page, '#/overview');
@@ -621,6 +834,16 @@ test('the web console', async (t) => {
       await visit(page, `#/cases/${number}`);
       assert.equal(await page.$$eval('main button', (buttons) => buttons.length), 0, 'no buttons on a case for a read token');
       assertClean(watcher, 'read-only case');
+      // The audit is for a read token too: the nine files chosen at once (multipart/form-data).
+      await visit(page, '#/audit');
+      const shown = await auditInPage(page, exportFiles(), today);
+      assertSameSet(shown, await ctlAuditFingerprints(today), 'the audit of the files by a read-only session');
+      await checkPage(page, watcher, 'audit-read-only');
+      await visit(page, `#/units/${picked.unit.profile.unit.unit_id}`);
+      const ids = await page.$$eval('.paged tbody tr td:nth-child(2)', (cells) => cells.map((cell) => cell.textContent));
+      assert.ok(ids.length > 0, "the unit's roster is shown");
+      for (const id of ids) assert.ok(!/^\d{17}[\dX]$/.test(id), `citizen ids on a unit's roster are masked for a read token: ${id}`);
+      assertClean(watcher, 'read-only unit');
       const status = await expectErrors(
         watcher,
         (entry) => entry.status === 403,

@@ -40,16 +40,19 @@ async function errorMessage(response) {
   return response.statusText || String(response.status);
 }
 
-async function send(path, { method = 'GET', body, accept = 'application/json' } = {}) {
+// `raw` is a body sent as it is (a File, a FormData), with `contentType` when one is given (a
+// FormData sets its own, with the boundary); `body` is sent as JSON.
+async function send(path, { method = 'GET', body, raw, contentType, accept = 'application/json' } = {}) {
   const headers = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  else if (raw !== undefined && contentType) headers['Content-Type'] = contentType;
   if (method !== 'GET' && method !== 'HEAD' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
   let response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
     });

@@ -92,3 +92,47 @@ export function lines(box, { categories, series }) {
     })),
   });
 }
+
+// Stacked vertical bars over categories, with a `total` per category drawn as a dashed frame
+// around its stack (the approved number the parts are set against): parts = [{name, values,
+// colour}], total = {name, values}.
+export function stackedBars(box, { categories, parts, total }) {
+  return draw(box, {
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      ...parts.map((part) => ({
+        type: 'bar',
+        name: part.name,
+        stack: 'parts',
+        data: part.values,
+        itemStyle: { color: part.colour },
+        barMaxWidth: 56,
+      })),
+      {
+        type: 'bar',
+        name: total.name,
+        data: total.values,
+        barGap: '-100%',
+        barMaxWidth: 56,
+        z: 3,
+        itemStyle: { color: 'rgba(0,0,0,0)', borderColor: '#1b1f24', borderWidth: 2, borderType: 'dashed' },
+        // On a white ground: over a stack higher than the frame it stays readable.
+        label: {
+          show: true,
+          position: 'top',
+          color: '#1b1f24',
+          backgroundColor: '#ffffff',
+          borderColor: '#1b1f24',
+          borderWidth: 1,
+          borderRadius: 3,
+          padding: [2, 5],
+          formatter: (item) => `${total.name} ${item.value}`,
+        },
+      },
+    ],
+  });
+}

@@ -6,6 +6,8 @@ import { clear, field, h, message, statusArea, say } from './dom.js';
 import { applyLang, lang, setLang, t } from './i18n.js';
 import * as cache from './cache.js';
 import * as overview from './pages/overview.js';
+import * as units from './pages/units.js';
+import * as unit from './pages/unit.js';
 import * as findings from './pages/findings.js';
 import * as finding from './pages/finding.js';
 import * as vacancies from './pages/vacancies.js';
@@ -14,13 +16,16 @@ import * as cases from './pages/cases.js';
 import * as caseDetail from './pages/case.js';
 import * as reports from './pages/reports.js';
 import * as connectors from './pages/connectors.js';
+import * as audit from './pages/audit.js';
 
 const HINT_KEY = 'staffchain.signedIn';
 
 // The pages of the nav, in order, and every route (a path pattern and its page).
-const NAV = ['overview', 'findings', 'vacancies', 'reductions', 'cases', 'reports', 'connectors'];
+const NAV = ['overview', 'units', 'findings', 'vacancies', 'reductions', 'cases', 'reports', 'audit', 'connectors'];
 const ROUTES = [
   { pattern: /^overview$/, nav: 'overview', page: overview },
+  { pattern: /^units$/, nav: 'units', page: units },
+  { pattern: /^units\/([0-9A-Za-z]+)$/, nav: 'units', page: unit },
   { pattern: /^findings$/, nav: 'findings', page: findings },
   { pattern: /^findings\/([0-9A-Za-z_.:-]+)$/, nav: 'findings', page: finding },
   { pattern: /^vacancies$/, nav: 'vacancies', page: vacancies },
@@ -28,6 +33,7 @@ const ROUTES = [
   { pattern: /^cases$/, nav: 'cases', page: cases },
   { pattern: /^cases\/(\d+)$/, nav: 'cases', page: caseDetail },
   { pattern: /^reports$/, nav: 'reports', page: reports },
+  { pattern: /^audit$/, nav: 'audit', page: audit },
   { pattern: /^connectors$/, nav: 'connectors', page: connectors },
 ];
 

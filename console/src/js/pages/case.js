@@ -104,7 +104,7 @@ export async function render(ctx) {
     t('case.title', { doc_no: c.doc_no || `#${c.number}` }),
     h('p', { class: 'back' }, h('a', { href: '#/cases' }, `← ${t('case.back')}`)),
     facts([
-      [t('cases.unit'), `${c.unit_name || ''} ${c.unit_id}`.trim()],
+      [t('cases.unit'), h('a', { href: `#/units/${encodeURIComponent(c.unit_id)}` }, `${c.unit_name || ''} ${c.unit_id}`.trim())],
       [t('cases.state'), caseState(c)],
       [t('cases.opened'), `${c.opened_on}${c.automatic ? ` ${t('case.automatic')}` : ''}`],
       [t('cases.deadline'), c.deadline],

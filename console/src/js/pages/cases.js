@@ -3,6 +3,7 @@ import { api, query } from '../api.js';
 import * as cache from '../cache.js';
 import { badge, field, h, pagedTable, select } from '../dom.js';
 import { label, num, t } from '../i18n.js';
+import { unitLink } from './units.js';
 
 export const CASE_STATES = ['issued', 'rectifying', 'submitted', 'verified', 'overdue'];
 
@@ -41,7 +42,7 @@ export async function render(ctx) {
       rowHeader: true,
       columns: [
         { label: t('cases.docNo'), value: (row) => h('a', { href: `#/cases/${row.number}` }, row.doc_no || `#${row.number}`) },
-        { label: t('cases.unit'), value: (row) => h('span', {}, row.unit_name || row.unit_id, h('br'), h('span', { class: 'code muted' }, row.unit_id)) },
+        { label: t('cases.unit'), value: (row) => unitLink(row.unit_id, row.unit_name) },
         { label: t('findings.region'), value: (row) => regions.get(row.region) || row.region },
         { label: t('cases.opened'), value: (row) => row.opened_on },
         { label: t('cases.deadline'), value: (row) => row.deadline },

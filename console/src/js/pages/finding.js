@@ -6,6 +6,7 @@ import * as cache from '../cache.js';
 import { badge, clear, facts, field, h, message, say, section, select, statusArea, table, uid } from '../dom.js';
 import { fieldName, fieldValue, label, ruleTitle, t, when } from '../i18n.js';
 import { summaryOf } from './findings.js';
+import { unitCodeLink } from './units.js';
 
 const ROLES = ['estab', 'org', 'hr', 'finance'];
 
@@ -241,7 +242,7 @@ export async function render(ctx) {
     facts([
       [t('findings.rule'), `${alert.rule} ${ruleTitle(alert.rule)}`],
       [t('finding.state'), stateBadge],
-      [t('finding.unit'), alert.unit_id],
+      [t('finding.unit'), unitCodeLink(alert.unit_id)],
       [t('finding.person'), alert.person_id],
       [t('finding.region'), alert.region ? `${regions.get(alert.region) || ''} ${alert.region}`.trim() : ''],
       [t('finding.since'), alert.since],

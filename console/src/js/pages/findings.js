@@ -5,6 +5,7 @@ import { api, query } from '../api.js';
 import * as cache from '../cache.js';
 import { badge, field, h, pagedTable, select } from '../dom.js';
 import { label, lang, RULES, ruleTitle, t } from '../i18n.js';
+import { unitCodeLink } from './units.js';
 
 const SEVERITIES = ['critical', 'major', 'minor'];
 const STATES = ['firing', 'acknowledged', 'resolved'];
@@ -106,7 +107,7 @@ export async function render(ctx) {
       label: t('findings.summary'),
       value: (row) => h('a', { href: `#/findings/${encodeURIComponent(row.fingerprint)}` }, summaryOf(row) || row.fingerprint),
     },
-    { label: t('finding.unit'), value: (row) => h('span', { class: 'code nowrap' }, row.unit_id || '') },
+    { label: t('finding.unit'), value: (row) => unitCodeLink(row.unit_id) },
     { label: t('findings.person'), value: (row) => h('span', { class: 'code nowrap' }, row.person_id || '') },
     { label: t('findings.region'), value: (row) => regions.get(row.region) || row.region || '' },
     { label: t('findings.since'), value: (row) => h('span', { class: 'nowrap' }, row.since) },

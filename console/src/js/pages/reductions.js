@@ -2,12 +2,13 @@
 import { api, query } from '../api.js';
 import { badge, field, h, pagedTable, select } from '../dom.js';
 import { label, num, t } from '../i18n.js';
+import { unitLink } from './units.js';
 
 const STATES = ['on_track', 'done', 'overdue', 'no_baseline'];
 const STATE_ZH = { on_track: '正常推进', done: '已完成', overdue: '已逾期', no_baseline: '无基数' };
 const STATE_EN = { on_track: 'on track', done: 'done', overdue: 'overdue', no_baseline: 'no baseline' };
 
-function stateText(code, zh) {
+export function stateText(code, zh) {
   return document.documentElement.lang === 'en' ? STATE_EN[code] || code : zh || STATE_ZH[code] || code;
 }
 
@@ -45,7 +46,7 @@ export async function render(ctx) {
       rowHeader: true,
       columns: [
         { label: t('reductions.task'), value: (row) => row.task_id },
-        { label: t('vacancies.unit'), value: (row) => h('span', {}, row.unit_name || row.unit_id, h('br'), h('span', { class: 'code muted' }, row.unit_id)) },
+        { label: t('vacancies.unit'), value: (row) => unitLink(row.unit_id, row.unit_name) },
         { label: t('vacancies.type'), value: (row) => label('estab', row.estab_type) },
         { label: t('reductions.docNo'), value: (row) => row.doc_no },
         { label: t('reductions.issued'), value: (row) => row.issued_on },

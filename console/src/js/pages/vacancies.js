@@ -3,6 +3,7 @@
 import { api, query } from '../api.js';
 import { badge, field, h, pagedTable, section, select, table } from '../dom.js';
 import { label, num, t } from '../i18n.js';
+import { unitLink } from './units.js';
 
 const TYPES = ['admin', 'political_legal', 'institution', 'service', 'veteran_cadre'];
 
@@ -71,7 +72,7 @@ export async function render(ctx) {
     hideCaption: true,
     rowHeader: true,
     columns: [
-      { label: t('vacancies.unit'), value: (row) => h('span', {}, row.unit_name || row.unit_id, h('br'), h('span', { class: 'code muted' }, row.unit_id)) },
+      { label: t('vacancies.unit'), value: (row) => unitLink(row.unit_id, row.unit_name) },
       { label: t('findings.region'), value: (row) => regionName(row.region) },
       { label: t('vacancies.type'), value: (row) => label('estab', row.estab_type) },
       { label: t('vacancies.approved'), value: (row) => num(row.approved), num: true },
