@@ -526,6 +526,7 @@ std::vector<const Alert*> AlertManager::alertsInPlace(const AlertFilter& filter)
     if (filter.state && alert.state != *filter.state) continue;
     if (!filter.include_resolved && !alert.open()) continue;
     if (!filter.unit_id.empty() && alert.unit_id != filter.unit_id) continue;
+    if (filter.severity && alert.severity != *filter.severity) continue;
     if (!filter.region.empty() && !regionListMatches(regions, alert.region)) continue;
     if (!filter.rule.empty() && !patternListMatches(rules, alert.rule)) continue;
     out.push_back(&alert);
@@ -540,6 +541,11 @@ std::vector<Alert> AlertManager::alerts(const AlertFilter& filter) const {
   std::vector<Alert> out;
   for (const Alert* alert : alertsInPlace(filter)) out.push_back(*alert);
   return out;
+}
+
+const Alert* AlertManager::alertInPlace(const std::string& alert_id) const {
+  auto it = state_->alerts.find(alert_id);
+  return it == state_->alerts.end() ? nullptr : &it->second;
 }
 
 std::optional<Alert> AlertManager::alert(const std::string& alert_id) const {

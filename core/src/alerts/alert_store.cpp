@@ -32,10 +32,9 @@ std::vector<std::string> decodeList(const std::string& text) {
   return out;
 }
 
+// A stored severity; "major" for one this version does not know.
 chain::Severity parseSeverity(const std::string& text) {
-  if (text == "critical") return chain::Severity::critical;
-  if (text == "minor") return chain::Severity::minor;
-  return chain::Severity::major;
+  return chain::parseSeverity(text).value_or(chain::Severity::major);
 }
 
 // Attachments are binary: their bytes are kept as hex in the JSON text (a quarterly workbook is

@@ -21,6 +21,13 @@ std::string_view toString(Severity severity) noexcept {
   return "unknown";
 }
 
+std::optional<Severity> parseSeverity(std::string_view text) noexcept {
+  for (const auto severity : {Severity::critical, Severity::major, Severity::minor}) {
+    if (toString(severity) == text) return severity;
+  }
+  return std::nullopt;
+}
+
 std::string makeFingerprint(std::string_view rule, std::initializer_list<std::string_view> subject) {
   model::Fnv1aParts hash;
   hash.add(rule);

@@ -240,6 +240,17 @@ void AdminApi::registerRoutes() {
     const std::string severity = queryValue(request, "severity");
     const std::string region = queryValue(request, "region");
     const std::string fingerprint = queryValue(request, "fingerprint");
+    // The state of a finding's alert: firing, or acknowledged (none yet: not raised until the
+    // next evaluation passes it to the dispatcher).
+    const std::string state = queryValue(request, "state");
+    if (!state.empty() && state != "firing" && state != "acknowledged") {
+      return ApiResponse::error(400, "state must be firing or acknowledged (an open finding is never resolved)");
+    }
+    const auto& manager = parts_.dispatcher.manager();
+    auto stateOf = [&](const chain::Finding& finding) -> std::string_view {
+      const alerts::Alert* alert = manager.alertInPlace(finding.fingerprint);
+      return alert == nullptr ? std::string_view() : alerts::toString(alert->state);
+    };
     json out = json::array();
     std::size_t total = 0;
     forEachOpenFinding([&](const chain::Finding& finding) {
@@ -251,10 +262,12 @@ void AdminApi::registerRoutes() {
       if (!person.empty() && finding.person_id.view() != person) return;
       const std::string_view its_region = parts_.evaluator.regionView(its_unit);
       if (!region.empty() && its_region != region) return;
+      if (!state.empty() && stateOf(finding) != state) return;
       // Only the page asked for is turned into JSON (a province's findings with their evidence are large).
       if (total >= offset && (limit == 0 || total < offset + limit)) {
         json item = chain::findingJson(withNotices(finding));
         item["region"] = std::string(its_region);
+        item["state"] = std::string(stateOf(finding));
         out.push_back(std::move(item));
       }
       ++total;
@@ -324,6 +337,10 @@ void AdminApi::registerRoutes() {
     filter.region = query("region");
     filter.rule = query("rule");
     filter.include_resolved = query("resolved") != "false";
+    if (const auto severity = query("severity"); !severity.empty()) {
+      filter.severity = chain::parseSeverity(severity);
+      if (!filter.severity) return ApiResponse::error(400, "severity must be critical, major or minor");
+    }
     std::size_t limit = 0;  // 0: every match
     std::size_t offset = 0;
     if (auto refused = readWholeNumber(request, "limit", 1, 999'999'999, limit)) return std::move(*refused);

@@ -264,6 +264,20 @@ TEST_F(AdminApiTest, FindingsArePagedAndFilteredOnTheServer) {
   EXPECT_EQ(refused.status, 400U);
   EXPECT_THAT(refused.body, HasSubstr("limit \\\"0\\\" must be a whole number from 1"));
   EXPECT_EQ(call("GET", "/api/v1/findings?offset=-1").status, 400U);
+
+  // Each finding carries its alert's state, and the list filters on it.
+  EXPECT_EQ(one["findings"][0]["state"], "");  // not yet passed to the dispatcher
+  dispatcher_->observe(
+      connectors_->linkFindings(scheduler_.wallNow()), [](const std::string&) { return ""; }, {}, scheduler_.wallNow());
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/findings").body)["findings"][0]["state"], "firing");
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/findings?state=acknowledged").body)["total"], 0);
+  ASSERT_EQ(call("POST", "/api/v1/alerts/" + fingerprint + "/ack", R"({"by":"王科员","comment":"已联系"})").status,
+            200U);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/findings?state=acknowledged").body)["total"], 1);
+  EXPECT_EQ(call("GET", "/api/v1/findings?state=resolved").status, 400U);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/alerts?severity=major").body)["total"], 1);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/alerts?severity=critical").body)["total"], 0);
+  EXPECT_EQ(call("GET", "/api/v1/alerts?severity=high").status, 400U);
 }
 
 TEST_F(AdminApiTest, TheOverviewCountsOpenFindingsAndTheWeeksAlertsOpenedAndResolvedIn) {

@@ -1,6 +1,6 @@
-// 告警: the open findings, filtered by the daemon (rule, severity, region, unit: GET
-// /api/v1/findings), with each one's alert state (GET /api/v1/alerts, which filters by state);
-// resolved ones come from the alerts alone, as findings only hold what is open now.
+// 告警: the open findings, filtered and paged by the daemon (rule, severity, region, unit, state:
+// GET /api/v1/findings, each with its alert's state); resolved ones come from the alerts alone
+// (GET /api/v1/alerts?state=resolved), as findings only hold what is open now.
 import { api, query } from '../api.js';
 import * as cache from '../cache.js';
 import { badge, field, h, pagedTable, select } from '../dom.js';
@@ -71,27 +71,18 @@ function filtersForm(ctx, values, regions) {
 
 const PAGE_SIZE = 50;
 
-// One page of findings and how many match in all. Without a state the daemon pages them
-// (limit, offset, total); a state is an alert's, so then the page is cut from the whole match.
+// One page of findings and how many match in all, both from the daemon (limit, offset, total):
+// open findings carry their alert's state (firing, acknowledged); resolved ones are alerts.
 async function load(values, page) {
   const { rule, severity, region, unit, state } = values;
+  const paged = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
   if (state === 'resolved') {
-    const answer = await api(`/api/v1/alerts${query({ state: 'resolved', rule, region, unit })}`);
-    const rows = answer.alerts
-      .filter((alert) => !severity || alert.severity === severity)
-      .map((alert) => ({ ...alert, fingerprint: alert.id }));
-    return { rows: rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: rows.length };
+    const answer = await api(`/api/v1/alerts${query({ state: 'resolved', rule, severity, region, unit, ...paged })}`);
+    const rows = answer.alerts.map((alert) => ({ ...alert, fingerprint: alert.id }));
+    return { rows, total: answer.total ?? rows.length };
   }
-  const paged = state ? {} : { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
-  const [open, alerts] = await Promise.all([
-    api(`/api/v1/findings${query({ rule, severity, region, unit, ...paged })}`),
-    api(`/api/v1/alerts${query({ rule, region, unit, state, resolved: 'false' })}`),
-  ]);
-  const stateOf = new Map(alerts.alerts.map((alert) => [alert.id, alert.state]));
-  const rows = open.findings.map((finding) => ({ ...finding, state: stateOf.get(finding.fingerprint) || '' }));
-  if (!state) return { rows, total: open.total ?? rows.length };
-  const matching = rows.filter((row) => row.state === state);
-  return { rows: matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: matching.length };
+  const open = await api(`/api/v1/findings${query({ rule, severity, region, unit, state, ...paged })}`);
+  return { rows: open.findings, total: open.total ?? open.findings.length };
 }
 
 export async function render(ctx) {

@@ -1,10 +1,11 @@
 // 空编: the vacancy pool per unit and establishment type, with totals per region
-// (GET /api/v1/vacancies?region=&type=&recoverable=).
+// (GET /api/v1/vacancies?region=&type=&recoverable=&limit=&offset=).
 import { api, query } from '../api.js';
 import { badge, field, h, pagedTable, section, select, table } from '../dom.js';
 import { label, num, t } from '../i18n.js';
 import { unitLink } from './units.js';
 
+const PAGE_SIZE = 50;
 const TYPES = ['admin', 'political_legal', 'institution', 'service', 'veteran_cadre'];
 
 export async function render(ctx) {
@@ -13,8 +14,9 @@ export async function render(ctx) {
     type: ctx.query.get('type') || '',
     recoverable: ctx.query.get('recoverable') === 'true' ? 'true' : '',
   };
-  const page = Number(ctx.query.get('page')) || 1;
-  const pool = await api(`/api/v1/vacancies${query(values)}`);
+  const page = Math.max(1, Number(ctx.query.get('page')) || 1);
+  // A page of rows from the daemon (a province's pool is tens of thousands); totals count them all.
+  const pool = await api(`/api/v1/vacancies${query({ ...values, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
   if (!ctx.alive()) return;
   const regionEntries = Object.entries(pool.regions || {});
 
@@ -86,8 +88,9 @@ export async function render(ctx) {
       },
     ],
     rows: pool.vacancies || [],
+    total: pool.rows ?? (pool.vacancies || []).length,
     page,
-    pageSize: 50,
+    pageSize: PAGE_SIZE,
     onPage: (next) => ctx.setQuery({ ...values, page: next }),
   });
   ctx.show(

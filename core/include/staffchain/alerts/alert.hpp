@@ -139,6 +139,7 @@ struct SilencePreview {
 
 struct AlertFilter {
   std::optional<AlertState> state;
+  std::optional<chain::Severity> severity;
   std::string unit_id;
   std::string region;  // "00" suffix covers subregions, as in routes
   std::string rule;    // trailing '*' for a prefix

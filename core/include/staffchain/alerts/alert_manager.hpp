@@ -82,6 +82,8 @@ class AlertManager {
   // manager, valid until its next change.
   [[nodiscard]] std::vector<const Alert*> alertsInPlace(const AlertFilter& filter) const;
   [[nodiscard]] std::optional<Alert> alert(const std::string& alert_id) const;
+  // The same without a copy: valid until the manager's next change; nullptr when there is none.
+  [[nodiscard]] const Alert* alertInPlace(const std::string& alert_id) const;
   [[nodiscard]] std::vector<Silence> silences(bool include_ended) const;
   [[nodiscard]] Result<AlertCounts> counts() const;
   // The outbox as stored, for status pages and tests; delivered ones included when asked.

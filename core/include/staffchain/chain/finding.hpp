@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,8 @@ namespace staffchain::chain {
 enum class Severity : std::uint8_t { critical, major, minor };
 
 std::string_view toString(Severity severity) noexcept;
+// "critical", "major" or "minor"; nothing for any other text.
+std::optional<Severity> parseSeverity(std::string_view text) noexcept;
 
 // One record that proves a finding. Ids in `fields` are full (not masked): evidence goes
 // only to the departments that must act on it.
