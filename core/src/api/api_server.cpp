@@ -146,9 +146,9 @@ bool isTransientAcceptError(const boost::system::error_code& ec) {
   }
 }
 
-// Compares without an early exit, so the time taken says nothing about where they differ.
 constexpr const char* kSessionCookie = "staffchain_session";
 
+// Compares without an early exit, so the time taken says nothing about where they differ.
 bool sameSecret(std::string_view a, std::string_view b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -251,7 +251,9 @@ class Session : public std::enable_shared_from_this<Session> {
       ApiServer* server = self->listener_->server();
       if (server == nullptr) return self->close();
       const auto& header = self->parser_->get();
-      self->body_limit_ = server->maxBody(std::string(header.method_string()), std::string(header.target()));
+      self->body_limit_ =
+          server->bodyLimit(std::string(header.method_string()), std::string(header.target()),
+                            std::string(header[http::field::authorization]), std::string(header[http::field::cookie]));
       // A declared length is checked here (the parser checks it only against the limit it had
       // when the header arrived); a chunked body is counted against the limit as it comes.
       if (const auto length = self->parser_->content_length(); length && *length > self->body_limit_) {
@@ -422,6 +424,29 @@ const ApiServer::Route* ApiServer::match(const std::string& method, const std::v
     if (candidate.method == method) return &candidate;
   }
   return nullptr;
+}
+
+std::size_t ApiServer::bodyLimit(const std::string& method, const std::string& target, const std::string& authorization,
+                                 const std::string& cookie) {
+  const std::size_t limit = maxBody(method, target);
+  if (limit <= kDefaultMaxBody) return limit;
+  // A large body only from a caller the daemon knows: an anonymous one gets no more than any
+  // other route's, so that it cannot make the daemon hold 256 MiB per connection.
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.rfind(kBearer, 0) == 0) {
+    const std::string_view presented = std::string_view(authorization).substr(kBearer.size());
+    for (const auto& token : tokens_) {
+      if (sameSecret(presented, token.secret)) return limit;
+    }
+    return kDefaultMaxBody;
+  }
+  const std::string id = cookieValue(cookie, kSessionCookie);
+  const ConsoleSessions::Session* session = nullptr;
+  if (console_ && !id.empty() && sessions_.find(id, clock_(), &session) == ConsoleSessions::Found::live &&
+      tokenOf(*session) != nullptr) {
+    return limit;
+  }
+  return kDefaultMaxBody;
 }
 
 std::size_t ApiServer::maxBody(const std::string& method, const std::string& target) const {

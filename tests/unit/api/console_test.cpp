@@ -278,6 +278,13 @@ TEST_F(ConsoleTest, ARouteForUploadsTakesALargerBodyThanTheOthers) {
   EXPECT_EQ(server_->maxBody("POST", "/api/v1/upload?as_of=2026-06-30"), 4U * 1024U * 1024U);
   EXPECT_EQ(server_->maxBody("POST", "/api/v1/alerts/A1/ack"), kDefaultMaxBody);
   EXPECT_EQ(server_->maxBody("GET", "/api/v1/upload"), kDefaultMaxBody);
+  // Only a caller the daemon knows may send that much: an anonymous or wrong one gets 1 MiB.
+  EXPECT_EQ(server_->bodyLimit("POST", "/api/v1/upload", "Bearer read-token", ""), 4U * 1024U * 1024U);
+  EXPECT_EQ(server_->bodyLimit("POST", "/api/v1/upload", "", ""), kDefaultMaxBody);
+  EXPECT_EQ(server_->bodyLimit("POST", "/api/v1/upload", "Bearer guess", ""), kDefaultMaxBody);
+  const Signed session = signIn("read-token");
+  EXPECT_EQ(server_->bodyLimit("POST", "/api/v1/upload", "", session.cookie), 4U * 1024U * 1024U);
+  EXPECT_EQ(server_->bodyLimit("POST", "/api/v1/upload", "", "staffchain_session=0123"), kDefaultMaxBody);
   ASSERT_TRUE(server_->listen("127.0.0.1:0").ok());
   const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
   std::thread loop([this] { io_.run_for(std::chrono::seconds(20)); });
@@ -291,6 +298,11 @@ TEST_F(ConsoleTest, ARouteForUploadsTakesALargerBodyThanTheOthers) {
   ASSERT_TRUE(taken.ok()) << taken.error().message;
   EXPECT_EQ(taken->status, 200);
   EXPECT_EQ(taken->body, std::to_string(3U * 1024U * 1024U));
+  request.headers = {{"Content-Type", "application/zip"}};
+  auto anonymous = client.send(request, nullptr);
+  ASSERT_TRUE(anonymous.ok()) << anonymous.error().message;
+  EXPECT_EQ(anonymous->status, 413);
+  request.headers = {{"Authorization", "Bearer write-token"}, {"Content-Type", "application/zip"}};
   request.url = base + "/api/v1/alerts/A1/ack";
   auto refused = client.send(request, nullptr);
   ASSERT_TRUE(refused.ok()) << refused.error().message;

@@ -91,6 +91,10 @@ class ApiServer {
              std::size_t max_body = kDefaultMaxBody);
   // The largest body a request for `target` may carry: its route's, else 1 MiB.
   [[nodiscard]] std::size_t maxBody(const std::string& method, const std::string& target) const;
+  // The same for a request with these credentials: more than 1 MiB only for a known token or a
+  // live console session (what the server reads before it reads a body).
+  [[nodiscard]] std::size_t bodyLimit(const std::string& method, const std::string& target,
+                                      const std::string& authorization, const std::string& cookie);
 
   // Binds "host:port" (port 0 picks a free one) and starts accepting. Errors name the address.
   Result<void> listen(const std::string& address);
