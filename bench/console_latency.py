@@ -57,7 +57,7 @@ def main() -> int:
         ("alerts, firing", "/api/v1/alerts?state=firing&limit=50"),
         ("units by name (单位查询)", "/api/v1/units?q=" + urllib.parse.quote("局") + "&limit=50"),
         ("one unit's page (单位)", f"/api/v1/units/{unit}"),
-        ("vacancy pool of a region (空编)", f"/api/v1/vacancies?region={region}"),
+        ("vacancy pool of a region, a page (空编)", f"/api/v1/vacancies?region={region}&limit=50"),
         ("reduction tasks (减编)", "/api/v1/reductions"),
         ("cases (整改)", "/api/v1/cases"),
         ("connectors (连接)", "/api/v1/connectors"),
