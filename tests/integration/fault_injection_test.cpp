@@ -528,8 +528,8 @@ TEST_F(FaultInjection, DiskFull) {
     std::printf("under the file-size limit: %s\n", failures.front().c_str());
     EXPECT_THAT(failures.front(), HasSubstr("the system said: File too large"));
     EXPECT_TRUE(waitFor([&] { return openFindings(config).count("LINK-001") > 0; }, 10s)) << daemon.output();
-    auto health = httpRequest("GET", config.base() + "/healthz", "", {}, 2s);
-    ASSERT_TRUE(health.ok());
+    auto health = httpRequest("GET", config.base() + "/healthz", "", {}, 10s);
+    ASSERT_TRUE(health.ok()) << health.error().message << "\n" << daemon.output();
     EXPECT_EQ(health->status, 200) << "the daemon keeps serving";
     EXPECT_EQ(ledgerRows(db, "payroll"), static_cast<std::int64_t>(kBefore)) << "committed data stays";
     EXPECT_EQ(csvFilesIn(inbox), 1U) << "the export that did not fit waits for the next try";

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "scratch_dir.hpp"
@@ -33,14 +34,38 @@ std::string readFile(const std::filesystem::path& path) {
   return out.str();
 }
 
-// Temporary folders the audit leaves behind (there must be none).
-std::size_t auditFolders() {
+// Temporary folders the audit leaves behind in `dir` (there must be none).
+std::size_t auditFolders(const std::filesystem::path& dir) {
   std::size_t count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().filename().string().rfind("staffchain-audit-", 0) == 0) ++count;
   }
   return count;
 }
+
+// TMPDIR pointed at a folder of the test's own while it lives: audits run by other tests at the
+// same time make their folders elsewhere.
+class PrivateTmpdir {
+ public:
+  explicit PrivateTmpdir(const std::filesystem::path& dir) : dir_(dir) {
+    if (const char* before = std::getenv("TMPDIR")) before_ = before;
+    std::filesystem::create_directories(dir_);
+    ::setenv("TMPDIR", dir_.c_str(), 1);
+  }
+  ~PrivateTmpdir() {
+    if (before_) {
+      ::setenv("TMPDIR", before_->c_str(), 1);
+    } else {
+      ::unsetenv("TMPDIR");
+    }
+  }
+  PrivateTmpdir(const PrivateTmpdir&) = delete;
+  PrivateTmpdir& operator=(const PrivateTmpdir&) = delete;
+
+ private:
+  std::filesystem::path dir_;
+  std::optional<std::string> before_;
+};
 
 class AuditUploadTest : public ::testing::Test {
  protected:
@@ -97,7 +122,8 @@ TEST_F(AuditUploadTest, AZippedFolderGivesTheFindingsOfTheFolderItselfAndKeepsNo
   layout.emplace_back("__MACOSX/exports/._units.csv", "");
   layout.emplace_back("exports/readme.txt", "");
   const std::string body = zipOf(layout);
-  const std::size_t folders_before = auditFolders();
+  const PrivateTmpdir tmpdir(dir_.path() / "tmp");
+  ASSERT_EQ(std::filesystem::temp_directory_path(), dir_.path() / "tmp");
 
   std::vector<std::string> ignored;
   auto files = unpackUpload("application/zip", body, ignored);
@@ -115,7 +141,7 @@ TEST_F(AuditUploadTest, AZippedFolderGivesTheFindingsOfTheFolderItselfAndKeepsNo
   ASSERT_FALSE(expected.empty());
   EXPECT_EQ(fingerprints, expected);
   EXPECT_EQ(answer["count"], expected.size());
-  EXPECT_EQ(auditFolders(), folders_before);
+  EXPECT_EQ(auditFolders(dir_.path() / "tmp"), 0U);
 }
 
 TEST_F(AuditUploadTest, FilesSentAsAFormAreAuditedLikeTheirZip) {
