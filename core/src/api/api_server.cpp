@@ -147,6 +147,7 @@ bool isTransientAcceptError(const boost::system::error_code& ec) {
 }
 
 constexpr const char* kSessionCookie = "staffchain_session";
+constexpr std::string_view kBearer = "Bearer ";
 
 // Compares without an early exit, so the time taken says nothing about where they differ.
 bool sameSecret(std::string_view a, std::string_view b) {
@@ -432,13 +433,8 @@ std::size_t ApiServer::bodyLimit(const std::string& method, const std::string& t
   if (limit <= kDefaultMaxBody) return limit;
   // A large body only from a caller the daemon knows: an anonymous one gets no more than any
   // other route's, so that it cannot make the daemon hold 256 MiB per connection.
-  constexpr std::string_view kBearer = "Bearer ";
   if (authorization.rfind(kBearer, 0) == 0) {
-    const std::string_view presented = std::string_view(authorization).substr(kBearer.size());
-    for (const auto& token : tokens_) {
-      if (sameSecret(presented, token.secret)) return limit;
-    }
-    return kDefaultMaxBody;
+    return tokenWithSecret(std::string_view(authorization).substr(kBearer.size())) != nullptr ? limit : kDefaultMaxBody;
   }
   const std::string id = cookieValue(cookie, kSessionCookie);
   const ConsoleSessions::Session* session = nullptr;
@@ -550,16 +546,10 @@ ApiResponse ApiServer::dispatch(IncomingRequest incoming) {
   // Why a console request has no access, when it came with a session cookie that is no good.
   std::string session_refusal;
   bool csrf_missing = false;
-  constexpr std::string_view kBearer = "Bearer ";
   if (incoming.authorization.rfind(kBearer, 0) == 0) {
-    const std::string_view presented = std::string_view(incoming.authorization).substr(kBearer.size());
-    for (const auto& token : tokens_) {
-      if (sameSecret(presented, token.secret)) {
-        granted = token.access;
-        request.caller = token.name;
-      }
-    }
-    if (granted == Access::none) request.caller = "invalid-token";
+    const ApiToken* token = tokenWithSecret(std::string_view(incoming.authorization).substr(kBearer.size()));
+    granted = token != nullptr ? token->access : Access::none;
+    request.caller = token != nullptr ? token->name : "invalid-token";
   } else if (const std::string id = cookieValue(incoming.cookie, kSessionCookie); console_ && !id.empty()) {
     const ConsoleSessions::Session* session = nullptr;
     const auto found = sessions_.find(id, clock_(), &session);
@@ -668,10 +658,7 @@ ApiResponse ApiServer::signIn(const ApiRequest& request) {
     return ApiResponse::error(400, "sign in with a JSON body {\"token\": \"<an [api] token>\"}");
   }
   const std::string& presented = body["token"].get_ref<const std::string&>();
-  const ApiToken* match = nullptr;
-  for (const auto& token : tokens_) {
-    if (sameSecret(presented, token.secret)) match = &token;
-  }
+  const ApiToken* match = tokenWithSecret(presented);
   if (match == nullptr) {
     const std::size_t failures = sessions_.failed(request.remote, now);
     if (logger_) {
@@ -700,6 +687,15 @@ ApiResponse ApiServer::sessionAnswer(const ConsoleSessions::Session& session, un
                                           {"csrf", session.csrf},
                                           {"idle_seconds", idle.count()}}
                                .dump());
+}
+
+const ApiToken* ApiServer::tokenWithSecret(std::string_view presented) const {
+  // Every token is compared, each without an early exit: the time says nothing of which matched.
+  const ApiToken* match = nullptr;
+  for (const auto& token : tokens_) {
+    if (sameSecret(presented, token.secret)) match = &token;
+  }
+  return match;
 }
 
 const ApiToken* ApiServer::tokenOf(const ConsoleSessions::Session& session) const {

@@ -150,6 +150,8 @@ class ApiServer {
   ApiResponse signIn(const ApiRequest& request);
   ApiResponse sessionAnswer(const ConsoleSessions::Session& session, unsigned status) const;
   [[nodiscard]] const ApiToken* tokenOf(const ConsoleSessions::Session& session) const;
+  // The token whose secret was presented (a bearer token, a sign-in); nullptr when none.
+  [[nodiscard]] const ApiToken* tokenWithSecret(std::string_view presented) const;
   [[nodiscard]] std::string sessionCookie(const std::string& value, bool clear) const;
 
   boost::asio::io_context& io_;
