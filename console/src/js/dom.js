@@ -164,3 +164,24 @@ export function section(title, ...children) {
   const id = uid('sec');
   return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), children);
 }
+
+// A filter form of one select (a list's state): applying it puts the select's value in the page's query.
+export function singleFilter(ctx, labelText, control) {
+  return h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (event) => {
+        event.preventDefault();
+        ctx.setQuery({ [control.name]: control.value });
+      },
+    },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('findings.filters')),
+      h('div', { class: 'filter-row' }, field(labelText, control)),
+      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('findings.apply'))),
+    ),
+  );
+}

@@ -1,7 +1,7 @@
 // 整改: the rectification cases (GET /api/v1/cases?state=).
 import { api, query } from '../api.js';
 import * as cache from '../cache.js';
-import { badge, field, h, pagedTable, select } from '../dom.js';
+import { badge, h, pagedTable, select, singleFilter } from '../dom.js';
 import { label, num, t } from '../i18n.js';
 import { unitLink } from './units.js';
 
@@ -17,23 +17,7 @@ export async function render(ctx) {
   const [list, regions] = await Promise.all([api(`/api/v1/cases${query(values)}`), cache.regionNames()]);
   if (!ctx.alive()) return;
   const state = select('state', [['', t('all')], ...CASE_STATES.map((code) => [code, label('cases.state', code)])], values.state);
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        ctx.setQuery({ state: state.value });
-      },
-    },
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, t('findings.filters')),
-      h('div', { class: 'filter-row' }, field(t('cases.state'), state)),
-      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('findings.apply'))),
-    ),
-  );
+  const form = singleFilter(ctx, t('cases.state'), state);
   ctx.show(
     t('cases.title'),
     form,

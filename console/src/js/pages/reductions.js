@@ -1,6 +1,6 @@
 // 减编: the reduction tasks (控编减编) and how far each has come (GET /api/v1/reductions).
 import { api, query } from '../api.js';
-import { badge, field, h, pagedTable, select } from '../dom.js';
+import { badge, h, pagedTable, select, singleFilter } from '../dom.js';
 import { label, num, t } from '../i18n.js';
 import { unitLink } from './units.js';
 
@@ -18,23 +18,7 @@ export async function render(ctx) {
   const list = await api(`/api/v1/reductions${query(values)}`);
   if (!ctx.alive()) return;
   const state = select('state', [['', t('all')], ...STATES.map((code) => [code, stateText(code)])], values.state);
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        ctx.setQuery({ state: state.value });
-      },
-    },
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, t('findings.filters')),
-      h('div', { class: 'filter-row' }, field(t('reductions.state'), state)),
-      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('findings.apply'))),
-    ),
-  );
+  const form = singleFilter(ctx, t('reductions.state'), state);
   const total = list.total || {};
   ctx.show(
     t('reductions.title'),
