@@ -41,6 +41,12 @@ std::size_t payrollMonthsSpanned(const std::vector<model::PayrollMonth>& payroll
 
 constexpr std::size_t kPayrollRowsExpected = 12;
 
+// Pay to someone who holds no post there: after an exit, from two units, after death. What
+// makes a unit's vacant posts recoverable in the vacancy pool.
+bool isGhostPayRule(std::string_view rule) noexcept {
+  return rule == "CHAIN-006" || rule == "CHAIN-009" || rule == "CHAIN-014";
+}
+
 }  // namespace
 
 class ChainEngine::State {
@@ -66,6 +72,15 @@ class ChainEngine::State {
   // open critical findings naming a unit.
   detail::PrecheckContext precheckContext(std::deque<detail::OccupancyCounter>& scratch) const;
   [[nodiscard]] const std::unordered_map<std::string, Finding>& current() const noexcept { return current_; }
+  // The open CHAIN-006/009/014 findings naming `unit`, their fingerprints in order.
+  [[nodiscard]] std::vector<std::string> ghostPayOf(const model::UnitId& unit) const {
+    std::vector<std::string> out;
+    if (auto it = ghost_pay_by_unit_.find(unit); it != ghost_pay_by_unit_.end()) {
+      out.assign(it->second.begin(), it->second.end());
+      std::sort(out.begin(), out.end());
+    }
+    return out;
+  }
   // Each reduction task with an open CHAIN-018, and that finding's fingerprint.
   [[nodiscard]] std::map<std::string, std::string> openReductionFindings() const {
     std::map<std::string, std::string> out;
@@ -124,6 +139,10 @@ class ChainEngine::State {
   std::map<std::string, std::vector<std::string>, std::less<>> by_reduction_;
   // Open critical findings naming each unit: what puts a unit under suspension (CHAIN-016).
   detail::UnitMap<std::unordered_set<std::string>> critical_by_unit_;
+  // Open pay-without-post findings naming each unit (CHAIN-006, 009, 014): what makes its
+  // vacancies recoverable in the vacancy pool, read per unit so that a region's page never
+  // walks the province's findings.
+  detail::UnitMap<std::unordered_set<std::string>> ghost_pay_by_unit_;
   // Each unit/type's occupancy as of its last whole judgement. Only a change of someone's stays
   // changes it, and such a change judges the scope whole again (ChainIndex::relink), so a hire,
   // an exit or a pay row is judged against it without re-reading every member.
@@ -204,7 +223,14 @@ std::vector<Finding> ChainEngine::State::evaluateSuspension(const detail::RuleCo
 
 void ChainEngine::State::commit(std::vector<Pending>& batch, Before& before, detail::UnitSet* critical_units) {
   auto unindex = [&](const Finding& f) {
-    if (f.severity != Severity::critical || f.unit_id.empty()) return;
+    if (f.unit_id.empty()) return;
+    if (isGhostPayRule(f.rule)) {
+      if (auto it = ghost_pay_by_unit_.find(f.unit_id); it != ghost_pay_by_unit_.end()) {
+        it->second.erase(f.fingerprint);
+        if (it->second.empty()) ghost_pay_by_unit_.erase(it);
+      }
+    }
+    if (f.severity != Severity::critical) return;
     if (critical_units != nullptr) critical_units->insert(f.unit_id);
     auto it = critical_by_unit_.find(f.unit_id);
     if (it == critical_by_unit_.end()) return;
@@ -228,6 +254,9 @@ void ChainEngine::State::commit(std::vector<Pending>& batch, Before& before, det
       if (!params.enabled(finding.rule)) continue;
       if (current_.contains(finding.fingerprint)) continue;  // one violation, one finding
       before.try_emplace(finding.fingerprint, std::nullopt);
+      if (isGhostPayRule(finding.rule) && !finding.unit_id.empty()) {
+        ghost_pay_by_unit_[finding.unit_id].insert(finding.fingerprint);
+      }
       if (finding.severity == Severity::critical && !finding.unit_id.empty()) {
         critical_by_unit_[finding.unit_id].insert(finding.fingerprint);
         if (critical_units != nullptr) critical_units->insert(finding.unit_id);
@@ -267,6 +296,7 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
   for (auto& [fp, finding] : current_) before.emplace(fp, std::move(finding));
   current_.clear();
   critical_by_unit_.clear();
+  ghost_pay_by_unit_.clear();
   by_person_.clear();
   by_scope_.clear();
   by_leader_.clear();
@@ -641,15 +671,9 @@ std::vector<UnitMatch> ChainEngine::findUnits(const std::string& text, std::size
 }
 
 std::vector<VacancyRow> ChainEngine::vacancies(model::Date day, const VacancyFilter& filter) const {
-  detail::UnitMap<std::vector<std::string>> ghost_pay;
-  for (const auto& [fp, finding] : state_->current()) {
-    if (finding.rule == "CHAIN-006" || finding.rule == "CHAIN-009" || finding.rule == "CHAIN-014") {
-      if (!finding.unit_id.empty()) ghost_pay[finding.unit_id].push_back(fp);
-    }
-  }
-  for (auto& [unit, ids] : ghost_pay) std::sort(ids.begin(), ids.end());
   std::deque<detail::OccupancyCounter> scratch;
-  return detail::vacancies(state_->precheckContext(scratch), day, filter, ghost_pay);
+  return detail::vacancies(state_->precheckContext(scratch), day, filter,
+                           [this](const model::UnitId& unit) { return state_->ghostPayOf(unit); });
 }
 
 std::vector<ReductionProgress> ChainEngine::reductions(model::Date day, const ReductionFilter& filter) const {

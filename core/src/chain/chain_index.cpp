@@ -193,7 +193,7 @@ void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
   if (!touched.all_persons) touched.units_named.insert(unit);
   // A hire citing this unit's approval for another unit names this unit too.
   if (auto ids = approvals_by_unit_.find(unit); ids != approvals_by_unit_.end()) {
-    for (const auto& id : ids->second) {
+    for (const auto& [id, held] : ids->second) {
       if (auto citers = approval_citers_.find(id); citers != approval_citers_.end()) {
         touched.addPersons(citers->second.begin(), citers->second.end());
       }
@@ -203,8 +203,8 @@ void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
 
 void ChainIndex::putApproval(const model::Approval& approval, Touched& touched) {
   eraseApproval(approval.approval_id, touched);
-  approvals_[approval.approval_id] = approval;
-  approvals_by_unit_[approval.unit_id].insert(approval.approval_id);
+  const auto& held = approvals_[approval.approval_id] = approval;
+  approvals_by_unit_[approval.unit_id].insert_or_assign(approval.approval_id, &held);
   touched.addScope(ScopeKey{approval.unit_id, static_cast<std::uint8_t>(approval.estab_type)});
   touched.addSuspension(approval.unit_id);
   if (auto it = approval_citers_.find(approval.approval_id); it != approval_citers_.end()) {
@@ -617,7 +617,7 @@ const MemberList* ChainIndex::leaderMembers(const LeaderKey& key) const {
   return it == leader_members_.end() ? nullptr : &it->second;
 }
 
-const std::set<std::string>* ChainIndex::approvalsOfUnit(const UnitId& unit) const {
+const ChainIndex::UnitApprovals* ChainIndex::approvalsOfUnit(const UnitId& unit) const {
   auto it = approvals_by_unit_.find(unit);
   return it == approvals_by_unit_.end() ? nullptr : &it->second;
 }

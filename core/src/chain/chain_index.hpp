@@ -279,7 +279,10 @@ class ChainIndex {
   // The persons linked to a scope, each with their records (no lookup per member).
   [[nodiscard]] const MemberList* members(const ScopeKey& key) const;
   [[nodiscard]] const MemberList* leaderMembers(const LeaderKey& key) const;
-  [[nodiscard]] const std::set<std::string>* approvalsOfUnit(const model::UnitId& unit) const;
+  // A unit's approvals by id, each with the held approval (a pointer into the approvals table:
+  // its nodes never move, and an approval replaced or erased leaves this map in the same step).
+  using UnitApprovals = std::map<std::string, const model::Approval*, std::less<>>;
+  [[nodiscard]] const UnitApprovals* approvalsOfUnit(const model::UnitId& unit) const;
   // The persons whose movements cite an approval id.
   [[nodiscard]] const CiterList* citers(const std::string& approval) const;
 
@@ -338,7 +341,7 @@ class ChainIndex {
   std::unordered_map<ScopeKey, std::vector<model::Quota>, ScopeKeyHash> quotas_;
   std::unordered_map<LeaderKey, model::LeaderQuota, LeaderKeyHash> leader_quotas_;
   std::unordered_map<std::string, model::Approval, TextHash> approvals_;
-  UnitMap<std::set<std::string>> approvals_by_unit_;
+  UnitMap<UnitApprovals> approvals_by_unit_;
   std::map<std::string, model::ReductionTask, std::less<>> reductions_;
   using Persons = PersonTable<PersonRecords, IdHash, IdEqual>;
   using PersonNode = Persons::Node;

@@ -217,9 +217,8 @@ void suggestApprovals(const PrecheckContext& ctx, const PrecheckRequest& request
                       PrecheckAnswer& answer) {
   const auto* ids = ctx.index.approvalsOfUnit(request.unit);
   if (ids == nullptr) return;
-  for (const auto& id : *ids) {
-    const auto* approval = ctx.index.approval(id);
-    if (approval == nullptr || approval->estab_type != type || id == request.approval_id) continue;
+  for (const auto& [id, approval] : *ids) {
+    if (approval->estab_type != type || id == request.approval_id) continue;
     if (request.on < approval->issued_on || request.on > approval->valid_until) continue;
     const auto free = approval->slots - approvalSlotsUsed(ctx.index, *approval, request.on);
     if (free <= 0) continue;
@@ -455,15 +454,21 @@ PostFigures postFigures(const PrecheckContext& ctx, const ScopeKey& key, Date da
   PostFigures posts;
   if (const auto* quota = ctx.index.quotaOn(key, day); quota != nullptr) posts.approved = quota->approved;
   posts.occupied = ctx.occupancy(key).countOn(day);
-  if (const auto* ids = ctx.index.approvalsOfUnit(key.unit); ids != nullptr) {
-    for (const auto& id : *ids) {
-      const auto* approval = ctx.index.approval(id);
-      if (approval == nullptr || static_cast<std::uint8_t>(approval->estab_type) != key.type) continue;
+  if (key.type < std::tuple_size_v<ReservedByType>) posts.reserved = reservedPosts(ctx.index, key.unit, day)[key.type];
+  return posts;
+}
+
+ReservedByType reservedPosts(const ChainIndex& index, const model::UnitId& unit, Date day) {
+  ReservedByType reserved{};
+  if (const auto* ids = index.approvalsOfUnit(unit); ids != nullptr) {
+    for (const auto& [id, approval] : *ids) {
       if (day < approval->issued_on || day > approval->valid_until) continue;
-      posts.reserved += std::max(0, approval->slots - approvalSlotsUsed(ctx.index, *approval, day));
+      const auto type = static_cast<std::size_t>(approval->estab_type);
+      if (type >= reserved.size()) continue;
+      reserved[type] += std::max(0, approval->slots - approvalSlotsUsed(index, *approval, day));
     }
   }
-  return posts;
+  return reserved;
 }
 
 RegionScopes regionScopes(const PrecheckContext& ctx, const std::string& region, model::EstabType type) {

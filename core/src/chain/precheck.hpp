@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -75,9 +76,16 @@ struct Suspension {
 };
 std::optional<Suspension> suspensionOf(const PrecheckContext& ctx, const model::UnitId& unit);
 
-// The vacancy pool on `day`; `ghost_pay` lists the open CHAIN-006/009/014 findings by unit.
+// The vacancy pool on `day`; `ghost_pay` gives the open CHAIN-006/009/014 findings naming a
+// unit, in order (asked only of units with vacant posts).
+using GhostPayLookup = std::function<std::vector<std::string>(const model::UnitId&)>;
 std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, const VacancyFilter& filter,
-                                  const UnitMap<std::vector<std::string>>& ghost_pay);
+                                  const GhostPayLookup& ghost_pay);
+
+// The posts a unit's open approvals reserve on `day`, per establishment type (the index is the
+// type's number): one walk over the unit's approvals for every type.
+using ReservedByType = std::array<std::int32_t, model::kEstabTypeCount>;
+ReservedByType reservedPosts(const ChainIndex& index, const model::UnitId& unit, model::Date day);
 
 // A unit/type's occupancy counted from its members' roster stays.
 OccupancyCounter countOccupancy(const ChainIndex& index, const ScopeKey& key);

@@ -74,14 +74,14 @@ template <typename Holds>
 model::Date currentRunStart(std::vector<model::Date> dates, model::Date day, Holds holds) {
   std::sort(dates.begin(), dates.end());
   dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  // Backwards from the last date on or before `day`: the run is the dates that hold after the
+  // last one that does not, so the walk stops there (a post vacant since last spring is not
+  // judged on every change of the years before).
   std::optional<model::Date> run;
-  for (const auto d : dates) {
-    if (d > day) break;
-    if (holds(d)) {
-      if (!run) run = d;
-    } else {
-      run.reset();
-    }
+  for (auto it = std::upper_bound(dates.begin(), dates.end(), day); it != dates.begin();) {
+    --it;
+    if (!holds(*it)) break;
+    run = *it;
   }
   return run.value_or(day);
 }

@@ -41,9 +41,8 @@ void evaluateSuspensionScope(const RuleContext& ctx, const model::UnitId& unit,
   }
   const auto suspendedFrom = first != nullptr ? first->since.plusDays(ctx.params.suspend_after_days) : model::Date{};
   const auto name = unitLabel(ctx.index, unit);
-  for (const auto& id : *ids) {
-    const auto* approval = ctx.index.approval(id);
-    if (approval == nullptr || approval->issued_on > ctx.as_of) continue;
+  for (const auto& [id, approval] : *ids) {
+    if (approval->issued_on > ctx.as_of) continue;
     const bool by_finding = first != nullptr && approval->issued_on >= suspendedFrom;
     const CaseSuspension* by_case = nullptr;  // the earliest case suspension covering the issue date
     if (cases != nullptr) {

@@ -18,13 +18,14 @@ namespace {
 // The first day of the current unbroken run of approved > occupied, up to `day`.
 std::optional<model::Date> vacantSince(const PrecheckContext& ctx, const ScopeKey& key, model::Date day) {
   const OccupancyCounter& occupancy = ctx.occupancy(key);
+  const auto* quotas = ctx.index.quotas(key);  // looked up once: read on every change date
   auto approvedOn = [&](model::Date d) {
-    const auto* q = ctx.index.quotaOn(key, d);
+    const auto* q = quotas != nullptr ? ChainIndex::quotaIn(*quotas, d) : nullptr;
     return q != nullptr ? q->approved : 0;
   };
   if (approvedOn(day) - occupancy.countOn(day) <= 0) return std::nullopt;
   auto dates = occupancy.changeDates();
-  if (const auto* quotas = ctx.index.quotas(key); quotas != nullptr) {
+  if (quotas != nullptr) {
     for (const auto& q : *quotas) dates.push_back(q.effective_from);
   }
   return currentRunStart(std::move(dates), day,
@@ -52,28 +53,48 @@ std::vector<ScopeKey> scopesToList(const ChainIndex& index, const VacancyFilter&
 }  // namespace
 
 std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, const VacancyFilter& filter,
-                                  const UnitMap<std::vector<std::string>>& ghost_pay) {
+                                  const GhostPayLookup& ghost_pay) {
   std::vector<VacancyRow> rows;
+  // The keys come unit by unit: what belongs to the unit (its row, its approvals walked once
+  // for all its types, its ghost-pay findings) is looked up once for all its types.
+  struct OfUnit {
+    const model::Unit* unit = nullptr;
+    std::string_view region;
+    ReservedByType reserved{};
+    std::optional<std::vector<std::string>> ghost_pay;  // asked when a type of it is vacant
+  };
+  std::optional<model::UnitId> current;
+  OfUnit of;
   for (const auto& key : scopesToList(ctx.index, filter)) {
-    if (key.type == kUnknownType) continue;
+    if (key.type == kUnknownType || key.type >= of.reserved.size()) continue;
     if (filter.unit && !sameId(key.unit, *filter.unit)) continue;
     const auto type = static_cast<model::EstabType>(key.type);
     if (filter.type && *filter.type != type) continue;
-    const auto* unit = ctx.index.unit(key.unit);
-    const std::string region = unit != nullptr ? unit->region : std::string();
-    if (!filter.region.empty() && filter.region != region) continue;
+    if (!current || !sameId(*current, key.unit)) {
+      current = key.unit;
+      of = OfUnit{};
+      of.unit = ctx.index.unit(key.unit);
+      if (of.unit != nullptr) of.region = of.unit->region;
+      if (filter.region.empty() || filter.region == of.region) of.reserved = reservedPosts(ctx.index, key.unit, day);
+    }
+    if (!filter.region.empty() && filter.region != of.region) continue;
+    PostFigures posts;
+    if (const auto* quota = ctx.index.quotaOn(key, day); quota != nullptr) posts.approved = quota->approved;
+    posts.occupied = ctx.occupancy(key).countOn(day);
+    posts.reserved = of.reserved[key.type];
+    if (posts.approved == 0 && posts.occupied == 0 && posts.reserved == 0) continue;
     VacancyRow row;
     row.unit = key.unit;
-    row.unit_name = unitLabel(ctx.index, key.unit);
-    row.region = region;
+    row.unit_name = of.unit != nullptr && !of.unit->name.empty() ? of.unit->name : key.unit.str();  // unitLabel
+    row.region = std::string(of.region);
     row.type = type;
-    row.posts = postFigures(ctx, key, day);
-    if (row.posts.approved == 0 && row.posts.occupied == 0 && row.posts.reserved == 0) continue;
+    row.posts = posts;
     row.vacant_since = vacantSince(ctx, key, day);
     std::vector<std::string> because;
     if (row.posts.vacant() > 0) {
-      if (auto it = ghost_pay.find(key.unit); it != ghost_pay.end()) {
-        row.ghost_pay_findings = it->second;
+      if (!of.ghost_pay) of.ghost_pay = ghost_pay(key.unit);
+      if (!of.ghost_pay->empty()) {
+        row.ghost_pay_findings = *of.ghost_pay;
         because.emplace_back("ghost_pay");
       }
       if (row.vacant_since && day.days - row.vacant_since->days > ctx.params.pool_after_days) {

@@ -96,6 +96,53 @@ TEST_F(VacancyPoolTest, GhostPayAtTheUnitMakesItsVacancyRecoverable) {
   EXPECT_FALSE(of(pool({}, params), 2).recoverable);
 }
 
+// The engine keeps the ghost-pay findings per unit as they open and resolve: a changed payroll
+// evaluated incrementally makes the vacancy recoverable, and its removal makes it not.
+TEST_F(VacancyPoolTest, GhostPayFollowsTheFindingThroughAnIncrementalEvaluation) {
+  RuleParams params;
+  params.pool_after_days = 365 * 10;
+  data_.movements = {move("R1", MovementKind::retire, person(3), unitId(2), day(2026, 3, 15))};
+  data_.roster[2].entered_on = day(2019, 1, 1);
+  ChainEngine engine(params);
+  engine.load(data_);
+  engine.evaluateAll(kDay);
+  EXPECT_FALSE(of(engine.vacancies(kDay), 2).recoverable);
+
+  const auto paid = pay(person(3), unitId(2), model::Month::fromYm(2026, 5));
+  engine.apply(model::Record{paid});
+  engine.evaluateTouched(kDay);
+  const auto row = of(engine.vacancies(kDay), 2);
+  EXPECT_TRUE(row.recoverable);
+  EXPECT_EQ(row.recoverable_because, "ghost_pay");
+  ASSERT_EQ(row.ghost_pay_findings.size(), 1U);
+  // The unit filter and the region filter see the same finding.
+  VacancyFilter filter;
+  filter.unit = unitId(2);
+  EXPECT_EQ(engine.vacancies(kDay, filter).at(0).ghost_pay_findings, row.ghost_pay_findings);
+
+  engine.remove(model::RecordType::payroll, model::recordKey(model::Record{paid}));
+  engine.evaluateTouched(kDay);
+  EXPECT_FALSE(of(engine.vacancies(kDay), 2).recoverable);
+  EXPECT_TRUE(of(engine.vacancies(kDay), 2).ghost_pay_findings.empty());
+}
+
+// Approvals reserve posts of their own type only: a unit's approvals are walked once for all its
+// types, and each type gets what its approvals reserve.
+TEST_F(VacancyPoolTest, EachTypeIsReservedByItsOwnApprovals) {
+  data_.units[0].kind = UnitKind::civil_service_managed;  // may hold both types
+  data_.quotas.push_back(quota(unitId(1), EstabType::institution, 4, day(2020, 1, 1)));
+  data_.approvals.push_back(
+      approval("HB-2026-002", unitId(1), EstabType::institution, 2, day(2026, 1, 1), day(2026, 12, 31)));
+  const auto rows = pool();
+  int seen = 0;
+  for (const auto& row : rows) {
+    if (row.unit != unitId(1)) continue;
+    ++seen;
+    EXPECT_EQ(row.posts.reserved, row.type == EstabType::admin ? 1 : 2) << model::toString(row.type);
+  }
+  EXPECT_EQ(seen, 2);
+}
+
 TEST_F(VacancyPoolTest, FiltersAndTotals) {
   VacancyFilter filter;
   filter.region = "150702";
