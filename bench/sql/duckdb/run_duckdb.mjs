@@ -49,15 +49,21 @@ const rulesWithoutIndexes = () => sqlText('rules.sql').replace(/^CREATE (UNIQUE 
 
 // Runs a script statement by statement, so that an error names the statement that failed.
 async function runScript(connection, name, text) {
-  const statements = await connection.extractStatements(text);
+  let statements;
+  try {
+    statements = await connection.extractStatements(text);
+  } catch (error) {
+    throw new Error(`${name}: ${error.message}`);
+  }
   for (let i = 0; i < statements.count; i++) {
-    const prepared = await statements.prepare(i);
+    let prepared;
     try {
+      prepared = await statements.prepare(i);
       await prepared.run();
     } catch (error) {
       throw new Error(`${name}, statement ${i + 1}: ${error.message}`);
     } finally {
-      prepared.destroySync();
+      prepared?.destroySync();
     }
   }
 }
