@@ -94,7 +94,12 @@ repo_dir="$(cd "$(dirname "$0")/.." && pwd)"
 # The web console is part of the build: ECharts is staged from console/node_modules (and its
 # test's axe-core and playwright-core come with it).
 npm_install_stamped "$repo_dir/console"
-# The Node.js peers the integration tests start.
+# The Node.js peers the integration tests start, and the DuckDB engine of the SQL baselines
+# (bench/sql/duckdb/), which sql_baseline_test and bench/run_bench.sh run. @duckdb/node-api has
+# no install script: its native binding (duckdb.node with libduckdb.so) ships inside a platform
+# package, @duckdb/node-bindings-linux-x64 here, that npm picks among optional dependencies by
+# os, cpu and libc, so --ignore-scripts installs it whole and nothing is fetched when it runs.
 if $with_tests; then
   npm_install_stamped "$repo_dir/tests/peers"
+  npm_install_stamped "$repo_dir/bench/sql/duckdb"
 fi

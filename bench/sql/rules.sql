@@ -1,5 +1,7 @@
 -- The chain rules of DOMAIN.md §3 that SQL can state, over the typed tables of typed_sqlite.sql /
--- typed_postgres.sql, in SQL that SQLite and PostgreSQL both run. The conditions are those of
+-- typed_postgres.sql / typed_duckdb.sql, in SQL that SQLite, PostgreSQL and DuckDB all run ("/"
+-- is integer division: DuckDB's runner sets integer_division; it also leaves out the one-line
+-- CREATE INDEX statements, which its hash joins do not read). The conditions are those of
 -- rules.md (the chain engine's exact firing conditions). Reads run_params (one row: as_of as a
 -- day number, as_of_month, as_of_ymd = YYYYMMDD, and the [rules] parameters); leaves every
 -- finding in `findings` (rule, unit_id, person_id; person_id '' for unit-level rules).

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the SQL baseline over a canonical CSV folder: loads it into SQLite (sqlite3 CLI, .import)
-# or PostgreSQL (psql, COPY), builds the typed tables and indexes, evaluates rules.sql as of a
-# date, and prints the findings as CSV lines "rule,unit_id,person_id", sorted.
+# Runs the SQL baseline over a canonical CSV folder: loads it into SQLite (sqlite3 CLI, .import),
+# PostgreSQL (psql, COPY) or DuckDB (in memory, read_csv, through Node.js and duckdb/run_duckdb.mjs),
+# builds the typed tables (and indexes), evaluates rules.sql as of a date, and prints the findings
+# as CSV lines "rule,unit_id,person_id", sorted.
 #
 #   run_baseline.sh --engine sqlite   --data DIR --as-of YYYY-MM-DD [--db FILE]
 #   run_baseline.sh --engine postgres --data DIR --as-of YYYY-MM-DD --port P [--host H] [--user U] [--database D]
+#   run_baseline.sh --engine duckdb   --data DIR --as-of YYYY-MM-DD
 #   [--param NAME=VALUE]...   a [rules] parameter: roster_after_hire_days, pay_after_roster_days,
 #                             roster_after_exit_days, payroll_grace_months, secondment_max_days,
 #                             retire_months_male, retire_months_female
@@ -41,7 +43,7 @@ while (($# > 0)); do
   esac
 done
 
-[[ "$engine" == sqlite || "$engine" == postgres ]] || fail "--engine must be sqlite or postgres"
+[[ "$engine" == sqlite || "$engine" == postgres || "$engine" == duckdb ]] || fail "--engine must be sqlite, postgres or duckdb"
 [[ -d "$data" ]] || fail "--data \"$data\" is not a folder"
 [[ "$as_of" =~ ^([0-9]{4})-([0-9]{2})-([0-9]{2})$ ]] || fail "--as-of \"$as_of\" is not a date (YYYY-MM-DD)"
 as_of_day=$(( $(date -u -d "$as_of" +%s) / 86400 )) || fail "--as-of \"$as_of\" is not a date"
@@ -84,6 +86,15 @@ if [[ "$engine" == sqlite ]]; then
     echo "$params_sql"; cat "$here/rules.sql"; echo ".output stdout"; echo ".mode csv"
     echo "SELECT rule, unit_id, person_id FROM findings ORDER BY rule, unit_id, person_id;"; } | "${sqlite[@]}" |
     tr -d '\r' | sed 's/"//g'
+elif [[ "$engine" == duckdb ]]; then
+  # The node process loads and queries; it writes the time the typed tables were ready to a file.
+  command -v node >/dev/null || fail "--engine duckdb needs Node.js (node): run ./scripts/install-deps.sh --test"
+  [[ -d "$here/duckdb/node_modules/@duckdb/node-api" ]] ||
+    fail "--engine duckdb needs bench/sql/duckdb/node_modules: run ./scripts/install-deps.sh --test"
+  loaded_at="$(mktemp)"
+  trap 'rm -f "$loaded_at"' EXIT
+  node "$here/duckdb/run_duckdb.mjs" --data "$data" --params-sql "$params_sql" --loaded-at "$loaded_at"
+  loaded=$(cat "$loaded_at")
 else
   [[ -n "$port" ]] || fail "--engine postgres needs --port"
   export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"

@@ -1,6 +1,6 @@
-// The SQL baselines (bench/sql/, over SQLite and PostgreSQL) find what `staffchainctl audit`
-// finds, rule by rule: on small generated worlds as of two dates, and on a hand-made folder of
-// edge cases as of three.
+// The SQL baselines (bench/sql/, over SQLite, PostgreSQL and DuckDB) find what `staffchainctl
+// audit` finds, rule by rule: on small generated worlds as of two dates, and on a hand-made folder
+// of edge cases as of three.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -86,6 +86,18 @@ fs::path baselineScript() {
   return fs::path(STAFFCHAIN_SOURCE_DIR) / "bench" / "sql" / "run_baseline.sh";
 }
 
+// The DuckDB engine runs in Node.js with bench/sql/duckdb's packages, which
+// ./scripts/install-deps.sh --test installs: an error naming what is missing, or nothing.
+Result<void> duckdbReady() {
+  auto node = findProgram("node");
+  if (!node) return std::move(node).error();
+  auto api = requireFile(fs::path(STAFFCHAIN_SOURCE_DIR) / "bench" / "sql" / "duckdb" / "node_modules" / "@duckdb" /
+                             "node-api" / "package.json",
+                         "@duckdb/node-api");
+  if (!api) return std::move(api).error();
+  return {};
+}
+
 // Runs `argv` to its end; its output, or a test failure naming the command.
 std::string run(const std::vector<std::string>& argv, const ScratchDir& scratch, const std::string& logName,
                 const std::map<std::string, std::string>& env = {}) {
@@ -99,7 +111,7 @@ std::string run(const std::vector<std::string>& argv, const ScratchDir& scratch,
   return outcome->output;
 }
 
-// The two baselines against audit on `folder` as of `asOf`; returns audit's findings.
+// The three baselines against audit on `folder` as of `asOf`; returns audit's findings.
 Findings compareAsOf(const fs::path& folder, const std::string& asOf, const ScratchDir& scratch, PostgresPeer& postgres,
                      const std::map<std::string, std::string>& psqlEnv) {
   const std::string tag = folder.filename().string() + "-" + asOf;
@@ -117,6 +129,11 @@ Findings compareAsOf(const fs::path& folder, const std::string& asOf, const Scra
                                     scratch, "postgres-" + tag + ".log", psqlEnv),
                                 0);
   expectSameFindings(audit, pg, "the PostgreSQL baseline");
+  const auto duckdb =
+      parseFindings(run({baselineScript().string(), "--engine", "duckdb", "--data", folder.string(), "--as-of", asOf},
+                        scratch, "duckdb-" + tag + ".log"),
+                    0);
+  expectSameFindings(audit, duckdb, "the DuckDB baseline");
   return audit;
 }
 
@@ -133,8 +150,10 @@ std::size_t countOf(const Findings& findings, const std::string& rule) {
 
 class SqlBaseline : public ::testing::TestWithParam<int> {};
 
-TEST_P(SqlBaseline, FindsWhatAuditFindsOnBothEnginesAsOfTwoDates) {
+TEST_P(SqlBaseline, FindsWhatAuditFindsOnEveryEngineAsOfTwoDates) {
   ASSERT_TRUE(findProgram("sqlite3")) << "sqlite3 missing: " << kPeerInstallHint;
+  const auto duckdb = duckdbReady();
+  ASSERT_TRUE(duckdb) << duckdb.error().message;
   auto binDir = postgresBinDir();
   ASSERT_TRUE(binDir) << binDir.error().message;
   auto postgres = PostgresPeer::start();
@@ -235,8 +254,10 @@ void writeEdgeCases(const ScratchDir& dir) {
             "15070219850606060X,2026-02-10,民政局殡葬管理所\n");
 }
 
-TEST(SqlBaselineEdgeCases, FindsWhatAuditFindsOnBothEngines) {
+TEST(SqlBaselineEdgeCases, FindsWhatAuditFindsOnEveryEngine) {
   ASSERT_TRUE(findProgram("sqlite3")) << "sqlite3 missing: " << kPeerInstallHint;
+  const auto duckdb = duckdbReady();
+  ASSERT_TRUE(duckdb) << duckdb.error().message;
   auto binDir = postgresBinDir();
   ASSERT_TRUE(binDir) << binDir.error().message;
   auto postgres = PostgresPeer::start();
