@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -72,6 +74,29 @@ class ChainEngine::State {
   // open critical findings naming a unit.
   detail::PrecheckContext precheckContext(std::deque<detail::OccupancyCounter>& scratch) const;
   [[nodiscard]] const std::unordered_map<std::string, Finding>& current() const noexcept { return current_; }
+  // Nothing applied since the last evaluation: what is derived from the index and the findings
+  // (region scopes, vacancy listings) may be kept until the next one.
+  [[nodiscard]] bool settled() const noexcept {
+    return !touched.all_persons && touched.persons.empty() && touched.scopes.empty() &&
+           touched.roster_changed.empty() && touched.units_named.empty();
+  }
+  // The vacancy pool of a region ("" for all of them) on a day, every type and recoverability,
+  // listed once after an evaluation: a clerk paging through a region, or filtering it by type,
+  // reads the same rows again. Dropped at the next evaluation; held only while settled().
+  using VacancyRows = std::shared_ptr<const std::vector<VacancyRow>>;
+  template <typename List>
+  VacancyRows vacancyRows(model::Date day, const std::string& region, List list) const {
+    constexpr std::size_t kMaxListings = 32;  // days x regions asked between two evaluations
+    {
+      const std::lock_guard lock(vacancy_mutex_);
+      if (auto it = vacancy_rows_.find({day.days, region}); it != vacancy_rows_.end()) return it->second;
+    }
+    auto rows = std::make_shared<const std::vector<VacancyRow>>(list());
+    const std::lock_guard lock(vacancy_mutex_);
+    if (vacancy_rows_.size() >= kMaxListings) vacancy_rows_.clear();
+    vacancy_rows_.insert_or_assign({day.days, region}, rows);
+    return rows;
+  }
   // The open CHAIN-006/009/014 findings naming `unit`, their fingerprints in order.
   [[nodiscard]] std::vector<std::string> ghostPayOf(const model::UnitId& unit) const {
     std::vector<std::string> out;
@@ -129,6 +154,8 @@ class ChainEngine::State {
   // current_ in findingLess order, made when first asked for after an evaluation.
   mutable std::mutex sorted_mutex_;
   mutable std::optional<std::vector<const Finding*>> sorted_;
+  mutable std::mutex vacancy_mutex_;
+  mutable std::map<std::pair<std::int32_t, std::string>, VacancyRows> vacancy_rows_;
   // Which fingerprints each scope produced. A scope with none has no entry: the full path
   // adds only scopes with findings, the incremental one drops those it left empty.
   detail::PersonMap<std::vector<std::string>> by_person_;
@@ -447,6 +474,10 @@ ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool 
     const std::lock_guard lock(sorted_mutex_);
     sorted_.reset();  // the open findings change only here
   }
+  {
+    const std::lock_guard lock(vacancy_mutex_);
+    vacancy_rows_.clear();
+  }
   // Links first: they decide which unit/type and leader scopes a person's change reaches.
   if (touched.all_persons) {
     index.setPayrollHint(0);  // the load is over: later rows come one by one
@@ -619,10 +650,7 @@ detail::PrecheckContext ChainEngine::State::precheckContext(std::deque<detail::O
   };
   auto region_scopes = [this](const std::string& region, model::EstabType type) -> const detail::RegionScopes* {
     // Only the occupancy of an evaluated engine lasts beyond this pre-check.
-    if (touched.all_persons || !touched.persons.empty() || !touched.scopes.empty() || !touched.roster_changed.empty() ||
-        !touched.units_named.empty()) {
-      return nullptr;
-    }
+    if (!settled()) return nullptr;
     const std::lock_guard lock(region_mutex_);
     auto [it, added] = region_scopes_.try_emplace({region, type});
     if (added) {
@@ -672,8 +700,22 @@ std::vector<UnitMatch> ChainEngine::findUnits(const std::string& text, std::size
 
 std::vector<VacancyRow> ChainEngine::vacancies(model::Date day, const VacancyFilter& filter) const {
   std::deque<detail::OccupancyCounter> scratch;
-  return detail::vacancies(state_->precheckContext(scratch), day, filter,
-                           [this](const model::UnitId& unit) { return state_->ghostPayOf(unit); });
+  const auto ctx = state_->precheckContext(scratch);
+  const detail::GhostPayLookup ghost_pay = [this](const model::UnitId& unit) { return state_->ghostPayOf(unit); };
+  // One unit's rows are a few lookups; a region's or the province's are kept (vacancyRows).
+  if (filter.unit || !state_->settled()) return detail::vacancies(ctx, day, filter, ghost_pay);
+  const auto listed = state_->vacancyRows(day, filter.region, [&] {
+    VacancyFilter whole;
+    whole.region = filter.region;
+    return detail::vacancies(ctx, day, whole, ghost_pay);
+  });
+  std::vector<VacancyRow> rows;
+  for (const auto& row : *listed) {
+    if (filter.type && *filter.type != row.type) continue;
+    if (filter.recoverable && *filter.recoverable != row.recoverable) continue;
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 std::vector<ReductionProgress> ChainEngine::reductions(model::Date day, const ReductionFilter& filter) const {

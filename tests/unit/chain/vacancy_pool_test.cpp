@@ -126,6 +126,31 @@ TEST_F(VacancyPoolTest, GhostPayFollowsTheFindingThroughAnIncrementalEvaluation)
   EXPECT_TRUE(of(engine.vacancies(kDay), 2).ghost_pay_findings.empty());
 }
 
+// A region's listing is kept between evaluations, never across a change: a quota raised and not
+// yet evaluated shows at once, in every listing and filter, as one evaluated does.
+TEST_F(VacancyPoolTest, AKeptListingNeverHidesAChange) {
+  ChainEngine engine{RuleParams{}};
+  engine.load(data_);
+  engine.evaluateAll(kDay);
+  VacancyFilter hailar;
+  hailar.region = "150702";
+  VacancyFilter admin = hailar;
+  admin.type = EstabType::admin;
+  EXPECT_EQ(of(engine.vacancies(kDay, hailar), 2).posts.approved, 2);
+  EXPECT_EQ(of(engine.vacancies(kDay, admin), 2).posts.approved, 2);
+  EXPECT_EQ(of(engine.vacancies(kDay), 2).posts.approved, 2);
+
+  engine.apply(model::Record{quota(unitId(2), EstabType::admin, 5, day(2026, 1, 1))});
+  EXPECT_EQ(of(engine.vacancies(kDay, hailar), 2).posts.approved, 5);
+  EXPECT_EQ(of(engine.vacancies(kDay, admin), 2).posts.approved, 5);
+  EXPECT_EQ(of(engine.vacancies(kDay), 2).posts.approved, 5);
+  engine.evaluateTouched(kDay);
+  EXPECT_EQ(of(engine.vacancies(kDay, hailar), 2).posts.approved, 5);
+  EXPECT_EQ(of(engine.vacancies(kDay, admin), 2).posts.vacant(), 4);
+  // Another day is listed for itself.
+  EXPECT_EQ(of(engine.vacancies(day(2025, 6, 30), hailar), 2).posts.approved, 2);
+}
+
 // Approvals reserve posts of their own type only: a unit's approvals are walked once for all its
 // types, and each type gets what its approvals reserve.
 TEST_F(VacancyPoolTest, EachTypeIsReservedByItsOwnApprovals) {
