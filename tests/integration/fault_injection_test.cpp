@@ -591,7 +591,8 @@ TEST_F(FaultInjection, ReloadMidSync) {
         auto answer = httpRequest("GET", config.base() + "/healthz", "", {}, 5s);
         return answer.ok() && answer->status == 200;
       },
-      120s));
+      120s))
+      << daemon.output();
   stopDaemon(daemon);
   const LedgerDigest digest = ledgerDigest(db);
   EXPECT_EQ(digest.count("payroll"), static_cast<std::int64_t>(kRows));
