@@ -450,12 +450,16 @@ std::int32_t approvalSlotsUsed(const ChainIndex& index, const model::Approval& a
   return std::min(used, approval.slots);
 }
 
-PostFigures postFigures(const PrecheckContext& ctx, const ScopeKey& key, Date day) {
+PostFigures postFigures(const PrecheckContext& ctx, const ScopeKey& key, Date day, const ReservedByType& reserved) {
   PostFigures posts;
   if (const auto* quota = ctx.index.quotaOn(key, day); quota != nullptr) posts.approved = quota->approved;
   posts.occupied = ctx.occupancy(key).countOn(day);
-  if (key.type < std::tuple_size_v<ReservedByType>) posts.reserved = reservedPosts(ctx.index, key.unit, day)[key.type];
+  if (key.type < reserved.size()) posts.reserved = reserved[key.type];
   return posts;
+}
+
+PostFigures postFigures(const PrecheckContext& ctx, const ScopeKey& key, Date day) {
+  return postFigures(ctx, key, day, reservedPosts(ctx.index, key.unit, day));
 }
 
 ReservedByType reservedPosts(const ChainIndex& index, const model::UnitId& unit, Date day) {

@@ -61,9 +61,6 @@ RegionScopes regionScopes(const PrecheckContext& ctx, const std::string& region,
 
 PrecheckAnswer precheck(const PrecheckContext& ctx, const PrecheckRequest& request);
 
-// Approved, occupied and reserved posts of a unit/type on `day`.
-PostFigures postFigures(const PrecheckContext& ctx, const ScopeKey& key, model::Date day);
-
 // The valid uses of an approval (hires and transfers in citing it, for its unit and type, within
 // its dates) effective on or before `day`, in the engine's order, at most its slots.
 std::int32_t approvalSlotsUsed(const ChainIndex& index, const model::Approval& approval, model::Date day);
@@ -86,6 +83,12 @@ std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, c
 // type's number): one walk over the unit's approvals for every type.
 using ReservedByType = std::array<std::int32_t, model::kEstabTypeCount>;
 ReservedByType reservedPosts(const ChainIndex& index, const model::UnitId& unit, model::Date day);
+
+// Approved, occupied and reserved posts of a unit/type on `day`; `reserved` is its unit's
+// reservedPosts when the caller has them already.
+PostFigures postFigures(const PrecheckContext& ctx, const ScopeKey& key, model::Date day);
+PostFigures postFigures(const PrecheckContext& ctx, const ScopeKey& key, model::Date day,
+                        const ReservedByType& reserved);
 
 // A unit/type's occupancy counted from its members' roster stays.
 OccupancyCounter countOccupancy(const ChainIndex& index, const ScopeKey& key);

@@ -66,7 +66,7 @@ std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, c
   std::optional<model::UnitId> current;
   OfUnit of;
   for (const auto& key : scopesToList(ctx.index, filter)) {
-    if (key.type == kUnknownType || key.type >= of.reserved.size()) continue;
+    if (key.type >= of.reserved.size()) continue;  // kUnknownType too
     if (filter.unit && !sameId(key.unit, *filter.unit)) continue;
     const auto type = static_cast<model::EstabType>(key.type);
     if (filter.type && *filter.type != type) continue;
@@ -78,14 +78,11 @@ std::vector<VacancyRow> vacancies(const PrecheckContext& ctx, model::Date day, c
       if (filter.region.empty() || filter.region == of.region) of.reserved = reservedPosts(ctx.index, key.unit, day);
     }
     if (!filter.region.empty() && filter.region != of.region) continue;
-    PostFigures posts;
-    if (const auto* quota = ctx.index.quotaOn(key, day); quota != nullptr) posts.approved = quota->approved;
-    posts.occupied = ctx.occupancy(key).countOn(day);
-    posts.reserved = of.reserved[key.type];
+    const auto posts = postFigures(ctx, key, day, of.reserved);
     if (posts.approved == 0 && posts.occupied == 0 && posts.reserved == 0) continue;
     VacancyRow row;
     row.unit = key.unit;
-    row.unit_name = of.unit != nullptr && !of.unit->name.empty() ? of.unit->name : key.unit.str();  // unitLabel
+    row.unit_name = unitLabel(ctx.index, key.unit);
     row.region = std::string(of.region);
     row.type = type;
     row.posts = posts;
