@@ -136,6 +136,7 @@ class ChainEngine::State {
   // Units under suspension by an overdue rectification case (setCaseSuspensions).
   detail::UnitMap<std::vector<CaseSuspension>> case_suspensions_;
   std::optional<model::Date> last_as_of;
+  std::size_t reduction_tasks_judged = 0;  // by the last evaluation
 
  private:
   std::vector<Finding> evaluatePerson(const detail::RuleContext& ctx, const model::PersonId& id) const;
@@ -147,7 +148,9 @@ class ChainEngine::State {
   // The scopes it judged whole go to `rejudged`.
   void evaluateStale(const detail::RuleContext& ctx, Before& before, std::vector<ScopeKey>& rejudged);
   // CHAIN-018 for every task, and none for tasks gone since: tasks are few.
-  void evaluateReductions(const detail::RuleContext& ctx, std::vector<Pending>& batch);
+  // Every task (after a load or on a new day), or only those whose task, unit or unit/type
+  // this evaluation finds touched.
+  void evaluateReductions(const detail::RuleContext& ctx, std::vector<Pending>& batch, bool every_task);
   void dropEmptyOwners();
 
   std::unordered_map<std::string, Finding> current_;
@@ -305,17 +308,48 @@ void ChainEngine::State::dropEmptyOwners() {
   drop(by_reduction_);
 }
 
-void ChainEngine::State::evaluateReductions(const detail::RuleContext& ctx, std::vector<Pending>& batch) {
-  for (auto& [id, owned] : by_reduction_) {
-    if (!index.reductions().contains(id)) batch.push_back({&owned, {}});
-  }
-  for (const auto& [id, task] : index.reductions()) {
+void ChainEngine::State::evaluateReductions(const detail::RuleContext& ctx, std::vector<Pending>& batch,
+                                            bool every_task) {
+  const auto& tasks = index.reductions();
+  reduction_tasks_judged = 0;
+  auto judge = [&](const std::string& id, const model::ReductionTask& task) {
+    ++reduction_tasks_judged;
     std::vector<Finding> out;
     detail::evaluateReductionTask(ctx, task, out);
     auto owner = by_reduction_.find(id);
-    if (out.empty() && owner == by_reduction_.end()) continue;
+    if (out.empty() && owner == by_reduction_.end()) return;
     if (owner == by_reduction_.end()) owner = by_reduction_.emplace(id, std::vector<std::string>{}).first;
     batch.push_back({&owner->second, std::move(out)});
+  };
+  if (every_task) {
+    for (auto& [id, owned] : by_reduction_) {
+      if (!tasks.contains(id)) batch.push_back({&owned, {}});
+    }
+    for (const auto& [id, task] : tasks) judge(id, task);
+    return;
+  }
+  // The tasks named by a touched unit/type, by a unit whose row changed, or put or erased.
+  std::set<std::string_view> due;
+  auto ofUnit = [&](const model::UnitId& unit, std::optional<std::uint8_t> type) {
+    const auto* ids = index.reductionsOfUnit(unit);
+    if (ids == nullptr) return;
+    for (const auto& id : *ids) {
+      auto task = tasks.find(id);
+      if (task == tasks.end()) continue;
+      if (!type || static_cast<std::uint8_t>(task->second.estab_type) == *type) due.insert(task->first);
+    }
+  };
+  if (!index.reductions().empty() || !by_reduction_.empty()) {
+    for (const auto& key : touched.scopes) ofUnit(key.unit, key.type);
+    for (const auto& unit : touched.units_named) ofUnit(unit, std::nullopt);
+  }
+  for (const auto& id : touched.reductions) due.insert(id);
+  for (const auto id : due) {
+    if (auto task = tasks.find(id); task != tasks.end()) {
+      judge(task->first, task->second);
+    } else if (auto owned = by_reduction_.find(id); owned != by_reduction_.end()) {
+      batch.push_back({&owned->second, {}});  // erased: its finding resolves
+    }
   }
 }
 
@@ -379,7 +413,7 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
     detail::evaluateQuarantineGroup(ctx, key, entries, out);
     add(by_quarantine_, key, std::move(out));
   }
-  evaluateReductions(ctx, batch);
+  evaluateReductions(ctx, batch, true);
   commit(batch, before, nullptr);
   batch.clear();
   for (const auto& unit : index.allApprovalUnits()) add(by_suspension_, unit, evaluateSuspension(ctx, unit));
@@ -442,7 +476,7 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
     if (it != index.quarantine().end()) detail::evaluateQuarantineGroup(ctx, key, it->second, out);
     batch.push_back({&by_quarantine_[key], std::move(out)});
   }
-  evaluateReductions(ctx, batch);
+  evaluateReductions(ctx, batch, false);
   detail::UnitSet suspension = touched.suspension;
   commit(batch, before, &suspension);
   batch.clear();
@@ -634,6 +668,10 @@ std::vector<Finding> ChainEngine::findings() const {
 
 std::vector<const Finding*> ChainEngine::findingsInPlace() const {
   return state_->sortedInPlace();
+}
+
+std::size_t ChainEngine::reductionTasksJudged() const noexcept {
+  return state_->reduction_tasks_judged;
 }
 
 const RuleParams& ChainEngine::params() const noexcept {

@@ -295,11 +295,29 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           person.deaths.push_back(std::move(r));
         } else {
           static_assert(std::is_same_v<T, model::ReductionTask>);
+          forgetReduction(r.task_id);
+          touched.addReduction(r.task_id);
+          reductions_by_unit_[r.unit_id].push_back(r.task_id);
           auto id = r.task_id;
           reductions_.insert_or_assign(std::move(id), std::move(r));
         }
       },
       record);
+}
+
+void ChainIndex::forgetReduction(std::string_view id) {
+  auto it = reductions_.find(id);
+  if (it == reductions_.end()) return;
+  if (auto of_unit = reductions_by_unit_.find(it->second.unit_id); of_unit != reductions_by_unit_.end()) {
+    std::erase(of_unit->second, id);
+    if (of_unit->second.empty()) reductions_by_unit_.erase(of_unit);
+  }
+  reductions_.erase(it);
+}
+
+const std::vector<std::string>* ChainIndex::reductionsOfUnit(const UnitId& unit) const {
+  auto it = reductions_by_unit_.find(unit);
+  return it == reductions_by_unit_.end() ? nullptr : &it->second;
 }
 
 void ChainIndex::forgetRegionOf(const UnitId& id) {
@@ -356,7 +374,8 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
       eraseMovement(keyText, touched);
       return;
     case RecordType::reduction:
-      if (auto it = reductions_.find(key); it != reductions_.end()) reductions_.erase(it);
+      touched.addReduction(key);
+      forgetReduction(key);
       return;
     case RecordType::roster:
     case RecordType::payroll:

@@ -205,6 +205,8 @@ struct Touched {
   std::unordered_set<LeaderKey, LeaderKeyHash> leaders;
   UnitSet suspension;
   std::set<QuarantineKey> quarantine;
+  // Reduction tasks put or erased (by task id).
+  std::set<std::string, std::less<>> reductions;
   // Units whose own row changed: every person whose records name them is stale too
   // (ChainIndex::touchPersonsNaming).
   UnitSet units_named;
@@ -218,6 +220,9 @@ struct Touched {
   }
   void addLeader(const LeaderKey& key) {
     if (!all_persons) leaders.insert(key);
+  }
+  void addReduction(std::string_view id) {
+    if (!all_persons) reductions.emplace(id);
   }
   void addSuspension(const model::UnitId& unit) {
     if (!all_persons) suspension.insert(unit);
@@ -270,11 +275,14 @@ class ChainIndex {
   // The quota of `list` (by effective_from) in force on `date`, nullptr when none yet.
   [[nodiscard]] static const model::Quota* quotaIn(const std::vector<model::Quota>& list, model::Date date);
   [[nodiscard]] const model::LeaderQuota* leaderQuota(const LeaderKey& key) const;
-  // The reduction tasks (控编减编) by task id. A task's findings read only the task and its
-  // unit/type's quotas and occupancy, and tasks are few: each evaluation judges them all.
+  // The reduction tasks (控编减编) by task id. A task's finding reads only the task, its unit's
+  // row and its unit/type's quotas: an evaluation judges again the tasks whose task, unit or
+  // unit/type it finds touched (reductionsOfUnit), not all of them.
   [[nodiscard]] const std::map<std::string, model::ReductionTask, std::less<>>& reductions() const noexcept {
     return reductions_;
   }
+  // The ids of a unit's reduction tasks, nullptr when it has none.
+  [[nodiscard]] const std::vector<std::string>* reductionsOfUnit(const model::UnitId& unit) const;
   [[nodiscard]] const PersonRecords* person(const model::PersonId& id) const;
   // The persons linked to a scope, each with their records (no lookup per member).
   [[nodiscard]] const MemberList* members(const ScopeKey& key) const;
@@ -343,6 +351,8 @@ class ChainIndex {
   std::unordered_map<std::string, model::Approval, TextHash> approvals_;
   UnitMap<UnitApprovals> approvals_by_unit_;
   std::map<std::string, model::ReductionTask, std::less<>> reductions_;
+  UnitMap<std::vector<std::string>> reductions_by_unit_;
+  void forgetReduction(std::string_view id);
   using Persons = PersonTable<PersonRecords, IdHash, IdEqual>;
   using PersonNode = Persons::Node;
   Persons persons_;

@@ -203,5 +203,81 @@ TEST_F(ReductionTest, TheIncrementalPathFollowsQuotasAndTasks) {
   EXPECT_EQ(ofRule(incremental, "CHAIN-018").size(), 1U);
 }
 
+// An evaluation judges again only the tasks its changes reach: each task's own row, its unit's
+// row, and its unit/type's quotas or approvals. Judging all of them on every change cost 1.6 ms
+// per evaluation at a million persons (600 tasks), a change that touched none of them included.
+TEST_F(ReductionTest, AnEvaluationJudgesOnlyTheTasksItsChangesReach) {
+  data_.units.push_back(unit(2, "牙克石市教育局", UnitKind::organ));
+  data_.quotas.push_back(quota(unitId(2), EstabType::admin, 6, day(2020, 1, 1)));
+  data_.quotas.push_back(quota(unitId(1), EstabType::institution, 30, day(2020, 1, 1)));
+  data_.reductions.push_back(reduction("JB-2024-02", unitId(2), EstabType::admin, 1, day(2024, 1, 1), kDue));
+  data_.reductions.push_back(reduction("JB-2024-03", unitId(1), EstabType::institution, 2, day(2024, 1, 1), kDue));
+  ChainEngine engine{RuleParams{}};
+  engine.load(data_);
+  const Date as_of = day(2024, 7, 1);
+  auto delta = engine.evaluateTouched(as_of);
+  EXPECT_EQ(engine.reductionTasksJudged(), 3U) << "after a load every task is judged";
+  ASSERT_EQ(ofRule(delta.changed, "CHAIN-018").size(), 3U);
+  auto expectSameAsWhole = [&](const char* step) {
+    const auto incremental = engine.findings();
+    ChainEngine whole{RuleParams{}};
+    whole.load(data_);
+    EXPECT_EQ(whole.evaluateAll(as_of), incremental) << step;
+  };
+
+  // A payroll row reaches no task.
+  const auto payroll = pay(person(7), unitId(2), Month::fromYm(2024, 6));
+  data_.payroll.push_back(payroll);
+  engine.apply(model::Record{payroll});
+  (void)engine.evaluateTouched(as_of);
+  EXPECT_EQ(engine.reductionTasksJudged(), 0U);
+  expectSameAsWhole("a payroll row");
+
+  // A quota of unit 1's admin posts reaches the one task of that unit and type.
+  const auto cut = quota(unitId(1), EstabType::admin, 8, day(2024, 6, 15));
+  data_.quotas.push_back(cut);
+  engine.apply(model::Record{cut});
+  delta = engine.evaluateTouched(as_of);
+  EXPECT_EQ(engine.reductionTasksJudged(), 1U);
+  EXPECT_THAT(delta.resolved, ::testing::ElementsAre(makeFingerprint("CHAIN-018", {"JB-2024-01"})));
+  expectSameAsWhole("a quota");
+
+  // Unit 1's row (its name is in the findings) reaches both of its tasks.
+  auto renamed = unit(1, "海拉尔区财政局（更名）", UnitKind::organ);
+  data_.units[0] = renamed;
+  engine.apply(model::Record{renamed});
+  delta = engine.evaluateTouched(as_of);
+  EXPECT_EQ(engine.reductionTasksJudged(), 2U);
+  ASSERT_EQ(ofRule(delta.changed, "CHAIN-018").size(), 1U);
+  EXPECT_THAT(delta.changed[0].summary_zh, ::testing::HasSubstr("海拉尔区财政局（更名）"));
+  expectSameAsWhole("a unit's row");
+
+  // A task moved to another unit is found under its new unit, not its old one.
+  const auto moved = reduction("JB-2024-02", unitId(1), EstabType::admin, 1, day(2024, 1, 1), kDue);
+  data_.reductions[1] = moved;
+  engine.apply(model::Record{moved});
+  (void)engine.evaluateTouched(as_of);
+  EXPECT_EQ(engine.reductionTasksJudged(), 1U);
+  const auto unit2_quota = quota(unitId(2), EstabType::admin, 5, day(2024, 5, 1));
+  data_.quotas.push_back(unit2_quota);
+  engine.apply(model::Record{unit2_quota});
+  (void)engine.evaluateTouched(as_of);
+  EXPECT_EQ(engine.reductionTasksJudged(), 0U) << "unit 2 has no task left";
+  const auto unit1_quota = quota(unitId(1), EstabType::admin, 7, day(2024, 6, 20));
+  data_.quotas.push_back(unit1_quota);
+  engine.apply(model::Record{unit1_quota});
+  (void)engine.evaluateTouched(as_of);
+  EXPECT_EQ(engine.reductionTasksJudged(), 2U) << "unit 1's admin tasks: JB-2024-01 and the moved JB-2024-02";
+  expectSameAsWhole("a moved task");
+
+  // A task withdrawn: judged once more (its finding resolves), then never again.
+  engine.remove(model::RecordType::reduction, "JB-2024-03");
+  data_.reductions.pop_back();
+  delta = engine.evaluateTouched(as_of);
+  EXPECT_EQ(engine.reductionTasksJudged(), 0U) << "nothing is left to judge, only a finding to resolve";
+  EXPECT_THAT(delta.resolved, ::testing::ElementsAre(makeFingerprint("CHAIN-018", {"JB-2024-03"})));
+  expectSameAsWhole("a withdrawn task");
+}
+
 }  // namespace
 }  // namespace staffchain::chain

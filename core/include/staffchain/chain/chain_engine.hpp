@@ -71,6 +71,9 @@ class ChainEngine {
   // evaluateAll() for a caller that reads the result in place (findingsInPlace()).
   void evaluateAllInPlace(model::Date as_of);
   FindingDelta evaluateTouched(model::Date as_of);
+  // How many reduction tasks the last evaluation judged: every one after a load or on a new
+  // day, else those whose task, unit row or unit/type (quotas, approvals) changed.
+  [[nodiscard]] std::size_t reductionTasksJudged() const noexcept;
   // The open findings of the last evaluation, sorted.
   [[nodiscard]] std::vector<Finding> findings() const;
   // The same without copying them: pointers into the engine, valid until its next change or
