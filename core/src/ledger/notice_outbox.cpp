@@ -232,6 +232,17 @@ Result<std::vector<StoredNotice>> NoticeOutbox::list(const NoticeFilter& filter)
   return notices(sql, binds, "listing notices");
 }
 
+Result<std::set<std::string, std::less<>>> NoticeOutbox::personsWithNotices() {
+  std::set<std::string, std::less<>> out;
+  auto done = query("SELECT DISTINCT person_id FROM notices WHERE person_id <> ''", {}, "listing the persons with notices",
+                    [&](const Statement& s) -> Result<void> {
+                      out.emplace(s.columnText(0));
+                      return {};
+                    });
+  if (!done) return std::move(done).error();
+  return out;
+}
+
 Result<std::optional<StoredNotice>> NoticeOutbox::find(const std::string& id) {
   auto found = notices(fmt::format("SELECT {} FROM notices WHERE id = ?1", kNoticeColumns), {id},
                        fmt::format("reading notice {}", id));

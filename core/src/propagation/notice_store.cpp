@@ -26,6 +26,10 @@ Result<std::vector<StoredNotice>> NoticeStore::list(const NoticeFilter& filter) 
   return outbox_->list(filter);
 }
 
+Result<std::set<std::string, std::less<>>> NoticeStore::personsWithNotices() {
+  return outbox_->personsWithNotices();
+}
+
 Result<std::optional<StoredNotice>> NoticeStore::find(const std::string& id) {
   return outbox_->find(id);
 }

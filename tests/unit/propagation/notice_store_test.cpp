@@ -283,6 +283,26 @@ TEST_F(NoticeStoreTest, ChainFindingsAboutThePersonCarryTheNoticeHistory) {
   EXPECT_TRUE(findings[1].evidence.empty());
 }
 
+// Who has notices is read once; a finding of anyone else carries none, and the one of the
+// person who has them still carries them.
+TEST_F(NoticeStoreTest, OnlyThePersonsWithNoticesAreLookedUp) {
+  EXPECT_TRUE(store_->personsWithNotices().value().empty());
+  ingest("hr", {movement("HR-1", MovementKind::retire, SourceRole::hr, "2026-09-15")}, "2026-10-01");
+  EXPECT_THAT(store_->personsWithNotices().value(), ::testing::ElementsAre(testing::kPerson));
+  chain::Finding pay;
+  pay.rule = "CHAIN-006";
+  pay.person_id = model::checkCitizenId(testing::kPerson).value.value();
+  pay.unit_id = model::checkCreditCode(testing::kUnit).value.value();
+  chain::Finding stranger = pay;
+  stranger.person_id = model::checkCitizenId("440524188001010014").value.value();
+  std::vector<chain::Finding> findings{stranger, pay, stranger};
+  ASSERT_TRUE(appendNoticeEvidence(*store_, findings));
+  EXPECT_TRUE(findings[0].evidence.empty());
+  ASSERT_EQ(findings[1].evidence.size(), 1U);
+  EXPECT_EQ(findings[1].evidence[0].record_type, "notice");
+  EXPECT_TRUE(findings[2].evidence.empty());
+}
+
 // A person who left the unit in March, came back and left again in September: the CHAIN-006
 // about September's exit carries September's stop notice, not March's.
 TEST_F(NoticeStoreTest, AFindingCarriesTheNoticesOfTheStayItJudgesOnly) {

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +85,8 @@ class NoticeOutbox {
 
   // Oldest first, at most filter.limit.
   Result<std::vector<StoredNotice>> list(const NoticeFilter& filter);
+  // The persons any notice is about (read from the person index alone).
+  Result<std::set<std::string, std::less<>>> personsWithNotices();
   Result<std::optional<StoredNotice>> find(const std::string& id);
   // Not yet delivered, not completed, and due for an attempt at `now`, earliest due first.
   Result<std::vector<StoredNotice>> due(TimePoint now, std::size_t limit);

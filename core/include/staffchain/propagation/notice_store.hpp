@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,8 @@ class NoticeStore {
   NoticeStore& operator=(const NoticeStore&) = delete;
 
   Result<std::vector<StoredNotice>> list(const NoticeFilter& filter);
+  // The persons any notice is about.
+  Result<std::set<std::string, std::less<>>> personsWithNotices();
   Result<std::optional<StoredNotice>> find(const std::string& id);
   // Not yet delivered, not completed, and due for an attempt now, oldest first.
   Result<std::vector<StoredNotice>> due(std::size_t limit);
