@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "manager_state.hpp"
 #include "staffchain/alerts/routing.hpp"
@@ -14,19 +16,11 @@
 namespace staffchain::alerts {
 namespace {
 
-// The finding's content as an alert carries it; lifecycle fields are left alone.
-void takeContent(Alert& alert, const chain::Finding& finding, const RegionLookup& region_of,
-                 const std::set<std::string>& connectors_down, const AlertSettings& settings) {
-  alert.id = finding.fingerprint;
-  alert.rule = finding.rule;
-  alert.severity = finding.severity;
-  alert.unit_id = finding.unit_id.empty() ? std::string() : finding.unit_id.str();
-  alert.person_id = finding.person_id.empty() ? std::string() : finding.person_id.str();
-  alert.region = (!alert.unit_id.empty() && region_of) ? region_of(alert.unit_id) : std::string();
-  alert.since = finding.since;
-  alert.summary_zh = finding.summary_zh;
-  alert.summary_en = finding.summary_en;
-  alert.evidence = finding.evidence;
+// What an alert derives from its finding beyond copying it: the region of its unit, the sources
+// and roles its evidence rests on, and the down connectors among those that hold it back.
+void deriveContent(Alert& alert, const chain::Finding& finding, const RegionLookup& region_of,
+                   const std::set<std::string>& connectors_down, const AlertSettings& settings) {
+  alert.region = (!finding.unit_id.empty() && region_of) ? region_of(finding.unit_id.str()) : std::string();
   alert.sources.clear();
   alert.roles.clear();
   for (const auto& item : finding.evidence) {
@@ -42,17 +36,49 @@ void takeContent(Alert& alert, const chain::Finding& finding, const RegionLookup
   std::sort(alert.roles.begin(), alert.roles.end());
   alert.inhibited_by.clear();
   // A LINK finding is the news about a source itself: it is never held back by it.
-  if (!alert.rule.starts_with("LINK-")) {
+  if (!finding.rule.starts_with("LINK-")) {
     for (const auto& source : alert.sources) {
       if (connectors_down.count(source) > 0) alert.inhibited_by.push_back(source);
     }
   }
 }
 
-bool sameContent(const Alert& a, const Alert& b) {
-  return a.rule == b.rule && a.severity == b.severity && a.unit_id == b.unit_id && a.person_id == b.person_id &&
-         a.region == b.region && a.since == b.since && a.summary_zh == b.summary_zh && a.summary_en == b.summary_en &&
-         a.evidence == b.evidence && a.sources == b.sources && a.roles == b.roles && a.inhibited_by == b.inhibited_by;
+// The finding's content as an alert carries it; lifecycle fields are left alone.
+void takeContent(Alert& alert, const chain::Finding& finding, const RegionLookup& region_of,
+                 const std::set<std::string>& connectors_down, const AlertSettings& settings) {
+  alert.id = finding.fingerprint;
+  alert.rule = finding.rule;
+  alert.severity = finding.severity;
+  alert.unit_id = finding.unit_id.empty() ? std::string() : finding.unit_id.str();
+  alert.person_id = finding.person_id.empty() ? std::string() : finding.person_id.str();
+  alert.since = finding.since;
+  alert.summary_zh = finding.summary_zh;
+  alert.summary_en = finding.summary_en;
+  alert.evidence = finding.evidence;
+  deriveContent(alert, finding, region_of, connectors_down, settings);
+}
+
+std::string_view idText(const model::UnitId& id) {
+  return id.empty() ? std::string_view() : id.view();
+}
+std::string_view idText(const model::PersonId& id) {
+  return id.empty() ? std::string_view() : id.view();
+}
+
+// Whether takeContent would leave `alert` as it is, read without copying the finding: nearly
+// every finding of an evaluation is unchanged, and a province has tens of thousands.
+bool holdsContentOf(const Alert& alert, const chain::Finding& finding, const RegionLookup& region_of,
+                    const std::set<std::string>& connectors_down, const AlertSettings& settings) {
+  if (alert.rule != finding.rule || alert.severity != finding.severity || alert.since != finding.since ||
+      alert.unit_id != idText(finding.unit_id) || alert.person_id != idText(finding.person_id) ||
+      alert.summary_zh != finding.summary_zh || alert.summary_en != finding.summary_en ||
+      alert.evidence != finding.evidence) {
+    return false;
+  }
+  Alert derived;
+  deriveContent(derived, finding, region_of, connectors_down, settings);
+  return alert.region == derived.region && alert.sources == derived.sources && alert.roles == derived.roles &&
+         alert.inhibited_by == derived.inhibited_by;
 }
 
 bool routingInputsEqual(const Alert& a, const Alert& b) {
@@ -166,16 +192,26 @@ void AlertManager::reconfigure(AlertSettings settings) {
 
 Result<void> AlertManager::observe(const std::vector<chain::Finding>& open, const RegionLookup& region_of,
                                    const std::set<std::string>& connectors_down, TimePoint now) {
+  std::vector<const chain::Finding*> in_place;
+  in_place.reserve(open.size());
+  for (const auto& finding : open) in_place.push_back(&finding);
+  return observeInPlace(in_place, region_of, connectors_down, now);
+}
+
+Result<void> AlertManager::observeInPlace(const std::vector<const chain::Finding*>& open, const RegionLookup& region_of,
+                                          const std::set<std::string>& connectors_down, TimePoint now) {
   State& s = *state_;
   return s.transact([&]() -> Result<void> {
-    std::set<std::string> seen;
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(open.size());
     std::vector<std::string> to_route;
-    for (const auto& finding : open) {
+    for (const auto* found : open) {
+      const chain::Finding& finding = *found;
       if (finding.fingerprint.empty() || !seen.insert(finding.fingerprint).second) continue;
-      Alert incoming;
-      takeContent(incoming, finding, region_of, connectors_down, s.settings);
       auto it = s.alerts.find(finding.fingerprint);
       if (it == s.alerts.end()) {
+        Alert incoming;
+        takeContent(incoming, finding, region_of, connectors_down, s.settings);
         incoming.state = AlertState::firing;
         incoming.first_seen = now;
         incoming.last_seen = now;
@@ -186,10 +222,12 @@ Result<void> AlertManager::observe(const std::vector<chain::Finding>& open, cons
       }
       Alert& alert = it->second;
       const bool reopened = !alert.open();
-      if (!reopened && sameContent(alert, incoming)) {
+      if (!reopened && holdsContentOf(alert, finding, region_of, connectors_down, s.settings)) {
         if (s.reroute_all) to_route.push_back(alert.id);
         continue;
       }
+      Alert incoming;
+      takeContent(incoming, finding, region_of, connectors_down, s.settings);
       const bool reroute = reopened || s.reroute_all || !routingInputsEqual(alert, incoming);
       takeContent(alert, finding, region_of, connectors_down, s.settings);
       alert.last_seen = now;
@@ -207,7 +245,7 @@ Result<void> AlertManager::observe(const std::vector<chain::Finding>& open, cons
       if (reroute) to_route.push_back(alert.id);
     }
     for (auto& [id, alert] : s.alerts) {
-      if (!alert.open() || seen.count(id) > 0) continue;
+      if (!alert.open() || seen.contains(id)) continue;
       alert.state = AlertState::resolved;
       alert.resolved_at = now;
       alert.last_seen = now;

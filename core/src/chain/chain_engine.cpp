@@ -147,9 +147,8 @@ class ChainEngine::State {
   void evaluateEverything(const detail::RuleContext& ctx, Before& before);
   // The scopes it judged whole go to `rejudged`.
   void evaluateStale(const detail::RuleContext& ctx, Before& before, std::vector<ScopeKey>& rejudged);
-  // CHAIN-018 for every task, and none for tasks gone since: tasks are few.
-  // Every task (after a load or on a new day), or only those whose task, unit or unit/type
-  // this evaluation finds touched.
+  // CHAIN-018 of every task, and none for tasks gone since (after a load or on a new day), or
+  // of only the tasks whose row, unit row or unit/type this evaluation finds touched.
   void evaluateReductions(const detail::RuleContext& ctx, std::vector<Pending>& batch, bool every_task);
   void dropEmptyOwners();
 
@@ -339,7 +338,7 @@ void ChainEngine::State::evaluateReductions(const detail::RuleContext& ctx, std:
       if (!type || static_cast<std::uint8_t>(task->second.estab_type) == *type) due.insert(task->first);
     }
   };
-  if (!index.reductions().empty() || !by_reduction_.empty()) {
+  if (!tasks.empty()) {
     for (const auto& key : touched.scopes) ofUnit(key.unit, key.type);
     for (const auto& unit : touched.units_named) ofUnit(unit, std::nullopt);
   }

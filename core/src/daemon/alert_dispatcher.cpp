@@ -92,8 +92,17 @@ bool AlertDispatcher::open(const std::filesystem::path& ledger_path) {
 void AlertDispatcher::observe(const std::vector<chain::Finding>& open,
                               const std::function<std::string(const std::string&)>& region_of,
                               const std::set<std::string>& connectors_down, WallTime now) {
+  std::vector<const chain::Finding*> in_place;
+  in_place.reserve(open.size());
+  for (const auto& finding : open) in_place.push_back(&finding);
+  observeInPlace(in_place, region_of, connectors_down, now);
+}
+
+void AlertDispatcher::observeInPlace(const std::vector<const chain::Finding*>& open,
+                                     const std::function<std::string(const std::string&)>& region_of,
+                                     const std::set<std::string>& connectors_down, WallTime now) {
   if (!manager_) return;
-  if (auto observed = manager_->observe(open, region_of, connectors_down, now); !observed) {
+  if (auto observed = manager_->observeInPlace(open, region_of, connectors_down, now); !observed) {
     spdlog::error("alerts: cannot record this evaluation: {}", observed.error().message);
     return;
   }

@@ -47,6 +47,10 @@ class AlertDispatcher {
   // An evaluation's open findings: alerts raised, changed and resolved, then flushed.
   void observe(const std::vector<chain::Finding>& open, const std::function<std::string(const std::string&)>& region_of,
                const std::set<std::string>& connectors_down, WallTime now);
+  // The same for findings read in place (an evaluation's OpenFindings).
+  void observeInPlace(const std::vector<const chain::Finding*>& open,
+                      const std::function<std::string(const std::string&)>& region_of,
+                      const std::set<std::string>& connectors_down, WallTime now);
   // Writes the notifications due (grouping windows that closed) and delivers what is due.
   void flush();
   // A message of the daemon's own (a report) into the outbox, then delivered as digests are.

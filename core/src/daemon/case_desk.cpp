@@ -42,14 +42,14 @@ void CaseDesk::tellEngine() {
   evaluator_.setCaseSuspensions(store_->suspensions());
 }
 
-void CaseDesk::follow(model::Date as_of, std::vector<chain::Finding>& open, WallTime now) {
+void CaseDesk::follow(model::Date as_of, OpenFindings& open, WallTime now) {
   if (!store_) return;
   // Every evaluation passes here, a province's tens of thousands of findings with it: the set of
   // their fingerprints is made only when a case is there to follow them.
   if (store_->anyOpen()) {
     std::unordered_set<std::string> fingerprints;
     fingerprints.reserve(open.size());
-    for (const auto& finding : open) fingerprints.insert(finding.fingerprint);
+    for (const auto* finding : open.all()) fingerprints.insert(finding->fingerprint);
     auto changes = store_->observe(fingerprints, as_of, now);
     if (!changes) {
       spdlog::error("rectification cases not updated: {}", changes.error().message);
@@ -63,12 +63,13 @@ void CaseDesk::follow(model::Date as_of, std::vector<chain::Finding>& open, Wall
     }
   }
   if (config_->cases.auto_case_after_days > 0) autoOpen(as_of, open, now);
-  for (auto& finding : store_->overdueFindings()) open.push_back(std::move(finding));
+  for (auto& finding : store_->overdueFindings()) open.add(std::move(finding));
 }
 
-void CaseDesk::autoOpen(model::Date as_of, const std::vector<chain::Finding>& open, WallTime now) {
+void CaseDesk::autoOpen(model::Date as_of, const OpenFindings& open, WallTime now) {
   std::map<std::string, std::vector<chain::Finding>> by_unit;
-  for (const auto& finding : open) {
+  for (const auto* found : open.all()) {
+    const chain::Finding& finding = *found;
     if (!bundles(finding) || finding.severity != chain::Severity::critical) continue;
     if (finding.since.plusDays(config_->cases.auto_case_after_days) > as_of) continue;
     if (store_->caseHolding(finding.fingerprint)) continue;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "evaluator.hpp"
+#include "open_findings.hpp"
 #include "staffchain/api/prometheus_writer.hpp"
 #include "staffchain/cases/case_store.hpp"
 #include "staffchain/config/config.hpp"
@@ -36,7 +37,7 @@ class CaseDesk {
 
   // An evaluation as of `as_of` left `open` open (every finding the daemon holds): the cases
   // follow it, then CASE-001 of each overdue case is appended to `open`.
-  void follow(model::Date as_of, std::vector<chain::Finding>& open, WallTime now);
+  void follow(model::Date as_of, OpenFindings& open, WallTime now);
 
   // A case for `unit` bundling the findings named (every open finding of the unit not yet in a
   // case when none is named), as the last evaluation had them.
@@ -50,7 +51,7 @@ class CaseDesk {
  private:
   // The engine's open findings of a unit that a case may bundle (chain rules and data rows).
   [[nodiscard]] std::vector<chain::Finding> bundleable(const std::string& unit_id) const;
-  void autoOpen(model::Date as_of, const std::vector<chain::Finding>& open, WallTime now);
+  void autoOpen(model::Date as_of, const OpenFindings& open, WallTime now);
   void tellEngine();
 
   Evaluator& evaluator_;

@@ -90,11 +90,11 @@ bool Daemon::assemble(const std::filesystem::path& ledger_path) {
 
   Evaluator::Hooks evaluation;
   evaluation.not_settled = [this] { return connectors_->notSettled(); };
-  evaluation.open_findings = [this](std::vector<chain::Finding> engine_findings, WallTime now) {
+  evaluation.open_findings = [this](std::vector<const chain::Finding*> engine_findings, WallTime now) {
     return openFindings(std::move(engine_findings), now);
   };
-  evaluation.evaluated = [this](model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
-                                std::size_t resolved, double ms) { onEvaluated(as_of, open, changed, resolved, ms); };
+  evaluation.evaluated = [this](model::Date as_of, const OpenFindings& open, std::size_t changed, std::size_t resolved,
+                                double ms) { onEvaluated(as_of, open, changed, resolved, ms); };
   evaluator_ = std::make_unique<Evaluator>(*scheduler_, std::move(evaluation));
   evaluator_->configure(*config_);
 
@@ -162,13 +162,14 @@ void Daemon::onCommitted(const std::string& connector, const ingest::IngestResul
   propagator_->afterCommit(result, evaluator_->engine());
 }
 
-std::vector<chain::Finding> Daemon::openFindings(std::vector<chain::Finding> engine_findings, WallTime now) {
-  std::vector<chain::Finding> open = propagator_->withEvidence(std::move(engine_findings));
-  for (auto& finding : connectors_->linkFindings(now)) open.push_back(std::move(finding));
-  for (auto& finding : propagator_->linkFindings()) open.push_back(std::move(finding));
-  for (auto& finding : dispatcher_->linkFindings(now)) open.push_back(std::move(finding));
+OpenFindings Daemon::openFindings(std::vector<const chain::Finding*> engine_findings, WallTime now) {
+  OpenFindings open(std::move(engine_findings));
+  propagator_->addEvidence(open);
+  for (auto& finding : connectors_->linkFindings(now)) open.add(std::move(finding));
+  for (auto& finding : propagator_->linkFindings()) open.add(std::move(finding));
+  for (auto& finding : dispatcher_->linkFindings(now)) open.add(std::move(finding));
   if (auto held = ledger_->heldSnapshots(true); held) {
-    for (const auto& snapshot : held.value()) open.push_back(heldSnapshotFinding(snapshot));
+    for (const auto& snapshot : held.value()) open.add(heldSnapshotFinding(snapshot));
   } else {
     spdlog::error("cannot read the held snapshots: {}", held.error().message);
   }
@@ -176,11 +177,12 @@ std::vector<chain::Finding> Daemon::openFindings(std::vector<chain::Finding> eng
   return open;
 }
 
-void Daemon::onEvaluated(model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
-                         std::size_t resolved, double ms) {
+void Daemon::onEvaluated(model::Date as_of, const OpenFindings& open, std::size_t changed, std::size_t resolved,
+                         double ms) {
   std::map<std::string, std::size_t> by_severity;
   std::set<std::string> connectors_down;
-  for (const auto& finding : open) {
+  for (const auto* found : open.all()) {
+    const chain::Finding& finding = *found;
     by_severity[std::string(chain::toString(finding.severity))]++;
     if (finding.rule == "LINK-001" || finding.rule == "LINK-002") {
       for (const auto& item : finding.evidence) connectors_down.insert(item.source);
@@ -194,7 +196,7 @@ void Daemon::onEvaluated(model::Date as_of, const std::vector<chain::Finding>& o
   notifySystemd(fmt::format("STATUS={} open findings, {} connectors", open.size(), connectors_->size()));
   if (!dispatcher_->isOpen()) return;
   const auto region_of = [this](const std::string& unit_id) { return evaluator_->regionOf(unit_id); };
-  dispatcher_->observe(open, region_of, connectors_down, scheduler_->wallNow());
+  dispatcher_->observeInPlace(open.all(), region_of, connectors_down, scheduler_->wallNow());
 }
 
 void Daemon::finishOnceCycle() {

@@ -44,9 +44,8 @@ class Daemon {
   // Every finding open now: the engine's (with the notices' history), the connectors' link
   // health (LINK-001/002), the sinks' and receivers' (LINK-003), held snapshots' (DATA-002) and
   // overdue rectification cases' (CASE-001, after the cases followed the findings).
-  [[nodiscard]] std::vector<chain::Finding> openFindings(std::vector<chain::Finding> engine_findings, WallTime now);
-  void onEvaluated(model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
-                   std::size_t resolved, double ms);
+  [[nodiscard]] OpenFindings openFindings(std::vector<const chain::Finding*> engine_findings, WallTime now);
+  void onEvaluated(model::Date as_of, const OpenFindings& open, std::size_t changed, std::size_t resolved, double ms);
   void finishOnceCycle();
   void awaitSignal();
   // False when the new configuration is refused; its errors then go to `refused_for` too.

@@ -145,7 +145,7 @@ void Evaluator::evaluate() {
     changed = delta.changed.size();
     resolved = delta.resolved.size();
   }
-  const std::vector<chain::Finding> open = hooks_.open_findings(engine_->findings(), scheduler_.wallNow());
+  const OpenFindings open = hooks_.open_findings(engine_->findingsInPlace(), scheduler_.wallNow());
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   hooks_.evaluated(as_of, open, changed, resolved, ms);
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "open_findings.hpp"
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/scheduler.hpp"
@@ -26,11 +27,12 @@ class Evaluator {
     // batches half-way. Nothing is judged from a half-synced world.
     std::function<std::vector<std::string>()> not_settled;
     // Every finding open now: the engine's, given, and whatever else the daemon holds open.
-    std::function<std::vector<chain::Finding>(std::vector<chain::Finding> engine_findings, WallTime now)> open_findings;
+    // The engine's are read in place (OpenFindings).
+    std::function<OpenFindings(std::vector<const chain::Finding*> engine_findings, WallTime now)> open_findings;
     // An evaluation's result: every finding open now as of that day, with how many changed
     // and resolved, and how long it took.
-    std::function<void(model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
-                       std::size_t resolved, double milliseconds)>
+    std::function<void(model::Date as_of, const OpenFindings& open, std::size_t changed, std::size_t resolved,
+                       double milliseconds)>
         evaluated;
   };
 

@@ -312,6 +312,17 @@ std::vector<chain::Finding> NoticePropagator::withEvidence(std::vector<chain::Fi
   return findings;
 }
 
+void NoticePropagator::addEvidence(OpenFindings& open) const {
+  if (!store_) return;
+  const auto added = propagation::forEachNoticeEvidence(
+      *store_, open.size(), [&](std::size_t i) -> const chain::Finding& { return open[i]; },
+      [&](std::size_t i, std::vector<chain::EvidenceItem> items) {
+        auto& amended = open.amend(i);
+        for (auto& item : items) amended.evidence.push_back(std::move(item));
+      });
+  if (!added) spdlog::error("propagation: notice evidence not added: {}", added.error().message);
+}
+
 std::vector<chain::Finding> NoticePropagator::linkFindings() const {
   if (config_ == nullptr) return {};
   return sink_health_.findings(config_->propagation.failures_before_alert, config_->daemon.timezone);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "open_findings.hpp"
 #include "staffchain/api/prometheus_writer.hpp"
 #include "staffchain/chain/chain_engine.hpp"
 #include "staffchain/config/config.hpp"
@@ -69,6 +70,8 @@ class NoticePropagator {
 
   // Findings with the history of the notices they are about (CHAIN-003/005/006/017).
   [[nodiscard]] std::vector<chain::Finding> withEvidence(std::vector<chain::Finding> findings) const;
+  // The same for an evaluation's findings: only those given notice evidence are copied.
+  void addEvidence(OpenFindings& open) const;
   // LINK-003: sinks that failed [propagation] failures_before_alert times in a row.
   [[nodiscard]] std::vector<chain::Finding> linkFindings() const;
   [[nodiscard]] nlohmann::json json(const propagation::NoticeFilter& filter) const;

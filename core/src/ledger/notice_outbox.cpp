@@ -234,8 +234,8 @@ Result<std::vector<StoredNotice>> NoticeOutbox::list(const NoticeFilter& filter)
 
 Result<std::set<std::string, std::less<>>> NoticeOutbox::personsWithNotices() {
   std::set<std::string, std::less<>> out;
-  auto done = query("SELECT DISTINCT person_id FROM notices WHERE person_id <> ''", {}, "listing the persons with notices",
-                    [&](const Statement& s) -> Result<void> {
+  auto done = query("SELECT DISTINCT person_id FROM notices WHERE person_id <> ''", {},
+                    "listing the persons with notices", [&](const Statement& s) -> Result<void> {
                       out.emplace(s.columnText(0));
                       return {};
                     });

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,12 +33,15 @@ std::string judgedStay(const chain::Finding& finding) {
 
 }  // namespace
 
-Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding>& findings) {
+Result<void> forEachNoticeEvidence(NoticeStore& store, std::size_t count,
+                                   const std::function<const chain::Finding&(std::size_t)>& finding_at,
+                                   const std::function<void(std::size_t, std::vector<chain::EvidenceItem>)>& add) {
   // One query for who has notices at all, then one per finding of such a person: a province
   // has thousands of findings of these rules, most of them of persons no notice was sent about
   // (a query each took half a second of every evaluation at a million persons).
   std::optional<std::set<std::string, std::less<>>> noticed;
-  for (auto& finding : findings) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const chain::Finding& finding = finding_at(i);
     const auto action = noticeActionOf(finding.rule);
     if (action.empty() || finding.person_id.str().empty()) continue;
     if (!noticed) {
@@ -54,6 +58,7 @@ Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding
     filter.unit = finding.unit_id.str();
     auto notices = store.list(filter);
     if (!notices) return std::move(notices).error();
+    std::vector<chain::EvidenceItem> items;
     for (const auto& notice : notices.value()) {
       if (notice.action != action || (!stay.empty() && notice.field("effective_on") != stay)) continue;
       auto history = store.history(notice.id);
@@ -73,15 +78,24 @@ Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding
                      {"attempts", std::to_string(notice.attempts)},
                      {"answer", notice.receipt},
                      {"last_error", notice.last_error}};
-      for (std::size_t i = 0; i < history->size(); ++i) {
-        const auto& event = (*history)[i];
-        item.fields.emplace_back(fmt::format("history.{}", i + 1),
+      for (std::size_t h = 0; h < history->size(); ++h) {
+        const auto& event = (*history)[h];
+        item.fields.emplace_back(fmt::format("history.{}", h + 1),
                                  fmt::format("{} {}: {}", event.at, event.event, event.detail));
       }
-      finding.evidence.push_back(std::move(item));
+      items.push_back(std::move(item));
     }
+    if (!items.empty()) add(i, std::move(items));
   }
   return {};
+}
+
+Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding>& findings) {
+  return forEachNoticeEvidence(
+      store, findings.size(), [&](std::size_t i) -> const chain::Finding& { return findings[i]; },
+      [&](std::size_t i, std::vector<chain::EvidenceItem> items) {
+        for (auto& item : items) findings[i].evidence.push_back(std::move(item));
+      });
 }
 
 }  // namespace staffchain::propagation

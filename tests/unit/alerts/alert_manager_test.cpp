@@ -160,6 +160,49 @@ TEST(AlertManagerInhibition, ADownSourceHoldsBackItsFindingsAndSaysSo) {
   EXPECT_TRUE(contains(receiver.to("operations")[1].title, "已解决 1 项"));
 }
 
+// An alert is compared with its finding in place (nothing copied while they agree): each part
+// of the content that changes is taken, and an evaluation that changes nothing writes nothing.
+TEST(AlertManagerContent, EachPartOfAFindingThatChangesReachesItsAlert) {
+  ScratchDir dir;
+  auto manager = openManager(dir.ledger(), settingsFor({"estab_office"}));
+  ASSERT_NE(manager, nullptr);
+  chain::Finding f = finding("CHAIN-004", Severity::major, unit(1), person(1));
+  observe(*manager, {f}, at(0));
+  ASSERT_NE(manager->alert(f.fingerprint), std::nullopt);
+  EXPECT_EQ(manager->alert(f.fingerprint)->last_seen, at(0));
+  observe(*manager, {f}, at(1));
+  EXPECT_EQ(manager->alert(f.fingerprint)->last_seen, at(0)) << "the same content: the alert is left as it was";
+
+  f.severity = Severity::critical;
+  observe(*manager, {f}, at(2));
+  EXPECT_EQ(manager->alert(f.fingerprint)->severity, Severity::critical);
+  EXPECT_EQ(manager->alert(f.fingerprint)->last_seen, at(2));
+
+  f.summary_en += " (again)";
+  observe(*manager, {f}, at(3));
+  EXPECT_EQ(manager->alert(f.fingerprint)->summary_en, f.summary_en);
+
+  f.evidence[0].fields.emplace_back("gross", "6123.00");
+  observe(*manager, {f}, at(4));
+  EXPECT_EQ(manager->alert(f.fingerprint)->evidence, f.evidence);
+
+  f.since = model::Date::fromYmd(2024, 2, 1);
+  observe(*manager, {f}, at(5));
+  EXPECT_EQ(manager->alert(f.fingerprint)->since, f.since);
+
+  // What the alert derives: the source's connector going down holds it back, and its unit's
+  // region as the lookup says (a unit moved to another region).
+  observe(*manager, {f}, at(6), {"payroll"});
+  EXPECT_EQ(manager->alert(f.fingerprint)->inhibited_by, std::vector<std::string>{"payroll"});
+  ASSERT_TRUE(manager
+                  ->observe(
+                      {f}, [](const std::string&) { return std::string("150783"); }, kNoneDown, at(7))
+                  .ok());
+  EXPECT_EQ(manager->alert(f.fingerprint)->region, "150783");
+  EXPECT_TRUE(manager->alert(f.fingerprint)->inhibited_by.empty());
+  EXPECT_EQ(manager->alert(f.fingerprint)->last_seen, at(7));
+}
+
 TEST(AlertManagerSilences, ExpiryOnAStillFiringAlertIsAnnounced) {
   ScratchDir dir;
   auto manager = openManager(dir.ledger(), settingsFor({"estab_office"}));

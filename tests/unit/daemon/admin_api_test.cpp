@@ -68,8 +68,10 @@ class AdminApiTest : public ::testing::Test {
     ASSERT_TRUE(propagator_->open(dir_.path() / "ledger.db"));
     Evaluator::Hooks evaluation;
     evaluation.not_settled = [this] { return connectors_->notSettled(); };
-    evaluation.open_findings = [](std::vector<chain::Finding> findings, WallTime) { return findings; };
-    evaluation.evaluated = [](model::Date, const std::vector<chain::Finding>&, std::size_t, std::size_t, double) {};
+    evaluation.open_findings = [](std::vector<const chain::Finding*> findings, WallTime) {
+      return OpenFindings(std::move(findings));
+    };
+    evaluation.evaluated = [](model::Date, const OpenFindings&, std::size_t, std::size_t, double) {};
     evaluator_ = std::make_unique<Evaluator>(scheduler_, std::move(evaluation));
     evaluator_->configure(config_);
     dispatcher_ = std::make_unique<AlertDispatcher>(

@@ -40,12 +40,14 @@ class CaseDeskTest : public ::testing::Test {
     config_.cases.auto_case_after_days = 30;
     Evaluator::Hooks hooks;
     hooks.not_settled = [] { return std::vector<std::string>{}; };
-    hooks.open_findings = [this](std::vector<chain::Finding> findings, WallTime now) {
-      desk_->follow(evaluator_->today(), findings, now);
-      return findings;
+    hooks.open_findings = [this](std::vector<const chain::Finding*> findings, WallTime now) {
+      OpenFindings open(std::move(findings));
+      desk_->follow(evaluator_->today(), open, now);
+      return open;
     };
-    hooks.evaluated = [this](model::Date, const std::vector<chain::Finding>& open, std::size_t, std::size_t, double) {
-      last_open_ = open;
+    hooks.evaluated = [this](model::Date, const OpenFindings& open, std::size_t, std::size_t, double) {
+      last_open_.clear();
+      for (const auto* finding : open.all()) last_open_.push_back(*finding);
     };
     evaluator_ = std::make_unique<Evaluator>(scheduler_, std::move(hooks));
     evaluator_->configure(config_);

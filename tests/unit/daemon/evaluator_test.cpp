@@ -44,9 +44,10 @@ class EvaluatorTest : public ::testing::Test {
     config_.daemon.first_sync_grace = 10min;
     Evaluator::Hooks hooks;
     hooks.not_settled = [this] { return waiting_; };
-    hooks.open_findings = [](std::vector<chain::Finding> engine_findings, WallTime) { return engine_findings; };
-    hooks.evaluated = [this](model::Date as_of, const std::vector<chain::Finding>& open, std::size_t changed,
-                             std::size_t, double) {
+    hooks.open_findings = [](std::vector<const chain::Finding*> engine_findings, WallTime) {
+      return OpenFindings(std::move(engine_findings));
+    };
+    hooks.evaluated = [this](model::Date as_of, const OpenFindings& open, std::size_t changed, std::size_t, double) {
       evaluations_.push_back({as_of, open.size(), changed});
     };
     evaluator_ = std::make_unique<Evaluator>(scheduler_, std::move(hooks));

@@ -63,8 +63,10 @@ class QuarterlyReportsTest : public ::testing::Test {
 
     Evaluator::Hooks hooks;
     hooks.not_settled = [] { return std::vector<std::string>{}; };
-    hooks.open_findings = [](std::vector<chain::Finding> findings, WallTime) { return findings; };
-    hooks.evaluated = [](model::Date, const std::vector<chain::Finding>&, std::size_t, std::size_t, double) {};
+    hooks.open_findings = [](std::vector<const chain::Finding*> findings, WallTime) {
+      return OpenFindings(std::move(findings));
+    };
+    hooks.evaluated = [](model::Date, const OpenFindings&, std::size_t, std::size_t, double) {};
     evaluator_ = std::make_unique<Evaluator>(scheduler_, std::move(hooks));
     evaluator_->configure(config_);
     evaluator_->load(model::Dataset{});

@@ -40,6 +40,9 @@ class AlertManager {
   // an open LINK-001 or LINK-002: findings resting on their data are held back.
   Result<void> observe(const std::vector<chain::Finding>& open, const RegionLookup& region_of,
                        const std::set<std::string>& connectors_down, TimePoint now);
+  // The same for findings read in place (the engine's, and the few the daemon adds).
+  Result<void> observeInPlace(const std::vector<const chain::Finding*>& open, const RegionLookup& region_of,
+                              const std::set<std::string>& connectors_down, TimePoint now);
 
   // Ends silences that expired, escalates what waited too long, and writes every digest that
   // is due (group_wait, group_interval, repeat_interval) into the outbox. `windows_ahead` closes

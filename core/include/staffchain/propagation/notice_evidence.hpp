@@ -2,6 +2,8 @@
 // notice's delivery history, so the department sees what it was told and when.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "staffchain/chain/finding.hpp"
@@ -19,5 +21,10 @@ std::string_view noticeActionOf(std::string_view rule) noexcept;
 // finding shows the movement it judges, only the notices of that movement's stay (the same
 // `effective_on`) are added.
 Result<void> appendNoticeEvidence(NoticeStore& store, std::vector<chain::Finding>& findings);
+// The same for findings the caller holds its own way: add(i, items) for each of the `count`
+// findings (read through finding_at) that notices are about, with the items to append.
+Result<void> forEachNoticeEvidence(NoticeStore& store, std::size_t count,
+                                   const std::function<const chain::Finding&(std::size_t)>& finding_at,
+                                   const std::function<void(std::size_t, std::vector<chain::EvidenceItem>)>& add);
 
 }  // namespace staffchain::propagation
