@@ -332,6 +332,26 @@ inline std::vector<std::string> linesWith(const std::string& text, const std::st
   return out;
 }
 
+// Whether the daemon's log shows an evaluation after the last batch that brought records: the
+// findings then include everything ingested. (Findings that read the same twice in a row do not
+// say so: the evaluation after a sync waits a second to take in the syncs that land with it.)
+inline bool evaluatedAfterLastBatch(const std::string& log) {
+  std::size_t line_no = 0;
+  std::size_t last_batch = 0;
+  std::size_t last_evaluation = 0;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.find("evaluation as of") != std::string::npos) last_evaluation = line_no;
+    const auto connector = line.find(" connector ");
+    const auto records = line.find(" records (");
+    if (connector == std::string::npos || records == std::string::npos || records < connector) continue;
+    const auto count_at = line.rfind(' ', records - 1);
+    if (count_at != std::string::npos && line.compare(count_at, records - count_at, " 0") != 0) last_batch = line_no;
+  }
+  return last_evaluation > last_batch;
+}
+
 // How many rows of `table` the ledger holds (read-only, beside a running daemon); -1 on error.
 inline std::int64_t ledgerRows(const std::filesystem::path& db_path, const std::string& table) {
   return ledgerDigest(db_path).count(table);

@@ -70,7 +70,9 @@ TEST(TrustedIngest, EachBadRosterChangesNothingAndRaisesOneAlertNamingIt) {
     return ready.is_object() && ready.value("ready", false);
   };
   ASSERT_TRUE(waitFor(settled, 600s)) << daemon.output();
-  // Evaluated after the world landed: the findings stop changing.
+  // Evaluated after the world landed (the last sync's evaluation comes a second after it), and
+  // the findings read the same twice.
+  ASSERT_TRUE(waitFor([&] { return evaluatedAfterLastBatch(daemon.output()); }, 120s)) << daemon.output();
   std::set<std::string> findings;
   ASSERT_TRUE(waitFor(
       [&] {
