@@ -49,8 +49,8 @@ void takeContent(Alert& alert, const chain::Finding& finding, const RegionLookup
   alert.id = finding.fingerprint;
   alert.rule = finding.rule;
   alert.severity = finding.severity;
-  alert.unit_id = finding.unit_id.empty() ? std::string() : finding.unit_id.str();
-  alert.person_id = finding.person_id.empty() ? std::string() : finding.person_id.str();
+  alert.unit_id = finding.unit_id.str();  // "" for none
+  alert.person_id = finding.person_id.str();
   alert.since = finding.since;
   alert.summary_zh = finding.summary_zh;
   alert.summary_en = finding.summary_en;
@@ -58,19 +58,12 @@ void takeContent(Alert& alert, const chain::Finding& finding, const RegionLookup
   deriveContent(alert, finding, region_of, connectors_down, settings);
 }
 
-std::string_view idText(const model::UnitId& id) {
-  return id.empty() ? std::string_view() : id.view();
-}
-std::string_view idText(const model::PersonId& id) {
-  return id.empty() ? std::string_view() : id.view();
-}
-
 // Whether takeContent would leave `alert` as it is, read without copying the finding: nearly
 // every finding of an evaluation is unchanged, and a province has tens of thousands.
 bool holdsContentOf(const Alert& alert, const chain::Finding& finding, const RegionLookup& region_of,
                     const std::set<std::string>& connectors_down, const AlertSettings& settings) {
   if (alert.rule != finding.rule || alert.severity != finding.severity || alert.since != finding.since ||
-      alert.unit_id != idText(finding.unit_id) || alert.person_id != idText(finding.person_id) ||
+      alert.unit_id != finding.unit_id.view() || alert.person_id != finding.person_id.view() ||
       alert.summary_zh != finding.summary_zh || alert.summary_en != finding.summary_en ||
       alert.evidence != finding.evidence) {
     return false;
@@ -81,9 +74,19 @@ bool holdsContentOf(const Alert& alert, const chain::Finding& finding, const Reg
          alert.inhibited_by == derived.inhibited_by;
 }
 
-bool routingInputsEqual(const Alert& a, const Alert& b) {
-  return a.rule == b.rule && a.severity == b.severity && a.unit_id == b.unit_id && a.region == b.region &&
-         a.roles == b.roles;
+// What an alert's route is chosen by.
+struct RoutingInputs {
+  std::string rule;
+  chain::Severity severity = chain::Severity::minor;
+  std::string unit_id;
+  std::string region;
+  std::vector<std::string> roles;
+
+  friend bool operator==(const RoutingInputs&, const RoutingInputs&) = default;
+};
+
+RoutingInputs routingInputsOf(const Alert& alert) {
+  return {alert.rule, alert.severity, alert.unit_id, alert.region, alert.roles};
 }
 
 std::chrono::milliseconds backoff(const DeliveryPolicy& policy, const std::string& receiver, std::int64_t failures) {
@@ -226,10 +229,9 @@ Result<void> AlertManager::observeInPlace(const std::vector<const chain::Finding
         if (s.reroute_all) to_route.push_back(alert.id);
         continue;
       }
-      Alert incoming;
-      takeContent(incoming, finding, region_of, connectors_down, s.settings);
-      const bool reroute = reopened || s.reroute_all || !routingInputsEqual(alert, incoming);
+      const RoutingInputs routed_by = routingInputsOf(alert);
       takeContent(alert, finding, region_of, connectors_down, s.settings);
+      const bool reroute = reopened || s.reroute_all || routingInputsOf(alert) != routed_by;
       alert.last_seen = now;
       if (reopened) {
         // The same broken link again: the same alert, with a fresh lifecycle.

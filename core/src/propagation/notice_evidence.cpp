@@ -43,7 +43,7 @@ Result<void> forEachNoticeEvidence(NoticeStore& store, std::size_t count,
   for (std::size_t i = 0; i < count; ++i) {
     const chain::Finding& finding = finding_at(i);
     const auto action = noticeActionOf(finding.rule);
-    if (action.empty() || finding.person_id.str().empty()) continue;
+    if (action.empty() || finding.person_id.empty()) continue;
     if (!noticed) {
       auto persons = store.personsWithNotices();
       if (!persons) return std::move(persons).error();
