@@ -2,7 +2,7 @@
 # registered with CTest one by one (discovered when ctest runs, not at build time).
 include(GoogleTest)
 function(staffchain_add_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS;FIXTURES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
@@ -13,6 +13,11 @@ function(staffchain_add_test name)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})
   endif()
+  # FIXTURES: ctest tests (FIXTURES_SETUP) that must have run before any of these.
+  set(fixture_properties)
+  if(ARG_FIXTURES)
+    set(fixture_properties FIXTURES_REQUIRED "${ARG_FIXTURES}")
+  endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS "${labels}" TIMEOUT 600)
+                       PROPERTIES LABELS "${labels}" TIMEOUT 600 ${fixture_properties})
 endfunction()
