@@ -380,6 +380,7 @@ void benchMovement(benchmark::State& state, Bench& bench, std::size_t persons, C
   samples.reserve(static_cast<std::size_t>(state.max_iterations));
   cpu_samples.reserve(static_cast<std::size_t>(state.max_iterations));
   std::size_t changed = 0;
+  std::size_t whole_scopes = 0;  // unit/type scopes judged whole, not counted again
   for (auto _ : state) {
     std::optional<model::Record> record;
     switch (kind) {
@@ -412,6 +413,7 @@ void benchMovement(benchmark::State& state, Bench& bench, std::size_t persons, C
     state.SetIterationTime(seconds);
     samples.add(seconds);
     changed += delta.changed.size() + delta.resolved.size();
+    whole_scopes += engine.unitTypeScopesJudgedWhole();
     benchmark::DoNotOptimize(delta);
   }
   state.counters["median_us"] = samples.median() * 1e6;
@@ -421,6 +423,8 @@ void benchMovement(benchmark::State& state, Bench& bench, std::size_t persons, C
   state.counters["cpu_p99_us"] = cpu_samples.percentile(99.0) * 1e6;
   state.counters["delta_per_change"] =
       samples.size() == 0 ? 0.0 : static_cast<double>(changed) / static_cast<double>(samples.size());
+  state.counters["whole_scopes_per_change"] =
+      samples.size() == 0 ? 0.0 : static_cast<double>(whole_scopes) / static_cast<double>(samples.size());
   bench.summary.set(persons, fmt::format("{}: median / p99 / max (us)", changeName(kind)),
                     fmt::format("{} / {} / {}  (CPU {} / {} / {}; {} changes)", formatMicros(samples.median()),
                                 formatMicros(samples.percentile(99.0)), formatMicros(samples.max()),

@@ -136,7 +136,10 @@ class ChainEngine::State {
   // Units under suspension by an overdue rectification case (setCaseSuspensions).
   detail::UnitMap<std::vector<CaseSuspension>> case_suspensions_;
   std::optional<model::Date> last_as_of;
-  std::size_t reduction_tasks_judged = 0;  // by the last evaluation
+  std::size_t reduction_tasks_judged = 0;       // by the last evaluation
+  std::vector<std::string> reductions_visited;  // the tasks it judged or found erased, unless every one
+  std::size_t scopes_whole = 0;                 // unit/type scopes, by the last evaluation
+  std::size_t scopes_recounted = 0;
 
  private:
   std::vector<Finding> evaluatePerson(const detail::RuleContext& ctx, const model::PersonId& id) const;
@@ -145,7 +148,7 @@ class ChainEngine::State {
   std::vector<Finding> evaluateSuspension(const detail::RuleContext& ctx, const model::UnitId& unit) const;
   void commit(std::vector<Pending>& batch, Before& before, detail::UnitSet* critical_units);
   void evaluateEverything(const detail::RuleContext& ctx, Before& before);
-  // The scopes it judged whole go to `rejudged`.
+  // The unit/type scopes whose occupancy it judged whole or counted again go to `rejudged`.
   void evaluateStale(const detail::RuleContext& ctx, Before& before, std::vector<ScopeKey>& rejudged);
   // CHAIN-018 of every task, and none for tasks gone since (after a load or on a new day), or
   // of only the tasks whose row, unit row or unit/type this evaluation finds touched.
@@ -343,6 +346,7 @@ void ChainEngine::State::evaluateReductions(const detail::RuleContext& ctx, std:
     for (const auto& unit : touched.units_named) ofUnit(unit, std::nullopt);
   }
   for (const auto& id : touched.reductions) due.insert(id);
+  reductions_visited.assign(due.begin(), due.end());
   for (const auto id : due) {
     if (auto task = tasks.find(id); task != tasks.end()) {
       judge(task->first, task->second);
@@ -394,6 +398,8 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
   }
   {
     const auto scopes = index.allScopes();
+    scopes_whole = scopes.size();
+    scopes_recounted = 0;
     std::vector<detail::OccupancyCounter*> occupancy;
     occupancy.reserve(scopes.size());
     for (const auto& key : scopes) occupancy.push_back(&occupancy_[key]);
@@ -425,40 +431,92 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
                                        std::vector<ScopeKey>& rejudged) {
   std::vector<Pending> batch;
   for (const auto& id : touched.persons) batch.push_back({&by_person_[id], evaluatePerson(ctx, id)});
-  std::vector<ScopeKey> whole_scopes(touched.scopes.begin(), touched.scopes.end());
+  std::unordered_set<ScopeKey, detail::ScopeKeyHash> whole(touched.scopes.begin(), touched.scopes.end());
   // Scopes judged for some persons only: their findings there leave the scope's list for the
   // commit and come back after it (a deque, so Pending::owned stays put).
   std::deque<std::vector<std::string>> parts;
   std::vector<std::pair<ScopeKey, std::vector<std::string>*>> partial_scopes;
-  for (const auto& [key, persons] : touched.scope_persons) {
-    if (touched.scopes.contains(key)) continue;
-    auto occupancy = occupancy_.find(key);
-    if (occupancy == occupancy_.end()) {  // never judged whole: nothing to judge against
-      whole_scopes.push_back(key);
-      continue;
+  auto subjectsOf = [&](const ScopeKey& key, detail::PersonSet subjects) {
+    if (auto persons = touched.scope_persons.find(key); persons != touched.scope_persons.end()) {
+      subjects.insert(persons->second.begin(), persons->second.end());
     }
-    detail::PersonSet subjects = persons;
-    if (auto cited = touched.cited.find(key); cited != touched.cited.end()) {
-      for (const auto& approval_id : cited->second) {
-        if (const auto* citers = index.citers(approval_id); citers != nullptr) {
-          subjects.insert(citers->begin(), citers->end());
-        }
-      }
-    }
-    std::vector<Finding> out;
-    detail::evaluateUnitTypePersons(ctx, key, occupancy->second, subjects, out);
+    return subjects;
+  };
+  // The approvals whose uses in the scope may read differently: their other citers' CHAIN-001.
+  auto checkedIn = [&](const ScopeKey& key) -> const std::set<std::string>* {
+    auto cited = touched.cited.find(key);
+    return cited == touched.cited.end() ? nullptr : &cited->second;
+  };
+  // The subjects' findings in the scope, the other citers' CHAIN-001 judged again, and its
+  // CHAIN-012 when its count was taken again, leave its list for the commit.
+  auto takePart = [&](const ScopeKey& key, const detail::PersonSet& subjects, const std::vector<std::string>& checked,
+                      bool recounted, std::vector<Finding> out) {
     auto& owned = parts.emplace_back();
     if (auto it = by_scope_.find(key); it != by_scope_.end()) {
+      const std::unordered_set<std::string_view> judged_again(checked.begin(), checked.end());
       std::erase_if(it->second, [&](const std::string& fp) {
         auto f = current_.find(fp);
-        if (f == current_.end() || f->second.person_id.empty() || !subjects.contains(f->second.person_id)) return false;
-        owned.push_back(fp);
-        return true;
+        if (f == current_.end()) return false;
+        const bool mine = f->second.person_id.empty()
+                              ? recounted
+                              : subjects.contains(f->second.person_id) || judged_again.contains(fp);
+        if (mine) owned.push_back(fp);
+        return mine;
       });
     }
     partial_scopes.emplace_back(key, &owned);
     batch.push_back({&owned, std::move(out)});
+  };
+  // Scopes whose members' stays changed: counted again from those members' stays before and
+  // after, when the change reaches nobody else's findings there; else judged whole.
+  scopes_recounted = 0;
+  for (const auto& [key, persons] : touched.stay_scopes) {
+    if (whole.contains(key)) continue;
+    auto occupancy = occupancy_.find(key);
+    std::vector<detail::StayChange> changes;
+    bool known = !touched.index_changed && occupancy != occupancy_.end();
+    for (const auto& id : persons) {
+      auto stays = touched.stays_before.find(id);
+      if (!known || stays == touched.stays_before.end()) {
+        known = false;
+        break;
+      }
+      std::vector<std::pair<model::Date, model::Date>> ranges;
+      for (const auto& stay : stays->second) {
+        if (stay.type == key.type && detail::sameId(stay.unit, key.unit)) ranges.emplace_back(stay.from, stay.until);
+      }
+      changes.push_back({id, detail::mergeRanges(std::move(ranges))});
+    }
+    std::vector<Finding> out;
+    std::vector<std::string> checked;
+    const auto subjects = known ? subjectsOf(key, persons) : detail::PersonSet{};
+    if (!known ||
+        !detail::evaluateUnitTypeStays(ctx, key, occupancy->second, changes, subjects, checkedIn(key), out, &checked)) {
+      whole.insert(key);
+      continue;
+    }
+    ++scopes_recounted;
+    rejudged.push_back(key);
+    takePart(key, subjects, checked, true, std::move(out));
   }
+  for (const auto& [key, persons] : touched.scope_persons) {
+    if (whole.contains(key) || touched.stay_scopes.contains(key)) continue;
+    auto occupancy = occupancy_.find(key);
+    if (occupancy == occupancy_.end()) {  // never judged whole: nothing to judge against
+      whole.insert(key);
+      continue;
+    }
+    const auto subjects = subjectsOf(key, {});
+    std::vector<Finding> out;
+    std::vector<std::string> checked;
+    if (const auto latest =
+            detail::evaluateUnitTypePersons(ctx, key, occupancy->second, subjects, checkedIn(key), out, &checked)) {
+      occupancy->second.noteHire(*latest);
+    }
+    takePart(key, subjects, checked, false, std::move(out));
+  }
+  const std::vector<ScopeKey> whole_scopes(whole.begin(), whole.end());
+  scopes_whole = whole_scopes.size();
   for (const auto& key : whole_scopes) {
     std::vector<Finding> out;
     detail::evaluateUnitTypeScope(ctx, key, out, &occupancy_[key]);
@@ -498,8 +556,8 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
   for (const auto& key : touched.leaders) dropIfEmpty(by_leader_, key);
   for (const auto& key : touched.quarantine) dropIfEmpty(by_quarantine_, key);
   for (const auto& unit : suspension) dropIfEmpty(by_suspension_, unit);
-  std::erase_if(by_reduction_, [](const auto& kv) { return kv.second.empty(); });
-  rejudged = std::move(whole_scopes);
+  for (const auto& id : reductions_visited) dropIfEmpty(by_reduction_, id);
+  rejudged.insert(rejudged.end(), whole_scopes.begin(), whole_scopes.end());
 }
 
 ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool everything) {
@@ -671,6 +729,14 @@ std::vector<const Finding*> ChainEngine::findingsInPlace() const {
 
 std::size_t ChainEngine::reductionTasksJudged() const noexcept {
   return state_->reduction_tasks_judged;
+}
+
+std::size_t ChainEngine::unitTypeScopesJudgedWhole() const noexcept {
+  return state_->scopes_whole;
+}
+
+std::size_t ChainEngine::unitTypeScopesRecounted() const noexcept {
+  return state_->scopes_recounted;
 }
 
 const RuleParams& ChainEngine::params() const noexcept {

@@ -179,7 +179,16 @@ void ChainIndex::forgetMovementOwner(std::uint64_t hash, const std::string& id, 
   dropMovement(owner, id, touched);
 }
 
+void ChainIndex::noteStays(const PersonId& id, Touched& touched) const {
+  if (touched.all_persons || touched.stays_before.contains(id)) return;
+  auto& stays = touched.stays_before[id];
+  const auto* records = persons_.find(id);
+  if (records == nullptr) return;
+  for (const auto& p : presenceOf(*this, records->second)) stays.push_back(StayBefore{p.unit, p.type, p.from, p.until});
+}
+
 void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
+  touched.index_changed = true;
   for (std::uint8_t t = 0; t < model::kEstabTypeCount; ++t) touched.addScope(ScopeKey{unit, t});
   touched.addScope(ScopeKey{unit, kUnknownType});
   for (auto level : {model::LeaderLevel::county, model::LeaderLevel::township}) {
@@ -202,6 +211,7 @@ void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {
 }
 
 void ChainIndex::putApproval(const model::Approval& approval, Touched& touched) {
+  touched.index_changed = true;
   eraseApproval(approval.approval_id, touched);
   const auto& held = approvals_[approval.approval_id] = approval;
   approvals_by_unit_[approval.unit_id].insert_or_assign(approval.approval_id, &held);
@@ -216,6 +226,7 @@ void ChainIndex::eraseApproval(const std::string& id, Touched& touched) {
   auto it = approvals_.find(id);
   if (it == approvals_.end()) return;
   const auto& old = it->second;
+  touched.index_changed = true;
   touched.addScope(ScopeKey{old.unit_id, static_cast<std::uint8_t>(old.estab_type)});
   touched.addSuspension(old.unit_id);
   if (auto byUnit = approvals_by_unit_.find(old.unit_id); byUnit != approvals_by_unit_.end()) {
@@ -233,6 +244,7 @@ void ChainIndex::eraseMovement(const std::string& id, Touched& touched) {
 }
 
 void ChainIndex::dropMovement(const PersonId& owner, const std::string& id, Touched& touched) {
+  noteStays(owner, touched);
   auto& person = personSlot(owner, touched);
   std::erase_if(person.movements, [&](const Movement& m) {
     if (m.movement_id != id) return false;
@@ -256,6 +268,7 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           // A unit's first quota of a type may change the type of stays only its roster_adds
           // tell (onlyTypeOf): the persons naming the unit are judged again.
           if (!quotas_.contains(key)) touchUnit(r.unit_id, touched);
+          touched.index_changed = true;
           auto& list = quotas_[key];
           replaceOrInsert(list, r, [&](const model::Quota& q) { return q.effective_from == r.effective_from; });
           std::sort(list.begin(), list.end(),
@@ -268,6 +281,7 @@ void ChainIndex::put(model::Record record, Touched& touched) {
         } else if constexpr (std::is_same_v<T, model::Approval>) {
           putApproval(r, touched);
         } else if constexpr (std::is_same_v<T, model::RosterEntry>) {
+          noteStays(r.person_id, touched);
           auto& person = personSlot(r.person_id, touched);
           touched.addRosterChange(r.person_id);
           insertSorted(person.roster, std::move(r),
@@ -276,6 +290,7 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           // A known id replaces the movement it names, whoever held it.
           const auto hash = TextHash{}(r.movement_id);
           forgetMovementOwner(hash, r.movement_id, touched);
+          noteStays(r.person_id, touched);
           const auto place = personPlace(r.person_id, touched);
           movement_owners_.insert(hash, place);
           auto& person = persons_.at(place)->second;
@@ -349,7 +364,10 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
         auto it = quotas_.find(scope);
         if (it == quotas_.end()) continue;
         const auto removed = std::erase_if(it->second, [&](const model::Quota& q) { return keyOf(q) == keyText; });
-        if (removed > 0) touched.addScope(scope);
+        if (removed > 0) {
+          touched.addScope(scope);
+          touched.index_changed = true;
+        }
         if (it->second.empty()) {
           quotas_.erase(it);
           touchUnit(unit, touched);  // its last quota of the type gone: as above
@@ -387,6 +405,7 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
       auto& person = it->second;
       std::size_t removed = 0;
       if (type == RecordType::roster) {
+        noteStays(it->first, touched);
         removed = std::erase_if(person.roster, [&](const auto& r) { return keyOf(r) == keyText; });
       } else if (type == RecordType::payroll) {
         removed = std::erase_if(person.payroll, [&](const PayRow& r) { return keyOf(r.record(it->first)) == keyText; });
@@ -430,25 +449,25 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
   // A change that leaves the person's stays as they were leaves every scope's occupancy as
   // it was: only the person's own hires there (and the hires sharing their approvals' slots)
   // need judging again, not the whole scope.
+  // A change of their stays changes the occupancy of the scopes they were or are in: those
+  // are counted again (stay_scopes).
   const bool stays_changed = before.presence != after.presence || touched.roster_changed.contains(id);
   auto touchScope = [&](const ScopeKey& scope) {
     if (stays_changed) {
-      touched.addScope(scope);
+      if (!touched.all_persons) touched.stay_scopes[scope].insert(id);
     } else {
       touched.scope_persons[scope].insert(id);
     }
   };
   for (const auto& scope : before.scopes) touchScope(scope);
   for (const auto& scope : after.scopes) touchScope(scope);
-  if (!stays_changed) {
-    auto cite = [&](const std::string& approval_id) {
-      if (const auto* a = approval(approval_id); a != nullptr) {
-        touched.cited[ScopeKey{a->unit_id, static_cast<std::uint8_t>(a->estab_type)}].insert(approval_id);
-      }
-    };
-    for (const auto& a : before.approvals) cite(a);
-    for (const auto& a : after.approvals) cite(a);
-  }
+  auto cite = [&](const std::string& approval_id) {
+    if (const auto* a = approval(approval_id); a != nullptr) {
+      touched.cited[ScopeKey{a->unit_id, static_cast<std::uint8_t>(a->estab_type)}].insert(approval_id);
+    }
+  };
+  for (const auto& a : before.approvals) cite(a);
+  for (const auto& a : after.approvals) cite(a);
   for (const auto& leader : before.leaders) touched.addLeader(leader);
   for (const auto& leader : after.leaders) touched.addLeader(leader);
 

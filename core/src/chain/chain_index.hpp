@@ -186,6 +186,15 @@ struct PersonRecords {
 using MemberList = std::vector<std::pair<model::PersonId, const PersonRecords*>>;
 using CiterList = std::vector<model::PersonId>;
 
+// One roster stay of a person as the last evaluation counted it (a PresenceInterval without
+// its pointers, which the change may leave dangling).
+struct StayBefore {
+  model::UnitId unit;
+  std::uint8_t type = kUnknownType;
+  model::Date from;
+  model::Date until;
+};
+
 // What a change made stale. After a load every person is: `all_persons` says so instead of
 // listing a million ids. Reset by assigning a fresh Touched, not clear(): clear() walks every
 // bucket, and after a large batch the tables keep their size.
@@ -210,6 +219,16 @@ struct Touched {
   // Units whose own row changed: every person whose records name them is stale too
   // (ChainIndex::touchPersonsNaming).
   UnitSet units_named;
+  // Scopes whose occupancy may have changed, with the persons whose stays changed there (by
+  // relink): the evaluation counts them again from these persons' stays before and after,
+  // or judges the scope whole when it cannot (ChainEngine, evaluateUnitTypeStays).
+  std::unordered_map<ScopeKey, PersonSet, ScopeKeyHash> stay_scopes;
+  // Each person's stays as they were before their first roster row or movement changed since
+  // the last evaluation (ChainIndex::noteStays).
+  PersonMap<std::vector<StayBefore>> stays_before;
+  // An approval, quota or unit changed: a stay's type may read differently, and stays_before
+  // may not be what the last evaluation counted. Every stay_scope is then judged whole.
+  bool index_changed = false;
 
   // After a load (all_persons) the next evaluation judges every scope: nothing to note.
   void addPerson(const model::PersonId& id) {
@@ -333,6 +352,9 @@ class ChainIndex {
   void eraseApproval(const std::string& id, Touched& touched);
   void eraseMovement(const std::string& id, Touched& touched);
   void dropMovement(const model::PersonId& owner, const std::string& id, Touched& touched);
+  // Keeps the person's stays as they are, before their roster rows or movements change, the
+  // first time in an evaluation round (Touched::stays_before).
+  void noteStays(const model::PersonId& id, Touched& touched) const;
 
   std::vector<std::string> sources_;
   std::size_t payroll_hint_ = 0;

@@ -188,4 +188,62 @@ std::vector<Date> OccupancyCounter::changeDates() const {
   return dates;
 }
 
+bool OccupancyCounter::remove(const std::vector<std::pair<Date, Date>>& merged) {
+  auto starts = starts_;
+  auto ends = ends_;
+  auto take = [](std::vector<Date>& dates, Date d) {
+    auto it = std::lower_bound(dates.begin(), dates.end(), d);
+    if (it == dates.end() || *it != d) return false;
+    dates.erase(it);
+    return true;
+  };
+  for (const auto& [from, until] : merged) {
+    if (!take(starts, from)) return false;
+    if (until != kForever && !take(ends, until)) return false;
+  }
+  starts_ = std::move(starts);
+  ends_ = std::move(ends);
+  return true;
+}
+
+void OccupancyCounter::insert(const std::vector<std::pair<Date, Date>>& merged) {
+  for (const auto& [from, until] : merged) {
+    starts_.insert(std::upper_bound(starts_.begin(), starts_.end(), from), from);
+    if (until != kForever) ends_.insert(std::upper_bound(ends_.begin(), ends_.end(), until), until);
+  }
+}
+
+void OccupancyCounter::addCurrent(const model::PersonId& person, Date from) {
+  const std::pair<model::PersonId, Date> entry{person, from};
+  current_.insert(std::upper_bound(current_.begin(), current_.end(), entry), entry);
+}
+
+void OccupancyCounter::dropCurrent(const model::PersonId& person) {
+  auto first = std::lower_bound(current_.begin(), current_.end(), person,
+                                [](const auto& entry, const model::PersonId& id) { return entry.first < id; });
+  auto last = first;
+  while (last != current_.end() && sameId(last->first, person)) ++last;
+  current_.erase(first, last);
+}
+
+std::optional<Date> firstDifference(const std::vector<std::pair<Date, Date>>& before,
+                                    const std::vector<std::pair<Date, Date>>& after) {
+  // Whether a member is counted changes only on the first or the last day of a stay.
+  std::vector<Date> edges;
+  for (const auto* ranges : {&before, &after}) {
+    for (const auto& [from, until] : *ranges) {
+      edges.push_back(from);
+      edges.push_back(until);
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  auto covers = [](const std::vector<std::pair<Date, Date>>& ranges, Date d) {
+    return std::any_of(ranges.begin(), ranges.end(), [d](const auto& r) { return r.first <= d && d < r.second; });
+  };
+  for (const auto d : edges) {
+    if (covers(before, d) != covers(after, d)) return d;
+  }
+  return std::nullopt;
+}
+
 }  // namespace staffchain::chain::detail

@@ -95,9 +95,37 @@ class OccupancyCounter {
   // Every date at which the count may change, sorted, unique.
   [[nodiscard]] std::vector<model::Date> changeDates() const;
 
+  // After finish(): one member's merged stays taken out of the count (false, and nothing
+  // changed, when they are not all in it: the count was not made of them) or put in.
+  [[nodiscard]] bool remove(const std::vector<std::pair<model::Date, model::Date>>& merged);
+  void insert(const std::vector<std::pair<model::Date, model::Date>>& merged);
+
+  // The latest hire judged in the scope (dated on or before the evaluation date), or none: a
+  // change of the count only from a later day on changes no hire's vacancy but its own.
+  void noteHire(model::Date d) noexcept {
+    if (!latest_hire_ || *latest_hire_ < d) latest_hire_ = d;
+  }
+  [[nodiscard]] std::optional<model::Date> latestHire() const noexcept { return latest_hire_; }
+
+  // The members on the roster on the evaluation date, by id, with the first day of each such
+  // stay: whose stays CHAIN-012 may list, without deriving every member's stays again. Kept
+  // by the scope's evaluations (an evaluation on another day judges every scope whole).
+  void addCurrent(const model::PersonId& person, model::Date from);
+  void dropCurrent(const model::PersonId& person);
+  [[nodiscard]] const std::vector<std::pair<model::PersonId, model::Date>>& current() const noexcept {
+    return current_;
+  }
+
  private:
   std::vector<model::Date> starts_;
   std::vector<model::Date> ends_;
+  std::optional<model::Date> latest_hire_;
+  std::vector<std::pair<model::PersonId, model::Date>> current_;  // by person
 };
+
+// The first day on which a member counted with the stays `before` is counted differently
+// with `after` (both merged), or none when the two count the same every day.
+std::optional<model::Date> firstDifference(const std::vector<std::pair<model::Date, model::Date>>& before,
+                                           const std::vector<std::pair<model::Date, model::Date>>& after);
 
 }  // namespace staffchain::chain::detail

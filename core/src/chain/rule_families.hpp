@@ -2,6 +2,10 @@
 // Which rule reads what, and why that makes its scope complete, is in rules.md.
 #pragma once
 
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "rule_support.hpp"
@@ -15,9 +19,31 @@ void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vec
                            OccupancyCounter* occupancy_out = nullptr);
 // The CHAIN-001, 002, 008 and 011 findings of `persons` alone in that scope, while its
 // occupancy is still `occupancy` (nobody's stays in it changed): what a hire, an exit or a pay
-// row needs judged there, without the whole scope. CHAIN-012 is left as it was.
-void evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key, const OccupancyCounter& occupancy,
-                             const PersonSet& persons, std::vector<Finding>& out);
+// row needs judged there, without the whole scope. CHAIN-012 is left as it was. The other
+// citers of the `checked` approvals (those whose uses may read differently now) have the
+// CHAIN-001 of their hires citing them judged too, and the fingerprints those findings have
+// when raised go to `checked_fingerprints`. Returns the latest of the hires of `persons`
+// judged there, if any.
+std::optional<model::Date> evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key,
+                                                   const OccupancyCounter& occupancy, const PersonSet& persons,
+                                                   const std::set<std::string>* checked, std::vector<Finding>& out,
+                                                   std::vector<std::string>* checked_fingerprints);
+// A person whose stays in a scope changed, and those stays (merged) as the scope's occupancy
+// counted them.
+struct StayChange {
+  model::PersonId person;
+  std::vector<std::pair<model::Date, model::Date>> before;
+};
+// The scope after some members' stays changed, without judging it whole: `occupancy` counted
+// again from their stays before and after, and the findings of `persons` (who must include
+// them) judged against it, as evaluateUnitTypePersons() does, and the scope's CHAIN-012 again.
+// Returns false, with nothing changed or added, when that is not enough: the stays before are
+// not in the count, or another member's hire falls on or after the first changed day. Judge it
+// whole then.
+bool evaluateUnitTypeStays(const RuleContext& ctx, const ScopeKey& key, OccupancyCounter& occupancy,
+                           const std::vector<StayChange>& changes, const PersonSet& persons,
+                           const std::set<std::string>* checked, std::vector<Finding>& out,
+                           std::vector<std::string>* checked_fingerprints);
 // CHAIN-007.
 void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vector<Finding>& out);
 // CHAIN-003, 005, 015, 017: a movement whose expected follow-up did not come by its deadline.

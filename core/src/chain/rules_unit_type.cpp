@@ -169,8 +169,12 @@ void checkUnitKind(const RuleContext& ctx, const ScopeKey& key, const std::vecto
 }
 
 // CHAIN-012, standing: since is the first day of the current unbroken run of excess.
-void checkHeadcount(const RuleContext& ctx, const ScopeKey& key, const std::vector<Member>& members,
-                    const OccupancyCounter& occupancy, std::vector<Finding>& out) {
+// forEachStay(since, visit) calls visit(stay) on the members' stays that are on the roster
+// on the evaluation date and began on or after `since`, in member and then stay order, and
+// stops when visit returns false.
+template <typename ForEachStay>
+void checkHeadcount(const RuleContext& ctx, const ScopeKey& key, const OccupancyCounter& occupancy,
+                    ForEachStay forEachStay, std::vector<Finding>& out) {
   auto approvedOn = [&](Date d) {
     const auto* q = ctx.index.quotaOn(key, d);
     return q != nullptr ? q->approved : 0;
@@ -201,14 +205,10 @@ void checkHeadcount(const RuleContext& ctx, const ScopeKey& key, const std::vect
   // The stays that began the excess or came after it: what the office must look at first.
   constexpr std::size_t kMaxListed = 20;
   std::size_t listed = 0;
-  for (const auto& member : members) {
-    for (const auto& p : member.presence) {
-      if (listed < kMaxListed && p.contains(ctx.as_of) && p.from >= since) {
-        finding.evidence.push_back(evidenceOf(ctx.index, p));
-        ++listed;
-      }
-    }
-  }
+  forEachStay(since, [&](const PresenceInterval& p) {
+    finding.evidence.push_back(evidenceOf(ctx.index, p));
+    return ++listed < kMaxListed;
+  });
   finding.fingerprint = makeFingerprint("CHAIN-012", {key.unit.view(), typeName(key.type)});
   out.push_back(std::move(finding));
 }
@@ -263,21 +263,36 @@ void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vec
   for (const auto& member : members) {
     occupancy.add(member.merged);
     addHires(ctx, key, member, hires);
+    for (const auto& p : member.presence) {
+      if (p.contains(ctx.as_of)) occupancy.addCurrent(member.id, p.from);
+    }
   }
   occupancy.finish();
   sortHires(hires);
+  if (!hires.empty()) occupancy.noteHire(hires.back().movement->effective_on);
 
   checkApprovals(ctx, key, hires, out);
   if (key.type != kUnknownType) {  // no quota to judge against: CHAIN-001 already says why
     checkVacancy(ctx, key, hires, occupancy, out);
     checkUnitKind(ctx, key, members, out);
-    checkHeadcount(ctx, key, members, occupancy, out);
+    checkHeadcount(
+        ctx, key, occupancy,
+        [&](Date since, auto visit) {
+          for (const auto& member : members) {
+            for (const auto& p : member.presence) {
+              if (p.contains(ctx.as_of) && p.from >= since && !visit(p)) return;
+            }
+          }
+        },
+        out);
   }
   if (occupancy_out != nullptr) *occupancy_out = std::move(occupancy);
 }
 
-void evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key, const OccupancyCounter& occupancy,
-                             const PersonSet& persons, std::vector<Finding>& out) {
+std::optional<Date> evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key,
+                                            const OccupancyCounter& occupancy, const PersonSet& persons,
+                                            const std::set<std::string>* checked, std::vector<Finding>& out,
+                                            std::vector<std::string>* checked_fingerprints) {
   // A deque: hires point at their member.
   std::deque<Member> members;
   std::vector<Hire> judged_hires;
@@ -294,36 +309,97 @@ void evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key, const 
     if (const auto* a = ctx.index.approval(cited); a != nullptr && sameId(a->unit_id, key.unit))
       approvals.insert(cited);
   }
+  if (checked != nullptr) approvals.insert(checked->begin(), checked->end());
   // CHAIN-001 reads every valid use of those approvals: the other citers' hires take part,
-  // unjudged.
+  // judged (CHAIN-001 alone) for the `checked` approvals, else only taking their slots.
   std::vector<Hire> hires = judged_hires;
   for (const auto& approval_id : approvals) {
     const auto* citers = ctx.index.citers(approval_id);
     if (citers == nullptr) continue;
+    const bool judged = checked != nullptr && checked->contains(approval_id);
     for (const auto& id : *citers) {
       if (persons.contains(id)) continue;
       const auto* records = ctx.index.person(id);
       if (records == nullptr) continue;
-      auto& member = members.emplace_back(Member{id, records, {}, {}, false});
+      auto& member = members.emplace_back(Member{id, records, {}, {}, judged});
       for (const auto& m : records->movements) {
         if (m.approval_id != approval_id) continue;
         if (!model::isHire(m.kind) || !sameId(m.unit_id, key.unit) || m.effective_on > ctx.as_of) continue;
         if (derivedType(ctx.index, *records, m) != key.type) continue;
         hires.push_back(Hire{&m, &member});
+        if (judged && checked_fingerprints != nullptr) {
+          checked_fingerprints->push_back(
+              makeFingerprint("CHAIN-001", {m.movement_id, m.person_id.view(), m.unit_id.view()}));
+        }
       }
     }
   }
   sortHires(hires);
   sortHires(judged_hires);
+  std::optional<Date> latest;
+  if (!judged_hires.empty()) latest = judged_hires.back().movement->effective_on;
 
   checkApprovals(ctx, key, hires, out);
-  if (key.type == kUnknownType) return;
+  if (key.type == kUnknownType) return latest;
   checkVacancy(ctx, key, judged_hires, occupancy, out);
   std::vector<Member> judged;
   for (auto& member : members) {
-    if (member.judged) judged.push_back(std::move(member));
+    if (persons.contains(member.id)) judged.push_back(std::move(member));
   }
   checkUnitKind(ctx, key, judged, out);
+  return latest;
+}
+
+bool evaluateUnitTypeStays(const RuleContext& ctx, const ScopeKey& key, OccupancyCounter& occupancy,
+                           const std::vector<StayChange>& changes, const PersonSet& persons,
+                           const std::set<std::string>* checked, std::vector<Finding>& out,
+                           std::vector<std::string>* checked_fingerprints) {
+  OccupancyCounter counted = occupancy;
+  std::optional<Date> changed_from;
+  for (const auto& change : changes) {
+    std::vector<std::pair<Date, Date>> after;
+    counted.dropCurrent(change.person);
+    if (const auto* records = ctx.index.person(change.person); records != nullptr) {
+      auto member = memberOf(ctx, key, change.person, *records);
+      for (const auto& p : member.presence) {
+        if (p.contains(ctx.as_of)) counted.addCurrent(change.person, p.from);
+      }
+      after = std::move(member.merged);
+    }
+    if (!counted.remove(change.before)) return false;  // not what the count was made of
+    counted.insert(after);
+    if (const auto first = firstDifference(change.before, after); first && (!changed_from || *first < *changed_from)) {
+      changed_from = first;
+    }
+  }
+  // Another member's hire on or after the first changed day reads another vacancy.
+  if (changed_from && occupancy.latestHire() && *changed_from <= *occupancy.latestHire()) return false;
+  if (const auto latest = evaluateUnitTypePersons(ctx, key, counted, persons, checked, out, checked_fingerprints)) {
+    counted.noteHire(*latest);
+  }
+  // CHAIN-012 again, its stays listed from the members on the roster that day: those whose
+  // stay began on or after the excess did have theirs derived again.
+  if (key.type != kUnknownType) {
+    checkHeadcount(
+        ctx, key, counted,
+        [&](Date since, auto visit) {
+          const auto& current = counted.current();
+          for (auto it = current.begin(); it != current.end();) {
+            const auto& id = it->first;
+            bool listed = false;
+            for (; it != current.end() && sameId(it->first, id); ++it) listed = listed || it->second >= since;
+            if (!listed) continue;
+            const auto* records = ctx.index.person(id);
+            if (records == nullptr) continue;
+            for (const auto& p : memberOf(ctx, key, id, *records).presence) {
+              if (p.contains(ctx.as_of) && p.from >= since && !visit(p)) return;
+            }
+          }
+        },
+        out);
+  }
+  occupancy = std::move(counted);
+  return true;
 }
 
 }  // namespace staffchain::chain::detail

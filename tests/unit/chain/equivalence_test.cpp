@@ -2,6 +2,7 @@
 // at a time and the rest applied one record at a time.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <map>
 #include <random>
 
@@ -96,6 +97,45 @@ TEST(ChainEquivalence, IncrementalAgreesWithFullEvaluation) {
   const auto later = day(2024, 9, 30);
   applyDelta(open, engine.evaluateTouched(later));
   EXPECT_EQ(sorted(open), evaluate(remaining, later));
+}
+
+// Records applied in batches of one to eight, as a connector's batch brings them, with a whole
+// evaluation to compare against every hundredth batch: a scope whose members' stays changed is
+// counted again from those stays (evaluateUnitTypeStays) or judged whole, and either way the
+// findings are those of a whole evaluation.
+TEST(ChainEquivalence, BatchesAgreeWithFullEvaluationWhetherScopesAreRecountedOrJudgedWhole) {
+  for (const unsigned seed : {20240630U, 99U}) {
+    auto generated = Generator(seed).make(1500, 16);
+    std::shuffle(generated.records.begin(), generated.records.end(), std::mt19937(seed));
+    const auto asOf = day(2024, 6, 30);
+    const auto half = generated.records.size() / 2;
+    model::Dataset applied;
+    for (std::size_t i = 0; i < half; ++i) addTo(applied, generated.records[i]);
+    ChainEngine engine{RuleParams{}};
+    engine.load(applied);
+    std::map<std::string, Finding> open;
+    for (const auto& f : engine.evaluateAll(asOf)) open[f.fingerprint] = f;
+    std::mt19937 rng(seed + 1);
+    std::size_t recounted = 0;
+    std::size_t batches = 0;
+    for (std::size_t i = half; i < generated.records.size();) {
+      const std::size_t size = 1 + rng() % 8;
+      for (std::size_t end = std::min(i + size, generated.records.size()); i < end; ++i) {
+        engine.apply(generated.records[i]);
+        addTo(applied, generated.records[i]);
+      }
+      applyDelta(open, engine.evaluateTouched(asOf));
+      recounted += engine.unitTypeScopesRecounted();
+      if (++batches % 100 == 0 || i == generated.records.size()) {
+        const auto full = evaluate(applied, asOf);
+        ASSERT_EQ(engine.findings(), full) << "seed " << seed << ", after " << i << " records";
+        ASSERT_EQ(sorted(open), full) << "seed " << seed << ", after " << i << " records";
+      }
+    }
+    // Both paths taken: the recount is not a path the test never reaches.
+    EXPECT_GT(recounted, 20U) << "seed " << seed;
+    std::printf("seed %u: %zu batches, %zu scopes recounted\n", seed, batches, recounted);
+  }
 }
 
 }  // namespace

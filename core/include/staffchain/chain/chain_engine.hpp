@@ -74,6 +74,10 @@ class ChainEngine {
   // How many reduction tasks the last evaluation judged: every one after a load or on a new
   // day, else those whose task, unit row or unit/type (quotas, approvals) changed.
   [[nodiscard]] std::size_t reductionTasksJudged() const noexcept;
+  // How many unit/type scopes (CHAIN-001, 002, 008, 011, 012) the last evaluation judged whole,
+  // and how many it counted again from the stays of the members whose stays changed alone.
+  [[nodiscard]] std::size_t unitTypeScopesJudgedWhole() const noexcept;
+  [[nodiscard]] std::size_t unitTypeScopesRecounted() const noexcept;
   // The open findings of the last evaluation, sorted.
   [[nodiscard]] std::vector<Finding> findings() const;
   // The same without copying them: pointers into the engine, valid until its next change or
