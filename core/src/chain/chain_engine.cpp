@@ -17,6 +17,7 @@
 #include "precheck.hpp"
 #include "reduction_tasks_detail.hpp"
 #include "rule_families.hpp"
+#include "staffchain/model/enums.hpp"
 #include "unit_profile.hpp"
 
 namespace staffchain::chain {
@@ -442,10 +443,39 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
     }
     return subjects;
   };
-  // The approvals whose uses in the scope may read differently: their other citers' CHAIN-001.
-  auto checkedIn = [&](const ScopeKey& key) -> const std::set<std::string>* {
+  // The approvals whose uses in a scope may read differently, from the first use a changed
+  // person's hires had or have on (every use when an approval, quota or unit changed): their
+  // other citers' CHAIN-001 from there on.
+  std::unordered_map<std::string, detail::UseFrom> changed_from;
+  if (!touched.index_changed) {
+    auto lower = [&](const std::string& approval_id, model::Date on, const std::string& movement_id) {
+      auto [it, added] = changed_from.try_emplace(approval_id, detail::UseFrom{on, movement_id});
+      if (!added && std::tie(on, movement_id) < std::tie(it->second.on, it->second.movement_id)) {
+        it->second = detail::UseFrom{on, movement_id};
+      }
+    };
+    for (const auto& [id, cites] : touched.cites_before) {
+      for (const auto& cite : cites) lower(cite.approval_id, cite.on, cite.movement_id);
+      if (const auto* records = index.person(id); records != nullptr) {
+        for (const auto& m : records->movements) {
+          if (model::isHire(m.kind) && !m.approval_id.empty()) lower(m.approval_id, m.effective_on, m.movement_id);
+        }
+      }
+    }
+  }
+  std::deque<detail::CheckedApprovals> checked_sets;
+  auto checkedIn = [&](const ScopeKey& key) -> const detail::CheckedApprovals* {
     auto cited = touched.cited.find(key);
-    return cited == touched.cited.end() ? nullptr : &cited->second;
+    if (cited == touched.cited.end()) return nullptr;
+    auto& checked = checked_sets.emplace_back();
+    for (const auto& approval_id : cited->second) {
+      if (touched.index_changed) {
+        checked.emplace(approval_id, detail::UseFrom{});
+      } else if (auto from = changed_from.find(approval_id); from != changed_from.end()) {
+        checked.emplace(approval_id, from->second);
+      }
+    }
+    return &checked;
   };
   // The subjects' findings in the scope, the other citers' CHAIN-001 judged again, and its
   // CHAIN-012 when its count was taken again, leave its list for the commit.

@@ -182,9 +182,14 @@ void ChainIndex::forgetMovementOwner(std::uint64_t hash, const std::string& id, 
 void ChainIndex::noteStays(const PersonId& id, Touched& touched) const {
   if (touched.all_persons || touched.stays_before.contains(id)) return;
   auto& stays = touched.stays_before[id];
+  auto& cites = touched.cites_before[id];  // a person new to the index had none of either
   const auto* records = persons_.find(id);
   if (records == nullptr) return;
   for (const auto& p : presenceOf(*this, records->second)) stays.push_back(StayBefore{p.unit, p.type, p.from, p.until});
+  for (const auto& m : records->second.movements) {
+    if (model::isHire(m.kind) && !m.approval_id.empty())
+      cites.push_back(CiteBefore{m.approval_id, m.effective_on, m.movement_id});
+  }
 }
 
 void ChainIndex::touchUnit(const UnitId& unit, Touched& touched) const {

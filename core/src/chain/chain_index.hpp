@@ -195,6 +195,14 @@ struct StayBefore {
   model::Date until;
 };
 
+// A hire of a person citing an approval, as it was before the change: where in the order of
+// the approval's uses (effective_on, movement_id) the change may move the slots.
+struct CiteBefore {
+  std::string approval_id;
+  model::Date on;
+  std::string movement_id;
+};
+
 // What a change made stale. After a load every person is: `all_persons` says so instead of
 // listing a million ids. Reset by assigning a fresh Touched, not clear(): clear() walks every
 // bucket, and after a large batch the tables keep their size.
@@ -226,6 +234,8 @@ struct Touched {
   // Each person's stays as they were before their first roster row or movement changed since
   // the last evaluation (ChainIndex::noteStays).
   PersonMap<std::vector<StayBefore>> stays_before;
+  // And the hires they cited approvals with (the same persons).
+  PersonMap<std::vector<CiteBefore>> cites_before;
   // An approval, quota or unit changed: a stay's type may read differently, and stays_before
   // may not be what the last evaluation counted. Every stay_scope is then judged whole.
   bool index_changed = false;
@@ -352,8 +362,9 @@ class ChainIndex {
   void eraseApproval(const std::string& id, Touched& touched);
   void eraseMovement(const std::string& id, Touched& touched);
   void dropMovement(const model::PersonId& owner, const std::string& id, Touched& touched);
-  // Keeps the person's stays as they are, before their roster rows or movements change, the
-  // first time in an evaluation round (Touched::stays_before).
+  // Keeps the person's stays and cited approvals as they are, before their roster rows or
+  // movements change, the first time in an evaluation round (Touched::stays_before and
+  // cites_before).
   void noteStays(const model::PersonId& id, Touched& touched) const;
 
   std::vector<std::string> sources_;

@@ -2,8 +2,10 @@
 // Which rule reads what, and why that makes its scope complete, is in rules.md.
 #pragma once
 
+#include <cstdint>
+#include <limits>
+#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,16 +19,25 @@ namespace staffchain::chain::detail {
 // scope's occupancy goes to `occupancy_out` when given, for evaluateUnitTypePersons() later.
 void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out,
                            OccupancyCounter* occupancy_out = nullptr);
+// A place in the order in which an approval's uses take its slots (effective_on, then
+// movement_id): a use there or after it may read differently after a change. The default is
+// before every use.
+struct UseFrom {
+  model::Date on{std::numeric_limits<std::int32_t>::min()};
+  std::string movement_id;
+};
+// The approvals whose uses may read differently, from where in their order.
+using CheckedApprovals = std::map<std::string, UseFrom, std::less<>>;
+
 // The CHAIN-001, 002, 008 and 011 findings of `persons` alone in that scope, while its
 // occupancy is still `occupancy` (nobody's stays in it changed): what a hire, an exit or a pay
 // row needs judged there, without the whole scope. CHAIN-012 is left as it was. The other
-// citers of the `checked` approvals (those whose uses may read differently now) have the
-// CHAIN-001 of their hires citing them judged too, and the fingerprints those findings have
-// when raised go to `checked_fingerprints`. Returns the latest of the hires of `persons`
-// judged there, if any.
+// citers of the `checked` approvals have the CHAIN-001 of their hires citing them from that
+// place on judged too, and the fingerprints those findings have when raised go to
+// `checked_fingerprints`. Returns the latest of the hires of `persons` judged there, if any.
 std::optional<model::Date> evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key,
                                                    const OccupancyCounter& occupancy, const PersonSet& persons,
-                                                   const std::set<std::string>* checked, std::vector<Finding>& out,
+                                                   const CheckedApprovals* checked, std::vector<Finding>& out,
                                                    std::vector<std::string>* checked_fingerprints);
 // A person whose stays in a scope changed, and those stays (merged) as the scope's occupancy
 // counted them.
@@ -42,7 +53,7 @@ struct StayChange {
 // whole then.
 bool evaluateUnitTypeStays(const RuleContext& ctx, const ScopeKey& key, OccupancyCounter& occupancy,
                            const std::vector<StayChange>& changes, const PersonSet& persons,
-                           const std::set<std::string>* checked, std::vector<Finding>& out,
+                           const CheckedApprovals* checked, std::vector<Finding>& out,
                            std::vector<std::string>* checked_fingerprints);
 // CHAIN-007.
 void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vector<Finding>& out);

@@ -291,7 +291,7 @@ void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vec
 
 std::optional<Date> evaluateUnitTypePersons(const RuleContext& ctx, const ScopeKey& key,
                                             const OccupancyCounter& occupancy, const PersonSet& persons,
-                                            const std::set<std::string>* checked, std::vector<Finding>& out,
+                                            const CheckedApprovals* checked, std::vector<Finding>& out,
                                             std::vector<std::string>* checked_fingerprints) {
   // A deque: hires point at their member.
   std::deque<Member> members;
@@ -309,23 +309,31 @@ std::optional<Date> evaluateUnitTypePersons(const RuleContext& ctx, const ScopeK
     if (const auto* a = ctx.index.approval(cited); a != nullptr && sameId(a->unit_id, key.unit))
       approvals.insert(cited);
   }
-  if (checked != nullptr) approvals.insert(checked->begin(), checked->end());
+  if (checked != nullptr) {
+    for (const auto& [id, from] : *checked) approvals.insert(id);
+  }
   // CHAIN-001 reads every valid use of those approvals: the other citers' hires take part,
-  // judged (CHAIN-001 alone) for the `checked` approvals, else only taking their slots.
+  // judged (CHAIN-001 alone) from the `checked` place of their approval on, else only taking
+  // their slots (a use before the first that changed reads as it did).
   std::vector<Hire> hires = judged_hires;
   for (const auto& approval_id : approvals) {
     const auto* citers = ctx.index.citers(approval_id);
     if (citers == nullptr) continue;
-    const bool judged = checked != nullptr && checked->contains(approval_id);
+    const UseFrom* from = nullptr;
+    if (checked != nullptr) {
+      if (auto it = checked->find(approval_id); it != checked->end()) from = &it->second;
+    }
     for (const auto& id : *citers) {
       if (persons.contains(id)) continue;
       const auto* records = ctx.index.person(id);
       if (records == nullptr) continue;
-      auto& member = members.emplace_back(Member{id, records, {}, {}, judged});
       for (const auto& m : records->movements) {
         if (m.approval_id != approval_id) continue;
         if (!model::isHire(m.kind) || !sameId(m.unit_id, key.unit) || m.effective_on > ctx.as_of) continue;
         if (derivedType(ctx.index, *records, m) != key.type) continue;
+        const bool judged = from != nullptr && (m.effective_on != from->on ? m.effective_on > from->on
+                                                                           : m.movement_id >= from->movement_id);
+        auto& member = members.emplace_back(Member{id, records, {}, {}, judged});
         hires.push_back(Hire{&m, &member});
         if (judged && checked_fingerprints != nullptr) {
           checked_fingerprints->push_back(
@@ -352,7 +360,7 @@ std::optional<Date> evaluateUnitTypePersons(const RuleContext& ctx, const ScopeK
 
 bool evaluateUnitTypeStays(const RuleContext& ctx, const ScopeKey& key, OccupancyCounter& occupancy,
                            const std::vector<StayChange>& changes, const PersonSet& persons,
-                           const std::set<std::string>* checked, std::vector<Finding>& out,
+                           const CheckedApprovals* checked, std::vector<Finding>& out,
                            std::vector<std::string>* checked_fingerprints) {
   OccupancyCounter counted = occupancy;
   std::optional<Date> changed_from;

@@ -251,6 +251,44 @@ TEST(ChainEngine, ARowSentTwiceInOneLoadKeepsTheLaterOne) {
 // A hire, an exit or a pay row leaves the unit/type's occupancy as it was, and the engine then
 // judges only the persons concerned there: the hires sharing an approval's slots must still move
 // together, and each step must read as a full evaluation of the same records would.
+// A roster_add changes its unit/type's count: the scope is counted again from the stays of
+// the person who changed, not judged whole, unless another member's hire falls on or after the
+// day the count changed (that hire's vacancy reads the new count) or an approval, quota or unit
+// changed in the same round. CHAIN-012 follows the count either way.
+TEST(ChainEngine, AChangedStayIsCountedAgainWithoutJudgingItsScopeWhole) {
+  const auto u1 = unitId(1);
+  const auto asOf = day(2024, 6, 30);
+  model::Dataset data;
+  data.units = {unit(1, "阿荣旗财政局", UnitKind::organ)};
+  data.quotas = {quota(u1, EstabType::admin, 3, day(2020, 1, 1))};
+  data.approvals = {approval("A-1", u1, EstabType::admin, 5, day(2024, 1, 1), day(2024, 12, 31))};
+  for (int i = 1; i <= 2; ++i) data.roster.push_back(roster(person(i), u1, EstabType::admin, day(2015, 1, 1)));
+  data.movements = {move("H3", MovementKind::hire, person(3), u1, day(2024, 3, 1), "A-1")};
+  ChainEngine engine({});
+  engine.load(data);
+  (void)engine.evaluateAll(asOf);
+  auto step = [&](const std::string& what, const model::Record& record, std::size_t whole, std::size_t recounted) {
+    model::appendRecord(data, model::Record{record});
+    engine.apply(record);
+    (void)engine.evaluateTouched(asOf);
+    EXPECT_EQ(engine.unitTypeScopesJudgedWhole(), whole) << what;
+    EXPECT_EQ(engine.unitTypeScopesRecounted(), recounted) << what;
+    EXPECT_EQ(engine.findings(), evaluate(data, asOf)) << "after " << what;
+  };
+  step("the hire's roster_add, after it", move("R3", MovementKind::roster_add, person(3), u1, day(2024, 3, 5), "A-1"),
+       0, 1);
+  EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-012").empty());
+  step("a second hire", move("H4", MovementKind::hire, person(4), u1, day(2024, 4, 1), "A-1"), 0, 0);
+  step("its roster_add: four on three posts",
+       move("R4", MovementKind::roster_add, person(4), u1, day(2024, 4, 2), "A-1"), 0, 1);
+  EXPECT_EQ(ofRule(engine.findings(), "CHAIN-012").size(), 1U) << "the excess is found by the count alone";
+  step("the fourth leaves the roster", move("X4", MovementKind::roster_remove, person(4), u1, day(2024, 5, 1)), 0, 1);
+  EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-012").empty()) << "and resolved by it";
+  step("a roster_add dated before the last hire", move("R5", MovementKind::roster_add, person(5), u1, day(2024, 3, 20)),
+       1, 0);
+  step("a quota", quota(u1, EstabType::admin, 4, day(2024, 6, 1)), 1, 0);
+}
+
 TEST(ChainEngine, AHireJudgedAloneStillMovesTheSlotsOfItsApproval) {
   const auto u1 = unitId(1);
   const auto asOf = day(2024, 6, 30);
