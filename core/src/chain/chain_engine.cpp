@@ -139,7 +139,8 @@ class ChainEngine::State {
   std::optional<model::Date> last_as_of;
   std::size_t reduction_tasks_judged = 0;       // by the last evaluation
   std::vector<std::string> reductions_visited;  // the tasks it judged or found erased, unless every one
-  std::size_t scopes_whole = 0;                 // unit/type scopes, by the last evaluation
+  bool keep_for_changes = true;
+  std::size_t scopes_whole = 0;  // unit/type scopes, by the last evaluation
   std::size_t scopes_recounted = 0;
 
  private:
@@ -405,8 +406,9 @@ void ChainEngine::State::evaluateEverything(const detail::RuleContext& ctx, Befo
     occupancy.reserve(scopes.size());
     for (const auto& key : scopes) occupancy.push_back(&occupancy_[key]);
     std::vector<std::vector<Finding>> found(scopes.size());
-    detail::parallelFor(scopes.size(), threads,
-                        [&](std::size_t i) { detail::evaluateUnitTypeScope(ctx, scopes[i], found[i], occupancy[i]); });
+    detail::parallelFor(scopes.size(), threads, [&](std::size_t i) {
+      detail::evaluateUnitTypeScope(ctx, scopes[i], found[i], occupancy[i], keep_for_changes);
+    });
     for (std::size_t i = 0; i < scopes.size(); ++i) add(by_scope_, scopes[i], std::move(found[i]));
   }
   for (const auto& key : index.allLeaderKeys()) {
@@ -549,7 +551,7 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
   scopes_whole = whole_scopes.size();
   for (const auto& key : whole_scopes) {
     std::vector<Finding> out;
-    detail::evaluateUnitTypeScope(ctx, key, out, &occupancy_[key]);
+    detail::evaluateUnitTypeScope(ctx, key, out, &occupancy_[key], keep_for_changes);
     batch.push_back({&by_scope_[key], std::move(out)});
   }
   for (const auto& key : touched.leaders) {
@@ -759,6 +761,10 @@ std::vector<const Finding*> ChainEngine::findingsInPlace() const {
 
 std::size_t ChainEngine::reductionTasksJudged() const noexcept {
   return state_->reduction_tasks_judged;
+}
+
+void ChainEngine::keepForChanges(bool keep) noexcept {
+  state_->keep_for_changes = keep;
 }
 
 std::size_t ChainEngine::unitTypeScopesJudgedWhole() const noexcept {

@@ -214,6 +214,7 @@ void OccupancyCounter::insert(const std::vector<std::pair<Date, Date>>& merged) 
 }
 
 void OccupancyCounter::addCurrent(const model::PersonId& person, Date from) {
+  if (!lists_current_) return;
   const std::pair<model::PersonId, Date> entry{person, from};
   current_.insert(std::upper_bound(current_.begin(), current_.end(), entry), entry);
 }

@@ -110,6 +110,10 @@ class OccupancyCounter {
   // The members on the roster on the evaluation date, by id, with the first day of each such
   // stay: whose stays CHAIN-012 may list, without deriving every member's stays again. Kept
   // by the scope's evaluations (an evaluation on another day judges every scope whole).
+  // Not kept unless listCurrent() was called (an engine that judges once, as the audit does,
+  // has no later change to list them for).
+  void listCurrent() noexcept { lists_current_ = true; }
+  [[nodiscard]] bool listsCurrent() const noexcept { return lists_current_; }
   void addCurrent(const model::PersonId& person, model::Date from);
   void dropCurrent(const model::PersonId& person);
   [[nodiscard]] const std::vector<std::pair<model::PersonId, model::Date>>& current() const noexcept {
@@ -121,6 +125,7 @@ class OccupancyCounter {
   std::vector<model::Date> ends_;
   std::optional<model::Date> latest_hire_;
   std::vector<std::pair<model::PersonId, model::Date>> current_;  // by person
+  bool lists_current_ = false;
 };
 
 // The first day on which a member counted with the stays `before` is counted differently

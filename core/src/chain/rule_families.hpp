@@ -16,9 +16,10 @@
 namespace staffchain::chain::detail {
 
 // CHAIN-001, 002, 008, 011, 012: everything judged against one unit's posts of one type. The
-// scope's occupancy goes to `occupancy_out` when given, for evaluateUnitTypePersons() later.
+// scope's occupancy goes to `occupancy_out` when given, for evaluateUnitTypePersons() later,
+// with the members on the roster that day when `list_current` (OccupancyCounter::current()).
 void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out,
-                           OccupancyCounter* occupancy_out = nullptr);
+                           OccupancyCounter* occupancy_out = nullptr, bool list_current = false);
 // A place in the order in which an approval's uses take its slots (effective_on, then
 // movement_id): a use there or after it may read differently after a change. The default is
 // before every use.

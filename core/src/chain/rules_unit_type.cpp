@@ -250,7 +250,7 @@ void sortHires(std::vector<Hire>& hires) {
 }  // namespace
 
 void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out,
-                           OccupancyCounter* occupancy_out) {
+                           OccupancyCounter* occupancy_out, bool list_current) {
   static const MemberList kNoMembers;
   const auto* listed = ctx.index.members(key);
   const auto& sorted = listed != nullptr ? *listed : kNoMembers;  // by id
@@ -260,6 +260,7 @@ void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vec
   // presence pointers refer into the person's own records, which outlive this call.
   std::vector<Hire> hires;
   OccupancyCounter occupancy;
+  if (list_current) occupancy.listCurrent();
   for (const auto& member : members) {
     occupancy.add(member.merged);
     addHires(ctx, key, member, hires);
@@ -382,11 +383,16 @@ bool evaluateUnitTypeStays(const RuleContext& ctx, const ScopeKey& key, Occupanc
   }
   // Another member's hire on or after the first changed day reads another vacancy.
   if (changed_from && occupancy.latestHire() && *changed_from <= *occupancy.latestHire()) return false;
+  // CHAIN-012 again, its stays listed from the members on the roster that day: those whose
+  // stay began on or after the excess did have theirs derived again. Without that list (an
+  // engine that does not keep it) an excess is judged whole.
+  if (key.type != kUnknownType && !counted.listsCurrent()) {
+    const auto* quota = ctx.index.quotaOn(key, ctx.as_of);
+    if (counted.countOn(ctx.as_of) > (quota != nullptr ? quota->approved : 0)) return false;
+  }
   if (const auto latest = evaluateUnitTypePersons(ctx, key, counted, persons, checked, out, checked_fingerprints)) {
     counted.noteHire(*latest);
   }
-  // CHAIN-012 again, its stays listed from the members on the roster that day: those whose
-  // stay began on or after the excess did have theirs derived again.
   if (key.type != kUnknownType) {
     checkHeadcount(
         ctx, key, counted,

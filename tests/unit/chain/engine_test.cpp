@@ -289,6 +289,32 @@ TEST(ChainEngine, AChangedStayIsCountedAgainWithoutJudgingItsScopeWhole) {
   step("a quota", quota(u1, EstabType::admin, 4, day(2024, 6, 1)), 1, 0);
 }
 
+// An engine that keeps no list of the members on the roster (the audit's) judges a scope whole
+// when a change puts it over its quota: CHAIN-012 lists those members' stays.
+TEST(ChainEngine, WithoutTheMembersOnTheRosterAnExcessIsJudgedWhole) {
+  const auto u1 = unitId(1);
+  const auto asOf = day(2024, 6, 30);
+  model::Dataset data;
+  data.units = {unit(1, "阿荣旗财政局", UnitKind::organ)};
+  data.quotas = {quota(u1, EstabType::admin, 2, day(2020, 1, 1))};
+  data.approvals = {approval("A-1", u1, EstabType::admin, 5, day(2024, 1, 1), day(2024, 12, 31))};
+  for (int i = 1; i <= 2; ++i) data.roster.push_back(roster(person(i), u1, EstabType::admin, day(2015, 1, 1)));
+  data.movements = {move("H3", MovementKind::hire, person(3), u1, day(2024, 3, 1), "A-1")};
+  for (const bool keep : {true, false}) {
+    ChainEngine engine({});
+    engine.keepForChanges(keep);
+    engine.load(data);
+    (void)engine.evaluateAll(asOf);
+    auto changed = data;
+    changed.movements.push_back(move("R3", MovementKind::roster_add, person(3), u1, day(2024, 3, 5), "A-1"));
+    engine.apply(changed.movements.back());
+    (void)engine.evaluateTouched(asOf);
+    EXPECT_EQ(engine.unitTypeScopesJudgedWhole(), keep ? 0U : 1U);
+    EXPECT_EQ(ofRule(engine.findings(), "CHAIN-012").size(), 1U);
+    EXPECT_EQ(engine.findings(), evaluate(changed, asOf));
+  }
+}
+
 TEST(ChainEngine, AHireJudgedAloneStillMovesTheSlotsOfItsApproval) {
   const auto u1 = unitId(1);
   const auto asOf = day(2024, 6, 30);

@@ -74,6 +74,10 @@ class ChainEngine {
   // How many reduction tasks the last evaluation judged: every one after a load or on a new
   // day, else those whose task, unit row or unit/type (quotas, approvals) changed.
   [[nodiscard]] std::size_t reductionTasksJudged() const noexcept;
+  // Whether the engine keeps, per unit/type, the members on the roster on the evaluation day,
+  // so that a change's CHAIN-012 is listed without judging the scope whole (on by default). An
+  // engine evaluated once, as the audit's, has no use for them: some 40 MB at a million persons.
+  void keepForChanges(bool keep) noexcept;
   // How many unit/type scopes (CHAIN-001, 002, 008, 011, 012) the last evaluation judged whole,
   // and how many it counted again from the stays of the members whose stays changed alone.
   [[nodiscard]] std::size_t unitTypeScopesJudgedWhole() const noexcept;
