@@ -248,9 +248,19 @@ TEST(ChainEngine, ARowSentTwiceInOneLoadKeepsTheLaterOne) {
   EXPECT_TRUE(cites) << "the corrected gross is what the evidence shows";
 }
 
-// A hire, an exit or a pay row leaves the unit/type's occupancy as it was, and the engine then
-// judges only the persons concerned there: the hires sharing an approval's slots must still move
-// together, and each step must read as a full evaluation of the same records would.
+// A unit with `approved` admin posts, two persons on its roster since 2015 and a third hired on
+// 2024-03-01 with approval A-1 (five slots).
+model::Dataset twoOnTheRosterAndAHire(int approved) {
+  const auto u1 = unitId(1);
+  model::Dataset data;
+  data.units = {unit(1, "阿荣旗财政局", UnitKind::organ)};
+  data.quotas = {quota(u1, EstabType::admin, approved, day(2020, 1, 1))};
+  data.approvals = {approval("A-1", u1, EstabType::admin, 5, day(2024, 1, 1), day(2024, 12, 31))};
+  for (int i = 1; i <= 2; ++i) data.roster.push_back(roster(person(i), u1, EstabType::admin, day(2015, 1, 1)));
+  data.movements = {move("H3", MovementKind::hire, person(3), u1, day(2024, 3, 1), "A-1")};
+  return data;
+}
+
 // A roster_add changes its unit/type's count: the scope is counted again from the stays of
 // the person who changed, not judged whole, unless another member's hire falls on or after the
 // day the count changed (that hire's vacancy reads the new count) or an approval, quota or unit
@@ -258,12 +268,7 @@ TEST(ChainEngine, ARowSentTwiceInOneLoadKeepsTheLaterOne) {
 TEST(ChainEngine, AChangedStayIsCountedAgainWithoutJudgingItsScopeWhole) {
   const auto u1 = unitId(1);
   const auto asOf = day(2024, 6, 30);
-  model::Dataset data;
-  data.units = {unit(1, "阿荣旗财政局", UnitKind::organ)};
-  data.quotas = {quota(u1, EstabType::admin, 3, day(2020, 1, 1))};
-  data.approvals = {approval("A-1", u1, EstabType::admin, 5, day(2024, 1, 1), day(2024, 12, 31))};
-  for (int i = 1; i <= 2; ++i) data.roster.push_back(roster(person(i), u1, EstabType::admin, day(2015, 1, 1)));
-  data.movements = {move("H3", MovementKind::hire, person(3), u1, day(2024, 3, 1), "A-1")};
+  auto data = twoOnTheRosterAndAHire(3);
   ChainEngine engine({});
   engine.load(data);
   (void)engine.evaluateAll(asOf);
@@ -294,12 +299,7 @@ TEST(ChainEngine, AChangedStayIsCountedAgainWithoutJudgingItsScopeWhole) {
 TEST(ChainEngine, WithoutTheMembersOnTheRosterAnExcessIsJudgedWhole) {
   const auto u1 = unitId(1);
   const auto asOf = day(2024, 6, 30);
-  model::Dataset data;
-  data.units = {unit(1, "阿荣旗财政局", UnitKind::organ)};
-  data.quotas = {quota(u1, EstabType::admin, 2, day(2020, 1, 1))};
-  data.approvals = {approval("A-1", u1, EstabType::admin, 5, day(2024, 1, 1), day(2024, 12, 31))};
-  for (int i = 1; i <= 2; ++i) data.roster.push_back(roster(person(i), u1, EstabType::admin, day(2015, 1, 1)));
-  data.movements = {move("H3", MovementKind::hire, person(3), u1, day(2024, 3, 1), "A-1")};
+  auto data = twoOnTheRosterAndAHire(2);
   for (const bool keep : {true, false}) {
     ChainEngine engine({});
     engine.keepForChanges(keep);
@@ -315,6 +315,9 @@ TEST(ChainEngine, WithoutTheMembersOnTheRosterAnExcessIsJudgedWhole) {
   }
 }
 
+// A hire, an exit or a pay row leaves the unit/type's occupancy as it was, and the engine then
+// judges only the persons concerned there: the hires sharing an approval's slots must still move
+// together, and each step must read as a full evaluation of the same records would.
 TEST(ChainEngine, AHireJudgedAloneStillMovesTheSlotsOfItsApproval) {
   const auto u1 = unitId(1);
   const auto asOf = day(2024, 6, 30);
