@@ -201,6 +201,63 @@ Result<void> AlertManager::observe(const std::vector<chain::Finding>& open, cons
   return observeInPlace(in_place, region_of, connectors_down, now);
 }
 
+Result<void> AlertManager::State::observeOne(const chain::Finding& finding, const RegionLookup& region_of,
+                                             const std::set<std::string>& connectors_down, TimePoint now,
+                                             std::vector<std::string>& to_route) {
+  auto it = alerts.find(finding.fingerprint);
+  if (it == alerts.end()) {
+    Alert incoming;
+    takeContent(incoming, finding, region_of, connectors_down, settings);
+    incoming.state = AlertState::firing;
+    incoming.first_seen = now;
+    incoming.last_seen = now;
+    if (auto saved = store->saveAlert(incoming); !saved) return saved;
+    alerts.emplace(incoming.id, incoming);
+    to_route.push_back(incoming.id);
+    return {};
+  }
+  Alert& alert = it->second;
+  const bool reopened = !alert.open();
+  if (!reopened && holdsContentOf(alert, finding, region_of, connectors_down, settings)) {
+    if (reroute_all) to_route.push_back(alert.id);
+    return {};
+  }
+  const RoutingInputs routed_by = routingInputsOf(alert);
+  takeContent(alert, finding, region_of, connectors_down, settings);
+  const bool reroute = reopened || reroute_all || routingInputsOf(alert) != routed_by;
+  alert.last_seen = now;
+  if (reopened) {
+    // The same broken link again: the same alert, with a fresh lifecycle.
+    alert.state = AlertState::firing;
+    alert.resolved_at.reset();
+    alert.acknowledged_by.clear();
+    alert.acknowledge_comment.clear();
+    alert.acknowledged_at.reset();
+    alert.escalated_at.reset();
+    alert.silence_expiry_note.clear();
+  }
+  if (auto saved = store->saveAlert(alert); !saved) return saved;
+  if (reroute) to_route.push_back(alert.id);
+  return {};
+}
+
+Result<void> AlertManager::State::resolveOne(Alert& alert, TimePoint now) {
+  alert.state = AlertState::resolved;
+  alert.resolved_at = now;
+  alert.last_seen = now;
+  alert.silence_expiry_note.clear();
+  return store->saveAlert(alert);
+}
+
+Result<void> AlertManager::State::finishObservation(const std::vector<std::string>& to_route, TimePoint now) {
+  if (auto refreshed = refreshSilences(now); !refreshed) return refreshed;
+  for (const auto& id : to_route) {
+    if (auto routed = route(alerts.at(id), now); !routed) return routed;
+  }
+  reroute_all = false;
+  return {};
+}
+
 Result<void> AlertManager::observeInPlace(const std::vector<const chain::Finding*>& open, const RegionLookup& region_of,
                                           const std::set<std::string>& connectors_down, TimePoint now) {
   State& s = *state_;
@@ -211,55 +268,39 @@ Result<void> AlertManager::observeInPlace(const std::vector<const chain::Finding
     for (const auto* found : open) {
       const chain::Finding& finding = *found;
       if (finding.fingerprint.empty() || !seen.insert(finding.fingerprint).second) continue;
-      auto it = s.alerts.find(finding.fingerprint);
-      if (it == s.alerts.end()) {
-        Alert incoming;
-        takeContent(incoming, finding, region_of, connectors_down, s.settings);
-        incoming.state = AlertState::firing;
-        incoming.first_seen = now;
-        incoming.last_seen = now;
-        if (auto saved = s.store->saveAlert(incoming); !saved) return saved;
-        s.alerts.emplace(incoming.id, incoming);
-        to_route.push_back(incoming.id);
-        continue;
-      }
-      Alert& alert = it->second;
-      const bool reopened = !alert.open();
-      if (!reopened && holdsContentOf(alert, finding, region_of, connectors_down, s.settings)) {
-        if (s.reroute_all) to_route.push_back(alert.id);
-        continue;
-      }
-      const RoutingInputs routed_by = routingInputsOf(alert);
-      takeContent(alert, finding, region_of, connectors_down, s.settings);
-      const bool reroute = reopened || s.reroute_all || routingInputsOf(alert) != routed_by;
-      alert.last_seen = now;
-      if (reopened) {
-        // The same broken link again: the same alert, with a fresh lifecycle.
-        alert.state = AlertState::firing;
-        alert.resolved_at.reset();
-        alert.acknowledged_by.clear();
-        alert.acknowledge_comment.clear();
-        alert.acknowledged_at.reset();
-        alert.escalated_at.reset();
-        alert.silence_expiry_note.clear();
-      }
-      if (auto saved = s.store->saveAlert(alert); !saved) return saved;
-      if (reroute) to_route.push_back(alert.id);
+      if (auto observed = s.observeOne(finding, region_of, connectors_down, now, to_route); !observed) return observed;
     }
     for (auto& [id, alert] : s.alerts) {
       if (!alert.open() || seen.contains(id)) continue;
-      alert.state = AlertState::resolved;
-      alert.resolved_at = now;
-      alert.last_seen = now;
-      alert.silence_expiry_note.clear();
-      if (auto saved = s.store->saveAlert(alert); !saved) return saved;
+      if (auto resolved = s.resolveOne(alert, now); !resolved) return resolved;
     }
-    if (auto refreshed = s.refreshSilences(now); !refreshed) return refreshed;
-    for (const auto& id : to_route) {
-      if (auto routed = s.route(s.alerts.at(id), now); !routed) return routed;
+    return s.finishObservation(to_route, now);
+  });
+}
+
+bool AlertManager::observesWholeNext() const noexcept {
+  return state_->reroute_all;
+}
+
+Result<void> AlertManager::observeChanges(const std::vector<const chain::Finding*>& changed,
+                                          const std::vector<std::string>& gone, const RegionLookup& region_of,
+                                          const std::set<std::string>& connectors_down, TimePoint now) {
+  State& s = *state_;
+  if (s.reroute_all) return makeError("alerts: a whole observation is due (after opening, a reload or a failure)");
+  return s.transact([&]() -> Result<void> {
+    std::vector<std::string> to_route;
+    std::unordered_set<std::string_view> seen;
+    for (const auto* found : changed) {
+      const chain::Finding& finding = *found;
+      if (finding.fingerprint.empty() || !seen.insert(finding.fingerprint).second) continue;
+      if (auto observed = s.observeOne(finding, region_of, connectors_down, now, to_route); !observed) return observed;
     }
-    s.reroute_all = false;
-    return {};
+    for (const auto& id : gone) {
+      auto it = s.alerts.find(id);
+      if (it == s.alerts.end() || !it->second.open() || seen.contains(id)) continue;
+      if (auto resolved = s.resolveOne(it->second, now); !resolved) return resolved;
+    }
+    return s.finishObservation(to_route, now);
   });
 }
 

@@ -46,6 +46,16 @@ class AlertManager::State {
     return outcome;
   }
 
+  // One open finding observed: its alert raised, changed or reopened (to_route gets it when its
+  // routing may differ), or left as it is when it holds the finding's content already.
+  Result<void> observeOne(const chain::Finding& finding, const RegionLookup& region_of,
+                          const std::set<std::string>& connectors_down, TimePoint now,
+                          std::vector<std::string>& to_route);
+  // An open alert whose finding is gone.
+  Result<void> resolveOne(Alert& alert, TimePoint now);
+  // After the findings of an observation: silences refreshed, the alerts in to_route routed.
+  Result<void> finishObservation(const std::vector<std::string>& to_route, TimePoint now);
+
   // Silences: expiry by time, which alert each active silence holds, ends on resolution.
   Result<void> refreshSilences(TimePoint now);
   Result<void> endSilence(Silence& silence, const std::string& reason, const std::string& note, TimePoint now);

@@ -1,6 +1,7 @@
 #include "staffchain/chain/chain_engine.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -161,6 +162,10 @@ class ChainEngine::State {
   // current_ in findingLess order, made when first asked for after an evaluation.
   mutable std::mutex sorted_mutex_;
   mutable std::optional<std::vector<const Finding*>> sorted_;
+  // The addresses of the findings the evaluation under way erased, for patchSorted().
+  std::vector<std::uintptr_t> erased_;
+  // sorted_, when made, brought up to date after an evaluation whose changes `before` lists.
+  void patchSorted(const Before& before);
   mutable std::mutex vacancy_mutex_;
   mutable std::map<std::pair<std::int32_t, std::string>, VacancyRows> vacancy_rows_;
   // Which fingerprints each scope produced. A scope with none has no entry: the full path
@@ -278,6 +283,7 @@ void ChainEngine::State::commit(std::vector<Pending>& batch, Before& before, det
       auto it = current_.find(fp);
       if (it == current_.end()) continue;
       unindex(it->second);
+      erased_.push_back(reinterpret_cast<std::uintptr_t>(&it->second));
       before.try_emplace(fp, std::move(it->second));
       current_.erase(it);
     }
@@ -593,9 +599,14 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
 }
 
 ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool everything) {
+  // The open findings change only here. The sorted list of them (when it was made) is patched
+  // after an evaluation that changed few: sorting a province's findings again took most of
+  // the daemon's evaluation after one changed record.
+  erased_.clear();
+  const bool patch_sorted = !everything && !touched.all_persons;
   {
     const std::lock_guard lock(sorted_mutex_);
-    sorted_.reset();  // the open findings change only here
+    if (!patch_sorted) sorted_.reset();
   }
   {
     const std::lock_guard lock(vacancy_mutex_);
@@ -628,7 +639,32 @@ ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool 
   }
   touched = detail::Touched{};
   last_as_of = as_of;
+  if (patch_sorted) patchSorted(before);
   return before;
+}
+
+void ChainEngine::State::patchSorted(const Before& before) {
+  constexpr std::size_t kMostPatched = 2048;  // beyond that, sorting them all again is as quick
+  const std::lock_guard lock(sorted_mutex_);
+  if (!sorted_) return;
+  if (before.size() > kMostPatched) {
+    sorted_.reset();
+    return;
+  }
+  // Every finding this evaluation erased (by address: those nodes are gone, and their
+  // addresses compared only) leaves; every one it wrote, new or again, goes in at its place.
+  std::sort(erased_.begin(), erased_.end());
+  auto& sorted = *sorted_;
+  std::erase_if(sorted, [&](const Finding* f) {
+    return std::binary_search(erased_.begin(), erased_.end(), reinterpret_cast<std::uintptr_t>(f));
+  });
+  const auto less = [](const Finding* a, const Finding* b) { return findingLess(*a, *b); };
+  for (const auto& [fp, old] : before) {
+    auto it = current_.find(fp);
+    if (it == current_.end()) continue;
+    sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), &it->second, less), &it->second);
+  }
+  erased_.clear();
 }
 
 FindingDelta ChainEngine::State::deltaOf(const Before& before) const {
@@ -753,6 +789,12 @@ FindingDelta ChainEngine::evaluateTouched(model::Date as_of) {
 
 std::vector<Finding> ChainEngine::findings() const {
   return state_->sortedFindings();
+}
+
+const Finding* ChainEngine::findingInPlace(const std::string& fingerprint) const {
+  const auto& current = state_->current();
+  const auto it = current.find(fingerprint);
+  return it == current.end() ? nullptr : &it->second;
 }
 
 std::vector<const Finding*> ChainEngine::findingsInPlace() const {

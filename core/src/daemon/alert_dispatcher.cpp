@@ -109,6 +109,23 @@ void AlertDispatcher::observeInPlace(const std::vector<const chain::Finding*>& o
   flush();
 }
 
+bool AlertDispatcher::observeChanges(const std::vector<const chain::Finding*>& changed,
+                                     const std::vector<std::string>& gone,
+                                     const std::function<std::string(const std::string&)>& region_of,
+                                     const std::set<std::string>& connectors_down, WallTime now) {
+  if (!manager_) return false;
+  if (auto observed = manager_->observeChanges(changed, gone, region_of, connectors_down, now); !observed) {
+    spdlog::error("alerts: cannot record this evaluation: {}", observed.error().message);
+    return false;
+  }
+  flush();
+  return true;
+}
+
+bool AlertDispatcher::observesWholeNext() const {
+  return !manager_ || manager_->observesWholeNext();
+}
+
 std::vector<chain::Finding> AlertDispatcher::linkFindings(WallTime now) const {
   return manager_ ? manager_->linkFindings(now) : std::vector<chain::Finding>{};
 }

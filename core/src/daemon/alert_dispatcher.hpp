@@ -51,6 +51,13 @@ class AlertDispatcher {
   void observeInPlace(const std::vector<const chain::Finding*>& open,
                       const std::function<std::string(const std::string&)>& region_of,
                       const std::set<std::string>& connectors_down, WallTime now);
+  // AlertManager::observeChanges(), then due notifications written as after observeInPlace().
+  // False (logged) when it could not be recorded: the next observation must be whole.
+  bool observeChanges(const std::vector<const chain::Finding*>& changed, const std::vector<std::string>& gone,
+                      const std::function<std::string(const std::string&)>& region_of,
+                      const std::set<std::string>& connectors_down, WallTime now);
+  // The next observation must be given every open finding (AlertManager::observesWholeNext).
+  [[nodiscard]] bool observesWholeNext() const;
   // Writes the notifications due (grouping windows that closed) and delivers what is due.
   void flush();
   // A message of the daemon's own (a report) into the outbox, then delivered as digests are.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
 #include <set>
 
@@ -188,15 +189,48 @@ void Daemon::onEvaluated(model::Date as_of, const OpenFindings& open, std::size_
       for (const auto& item : finding.evidence) connectors_down.insert(item.source);
     }
   }
+  const auto started = std::chrono::steady_clock::now();
+  observeAlerts(open, std::move(connectors_down));
+  const double alerts_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   spdlog::info(
       "evaluation as of {}: {} open findings (critical {}, major {}, minor {}), {} changed, {} resolved; "
-      "{:.1f} ms",
+      "{:.1f} ms, alerts {:.1f} ms",
       model::formatDate(as_of), open.size(), by_severity["critical"], by_severity["major"], by_severity["minor"],
-      changed, resolved, ms);
+      changed, resolved, ms, alerts_ms);
   notifySystemd(fmt::format("STATUS={} open findings, {} connectors", open.size(), connectors_->size()));
+}
+
+void Daemon::observeAlerts(const OpenFindings& open, std::set<std::string> connectors_down) {
   if (!dispatcher_->isOpen()) return;
   const auto region_of = [this](const std::string& unit_id) { return evaluator_->regionOf(unit_id); };
-  dispatcher_->observeInPlace(open.all(), region_of, connectors_down, scheduler_->wallNow());
+  const auto owned = open.owned();
+  std::unordered_set<std::string> owned_now;
+  for (const auto* finding : owned) owned_now.insert(finding->fingerprint);
+  const chain::FindingDelta* delta = evaluator_->lastDelta();
+  if (delta == nullptr || connectors_down != observed_connectors_down_ || dispatcher_->observesWholeNext()) {
+    dispatcher_->observeInPlace(open.all(), region_of, connectors_down, scheduler_->wallNow());
+  } else {
+    // Only what may read differently than at the last observation: the engine's changes, every
+    // finding the daemon added or amended, and those it added or amended last time (which now
+    // read as the engine has them, or are gone). Every other finding is the engine's, as it was.
+    std::vector<const chain::Finding*> changed_findings = owned;
+    for (const auto& finding : delta->changed) {
+      if (!owned_now.contains(finding.fingerprint)) changed_findings.push_back(&finding);
+    }
+    std::vector<std::string> gone = delta->resolved;
+    for (const auto& fingerprint : observed_owned_) {
+      if (owned_now.contains(fingerprint)) continue;
+      if (const auto* finding = evaluator_->engine().findingInPlace(fingerprint)) {
+        changed_findings.push_back(finding);
+      } else {
+        gone.push_back(fingerprint);
+      }
+    }
+    dispatcher_->observeChanges(changed_findings, gone, region_of, connectors_down, scheduler_->wallNow());
+  }
+  observed_owned_ = std::move(owned_now);
+  observed_connectors_down_ = std::move(connectors_down);
 }
 
 void Daemon::finishOnceCycle() {

@@ -10,7 +10,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <memory>
+#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "admin_api.hpp"
@@ -46,6 +48,10 @@ class Daemon {
   // overdue rectification cases' (CASE-001, after the cases followed the findings).
   [[nodiscard]] OpenFindings openFindings(std::vector<const chain::Finding*> engine_findings, WallTime now);
   void onEvaluated(model::Date as_of, const OpenFindings& open, std::size_t changed, std::size_t resolved, double ms);
+  // The alerts told of an evaluation: only its changes when the last observation saw the rest
+  // as it is now (same connectors held back, no unit's region changed, the alerts' state as
+  // they left it), else every open finding.
+  void observeAlerts(const OpenFindings& open, std::set<std::string> connectors_down);
   void finishOnceCycle();
   void awaitSignal();
   // False when the new configuration is refused; its errors then go to `refused_for` too.
@@ -69,6 +75,10 @@ class Daemon {
   std::unique_ptr<ConnectorScheduler> connectors_;
   std::unique_ptr<QuarterlyReports> reports_;
   std::unique_ptr<AdminApi> api_;  // last: destroyed first, before what its handlers use
+  // What the last observation of the alerts was given, for the next one to be told only the
+  // changes: the findings the daemon added or amended, and the connectors held back.
+  std::unordered_set<std::string> observed_owned_;
+  std::set<std::string> observed_connectors_down_;
   bool stopping_ = false;
   int exit_code_ = 0;  // what run() returns after a clean stop (3: --once left messages queued)
 };

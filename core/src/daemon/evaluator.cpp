@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 namespace staffchain::daemon {
 
@@ -50,6 +52,7 @@ bool Evaluator::apply(const std::string& connector, const ingest::IngestResult& 
       if (const auto* unit = std::get_if<model::Unit>(&record)) {
         unit_regions_[unit->unit_id.str()] = unit->region;
         unit_names_[unit->unit_id.str()] = unit->name;
+        regions_changed_ = true;
       }
       engine_->apply(record);
     }
@@ -137,17 +140,22 @@ void Evaluator::evaluate() {
   const auto started = std::chrono::steady_clock::now();  // the work's own duration, not the schedule's clock
   std::size_t changed = 0;
   std::size_t resolved = 0;
+  std::optional<chain::FindingDelta> delta;
   if (!evaluated_once_) {
     changed = engine_->evaluateAll(as_of).size();
     evaluated_once_ = true;
   } else {
-    const chain::FindingDelta delta = engine_->evaluateTouched(as_of);
-    changed = delta.changed.size();
-    resolved = delta.resolved.size();
+    delta = engine_->evaluateTouched(as_of);
+    changed = delta->changed.size();
+    resolved = delta->resolved.size();
   }
   const OpenFindings open = hooks_.open_findings(engine_->findingsInPlace(), scheduler_.wallNow());
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  // A unit's region or name read by what follows may have changed: the delta does not say.
+  if (delta && !std::exchange(regions_changed_, false)) last_delta_ = &*delta;
+  regions_changed_ = false;
   hooks_.evaluated(as_of, open, changed, resolved, ms);
+  last_delta_ = nullptr;
 }
 
 }  // namespace staffchain::daemon

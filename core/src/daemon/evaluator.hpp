@@ -76,6 +76,10 @@ class Evaluator {
 
   // Today in the configured zone: evaluation is "as of" this date.
   [[nodiscard]] model::Date today() const;
+  // While the evaluated hook runs: what the engine's evaluation changed, when every other
+  // engine finding reads as at the evaluation before (no unit's region or name changed
+  // since); null after a load, on the first evaluation, or when a unit row came.
+  [[nodiscard]] const chain::FindingDelta* lastDelta() const noexcept { return last_delta_; }
 
  private:
   bool mayGoOn();  // false while evaluation waits for connectors; says once when the grace ran out
@@ -92,7 +96,9 @@ class Evaluator {
   std::map<std::string, std::string> unit_names_;                 // unit id -> name
   std::vector<chain::CaseSuspension> case_suspensions_;
   bool evaluated_once_ = false;
-  std::optional<SteadyTime> unsettled_since_;  // when evaluation began to wait
+  bool regions_changed_ = false;                     // a unit row applied since the last evaluation
+  const chain::FindingDelta* last_delta_ = nullptr;  // see lastDelta()
+  std::optional<SteadyTime> unsettled_since_;        // when evaluation began to wait
   bool grace_passed_said_ = false;
   bool stopping_ = false;
   std::unique_ptr<Timer> soon_timer_;

@@ -29,12 +29,29 @@ class OpenFindings {
   ~OpenFindings() = default;
 
   // Adds one after the others.
-  void add(chain::Finding finding) { all_.push_back(&owned_.emplace_back(std::move(finding))); }
+  void add(chain::Finding finding) {
+    owned_at_.push_back(all_.size());
+    amended_.resize(all_.size() + 1);
+    amended_.back() = true;
+    all_.push_back(&owned_.emplace_back(std::move(finding)));
+  }
   // The i-th finding as a copy owned here, in its place, to be amended.
   chain::Finding& amend(std::size_t i) {
     auto& copy = owned_.emplace_back(*all_[i]);
+    if (amended_.size() < all_.size()) amended_.resize(all_.size());
+    if (!amended_[i]) {
+      amended_[i] = true;
+      owned_at_.push_back(i);
+    }
     all_[i] = &copy;
     return copy;
+  }
+  // The findings added or amended here, as they are now (not the engine's as it has them).
+  [[nodiscard]] std::vector<const chain::Finding*> owned() const {
+    std::vector<const chain::Finding*> out;
+    out.reserve(owned_at_.size());
+    for (const auto i : owned_at_) out.push_back(all_[i]);
+    return out;
   }
 
   [[nodiscard]] const std::vector<const chain::Finding*>& all() const noexcept { return all_; }
@@ -44,6 +61,8 @@ class OpenFindings {
  private:
   std::vector<const chain::Finding*> all_;
   std::deque<chain::Finding> owned_;
+  std::vector<std::size_t> owned_at_;  // the places in all_ that point into owned_
+  std::vector<bool> amended_;          // by place: owned here already
 };
 
 }  // namespace staffchain::daemon

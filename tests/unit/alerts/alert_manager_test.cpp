@@ -1,9 +1,14 @@
 #include "staffchain/alerts/alert_manager.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
+#include <random>
+#include <set>
 #include <tuple>
 
 #include "alert_test_support.hpp"
@@ -473,6 +478,81 @@ TEST(AlertSpans, EachOpeningIsASpanAndAPeriodSeesThoseOverlappingIt) {
   ASSERT_EQ(after->size(), 1U);
   EXPECT_EQ((*after)[0].rule, "CHAIN-006");
   EXPECT_FALSE((*after)[0].resolved_at.has_value());
+}
+
+// Told only what changed since the last observation, a manager ends where one given every open
+// finding each time ends: the same alerts (state, content, times) and the same notifications.
+TEST(AlertManagerContent, TheChangesAloneLeaveTheAlertsAsAWholeObservationDoes) {
+  ScratchDir dir;
+  auto whole = openManager(dir.ledger(), settingsFor({"estab_office"}));
+  auto told = openManager(dir.ledger().parent_path() / "told.db", settingsFor({"estab_office"}));
+  ASSERT_NE(whole, nullptr);
+  ASSERT_NE(told, nullptr);
+  EXPECT_TRUE(told->observesWholeNext()) << "a manager just opened has not seen the open findings";
+  std::map<std::string, chain::Finding> open;
+  std::mt19937 rng(20240506);
+  auto project = [](AlertManager& manager) {
+    std::vector<std::string> out;
+    for (const auto& a : manager.alerts(AlertFilter{})) {
+      out.push_back(fmt::format("{} {} {} {} {} {} {} {}", a.id, static_cast<int>(a.state), a.summary_en, a.region,
+                                fmt::join(a.inhibited_by, ","), a.last_seen.time_since_epoch().count(),
+                                a.resolved_at ? a.resolved_at->time_since_epoch().count() : 0, a.evidence.size()));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto messages = [](AlertManager& manager, TimePoint now) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(manager.flush(now).ok());
+    auto due = manager.dueMessages(now, 1000);
+    EXPECT_TRUE(due.ok());
+    for (const auto& m : due.value()) {
+      out.push_back(m.group_key + "|" + m.notification.title + "|" + m.notification.text);
+      EXPECT_TRUE(manager.delivered(m.id, "ok", now).ok());
+    }
+    return out;
+  };
+  for (int step = 0; step < 40; ++step) {
+    std::vector<const chain::Finding*> changed;
+    std::vector<std::string> gone;
+    std::set<std::string> touched;
+    for (int k = 0; k < 6; ++k) {
+      const int n = static_cast<int>(rng() % 30);
+      auto f = finding(rng() % 3 == 0 ? "CHAIN-002" : "CHAIN-004",
+                       rng() % 2 == 0 ? Severity::major : Severity::critical, unit(n % 7), person(n));
+      switch (rng() % 3) {
+        case 0:  // raised, or raised again after it resolved
+          open.insert_or_assign(f.fingerprint, f);
+          break;
+        case 1:  // its content changes
+          if (auto it = open.find(f.fingerprint); it != open.end()) it->second.summary_en += " +";
+          break;
+        default:  // gone
+          if (open.erase(f.fingerprint) > 0) gone.push_back(f.fingerprint);
+          break;
+      }
+      touched.insert(f.fingerprint);
+    }
+    for (const auto& fp : touched) {
+      if (auto it = open.find(fp); it != open.end()) changed.push_back(&it->second);
+    }
+    std::erase_if(gone, [&](const std::string& fp) { return open.contains(fp); });
+    std::vector<const chain::Finding*> all;
+    for (const auto& [fp, f] : open) all.push_back(&f);
+    const auto now = at(step * 7);
+    ASSERT_TRUE(whole->observeInPlace(all, regions(), kNoneDown, now).ok());
+    if (told->observesWholeNext()) {
+      ASSERT_TRUE(told->observeInPlace(all, regions(), kNoneDown, now).ok());
+    } else {
+      ASSERT_TRUE(told->observeChanges(changed, gone, regions(), kNoneDown, now).ok());
+    }
+    EXPECT_FALSE(told->observesWholeNext());
+    ASSERT_EQ(project(*told), project(*whole)) << "step " << step;
+    ASSERT_EQ(messages(*told, now), messages(*whole, now)) << "step " << step;
+  }
+  told->reconfigure(settingsFor({"estab_office"}));
+  EXPECT_TRUE(told->observesWholeNext()) << "a reload may route every alert anew";
+  EXPECT_FALSE(told->observeChanges({}, {}, regions(), kNoneDown, at(400)).ok());
 }
 
 }  // namespace

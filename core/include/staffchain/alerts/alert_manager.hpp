@@ -43,6 +43,16 @@ class AlertManager {
   // The same for findings read in place (the engine's, and the few the daemon adds).
   Result<void> observeInPlace(const std::vector<const chain::Finding*>& open, const RegionLookup& region_of,
                               const std::set<std::string>& connectors_down, TimePoint now);
+  // An observation told only what changed since the last one: `changed` holds every open
+  // finding that may read differently (new, changed, or read differently by region or held
+  // connectors), `gone` the fingerprint of every finding open then and not now; every other
+  // alert stays as it is. Refused while observesWholeNext(): the caller observes whole then.
+  Result<void> observeChanges(const std::vector<const chain::Finding*>& changed, const std::vector<std::string>& gone,
+                              const RegionLookup& region_of, const std::set<std::string>& connectors_down,
+                              TimePoint now);
+  // After opening, a reconfigure, or a call that failed (the state read back from the file):
+  // the next observation must be given every open finding.
+  [[nodiscard]] bool observesWholeNext() const noexcept;
 
   // Ends silences that expired, escalates what waited too long, and writes every digest that
   // is due (group_wait, group_interval, repeat_interval) into the outbox. `windows_ahead` closes

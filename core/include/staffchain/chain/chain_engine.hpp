@@ -82,6 +82,8 @@ class ChainEngine {
   // and how many it counted again from the stays of the members whose stays changed alone.
   [[nodiscard]] std::size_t unitTypeScopesJudgedWhole() const noexcept;
   [[nodiscard]] std::size_t unitTypeScopesRecounted() const noexcept;
+  // The open finding with that fingerprint, in place (valid as findingsInPlace()), or null.
+  [[nodiscard]] const Finding* findingInPlace(const std::string& fingerprint) const;
   // The open findings of the last evaluation, sorted.
   [[nodiscard]] std::vector<Finding> findings() const;
   // The same without copying them: pointers into the engine, valid until its next change or
