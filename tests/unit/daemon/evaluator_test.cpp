@@ -34,6 +34,7 @@ struct Evaluation {
   model::Date as_of;
   std::size_t open = 0;
   std::size_t changed = 0;
+  bool delta = false;  // lastDelta() offered: the alerts may be told only the changes
 };
 
 class EvaluatorTest : public ::testing::Test {
@@ -48,7 +49,8 @@ class EvaluatorTest : public ::testing::Test {
       return OpenFindings(std::move(engine_findings));
     };
     hooks.evaluated = [this](model::Date as_of, const OpenFindings& open, std::size_t changed, std::size_t, double) {
-      evaluations_.push_back({as_of, open.size(), changed});
+      const auto* delta = evaluator_->lastDelta();
+      evaluations_.push_back({as_of, open.size(), changed, delta != nullptr});
     };
     evaluator_ = std::make_unique<Evaluator>(scheduler_, std::move(hooks));
     evaluator_->configure(config_);
@@ -140,6 +142,33 @@ TEST_F(EvaluatorTest, ACommittedBatchIsAppliedUnderItsConnectorsNameAndRemovalsA
   removal.records = {unit(3, "removed with a snapshot", model::UnitKind::organ)};
   EXPECT_FALSE(evaluator_->apply("estab_csv", removal));
   EXPECT_EQ(evaluator_->regionOf(unitId(3).str()), "");  // nothing applied
+}
+
+// The alerts may be told only what an evaluation changed (lastDelta) when every other finding
+// reads as before: not after a load, and not when a unit row came (its region or name may have
+// changed, and the alerts show both).
+TEST_F(EvaluatorTest, OnlyAnEvaluationThatLeftTheRestAsItWasOffersItsChangesAlone) {
+  evaluator_->evaluate();
+  ingest::IngestResult pay_row;
+  pay_row.records = {pay(person(4), unitId(1), model::Month::fromYm(2026, 5))};
+  pay_row.stats.inserted = 1;
+  ASSERT_TRUE(evaluator_->apply("finance_csv", pay_row));
+  evaluator_->evaluate();
+  ingest::IngestResult unit_row;
+  model::Unit moved = unit(1, "海拉尔区人民政府办公室", model::UnitKind::organ);
+  moved.region = "150783";
+  unit_row.records = {moved};
+  unit_row.stats.updated = 1;
+  ASSERT_TRUE(evaluator_->apply("estab_csv", unit_row));
+  evaluator_->evaluate();
+  evaluator_->evaluate();
+  ASSERT_EQ(evaluations_.size(), 4U);
+  EXPECT_FALSE(evaluations_[0].delta) << "the first evaluation of an engine";
+  EXPECT_TRUE(evaluations_[1].delta) << "a pay row";
+  EXPECT_EQ(evaluations_[1].changed, 1U);
+  EXPECT_FALSE(evaluations_[2].delta) << "a unit row";
+  EXPECT_TRUE(evaluations_[3].delta) << "nothing since";
+  EXPECT_EQ(evaluator_->lastDelta(), nullptr) << "only while the hook runs";
 }
 
 }  // namespace
