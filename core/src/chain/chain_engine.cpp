@@ -162,10 +162,14 @@ class ChainEngine::State {
   // current_ in findingLess order, made when first asked for after an evaluation.
   mutable std::mutex sorted_mutex_;
   mutable std::optional<std::vector<const Finding*>> sorted_;
-  // The addresses of the findings the evaluation under way erased, for patchSorted().
+  // The addresses of the findings the evaluation under way erased.
   std::vector<std::uintptr_t> erased_;
-  // sorted_, when made, brought up to date after an evaluation whose changes `before` lists.
-  void patchSorted(const Before& before);
+  // What the evaluations since sorted_ was made erased and wrote: sorted_ is patched with them
+  // when next asked for (the daemon asks after every evaluation, a benchmark seldom).
+  mutable std::vector<std::uintptr_t> patch_erased_;
+  mutable std::unordered_set<std::string> patch_fingerprints_;
+  void notePatch(const Before& before);
+  void patchSorted() const;  // with sorted_mutex_ held and sorted_ made
   mutable std::mutex vacancy_mutex_;
   mutable std::map<std::pair<std::int32_t, std::string>, VacancyRows> vacancy_rows_;
   // Which fingerprints each scope produced. A scope with none has no entry: the full path
@@ -604,9 +608,11 @@ ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool 
   // the daemon's evaluation after one changed record.
   erased_.clear();
   const bool patch_sorted = !everything && !touched.all_persons;
-  {
+  if (!patch_sorted) {
     const std::lock_guard lock(sorted_mutex_);
-    if (!patch_sorted) sorted_.reset();
+    sorted_.reset();
+    patch_erased_.clear();
+    patch_fingerprints_.clear();
   }
   {
     const std::lock_guard lock(vacancy_mutex_);
@@ -639,32 +645,44 @@ ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool 
   }
   touched = detail::Touched{};
   last_as_of = as_of;
-  if (patch_sorted) patchSorted(before);
+  if (patch_sorted) notePatch(before);
   return before;
 }
 
-void ChainEngine::State::patchSorted(const Before& before) {
+void ChainEngine::State::notePatch(const Before& before) {
   constexpr std::size_t kMostPatched = 2048;  // beyond that, sorting them all again is as quick
   const std::lock_guard lock(sorted_mutex_);
-  if (!sorted_) return;
-  if (before.size() > kMostPatched) {
+  if (sorted_ && patch_fingerprints_.size() + before.size() <= kMostPatched) {
+    patch_erased_.insert(patch_erased_.end(), erased_.begin(), erased_.end());
+    for (const auto& [fp, old] : before) patch_fingerprints_.insert(fp);
+  } else {
     sorted_.reset();
-    return;
+    patch_erased_.clear();
+    patch_fingerprints_.clear();
   }
-  // Every finding this evaluation erased (by address: those nodes are gone, and their
-  // addresses compared only) leaves; every one it wrote, new or again, goes in at its place.
-  std::sort(erased_.begin(), erased_.end());
+  erased_.clear();
+}
+
+void ChainEngine::State::patchSorted() const {
+  if (patch_erased_.empty() && patch_fingerprints_.empty()) return;
+  // Every finding erased since the list was made (by address: those nodes are gone, and their
+  // addresses are compared only) leaves; every one written since, new or again, goes in at its
+  // place.
+  std::sort(patch_erased_.begin(), patch_erased_.end());
   auto& sorted = *sorted_;
-  std::erase_if(sorted, [&](const Finding* f) {
-    return std::binary_search(erased_.begin(), erased_.end(), reinterpret_cast<std::uintptr_t>(f));
-  });
+  if (!patch_erased_.empty()) {
+    std::erase_if(sorted, [&](const Finding* f) {
+      return std::binary_search(patch_erased_.begin(), patch_erased_.end(), reinterpret_cast<std::uintptr_t>(f));
+    });
+  }
   const auto less = [](const Finding* a, const Finding* b) { return findingLess(*a, *b); };
-  for (const auto& [fp, old] : before) {
+  for (const auto& fp : patch_fingerprints_) {
     auto it = current_.find(fp);
     if (it == current_.end()) continue;
     sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), &it->second, less), &it->second);
   }
-  erased_.clear();
+  patch_erased_.clear();
+  patch_fingerprints_.clear();
 }
 
 FindingDelta ChainEngine::State::deltaOf(const Before& before) const {
@@ -691,6 +709,8 @@ std::vector<const Finding*> ChainEngine::State::sortedInPlace() const {
     for (const auto& [fp, finding] : current_) out.push_back(&finding);
     std::sort(out.begin(), out.end(), [](const Finding* a, const Finding* b) { return findingLess(*a, *b); });
     sorted_ = std::move(out);
+  } else {
+    patchSorted();
   }
   return *sorted_;
 }
