@@ -32,6 +32,10 @@ using detail::ScopeKeyHash;
 
 namespace {
 
+bool findingPtrLess(const Finding* a, const Finding* b) {
+  return findingLess(*a, *b);
+}
+
 // A person is paid at most once a month per unit, and mostly by one unit: the months the
 // rows span is what a person's payroll usually holds (capped: a decade of history would
 // reserve too much for the many with a few rows; they grow as usual).
@@ -170,6 +174,7 @@ class ChainEngine::State {
   mutable std::unordered_set<std::string> patch_fingerprints_;
   void notePatch(const Before& before);
   void patchSorted() const;  // with sorted_mutex_ held and sorted_ made
+  void dropSorted();         // with sorted_mutex_ held
   mutable std::mutex vacancy_mutex_;
   mutable std::map<std::pair<std::int32_t, std::string>, VacancyRows> vacancy_rows_;
   // Which fingerprints each scope produced. A scope with none has no entry: the full path
@@ -610,9 +615,7 @@ ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool 
   const bool patch_sorted = !everything && !touched.all_persons;
   if (!patch_sorted) {
     const std::lock_guard lock(sorted_mutex_);
-    sorted_.reset();
-    patch_erased_.clear();
-    patch_fingerprints_.clear();
+    dropSorted();
   }
   {
     const std::lock_guard lock(vacancy_mutex_);
@@ -656,11 +659,15 @@ void ChainEngine::State::notePatch(const Before& before) {
     patch_erased_.insert(patch_erased_.end(), erased_.begin(), erased_.end());
     for (const auto& [fp, old] : before) patch_fingerprints_.insert(fp);
   } else {
-    sorted_.reset();
-    patch_erased_.clear();
-    patch_fingerprints_.clear();
+    dropSorted();
   }
   erased_.clear();
+}
+
+void ChainEngine::State::dropSorted() {
+  sorted_.reset();
+  patch_erased_.clear();
+  patch_fingerprints_.clear();
 }
 
 void ChainEngine::State::patchSorted() const {
@@ -675,11 +682,10 @@ void ChainEngine::State::patchSorted() const {
       return std::binary_search(patch_erased_.begin(), patch_erased_.end(), reinterpret_cast<std::uintptr_t>(f));
     });
   }
-  const auto less = [](const Finding* a, const Finding* b) { return findingLess(*a, *b); };
   for (const auto& fp : patch_fingerprints_) {
     auto it = current_.find(fp);
     if (it == current_.end()) continue;
-    sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), &it->second, less), &it->second);
+    sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), &it->second, findingPtrLess), &it->second);
   }
   patch_erased_.clear();
   patch_fingerprints_.clear();
@@ -707,7 +713,7 @@ std::vector<const Finding*> ChainEngine::State::sortedInPlace() const {
     std::vector<const Finding*> out;
     out.reserve(current_.size());
     for (const auto& [fp, finding] : current_) out.push_back(&finding);
-    std::sort(out.begin(), out.end(), [](const Finding* a, const Finding* b) { return findingLess(*a, *b); });
+    std::sort(out.begin(), out.end(), findingPtrLess);
     sorted_ = std::move(out);
   } else {
     patchSorted();

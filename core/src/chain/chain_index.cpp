@@ -180,8 +180,10 @@ void ChainIndex::forgetMovementOwner(std::uint64_t hash, const std::string& id, 
 }
 
 void ChainIndex::noteStays(const PersonId& id, Touched& touched) const {
-  if (touched.all_persons || touched.stays_before.contains(id)) return;
-  auto& stays = touched.stays_before[id];
+  if (touched.all_persons) return;
+  auto [kept, first] = touched.stays_before.try_emplace(id);
+  if (!first) return;
+  auto& stays = kept->second;
   auto& cites = touched.cites_before[id];  // a person new to the index had none of either
   const auto* records = persons_.find(id);
   if (records == nullptr) return;

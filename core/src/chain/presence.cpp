@@ -189,20 +189,20 @@ std::vector<Date> OccupancyCounter::changeDates() const {
 }
 
 bool OccupancyCounter::remove(const std::vector<std::pair<Date, Date>>& merged) {
-  auto starts = starts_;
-  auto ends = ends_;
-  auto take = [](std::vector<Date>& dates, Date d) {
+  // A member's merged stays start on distinct days and end on distinct days: each is looked
+  // for once, all before any is taken out.
+  auto find = [](std::vector<Date>& dates, Date d) {
     auto it = std::lower_bound(dates.begin(), dates.end(), d);
-    if (it == dates.end() || *it != d) return false;
-    dates.erase(it);
-    return true;
+    return it != dates.end() && *it == d ? it : dates.end();
   };
   for (const auto& [from, until] : merged) {
-    if (!take(starts, from)) return false;
-    if (until != kForever && !take(ends, until)) return false;
+    if (find(starts_, from) == starts_.end()) return false;
+    if (until != kForever && find(ends_, until) == ends_.end()) return false;
   }
-  starts_ = std::move(starts);
-  ends_ = std::move(ends);
+  for (const auto& [from, until] : merged) {
+    starts_.erase(find(starts_, from));
+    if (until != kForever) ends_.erase(find(ends_, until));
+  }
   return true;
 }
 
