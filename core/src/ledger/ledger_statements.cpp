@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "record_codec.hpp"
+#include "record_tables.hpp"
 
 namespace staffchain::ledger::detail {
 namespace {
@@ -91,14 +92,12 @@ Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out) {
       {&out.history_all, history_select + " ORDER BY seq", "reading the movement history"},
       {&out.history_of_person, history_select + " WHERE person_id = ?1 ORDER BY seq",
        "reading a person's movement history"},
-      {&out.marks_clear, "DELETE FROM snapshot_marks WHERE connector = ?1", "forgetting a snapshot's parts"},
+      {&out.marks_clear, "DELETE FROM snapshot_part_keys WHERE connector = ?1", "forgetting a snapshot's parts"},
       {&out.marks_insert,
-       "INSERT INTO snapshot_marks (connector, record_type, record_key, pattern) VALUES (?1, ?2, ?3, ?4) "
-       "ON CONFLICT DO NOTHING",
-       "remembering a key of a snapshot part"},
+       "INSERT INTO snapshot_part_keys (connector, record_type, pattern, keys) VALUES (?1, ?2, ?3, ?4)",
+       "remembering the keys of a snapshot part"},
       {&out.marks_list,
-       "SELECT record_key, pattern FROM snapshot_marks WHERE connector = ?1 AND record_type = ?2 "
-       "ORDER BY pattern, record_key",
+       "SELECT pattern, keys FROM snapshot_part_keys WHERE connector = ?1 AND record_type = ?2 ORDER BY id",
        "reading the keys of a snapshot's parts"},
       {&out.held_find_open,
        "SELECT id FROM held_snapshots WHERE connector = ?1 AND record_type = ?2 AND name = ?3 AND resolved_at = ''",
@@ -129,27 +128,34 @@ Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out) {
     const auto columns = joinColumns(type);
     std::string assignments;
     int index = kParamFirstColumn;
+    const auto cluster = clusterColumns(type);
+    // The cluster columns' own parameters in the update (they are among the record's).
+    std::vector<int> cluster_params(cluster.size());
     for (const auto column : recordColumns(type)) {
+      for (std::size_t c = 0; c < cluster.size(); ++c) {
+        if (column == cluster[c]) cluster_params[c] = index;
+      }
       assignments += fmt::format(", {} = ?{}", column, index++);
     }
     auto& t = out.tables[i];
     const std::array<std::pair<Statement*, std::string>, 8> sqls{{
-        {&t.lookup,
-         fmt::format("SELECT content_hash, source_row FROM {} WHERE connector = ?1 AND record_key = ?2", table)},
-        {&t.insert, fmt::format("INSERT INTO {} (connector, record_key, source_row, content_hash, version, "
-                                "first_seen, updated_at, {}) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, {})",
-                                table, columns, numberedParams(type, kParamFirstColumn))},
+        {&t.lookup, fmt::format("SELECT content_hash, source_row FROM {} WHERE {}", table,
+                                keyCondition(type, kParamLookupCluster))},
+        {&t.insert,
+         fmt::format("INSERT INTO {} (connector, record_key, source_row, content_hash, version, "
+                     "first_seen, updated_at, {}) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, {}) ON CONFLICT DO NOTHING",
+                     table, columns, numberedParams(type, kParamFirstColumn))},
         {&t.update, fmt::format("UPDATE {} SET source_row = ?3, content_hash = ?4, version = version + 1, "
-                                "updated_at = ?5{} WHERE connector = ?1 AND record_key = ?2",
-                                table, assignments)},
-        {&t.move_row, fmt::format("UPDATE {} SET source_row = ?3 WHERE connector = ?1 AND record_key = ?2", table)},
-        {&t.keys,
-         fmt::format("SELECT record_key, content_hash, source_row FROM {} WHERE connector = ?1 ORDER BY record_key",
-                     table)},
-        {&t.remove, fmt::format("DELETE FROM {} WHERE connector = ?1 AND record_key = ?2", table)},
+                                "updated_at = ?5{} WHERE {}",
+                                table, assignments, keyCondition(type, cluster_params))},
+        {&t.move_row,
+         fmt::format("UPDATE {} SET source_row = ?3 WHERE {}", table, keyCondition(type, kParamMoveCluster))},
+        {&t.keys, fmt::format("SELECT record_key, content_hash, source_row FROM {} WHERE connector = ?1 ORDER BY {}",
+                              table, keyColumns(type))},
+        {&t.remove, fmt::format("DELETE FROM {} WHERE {}", table, keyCondition(type, kParamRemoveCluster))},
         {&t.count, fmt::format("SELECT count(*) FROM {} WHERE connector = ?1", table)},
         {&t.load,
-         fmt::format("SELECT connector, source_row, {} FROM {} ORDER BY connector, record_key", columns, table)},
+         fmt::format("SELECT connector, source_row, {} FROM {} ORDER BY {}", columns, table, keyColumns(type))},
     }};
     for (const auto& [target, sql] : sqls) {
       auto statement = db.prepare(sql, fmt::format("table {}", table));

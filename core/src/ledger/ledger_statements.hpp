@@ -24,15 +24,21 @@ inline constexpr int kParamHash = 4;
 inline constexpr int kParamChange = 4;
 inline constexpr int kParamNow = 5;
 inline constexpr int kParamFirstColumn = 6;
+// A table with cluster columns (record_tables.hpp) finds a row by them too: the lookup and the
+// removal take them from their third parameter on, the row move from its fourth; the update
+// matches them against the record's own columns.
+inline constexpr int kParamLookupCluster = 3;
+inline constexpr int kParamRemoveCluster = 3;
+inline constexpr int kParamMoveCluster = 4;
 }  // namespace params
 
 struct TableStatements {
-  Statement lookup;    // (connector, key) -> content_hash, source_row
-  Statement insert;    // params above
+  Statement lookup;    // (connector, key, cluster...) -> content_hash, source_row
+  Statement insert;    // params above; a key already held is left as it is (Database::changes() 0)
   Statement update;    // params above; bumps version
-  Statement move_row;  // (connector, key, row)
-  Statement keys;      // (connector) -> record_key, content_hash, source_row
-  Statement remove;    // (connector, key)
+  Statement move_row;  // (connector, key, row, cluster...)
+  Statement keys;      // (connector) -> record_key, content_hash, source_row; in storedBefore order
+  Statement remove;    // (connector, key, cluster...)
   Statement count;     // (connector) -> count
   Statement load;      // -> connector, source_row, canonical columns
 };

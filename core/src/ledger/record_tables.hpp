@@ -3,12 +3,36 @@
 // a column added to a record type reaches ledgers written before without a migration of its own.
 #pragma once
 
+#include <array>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "staffchain/model/records.hpp"
 #include "staffchain/sqlite/database.hpp"
 
 namespace staffchain::ledger::detail {
+
+// The columns a record table keeps its rows ordered by before their key, where it has them:
+// payroll by month, then unit, as a payroll run produces them. Its key starts with the person,
+// and an export lists a month at a time: in key order alone every part of a large first sync
+// would land on every page of the table (and a commit writes each page it touched); so, a part
+// fills the pages at the end of its month's units.
+std::span<const std::string_view> clusterColumns(model::RecordType type) noexcept;
+// Those columns' values in a key of the type (a payroll key is person|unit|month), in the
+// columns' order; none when the type has no such columns.
+using ClusterValues = std::array<std::string_view, 2>;
+ClusterValues clusterOfKey(model::RecordType type, std::string_view key) noexcept;
+// Binds them to parameters first, first + 1, ... of a statement.
+void bindCluster(model::RecordType type, std::string_view key, sqlite::Statement& statement, int first);
+// The primary key's columns, in order: "connector, month, unit_id, record_key" for payroll.
+std::string keyColumns(model::RecordType type);
+// The condition that finds a row by its key: connector ?1, key ?2, and the cluster columns from
+// parameters `params` (one each), or from `first`, first + 1, ...
+std::string keyCondition(model::RecordType type, std::span<const int> params);
+std::string keyCondition(model::RecordType type, int first);
+// Whether key `a` comes before key `b` in the table's order: by cluster values, then by key.
+bool storedBefore(model::RecordType type, std::string_view a, std::string_view b) noexcept;
 
 // The CREATE TABLE statement of a record type's table: the bookkeeping columns every record
 // table has (connector, record_key, ...), then the record's stored columns.
@@ -21,5 +45,9 @@ std::string recordTableDefinition(model::RecordType type);
 // with another type or nullability than described, or a missing column whose empty value would not
 // read back (a required date), is refused, naming the table and the column, and nothing is changed.
 Result<void> ensureRecordTables(sqlite::Database& db);
+
+// Migration 7: the tables with cluster columns rebuilt with them in their primary key, after the
+// connector and before the key; every row and column is kept as it was.
+Result<void> clusterRecordTables(sqlite::Database& db);
 
 }  // namespace staffchain::ledger::detail

@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "notice_tables.hpp"
 #include "record_tables.hpp"
+#include "snapshot_guard.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
 #include "staffchain/sqlite/migrations.hpp"
 
@@ -197,11 +201,62 @@ UPDATE quarantine SET first_seen = stored_time_from_seconds(first_seen), last_se
 UPDATE held_snapshots SET held_at = stored_time_from_seconds(held_at), resolved_at = stored_time_from_seconds(resolved_at);
 )sql";
 
+// Version 7: a snapshot part's keys in one row (snapshot_part_keys: detail::readPartKeys), not a row
+// per key; a run of parts under way keeps its keys. Then payroll ordered by month and unit before
+// its key (detail::clusterRecordTables), so that a month's rows lie together as an export lists them.
+constexpr std::string_view kVersion7 = R"sql(
+CREATE TABLE snapshot_part_keys (
+  id INTEGER PRIMARY KEY,
+  connector TEXT NOT NULL, record_type TEXT NOT NULL, pattern INTEGER NOT NULL, keys BLOB NOT NULL
+);
+)sql";
+
+Result<void> partKeysAndClusters(sqlite::Database& db) {
+  const std::string operation = "keeping the keys of a snapshot's parts in one row a part";
+  struct Part {
+    std::string connector, type;
+    std::int64_t pattern = 0;
+    std::string keys;
+  };
+  std::vector<Part> parts;
+  {
+    auto read = db.prepare(
+        "SELECT connector, record_type, pattern, record_key FROM snapshot_marks "
+        "ORDER BY connector, record_type, pattern, record_key",
+        operation);
+    if (!read) return std::move(read).error();
+    auto each = db.eachRow(*read, operation, [&parts](const sqlite::Statement& row) {
+      if (parts.empty() || parts.back().connector != row.columnText(0) || parts.back().type != row.columnText(1) ||
+          parts.back().pattern != row.columnInt(2)) {
+        parts.push_back(Part{row.text(0), row.text(1), row.columnInt(2), {}});
+      }
+      detail::appendPartKey(parts.back().keys, row.columnText(3));
+    });
+    if (!each) return each;
+  }
+  auto insert = db.prepare(
+      "INSERT INTO snapshot_part_keys (connector, record_type, pattern, keys) VALUES (?1, ?2, ?3, ?4)", operation);
+  if (!insert) return std::move(insert).error();
+  for (const auto& part : parts) {
+    insert->bindText(1, part.connector);
+    insert->bindText(2, part.type);
+    insert->bindInt(3, part.pattern);
+    insert->bindBlob(4, part.keys);
+    if (auto done = db.run(*insert, operation); !done) return done;
+  }
+  if (auto dropped = db.execute("DROP TABLE snapshot_marks", operation); !dropped) return dropped;
+  return detail::clusterRecordTables(db);
+}
+
 // Oldest first; a released migration is never edited, only followed by a new one.
 using sqlite::Migration;
-constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2},
-                                 Migration{3, kVersion3}, Migration{4, "", &detail::createNoticeTables},
-                                 Migration{5, kVersion5}, Migration{6, kVersion6, &detail::storeNoticeTimes}};
+constexpr std::array kMigrations{Migration{1, kVersion1},
+                                 Migration{2, kVersion2},
+                                 Migration{3, kVersion3},
+                                 Migration{4, "", &detail::createNoticeTables},
+                                 Migration{5, kVersion5},
+                                 Migration{6, kVersion6, &detail::storeNoticeTimes},
+                                 Migration{7, kVersion7, &partKeysAndClusters}};
 static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
 
 }  // namespace

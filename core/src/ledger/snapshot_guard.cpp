@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 namespace staffchain::ledger::detail {
 
@@ -78,6 +79,25 @@ std::vector<std::pair<std::string, std::size_t>> decodeUnits(std::string_view te
     text.remove_prefix(end + 1);
   }
   return units;
+}
+
+void appendPartKey(std::string& blob, std::string_view key) {
+  const auto size = static_cast<std::uint32_t>(key.size());
+  for (int shift = 0; shift < 32; shift += 8) blob.push_back(static_cast<char>((size >> shift) & 0xFFU));
+  blob.append(key);
+}
+
+bool readPartKeys(std::string_view blob, std::vector<std::string_view>& keys) {
+  while (!blob.empty()) {
+    if (blob.size() < 4) return false;
+    std::uint32_t size = 0;
+    for (int i = 3; i >= 0; --i) size = (size << 8U) | static_cast<unsigned char>(blob[static_cast<std::size_t>(i)]);
+    blob.remove_prefix(4);
+    if (blob.size() < size) return false;
+    keys.push_back(blob.substr(0, size));
+    blob.remove_prefix(size);
+  }
+  return true;
 }
 
 }  // namespace staffchain::ledger::detail

@@ -30,4 +30,12 @@ std::vector<std::pair<std::string, std::size_t>> largestUnits(std::vector<std::p
 std::string encodeUnits(const std::vector<std::pair<std::string, std::size_t>>& units);
 std::vector<std::pair<std::string, std::size_t>> decodeUnits(std::string_view text);
 
+// The keys one part of a snapshot carried, in one BLOB (one row per part, not per key: a part
+// of a payroll export has a hundred thousand): each key's length in four bytes, little-endian,
+// then its bytes.
+void appendPartKey(std::string& blob, std::string_view key);
+// The keys back, in the order written; false (and the keys read so far left in `keys`) when the
+// blob is cut short.
+bool readPartKeys(std::string_view blob, std::vector<std::string_view>& keys);
+
 }  // namespace staffchain::ledger::detail

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,6 +23,7 @@
 #include "ledger_statements.hpp"
 #include "notice_tables.hpp"
 #include "record_codec.hpp"
+#include "record_tables.hpp"
 #include "schema.hpp"
 #include "snapshot_guard.hpp"
 #include "staffchain/sqlite/database.hpp"
@@ -77,28 +79,41 @@ std::uint32_t toRow(std::int64_t value) noexcept {
   return value < 0 || value > static_cast<std::int64_t>(UINT32_MAX) ? 0U : static_cast<std::uint32_t>(value);
 }
 
-// The order a batch's records are written in: by table, then by primary key. A payroll file
-// lists a month's rows person after person, which puts each row on a random page of a table far
-// larger than the page cache; in key order each insert lands on the page of the one before.
+// The order a batch's records are written in: by table, then by primary key (payroll's by month
+// and unit first: detail::clusterColumns). A payroll file lists a month's rows person after
+// person, which puts each row on a random page of a table far larger than the page cache; in the
+// table's order each insert lands on the page of the one before.
 // Movements keep the batch's order (their history's order), and a key that comes twice keeps
 // the batch's order too, so that its last record is the one stored.
 std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records, const std::vector<std::string>& keys) {
   struct Entry {
-    // The key's first sixteen bytes, big-endian: most comparisons end with them (ids share
-    // their first digits, the region's code).
+    // The first sixteen bytes of the key in the table's order, big-endian: most comparisons end
+    // with them (ids share their first digits, the region's code).
     std::uint64_t head = 0;
     std::uint64_t next = 0;
     std::uint32_t type = 0;
     std::uint32_t index = 0;
   };
   const auto movement = static_cast<std::uint32_t>(RecordType::movement);
+  // A key of a type kept by cluster columns sorts as its cluster values, then itself, each ended
+  // by a NUL (which no id holds): so a shorter value sorts first, as the table compares them.
+  std::vector<std::string> clustered(records.size());
+  const auto orderKey = [&](std::uint32_t i) -> std::string_view {
+    return clustered[i].empty() ? std::string_view(keys[i]) : std::string_view(clustered[i]);
+  };
   std::vector<Entry> entries(records.size());
   for (std::uint32_t i = 0; i < entries.size(); ++i) {
     const auto type = static_cast<std::uint32_t>(records[i].index());
     std::uint64_t head = 0;
     std::uint64_t next = 0;
     if (type != movement) {
-      const auto& key = keys[i];
+      if (!detail::clusterColumns(static_cast<RecordType>(type)).empty()) {
+        for (const auto value : detail::clusterOfKey(static_cast<RecordType>(type), keys[i])) {
+          clustered[i].append(value).push_back('\0');
+        }
+        clustered[i].append(keys[i]);
+      }
+      const auto key = orderKey(i);
       auto byteAt = [&](std::size_t b) -> std::uint64_t {
         return b < key.size() ? static_cast<unsigned char>(key[b]) : 0U;
       };
@@ -114,7 +129,7 @@ std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records,
     if (a.head != b.head) return a.head < b.head;
     if (a.next != b.next) return a.next < b.next;
     if (a.type != movement) {
-      const int c = std::string_view(keys[a.index]).compare(keys[b.index]);
+      const int c = orderKey(a.index).compare(orderKey(b.index));
       if (c != 0) return c < 0;
     }
     return a.index < b.index;
@@ -131,27 +146,31 @@ struct HeldRecord {
   bool in_batch = false;
 };
 
-// Every key the ledger holds of one full-snapshot type, in key order (the table's primary key
-// order, read so), and the keys the batch added. Records of a type other than movements come in
-// key order too (writeOrder), so they are matched by walking both lists side by side: no table
-// of a million keys is built for a first sync or a resync.
+// Every key the ledger holds of one full-snapshot type, in the table's order (its primary key's,
+// read so: detail::storedBefore), and the keys the batch added. Records of a type other than
+// movements come in that order too (writeOrder), so they are matched by walking both lists side
+// by side: no table of a million keys is built for a first sync or a resync.
 class HeldKeys {
  public:
+  explicit HeldKeys(RecordType type) : type_(type) {}
+
   void add(std::string key, HeldRecord record) { held_.emplace_back(std::move(key), record); }
 
   // What is held (or was added by this batch) under `key`; `in_order` when keys are asked in
-  // ascending order, as writeOrder gives them.
-  HeldRecord* find(const std::string& key, bool in_order) {
+  // the table's order, as writeOrder gives them.
+  HeldRecord* find(std::string_view key, bool in_order) {
+    const auto before = [this](std::string_view a, std::string_view b) { return detail::storedBefore(type_, a, b); };
     if (in_order) {
       if (last_added_ && last_added_->first == key) return &last_added_->second;
-      while (cursor_ < held_.size() && held_[cursor_].first < key) ++cursor_;
+      while (cursor_ < held_.size() && before(held_[cursor_].first, key)) ++cursor_;
       if (cursor_ < held_.size() && held_[cursor_].first == key) return &held_[cursor_].second;
     } else {
       const auto at = std::lower_bound(held_.begin(), held_.end(), key,
-                                       [](const auto& entry, const std::string& k) { return entry.first < k; });
+                                       [&](const auto& entry, std::string_view k) { return before(entry.first, k); });
       if (at != held_.end() && at->first == key) return &at->second;
     }
-    if (auto it = added_.find(key); it != added_.end()) return &it->second;
+    if (added_.empty()) return nullptr;
+    if (auto it = added_.find(std::string(key)); it != added_.end()) return &it->second;
     return nullptr;
   }
 
@@ -170,6 +189,7 @@ class HeldKeys {
   }
 
  private:
+  RecordType type_;
   std::vector<std::pair<std::string, HeldRecord>> held_;
   std::size_t cursor_ = 0;
   std::optional<std::pair<std::string, HeldRecord>> last_added_;
@@ -207,13 +227,15 @@ class SqliteLedger::Connection {
     if (auto wal = db_->useWriteAheadLog(); !wal) return wal;
     // NORMAL is durable across process crashes in WAL mode; only a power loss may lose the
     // last commits, never corrupt the file. Foreign keys keep records tied to a connector.
-    const auto pragmas = fmt::format(
-        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = {};",
-        -options_.cache_kib);
+    const auto pragmas = fmt::format("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = {};",
+                                     -options_.cache_kib);
     if (auto done = execute(pragmas.c_str(), "setting connection pragmas"); !done) {
       return done;
     }
+    // A migration that rebuilds a table sorts its rows in temporary files (at a million persons
+    // payroll is gigabytes); the connection's own temporary work stays in memory after.
     if (auto migrated = detail::migrate(*db_); !migrated) return migrated;
+    if (auto done = execute("PRAGMA temp_store = MEMORY", "setting connection pragmas"); !done) return done;
     if (auto prepared = detail::prepareStatements(*db_, statements_); !prepared) return prepared;
     return notices_.prepare(*db_);
   }
@@ -436,7 +458,7 @@ class SqliteLedger::Connection {
     for (const auto type : batch.full_snapshot_of) {
       auto& snapshot = held[static_cast<std::size_t>(type)];
       if (snapshot || !decides_removals) continue;
-      snapshot.emplace();
+      snapshot.emplace(type);
       auto& scan = statements_.tables[static_cast<std::size_t>(type)].keys;
       StatementUse use(scan);
       scan.bindText(1, batch.connector);
@@ -453,6 +475,20 @@ class SqliteLedger::Connection {
     std::vector<std::string> keys;
     keys.reserve(batch.records.size());
     for (const auto& record : batch.records) keys.push_back(model::recordKey(record));
+    // Where no snapshot is read whole, a record is looked up before it is written; but while the
+    // records come new (a first sync), each is inserted straight away, and looked up only when
+    // its key turns out held: one search of the table a record instead of two.
+    bool expect_new = false;
+    const auto writeRecord = [&](Statement& write, const model::Record& record, const std::string& key,
+                                 std::int64_t hash, std::int64_t row) {
+      StatementUse use(write);
+      write.bindText(kParamConnector, batch.connector);
+      write.bindText(kParamKey, key);
+      write.bindInt(kParamRow, row);
+      write.bindInt(kParamHash, hash);
+      write.bindText(kParamNow, at.stored);
+      return detail::bindColumns(record, write, kParamFirstColumn) == SQLITE_OK && write.step() == SQLITE_DONE;
+    };
     for (const auto at_index : writeOrder(batch.records, keys)) {
       const auto& record = batch.records[at_index];
       const auto type = model::recordTypeOf(record);
@@ -465,19 +501,31 @@ class SqliteLedger::Connection {
       std::optional<HeldRecord> existing;
       auto& snapshot = held[static_cast<std::size_t>(type)];
       HeldRecord* held_record = nullptr;
-      if (snapshot) {
+      bool written = false;
+      if (!snapshot && expect_new) {
+        if (!writeRecord(table.insert, record, key, hash, row)) {
+          return failure(operation(fmt::format("inserting {} record '{}'", detail::recordTable(type), key)));
+        }
+        written = db_->changes() == 1;
+        expect_new = written;
+      }
+      if (written) {
+        // Inserted: what follows is the lookup's way for a record found new.
+      } else if (snapshot) {
         held_record = snapshot->find(key, in_key_order);
         if (held_record != nullptr) existing = *held_record;
       } else {
         StatementUse use(table.lookup);
         table.lookup.bindText(kParamConnector, batch.connector);
         table.lookup.bindText(kParamKey, key);
+        detail::bindCluster(type, key, table.lookup, kParamLookupCluster);
         const int rc = table.lookup.step();
         if (rc == SQLITE_ROW) {
           existing = HeldRecord{table.lookup.columnInt(0), table.lookup.columnInt(1), false};
         } else if (rc != SQLITE_DONE) {
           return failure(operation(fmt::format("looking up {} record '{}'", detail::recordTable(type), key)));
         }
+        expect_new = !existing;
       }
 
       if (existing && existing->hash == hash) {
@@ -487,22 +535,23 @@ class SqliteLedger::Connection {
           table.move_row.bindText(kParamConnector, batch.connector);
           table.move_row.bindText(kParamKey, key);
           table.move_row.bindInt(kParamRow, row);
+          detail::bindCluster(type, key, table.move_row, kParamMoveCluster);
           if (table.move_row.step() != SQLITE_DONE) {
             return failure(
                 operation(fmt::format("updating the row of {} record '{}'", detail::recordTable(type), key)));
           }
         }
       } else {
-        Statement& write = existing ? table.update : table.insert;
-        StatementUse use(write);
-        write.bindText(kParamConnector, batch.connector);
-        write.bindText(kParamKey, key);
-        write.bindInt(kParamRow, row);
-        write.bindInt(kParamHash, hash);
-        write.bindText(kParamNow, at.stored);
-        if (detail::bindColumns(record, write, kParamFirstColumn) != SQLITE_OK || write.step() != SQLITE_DONE) {
-          return failure(operation(
-              fmt::format("{} {} record '{}'", existing ? "updating" : "inserting", detail::recordTable(type), key)));
+        if (!written) {
+          if (!writeRecord(existing ? table.update : table.insert, record, key, hash, row)) {
+            return failure(operation(
+                fmt::format("{} {} record '{}'", existing ? "updating" : "inserting", detail::recordTable(type), key)));
+          }
+          if (db_->changes() != 1) {
+            return db_->failure(operation(fmt::format("{} {} record '{}'", existing ? "updating" : "inserting",
+                                                      detail::recordTable(type), key)),
+                                existing ? "the record is no longer held" : "the key is held already");
+          }
         }
         if (existing) {
           ++stats.updated;
@@ -589,29 +638,36 @@ class SqliteLedger::Connection {
   }
 
   // The first and middle parts of a snapshot: their keys (and their unreadable rows' patterns)
-  // are remembered for the last part, which decides the removals.
+  // are remembered for the last part, which decides the removals: one row per type and kind.
   Result<void> markPart(const LedgerBatch& batch, const std::vector<std::string>& keys,
                         const std::function<std::string(std::string_view)>& operation) {
-    const auto mark = [&](RecordType type, const std::string& key, bool pattern) {
-      StatementUse use(statements_.marks_insert);
-      statements_.marks_insert.bindText(1, batch.connector);
-      statements_.marks_insert.bindText(2, plugin::recordTypeFile(type));
-      statements_.marks_insert.bindText(3, key);
-      statements_.marks_insert.bindInt(4, pattern ? 1 : 0);
-      return statements_.marks_insert.step() == SQLITE_DONE;
-    };
     const auto inSnapshot = [&](RecordType type) {
       return std::find(batch.full_snapshot_of.begin(), batch.full_snapshot_of.end(), type) !=
              batch.full_snapshot_of.end();
     };
+    std::array<std::string, kTypeCount> carried;
+    std::array<std::string, kTypeCount> patterns;
     for (std::size_t i = 0; i < batch.records.size(); ++i) {
       const auto type = model::recordTypeOf(batch.records[i]);
-      if (inSnapshot(type) && !mark(type, keys[i], false)) return failure(operation("remembering a snapshot key"));
+      if (inSnapshot(type)) detail::appendPartKey(carried[static_cast<std::size_t>(type)], keys[i]);
     }
     for (const auto& row : batch.unreadable_keys) {
-      if (inSnapshot(row.type) && !mark(row.type, model::joinKeyParts(row.type, row.parts), true)) {
-        return failure(operation("remembering an unreadable snapshot row"));
+      if (inSnapshot(row.type)) {
+        detail::appendPartKey(patterns[static_cast<std::size_t>(row.type)], model::joinKeyParts(row.type, row.parts));
       }
+    }
+    const auto mark = [&](std::size_t type, const std::string& blob, bool pattern) {
+      if (blob.empty()) return true;
+      StatementUse use(statements_.marks_insert);
+      statements_.marks_insert.bindText(1, batch.connector);
+      statements_.marks_insert.bindText(2, plugin::recordTypeFile(static_cast<RecordType>(type)));
+      statements_.marks_insert.bindInt(3, pattern ? 1 : 0);
+      statements_.marks_insert.bindBlob(4, blob);
+      return statements_.marks_insert.step() == SQLITE_DONE;
+    };
+    for (std::size_t type = 0; type < kTypeCount; ++type) {
+      if (!mark(type, carried[type], false)) return failure(operation("remembering a snapshot part's keys"));
+      if (!mark(type, patterns[type], true)) return failure(operation("remembering a snapshot part's unreadable rows"));
     }
     return {};
   }
@@ -631,15 +687,24 @@ class SqliteLedger::Connection {
         StatementUse use(list);
         list.bindText(1, batch.connector);
         list.bindText(2, plugin::recordTypeFile(type));
+        std::set<std::string, std::less<>> patterns;  // a row unreadable in two parts counts once
+        std::vector<std::string_view> keys;
         for (;;) {
           const int rc = list.step();
           if (rc == SQLITE_DONE) break;
           if (rc != SQLITE_ROW) return failure(operation("reading the keys of the snapshot's parts"));
-          const std::string key(list.columnText(0));
-          if (list.columnInt(1) != 0) {
-            unreadable.push_back(UnreadableKey{type, model::keyParts(type, key)});
-          } else if (auto* record = held[i]->find(key, false); record != nullptr) {
-            record->in_batch = true;
+          keys.clear();
+          if (!detail::readPartKeys(list.columnBlob(1), keys)) {
+            return db_->failure(operation("reading the keys of the snapshot's parts"),
+                                fmt::format("the {} keys of a part are cut short", detail::recordTable(type)));
+          }
+          const bool pattern = list.columnInt(0) != 0;
+          for (const auto key : keys) {
+            if (pattern) {
+              if (patterns.emplace(key).second) unreadable.push_back(UnreadableKey{type, model::keyParts(type, key)});
+            } else if (auto* record = held[i]->find(key, false); record != nullptr) {
+              record->in_batch = true;
+            }
           }
         }
       }
@@ -789,6 +854,7 @@ class SqliteLedger::Connection {
     StatementUse use(remove);
     remove.bindText(kParamConnector, connector);
     remove.bindText(kParamKey, key);
+    detail::bindCluster(type, key, remove, kParamRemoveCluster);
     return remove.step() == SQLITE_DONE;
   }
 

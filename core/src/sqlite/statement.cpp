@@ -21,6 +21,10 @@ int Statement::bindText(int index, std::string_view text) noexcept {
   return sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+int Statement::bindBlob(int index, std::string_view bytes) noexcept {
+  return sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+}
+
 int Statement::bindInt(int index, std::int64_t value) noexcept {
   return sqlite3_bind_int64(statement_, index, value);
 }
@@ -55,6 +59,12 @@ std::string_view Statement::columnText(int index) const noexcept {
   const auto* text = sqlite3_column_text(statement_, index);
   if (text == nullptr) return {};
   return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement_, index))};
+}
+
+std::string_view Statement::columnBlob(int index) const noexcept {
+  const auto* bytes = sqlite3_column_blob(statement_, index);
+  if (bytes == nullptr) return {};
+  return {static_cast<const char*>(bytes), static_cast<std::size_t>(sqlite3_column_bytes(statement_, index))};
 }
 
 std::int64_t Statement::columnInt(int index) const noexcept {

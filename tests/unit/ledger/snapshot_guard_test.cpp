@@ -1,11 +1,17 @@
 // Full snapshots the ledger must not trust blindly: the removal guard, snapshots in several
 // parts, and rows whose key could be read only in part.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "ledger_samples.hpp"
+#include "sqlite_query.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
 #include "temp_dir.hpp"
 
@@ -192,6 +198,68 @@ TEST_F(SnapshotGuardTest, UnreadableRowsOfAnEarlierPartAreRememberedForTheLast) 
   const auto stats = commit(last);
   EXPECT_EQ(stats.kept_unreadable, 2U);
   EXPECT_EQ(stats.removed, 6U);
+}
+
+// A payroll export lists a month at a time (every person's January, then February, ...) while
+// its key starts with the person: the table keeps it by month and unit, and a run of parts in
+// that order reads back as the same records, removing what its parts lacked.
+TEST_F(SnapshotGuardTest, APayrollInPartsListedMonthByMonthReadsBackWholeAndRemovesWhatItLacks) {
+  auto all = testing::payrollRecords(80 * 12);  // 80 persons (0..39 at unit 0, 40..79 at unit 1), 12 months
+  auto whole = makeBatch("finance", all, {RecordType::payroll}, {}, "c1");
+  commit(whole);
+  // The export again, month by month: December of persons 0..9 (unit 0) and 40..44 (unit 1) is gone.
+  std::vector<Record> by_month;
+  for (unsigned month = 1; month <= 12; ++month) {
+    for (const auto& record : all) {
+      const auto& pay = std::get<model::PayrollMonth>(record);
+      const auto person = (pay.origin.row - 2) / 12;  // payrollRecords' order: a person's twelve months
+      if (pay.month.month() == month && !(month == 12 && (person < 10 || (person >= 40 && person < 45)))) {
+        by_month.push_back(record);
+      }
+    }
+  }
+  ASSERT_EQ(by_month.size(), all.size() - 15);
+  // The run in three parts; `unreadable` copies of one row whose person could not be read, in
+  // December of unit 0, in each of the first two.
+  const auto run = [&](const std::string& cursor, int unreadable) {
+    const std::array<std::size_t, 4> cut{0, 320, 640, by_month.size()};
+    CommitStats stats;
+    for (std::size_t part = 0; part < 3; ++part) {
+      auto batch = makeBatch("finance",
+                             {by_month.begin() + static_cast<std::ptrdiff_t>(cut[part]),
+                              by_month.begin() + static_cast<std::ptrdiff_t>(cut[part + 1])},
+                             {RecordType::payroll}, {}, fmt::format("{}{}", cursor, part));
+      batch.snapshot_part = part == 0 ? SnapshotPart::first : part == 1 ? SnapshotPart::middle : SnapshotPart::last;
+      for (int copy = 0; part < 2 && copy < unreadable; ++copy) {
+        batch.unreadable_keys.push_back({RecordType::payroll, {"", testing::unitId(0).str(), "2023-12"}});
+      }
+      stats = commit(batch);
+      EXPECT_EQ(stats.updated + stats.inserted, 0U) << cursor << part;
+    }
+    return stats;
+  };
+  // Repeated more often than rows are matched one by one, the row is still one: it keeps only
+  // unit 0's absent Decembers.
+  auto stats = run("p", 40);
+  EXPECT_EQ(stats.kept_unreadable, 10U);
+  EXPECT_EQ(stats.removed, 5U);
+  // Without it, unit 0's ten Decembers go too.
+  stats = run("q", 0);
+  EXPECT_EQ(stats.removed, 10U);
+  auto dataset = ledger_->loadDataset();
+  ASSERT_TRUE(dataset) << dataset.error().message;
+  std::vector<std::string> stored;
+  for (const auto& pay : dataset->payroll) stored.push_back(testing::describe(Record(pay)));
+  std::vector<std::string> expected;
+  for (const auto& record : by_month) expected.push_back(testing::describe(record));
+  std::sort(stored.begin(), stored.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(stored, expected);
+  // Kept by month, then unit, then key: the order the table's primary key gives.
+  EXPECT_THAT(testing::sqliteQuery(dir_.path() / "ledger.db",
+                                   "SELECT group_concat(name, ',') FROM pragma_index_info((SELECT name FROM "
+                                   "pragma_index_list('payroll') WHERE origin = 'pk'))"),
+              ::testing::ElementsAre("connector,month,unit_id,record_key"));
 }
 
 }  // namespace

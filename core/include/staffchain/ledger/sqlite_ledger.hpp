@@ -24,7 +24,7 @@ struct SqliteLedgerOptions {
 class SqliteLedger final : public Ledger {
  public:
   // The schema version this code writes; older files are migrated on open, newer refused.
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Creates the file when absent. Errors name the path and what failed.
   static Result<std::unique_ptr<SqliteLedger>> open(const std::filesystem::path& path,

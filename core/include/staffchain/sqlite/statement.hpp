@@ -33,6 +33,8 @@ class Statement {
   int bindText(int index, std::string_view text) noexcept;
   int bindInt(int index, std::int64_t value) noexcept;
   int bindNull(int index) noexcept;
+  // Bytes stored as a BLOB, not read as text.
+  int bindBlob(int index, std::string_view bytes) noexcept;
   // A NULL for nullopt.
   int bindInt(int index, std::optional<std::int64_t> value) noexcept;
   // An instant in its stored form (storedTime); a NULL for nullopt.
@@ -55,6 +57,8 @@ class Statement {
   [[nodiscard]] std::string_view columnText(int index) const noexcept;
   [[nodiscard]] std::string text(int index) const { return std::string(columnText(index)); }
   [[nodiscard]] std::int64_t columnInt(int index) const noexcept;
+  // A BLOB's bytes (a text's too), valid until the next step or reset.
+  [[nodiscard]] std::string_view columnBlob(int index) const noexcept;
   [[nodiscard]] bool columnIsNull(int index) const noexcept;
   [[nodiscard]] std::optional<std::int64_t> optionalInt(int index) const noexcept;
   [[nodiscard]] std::optional<std::string> optionalText(int index) const;
