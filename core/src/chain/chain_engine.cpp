@@ -515,7 +515,8 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
     batch.push_back({&owned, std::move(out)});
   };
   // Scopes whose members' stays changed: counted again from those members' stays before and
-  // after, when the change reaches nobody else's findings there; else judged whole.
+  // after, and judged for them and for whoever was hired there since the first changed day;
+  // judged whole when the count was not made of those stays.
   scopes_recounted = 0;
   for (const auto& [key, persons] : touched.stay_scopes) {
     if (whole.contains(key)) continue;
@@ -536,7 +537,7 @@ void ChainEngine::State::evaluateStale(const detail::RuleContext& ctx, Before& b
     }
     std::vector<Finding> out;
     std::vector<std::string> checked;
-    const auto subjects = known ? subjectsOf(key, persons) : detail::PersonSet{};
+    auto subjects = known ? subjectsOf(key, persons) : detail::PersonSet{};
     if (!known ||
         !detail::evaluateUnitTypeStays(ctx, key, occupancy->second, changes, subjects, checkedIn(key), out, &checked)) {
       whole.insert(key);

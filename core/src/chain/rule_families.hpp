@@ -49,13 +49,12 @@ struct StayChange {
 // The scope after some members' stays changed, without judging it whole: `occupancy` counted
 // again from their stays before and after, and the findings of `persons` (who must include
 // them) judged against it, as evaluateUnitTypePersons() does, and the scope's CHAIN-012 again.
-// Returns false, with nothing changed or added, when that is not enough: the stays before are
-// not in the count, or another member's hire falls on or after the first changed day. Judge it
-// whole then.
+// Every other member hired there on or after the first changed day reads another vacancy: they
+// join `persons` and are judged again too. Returns false, with nothing changed or added, when
+// that is not enough: the stays before are not in the count. Judge it whole then.
 bool evaluateUnitTypeStays(const RuleContext& ctx, const ScopeKey& key, OccupancyCounter& occupancy,
-                           const std::vector<StayChange>& changes, const PersonSet& persons,
-                           const CheckedApprovals* checked, std::vector<Finding>& out,
-                           std::vector<std::string>* checked_fingerprints);
+                           const std::vector<StayChange>& changes, PersonSet& persons, const CheckedApprovals* checked,
+                           std::vector<Finding>& out, std::vector<std::string>* checked_fingerprints);
 // CHAIN-007.
 void evaluateLeaderScope(const RuleContext& ctx, const LeaderKey& key, std::vector<Finding>& out);
 // CHAIN-003, 005, 015, 017: a movement whose expected follow-up did not come by its deadline.

@@ -247,6 +247,23 @@ void sortHires(std::vector<Hire>& hires) {
   });
 }
 
+// Adds to `persons` every member of the scope with a hire into it dated from `since` to as_of.
+void addHiredSince(const RuleContext& ctx, const ScopeKey& key, Date since, PersonSet& persons) {
+  const auto* members = ctx.index.members(key);
+  if (members == nullptr) return;
+  for (const auto& [id, records] : *members) {
+    if (persons.contains(id)) continue;
+    for (const auto& m : records->movements) {
+      if (!model::isHire(m.kind) || m.effective_on < since || m.effective_on > ctx.as_of ||
+          !sameId(m.unit_id, key.unit) || derivedType(ctx.index, *records, m) != key.type) {
+        continue;
+      }
+      persons.insert(id);
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void evaluateUnitTypeScope(const RuleContext& ctx, const ScopeKey& key, std::vector<Finding>& out,
@@ -360,9 +377,8 @@ std::optional<Date> evaluateUnitTypePersons(const RuleContext& ctx, const ScopeK
 }
 
 bool evaluateUnitTypeStays(const RuleContext& ctx, const ScopeKey& key, OccupancyCounter& occupancy,
-                           const std::vector<StayChange>& changes, const PersonSet& persons,
-                           const CheckedApprovals* checked, std::vector<Finding>& out,
-                           std::vector<std::string>* checked_fingerprints) {
+                           const std::vector<StayChange>& changes, PersonSet& persons, const CheckedApprovals* checked,
+                           std::vector<Finding>& out, std::vector<std::string>* checked_fingerprints) {
   OccupancyCounter counted = occupancy;
   std::optional<Date> changed_from;
   for (const auto& change : changes) {
@@ -381,14 +397,18 @@ bool evaluateUnitTypeStays(const RuleContext& ctx, const ScopeKey& key, Occupanc
       changed_from = first;
     }
   }
-  // Another member's hire on or after the first changed day reads another vacancy.
-  if (changed_from && occupancy.latestHire() && *changed_from <= *occupancy.latestHire()) return false;
   // CHAIN-012 again, its stays listed from the members on the roster that day: those whose
   // stay began on or after the excess did have theirs derived again. Without that list (an
   // engine that does not keep it) an excess is judged whole.
   if (key.type != kUnknownType && !counted.listsCurrent()) {
     const auto* quota = ctx.index.quotaOn(key, ctx.as_of);
     if (counted.countOn(ctx.as_of) > (quota != nullptr ? quota->approved : 0)) return false;
+  }
+  // Another member's hire on or after the first changed day reads another vacancy: its person
+  // is judged again with those whose stays changed (the hires before that day read the count as
+  // it was).
+  if (changed_from && occupancy.latestHire() && *changed_from <= *occupancy.latestHire()) {
+    addHiredSince(ctx, key, *changed_from, persons);
   }
   if (const auto latest = evaluateUnitTypePersons(ctx, key, counted, persons, checked, out, checked_fingerprints)) {
     counted.noteHire(*latest);

@@ -262,9 +262,9 @@ model::Dataset twoOnTheRosterAndAHire(int approved) {
 }
 
 // A roster_add changes its unit/type's count: the scope is counted again from the stays of
-// the person who changed, not judged whole, unless another member's hire falls on or after the
-// day the count changed (that hire's vacancy reads the new count) or an approval, quota or unit
-// changed in the same round. CHAIN-012 follows the count either way.
+// the person who changed, not judged whole, unless an approval, quota or unit changed in the
+// same round; another member hired there on or after the day the count changed is judged again
+// with it (that hire's vacancy reads the new count). CHAIN-012 follows the count either way.
 TEST(ChainEngine, AChangedStayIsCountedAgainWithoutJudgingItsScopeWhole) {
   const auto u1 = unitId(1);
   const auto asOf = day(2024, 6, 30);
@@ -290,8 +290,34 @@ TEST(ChainEngine, AChangedStayIsCountedAgainWithoutJudgingItsScopeWhole) {
   step("the fourth leaves the roster", move("X4", MovementKind::roster_remove, person(4), u1, day(2024, 5, 1)), 0, 1);
   EXPECT_TRUE(ofRule(engine.findings(), "CHAIN-012").empty()) << "and resolved by it";
   step("a roster_add dated before the last hire", move("R5", MovementKind::roster_add, person(5), u1, day(2024, 3, 20)),
-       1, 0);
+       0, 1);
   step("a quota", quota(u1, EstabType::admin, 4, day(2024, 6, 1)), 1, 0);
+}
+
+// A roster entry dated before another member's hire takes the post that hire was given: the
+// hire now reads no vacancy (CHAIN-002), found by judging that member again with the scope
+// counted again, not the whole scope.
+TEST(ChainEngine, ARosterEntryBeforeAnotherHireTakesItsVacancyWithoutJudgingTheScopeWhole) {
+  const auto u1 = unitId(1);
+  const auto asOf = day(2024, 6, 30);
+  auto data = twoOnTheRosterAndAHire(3);
+  data.movements.push_back(move("R3", MovementKind::roster_add, person(3), u1, day(2024, 3, 5), "A-1"));
+  ChainEngine engine({});
+  engine.load(data);
+  ASSERT_TRUE(ofRule(engine.evaluateAll(asOf), "CHAIN-002").empty())
+      << "three on three posts, the third hired into the last";
+  const auto earlier = move("R5", MovementKind::roster_add, person(5), u1, day(2024, 2, 20));
+  model::appendRecord(data, model::Record{earlier});
+  engine.apply(earlier);
+  const auto delta = engine.evaluateTouched(asOf);
+  EXPECT_EQ(engine.unitTypeScopesJudgedWhole(), 0U);
+  EXPECT_EQ(engine.unitTypeScopesRecounted(), 1U);
+  const auto vacancy = ofRule(engine.findings(), "CHAIN-002");
+  ASSERT_EQ(vacancy.size(), 1U) << "the hire of 2024-03-01 found no post left";
+  EXPECT_EQ(vacancy[0].person_id, person(3));
+  EXPECT_TRUE(std::any_of(delta.changed.begin(), delta.changed.end(),
+                          [&](const Finding& f) { return f.fingerprint == vacancy[0].fingerprint; }));
+  EXPECT_EQ(engine.findings(), evaluate(data, asOf));
 }
 
 // An engine that keeps no list of the members on the roster (the audit's) judges a scope whole
