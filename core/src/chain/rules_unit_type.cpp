@@ -230,12 +230,16 @@ Member memberOf(const RuleContext& ctx, const ScopeKey& key, const PersonId& id,
   return member;
 }
 
+// Whether `m`, one of the person's movements, is a hire into this unit/type dated on or before as_of.
+bool hireInto(const RuleContext& ctx, const ScopeKey& key, const PersonRecords& records, const model::Movement& m) {
+  return model::isHire(m.kind) && sameId(m.unit_id, key.unit) && m.effective_on <= ctx.as_of &&
+         derivedType(ctx.index, records, m) == key.type;
+}
+
 // The person's hires into this unit/type dated on or before as_of.
 void addHires(const RuleContext& ctx, const ScopeKey& key, const Member& member, std::vector<Hire>& hires) {
   for (const auto& m : member.records->movements) {
-    if (!model::isHire(m.kind) || !sameId(m.unit_id, key.unit) || m.effective_on > ctx.as_of) continue;
-    if (derivedType(ctx.index, *member.records, m) != key.type) continue;
-    hires.push_back(Hire{&m, &member});
+    if (hireInto(ctx, key, *member.records, m)) hires.push_back(Hire{&m, &member});
   }
 }
 
@@ -253,13 +257,10 @@ void addHiredSince(const RuleContext& ctx, const ScopeKey& key, Date since, Pers
   if (members == nullptr) return;
   for (const auto& [id, records] : *members) {
     if (persons.contains(id)) continue;
-    for (const auto& m : records->movements) {
-      if (!model::isHire(m.kind) || m.effective_on < since || m.effective_on > ctx.as_of ||
-          !sameId(m.unit_id, key.unit) || derivedType(ctx.index, *records, m) != key.type) {
-        continue;
-      }
+    const PersonRecords& held = *records;  // a structured binding is not captured by clang 14
+    if (std::any_of(held.movements.begin(), held.movements.end(),
+                    [&](const model::Movement& m) { return m.effective_on >= since && hireInto(ctx, key, held, m); })) {
       persons.insert(id);
-      break;
     }
   }
 }
@@ -346,9 +347,7 @@ std::optional<Date> evaluateUnitTypePersons(const RuleContext& ctx, const ScopeK
       const auto* records = ctx.index.person(id);
       if (records == nullptr) continue;
       for (const auto& m : records->movements) {
-        if (m.approval_id != approval_id) continue;
-        if (!model::isHire(m.kind) || !sameId(m.unit_id, key.unit) || m.effective_on > ctx.as_of) continue;
-        if (derivedType(ctx.index, *records, m) != key.type) continue;
+        if (m.approval_id != approval_id || !hireInto(ctx, key, *records, m)) continue;
         const bool judged = from != nullptr && (m.effective_on != from->on ? m.effective_on > from->on
                                                                            : m.movement_id >= from->movement_id);
         auto& member = members.emplace_back(Member{id, records, {}, {}, judged});

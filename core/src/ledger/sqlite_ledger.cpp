@@ -501,20 +501,21 @@ class SqliteLedger::Connection {
       std::optional<HeldRecord> existing;
       auto& snapshot = held[static_cast<std::size_t>(type)];
       HeldRecord* held_record = nullptr;
+      const auto writing = [&](bool update) {
+        return operation(
+            fmt::format("{} {} record '{}'", update ? "updating" : "inserting", detail::recordTable(type), key));
+      };
+      // Inserted here, a record goes on as the lookup's way for one found new.
       bool written = false;
       if (!snapshot && expect_new) {
-        if (!writeRecord(table.insert, record, key, hash, row)) {
-          return failure(operation(fmt::format("inserting {} record '{}'", detail::recordTable(type), key)));
-        }
+        if (!writeRecord(table.insert, record, key, hash, row)) return failure(writing(false));
         written = db_->changes() == 1;
         expect_new = written;
       }
-      if (written) {
-        // Inserted: what follows is the lookup's way for a record found new.
-      } else if (snapshot) {
+      if (!written && snapshot) {
         held_record = snapshot->find(key, in_key_order);
         if (held_record != nullptr) existing = *held_record;
-      } else {
+      } else if (!written) {
         StatementUse use(table.lookup);
         table.lookup.bindText(kParamConnector, batch.connector);
         table.lookup.bindText(kParamKey, key);
@@ -544,12 +545,10 @@ class SqliteLedger::Connection {
       } else {
         if (!written) {
           if (!writeRecord(existing ? table.update : table.insert, record, key, hash, row)) {
-            return failure(operation(
-                fmt::format("{} {} record '{}'", existing ? "updating" : "inserting", detail::recordTable(type), key)));
+            return failure(writing(existing.has_value()));
           }
           if (db_->changes() != 1) {
-            return db_->failure(operation(fmt::format("{} {} record '{}'", existing ? "updating" : "inserting",
-                                                      detail::recordTable(type), key)),
+            return db_->failure(writing(existing.has_value()),
                                 existing ? "the record is no longer held" : "the key is held already");
           }
         }
