@@ -371,6 +371,7 @@ int runAudit(const std::vector<std::string>& args) {
   auto owned_engine = std::make_unique<chain::ChainEngine>(params);
   auto& engine = *owned_engine;
   engine.keepForChanges(false);  // evaluated as of a few days, never changed
+  engine.neverChanged();
   engine.reset({source});
   FolderReader folder(dir, source, format == "table", period);
   try {

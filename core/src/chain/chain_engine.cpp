@@ -145,6 +145,7 @@ class ChainEngine::State {
   std::size_t reduction_tasks_judged = 0;       // by the last evaluation
   std::vector<std::string> reductions_visited;  // the tasks it judged or found erased, unless every one
   bool keep_for_changes = true;
+  bool never_changed = false;
   std::size_t scopes_whole = 0;  // unit/type scopes, by the last evaluation
   std::size_t scopes_recounted = 0;
 
@@ -625,7 +626,7 @@ ChainEngine::State::Before ChainEngine::State::evaluate(model::Date as_of, bool 
   // Links first: they decide which unit/type and leader scopes a person's change reaches.
   if (touched.all_persons) {
     index.setPayrollHint(0);  // the load is over: later rows come one by one
-    index.linkAll();
+    index.linkAll(!never_changed);
   } else {
     index.touchPersonsNaming(touched);
     const std::vector<model::PersonId> relinked(touched.persons.begin(), touched.persons.end());
@@ -836,6 +837,10 @@ void ChainEngine::keepForChanges(bool keep) noexcept {
   state_->keep_for_changes = keep;
 }
 
+void ChainEngine::neverChanged() noexcept {
+  state_->never_changed = true;
+}
+
 std::size_t ChainEngine::unitTypeScopesJudgedWhole() const noexcept {
   return state_->scopes_whole;
 }
@@ -935,11 +940,11 @@ std::vector<model::Record> ChainEngine::recordsOf(const model::PersonId& person)
   std::vector<model::Record> out;
   const detail::PersonRecords* held = state_->index.person(person);
   if (held == nullptr) return out;
-  out.reserve(held->roster.size() + held->movements.size() + held->payroll.size() + held->deaths.size());
+  out.reserve(held->roster.size() + held->movements.size() + held->payroll.size() + 1);
   for (const auto& entry : held->roster) out.emplace_back(entry);
   for (const auto& movement : held->movements) out.emplace_back(movement);
-  for (const auto& pay : held->payroll) out.emplace_back(pay.record(person));
-  for (const auto& death : held->deaths) out.emplace_back(death);
+  for (const auto& pay : held->payroll) out.emplace_back(state_->index.payRecord(person, pay));
+  if (const auto* death = held->death()) out.emplace_back(*death);
   return out;
 }
 

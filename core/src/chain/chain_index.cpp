@@ -1,6 +1,9 @@
 #include "chain_index.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <stdexcept>
 #include <type_traits>
 
 #include "parallel.hpp"
@@ -68,12 +71,21 @@ void diffSorted(const std::vector<T>& before, const std::vector<T>& after, Add a
   }
 }
 
+// Room for one more item: one at a time up to 16, then a quarter more. A person holds a
+// handful of movements (most three or five), and at a million persons doubling left a third of
+// the movements' memory unused.
+template <typename T>
+void roomForOneMore(std::vector<T>& items) {
+  constexpr std::size_t kOneByOne = 16;
+  if (items.size() < items.capacity()) return;
+  items.reserve(items.size() < kOneByOne ? items.size() + 1 : items.size() + items.size() / 4);
+}
+
 const PersonId& idOf(const PersonId& id) noexcept {
   return id;
 }
-template <typename Value>
-const PersonId& idOf(const std::pair<PersonId, Value>& entry) noexcept {
-  return entry.first;
+const PersonId& idOf(const ScopeMember& member) noexcept {
+  return member.id();
 }
 
 // Adds or replaces the entry of its person in a list sorted by id.
@@ -103,13 +115,35 @@ void eraseSorted(Lists& lists, const Key& key, const PersonId& id) {
 
 }  // namespace
 
-model::PayrollMonth PayRow::record(const PersonId& person) const {
-  return model::PayrollMonth{person, *unit, month, funding, gross_fen, origin()};
+PayRow PayRow::of(const model::PayrollMonth& pay, std::uint32_t unit) {
+  if (pay.gross_fen < 0 || pay.gross_fen >= (std::int64_t{1} << kGrossBits)) {
+    throw std::out_of_range(fmt::format("payroll of {} for {}: gross {} fen is outside 0 to 2^{}", pay.person_id.view(),
+                                        model::formatMonth(pay.month), pay.gross_fen, kGrossBits));
+  }
+  if (pay.origin.source >= (1U << kSourceBits)) {
+    throw std::out_of_range(fmt::format("payroll of {} for {}: source #{} is beyond the {} an engine holds",
+                                        pay.person_id.view(), model::formatMonth(pay.month), pay.origin.source,
+                                        1U << kSourceBits));
+  }
+  static_assert(model::kFundingCount <= 4, "a funding takes two bits");
+  PayRow row;
+  row.unit = unit;
+  row.month = pay.month;
+  // Masked to their widths (checked above), which the compiler then knows they fit.
+  row.gross_fen = static_cast<std::uint64_t>(pay.gross_fen) & ((std::uint64_t{1} << kGrossBits) - 1);
+  row.source = pay.origin.source & ((1U << kSourceBits) - 1);
+  row.funding_code = static_cast<std::uint64_t>(pay.funding) & 3U;
+  return row;
 }
 
-const UnitId* ChainIndex::internUnit(const UnitId& unit) {
+model::PayrollMonth ChainIndex::payRecord(const PersonId& person, const PayRow& row) const {
+  return model::PayrollMonth{person,        payUnit(row), row.month,
+                             row.funding(), row.gross(),  model::Origin{static_cast<std::uint32_t>(row.source), 0}};
+}
+
+std::uint32_t ChainIndex::internUnit(const UnitId& unit) {
   // Payroll files list a unit's rows together: most rows name the unit of the row before.
-  if (last_interned_ != nullptr && sameId(*last_interned_, unit)) return last_interned_;
+  if (last_interned_ != PlaceIndex::kNone && sameId(interned_units_[last_interned_], unit)) return last_interned_;
   const auto hash = IdHash::raw(unit);
   auto place = unit_places_.find(hash, [&](std::uint32_t p) { return sameId(interned_units_[p], unit); });
   if (place == PlaceIndex::kNone) {
@@ -117,8 +151,8 @@ const UnitId* ChainIndex::internUnit(const UnitId& unit) {
     interned_units_.push_back(unit);
     unit_places_.insert(hash, place);
   }
-  last_interned_ = &interned_units_[place];
-  return last_interned_;
+  last_interned_ = place;
+  return place;
 }
 
 const model::RosterEntry* PersonRecords::rosterIn(const UnitId& unit) const noexcept {
@@ -130,6 +164,12 @@ const model::RosterEntry* PersonRecords::rosterIn(const UnitId& unit) const noex
 
 void ChainIndex::clear() {
   *this = ChainIndex{};
+}
+
+void ChainIndex::refuseIfReadOnly() const {
+  if (read_only_) {
+    throw std::logic_error("the engine's index was linked to be read only (an audit's): it takes no change");
+  }
 }
 
 std::string ChainIndex::sourceName(std::uint32_t index) const {
@@ -261,6 +301,7 @@ void ChainIndex::dropMovement(const PersonId& owner, const std::string& id, Touc
 }
 
 void ChainIndex::put(model::Record record, Touched& touched) {
+  refuseIfReadOnly();
   std::visit(
       [&](auto& r) {
         using T = std::decay_t<decltype(r)>;
@@ -302,19 +343,21 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           movement_owners_.insert(hash, place);
           auto& person = persons_.at(place)->second;
           if (changesRoster(r.kind)) touched.addRosterChange(r.person_id);
+          roomForOneMore(person.movements);
           auto at = std::upper_bound(person.movements.begin(), person.movements.end(), r, movementBefore);
           person.movements.insert(at, std::move(r));
         } else if constexpr (std::is_same_v<T, model::PayrollMonth>) {
+          // Refused (beyond what its bits hold) before anything is put.
+          auto row = PayRow::of(r, 0);
+          row.unit = internUnit(r.unit_id);
           auto& person = personSlot(r.person_id, touched);
           if (person.payroll.capacity() == 0) person.payroll.reserve(payroll_hint_);
-          const PayRow row{r.gross_fen, internUnit(r.unit_id), r.month, r.origin.source, r.origin.row, r.funding};
-          insertSorted(person.payroll, row, [](const PayRow& a, const PayRow& b) {
-            return a.month != b.month ? a.month < b.month : *a.unit < *b.unit;
+          insertSorted(person.payroll, row, [&](const PayRow& a, const PayRow& b) {
+            return a.month != b.month ? a.month < b.month : payUnit(a) < payUnit(b);
           });
         } else if constexpr (std::is_same_v<T, model::Death>) {
           auto& person = personSlot(r.person_id, touched);
-          person.deaths.clear();
-          person.deaths.push_back(std::move(r));
+          person.extraHeld().death = std::make_unique<model::Death>(std::move(r));
         } else {
           static_assert(std::is_same_v<T, model::ReductionTask>);
           forgetReduction(r.task_id);
@@ -352,6 +395,7 @@ void ChainIndex::forgetRegionOf(const UnitId& id) {
 }
 
 void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& touched) {
+  refuseIfReadOnly();
   using model::RecordType;
   const std::string keyText(key);
   auto keyOf = [](const auto& r) { return model::recordKey(model::Record{r}); };
@@ -415,9 +459,13 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
         noteStays(it->first, touched);
         removed = std::erase_if(person.roster, [&](const auto& r) { return keyOf(r) == keyText; });
       } else if (type == RecordType::payroll) {
-        removed = std::erase_if(person.payroll, [&](const PayRow& r) { return keyOf(r.record(it->first)) == keyText; });
+        removed =
+            std::erase_if(person.payroll, [&](const PayRow& r) { return keyOf(payRecord(it->first, r)) == keyText; });
       } else {
-        removed = std::erase_if(person.deaths, [&](const auto& r) { return keyOf(r) == keyText; });
+        if (person.death() != nullptr && keyOf(*person.death()) == keyText) {
+          person.extra->death.reset();
+          removed = 1;
+        }
       }
       if (removed > 0) touched.addPerson(it->first);
       if (removed > 0 && type == RecordType::roster) touched.addRosterChange(it->first);
@@ -427,6 +475,7 @@ void ChainIndex::erase(model::RecordType type, std::string_view key, Touched& to
 }
 
 void ChainIndex::addQuarantine(model::QuarantineEntry entry, Touched& touched) {
+  refuseIfReadOnly();
   QuarantineKey key{entry.source, entry.origin};
   auto& list = quarantine_[key];
   // The same complaint about the same field arriving again is the same entry.
@@ -442,15 +491,17 @@ void ChainIndex::addQuarantine(model::QuarantineEntry entry, Touched& touched) {
 }
 
 void ChainIndex::eraseQuarantine(const QuarantineKey& key, Touched& touched) {
+  refuseIfReadOnly();
   if (quarantine_.erase(key) > 0) touched.quarantine.insert(key);
 }
 
 void ChainIndex::relink(const PersonId& id, Touched& touched) {
+  refuseIfReadOnly();
   auto* it = persons_.find(id);
   PersonLinks before;
   PersonLinks after;
   if (it != nullptr) {
-    before = it->second.links;
+    if (it->second.extra) before = it->second.extra->links;
     if (!it->second.empty()) after = computeLinks(*this, it->second);
   }
   // A change that leaves the person's stays as they were leaves every scope's occupancy as
@@ -479,16 +530,10 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
   for (const auto& leader : after.leaders) touched.addLeader(leader);
 
   diffSorted(
-      before.scopes, after.scopes,
-      [&](const ScopeKey& k) {
-        putSorted(scope_members_[k], MemberList::value_type{id, &it->second});
-      },
+      before.scopes, after.scopes, [&](const ScopeKey& k) { putSorted(scope_members_[k], ScopeMember{it}); },
       [&](const ScopeKey& k) { eraseSorted(scope_members_, k, id); });
   diffSorted(
-      before.leaders, after.leaders,
-      [&](const LeaderKey& k) {
-        putSorted(leader_members_[k], MemberList::value_type{id, &it->second});
-      },
+      before.leaders, after.leaders, [&](const LeaderKey& k) { putSorted(leader_members_[k], ScopeMember{it}); },
       [&](const LeaderKey& k) { eraseSorted(leader_members_, k, id); });
   diffSorted(
       before.approvals, after.approvals, [&](const std::string& k) { putSorted(approval_citers_[k], id); },
@@ -498,7 +543,7 @@ void ChainIndex::relink(const PersonId& id, Touched& touched) {
   if (it->second.empty()) {
     persons_.erase(id);
   } else {
-    it->second.links = std::move(after);
+    it->second.extraHeld().links = std::move(after);
   }
 }
 
@@ -513,12 +558,12 @@ void ChainIndex::touchPersonsNaming(Touched& touched) const {
       names = names || units.contains(m.unit_id) || (m.from_unit_id && units.contains(*m.from_unit_id));
     }
     // A person's rows are mostly paid by one unit: one lookup per run of the same interned id.
-    const UnitId* last = nullptr;
+    auto last = PlaceIndex::kNone;
     for (const auto& row : person.payroll) {
       if (names) break;
       if (row.unit == last) continue;
       last = row.unit;
-      names = units.contains(*row.unit);
+      names = units.contains(payUnit(row));
     }
     if (names) touched.persons.insert(id);
   });
@@ -531,7 +576,62 @@ void ChainIndex::trimPayroll() {
   });
 }
 
-void ChainIndex::linkAll() {
+namespace {
+
+// The links of every person to one kind of key, as (key, person) references, and the reverse
+// index filled from them (ChainIndex::linkAll).
+template <typename Key, typename Hash>
+class LinkRefs {
+ public:
+  void add(const std::vector<Key>& keys, std::uint32_t node) {
+    for (const auto& key : keys) refs_.push_back(Ref{Hash{}(key), key, node});
+  }
+
+  // Puts each person into the list of each key they link to (insert(list, node)); each list is
+  // sized once, filled and sorted by id by one thread, the lists on every core.
+  template <typename Index, typename Node, typename Insert>
+  void fill(Index& index, const std::vector<Node*>& nodes, std::size_t threads, Insert insert) {
+    // Sorted by hash first: comparing the hashes is quicker than comparing the keys.
+    std::sort(refs_.begin(), refs_.end(), [](const Ref& a, const Ref& b) {
+      if (a.hash != b.hash) return a.hash < b.hash;
+      if (const auto order = a.key <=> b.key; order != 0) return order < 0;
+      return a.node < b.node;
+    });
+    struct Group {
+      std::size_t begin;
+      std::size_t end;
+      typename Index::mapped_type* list;
+    };
+    std::vector<Group> groups;
+    for (std::size_t at = 0; at < refs_.size();) {
+      std::size_t end = at + 1;
+      while (end < refs_.size() && refs_[end].hash == refs_[at].hash && refs_[end].key == refs_[at].key) ++end;
+      auto& list = index[refs_[at].key];
+      list.reserve(end - at);
+      groups.push_back(Group{at, end, &list});
+      at = end;
+    }
+    parallelFor(groups.size(), threads, [&](std::size_t g) {
+      auto& list = *groups[g].list;
+      for (std::size_t r = groups[g].begin; r < groups[g].end; ++r) insert(list, *nodes[refs_[r].node]);
+      std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return idOf(a) < idOf(b); });
+    });
+    refs_ = {};
+  }
+
+ private:
+  struct Ref {
+    std::uint64_t hash;
+    Key key;
+    std::uint32_t node;
+  };
+  std::vector<Ref> refs_;
+};
+
+}  // namespace
+
+void ChainIndex::linkAll(bool for_changes) {
+  refuseIfReadOnly();
   // Persons in the order they were first put, which is the order their records lie in memory.
   std::vector<PersonNode*> nodes;
   nodes.reserve(persons_.size());
@@ -542,67 +642,51 @@ void ChainIndex::linkAll() {
     persons_.erase(id);
     return true;
   });
-  // A person's links read the index and nothing of another person's: computed on every core,
-  // then entered in the reverse indexes one by one.
-  parallelFor(nodes.size(), evaluationThreads(), [&](std::size_t i) {
-    auto& person = nodes[i]->second;
-    // Rows put one by one (not through a load with a payroll hint) grew by doubling.
-    if (person.payroll.capacity() > person.payroll.size()) person.payroll.shrink_to_fit();
-    person.links = computeLinks(*this, person);
-  });
-  if (nodes.empty()) return;
+  if (!for_changes) {
+    // Read only from here on: nothing asks who holds a movement id any more.
+    movement_owners_ = PlaceIndex{};
+    read_only_ = true;
+  }
   // The reverse indexes: each link as (key, person), sorted by key, so that each key's list is
   // found once and sized once; the lists are then filled and sorted on every core, each by one
-  // thread.
+  // thread. A link's key is copied into its reference: the persons' links are computed a block
+  // at a time and, in an index read only, not kept, so that a province's links are never all
+  // held at once beside their references.
   const auto threads = evaluationThreads();
-  auto fill = [&](auto& index, auto linksOf, auto insert) {
-    using Index = std::decay_t<decltype(index)>;
-    using Key = typename Index::key_type;
-    struct Ref {
-      std::uint64_t hash;  // sorted by hash first: the keys themselves lie all over memory
-      const Key* key;
-      std::uint32_t node;
-    };
-    const typename Index::hasher hashOf;
-    std::vector<Ref> refs;
-    for (std::uint32_t i = 0; i < nodes.size(); ++i) {
-      for (const auto& key : linksOf(nodes[i]->second)) refs.push_back(Ref{hashOf(key), &key, i});
-    }
-    std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
-      if (a.hash != b.hash) return a.hash < b.hash;
-      if (const auto order = *a.key <=> *b.key; order != 0) return order < 0;
-      return a.node < b.node;
+  LinkRefs<ScopeKey, ScopeKeyHash> scope_refs;
+  LinkRefs<LeaderKey, LeaderKeyHash> leader_refs;
+  LinkRefs<std::string, TextHash> approval_refs;
+  constexpr std::size_t kBlock = std::size_t{1} << 16;
+  std::vector<PersonLinks> block;
+  for (std::size_t first = 0; first < nodes.size(); first += kBlock) {
+    // A person's links read the index and nothing of another person's: computed on every core.
+    block.assign(std::min(kBlock, nodes.size() - first), PersonLinks{});
+    parallelFor(block.size(), threads, [&](std::size_t k) {
+      auto& person = nodes[first + k]->second;
+      // Rows put one by one (not through a load with a payroll hint) grew by doubling.
+      if (person.payroll.capacity() > person.payroll.size()) person.payroll.shrink_to_fit();
+      block[k] = computeLinks(*this, person);
     });
-    const auto sameKey = [](const Ref& a, const Ref& b) { return a.hash == b.hash && *a.key == *b.key; };
-    struct Group {
-      std::size_t begin;
-      std::size_t end;
-      typename Index::mapped_type* table;
-    };
-    std::vector<Group> groups;
-    for (std::size_t at = 0; at < refs.size();) {
-      std::size_t end = at + 1;
-      while (end < refs.size() && sameKey(refs[end], refs[at])) ++end;
-      auto& table = index[*refs[at].key];
-      table.reserve(end - at);
-      groups.push_back(Group{at, end, &table});
-      at = end;
+    for (std::size_t k = 0; k < block.size(); ++k) {
+      const auto node = static_cast<std::uint32_t>(first + k);
+      auto& links = block[k];
+      scope_refs.add(links.scopes, node);
+      leader_refs.add(links.leaders, node);
+      approval_refs.add(links.approvals, node);
+      auto& person = nodes[node]->second;
+      if (for_changes) {
+        person.extraHeld().links = std::move(links);
+      } else if (person.extra) {
+        person.extra->links = PersonLinks{};
+      }
     }
-    parallelFor(groups.size(), threads, [&](std::size_t g) {
-      auto& table = *groups[g].table;
-      for (std::size_t r = groups[g].begin; r < groups[g].end; ++r) insert(table, *nodes[refs[r].node]);
-      std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return idOf(a) < idOf(b); });
-    });
-  };
-  fill(
-      scope_members_, [](const PersonRecords& p) -> const auto& { return p.links.scopes; },
-      [](MemberList& list, PersonNode& node) { list.emplace_back(node.first, &node.second); });
-  fill(
-      leader_members_, [](const PersonRecords& p) -> const auto& { return p.links.leaders; },
-      [](MemberList& list, PersonNode& node) { list.emplace_back(node.first, &node.second); });
-  fill(
-      approval_citers_, [](const PersonRecords& p) -> const auto& { return p.links.approvals; },
-      [](CiterList& list, PersonNode& node) { list.push_back(node.first); });
+  }
+  block = {};
+  scope_refs.fill(scope_members_, nodes, threads, [](MemberList& list, PersonNode& node) { list.emplace_back(&node); });
+  leader_refs.fill(leader_members_, nodes, threads,
+                   [](MemberList& list, PersonNode& node) { list.emplace_back(&node); });
+  approval_refs.fill(approval_citers_, nodes, threads,
+                     [](CiterList& list, PersonNode& node) { list.push_back(node.first); });
 }
 
 const model::Unit* ChainIndex::unit(const UnitId& id) const {

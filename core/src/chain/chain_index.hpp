@@ -5,11 +5,12 @@
 
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -149,41 +150,88 @@ struct PersonLinks {
   friend bool operator==(const PersonLinks&, const PersonLinks&) = default;
 };
 
-// A payroll row as the engine holds it: 32 bytes where model::PayrollMonth takes 64. At a
-// million persons a province has some twelve million rows, most of the engine's memory; the
-// person is already the key of the records that hold the row, and the unit is interned.
+// A payroll row as the engine holds it: 16 bytes where model::PayrollMonth takes 64. At a
+// million persons a province has some twelve million rows, most of the engine's memory. The
+// person is already the key of the records that hold the row; the unit is interned (its number
+// among the index's units: ChainIndex::payUnit); the gross, the source and the funding share
+// eight bytes. The row's line in its file is not kept: evidence names a record by its key and
+// its source, and nothing that reads the engine asks for the line.
 struct PayRow {
-  std::int64_t gross_fen = 0;
-  const model::UnitId* unit = nullptr;  // interned by the ChainIndex: valid as long as it is
-  model::Month month;
-  std::uint32_t source = 0;  // model::Origin
-  std::uint32_t row = 0;
-  model::Funding funding = model::Funding::full;
+  // A gross read from a file is at most 13 digits of yuan (below 2^50 fen), and never
+  // negative; the sources an engine is given, at most 4096.
+  static constexpr unsigned kGrossBits = 50;
+  static constexpr unsigned kSourceBits = 12;
 
-  [[nodiscard]] const model::UnitId& unitId() const noexcept { return *unit; }
-  [[nodiscard]] model::Origin origin() const noexcept { return model::Origin{source, row}; }
-  // The record as ingested, for evidence and record keys.
-  [[nodiscard]] model::PayrollMonth record(const model::PersonId& person) const;
+  std::uint32_t unit = 0;  // the number of the unit interned by the ChainIndex
+  model::Month month;
+  std::uint64_t gross_fen : kGrossBits = 0;
+  std::uint64_t source : kSourceBits = 0;  // model::Origin::source
+  std::uint64_t funding_code : 2 = 0;      // a model::Funding value
+
+  // The row of `pay`, its unit interned as number `unit`; std::out_of_range for a gross or a
+  // source beyond the bits above, which nothing read or configured reaches.
+  static PayRow of(const model::PayrollMonth& pay, std::uint32_t unit);
+
+  [[nodiscard]] model::Funding funding() const noexcept { return static_cast<model::Funding>(funding_code); }
+  [[nodiscard]] std::int64_t gross() const noexcept { return static_cast<std::int64_t>(gross_fen); }
 };
-static_assert(sizeof(PayRow) == 32, "a payroll row is the bulk of the index: keep it at 32 bytes");
+static_assert(sizeof(PayRow) == 16, "a payroll row is the bulk of the index: keep it at 16 bytes");
+
+// What a person holds beside their rows, apart from them (PersonRecords::extra): a few persons
+// in a thousand have a death record, and an index read only (ChainIndex::linkAll(false)) keeps
+// no links. A person's node is then 104 bytes where, with the death records and the links in
+// it, it was 200.
+struct PersonExtra {
+  std::unique_ptr<model::Death> death;  // their one death record: a later one replaces it
+  PersonLinks links;
+};
 
 struct PersonRecords {
   std::vector<model::RosterEntry> roster;  // by unit_id
   std::vector<model::Movement> movements;  // by (effective_on, movement_id)
   std::vector<PayRow> payroll;             // by (month, unit id)
-  std::vector<model::Death> deaths;
-  PersonLinks links;
+  std::unique_ptr<PersonExtra> extra;
 
+  [[nodiscard]] const model::Death* death() const noexcept { return extra ? extra->death.get() : nullptr; }
+  // The extra, made when there is none.
+  PersonExtra& extraHeld() {
+    if (!extra) extra = std::make_unique<PersonExtra>();
+    return *extra;
+  }
   [[nodiscard]] bool empty() const noexcept {
-    return roster.empty() && movements.empty() && payroll.empty() && deaths.empty();
+    return roster.empty() && movements.empty() && payroll.empty() && death() == nullptr;
   }
   [[nodiscard]] const model::RosterEntry* rosterIn(const model::UnitId& unit) const noexcept;
+};
+
+// A person as the index holds them: their id and records, in a node that stays where it is.
+using PersonNode = std::pair<const model::PersonId, PersonRecords>;
+
+// A member of a unit/type or of a leadership post: the person's node, 8 bytes where a copy of
+// the id and a pointer to the records took 32. Read as a pair (const auto& [id, records]), the
+// id and a pointer to the records.
+class ScopeMember {
+ public:
+  explicit ScopeMember(const PersonNode* node) noexcept : node_(node) {}
+  [[nodiscard]] const model::PersonId& id() const noexcept { return node_->first; }
+  template <std::size_t I>
+  [[nodiscard]] decltype(auto) get() const noexcept {
+    static_assert(I < 2);
+    if constexpr (I == 0) {
+      return (node_->first);
+    } else {
+      return &node_->second;
+    }
+  }
+
+ private:
+  const PersonNode* node_;
 };
 
 // The members of a unit/type or of a leadership post, and the citers of an approval: sorted by
 // id, a few dozen each. A hash table per scope took three times the memory, and the rules read
 // members in id order anyway.
-using MemberList = std::vector<std::pair<model::PersonId, const PersonRecords*>>;
+using MemberList = std::vector<ScopeMember>;
 using CiterList = std::vector<model::PersonId>;
 
 // One roster stay of a person as the last evaluation counted it (a PresenceInterval without
@@ -276,8 +324,12 @@ class ChainIndex {
   // trimPayroll() then gives back what a person with fewer rows did not use.
   void setPayrollHint(std::size_t rows) { payroll_hint_ = rows; }
   void trimPayroll();
-  // The one copy of a unit id that payroll rows point to.
-  const model::UnitId* internUnit(const model::UnitId& unit);
+  // The number of the one copy of a unit id that payroll rows name (PayRow::unit).
+  std::uint32_t internUnit(const model::UnitId& unit);
+  // The unit that paid a payroll row.
+  [[nodiscard]] const model::UnitId& payUnit(const PayRow& row) const { return interned_units_[row.unit]; }
+  // A payroll row as the record it was put as, with no line in its file (PayRow).
+  [[nodiscard]] model::PayrollMonth payRecord(const model::PersonId& person, const PayRow& row) const;
   [[nodiscard]] std::size_t personCount() const noexcept { return persons_.size(); }
   [[nodiscard]] std::string sourceName(std::uint32_t index) const;
 
@@ -290,7 +342,10 @@ class ChainIndex {
   // they left or joined go into `touched`.
   void relink(const model::PersonId& person, Touched& touched);
   // relink() for every person, on an index whose reverse indexes are still empty (just loaded).
-  void linkAll();
+  // Without `for_changes` the index is to be read only from here on (an audit's): it keeps
+  // neither the persons' links nor the movement ids, which only a change reads (some 150 MB at
+  // a million persons), and refuses a change (std::logic_error) until clear().
+  void linkAll(bool for_changes = true);
   // Adds to `touched.persons` everyone whose records name a unit of `touched.units_named`: one
   // pass over every person, paid only in a batch that changed a unit's own row.
   void touchPersonsNaming(Touched& touched) const;
@@ -366,15 +421,18 @@ class ChainIndex {
   // movements change, the first time in an evaluation round (Touched::stays_before and
   // cites_before).
   void noteStays(const model::PersonId& id, Touched& touched) const;
+  // Throws std::logic_error once the index was linked to be read only (linkAll(false)).
+  void refuseIfReadOnly() const;
 
   std::vector<std::string> sources_;
   std::size_t payroll_hint_ = 0;
-  // The interned units (a deque: PayRow::unit pointers stay valid while the index lives, and
-  // when it moves) and where each is: a payroll file's rows change unit every few rows and name
-  // every unit each month, and a node-based set paid a cache miss or two a row.
-  std::deque<model::UnitId> interned_units_;
+  bool read_only_ = false;
+  // The interned units (PayRow::unit is the number of one) and where each is: a payroll file's
+  // rows change unit every few rows and name every unit each month, and a node-based set paid
+  // a cache miss or two a row.
+  std::vector<model::UnitId> interned_units_;
   PlaceIndex unit_places_;
-  const model::UnitId* last_interned_ = nullptr;
+  std::uint32_t last_interned_ = PlaceIndex::kNone;
   UnitMap<model::Unit> units_;
   // The ids of units_ by region: a pre-check looks for vacancies among a region's units.
   std::unordered_map<std::string, std::vector<model::UnitId>> units_by_region_;
@@ -408,3 +466,14 @@ class ChainIndex {
 };
 
 }  // namespace staffchain::chain::detail
+
+template <>
+struct std::tuple_size<staffchain::chain::detail::ScopeMember> : std::integral_constant<std::size_t, 2> {};
+template <>
+struct std::tuple_element<0, staffchain::chain::detail::ScopeMember> {
+  using type = const staffchain::model::PersonId&;
+};
+template <>
+struct std::tuple_element<1, staffchain::chain::detail::ScopeMember> {
+  using type = const staffchain::chain::detail::PersonRecords*;
+};

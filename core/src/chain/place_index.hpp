@@ -1,5 +1,5 @@
 // A flat hash index from keys to the places (small integers) of what they name: open
-// addressing, linear probing, at most half full, backward-shift deletion. It keeps only each
+// addressing, linear probing, at most 70 % full, backward-shift deletion. It keeps only each
 // key's hash (its low 32 bits) and place; the caller tells whether the thing at a place is the
 // one asked for, so the keys themselves are stored once, where they live.
 #pragma once
@@ -59,9 +59,12 @@ class PlaceIndex {
 
   // Room for `entries` without growing.
   void reserve(std::size_t entries) {
-    if (entries * 2 <= slots_.size()) return;
+    // At most 70 % full: a million persons fit two million slots (16 MB) rather than four. A
+    // probe then reads two slots or three on average, in the same cache line mostly.
+    const auto fits = [&](std::size_t capacity) { return entries * 10 <= capacity * 7; };
+    if (fits(slots_.size())) return;
     std::size_t capacity = slots_.empty() ? 1024 : slots_.size();
-    while (entries * 2 > capacity) capacity *= 2;
+    while (!fits(capacity)) capacity *= 2;
     std::vector<Slot> old(capacity);
     old.swap(slots_);
     for (const auto& slot : old) {

@@ -35,9 +35,9 @@ PersonView::PersonView(const ChainIndex& index, const model::PersonId& person, c
       break;  // movements are by date: the first death is the earliest
     }
   }
-  for (const auto& death : recs.deaths) {
-    death_record = &death;
-    if (!died_on || death.died_on < *died_on) died_on = death.died_on;
+  if (const auto* death = recs.death()) {
+    death_record = death;
+    if (!died_on || death->died_on < *died_on) died_on = death->died_on;
   }
 }
 
@@ -160,7 +160,7 @@ EvidenceItem evidenceOf(const ChainIndex& index, const model::Movement& movement
 }
 
 EvidenceItem evidenceOf(const ChainIndex& index, const model::PersonId& person, const PayRow& row) {
-  const auto pay = row.record(person);
+  const auto pay = index.payRecord(person, row);
   Fields f{{"person_id", pay.person_id.str()},
            {"unit_id", pay.unit_id.str()},
            {"month", model::formatMonth(pay.month)},

@@ -60,7 +60,7 @@ PayJudgement judgeRows(const RuleContext& ctx, const PersonView& person) {
       j.after_death.push_back(&row);
       continue;
     }
-    const Movement* exit = exitBeforePay(ctx, person, row.unitId(), row.month);
+    const Movement* exit = exitBeforePay(ctx, person, ctx.index.payUnit(row), row.month);
     if (exit != nullptr) {
       j.after_exit[exit].push_back(&row);
     } else {
@@ -99,7 +99,7 @@ void reportDeath(const RuleContext& ctx, const PersonView& person, const PayJudg
   if (stay == nullptr && j.after_death.empty()) return;
   Date since = stay != nullptr ? rosterDeadline : j.after_death.front()->month.firstDay();
   if (!j.after_death.empty()) since = std::min(since, j.after_death.front()->month.firstDay());
-  const auto unitId = stay != nullptr ? stay->unit : j.after_death.front()->unitId();
+  const auto unitId = stay != nullptr ? stay->unit : ctx.index.payUnit(*j.after_death.front());
   auto finding = startFinding("CHAIN-014", unitId, person.id, since);
   const auto unit = unitLabel(ctx.index, unitId);
   const auto who = masked(person.id);
@@ -138,17 +138,17 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
     bool here = false;
     for (const auto& p : person.presence) {
       if (!p.overlaps(first, last)) continue;
-      if (p.unit == row->unitId())
+      if (p.unit == ctx.index.payUnit(*row))
         here = true;
       else if (other == nullptr)
         other = &p;
     }
     if (here) continue;
     if (other == nullptr) {
-      unrostered[row->unitId()].push_back(row);
+      unrostered[ctx.index.payUnit(*row)].push_back(row);
     } else {
-      elsewhere[row->unitId()].push_back(row);
-      elsewhereStay.emplace(row->unitId(), other);
+      elsewhere[ctx.index.payUnit(*row)].push_back(row);
+      elsewhereStay.emplace(ctx.index.payUnit(*row), other);
     }
   }
   std::map<model::UnitId, std::vector<const Movement*>> earlyStarts;
@@ -217,7 +217,7 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
 void reportDoublePay(const RuleContext& ctx, const PersonView& person, const PayJudgement& j,
                      std::vector<Finding>& out) {
   std::map<model::UnitId, Month> firstPaid;
-  for (const auto* row : j.ordinary) firstPaid.try_emplace(row->unitId(), row->month);
+  for (const auto* row : j.ordinary) firstPaid.try_emplace(ctx.index.payUnit(*row), row->month);
   std::map<std::pair<model::UnitId, model::UnitId>, std::vector<const PayRow*>> pairs;
   // Rows are in (month, unit) order: the rows of one month are adjacent.
   for (std::size_t i = 0; i < j.ordinary.size();) {
@@ -225,8 +225,8 @@ void reportDoublePay(const RuleContext& ctx, const PersonView& person, const Pay
     while (end < j.ordinary.size() && j.ordinary[end]->month == j.ordinary[i]->month) ++end;
     for (std::size_t a = i; a < end; ++a) {
       for (std::size_t b = a + 1; b < end; ++b) {
-        if (j.ordinary[a]->unitId() == j.ordinary[b]->unitId()) continue;
-        auto& rows = pairs[{j.ordinary[a]->unitId(), j.ordinary[b]->unitId()}];
+        if (ctx.index.payUnit(*j.ordinary[a]) == ctx.index.payUnit(*j.ordinary[b])) continue;
+        auto& rows = pairs[{ctx.index.payUnit(*j.ordinary[a]), ctx.index.payUnit(*j.ordinary[b])}];
         rows.push_back(j.ordinary[a]);
         rows.push_back(j.ordinary[b]);
       }

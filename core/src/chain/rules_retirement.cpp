@@ -59,12 +59,12 @@ void evaluateRetirementRule(const RuleContext& ctx, const PersonView& person, st
   for (const auto& row : person.records.payroll) {
     if (row.month > thisMonth) break;
     if (row.month >= thisMonth.plus(-1) && row.month > reachedMonth &&
-        exitBeforePay(ctx, person, row.unitId(), row.month) == nullptr) {
+        exitBeforePay(ctx, person, ctx.index.payUnit(row), row.month) == nullptr) {
       pay = &row;
     }
   }
   if (stay == nullptr && pay == nullptr) return;
-  const auto unitId = stay != nullptr ? stay->unit : pay->unitId();
+  const auto unitId = stay != nullptr ? stay->unit : ctx.index.payUnit(*pay);
   auto finding = startFinding("CHAIN-013", unitId, person.id, reached);
   const auto unit = unitLabel(ctx.index, unitId);
   const auto who = masked(person.id);

@@ -244,6 +244,7 @@ Result<nlohmann::json> auditUpload(const std::vector<UploadedFile>& files, const
   const std::string source = "audit";
   chain::ChainEngine engine(params);
   engine.keepForChanges(false);  // evaluated once, never changed
+  engine.neverChanged();
   engine.reset({source});
   EngineSink sink(engine);
   std::vector<std::string> notes;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <random>
+#include <stdexcept>
 
 #include "chain_test_support.hpp"
 #include "random_dataset.hpp"
@@ -136,6 +137,35 @@ TEST(ChainEquivalence, BatchesAgreeWithFullEvaluationWhetherScopesAreRecountedOr
     EXPECT_GT(recounted, 20U) << "seed " << seed;
     std::printf("seed %u: %zu batches, %zu scopes recounted\n", seed, batches, recounted);
   }
+}
+
+// An engine loaded to be evaluated once and never changed (the audit's) keeps neither the
+// persons' links nor the movement ids: it finds what any engine finds on the same records, on
+// every day asked, and refuses a change instead of answering wrongly after it.
+TEST(ChainEquivalence, AnEngineNeverChangedFindsTheSameAndRefusesAChange) {
+  const auto generated = Generator(20240701).make(2000, 16);
+  model::Dataset all;
+  for (const auto& record : generated.records) addTo(all, record);
+  all.quarantine = generated.quarantine;
+
+  ChainEngine changing{RuleParams{}};
+  changing.load(all);
+  ChainEngine audit{RuleParams{}};
+  audit.keepForChanges(false);
+  audit.neverChanged();
+  audit.load(all);
+  for (const auto asOf : {day(2024, 6, 30), day(2023, 1, 31), day(2024, 12, 31)}) {
+    const auto expected = changing.evaluateAll(asOf);
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(audit.evaluateAll(asOf), expected) << model::formatDate(asOf);
+  }
+  const auto& someone = generated.records.front();
+  EXPECT_THROW(audit.apply(someone), std::logic_error);
+  EXPECT_THROW(audit.addQuarantine(generated.quarantine.front()), std::logic_error);
+  // A new load starts over, and a change before its first evaluation is taken.
+  audit.load(all);
+  EXPECT_NO_THROW(audit.apply(someone));
+  EXPECT_EQ(audit.evaluateAll(day(2024, 6, 30)), changing.evaluateAll(day(2024, 6, 30)));
 }
 
 }  // namespace
