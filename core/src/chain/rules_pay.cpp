@@ -134,21 +134,22 @@ void reportRosterMismatch(const RuleContext& ctx, const PersonView& person, cons
   for (const auto* row : j.ordinary) {
     const Date first = row->month.firstDay();
     const Date last = lastDayOf(row->month);
+    const auto& payer = ctx.index.payUnit(*row);
     const PresenceInterval* other = nullptr;
     bool here = false;
     for (const auto& p : person.presence) {
       if (!p.overlaps(first, last)) continue;
-      if (p.unit == ctx.index.payUnit(*row))
+      if (p.unit == payer)
         here = true;
       else if (other == nullptr)
         other = &p;
     }
     if (here) continue;
     if (other == nullptr) {
-      unrostered[ctx.index.payUnit(*row)].push_back(row);
+      unrostered[payer].push_back(row);
     } else {
-      elsewhere[ctx.index.payUnit(*row)].push_back(row);
-      elsewhereStay.emplace(ctx.index.payUnit(*row), other);
+      elsewhere[payer].push_back(row);
+      elsewhereStay.emplace(payer, other);
     }
   }
   std::map<model::UnitId, std::vector<const Movement*>> earlyStarts;
@@ -225,7 +226,7 @@ void reportDoublePay(const RuleContext& ctx, const PersonView& person, const Pay
     while (end < j.ordinary.size() && j.ordinary[end]->month == j.ordinary[i]->month) ++end;
     for (std::size_t a = i; a < end; ++a) {
       for (std::size_t b = a + 1; b < end; ++b) {
-        if (ctx.index.payUnit(*j.ordinary[a]) == ctx.index.payUnit(*j.ordinary[b])) continue;
+        if (j.ordinary[a]->unit == j.ordinary[b]->unit) continue;  // one interned number a unit
         auto& rows = pairs[{ctx.index.payUnit(*j.ordinary[a]), ctx.index.payUnit(*j.ordinary[b])}];
         rows.push_back(j.ordinary[a]);
         rows.push_back(j.ordinary[b]);
