@@ -370,8 +370,7 @@ int runAudit(const std::vector<std::string>& args) {
   const std::string source = "audit";
   auto owned_engine = std::make_unique<chain::ChainEngine>(params);
   auto& engine = *owned_engine;
-  engine.keepForChanges(false);  // evaluated as of a few days, never changed
-  engine.neverChanged();
+  engine.neverChanged();  // evaluated as of a few days, never changed
   engine.reset({source});
   FolderReader folder(dir, source, format == "table", period);
   try {

@@ -839,6 +839,7 @@ void ChainEngine::keepForChanges(bool keep) noexcept {
 
 void ChainEngine::neverChanged() noexcept {
   state_->never_changed = true;
+  state_->keep_for_changes = false;
 }
 
 std::size_t ChainEngine::unitTypeScopesJudgedWhole() const noexcept {

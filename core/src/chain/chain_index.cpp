@@ -115,7 +115,7 @@ void eraseSorted(Lists& lists, const Key& key, const PersonId& id) {
 
 }  // namespace
 
-PayRow PayRow::of(const model::PayrollMonth& pay, std::uint32_t unit) {
+PayRow PayRow::of(const model::PayrollMonth& pay) {
   if (pay.gross_fen < 0 || pay.gross_fen >= (std::int64_t{1} << kGrossBits)) {
     throw std::out_of_range(fmt::format("payroll of {} for {}: gross {} fen is outside 0 to 2^{}", pay.person_id.view(),
                                         model::formatMonth(pay.month), pay.gross_fen, kGrossBits));
@@ -127,7 +127,6 @@ PayRow PayRow::of(const model::PayrollMonth& pay, std::uint32_t unit) {
   }
   static_assert(model::kFundingCount <= 4, "a funding takes two bits");
   PayRow row;
-  row.unit = unit;
   row.month = pay.month;
   // Masked to their widths (checked above), which the compiler then knows they fit.
   row.gross_fen = static_cast<std::uint64_t>(pay.gross_fen) & ((std::uint64_t{1} << kGrossBits) - 1);
@@ -348,7 +347,7 @@ void ChainIndex::put(model::Record record, Touched& touched) {
           person.movements.insert(at, std::move(r));
         } else if constexpr (std::is_same_v<T, model::PayrollMonth>) {
           // Refused (beyond what its bits hold) before anything is put.
-          auto row = PayRow::of(r, 0);
+          auto row = PayRow::of(r);
           row.unit = internUnit(r.unit_id);
           auto& person = personSlot(r.person_id, touched);
           if (person.payroll.capacity() == 0) person.payroll.reserve(payroll_hint_);

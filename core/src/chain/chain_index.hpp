@@ -168,9 +168,10 @@ struct PayRow {
   std::uint64_t source : kSourceBits = 0;  // model::Origin::source
   std::uint64_t funding_code : 2 = 0;      // a model::Funding value
 
-  // The row of `pay`, its unit interned as number `unit`; std::out_of_range for a gross or a
-  // source beyond the bits above, which nothing read or configured reaches.
-  static PayRow of(const model::PayrollMonth& pay, std::uint32_t unit);
+  // The row of `pay` but its unit, which the index interns once the row is known to fit;
+  // std::out_of_range for a gross or a source beyond the bits above, which nothing read or
+  // configured reaches.
+  static PayRow of(const model::PayrollMonth& pay);
 
   [[nodiscard]] model::Funding funding() const noexcept { return static_cast<model::Funding>(funding_code); }
   [[nodiscard]] std::int64_t gross() const noexcept { return static_cast<std::int64_t>(gross_fen); }

@@ -243,8 +243,7 @@ Result<nlohmann::json> auditUpload(const std::vector<UploadedFile>& files, const
   }
   const std::string source = "audit";
   chain::ChainEngine engine(params);
-  engine.keepForChanges(false);  // evaluated once, never changed
-  engine.neverChanged();
+  engine.neverChanged();  // evaluated once, never changed
   engine.reset({source});
   EngineSink sink(engine);
   std::vector<std::string> notes;

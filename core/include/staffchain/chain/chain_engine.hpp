@@ -81,8 +81,8 @@ class ChainEngine {
   // An engine evaluated after its load and never changed (the audit's) keeps, from its first
   // evaluation on, neither each person's links to the scopes and approvals of their records nor
   // which person holds which movement id: only a change reads them (some 150 MB at a million
-  // persons). A change applied after that evaluation is refused (std::logic_error) until the
-  // next load() or reset().
+  // persons), nor the members on the roster (keepForChanges(false)). A change applied after that
+  // evaluation is refused (std::logic_error) until the next load() or reset().
   void neverChanged() noexcept;
   // How many unit/type scopes (CHAIN-001, 002, 008, 011, 012) the last evaluation judged whole,
   // and how many it counted again from the stays of the members whose stays changed alone.
