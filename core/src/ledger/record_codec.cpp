@@ -83,6 +83,7 @@ class Hasher {
     mixInt(static_cast<std::uint64_t>(value.size()));
     for (const char c : value) mix(static_cast<unsigned char>(c));
   }
+  void keptText(std::string_view value) noexcept { text(value); }
   void integer(std::int64_t value) noexcept {
     mix(2);
     mixInt(static_cast<std::uint64_t>(value));
@@ -105,6 +106,8 @@ class Binder {
  public:
   Binder(Statement& statement, int first) noexcept : statement_(statement), next_(first) {}
   void text(std::string_view value) noexcept { keep(statement_.bindText(next_++, value)); }
+  // Text that lives in the record (or is static), which outlives the statement's use.
+  void keptText(std::string_view value) noexcept { keep(statement_.bindKeptText(next_++, value)); }
   void integer(std::int64_t value) noexcept { keep(statement_.bindInt(next_++, value)); }
   void null() noexcept { keep(statement_.bindNull(next_++)); }
   [[nodiscard]] int code() const noexcept { return code_; }
@@ -129,15 +132,15 @@ void writeMember(Sink& sink, const Member& member) {
       sink.null();
     }
   } else if constexpr (std::is_same_v<Member, std::string>) {
-    sink.text(member);
+    sink.keptText(member);
   } else if constexpr (kIsFixedId<Member>) {
-    sink.text(idText(member));
+    sink.keptText(idText(member));
   } else if constexpr (std::is_enum_v<Member>) {
-    sink.text(model::toString(member));
+    sink.keptText(model::toString(member));
   } else if constexpr (std::is_same_v<Member, model::Date>) {
-    sink.text(model::formatDate(member));
+    sink.text(model::CalendarText(member).view());
   } else if constexpr (std::is_same_v<Member, model::Month>) {
-    sink.text(model::formatMonth(member));
+    sink.text(model::CalendarText(member).view());
   } else {
     static_assert(std::is_integral_v<Member>);
     sink.integer(member);

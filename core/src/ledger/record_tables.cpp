@@ -195,6 +195,71 @@ bool storedBefore(RecordType type, std::string_view a, std::string_view b) noexc
   return a < b;
 }
 
+// The order a batch's records are written in: by table, then by primary key (payroll's by month
+// and unit first: clusterColumns). A payroll file lists a month's rows person after
+// person, which puts each row on a random page of a table far larger than the page cache; in the
+// table's order each insert lands on the page of the one before.
+// Movements keep the batch's order (their history's order), and a key that comes twice keeps
+// the batch's order too, so that its last record is the one stored.
+std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records, const std::vector<std::string>& keys) {
+  struct Entry {
+    // The first sixteen bytes of the key in the table's order, big-endian: most comparisons end
+    // with them (ids share their first digits, the region's code).
+    std::uint64_t head = 0;
+    std::uint64_t next = 0;
+    std::uint32_t type = 0;
+    std::uint32_t index = 0;
+  };
+  const auto movement = static_cast<std::uint32_t>(model::RecordType::movement);
+  // A key of a type kept by cluster columns sorts as its cluster values, then itself, each ended
+  // by a NUL (which no id holds): so a shorter value sorts first, as the table compares them
+  // (storedBefore). Each key's values are found once, not at every comparison.
+  std::vector<ClusterValues> clusters(records.size());
+  std::vector<Entry> entries(records.size());
+  for (std::uint32_t i = 0; i < entries.size(); ++i) {
+    const auto type = static_cast<std::uint32_t>(records[i].index());
+    std::uint64_t head = 0;
+    std::uint64_t next = 0;
+    if (type != movement) {
+      const bool clustered = !clusterColumns(static_cast<model::RecordType>(type)).empty();
+      if (clustered) clusters[i] = clusterOfKey(static_cast<model::RecordType>(type), keys[i]);
+      const auto& cluster = clusters[i];
+      // The first sixteen bytes of (values, NUL each, key), read in place.
+      std::size_t part = clustered ? 0 : cluster.size();
+      std::size_t at = 0;
+      auto byte = [&]() -> std::uint64_t {
+        while (part <= cluster.size()) {
+          const std::string_view value = part < cluster.size() ? cluster[part] : std::string_view(keys[i]);
+          if (at < value.size()) return static_cast<unsigned char>(value[at++]);
+          if (part == cluster.size()) return 0U;  // past the key's end
+          ++part;
+          at = 0;
+          return 0U;  // the NUL that ends a cluster value
+        }
+        return 0U;
+      };
+      for (std::size_t b = 0; b < 8; ++b) head = (head << 8U) | byte();
+      for (std::size_t b = 0; b < 8; ++b) next = (next << 8U) | byte();
+    }
+    entries[i] = Entry{head, next, type, i};
+  }
+  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    if (a.type != b.type) return a.type < b.type;
+    if (a.head != b.head) return a.head < b.head;
+    if (a.next != b.next) return a.next < b.next;
+    if (a.type != movement) {
+      for (std::size_t c = 0; c < clusters[a.index].size(); ++c) {
+        if (const int order = clusters[a.index][c].compare(clusters[b.index][c]); order != 0) return order < 0;
+      }
+      if (const int order = keys[a.index].compare(keys[b.index]); order != 0) return order < 0;
+    }
+    return a.index < b.index;
+  });
+  std::vector<std::uint32_t> order(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].index;
+  return order;
+}
+
 std::string keyColumns(RecordType type) {
   std::string columns = "connector";
   for (const auto column : clusterColumns(type)) columns += fmt::format(", {}", column);

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "staffchain/model/records.hpp"
 #include "staffchain/sqlite/database.hpp"
@@ -33,6 +35,9 @@ std::string keyCondition(model::RecordType type, std::span<const int> params);
 std::string keyCondition(model::RecordType type, int first);
 // Whether key `a` comes before key `b` in the table's order: by cluster values, then by key.
 bool storedBefore(model::RecordType type, std::string_view a, std::string_view b) noexcept;
+// The order a batch's records (with their keys, model::recordKey) are written in: by type, then
+// in the table's order (storedBefore); movements, and a key that comes twice, in the batch's.
+std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records, const std::vector<std::string>& keys);
 
 // The CREATE TABLE statement of a record type's table: the bookkeeping columns every record
 // table has (connector, record_key, ...), then the record's stored columns.

@@ -79,66 +79,6 @@ std::uint32_t toRow(std::int64_t value) noexcept {
   return value < 0 || value > static_cast<std::int64_t>(UINT32_MAX) ? 0U : static_cast<std::uint32_t>(value);
 }
 
-// The order a batch's records are written in: by table, then by primary key (payroll's by month
-// and unit first: detail::clusterColumns). A payroll file lists a month's rows person after
-// person, which puts each row on a random page of a table far larger than the page cache; in the
-// table's order each insert lands on the page of the one before.
-// Movements keep the batch's order (their history's order), and a key that comes twice keeps
-// the batch's order too, so that its last record is the one stored.
-std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records, const std::vector<std::string>& keys) {
-  struct Entry {
-    // The first sixteen bytes of the key in the table's order, big-endian: most comparisons end
-    // with them (ids share their first digits, the region's code).
-    std::uint64_t head = 0;
-    std::uint64_t next = 0;
-    std::uint32_t type = 0;
-    std::uint32_t index = 0;
-  };
-  const auto movement = static_cast<std::uint32_t>(RecordType::movement);
-  // A key of a type kept by cluster columns sorts as its cluster values, then itself, each ended
-  // by a NUL (which no id holds): so a shorter value sorts first, as the table compares them.
-  std::vector<std::string> clustered(records.size());
-  const auto orderKey = [&](std::uint32_t i) -> std::string_view {
-    return clustered[i].empty() ? std::string_view(keys[i]) : std::string_view(clustered[i]);
-  };
-  std::vector<Entry> entries(records.size());
-  for (std::uint32_t i = 0; i < entries.size(); ++i) {
-    const auto type = static_cast<std::uint32_t>(records[i].index());
-    std::uint64_t head = 0;
-    std::uint64_t next = 0;
-    if (type != movement) {
-      if (!detail::clusterColumns(static_cast<RecordType>(type)).empty()) {
-        for (const auto value : detail::clusterOfKey(static_cast<RecordType>(type), keys[i])) {
-          clustered[i].append(value).push_back('\0');
-        }
-        clustered[i].append(keys[i]);
-      }
-      const auto key = orderKey(i);
-      auto byteAt = [&](std::size_t b) -> std::uint64_t {
-        return b < key.size() ? static_cast<unsigned char>(key[b]) : 0U;
-      };
-      for (std::size_t b = 0; b < 8; ++b) {
-        head = (head << 8U) | byteAt(b);
-        next = (next << 8U) | byteAt(b + 8);
-      }
-    }
-    entries[i] = Entry{head, next, type, i};
-  }
-  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    if (a.type != b.type) return a.type < b.type;
-    if (a.head != b.head) return a.head < b.head;
-    if (a.next != b.next) return a.next < b.next;
-    if (a.type != movement) {
-      const int c = orderKey(a.index).compare(orderKey(b.index));
-      if (c != 0) return c < 0;
-    }
-    return a.index < b.index;
-  });
-  std::vector<std::uint32_t> order(entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].index;
-  return order;
-}
-
 // What the ledger holds for one key of a full-snapshot type, and whether the batch carried it.
 struct HeldRecord {
   std::int64_t hash = 0;
@@ -482,14 +422,14 @@ class SqliteLedger::Connection {
     const auto writeRecord = [&](Statement& write, const model::Record& record, const std::string& key,
                                  std::int64_t hash, std::int64_t row) {
       StatementUse use(write);
-      write.bindText(kParamConnector, batch.connector);
-      write.bindText(kParamKey, key);
+      write.bindKeptText(kParamConnector, batch.connector);
+      write.bindKeptText(kParamKey, key);
       write.bindInt(kParamRow, row);
       write.bindInt(kParamHash, hash);
-      write.bindText(kParamNow, at.stored);
+      write.bindKeptText(kParamNow, at.stored);
       return detail::bindColumns(record, write, kParamFirstColumn) == SQLITE_OK && write.step() == SQLITE_DONE;
     };
-    for (const auto at_index : writeOrder(batch.records, keys)) {
+    for (const auto at_index : detail::writeOrder(batch.records, keys)) {
       const auto& record = batch.records[at_index];
       const auto type = model::recordTypeOf(record);
       auto& table = statements_.tables[static_cast<std::size_t>(type)];
@@ -824,11 +764,11 @@ class SqliteLedger::Connection {
   bool recordMovement(const std::string& connector, const std::string& key, std::int64_t row, MovementChange change,
                       const std::string& at, const model::Record& record) {
     StatementUse use(statements_.history_insert);
-    statements_.history_insert.bindText(kParamConnector, connector);
-    statements_.history_insert.bindText(kParamKey, key);
+    statements_.history_insert.bindKeptText(kParamConnector, connector);
+    statements_.history_insert.bindKeptText(kParamKey, key);
     statements_.history_insert.bindInt(kParamRow, row);
-    statements_.history_insert.bindText(kParamChange, toString(change));
-    statements_.history_insert.bindText(kParamNow, at);
+    statements_.history_insert.bindKeptText(kParamChange, toString(change));
+    statements_.history_insert.bindKeptText(kParamNow, at);
     return detail::bindColumns(record, statements_.history_insert, kParamFirstColumn) == SQLITE_OK &&
            statements_.history_insert.step() == SQLITE_DONE;
   }

@@ -16,7 +16,45 @@ bool readDigits(std::string_view text, std::size_t pos, std::size_t count, int& 
   return true;
 }
 
+// Writes `value` (0..10^width - 1) as `width` digits, zeros first.
+char* putDigits(char* out, unsigned value, int width) noexcept {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
 }  // namespace
+
+CalendarText::CalendarText(Date date) noexcept {
+  const auto ymd = date.ymd();
+  const int year = static_cast<int>(ymd.year());
+  const auto month = static_cast<unsigned>(ymd.month());
+  const auto day = static_cast<unsigned>(ymd.day());
+  if (year < 0 || year > 9999) {
+    size_ = fmt::format_to_n(chars_.data(), chars_.size(), "{:04}-{:02}-{:02}", year, month, day).size;
+    return;
+  }
+  char* out = putDigits(chars_.data(), static_cast<unsigned>(year), 4);
+  *out++ = '-';
+  out = putDigits(out, month, 2);
+  *out++ = '-';
+  out = putDigits(out, day, 2);
+  size_ = static_cast<std::size_t>(out - chars_.data());
+}
+
+CalendarText::CalendarText(Month month) noexcept {
+  const int year = month.year();
+  if (year < 0 || year > 9999) {
+    size_ = fmt::format_to_n(chars_.data(), chars_.size(), "{:04}-{:02}", year, month.month()).size;
+    return;
+  }
+  char* out = putDigits(chars_.data(), static_cast<unsigned>(year), 4);
+  *out++ = '-';
+  out = putDigits(out, month.month(), 2);
+  size_ = static_cast<std::size_t>(out - chars_.data());
+}
 
 std::optional<Date> parseDate(std::string_view text) noexcept {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -42,13 +80,11 @@ std::optional<Month> parseMonth(std::string_view text) noexcept {
 }
 
 std::string formatDate(Date date) {
-  const auto ymd = date.ymd();
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()));
+  return std::string(CalendarText(date).view());
 }
 
 std::string formatMonth(Month month) {
-  return fmt::format("{:04}-{:02}", month.year(), month.month());
+  return std::string(CalendarText(month).view());
 }
 
 std::string formatUtcTime(std::chrono::system_clock::time_point at) {

@@ -21,6 +21,10 @@ int Statement::bindText(int index, std::string_view text) noexcept {
   return sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+int Statement::bindKeptText(int index, std::string_view text) noexcept {
+  return sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
 int Statement::bindBlob(int index, std::string_view bytes) noexcept {
   return sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
 }

@@ -208,6 +208,68 @@ TEST_F(CsvTrustedIngestTest, ALargeSnapshotIsCommittedInPartsAndResumesAfterARes
   EXPECT_THAT(log_.str(), HasSubstr("resuming at line 42"));
 }
 
+// The next part is read while the host commits the one before; it is handed over only when the
+// host asks from where the committed part ended, never to a pull from anywhere else.
+TEST_F(CsvTrustedIngestTest, APartReadAheadIsHandedOverOnlyForTheCursorItStartsAt) {
+  auto source = create("batch_rows = 40\n");
+  ASSERT_TRUE(source);
+  dir_.write("inbox/roster-1.csv", std::string(kRosterHeader) + rosterRows(0, 100));
+  const auto names = [](const plugin::SourceBatch& batch) {
+    std::vector<std::string> out;
+    for (const auto& record : batch.records) {
+      for (const auto& [field, value] : record.fields) {
+        if (field == "name") out.push_back(value);
+      }
+    }
+    return out;
+  };
+  auto first = pullSource(*source, "", 5s);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_EQ(first->records.size(), 40U);
+  ASSERT_TRUE(first->more);
+  // The host did not commit it (a failed commit, a restart of the sync): it asks from the start
+  // again, and gets the first part again, not the one read ahead.
+  auto again = pullSource(*source, "", 5s);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(names(*again), names(*first));
+  EXPECT_EQ(again->cursor, first->cursor);
+  // From the first part's end, the parts follow in order, each row once.
+  auto second = pullSource(*source, again->cursor, 5s);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  auto third = pullSource(*source, second->cursor, 5s);
+  ASSERT_TRUE(third.ok()) << third.error().message;
+  EXPECT_FALSE(third->more);
+  std::vector<std::string> all = names(*again);
+  for (const auto& part : {names(*second), names(*third)}) all.insert(all.end(), part.begin(), part.end());
+  ASSERT_EQ(all.size(), 100U);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(all[static_cast<std::size_t>(i)], fmt::format("人员{}", i));
+  // Asked again from the second part's start, the source reads it again from the file.
+  auto second_again = pullSource(*source, again->cursor, 5s);
+  ASSERT_TRUE(second_again.ok()) << second_again.error().message;
+  EXPECT_EQ(names(*second_again), names(*second));
+}
+
+// A file written to after its first part was committed is refused whole at its next part, even
+// though that part was read ahead before the write: nothing more of it is applied.
+TEST_F(CsvTrustedIngestTest, AFileChangedWhileItsNextPartWasReadAheadIsRefusedWhole) {
+  auto source = create("batch_rows = 40\n");
+  ASSERT_TRUE(source);
+  dir_.write("inbox/roster-1.csv", std::string(kRosterHeader) + rosterRows(0, 100));
+  const auto first = sync(*source);
+  ASSERT_EQ(first.batch.records.size(), 40U);
+  ASSERT_EQ(rosterSize(), 40U);
+  {
+    std::ofstream out(dir_.path() / "inbox" / "roster-1.csv", std::ios::app);
+    out << rosterRows(100, 101);
+  }
+  const auto next = sync(*source);
+  EXPECT_TRUE(next.batch.records.empty());
+  ASSERT_EQ(next.result.quarantine.size(), 1U);
+  EXPECT_THAT(next.result.quarantine[0].reason, HasSubstr("it changed while being read"));
+  EXPECT_EQ(rosterSize(), 40U);
+  EXPECT_EQ(filesIn("rejected").size(), 2U);  // the file and its reason beside it
+}
+
 TEST_F(CsvTrustedIngestTest, AnUnreadableIdKeepsTheStoredRowInsteadOfRemovingIt) {
   auto source = create("");
   ASSERT_TRUE(source);

@@ -1,12 +1,18 @@
 #include "record_tables.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <tuple>
 
 #include "ledger_samples.hpp"
 #include "record_codec.hpp"
 #include "sqlite_query.hpp"
 #include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/model/record_columns.hpp"
 #include "staffchain/plugin/canonical_columns.hpp"
 #include "temp_dir.hpp"
 
@@ -162,6 +168,55 @@ TEST_F(RecordTablesTest, AFileAsDescribedIsLeftAsItIs) {
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_EQ(sqliteQuery(file(), "SELECT sql FROM sqlite_master ORDER BY name"), schema);
   EXPECT_EQ(sqliteQuery(file(), "SELECT record_key, content_hash FROM units ORDER BY record_key"), hashes);
+}
+
+// What writeOrder gave when it built each key's order text (cluster values and key, each ended by
+// a NUL) and sorted by it: the same order, without a string a record.
+std::vector<std::uint32_t> orderByText(const std::vector<model::Record>& records,
+                                       const std::vector<std::string>& keys) {
+  std::vector<std::tuple<std::size_t, std::string, std::uint32_t>> entries;
+  for (std::uint32_t i = 0; i < records.size(); ++i) {
+    const auto type = static_cast<RecordType>(records[i].index());
+    std::string text;
+    if (type != RecordType::movement) {
+      if (!detail::clusterColumns(type).empty()) {
+        for (const auto value : detail::clusterOfKey(type, keys[i])) text.append(value).push_back('\0');
+      }
+      text.append(keys[i]);
+    }
+    entries.emplace_back(records[i].index(), std::move(text), i);
+  }
+  std::sort(entries.begin(), entries.end());
+  std::vector<std::uint32_t> order;
+  for (const auto& entry : entries) order.push_back(std::get<2>(entry));
+  return order;
+}
+
+TEST(WriteOrder, IsTheTablesOrderAsTheKeysOrderTextWouldGiveIt) {
+  // Ids of different lengths that share their first digits, months of two years, keys that come
+  // twice, a payroll key without its separators, and every other type among them.
+  std::mt19937 random(7);
+  const auto pick = [&random](std::initializer_list<std::string_view> from) {
+    return std::string(*(from.begin() + std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)));
+  };
+  for (int round = 0; round < 50; ++round) {
+    std::vector<model::Record> records;
+    std::vector<std::string> keys;
+    for (int i = 0; i < 400; ++i) {
+      const auto type =
+          static_cast<RecordType>(std::uniform_int_distribution<std::size_t>(0, plugin::kRecordTypeCount - 1)(random));
+      records.push_back(model::emptyRecord(type));
+      if (type == RecordType::payroll) {
+        const std::string person = pick({"150102199001011234", "15010219900101123X", "150102", "150102199001011"});
+        const std::string unit = pick({"U1501", "U15010", "U150100000001", "U150100000001A", "U2", ""});
+        const std::string month = pick({"2025-12", "2026-01", "2026-02", "2026-1"});
+        keys.push_back(i % 97 == 0 ? person : fmt::format("{}|{}|{}", person, unit, month));
+      } else {
+        keys.push_back(pick({"A", "AB", "ABC", "U150100000001", "U1501000000012", "U15010000000", "M-1", "M-2"}));
+      }
+    }
+    ASSERT_EQ(detail::writeOrder(records, keys), orderByText(records, keys)) << "round " << round;
+  }
 }
 
 }  // namespace

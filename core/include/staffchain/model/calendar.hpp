@@ -1,6 +1,7 @@
 // Date and Month: compact calendar values for rules that compare millions of dates.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <compare>
 #include <cstdint>
@@ -51,6 +52,20 @@ std::optional<Date> parseDate(std::string_view text) noexcept;
 std::optional<Month> parseMonth(std::string_view text) noexcept;
 std::string formatDate(Date date);
 std::string formatMonth(Month month);
+
+// A date or a month as formatDate and formatMonth write it ("YYYY-MM-DD", "YYYY-MM"), in a buffer
+// of its own: the ledger writes and hashes millions of them in a first sync, none allocated.
+class CalendarText {
+ public:
+  explicit CalendarText(Date date) noexcept;
+  explicit CalendarText(Month month) noexcept;
+  [[nodiscard]] std::string_view view() const noexcept { return {chars_.data(), size_}; }
+
+ private:
+  // Room for the widest text of any value, however far out of range (a month of INT32_MIN).
+  std::array<char, 24> chars_{};
+  std::size_t size_ = 0;
+};
 // A point in time as the ledger, the API and notices write it: "2026-05-01T08:00:00Z" (UTC).
 std::string formatUtcTime(std::chrono::system_clock::time_point at);
 // The inverse of formatUtcTime ("2026-05-01T08:00:00Z"); nothing for any other text.

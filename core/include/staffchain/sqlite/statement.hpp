@@ -31,6 +31,8 @@ class Statement {
   // Parameters are numbered from 1. Each returns SQLite's code, so a caller can fail the
   // whole operation on the first error.
   int bindText(int index, std::string_view text) noexcept;
+  // Text the caller keeps, unchanged, until the statement is reset: bound without a copy.
+  int bindKeptText(int index, std::string_view text) noexcept;
   int bindInt(int index, std::int64_t value) noexcept;
   int bindNull(int index) noexcept;
   // Bytes stored as a BLOB, not read as text.
