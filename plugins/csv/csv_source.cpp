@@ -404,7 +404,15 @@ class CsvSource final : public SourceConnector {
     const std::string name = reading.path.filename().string();
     // The part read ahead starts where this one must (it was started from the cursor of the part
     // handed over last, which is the one the host committed and asks for now).
-    Part part = ahead_ ? takeAhead() : readRows(reading, name);
+    Part part;
+    try {
+      part = ahead_ ? takeAhead() : readRows(reading, name);
+    } catch (...) {
+      // Rows were taken from the file that no part handed over: the next pull opens it again at
+      // the committed cursor.
+      reading_.reset();
+      throw;
+    }
     // Checked after the rows are read, so that a change while they were read ahead is seen too.
     std::error_code ec;
     const auto size = fs::file_size(reading.path, ec);
@@ -511,8 +519,6 @@ class CsvSource final : public SourceConnector {
                        found->filename().string(), original, accept ? ", with its removals accepted" : "");
   }
 
-  // Rows in the files still waiting behind the first, estimated from their sizes at the rows per
-  // byte of the file being read: reading them to count would cost as much as ingesting them.
   // One part's rows as the mapping made them, and where the part ended.
   struct Part {
     SourceBatch rows;
@@ -559,9 +565,9 @@ class CsvSource final : public SourceConnector {
   }
 
   Part takeAhead() {
-    Part part = ahead_->get();
+    auto read = std::move(*ahead_);
     ahead_.reset();
-    return part;
+    return read.get();
   }
 
   // Waits for a part read ahead and forgets it: before the file being read is left, set aside
@@ -581,6 +587,8 @@ class CsvSource final : public SourceConnector {
     }
   }
 
+  // Rows in the files still waiting behind the first, estimated from their sizes at the rows per
+  // byte of the file being read: reading them to count would cost as much as ingesting them.
   std::uint64_t waitingRows() const {
     if (waiting_.size() < 2 || !reading_ || reading_->size == 0) return 0;
     std::uintmax_t bytes = 0;
