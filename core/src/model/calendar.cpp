@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace staffchain::model {
 namespace {
 
@@ -33,7 +35,8 @@ CalendarText::CalendarText(Date date) noexcept {
   const auto month = static_cast<unsigned>(ymd.month());
   const auto day = static_cast<unsigned>(ymd.day());
   if (year < 0 || year > 9999) {
-    size_ = fmt::format_to_n(chars_.data(), chars_.size(), "{:04}-{:02}-{:02}", year, month, day).size;
+    size_ = std::min(fmt::format_to_n(chars_.data(), chars_.size(), "{:04}-{:02}-{:02}", year, month, day).size,
+                     chars_.size());
     return;
   }
   char* out = putDigits(chars_.data(), static_cast<unsigned>(year), 4);
@@ -47,7 +50,8 @@ CalendarText::CalendarText(Date date) noexcept {
 CalendarText::CalendarText(Month month) noexcept {
   const int year = month.year();
   if (year < 0 || year > 9999) {
-    size_ = fmt::format_to_n(chars_.data(), chars_.size(), "{:04}-{:02}", year, month.month()).size;
+    size_ = std::min(fmt::format_to_n(chars_.data(), chars_.size(), "{:04}-{:02}", year, month.month()).size,
+                     chars_.size());
     return;
   }
   char* out = putDigits(chars_.data(), static_cast<unsigned>(year), 4);
