@@ -228,15 +228,13 @@ std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records,
       std::size_t part = clustered ? 0 : cluster.size();
       std::size_t at = 0;
       auto byte = [&]() -> std::uint64_t {
-        while (part <= cluster.size()) {
-          const std::string_view value = part < cluster.size() ? cluster[part] : std::string_view(keys[i]);
-          if (at < value.size()) return static_cast<unsigned char>(value[at++]);
-          if (part == cluster.size()) return 0U;  // past the key's end
+        const std::string_view value = part < cluster.size() ? cluster[part] : std::string_view(keys[i]);
+        if (at < value.size()) return static_cast<unsigned char>(value[at++]);
+        if (part < cluster.size()) {  // the NUL that ends a cluster value
           ++part;
           at = 0;
-          return 0U;  // the NUL that ends a cluster value
         }
-        return 0U;
+        return 0U;  // past the key's end
       };
       for (std::size_t b = 0; b < 8; ++b) head = (head << 8U) | byte();
       for (std::size_t b = 0; b < 8; ++b) next = (next << 8U) | byte();
