@@ -265,6 +265,29 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
   };
 
   if (command == "status") {
+    // Where the state is, and on PostgreSQL who holds the lease: a standby answers this alone.
+    auto store = call(client, "GET", "/api/v1/store");
+    if (!store) return fail(command, store.error());
+    const auto storeLine = [](const json& s) {
+      if (s.value("backend", "") != "postgresql") return std::string("store: the SQLite file (one daemon)");
+      std::string standbys;
+      for (const auto& member : s.value("members", json::array())) {
+        if (member.value("role", "") != "standby") continue;
+        standbys += fmt::format("{}{} (seen {})", standbys.empty() ? "" : ", ", member.value("instance", ""),
+                                shownTime(member.value("seen_at", json())));
+      }
+      return fmt::format("store: PostgreSQL; active: {} (term {}, lease until {}); standby: {}; this daemon: {} ({})",
+                         s.value("holder", "none"), s.value("holder_term", 0), shownTime(s.value("expires_at", json())),
+                         standbys.empty() ? "none" : standbys, s.value("instance", ""), s.value("role", ""));
+    };
+    if (store->value("role", "") == "standby") {
+      if (client.as_json) {
+        fmt::print("{}\n", json{{"store", store.value()}}.dump(2));
+      } else {
+        fmt::print("{}\n", storeLine(store.value()));
+      }
+      return 0;
+    }
     auto connectors = call(client, "GET", "/api/v1/connectors");
     if (!connectors) return fail(command, connectors.error());
     auto findings = call(client, "GET", "/api/v1/findings");
@@ -272,12 +295,14 @@ int runApiCommand(const std::string& command, std::vector<std::string> args) {
     auto alerts = call(client, "GET", "/api/v1/alerts?resolved=false");
     if (!alerts) return fail(command, alerts.error());
     if (client.as_json) {
-      fmt::print("{}\n", json{{"connectors", connectors->value("connectors", json::array())},
+      fmt::print("{}\n", json{{"store", store.value()},
+                              {"connectors", connectors->value("connectors", json::array())},
                               {"open_findings", findings->value("count", 0)},
                               {"open_alerts", alerts->value("count", 0)}}
                              .dump(2));
       return 0;
     }
+    fmt::print("{}\n\n", storeLine(store.value()));
     printConnectors(client, connectors.value());
     std::map<std::string, int> by_severity;
     for (const auto& f : findings->value("findings", json::array())) by_severity[f.value("severity", "")]++;

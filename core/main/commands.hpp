@@ -8,6 +8,8 @@ namespace staffchain::ctl {
 
 int runAudit(const std::vector<std::string>& args);
 int runGen(const std::vector<std::string>& args);
+// store copy: the state from one store into another (store_command.cpp).
+int runStoreCommand(const std::vector<std::string>& args);
 // status, notices, connectors, reload: through the daemon's HTTP API.
 int runApiCommand(const std::string& command, std::vector<std::string> args);
 // alerts (and alerts show ID), ack, silence: the same, for alerts (alert_commands.cpp).

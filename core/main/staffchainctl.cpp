@@ -29,6 +29,10 @@ Commands:
   gen --persons N --seed S --out DIR [--as-of DATE] [--payroll-months M] [...]
         write a synthetic staffing world with injected violations and truth.jsonl
         (`staffchainctl gen --help` lists every option).
+  store copy --from sqlite:PATH --to postgresql://USER@HOST:PORT/DATABASE [--sslmode M] [--sslrootcert FILE]
+        move an installation's state (the ledger file) into an empty PostgreSQL database, the
+        password from $STAFFCHAIN_STORE_PASSWORD; every table is compared after, by count and
+        checksum. Stop the daemon first. Exit 0 copied and equal, 1 refused or unequal.
 
 Day-to-day, through the running daemon's API (--api URL, default http://127.0.0.1:9464 or
 $STAFFCHAIN_API; the token from --token-file FILE or $STAFFCHAIN_API_TOKEN; --json for scripts):
@@ -129,6 +133,7 @@ int run(int argc, char** argv) {
   if (command == "check-config") return checkConfig(args);
   if (command == "audit") return staffchain::ctl::runAudit(args);
   if (command == "gen") return staffchain::ctl::runGen(args);
+  if (command == "store") return staffchain::ctl::runStoreCommand(args);
   for (const char* api_command : {"status", "notices", "connectors", "reload"}) {
     if (command == api_command) return staffchain::ctl::runApiCommand(command, args);
   }

@@ -24,6 +24,7 @@
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/model/fnv1a.hpp"
 #include "staffchain/model/identifiers.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::testing {
 
@@ -41,14 +42,18 @@ struct FaultDaemonConfig {
   std::string evaluate_interval = "1s";
   std::string extra;         // further [connectors.*] tables, written as given
   bool notice_sink = false;  // propagation on, notices to a csv sink in dir/outbound
+  std::string daemon_extra;  // further [daemon] keys (a store), written as given
+  // Two daemons of one folder (active and standby) each have a file of their own.
+  std::string file_name = "staffchain.toml";
 
   // The TOML text; `csv_connectors` maps connector name -> role, each reading dir/inbox/<name>.
   [[nodiscard]] std::string text(const std::map<std::string, std::string>& csv_connectors) const {
     std::string out = fmt::format(
-        "[daemon]\nstate_dir = \"state\"\nplugin_dir = \"{}\"\nevaluate_interval = \"{}\"\nshutdown_grace = \"2s\"\n\n"
+        "[daemon]\nstate_dir = \"state\"\nplugin_dir = \"{}\"\nevaluate_interval = \"{}\"\nshutdown_grace = "
+        "\"2s\"\n{}\n"
         "[api]\nlisten = \"127.0.0.1:{}\"\n[[api.tokens]]\nname = \"fault-suite\"\ntoken = \"@file:{}\"\n"
         "access = \"read-write\"\n\n",
-        binary("plugins").string(), evaluate_interval, api_port, (dir / "api.token").string());
+        binary("plugins").string(), evaluate_interval, daemon_extra, api_port, (dir / "api.token").string());
     for (const auto& [name, role] : csv_connectors) {
       std::filesystem::create_directories(dir / "inbox" / name);
       out += fmt::format(
@@ -82,7 +87,7 @@ struct FaultDaemonConfig {
     std::ofstream(dir / "api.token") << kFaultApiToken;
     // A secret file is read by its owner only (0644 is refused).
     std::filesystem::permissions(dir / "api.token", std::filesystem::perms(0600));
-    const auto file = dir / "staffchain.toml";
+    const auto file = dir / file_name;
     std::ofstream(file) << text(csv_connectors);
     return file;
   }
@@ -156,35 +161,32 @@ inline std::ostream& operator<<(std::ostream& out, const LedgerDigest& digest) {
   return out << digest.error;
 }
 
-inline LedgerDigest ledgerDigest(const std::filesystem::path& db_path) {
-  LedgerDigest digest;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    digest.error =
-        fmt::format("cannot open {}: {}", db_path.string(), db != nullptr ? sqlite3_errmsg(db) : "no memory");
-    sqlite3_close(db);
-    return digest;
-  }
-  sqlite3_busy_timeout(db, 5000);
-  const auto summarise = [&](const std::string& name, const std::string& sql) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
-      digest.error += fmt::format("{}: {}; ", name, sqlite3_errmsg(db));
-      return;
+// Every row of `sql` on the store, each column's text ("<null>" for NULL) passed to `cell`; an
+// error's text, or empty.
+template <typename Cell, typename Row>
+std::string eachStoredRow(const store::Location& where, const std::string& sql, Cell cell, Row row_done) {
+  auto db = store::Database::open(where, {.label = "test", .create = false});
+  if (!db) return db.error().message;
+  auto statement = (*db)->prepare(sql, "a test's query");
+  if (!statement) return statement.error().message;
+  auto read = (*db)->eachRow(*statement, "a test's query", [&](const store::Statement& row) {
+    for (int column = 0; column < row.columnCount(); ++column) {
+      cell(column, row.columnIsNull(column) ? std::string("<null>") : row.text(column));
     }
+    row_done();
+  });
+  return read ? std::string() : read.error().message;
+}
+
+// The digest of a ledger in either backend: the same rows read the same, text for text.
+inline LedgerDigest ledgerDigest(const store::Location& where) {
+  LedgerDigest digest;
+  const auto summarise = [&](const std::string& name, const std::string& sql) {
     model::Fnv1aParts hash;  // over every column of every row
     std::int64_t rows = 0;
-    int step = SQLITE_ROW;
-    while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-      ++rows;
-      for (int column = 0; column < sqlite3_column_count(statement); ++column) {
-        const auto* text = sqlite3_column_text(statement, column);
-        const std::string value = text != nullptr ? reinterpret_cast<const char*>(text) : "<null>";
-        hash.add(value);
-      }
-    }
-    if (step != SQLITE_DONE) digest.error += fmt::format("{}: {}; ", name, sqlite3_errmsg(db));
-    sqlite3_finalize(statement);
+    const auto error = eachStoredRow(
+        where, sql, [&](int, const std::string& value) { hash.add(value); }, [&] { ++rows; });
+    if (!error.empty()) digest.error += fmt::format("{}: {}; ", name, error);
     digest.tables[name] = fmt::format("{} {}", rows, hash.hex());
   };
   for (const char* table :
@@ -197,7 +199,6 @@ inline LedgerDigest ledgerDigest(const std::filesystem::path& db_path) {
   summarise("quarantine",
             "SELECT connector, source, record_type, origin, field, value, reason FROM quarantine ORDER BY 1, 2, 3, 4, "
             "5, 6, 7");
-  sqlite3_close(db);
   return digest;
 }
 
@@ -365,23 +366,17 @@ struct NoticeOutbox {
   std::string error;
 };
 
-inline NoticeOutbox noticeOutbox(const std::filesystem::path& db_path) {
+inline NoticeOutbox noticeOutbox(const store::Location& where) {
   NoticeOutbox out;
-  sqlite3* db = nullptr;
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "SELECT id, state = 'completed' AND delivered_at IS NULL FROM notices", -1, &statement,
-                         nullptr) != SQLITE_OK) {
-    out.error = db != nullptr ? sqlite3_errmsg(db) : "no memory";
-  } else {
-    while (sqlite3_step(statement) == SQLITE_ROW) {
-      const std::string id = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
-      out.written.insert(id);
-      if (sqlite3_column_int(statement, 1) != 0) out.answered_unsent.insert(id);
-    }
-  }
-  sqlite3_finalize(statement);
-  sqlite3_close(db);
+  std::vector<std::string> row;
+  out.error = eachStoredRow(
+      where, "SELECT id, CASE WHEN state = 'completed' AND delivered_at IS NULL THEN 1 ELSE 0 END FROM notices",
+      [&](int, const std::string& value) { row.push_back(value); },
+      [&] {
+        out.written.insert(row[0]);
+        if (row[1] == "1") out.answered_unsent.insert(row[0]);
+        row.clear();
+      });
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "alert_log.hpp"
 #include "fault_harness.hpp"
+#include "peer_postgres.hpp"
 
 namespace staffchain::testing {
 namespace {
@@ -24,6 +25,8 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------------
 // Peers shared by every case: WireMock as the departments' webhook receiver and as a REST
 // source (each start costs seconds), and one generated world.
+struct RunOutcome;
+
 class FaultInjection : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -77,6 +80,11 @@ class FaultInjection : public ::testing::Test {
     const fs::path source = world_->path() / "world" / export_file.second;
     if (fs::exists(source)) dropFile(dir / "inbox" / export_file.first, export_file.second, readFile(source));
   }
+
+  // One uninterrupted run over the whole world in `dir` (its store's [daemon] lines given): what
+  // it ends with, and how long it took to settle.
+  static void runReference(const fs::path& dir, const std::string& daemon_lines, RunOutcome& outcome,
+                           std::chrono::milliseconds& took);
 
   static inline WireMockPeer* hook_ = nullptr;
   static inline WireMockPeer* source_ = nullptr;
@@ -153,6 +161,74 @@ RunOutcome collect(const FaultDaemonConfig& config, WireMockPeer& hook, const st
   return out;
 }
 
+void FaultInjection::runReference(const fs::path& dir, const std::string& daemon_lines, RunOutcome& outcome,
+                                  std::chrono::milliseconds& took) {
+  FaultDaemonConfig ref{dir, freeLoopbackPort().value(), hook_->url() + "/hook/reference"};
+  ref.notice_sink = true;
+  ref.daemon_extra = daemon_lines;
+  const auto file = ref.write(kDepartments);
+  for (const auto& export_file : worldExports()) dropExport(dir, export_file);
+  const auto started = std::chrono::steady_clock::now();
+  auto daemon = startDaemon(file, dir / "reference.log");
+  ASSERT_TRUE(waitSettled(ref, inboxes(dir), hook_, "/hook/reference", 180s)) << daemon.output();
+  took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started) -
+         3000ms;  // the quiet time waitSettled insists on
+  outcome = collect(ref, *hook_, "/hook/reference");
+  stopDaemon(daemon);
+}
+
+// What an interrupted run must end with: what the uninterrupted one ended with.
+void expectSameOutcome(const RunOutcome& reference, const RunOutcome& interrupted, unsigned seed) {
+  EXPECT_EQ(interrupted.ledger, reference.ledger) << "seed " << seed;
+  EXPECT_EQ(interrupted.findings, reference.findings) << "seed " << seed;
+  EXPECT_EQ(interrupted.alerts, reference.alerts) << "seed " << seed;
+  // The receiver: a key always carries the same message, and what it was told last about each
+  // alert is what the daemon holds open, as in the uninterrupted run.
+  EXPECT_THAT(interrupted.receiver.conflicts, ::testing::IsEmpty()) << "seed " << seed;
+  EXPECT_THAT(reference.receiver.conflicts, ::testing::IsEmpty());
+  EXPECT_EQ(interrupted.receiver.open(), interrupted.alerts) << "seed " << seed;
+  EXPECT_EQ(reference.receiver.open(), reference.alerts);
+  // Nothing sent twice: a retried key is the only way a request repeats, and no alert is told
+  // the same state twice in a row under different keys.
+  for (const auto* run : {&reference, &interrupted}) {
+    std::map<std::string, std::string> told;
+    for (const auto& message : run->receiver.distinct) {
+      for (const auto& [id, state] : message.alerts) {
+        auto [it, fresh] = told.emplace(id, state);
+        EXPECT_TRUE(fresh || it->second != state) << "alert " << id << " told \"" << state << "\" twice (seed " << seed
+                                                  << "), second time under " << message.key;
+        it->second = state;
+      }
+    }
+  }
+  // Propagation: the daemon owes the same notices, and the estab office's import folder holds
+  // the same ones, each once (a notice is one file named by its id, so a second delivery would
+  // have to replace it or fail). The one exception: a notice its target had already answered
+  // when it was written is completed, not sent, and whether the answer came first depends on
+  // which department's file was read first, which the kills change.
+  EXPECT_EQ(interrupted.outbox.error, "");
+  EXPECT_EQ(interrupted.outbox.written, reference.outbox.written) << "seed " << seed;
+  const auto sent = [&](const RunOutcome& run) {
+    std::map<std::string, std::string> out;
+    for (const auto& [name, content] : run.notices) {
+      const std::string id = name.substr(0, name.find('.'));
+      if (reference.outbox.answered_unsent.count(id) == 0 && interrupted.outbox.answered_unsent.count(id) == 0) {
+        out.emplace(name, content);
+      }
+    }
+    return out;
+  };
+  EXPECT_EQ(sent(interrupted), sent(reference)) << "seed " << seed;
+  for (const auto* run : {&reference, &interrupted}) {
+    for (const auto& [name, content] : run->notices) {
+      EXPECT_EQ(run->outbox.written.count(name.substr(0, name.find('.'))), 1U) << name << " was never written";
+    }
+    for (const auto& id : run->outbox.answered_unsent) {
+      EXPECT_EQ(run->notices.count(id + ".csv"), 0U) << id << " is answered yet was sent";
+    }
+  }
+}
+
 TEST_F(FaultInjection, KillAtRandomPoints) {
   constexpr int kKills = 22;
   const unsigned seed = faultSeed();
@@ -163,21 +239,9 @@ TEST_F(FaultInjection, KillAtRandomPoints) {
 
   // The reference: one uninterrupted run over the same input.
   ScratchDir ref_dir;
-  FaultDaemonConfig ref{ref_dir.path(), freeLoopbackPort().value(), hook_->url() + "/hook/reference"};
-  ref.notice_sink = true;
-  const auto ref_file = ref.write(kDepartments);
-  for (const auto& export_file : worldExports()) dropExport(ref_dir.path(), export_file);
   RunOutcome reference;
   std::chrono::milliseconds reference_time{};
-  {
-    const auto started = std::chrono::steady_clock::now();
-    auto daemon = startDaemon(ref_file, ref_dir.path() / "reference.log");
-    ASSERT_TRUE(waitSettled(ref, inboxes(ref_dir.path()), hook_, "/hook/reference", 180s)) << daemon.output();
-    reference_time = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started) -
-                     3000ms;  // the quiet time waitSettled insists on
-    reference = collect(ref, *hook_, "/hook/reference");
-    stopDaemon(daemon);
-  }
+  ASSERT_NO_FATAL_FAILURE(runReference(ref_dir.path(), "", reference, reference_time));
   reference.ledger = ledgerDigest(ref_dir.path() / "state" / "ledger.db");
   reference.outbox = noticeOutbox(ref_dir.path() / "state" / "ledger.db");
   std::printf("reference run: %lld ms to settle, %zu messages, %zu open alerts, %zu notices, ledger %s\n",
@@ -234,54 +298,193 @@ TEST_F(FaultInjection, KillAtRandomPoints) {
               interrupted.notices.size());
 
   EXPECT_EQ(integrityCheck(dir.path() / "state" / "ledger.db"), "ok");
-  EXPECT_EQ(interrupted.ledger, reference.ledger) << "seed " << seed;
-  EXPECT_EQ(interrupted.findings, reference.findings) << "seed " << seed;
-  EXPECT_EQ(interrupted.alerts, reference.alerts) << "seed " << seed;
-  // The receiver: a key always carries the same message, and what it was told last about each
-  // alert is what the daemon holds open, as in the uninterrupted run.
-  EXPECT_THAT(interrupted.receiver.conflicts, ::testing::IsEmpty()) << "seed " << seed;
-  EXPECT_THAT(reference.receiver.conflicts, ::testing::IsEmpty());
-  EXPECT_EQ(interrupted.receiver.open(), interrupted.alerts) << "seed " << seed;
-  EXPECT_EQ(reference.receiver.open(), reference.alerts);
-  // Nothing sent twice: a retried key is the only way a request repeats, and no alert is told
-  // the same state twice in a row under different keys.
-  for (const auto* run : {&reference, &interrupted}) {
-    std::map<std::string, std::string> told;
-    for (const auto& message : run->receiver.distinct) {
-      for (const auto& [id, state] : message.alerts) {
-        auto [it, fresh] = told.emplace(id, state);
-        EXPECT_TRUE(fresh || it->second != state) << "alert " << id << " told \"" << state << "\" twice (seed " << seed
-                                                  << "), second time under " << message.key;
-        it->second = state;
-      }
+  expectSameOutcome(reference, interrupted, seed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Active/standby on PostgreSQL: two daemons on one store, the active one killed at seeded random
+// moments (ingesting, evaluating, sending messages and notices), the standby taking over each
+// time and the killed one restarted to stand by; at the end the ledger, the findings, the alerts
+// and what the receiver and the sink got equal an uninterrupted run's.
+
+// A daemon's /api/v1/store answer; an empty object while it does not answer.
+json storeStatus(const FaultDaemonConfig& config) {
+  auto answer = apiGet(config, "/api/v1/store");
+  return answer.is_object() ? answer : json::object();
+}
+
+// Which of the daemons holds the lease now, by their APIs; -1 when neither says it does.
+int activeDaemon(const std::vector<FaultDaemonConfig>& daemons) {
+  for (std::size_t i = 0; i < daemons.size(); ++i) {
+    const auto store = storeStatus(daemons[i]);
+    if (store.value("role", "") == "active" && store.value("holder", "") == store.value("instance", "?")) {
+      return static_cast<int>(i);
     }
   }
-  // Propagation: the daemon owes the same notices, and the estab office's import folder holds
-  // the same ones, each once (a notice is one file named by its id, so a second delivery would
-  // have to replace it or fail). The one exception: a notice its target had already answered
-  // when it was written is completed, not sent, and whether the answer came first depends on
-  // which department's file was read first, which the kills change.
-  EXPECT_EQ(interrupted.outbox.error, "");
-  EXPECT_EQ(interrupted.outbox.written, reference.outbox.written) << "seed " << seed;
-  const auto sent = [&](const RunOutcome& run) {
-    std::map<std::string, std::string> out;
-    for (const auto& [name, content] : run.notices) {
-      const std::string id = name.substr(0, name.find('.'));
-      if (reference.outbox.answered_unsent.count(id) == 0 && interrupted.outbox.answered_unsent.count(id) == 0) {
-        out.emplace(name, content);
-      }
-    }
-    return out;
+  return -1;
+}
+
+TEST_F(FaultInjection, FailoverAtRandomPoints) {
+  constexpr int kKills = 20;
+  const unsigned seed = faultSeed();
+  std::printf("fault seed %u (rerun with STAFFCHAIN_FAULT_SEED=%u)\n", seed, seed);
+  std::mt19937 random(seed);
+  okHook("/hook/.*", 120);
+  auto postgres = PostgresPeer::start();
+  ASSERT_TRUE(postgres) << postgres.error().message;
+  ASSERT_TRUE((*postgres)->sql("CREATE DATABASE reference"));
+  ASSERT_TRUE((*postgres)->sql("CREATE DATABASE failover"));
+  const auto storeLines = [&](const std::string& database, const std::string& instance) {
+    return fmt::format("store = \"{}\"\nstore_sslmode = \"disable\"\ninstance = \"{}\"\nfailover_after = \"3s\"\n",
+                       (*postgres)->url(database), instance);
   };
-  EXPECT_EQ(sent(interrupted), sent(reference)) << "seed " << seed;
-  for (const auto* run : {&reference, &interrupted}) {
-    for (const auto& [name, content] : run->notices) {
-      EXPECT_EQ(run->outbox.written.count(name.substr(0, name.find('.'))), 1U) << name << " was never written";
-    }
-    for (const auto& id : run->outbox.answered_unsent) {
-      EXPECT_EQ(run->notices.count(id + ".csv"), 0U) << id << " is answered yet was sent";
-    }
+  const auto store = [&](const std::string& database) {
+    store::Location where;
+    where.postgres = store::PostgresTarget{};
+    where.postgres->url = (*postgres)->url(database);
+    return where;
+  };
+
+  // The reference: one daemon, uninterrupted, on a store of its own.
+  ScratchDir ref_dir;
+  RunOutcome reference;
+  std::chrono::milliseconds reference_time{};
+  ASSERT_NO_FATAL_FAILURE(
+      runReference(ref_dir.path(), storeLines("reference", "reference"), reference, reference_time));
+  reference.ledger = ledgerDigest(store("reference"));
+  reference.outbox = noticeOutbox(store("reference"));
+  ASSERT_GT(reference.ledger.count("roster"), 0) << reference.ledger;
+  ASSERT_FALSE(reference.alerts.empty());
+
+  // Two daemons of one folder (the drop folders and the plugins' state shared, as on a shared
+  // volume), each with its own API and name, on one store.
+  ScratchDir dir;
+  std::vector<FaultDaemonConfig> daemons;
+  std::vector<std::filesystem::path> files;
+  for (const char* name : {"node-a", "node-b"}) {
+    FaultDaemonConfig config{dir.path(), freeLoopbackPort().value(), hook_->url() + "/hook/failover"};
+    config.notice_sink = true;
+    config.daemon_extra = storeLines("failover", name);
+    config.file_name = std::string(name) + ".toml";
+    files.push_back(config.write(kDepartments));
+    daemons.push_back(std::move(config));
   }
+  std::vector<std::optional<ChildProcess>> running(2);
+  int lives = 0;
+  const auto start = [&](std::size_t which) {
+    const auto log = dir.path() / fmt::format("life-{:02}-{}.log", lives++, which == 0 ? "a" : "b");
+    running[which].reset();
+    running[which].emplace(std::vector<std::string>{binary("staffchaind").string(), "--config", files[which].string()},
+                           log);
+  };
+  start(0);
+  ASSERT_TRUE(waitFor([&] { return activeDaemon(daemons) == 0; }, 60s)) << running[0]->output();
+  start(1);
+  ASSERT_TRUE(waitFor([&] { return storeStatus(daemons[1]).value("role", "") == "standby"; }, 60s))
+      << running[1]->output();
+  // The active daemon names itself and its standby; the metric says who leads.
+  const auto status = storeStatus(daemons[0]);
+  EXPECT_EQ(status.value("holder", ""), "node-a");
+  EXPECT_THAT(status.dump(), HasSubstr(R"({"instance":"node-b","role":"standby")"));
+  EXPECT_THAT(apiMetrics(daemons[0]), HasSubstr("staffchain_leader{instance=\"node-a\"} 1"));
+  EXPECT_THAT(apiMetrics(daemons[1]), HasSubstr("staffchain_leader{instance=\"node-b\"} 0"));
+  auto readiness = httpRequest("GET", daemons[1].base() + "/readyz", "", {}, 5s);
+  ASSERT_TRUE(readiness);
+  EXPECT_EQ(readiness->status, 503U);
+  EXPECT_THAT(readiness->body, HasSubstr(R"("role":"standby")"));
+
+  const auto exports = worldExports();
+  const auto longest = std::clamp<long long>(static_cast<long long>(reference_time.count()), 800, 4500);
+  std::uniform_int_distribution<long long> delay(50, longest);
+  std::uniform_int_distribution<long long> ingest_delay(50, 1500);
+  std::map<std::string, std::vector<long long>> kills_by_phase;
+  std::int64_t last_term = 0;
+  for (int kill = 0; kill < kKills; ++kill) {
+    const auto index = static_cast<std::size_t>(kill);
+    if (index < exports.size()) dropExport(dir.path(), exports[index]);
+    int active = -1;
+    ASSERT_TRUE(waitFor([&] { return (active = activeDaemon(daemons)) >= 0; }, 60s)) << "no daemon took over";
+    const auto which = static_cast<std::size_t>(active);
+    const auto term = storeStatus(daemons[which]).value("term", std::int64_t{0});
+    EXPECT_GT(term, last_term) << "each takeover is a new term";
+    last_term = term;
+    const long long after = index < exports.size() ? ingest_delay(random) : delay(random);
+    std::this_thread::sleep_for(std::chrono::milliseconds(after));
+    const std::string phase = phaseAtKill(running[which]->output(), inboxes(dir.path()), daemons[which]);
+    running[which]->signal(SIGKILL);
+    ASSERT_EQ(running[which]->wait(10s), -SIGKILL) << "the daemon ended before the kill: " << running[which]->output();
+    kills_by_phase[phase].push_back(after);
+    std::printf("kill %2d of %s (term %lld) after %5lld ms: %s\n", kill + 1, which == 0 ? "node-a" : "node-b",
+                static_cast<long long>(term), after, phase.c_str());
+    start(which);  // back, to stand by (or to take the lease first, if the other is slower)
+  }
+  RunOutcome interrupted;
+  {
+    int active = -1;
+    ASSERT_TRUE(waitFor([&] { return (active = activeDaemon(daemons)) >= 0; }, 60s));
+    const auto& config = daemons[static_cast<std::size_t>(active)];
+    ASSERT_TRUE(waitSettled(config, inboxes(dir.path()), hook_, "/hook/failover", 180s))
+        << running[static_cast<std::size_t>(active)]->output();
+    interrupted = collect(config, *hook_, "/hook/failover");
+    for (auto& daemon : running) stopDaemon(*daemon);
+  }
+  interrupted.ledger = ledgerDigest(store("failover"));
+  interrupted.outbox = noticeOutbox(store("failover"));
+  std::printf("kill points by phase:\n");
+  for (const auto& [phase, delays] : kills_by_phase) std::printf("  %-60s %zu\n", phase.c_str(), delays.size());
+
+  expectSameOutcome(reference, interrupted, seed);
+}
+
+// An active daemon that froze (SIGSTOP: a stalled VM, a long pause) while the standby took over
+// comes back to a store it no longer holds: whatever it tries to write is refused by the fence,
+// and it stops, saying why, with exit code 4 (systemd restarts it, as the standby).
+TEST_F(FaultInjection, AStaleActiveThatComesBackWritesNothingAndStops) {
+  auto postgres = PostgresPeer::start();
+  ASSERT_TRUE(postgres) << postgres.error().message;
+  ASSERT_TRUE((*postgres)->sql("CREATE DATABASE staffchain"));
+  ScratchDir dir;
+  std::vector<FaultDaemonConfig> daemons;
+  std::vector<std::filesystem::path> files;
+  for (const char* name : {"node-a", "node-b"}) {
+    FaultDaemonConfig config{dir.path(), freeLoopbackPort().value()};
+    config.daemon_extra =
+        fmt::format("store = \"{}\"\nstore_sslmode = \"disable\"\ninstance = \"{}\"\nfailover_after = \"2s\"\n",
+                    (*postgres)->url("staffchain"), name);
+    config.file_name = std::string(name) + ".toml";
+    files.push_back(config.write(kDepartments));
+    daemons.push_back(std::move(config));
+  }
+  auto a = startDaemon(files[0], dir.path() / "a.log");
+  ASSERT_TRUE(waitFor([&] { return activeDaemon(daemons) == 0; }, 60s)) << a.output();
+  auto b = startDaemon(files[1], dir.path() / "b.log");
+  ASSERT_TRUE(waitFor([&] { return storeStatus(daemons[1]).value("role", "") == "standby"; }, 60s)) << b.output();
+  // The operator's view from either daemon: who is active under which term, who stands by.
+  const auto ctlStatus = [&](const FaultDaemonConfig& config, const std::string& log) {
+    return runToEnd({binary("staffchainctl").string(), "status"}, dir.path() / log,
+                    {{"STAFFCHAIN_API", config.base()}, {"STAFFCHAIN_API_TOKEN", kFaultApiToken}});
+  };
+  auto [active_code, active_says] = ctlStatus(daemons[0], "status-a.log");
+  EXPECT_EQ(active_code, 0) << active_says;
+  EXPECT_THAT(active_says, HasSubstr("store: PostgreSQL; active: node-a (term 1, lease until "));
+  EXPECT_THAT(active_says, HasSubstr("standby: node-b (seen "));
+  EXPECT_THAT(active_says, HasSubstr("this daemon: node-a (active)"));
+  auto [standby_code, standby_says] = ctlStatus(daemons[1], "status-b.log");
+  EXPECT_EQ(standby_code, 0) << standby_says;
+  EXPECT_THAT(standby_says, HasSubstr("active: node-a (term 1"));
+  EXPECT_THAT(standby_says, HasSubstr("this daemon: node-b (standby)"));
+
+  a.signal(SIGSTOP);
+  ASSERT_TRUE(waitFor([&] { return activeDaemon(daemons) == 1; }, 60s)) << b.output();
+  // Files for the new active one: the frozen one, once it runs, finds them too.
+  for (const auto& export_file : worldExports()) dropExport(dir.path(), export_file);
+  a.signal(SIGCONT);
+  EXPECT_EQ(a.wait(60s), 4) << a.output();
+  EXPECT_THAT(a.output(), HasSubstr("the lease was taken over by node-b (term 2): this daemon stops now"));
+  // The new active one ingests everything, and the store shows one daemon's work.
+  ASSERT_TRUE(waitFor([&] { return csvFilesIn(dir.path() / "inbox" / "finance") == 0; }, 120s)) << b.output();
+  EXPECT_EQ(storeStatus(daemons[1]).value("term", std::int64_t{0}), 2);
+  stopDaemon(b);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 
 #include "process.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "staffchain/model/identifiers.hpp"
 
 namespace staffchain::testing {
@@ -45,7 +45,7 @@ std::string payrollCsv(std::size_t rows) {
 }
 
 std::size_t payrollInLedger(const fs::path& db) {
-  auto ledger = ledger::SqliteLedger::open(db);
+  auto ledger = ledger::SqlLedger::open(db);
   if (!ledger) return static_cast<std::size_t>(-1);
   auto dataset = ledger.value()->loadDataset();
   return dataset ? dataset->payroll.size() : static_cast<std::size_t>(-1);
@@ -69,7 +69,7 @@ TEST(Ingest, BadRowsAreQuarantinedWithReasonsAndTheRestLands) {
                                      "\"unterminated,x\n" +  // not last: in the last row it refuses the file
                                      good2 + ",91350100M000100Y43,2025-02,全额拨款,8500.50\n");
   const auto out = runOnce(dir.path(), file, "run1.log")[0];
-  auto ledger = ledger::SqliteLedger::open(dir.path() / "state" / "ledger.db");
+  auto ledger = ledger::SqlLedger::open(dir.path() / "state" / "ledger.db");
   ASSERT_TRUE(ledger.ok());
   auto dataset = ledger.value()->loadDataset();
   ASSERT_TRUE(dataset.ok());

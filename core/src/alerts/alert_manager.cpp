@@ -175,8 +175,7 @@ Result<void> AlertManager::State::refreshSilences(TimePoint now) {
 AlertManager::AlertManager(std::unique_ptr<State> state) : state_(std::move(state)) {}
 AlertManager::~AlertManager() = default;
 
-Result<std::unique_ptr<AlertManager>> AlertManager::open(const std::filesystem::path& ledger_db,
-                                                         AlertSettings settings) {
+Result<std::unique_ptr<AlertManager>> AlertManager::open(const store::Location& ledger_db, AlertSettings settings) {
   auto store = detail::AlertStore::open(ledger_db);
   if (!store) return std::move(store).error();
   auto state = std::make_unique<State>();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -11,12 +12,12 @@
 #include <vector>
 
 #include "alert_group.hpp"
-#include "staffchain/sqlite/migrations.hpp"
+#include "staffchain/store/migrations.hpp"
 
 namespace staffchain::alerts::detail {
 namespace {
 
-using sqlite::Migration;
+using store::Migration;
 
 // Version 1. Times are milliseconds since the epoch (UTC; text since version 3); lists are JSON
 // arrays.
@@ -385,6 +386,91 @@ CREATE INDEX alert_spans_opened ON alert_spans (opened_at);
 CREATE INDEX alert_spans_resolved ON alert_spans (resolved_at) WHERE resolved_at IS NOT NULL;
 )sql";
 
+// PostgreSQL: the alert tables as version 5 left them, in one step. Text compares bytewise, as
+// in SQLite (store::postgresTypes); identities are never handed out twice, as AUTOINCREMENT's.
+// An alert row is saved by an upsert here (a replace in SQLite, whose triggers fire on insert):
+// one trigger after either keeps the spans as SQLite's three do.
+constexpr std::string_view kPostgresVersion5 = R"sql(
+CREATE TABLE alert_alerts (
+  id TEXT PRIMARY KEY CHECK (id <> ''),
+  rule TEXT NOT NULL, severity TEXT NOT NULL, unit_id TEXT NOT NULL, person_id TEXT NOT NULL,
+  region TEXT NOT NULL, sources TEXT NOT NULL, roles TEXT NOT NULL, since TEXT NOT NULL,
+  summary_zh TEXT NOT NULL, summary_en TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('firing', 'acknowledged', 'resolved')),
+  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, resolved_at TEXT,
+  acknowledged_by TEXT NOT NULL, acknowledge_comment TEXT NOT NULL, acknowledged_at TEXT,
+  escalated_at TEXT, silenced_by TEXT NOT NULL, inhibited_by TEXT NOT NULL,
+  silence_expiry_note TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE alert_acknowledgements (
+  alert_id TEXT NOT NULL, seq BIGINT NOT NULL, by_whom TEXT NOT NULL, caller TEXT NOT NULL,
+  at TEXT NOT NULL, comment TEXT NOT NULL,
+  PRIMARY KEY (alert_id, seq)
+);
+CREATE TABLE alert_groups (
+  key TEXT PRIMARY KEY, receiver TEXT NOT NULL, route_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('notify', 'escalation')), labels TEXT NOT NULL,
+  created_at TEXT NOT NULL, last_sent_at TEXT, sequence BIGINT NOT NULL
+);
+CREATE TABLE alert_group_members (
+  group_key TEXT NOT NULL, alert_id TEXT NOT NULL, notified_firing BIGINT NOT NULL,
+  notified_at TEXT, notified_note TEXT NOT NULL,
+  PRIMARY KEY (group_key, alert_id)
+);
+CREATE TABLE alert_silences (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id TEXT NOT NULL UNIQUE, match TEXT NOT NULL,
+  reason TEXT NOT NULL, author TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+  ended_at TEXT, end_reason TEXT NOT NULL, held_any BIGINT NOT NULL, created_by TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE alert_outbox (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, receiver TEXT NOT NULL, group_key TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE, notification TEXT NOT NULL, created_at TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', leased_until TEXT,
+  delivered_at TEXT, receipt TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX alert_outbox_pending ON alert_outbox (receiver, id) WHERE delivered_at IS NULL;
+CREATE TABLE alert_attempts (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, message_id BIGINT NOT NULL, receiver TEXT NOT NULL,
+  started_at TEXT NOT NULL
+);
+CREATE INDEX alert_attempts_receiver ON alert_attempts (receiver, started_at);
+CREATE TABLE alert_receivers (
+  receiver TEXT PRIMARY KEY, consecutive_failures BIGINT NOT NULL, failures_total BIGINT NOT NULL,
+  delivered_total BIGINT NOT NULL, failing_since TEXT, last_success TEXT, next_attempt_at TEXT,
+  last_error TEXT NOT NULL
+);
+CREATE TABLE alert_spans (
+  alert_id TEXT NOT NULL, opened_at TEXT NOT NULL, resolved_at TEXT,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, unit_id TEXT NOT NULL, region TEXT NOT NULL, since TEXT NOT NULL,
+  PRIMARY KEY (alert_id, opened_at)
+);
+CREATE INDEX alert_spans_open ON alert_spans (alert_id) WHERE resolved_at IS NULL;
+CREATE INDEX alert_spans_opened ON alert_spans (opened_at);
+CREATE INDEX alert_spans_resolved ON alert_spans (resolved_at) WHERE resolved_at IS NOT NULL;
+CREATE FUNCTION alert_spans_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.state = 'resolved' THEN
+    -- A resolved alert closes its open span.
+    UPDATE alert_spans SET resolved_at = NEW.resolved_at WHERE alert_id = NEW.id AND resolved_at IS NULL;
+  ELSIF NOT EXISTS (SELECT 1 FROM alert_spans WHERE alert_id = NEW.id AND resolved_at IS NULL) THEN
+    -- An open alert without an open span opens one: at its first sighting, or when it reopened.
+    INSERT INTO alert_spans (alert_id, opened_at, resolved_at, rule, severity, unit_id, region, since)
+    VALUES (NEW.id,
+            CASE WHEN EXISTS (SELECT 1 FROM alert_spans WHERE alert_id = NEW.id) THEN NEW.last_seen
+                 ELSE NEW.first_seen END,
+            NULL, NEW.rule, NEW.severity, NEW.unit_id, NEW.region, NEW.since);
+  ELSE
+    -- An open alert's content may change (its since, its region): the open span follows.
+    UPDATE alert_spans SET since = NEW.since, region = NEW.region, severity = NEW.severity
+    WHERE alert_id = NEW.id AND resolved_at IS NULL;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER alert_spans_follow AFTER INSERT OR UPDATE ON alert_alerts
+  FOR EACH ROW EXECUTE FUNCTION alert_spans_follow();
+)sql";
+
 constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}, Migration{2, kVersion2, &rekeyGroups},
                                  Migration{3, kVersion3, nullptr}, Migration{4, kVersion4, nullptr},
                                  Migration{5, kVersion5, nullptr}};
@@ -394,7 +480,40 @@ static_assert(kMigrations.back().version == kAlertSchemaVersion);
 
 Result<void> migrateAlertSchema(Database& connection) {
   // Versioned in a table of its own: the file's user_version is the ledger's.
-  return sqlite::migrate(connection, sqlite::SchemaOwner{"alert schema", "alert_schema"}, kMigrations);
+  constexpr store::SchemaOwner kOwner{"alert schema", "alert_schema"};
+  if (connection.dialect() == store::Dialect::postgresql) {
+    static const std::string script = store::postgresTypes(kPostgresVersion5);
+    const std::array migrations{Migration{kAlertSchemaVersion, script, nullptr}};
+    return store::migrate(connection, kOwner, migrations);
+  }
+  return store::migrate(connection, kOwner, kMigrations);
+}
+
+std::string replaceRow(const Database& connection, std::string_view table, std::string_view key,
+                       std::string_view columns, std::string_view values) {
+  if (connection.dialect() == store::Dialect::sqlite) {
+    return fmt::format("INSERT OR REPLACE INTO {} ({}) VALUES ({})", table, columns, values);
+  }
+  const auto names = [](std::string_view list) {
+    std::vector<std::string_view> out;
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      auto name = list.substr(0, comma);
+      while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+      while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+      out.push_back(name);
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    return out;
+  };
+  const auto keys = names(key);
+  std::string updates;
+  for (const auto column : names(columns)) {
+    if (std::find(keys.begin(), keys.end(), column) != keys.end()) continue;
+    updates += fmt::format("{}{} = excluded.{}", updates.empty() ? "" : ", ", column, column);
+  }
+  return fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}", table, columns, values, key,
+                     updates);
 }
 
 }  // namespace staffchain::alerts::detail

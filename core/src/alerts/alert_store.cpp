@@ -7,14 +7,14 @@
 
 #include "alert_schema.hpp"
 #include "staffchain/chain/finding_json.hpp"
-#include "staffchain/sqlite/stored_time.hpp"
+#include "staffchain/store/stored_time.hpp"
 
 namespace staffchain::alerts::detail {
 namespace {
 
-using sqlite::columnTime;
-using sqlite::optionalColumnTime;
-using sqlite::RowTimes;
+using store::columnTime;
+using store::optionalColumnTime;
+using store::RowTimes;
 
 using Json = nlohmann::json;
 
@@ -163,21 +163,24 @@ OutboxMessage outboxRow(const Statement& s, RowTimes& times) {
 
 }  // namespace
 
-Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem::path& ledger_db) {
+Result<std::unique_ptr<AlertStore>> AlertStore::open(const store::Location& ledger) {
   auto connection =
-      Database::open(ledger_db, {.label = "alert store", .create = true, .busy_timeout = std::chrono::seconds(5)});
+      Database::open(ledger, {.label = "alert store", .create = true, .busy_timeout = std::chrono::seconds(5)});
   if (!connection) return std::move(connection).error();
-  if (auto wal = (*connection)->useWriteAheadLog(); !wal) return std::move(wal).error();
-  // NORMAL is durable across process crashes in WAL mode, as for the ledger itself.
-  if (auto done = (*connection)->execute("PRAGMA synchronous = NORMAL", "setting synchronous mode"); !done) {
-    return std::move(done).error();
+  if ((*connection)->dialect() == store::Dialect::sqlite) {
+    if (auto wal = (*connection)->useWriteAheadLog(); !wal) return std::move(wal).error();
+    // NORMAL is durable across process crashes in WAL mode, as for the ledger itself.
+    if (auto done = (*connection)->execute("PRAGMA synchronous = NORMAL", "setting synchronous mode"); !done) {
+      return std::move(done).error();
+    }
   }
   if (auto migrated = migrateAlertSchema(**connection); !migrated) return std::move(migrated).error();
   return std::unique_ptr<AlertStore>(new AlertStore(std::move(connection.value())));
 }
 
 Result<void> AlertStore::begin() {
-  return db_->execute("BEGIN IMMEDIATE", "starting a transaction");
+  return db_->execute(db_->dialect() == store::Dialect::postgresql ? "BEGIN" : "BEGIN IMMEDIATE",
+                      "starting a transaction");
 }
 Result<void> AlertStore::commit() {
   return db_->execute("COMMIT", "committing a transaction");
@@ -296,7 +299,7 @@ Result<std::vector<SpanMinute>> AlertStore::spanMinutes(TimePoint from) {
         "counting alert spans", [&](Statement& s) { s.bind(1, from); },
         [&](const Statement& s) -> Result<void> {
           const std::string minute = s.text(0);
-          const auto at = sqlite::parseStoredTime(minute + ":00.000Z");
+          const auto at = store::parseStoredTime(minute + ":00.000Z");
           if (!at) return makeError(fmt::format("alert_spans: {} \"{}\" is not a stored time", column, minute));
           auto& entry = minutes[minute];
           entry.minute = *at;
@@ -313,11 +316,13 @@ Result<std::vector<SpanMinute>> AlertStore::spanMinutes(TimePoint from) {
 
 Result<void> AlertStore::saveAlert(const Alert& a) {
   return run(*db_,
-             "INSERT OR REPLACE INTO alert_alerts (id, rule, severity, unit_id, person_id, region, sources, roles, "
-             "since, summary_zh, summary_en, state, first_seen, last_seen, resolved_at, acknowledged_by, "
-             "acknowledge_comment, acknowledged_at, escalated_at, silenced_by, inhibited_by, silence_expiry_note, "
-             "evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-             "?20, ?21, ?22, ?23)",
+             replaceRow(*db_, "alert_alerts", "id",
+                        "id, rule, severity, unit_id, person_id, region, sources, roles, since, summary_zh, "
+                        "summary_en, state, first_seen, last_seen, resolved_at, acknowledged_by, "
+                        "acknowledge_comment, acknowledged_at, escalated_at, silenced_by, inhibited_by, "
+                        "silence_expiry_note, evidence",
+                        "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+                        "?20, ?21, ?22, ?23"),
              fmt::format("saving alert {}", a.id), [&a](Statement& s) {
                s.bind(1, a.id);
                s.bind(2, a.rule);
@@ -395,8 +400,9 @@ Result<std::map<std::string, AlertGroup>> AlertStore::loadGroups() {
 
 Result<void> AlertStore::saveGroup(const AlertGroup& g) {
   return run(*db_,
-             "INSERT OR REPLACE INTO alert_groups (key, receiver, route_key, kind, labels, created_at, last_sent_at, "
-             "sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             replaceRow(*db_, "alert_groups", "key",
+                        "key, receiver, route_key, kind, labels, created_at, last_sent_at, sequence",
+                        "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"),
              fmt::format("saving alert group {}", g.key), [&g](Statement& s) {
                s.bind(1, g.key);
                s.bind(2, g.receiver);
@@ -419,8 +425,8 @@ Result<void> AlertStore::deleteGroup(const std::string& key) {
 
 Result<void> AlertStore::saveMember(const std::string& group_key, const GroupMember& m) {
   return run(*db_,
-             "INSERT OR REPLACE INTO alert_group_members (group_key, alert_id, notified_firing, notified_at, "
-             "notified_note) VALUES (?1, ?2, ?3, ?4, ?5)",
+             replaceRow(*db_, "alert_group_members", "group_key, alert_id",
+                        "group_key, alert_id, notified_firing, notified_at, notified_note", "?1, ?2, ?3, ?4, ?5"),
              fmt::format("saving alert {} in group {}", m.alert_id, group_key), [&](Statement& s) {
                s.bind(1, group_key);
                s.bind(2, m.alert_id);
@@ -467,20 +473,23 @@ Result<std::map<std::string, Silence>> AlertStore::loadSilences() {
 
 Result<std::string> AlertStore::insertSilence(const Silence& silence) {
   // The id comes from the row's sequence; a placeholder first keeps the column NOT NULL UNIQUE.
-  auto inserted = run(*db_,
-                      "INSERT INTO alert_silences (id, match, reason, author, created_at, expires_at, ended_at, "
-                      "end_reason, held_any, created_by) VALUES ('pending-' || (SELECT count(*) FROM alert_silences), "
-                      "?1, ?2, ?3, ?4, ?5, NULL, '', 0, ?6)",
-                      "creating a silence", [&silence](Statement& s) {
-                        s.bind(1, encodeSilenceMatch(silence.match).dump());
-                        s.bind(2, silence.reason);
-                        s.bind(3, silence.author);
-                        s.bind(4, silence.created_at);
-                        s.bind(5, silence.expires_at);
-                        s.bind(6, silence.created_by);
-                      });
+  std::int64_t seq = 0;
+  auto inserted = query(
+      *db_,
+      "INSERT INTO alert_silences (id, match, reason, author, created_at, expires_at, ended_at, "
+      "end_reason, held_any, created_by) VALUES ('pending-' || (SELECT count(*) FROM alert_silences), "
+      "?1, ?2, ?3, ?4, ?5, NULL, '', 0, ?6) RETURNING seq",
+      "creating a silence",
+      [&silence](Statement& s) {
+        s.bind(1, encodeSilenceMatch(silence.match).dump());
+        s.bind(2, silence.reason);
+        s.bind(3, silence.author);
+        s.bind(4, silence.created_at);
+        s.bind(5, silence.expires_at);
+        s.bind(6, silence.created_by);
+      },
+      [&seq](const Statement& s) { seq = s.columnInt(0); });
   if (!inserted) return std::move(inserted).error();
-  const std::int64_t seq = db_->lastInsertRowid();
   std::string id = fmt::format("S{:06}", seq);
   auto named = run(*db_, "UPDATE alert_silences SET id = ?1 WHERE seq = ?2", "naming a new silence", [&](Statement& s) {
     s.bind(1, id);
@@ -529,8 +538,10 @@ Result<std::map<std::string, ReceiverHealth>> AlertStore::loadReceivers() {
 
 Result<void> AlertStore::saveReceiver(const ReceiverHealth& h) {
   return run(*db_,
-             "INSERT OR REPLACE INTO alert_receivers (receiver, consecutive_failures, failures_total, delivered_total, "
-             "failing_since, last_success, next_attempt_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             replaceRow(*db_, "alert_receivers", "receiver",
+                        "receiver, consecutive_failures, failures_total, delivered_total, failing_since, "
+                        "last_success, next_attempt_at, last_error",
+                        "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"),
              fmt::format("saving the delivery health of receiver {}", h.receiver), [&h](Statement& s) {
                s.bind(1, h.receiver);
                s.bind(2, h.consecutive_failures);
@@ -546,8 +557,8 @@ Result<void> AlertStore::saveReceiver(const ReceiverHealth& h) {
 Result<bool> AlertStore::insertOutbox(const plugin::Notification& notification, const std::string& group_key,
                                       TimePoint now) {
   auto done = run(*db_,
-                  "INSERT OR IGNORE INTO alert_outbox (receiver, group_key, idempotency_key, notification, created_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5)",
+                  "INSERT INTO alert_outbox (receiver, group_key, idempotency_key, notification, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
                   fmt::format("writing message {} to the outbox", notification.idempotency_key), [&](Statement& s) {
                     s.bind(1, notification.receiver);
                     s.bind(2, group_key);

@@ -25,7 +25,8 @@ struct PendingMessage {
 
 class AlertStore {
  public:
-  static Result<std::unique_ptr<AlertStore>> open(const std::filesystem::path& ledger_db);
+  // The ledger's file, or the PostgreSQL database the location names (its tables created there).
+  static Result<std::unique_ptr<AlertStore>> open(const store::Location& ledger);
 
   Result<void> begin();
   Result<void> commit();

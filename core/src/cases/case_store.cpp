@@ -9,18 +9,18 @@
 #include "staffchain/alerts/routing.hpp"
 #include "staffchain/chain/finding_json.hpp"
 #include "staffchain/model/identifiers.hpp"
-#include "staffchain/sqlite/database.hpp"
-#include "staffchain/sqlite/migrations.hpp"
-#include "staffchain/sqlite/stored_time.hpp"
-#include "staffchain/sqlite/transaction.hpp"
+#include "staffchain/store/database.hpp"
+#include "staffchain/store/migrations.hpp"
+#include "staffchain/store/stored_time.hpp"
+#include "staffchain/store/transaction.hpp"
 
 namespace staffchain::cases {
 
 namespace {
 
 using nlohmann::json;
-using sqlite::Database;
-using sqlite::Migration;
+using store::Database;
+using store::Migration;
 
 // The daemon's own steps are recorded under this name.
 constexpr std::string_view kDaemon = "staffchaind";
@@ -56,6 +56,34 @@ CREATE TABLE case_events (
 
 constexpr std::array kMigrations{Migration{1, kVersion1, nullptr}};
 
+// The same on PostgreSQL, where "by" is a reserved word (quoted wherever it is named, which
+// SQLite reads alike) and text compares bytewise as in SQLite (store::postgresTypes).
+constexpr std::string_view kPostgresVersion1 = R"sql(
+CREATE TABLE case_cases (
+  number BIGINT PRIMARY KEY CHECK (number > 0),
+  doc_no TEXT NOT NULL UNIQUE CHECK (doc_no <> ''),
+  year BIGINT NOT NULL, seq BIGINT NOT NULL CHECK (seq > 0),
+  unit_id TEXT NOT NULL, unit_name TEXT NOT NULL, region TEXT NOT NULL,
+  opened_on TEXT NOT NULL, deadline TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('issued', 'rectifying', 'submitted', 'verified', 'overdue')),
+  opened_at TEXT NOT NULL, closed_at TEXT, automatic BIGINT NOT NULL, overdue TEXT NOT NULL,
+  UNIQUE (year, seq)
+);
+CREATE TABLE case_findings (
+  case_number BIGINT NOT NULL REFERENCES case_cases (number), position BIGINT NOT NULL,
+  alert_id TEXT NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL, person_id TEXT NOT NULL,
+  since TEXT NOT NULL, summary_zh TEXT NOT NULL, summary_en TEXT NOT NULL, evidence TEXT NOT NULL,
+  open BIGINT NOT NULL, resolved_on TEXT,
+  PRIMARY KEY (case_number, position)
+);
+CREATE TABLE case_events (
+  case_number BIGINT NOT NULL REFERENCES case_cases (number), seq BIGINT NOT NULL,
+  at TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
+  "by" TEXT NOT NULL, caller TEXT NOT NULL, comment TEXT NOT NULL,
+  PRIMARY KEY (case_number, seq)
+);
+)sql";
+
 constexpr std::array kActions{std::pair{CaseAction::submit, std::string_view("submit")},
                               std::pair{CaseAction::verify, std::string_view("verify")},
                               std::pair{CaseAction::reopen, std::string_view("reopen")}};
@@ -83,7 +111,7 @@ Result<std::vector<OverdueSpan>> spansOf(const std::string& text) {
   return out;
 }
 
-Result<model::Date> dateColumn(const sqlite::Statement& row, int index, std::string_view column) {
+Result<model::Date> dateColumn(const store::Statement& row, int index, std::string_view column) {
   const auto text = row.columnText(index);
   const auto date = model::parseDate(text);
   if (!date) return Error{fmt::format("{} \"{}\" is not a date", column, text)};
@@ -144,7 +172,7 @@ Result<void> CaseStore::State::load() {
       "closed_at, automatic, overdue FROM case_cases ORDER BY number",
       "reading the cases");
   if (!rows) return std::move(rows).error();
-  auto read = db->eachRow(*rows, "reading the cases", [&](sqlite::Statement& s) -> Result<void> {
+  auto read = db->eachRow(*rows, "reading the cases", [&](store::Statement& s) -> Result<void> {
     Case c;
     c.number = s.columnInt(0);
     c.doc_no = s.text(1);
@@ -162,11 +190,11 @@ Result<void> CaseStore::State::load() {
     const auto state = parseCaseState(s.columnText(9));
     if (!state) return Error{fmt::format("case_cases.state \"{}\" is not a case state", s.columnText(9))};
     c.state = *state;
-    auto opened_at = sqlite::columnTime(s, 10, "case_cases.opened_at");
+    auto opened_at = store::columnTime(s, 10, "case_cases.opened_at");
     if (!opened_at) return std::move(opened_at).error();
     c.opened_at = *opened_at;
     if (!s.columnIsNull(11)) {
-      auto closed_at = sqlite::columnTime(s, 11, "case_cases.closed_at");
+      auto closed_at = store::columnTime(s, 11, "case_cases.closed_at");
       if (!closed_at) return std::move(closed_at).error();
       c.closed_at = *closed_at;
     }
@@ -184,7 +212,7 @@ Result<void> CaseStore::State::load() {
       "resolved_on FROM case_findings ORDER BY case_number, position",
       "reading the cases' findings");
   if (!findings) return std::move(findings).error();
-  read = db->eachRow(*findings, "reading the cases' findings", [&](sqlite::Statement& s) -> Result<void> {
+  read = db->eachRow(*findings, "reading the cases' findings", [&](store::Statement& s) -> Result<void> {
     Case* c = byNumber(s.columnInt(0));
     if (c == nullptr) return Error{fmt::format("case_findings names case {}, which does not exist", s.columnInt(0))};
     CaseFinding f;
@@ -212,14 +240,14 @@ Result<void> CaseStore::State::load() {
   if (!read) return read;
 
   auto events = db->prepare(
-      "SELECT case_number, at, action, from_state, to_state, by, caller, comment FROM case_events "
+      "SELECT case_number, at, action, from_state, to_state, \"by\", caller, comment FROM case_events "
       "ORDER BY case_number, seq",
       "reading the cases' history");
   if (!events) return std::move(events).error();
-  return db->eachRow(*events, "reading the cases' history", [&](sqlite::Statement& s) -> Result<void> {
+  return db->eachRow(*events, "reading the cases' history", [&](store::Statement& s) -> Result<void> {
     Case* c = byNumber(s.columnInt(0));
     if (c == nullptr) return Error{fmt::format("case_events names case {}, which does not exist", s.columnInt(0))};
-    auto at = sqlite::columnTime(s, 1, "case_events.at");
+    auto at = store::columnTime(s, 1, "case_events.at");
     if (!at) return std::move(at).error();
     c->history.push_back(CaseEvent{*at, s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7)});
     return {};
@@ -255,8 +283,12 @@ Result<void> CaseStore::State::write(const Case& c, std::size_t events_before) {
   if (auto done = db->run(s, "writing a case"); !done) return done;
 
   auto finding = db->cached(
-      "INSERT OR REPLACE INTO case_findings (case_number, position, alert_id, rule, severity, person_id, since, "
-      "summary_zh, summary_en, evidence, open, resolved_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      "INSERT INTO case_findings (case_number, position, alert_id, rule, severity, person_id, since, "
+      "summary_zh, summary_en, evidence, open, resolved_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+      "ON CONFLICT (case_number, position) DO UPDATE SET alert_id = excluded.alert_id, rule = excluded.rule, "
+      "severity = excluded.severity, person_id = excluded.person_id, since = excluded.since, "
+      "summary_zh = excluded.summary_zh, summary_en = excluded.summary_en, evidence = excluded.evidence, "
+      "open = excluded.open, resolved_on = excluded.resolved_on",
       "writing a case's findings");
   if (!finding) return std::move(finding).error();
   for (std::size_t i = 0; i < c.findings.size(); ++i) {
@@ -285,7 +317,7 @@ Result<void> CaseStore::State::write(const Case& c, std::size_t events_before) {
   }
 
   auto event = db->cached(
-      "INSERT INTO case_events (case_number, seq, at, action, from_state, to_state, by, caller, comment) VALUES "
+      "INSERT INTO case_events (case_number, seq, at, action, from_state, to_state, \"by\", caller, comment) VALUES "
       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
       "writing a case's history");
   if (!event) return std::move(event).error();
@@ -309,21 +341,27 @@ Result<void> CaseStore::State::write(const Case& c, std::size_t events_before) {
 CaseStore::CaseStore(std::unique_ptr<State> state) : state_(std::move(state)) {}
 CaseStore::~CaseStore() = default;
 
-Result<std::unique_ptr<CaseStore>> CaseStore::open(const std::filesystem::path& ledger_db, CaseSettings settings) {
+Result<std::unique_ptr<CaseStore>> CaseStore::open(const store::Location& ledger, CaseSettings settings) {
   auto connection =
-      Database::open(ledger_db, {.label = "case store", .create = true, .busy_timeout = std::chrono::seconds(5)});
+      Database::open(ledger, {.label = "case store", .create = true, .busy_timeout = std::chrono::seconds(5)});
   if (!connection) return std::move(connection).error();
-  if (auto wal = (*connection)->useWriteAheadLog(); !wal) return std::move(wal).error();
-  if (auto done = (*connection)->execute("PRAGMA synchronous = NORMAL", "setting synchronous mode"); !done) {
-    return std::move(done).error();
+  constexpr store::SchemaOwner kOwner{"case schema", "case_schema"};
+  if ((*connection)->dialect() == store::Dialect::postgresql) {
+    static const std::string script = store::postgresTypes(kPostgresVersion1);
+    const std::array migrations{Migration{1, script, nullptr}};
+    if (auto migrated = store::migrate(**connection, kOwner, migrations); !migrated) return std::move(migrated).error();
+  } else {
+    if (auto wal = (*connection)->useWriteAheadLog(); !wal) return std::move(wal).error();
+    if (auto done = (*connection)->execute("PRAGMA synchronous = NORMAL", "setting synchronous mode"); !done) {
+      return std::move(done).error();
+    }
+    if (auto migrated = store::migrate(**connection, kOwner, kMigrations); !migrated)
+      return std::move(migrated).error();
   }
-  if (auto migrated = sqlite::migrate(**connection, sqlite::SchemaOwner{"case schema", "case_schema"}, kMigrations);
-      !migrated) {
-    return std::move(migrated).error();
-  }
+  const std::string where = (*connection)->pathText();
   auto state = std::make_unique<State>(std::move(connection.value()), std::move(settings));
   if (auto loaded = state->load(); !loaded)
-    return Error{fmt::format("case store {}: {}", ledger_db.string(), loaded.error().message)};
+    return Error{fmt::format("case store {}: {}", where, loaded.error().message)};
   return std::unique_ptr<CaseStore>(new CaseStore(std::move(state)));
 }
 
@@ -389,7 +427,7 @@ CaseAnswer CaseStore::openCase(const OpenRequest& request, TimePoint now) {
   c.history.push_back(CaseEvent{now, "open", "", std::string(toString(CaseState::issued)), request.actor.by,
                                 request.actor.caller, request.actor.comment});
 
-  auto tx = sqlite::Transaction::begin(*state_->db, "opening a case");
+  auto tx = store::Transaction::begin(*state_->db, "opening a case");
   if (!tx) return CaseAnswer::refused(500, tx.error().message);
   if (auto written = state_->write(c, 0); !written) return CaseAnswer::refused(500, written.error().message);
   if (auto committed = tx->commit("opening a case"); !committed)
@@ -446,7 +484,7 @@ CaseAnswer CaseStore::act(std::int64_t number, CaseAction action, const Actor& a
       c.closed_at.reset();
       break;
   }
-  auto tx = sqlite::Transaction::begin(*state_->db, "changing a case");
+  auto tx = store::Transaction::begin(*state_->db, "changing a case");
   if (!tx) return CaseAnswer::refused(500, tx.error().message);
   if (auto written = state_->write(c, held->history.size()); !written) {
     return CaseAnswer::refused(500, written.error().message);
@@ -506,7 +544,7 @@ Result<CaseChanges> CaseStore::observe(const std::unordered_set<std::string>& op
     if (differs) changed.emplace_back(i, std::move(c));
   }
   if (changed.empty()) return changes;
-  auto tx = sqlite::Transaction::begin(*state_->db, "updating the cases");
+  auto tx = store::Transaction::begin(*state_->db, "updating the cases");
   if (!tx) return std::move(tx).error();
   for (const auto& [index, c] : changed) {
     if (auto written = state_->write(c, state_->cases[index].history.size()); !written)

@@ -1,8 +1,11 @@
 #include "staffchain/config/config.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <sstream>
 #include <system_error>
 
@@ -44,8 +47,78 @@ std::string fingerprintOf(const toml::table& table) {
   return out.str();
 }
 
+// Where the system's CA bundle is on Debian, for a server verified without a CA of its own.
+constexpr std::string_view kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
+
+// [daemon] store and its store_* keys. A URL is postgresql://user@host[:port]/database: its
+// password is given apart, by reference, and its TLS by the keys, so the URL may be logged.
+void readStore(ConfigReader& reader, DaemonSettings& daemon) {
+  constexpr std::array kDetails{"store_password",        "store_sslmode", "store_sslrootcert",
+                                "store_connect_timeout", "instance",      "failover_after"};
+  const bool any_detail =
+      std::any_of(kDetails.begin(), kDetails.end(), [&](const char* key) { return reader.has(key); });
+  auto url = reader.string("store");
+  if (!url) {
+    if (any_detail && !reader.has("store")) {
+      reader.fail("store",
+                  "the store_* keys describe a PostgreSQL store, but no store = \"postgresql://...\" names it");
+    }
+    for (const auto* key : {"store_password", "store_sslmode", "store_sslrootcert", "store_connect_timeout"}) {
+      (void)reader.string(key);  // read, so that they are not reported as unknown as well
+    }
+    return;
+  }
+  StoreSettings store;
+  const std::string_view text = *url;
+  std::string_view rest;
+  for (const std::string_view scheme : {"postgresql://", "postgres://"}) {
+    if (text.substr(0, scheme.size()) == scheme) rest = text.substr(scheme.size());
+  }
+  const auto slash = rest.find('/');
+  const auto authority = rest.substr(0, slash);
+  const auto at = authority.rfind('@');
+  if (rest.empty() || slash == std::string_view::npos || slash + 1 >= rest.size()) {
+    reader.fail("store", fmt::format("expected postgresql://user@host[:port]/database, got \"{}\"", text));
+  } else if (at != std::string_view::npos && authority.substr(0, at).find(':') != std::string_view::npos) {
+    // Never echoed: the value holds a password.
+    reader.fail("store",
+                "the URL carries a password: give it by reference in store_password "
+                "(\"${ENV_VAR}\" or \"@file:/absolute/path\"), never inline");
+  } else if (rest.find('?') != std::string_view::npos) {
+    reader.fail("store", "the URL has parameters: give TLS as store_sslmode and store_sslrootcert");
+  } else {
+    store.url = *url;
+  }
+  if (auto password = reader.secret("store_password")) store.password = *password;
+  store.sslmode =
+      reader.choice("store_sslmode", {"disable", "require", "verify-ca", "verify-full"}).value_or(store.sslmode);
+  if (auto ca = reader.filePath("store_sslrootcert")) {
+    store.sslrootcert = ca->string();
+  } else if (store.sslmode == "verify-ca" || store.sslmode == "verify-full") {
+    store.sslrootcert = kSystemCaBundle;
+  }
+  store.connect_timeout = reader.duration("store_connect_timeout", store.connect_timeout);
+  if (auto instance = reader.string("instance")) {
+    if (instance->empty() || instance->size() > 64 || !std::all_of(instance->begin(), instance->end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+        })) {
+      reader.fail("instance", "expected a name of letters, digits, '-', '_' and '.' (at most 64)");
+    } else {
+      store.instance = *instance;
+    }
+  }
+  if (store.instance.empty()) {
+    std::array<char, 256> host{};
+    store.instance = ::gethostname(host.data(), host.size() - 1) == 0 ? std::string(host.data()) : "staffchaind";
+  }
+  store.failover_after = reader.duration("failover_after", store.failover_after);
+  if (store.failover_after < std::chrono::seconds(1)) reader.fail("failover_after", "expected at least 1s");
+  if (!store.url.empty()) daemon.store = std::move(store);
+}
+
 void readDaemon(ConfigReader& reader, DaemonSettings& daemon) {
   if (auto dir = reader.filePath("state_dir")) daemon.state_dir = *dir;
+  readStore(reader, daemon);
   if (auto dir = reader.filePath("plugin_dir")) daemon.plugin_dir = *dir;
   if (auto level = reader.choice("log_level", {"trace", "debug", "info", "warn", "error", "critical", "off"})) {
     daemon.log.level = *logging::parseLevel(*level);

@@ -222,8 +222,15 @@ void AdminApi::registerRoutes() {
                  [](const ApiRequest&) { return ApiResponse::json(200, R"({"status":"ok"})"); });
   server_->route("GET", "/readyz", Access::none, [this](const ApiRequest&) {
     const json waiting = parts_.connectors.notSettled();
-    return ApiResponse::json(waiting.empty() ? 200 : 503,
-                             json{{"ready", waiting.empty()}, {"waiting_for", waiting}}.dump());
+    json answer{{"ready", waiting.empty()}, {"waiting_for", waiting}, {"role", "active"}};
+    if (parts_.leadership != nullptr) answer["term"] = parts_.leadership->term();
+    return ApiResponse::json(waiting.empty() ? 200 : 503, answer.dump());
+  });
+  // Where the daemon keeps its state, and on PostgreSQL which daemon holds the lease.
+  server_->route("GET", "/api/v1/store", Access::read, [this](const ApiRequest&) {
+    if (parts_.leadership == nullptr)
+      return ApiResponse::json(200, json{{"backend", "sqlite"}, {"role", "active"}}.dump());
+    return ApiResponse::json(200, parts_.leadership->status(config_->daemon.timezone).dump());
   });
   server_->route("GET", "/metrics", Access::read, [this](const ApiRequest&) {
     return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", metricsText(), {}, {}};
@@ -550,6 +557,7 @@ std::string AdminApi::metricsText() const {
   parts_.dispatcher.metrics(out);
   parts_.propagator.metrics(out);
   parts_.cases.metrics(out);
+  if (parts_.leadership != nullptr) parts_.leadership->metrics(out);
   loopMetrics(out);
   return out.text();
 }

@@ -16,6 +16,7 @@
 #include "case_desk.hpp"
 #include "connector_scheduler.hpp"
 #include "evaluator.hpp"
+#include "leadership.hpp"
 #include "notice_propagator.hpp"
 #include "quarterly_reports.hpp"
 #include "staffchain/api/api_server.hpp"
@@ -50,6 +51,8 @@ class AdminApi {
     QuarterlyReports& reports;
     // Reloads the configuration file; false when it was refused, its errors in the vector.
     std::function<bool(std::vector<std::string>* refused_for)> reload;
+    // Active/standby on a PostgreSQL store; null on the SQLite file (one daemon, always active).
+    const Leadership* leadership;
   };
 
   AdminApi(boost::asio::io_context& io, Parts parts);

@@ -79,7 +79,7 @@ alerts::AlertSettings AlertDispatcher::settings() const {
   return settings;
 }
 
-bool AlertDispatcher::open(const std::filesystem::path& ledger_path) {
+bool AlertDispatcher::open(const store::Location& ledger_path) {
   auto opened = alerts::AlertManager::open(ledger_path, settings());
   if (!opened) {
     spdlog::critical("cannot open the alert store: {}", opened.error().message);

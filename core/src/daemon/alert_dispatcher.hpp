@@ -17,6 +17,7 @@
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/scheduler.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::daemon {
 
@@ -39,7 +40,7 @@ class AlertDispatcher {
   // the notifiers (restarting those whose tables changed) and gives the manager its settings.
   void configure(const config::Config& config);
   // Opens the alert store in the ledger's file, after the first configure(). False, logged.
-  bool open(const std::filesystem::path& ledger_path);
+  bool open(const store::Location& ledger_path);
   [[nodiscard]] bool isOpen() const noexcept { return manager_ != nullptr; }
   // For the API's alert, acknowledgement and silence routes.
   [[nodiscard]] alerts::AlertManager& manager() { return *manager_; }

@@ -27,7 +27,7 @@ void CaseDesk::configure(const config::Config& config) {
   if (store_) store_->reconfigure(config.cases);
 }
 
-bool CaseDesk::open(const std::filesystem::path& ledger_path) {
+bool CaseDesk::open(const store::Location& ledger_path) {
   auto opened = cases::CaseStore::open(ledger_path, config_->cases);
   if (!opened) {
     spdlog::critical("cannot open the rectification cases: {}", opened.error().message);

@@ -17,6 +17,7 @@
 #include "staffchain/cases/case_store.hpp"
 #include "staffchain/config/config.hpp"
 #include "staffchain/daemon/scheduler.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::daemon {
 
@@ -30,7 +31,7 @@ class CaseDesk {
   void configure(const config::Config& config);
   // Opens the case tables in the ledger's file and tells the engine the suspensions they hold.
   // False, logged.
-  bool open(const std::filesystem::path& ledger_path);
+  bool open(const store::Location& ledger_path);
   [[nodiscard]] bool isOpen() const noexcept { return store_ != nullptr; }
   [[nodiscard]] cases::CaseStore& store() { return *store_; }
   [[nodiscard]] const cases::CaseStore& store() const { return *store_; }

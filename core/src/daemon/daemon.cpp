@@ -9,9 +9,10 @@
 
 #include "daemon_runtime.hpp"
 #include "staffchain/daemon/held_snapshot_finding.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "staffchain/logging/logging.hpp"
 #include "staffchain/plugin_host/config_check.hpp"
+#include "staffchain/plugin_host/plugin_instance.hpp"
 
 namespace staffchain::daemon {
 
@@ -45,14 +46,67 @@ int Daemon::run() {
       return 2;
     }
   }
-  const auto ledger_path = config_->daemon.state_dir / "ledger.db";
-  auto ledger = ledger::SqliteLedger::open(ledger_path);
+  auto where = storeLocation(config_->daemon);
+  if (!where) {
+    spdlog::critical("cannot open the store: {}", where.error().message);
+    return 2;
+  }
+  if (where->postgres) {
+    // Daemons sharing the store take turns: this one works while it holds the lease, and writes
+    // under its term (fenced), or waits as the standby.
+    leadership_ = std::make_unique<Leadership>(
+        io_, *scheduler_,
+        Leadership::Hooks{[this](std::int64_t) {
+                            signals_.cancel();
+                            io_.stop();  // back in run(): the parts start under the term
+                          },
+                          [this](const std::string& why) {
+                            spdlog::critical("{}: this daemon stops now and writes nothing more", why);
+                            exit_code_ = 4;
+                            beginStop(why);
+                          }});
+    auto held = leadership_->open(*where->postgres, *config_->daemon.store);
+    if (!held) {
+      spdlog::critical("cannot open the store: {}", held.error().message);
+      return 2;
+    }
+    if (!*held) {
+      if (options_.once) {
+        const auto status = leadership_->status(config_->daemon.timezone);
+        spdlog::critical("another daemon ({}) is working on this store: a one-cycle run would write beside it",
+                         status.value("holder", "?"));
+        return 2;
+      }
+      if (!leadership_->waitAsStandby(*config_)) return 2;
+      awaitSignal();
+      io_.run();
+      if (!leadership_->active()) {
+        leadership_->stop();
+        return shutdown();
+      }
+      io_.restart();
+    }
+    where->postgres->fence_term = leadership_->term();
+  }
+  auto ledger = ledger::SqlLedger::open(*where);
   if (!ledger) {
     spdlog::critical("cannot open the ledger: {}", ledger.error().message);
     return 2;
   }
   ledger_ = std::move(ledger.value());
-  if (!assemble(ledger_path)) return 2;
+  if (where->postgres) {
+    spdlog::info("the store is PostgreSQL: {}; this daemon ({}) is the active one, term {}", config_->daemon.store->url,
+                 config_->daemon.store->instance, leadership_->term());
+  }
+  if (!assemble(*where)) return 2;
+  if (leadership_) {
+    // Every part has created its tables: from now on only this term's writes get through.
+    if (auto fenced = leadership_->fenceTables(); !fenced) {
+      spdlog::critical("cannot fence the store's tables: {}", fenced.error().message);
+      return 2;
+    }
+    leadership_->keepRenewing();
+  }
 
   connectors_->configure(*config_);
   if (!options_.once) {
@@ -78,7 +132,25 @@ int Daemon::run() {
   return shutdown();
 }
 
-bool Daemon::assemble(const std::filesystem::path& ledger_path) {
+Result<store::Location> storeLocation(const config::DaemonSettings& daemon) {
+  store::Location where(daemon.state_dir / "ledger.db");
+  if (!daemon.store) return where;
+  const auto& settings = *daemon.store;
+  store::PostgresTarget target;
+  target.url = settings.url;
+  if (!settings.password.empty()) {
+    auto password = plugin_host::resolveSecretReference(settings.password);
+    if (!password) return makeError(fmt::format("[daemon] store_password: {}", password.error().message));
+    target.password = std::move(password.value());
+  }
+  target.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(settings.connect_timeout);
+  target.sslmode = settings.sslmode;
+  target.sslrootcert = settings.sslrootcert;
+  where.postgres = std::move(target);
+  return where;
+}
+
+bool Daemon::assemble(const store::Location& ledger_path) {
   const auto plugin_state = config_->daemon.state_dir / "plugins";
   propagator_ = std::make_unique<NoticePropagator>(
       *scheduler_,
@@ -132,7 +204,8 @@ bool Daemon::assemble(const std::filesystem::path& ledger_path) {
 
   api_ = std::make_unique<AdminApi>(
       io_, AdminApi::Parts{*scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_, *dispatcher_, *cases_,
-                           *reports_, [this](std::vector<std::string>* refused_for) { return reload(refused_for); }});
+                           *reports_, [this](std::vector<std::string>* refused_for) { return reload(refused_for); },
+                           leadership_.get()});
   return true;
 }
 
@@ -269,6 +342,10 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
   }
   auto next = std::make_unique<config::Config>(std::move(*loaded.config));
   logging::setProcessLevel(next->daemon.log.level);
+  if (next->daemon.store != config_->daemon.store || next->daemon.state_dir != config_->daemon.state_dir) {
+    // Everything the daemon keeps is open there: another store takes a restart.
+    spdlog::warn("reload: [daemon] state_dir and store take effect at the next start; the running store stays");
+  }
   const bool rules_changed = !(config_->rules == next->rules);
   old_configs_.push_back(std::move(config_));
   config_ = std::move(next);
@@ -303,6 +380,7 @@ void Daemon::beginStop(const std::string& why) {
   if (propagator_) propagator_->stop();
   if (reports_) reports_->stop();
   if (api_) api_->stop();
+  if (leadership_) leadership_->stop();
   io_.stop();
 }
 
@@ -321,6 +399,8 @@ int Daemon::shutdown() {
   if (dispatcher_) dispatcher_->close();
   if (propagator_) propagator_->close();
   if (ledger_) ledger_->close();
+  // After the last write: a standby takes over at its next try, not when the lease lapses.
+  if (leadership_) leadership_->release();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   return exit_code_;

@@ -20,6 +20,7 @@
 #include "case_desk.hpp"
 #include "connector_scheduler.hpp"
 #include "evaluator.hpp"
+#include "leadership.hpp"
 #include "notice_propagator.hpp"
 #include "quarterly_reports.hpp"
 #include "service_manager.hpp"
@@ -28,8 +29,13 @@
 #include "staffchain/daemon/scheduler.hpp"
 #include "staffchain/ledger/ledger.hpp"
 #include "staffchain/plugin_host/plugin_catalog.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::daemon {
+
+// Where the daemon keeps its state: the ledger file in state_dir, or the PostgreSQL database of
+// [daemon] store with its password resolved (an error names the reference, never a value).
+Result<store::Location> storeLocation(const config::DaemonSettings& daemon);
 
 class Daemon {
  public:
@@ -39,7 +45,7 @@ class Daemon {
  private:
   int refuseConfig(const std::vector<std::string>& errors);
   // Creates the parts and wires them to each other; false (logged) when one cannot open.
-  bool assemble(const std::filesystem::path& ledger_path);
+  bool assemble(const store::Location& ledger_path);
   // Loads the engine from the whole ledger (start, a snapshot that removed records, new rules).
   bool rebuildEngine();
   void onCommitted(const std::string& connector, const ingest::IngestResult& result);
@@ -66,6 +72,7 @@ class Daemon {
   Watchdog watchdog_{*scheduler_};
   std::unique_ptr<plugin_host::PluginCatalog> catalog_;
   std::unique_ptr<config::Config> config_;
+  std::unique_ptr<Leadership> leadership_;                    // active/standby, on a PostgreSQL store only
   std::vector<std::unique_ptr<config::Config>> old_configs_;  // running instances may still point into them
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<NoticePropagator> propagator_;

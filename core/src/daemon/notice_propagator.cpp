@@ -34,7 +34,7 @@ NoticePropagator::NoticePropagator(Scheduler& scheduler, SinkFactory make_sink, 
 
 NoticePropagator::~NoticePropagator() = default;
 
-bool NoticePropagator::open(const std::filesystem::path& ledger_path) {
+bool NoticePropagator::open(const store::Location& ledger_path) {
   auto opened = propagation::NoticeStore::open(ledger_path, [this] { return scheduler_.wallNow(); });
   if (!opened) {
     spdlog::critical("cannot open the notice outbox: {}", opened.error().message);

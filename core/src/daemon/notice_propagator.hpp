@@ -24,6 +24,7 @@
 #include "staffchain/propagation/notice_store.hpp"
 #include "staffchain/propagation/notice_tracker.hpp"
 #include "staffchain/propagation/sink_health.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::daemon {
 
@@ -42,7 +43,7 @@ class NoticePropagator {
   NoticePropagator& operator=(NoticePropagator&&) = delete;
 
   // Opens the outbox in the ledger's file (the ledger created it). False, logged, when it cannot.
-  bool open(const std::filesystem::path& ledger_path);
+  bool open(const store::Location& ledger_path);
   // The configuration in force; it must outlive its use here (the daemon keeps old ones).
   // The first call starts the sinks; later ones restart those whose tables changed, start new
   // ones, retire removed ones, and deliver what waits.

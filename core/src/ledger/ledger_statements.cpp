@@ -36,7 +36,7 @@ std::string numberedParams(RecordType type, int first) {
 
 }  // namespace
 
-Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out) {
+Result<void> prepareStatements(store::Database& db, LedgerStatements& out) {
   struct Plain {
     Statement* statement;
     std::string sql;
@@ -46,14 +46,16 @@ Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out) {
   const std::string history_select =
       fmt::format("SELECT seq, connector, change, recorded_at, source_row, {} FROM movement_history", movement_columns);
   std::vector<Plain> plain{
-      {&out.begin, "BEGIN IMMEDIATE", "starting a transaction"},
+      // A writer takes SQLite's lock at once (two never both read, then fail to upgrade); a
+      // PostgreSQL transaction locks the rows it writes as it writes them.
+      {&out.begin, db.dialect() == store::Dialect::postgresql ? "BEGIN" : "BEGIN IMMEDIATE", "starting a transaction"},
       {&out.commit, "COMMIT", "committing a transaction"},
       {&out.rollback, "ROLLBACK", "rolling back a transaction"},
       {&out.add_connector, "INSERT INTO connectors (name, first_seen) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
        "registering a connector"},
       // Unchanged cursors are not rewritten: a repeated batch leaves even the timestamp alone.
       {&out.set_cursor,
-       "UPDATE connectors SET cursor = ?2, cursor_updated_at = ?3 WHERE name = ?1 AND cursor IS NOT ?2",
+       "UPDATE connectors SET cursor = ?2, cursor_updated_at = ?3 WHERE name = ?1 AND cursor IS DISTINCT FROM ?2",
        "setting a cursor"},
       {&out.get_cursor, "SELECT cursor FROM connectors WHERE name = ?1", "reading a cursor"},
       {&out.reset_cursor,
@@ -64,7 +66,8 @@ Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out) {
        "INSERT INTO quarantine (connector, source, record_type, origin, field, value, reason, first_seen, last_seen, "
        "times_seen, unit_id, person_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 1, ?9, ?10) "
        "ON CONFLICT (connector, source, record_type, origin, field, value, reason) "
-       "DO UPDATE SET last_seen = excluded.last_seen, times_seen = times_seen + 1, unit_id = excluded.unit_id, "
+       "DO UPDATE SET last_seen = excluded.last_seen, times_seen = quarantine.times_seen + 1, unit_id = "
+       "excluded.unit_id, "
        "person_id = excluded.person_id RETURNING times_seen",
        "storing a quarantine entry"},
       {&out.list_quarantine,

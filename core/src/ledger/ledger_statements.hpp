@@ -7,12 +7,12 @@
 
 #include "staffchain/plugin/records.hpp"
 #include "staffchain/plugin/result.hpp"
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::ledger::detail {
 
-using sqlite::Statement;
-using sqlite::StatementUse;
+using store::Statement;
+using store::StatementUse;
 
 // Parameter numbers shared by the insert and update statements of every record table and by
 // the movement history insert (which has the change where the others have the hash).
@@ -54,6 +54,6 @@ struct LedgerStatements {
 };
 
 // Errors name the ledger path and the statement's purpose.
-Result<void> prepareStatements(sqlite::Database& db, LedgerStatements& out);
+Result<void> prepareStatements(store::Database& db, LedgerStatements& out);
 
 }  // namespace staffchain::ledger::detail

@@ -7,16 +7,16 @@
 #include <nlohmann/json.hpp>
 
 #include "notice_tables.hpp"
-#include "staffchain/sqlite/database.hpp"
-#include "staffchain/sqlite/stored_time.hpp"
-#include "staffchain/sqlite/transaction.hpp"
+#include "staffchain/store/database.hpp"
+#include "staffchain/store/stored_time.hpp"
+#include "staffchain/store/transaction.hpp"
 
 namespace staffchain::ledger {
 namespace {
 
-using sqlite::Statement;
-using sqlite::StatementUse;
-using sqlite::StoredTime;
+using store::Statement;
+using store::StatementUse;
+using store::StoredTime;
 
 // Version 4 of the ledger: the notice outbox of propagation (DOMAIN.md §2) and each notice's
 // history. A notice is written with the batch whose movement caused it; its state moves
@@ -35,6 +35,26 @@ CREATE INDEX notices_state ON notices (state, next_attempt_at);
 CREATE INDEX notices_person ON notices (person_id);
 CREATE TABLE notice_history (
   seq INTEGER PRIMARY KEY,
+  notice_id TEXT NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL
+);
+CREATE INDEX notice_history_notice ON notice_history (notice_id, seq);
+)sql";
+
+// The tables of versions 4 and 6 on PostgreSQL, where they start at the ledger's version 7.
+constexpr std::string_view kPostgresTables = R"sql(
+CREATE TABLE notices (
+  id TEXT PRIMARY KEY CHECK (id <> ''),
+  sink TEXT NOT NULL, action TEXT NOT NULL, target_system TEXT NOT NULL,
+  person_id TEXT NOT NULL, unit_id TEXT NOT NULL, deadline TEXT NOT NULL, fields TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'completed', 'overdue', 'dry_run')),
+  created_at TEXT NOT NULL, delivered_at TEXT, completed_at TEXT,
+  attempts BIGINT NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX notices_state ON notices (state, next_attempt_at);
+CREATE INDEX notices_person ON notices (person_id);
+CREATE TABLE notice_history (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   notice_id TEXT NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL
 );
 CREATE INDEX notice_history_notice ON notice_history (notice_id, seq);
@@ -78,7 +98,7 @@ std::string shown(const std::optional<StoredTime>& at) {
 }
 
 Result<StoredNotice> readNotice(const Statement& s) {
-  sqlite::RowTimes times(s, "notices");
+  store::RowTimes times(s, "notices");
   StoredNotice notice;
   notice.id = s.text(0);
   notice.sink = s.text(1);
@@ -104,15 +124,19 @@ Result<StoredNotice> readNotice(const Statement& s) {
 
 namespace detail {
 
-Result<void> createNoticeTables(sqlite::Database& db) {
+Result<void> createNoticeTables(store::Database& db) {
   return db.execute(kCreateTables, "creating the notice tables");
 }
 
-Result<void> storeNoticeTimes(sqlite::Database& db) {
+Result<void> storeNoticeTimes(store::Database& db) {
   return db.execute(kStoreTimes, "storing the notices' times to the millisecond");
 }
 
-Result<void> NoticeWriter::prepare(sqlite::Database& db) {
+std::string postgresNoticeTables() {
+  return store::postgresTypes(kPostgresTables);
+}
+
+Result<void> NoticeWriter::prepare(store::Database& db) {
   auto insert = db.prepare(
       "INSERT INTO notices (id, sink, action, target_system, person_id, unit_id, deadline, fields, state, "
       "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
@@ -132,7 +156,7 @@ void NoticeWriter::close() noexcept {
   written_ = Statement{};
 }
 
-std::optional<bool> NoticeWriter::write(sqlite::Database& db, const OutboxNotice& notice, std::string_view at) {
+std::optional<bool> NoticeWriter::write(store::Database& db, const OutboxNotice& notice, std::string_view at) {
   {
     StatementUse use(insert_);
     insert_.bindText(1, notice.id);
@@ -166,26 +190,29 @@ std::string StoredNotice::field(std::string_view name) const {
   return {};
 }
 
-Result<std::unique_ptr<NoticeOutbox>> NoticeOutbox::open(const std::filesystem::path& ledger_path) {
-  // The ledger creates and migrates the file (the notices are written with its batches).
-  auto db = sqlite::Database::open(
-      ledger_path, {.label = "notice outbox", .create = false, .busy_timeout = std::chrono::seconds(5)});
+Result<std::unique_ptr<NoticeOutbox>> NoticeOutbox::open(const store::Location& ledger) {
+  // The ledger creates and migrates the store (the notices are written with its batches).
+  auto db = store::Database::open(ledger,
+                                  {.label = "notice outbox", .create = false, .busy_timeout = std::chrono::seconds(5)});
   if (!db) return std::move(db).error();
   std::unique_ptr<NoticeOutbox> outbox(new NoticeOutbox(std::move(db.value())));
+  const bool postgres = outbox->db_->dialect() == store::Dialect::postgresql;
   bool has_table = false;
-  auto checked = outbox->query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notices'", {},
-                               "looking for the notices table", [&](const Statement&) { has_table = true; });
+  auto checked = outbox->query(postgres ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
+                                          "current_schema() AND table_name = 'notices'"
+                                        : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notices'",
+                               {}, "looking for the notices table", [&](const Statement&) { has_table = true; });
   if (!checked) return std::move(checked).error();
   if (!has_table) {
     return makeError(
-        fmt::format("notice outbox {}: opening failed: the file has no notices table (open it as a "
+        fmt::format("notice outbox {}: opening failed: the {} has no notices table (open it as a "
                     "ledger first, which migrates it)",
-                    ledger_path.string()));
+                    outbox->db_->pathText(), postgres ? "database" : "file"));
   }
   return outbox;
 }
 
-NoticeOutbox::NoticeOutbox(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+NoticeOutbox::NoticeOutbox(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
 NoticeOutbox::~NoticeOutbox() = default;
 
 // Runs `sql` with text parameters ?1..?n, calling `row` for each result row.
@@ -255,14 +282,14 @@ Result<std::vector<StoredNotice>> NoticeOutbox::due(StoredTime now, std::size_t 
   return notices(fmt::format("SELECT {} FROM notices WHERE {} AND next_attempt_at <= ?1 "
                              "ORDER BY next_attempt_at, created_at, id LIMIT {}",
                              kNoticeColumns, kAwaitingAttempt, limit),
-                 {sqlite::storedTime(now)}, "reading the due notices");
+                 {store::storedTime(now)}, "reading the due notices");
 }
 
 Result<std::optional<StoredTime>> NoticeOutbox::nextAttempt() {
   std::optional<StoredTime> out;
   auto done = query(fmt::format("SELECT min(next_attempt_at) FROM notices WHERE {}", kAwaitingAttempt), {},
                     "reading the next notice attempt", [&](const Statement& s) -> Result<void> {
-                      auto next = sqlite::optionalColumnTime(s, 0, "notices.next_attempt_at");
+                      auto next = store::optionalColumnTime(s, 0, "notices.next_attempt_at");
                       if (!next) return std::move(next).error();
                       out = *next;
                       return {};
@@ -306,11 +333,11 @@ Result<std::vector<StoredNotice>> NoticeOutbox::alike(const OutboxNotice& planne
 Result<void> NoticeOutbox::transition(const std::string& id, const std::string& sql,
                                       const std::vector<std::string>& binds, StoredTime at, std::string_view event,
                                       const std::string& detail, std::string_view what) {
-  const std::string stored_at = sqlite::storedTime(at);
+  const std::string stored_at = store::storedTime(at);
   std::vector<std::string> all{id, stored_at};
   all.insert(all.end(), binds.begin(), binds.end());
   const auto operation = fmt::format("{} notice {}", what, id);
-  auto transaction = sqlite::Transaction::begin(*db_, operation);
+  auto transaction = store::Transaction::begin(*db_, operation);
   if (!transaction) return std::move(transaction).error();
   if (auto changed = query(sql, all, operation, [](const Statement&) {}); !changed) return changed;
   const bool applied = db_->changes() > 0;
@@ -337,7 +364,7 @@ Result<void> NoticeOutbox::failed(const std::string& id, const std::string& erro
   return transition(id,
                     "UPDATE notices SET attempts = attempts + 1, last_error = ?3, next_attempt_at = ?4 "
                     "WHERE id = ?1 AND delivered_at IS NULL",
-                    {error, sqlite::storedTime(next_attempt)}, at, "failed", error, "recording a failed delivery of");
+                    {error, store::storedTime(next_attempt)}, at, "failed", error, "recording a failed delivery of");
 }
 
 Result<void> NoticeOutbox::dryRun(const std::string& id, const std::string& description, StoredTime at) {
@@ -363,7 +390,7 @@ Result<std::vector<NoticeEvent>> NoticeOutbox::history(const std::string& id) {
   std::vector<NoticeEvent> out;
   auto done = query("SELECT at, event, detail FROM notice_history WHERE notice_id = ?1 ORDER BY seq", {id},
                     fmt::format("reading the history of notice {}", id), [&](const Statement& s) -> Result<void> {
-                      auto at = sqlite::columnTime(s, 0, "notice_history.at");
+                      auto at = store::columnTime(s, 0, "notice_history.at");
                       if (!at) return std::move(at).error();
                       out.push_back(NoticeEvent{model::formatUtcTime(*at), s.text(1), s.text(2)});
                       return {};

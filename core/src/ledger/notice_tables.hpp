@@ -4,32 +4,35 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "staffchain/ledger/ledger.hpp"
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::ledger::detail {
 
 // Migration 4: the notice outbox and each notice's history.
-Result<void> createNoticeTables(sqlite::Database& db);
-// Migration 6: their times in the stored form (sqlite/stored_time.hpp).
-Result<void> storeNoticeTimes(sqlite::Database& db);
+Result<void> createNoticeTables(store::Database& db);
+// Migration 6: their times in the stored form (store/stored_time.hpp).
+Result<void> storeNoticeTimes(store::Database& db);
+// The same tables as they are now, on PostgreSQL (store::postgresTypes applied).
+std::string postgresNoticeTables();
 
 class NoticeWriter {
  public:
   // On the ledger's connection, once migrated.
-  Result<void> prepare(sqlite::Database& db);
+  Result<void> prepare(store::Database& db);
   // Statements first, before their connection closes.
   void close() noexcept;
   // Stores a new notice, pending (or dry_run), due at once, with its 'written' event, both at
   // `at` (a stored time). True when the notice is new; false when its id was stored already,
   // which keeps its state and history; nothing when SQLite failed (Database::failure says why).
-  std::optional<bool> write(sqlite::Database& db, const OutboxNotice& notice, std::string_view at);
+  std::optional<bool> write(store::Database& db, const OutboxNotice& notice, std::string_view at);
 
  private:
-  sqlite::Statement insert_;
-  sqlite::Statement written_;
+  store::Statement insert_;
+  store::Statement written_;
 };
 
 }  // namespace staffchain::ledger::detail

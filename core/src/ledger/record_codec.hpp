@@ -11,11 +11,11 @@
 
 #include "staffchain/model/records.hpp"
 #include "staffchain/plugin/result.hpp"
-#include "staffchain/sqlite/statement.hpp"
+#include "staffchain/store/statement.hpp"
 
 namespace staffchain::ledger::detail {
 
-using sqlite::Statement;
+using store::Statement;
 
 // One column of a record table. A column is named as in the exchange format, but for an amount,
 // kept in fen and named so (payroll's gross is gross_fen); counts and amounts are INTEGER, the

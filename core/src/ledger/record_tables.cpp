@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "record_codec.hpp"
-#include "staffchain/sqlite/transaction.hpp"
+#include "staffchain/store/transaction.hpp"
 
 namespace staffchain::ledger::detail {
 namespace {
@@ -19,11 +19,24 @@ constexpr std::string_view kBookkeepingColumns =
     "connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),\n"
     "  source_row INTEGER NOT NULL, content_hash INTEGER NOT NULL, version INTEGER NOT NULL,\n"
     "  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL";
+// The same on PostgreSQL (postgresTypes).
+constexpr std::string_view kPostgresBookkeepingColumns =
+    "connector TEXT NOT NULL REFERENCES connectors (name), record_key TEXT NOT NULL CHECK (record_key <> ''),\n"
+    "  source_row BIGINT NOT NULL, content_hash BIGINT NOT NULL, version BIGINT NOT NULL,\n"
+    "  first_seen TEXT NOT NULL, updated_at TEXT NOT NULL";
 // Holds the movement columns after its own, as version 1 wrote it.
 constexpr std::string_view kMovementHistory = "movement_history";
 
-std::string columnDefinition(const StoredColumn& column) {
-  return fmt::format("{} {}{}", column.name, column.type, column.nullable ? "" : " NOT NULL");
+using store::Dialect;
+
+// A column's type as the backend spells it: SQLite's INTEGER holds 64 bits, PostgreSQL's BIGINT.
+std::string_view columnType(const StoredColumn& column, Dialect dialect) {
+  if (dialect == Dialect::postgresql && column.type == "INTEGER") return "BIGINT";
+  return column.type;
+}
+
+std::string columnDefinition(const StoredColumn& column, Dialect dialect = Dialect::sqlite) {
+  return fmt::format("{} {}{}", column.name, columnType(column, dialect), column.nullable ? "" : " NOT NULL");
 }
 
 struct TableColumn {
@@ -32,13 +45,19 @@ struct TableColumn {
 };
 
 // The columns a table has now; none when there is no such table.
-Result<std::map<std::string, TableColumn, std::less<>>> tableColumns(sqlite::Database& db, std::string_view table) {
+Result<std::map<std::string, TableColumn, std::less<>>> tableColumns(store::Database& db, std::string_view table) {
   const auto operation = fmt::format("reading the columns of table {}", table);
-  auto statement = db.prepare("SELECT name, upper(type), \"notnull\" FROM pragma_table_info(?1)", operation);
+  // Types as the column description names them: PostgreSQL's bigint is SQLite's INTEGER.
+  const auto* sql = db.dialect() == Dialect::postgresql
+                        ? "SELECT column_name, CASE data_type WHEN 'bigint' THEN 'INTEGER' ELSE upper(data_type) END, "
+                          "CASE is_nullable WHEN 'NO' THEN 1 ELSE 0 END FROM information_schema.columns "
+                          "WHERE table_schema = current_schema() AND table_name = ?1"
+                        : "SELECT name, upper(type), \"notnull\" FROM pragma_table_info(?1)";
+  auto statement = db.prepare(sql, operation);
   if (!statement) return std::move(statement).error();
   statement->bindText(1, table);
   std::map<std::string, TableColumn, std::less<>> columns;
-  auto read = db.eachRow(*statement, operation, [&columns](const sqlite::Statement& row) {
+  auto read = db.eachRow(*statement, operation, [&columns](const store::Statement& row) {
     columns.emplace(row.text(0), TableColumn{row.text(1), row.columnInt(2) != 0});
   });
   if (!read) return std::move(read).error();
@@ -51,7 +70,7 @@ struct TablePlan {
   std::vector<const StoredColumn*> add;
 };
 
-Result<TablePlan> planTable(sqlite::Database& db, std::string_view table, RecordType type, bool may_create) {
+Result<TablePlan> planTable(store::Database& db, std::string_view table, RecordType type, bool may_create) {
   auto existing = tableColumns(db, table);
   if (!existing) return std::move(existing).error();
   TablePlan plan;
@@ -81,7 +100,7 @@ Result<TablePlan> planTable(sqlite::Database& db, std::string_view table, Record
 }
 
 // The content hash covers every stored column, so rows that gained one need theirs again.
-Result<void> rehashRows(sqlite::Database& db, RecordType type) {
+Result<void> rehashRows(store::Database& db, RecordType type) {
   const auto table = recordTable(type);
   std::string columns;
   for (const auto name : recordColumns(type)) columns += fmt::format(", {}", name);
@@ -95,7 +114,7 @@ Result<void> rehashRows(sqlite::Database& db, RecordType type) {
   };
   std::vector<Hashed> hashed;
   std::string bad;
-  auto read = db.eachRow(*select, operation, [&](const sqlite::Statement& row) {
+  auto read = db.eachRow(*select, operation, [&](const store::Statement& row) {
     auto record = readRecord(type, row, 2);
     if (!record) {
       if (bad.empty()) bad = record.error().message;
@@ -119,12 +138,14 @@ Result<void> rehashRows(sqlite::Database& db, RecordType type) {
   return {};
 }
 
-Result<void> applyPlan(sqlite::Database& db, std::string_view table, RecordType type, const TablePlan& plan,
+Result<void> applyPlan(store::Database& db, std::string_view table, RecordType type, const TablePlan& plan,
                        bool rehash) {
-  if (plan.create) return db.execute(recordTableDefinition(type), fmt::format("creating table {}", table));
+  if (plan.create) {
+    return db.execute(recordTableDefinition(type, db.dialect()), fmt::format("creating table {}", table));
+  }
   for (const auto* column : plan.add) {
     // SQLite adds a NOT NULL column only with a default, which is also what the rows already there get.
-    const auto sql = fmt::format("ALTER TABLE {} ADD COLUMN {}{}", table, columnDefinition(*column),
+    const auto sql = fmt::format("ALTER TABLE {} ADD COLUMN {}{}", table, columnDefinition(*column, db.dialect()),
                                  column->nullable ? "" : fmt::format(" DEFAULT {}", *column->fill));
     if (auto added = db.execute(sql, fmt::format("adding column {} to table {}", column->name, table)); !added) {
       return added;
@@ -151,7 +172,7 @@ std::vector<Check> checks() {
 }
 
 // Plans every table; true when one of them needs a change.
-Result<bool> needsChange(sqlite::Database& db) {
+Result<bool> needsChange(store::Database& db) {
   for (const auto& check : checks()) {
     auto plan = planTable(db, check.table, check.type, check.record_table);
     if (!plan) return std::move(plan).error();
@@ -177,7 +198,7 @@ ClusterValues clusterOfKey(RecordType type, std::string_view key) noexcept {
   return {key.substr(last + 1), key.substr(first + 1, last - first - 1)};
 }
 
-void bindCluster(RecordType type, std::string_view key, sqlite::Statement& statement, int first) {
+void bindCluster(RecordType type, std::string_view key, store::Statement& statement, int first) {
   const auto values = clusterOfKey(type, key);
   for (std::size_t i = 0; i < clusterColumns(type).size(); ++i) {
     statement.bindText(first + static_cast<int>(i), values[i]);
@@ -287,17 +308,21 @@ std::string primaryKey(RecordType type) {
 
 }  // namespace
 
-std::string recordTableDefinition(RecordType type) {
+std::string recordTableDefinition(RecordType type, Dialect dialect) {
   std::string columns;
   for (const auto& column : storedColumns(type)) {
     if (!columns.empty()) columns += ", ";
-    columns += columnDefinition(column);
+    columns += columnDefinition(column, dialect);
+  }
+  if (dialect == Dialect::postgresql) {
+    return store::postgresTypes(fmt::format("CREATE TABLE {} (\n  {},\n  {},\n  {}\n)", recordTable(type),
+                                            kPostgresBookkeepingColumns, columns, primaryKey(type)));
   }
   return fmt::format("CREATE TABLE {} (\n  {},\n  {},\n  {}\n) WITHOUT ROWID", recordTable(type), kBookkeepingColumns,
                      columns, primaryKey(type));
 }
 
-Result<void> clusterRecordTables(sqlite::Database& db) {
+Result<void> clusterRecordTables(store::Database& db) {
   for (std::size_t i = 0; i < plugin::kRecordTypeCount; ++i) {
     const auto type = static_cast<RecordType>(i);
     if (clusterColumns(type).empty()) continue;
@@ -338,12 +363,12 @@ Result<void> clusterRecordTables(sqlite::Database& db) {
   return {};
 }
 
-Result<void> ensureRecordTables(sqlite::Database& db) {
+Result<void> ensureRecordTables(store::Database& db) {
   // Nearly always nothing to do: that is found without taking the write lock.
   auto needed = needsChange(db);
   if (!needed) return std::move(needed).error();
   if (!*needed) return {};
-  auto transaction = sqlite::Transaction::begin(db, "starting to bring the record tables to this staffchain");
+  auto transaction = store::Transaction::begin(db, "starting to bring the record tables to this staffchain");
   if (!transaction) return std::move(transaction).error();
   // Planned again under the lock: another process may have done it meanwhile.
   for (const auto& check : checks()) {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "staffchain/model/records.hpp"
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::ledger::detail {
 
@@ -26,7 +26,7 @@ std::span<const std::string_view> clusterColumns(model::RecordType type) noexcep
 using ClusterValues = std::array<std::string_view, 2>;
 ClusterValues clusterOfKey(model::RecordType type, std::string_view key) noexcept;
 // Binds them to parameters first, first + 1, ... of a statement.
-void bindCluster(model::RecordType type, std::string_view key, sqlite::Statement& statement, int first);
+void bindCluster(model::RecordType type, std::string_view key, store::Statement& statement, int first);
 // The primary key's columns, in order: "connector, month, unit_id, record_key" for payroll.
 std::string keyColumns(model::RecordType type);
 // The condition that finds a row by its key: connector ?1, key ?2, and the cluster columns from
@@ -41,7 +41,7 @@ std::vector<std::uint32_t> writeOrder(const std::vector<model::Record>& records,
 
 // The CREATE TABLE statement of a record type's table: the bookkeeping columns every record
 // table has (connector, record_key, ...), then the record's stored columns.
-std::string recordTableDefinition(model::RecordType type);
+std::string recordTableDefinition(model::RecordType type, store::Dialect dialect = store::Dialect::sqlite);
 
 // Checks each record table, and movement_history's movement columns, against the description,
 // after the migrations: a missing table is created; a missing column is added, its value for the
@@ -49,10 +49,10 @@ std::string recordTableDefinition(model::RecordType type);
 // rows are computed again so that an unchanged record still reads as unchanged; a column stored
 // with another type or nullability than described, or a missing column whose empty value would not
 // read back (a required date), is refused, naming the table and the column, and nothing is changed.
-Result<void> ensureRecordTables(sqlite::Database& db);
+Result<void> ensureRecordTables(store::Database& db);
 
 // Migration 7: the tables with cluster columns rebuilt with them in their primary key, after the
 // connector and before the key; every row and column is kept as it was.
-Result<void> clusterRecordTables(sqlite::Database& db);
+Result<void> clusterRecordTables(store::Database& db);
 
 }  // namespace staffchain::ledger::detail

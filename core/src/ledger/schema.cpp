@@ -8,10 +8,11 @@
 #include <vector>
 
 #include "notice_tables.hpp"
+#include "record_codec.hpp"
 #include "record_tables.hpp"
 #include "snapshot_guard.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
-#include "staffchain/sqlite/migrations.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
+#include "staffchain/store/migrations.hpp"
 
 namespace staffchain::ledger::detail {
 namespace {
@@ -211,7 +212,7 @@ CREATE TABLE snapshot_part_keys (
 );
 )sql";
 
-Result<void> partKeysAndClusters(sqlite::Database& db) {
+Result<void> partKeysAndClusters(store::Database& db) {
   const std::string operation = "keeping the keys of a snapshot's parts in one row a part";
   struct Part {
     std::string connector, type;
@@ -225,7 +226,7 @@ Result<void> partKeysAndClusters(sqlite::Database& db) {
         "ORDER BY connector, record_type, pattern, record_key",
         operation);
     if (!read) return std::move(read).error();
-    auto each = db.eachRow(*read, operation, [&parts](const sqlite::Statement& row) {
+    auto each = db.eachRow(*read, operation, [&parts](const store::Statement& row) {
       if (parts.empty() || parts.back().connector != row.columnText(0) || parts.back().type != row.columnText(1) ||
           parts.back().pattern != row.columnInt(2)) {
         parts.push_back(Part{row.text(0), row.text(1), row.columnInt(2), {}});
@@ -248,8 +249,74 @@ Result<void> partKeysAndClusters(sqlite::Database& db) {
   return detail::clusterRecordTables(db);
 }
 
+// PostgreSQL: the ledger as version 7 left it, in one step. Text compares bytewise, as in
+// SQLite (store::postgresTypes); every integer is 64 bits; the append-only history refuses an
+// UPDATE or DELETE as SQLite's triggers do. The record tables follow from the column description
+// (ensureRecordTables creates them); the movement history's columns do too.
+constexpr std::string_view kPostgresVersion7 = R"sql(
+CREATE TABLE connectors (
+  name TEXT PRIMARY KEY CHECK (name <> ''),
+  cursor TEXT,
+  cursor_updated_at TEXT,
+  first_seen TEXT NOT NULL
+);
+CREATE TABLE removals (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  connector TEXT NOT NULL, record_type TEXT NOT NULL, record_key TEXT NOT NULL, removed_at TEXT NOT NULL
+);
+CREATE TABLE quarantine (
+  connector TEXT NOT NULL REFERENCES connectors (name), source TEXT NOT NULL, record_type TEXT NOT NULL,
+  origin TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, reason TEXT NOT NULL,
+  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, times_seen BIGINT NOT NULL,
+  unit_id TEXT NOT NULL DEFAULT '', person_id TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (connector, source, record_type, origin, field, value, reason)
+);
+CREATE INDEX quarantine_last_seen ON quarantine (last_seen);
+CREATE TABLE snapshot_part_keys (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  connector TEXT NOT NULL, record_type TEXT NOT NULL, pattern BIGINT NOT NULL, keys BYTEA NOT NULL
+);
+CREATE TABLE held_snapshots (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  connector TEXT NOT NULL, record_type TEXT NOT NULL, name TEXT NOT NULL,
+  stored BIGINT NOT NULL, after_count BIGINT NOT NULL, removed BIGINT NOT NULL, units TEXT NOT NULL,
+  held_at TEXT NOT NULL, resolved_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX held_snapshots_open ON held_snapshots (connector, record_type, resolved_at);
+CREATE FUNCTION staffchain_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END
+$$;
+)sql";
+
+Result<void> postgresHistoryAndNotices(store::Database& db) {
+  std::string movement_columns;
+  for (const auto& column : storedColumns(model::RecordType::movement)) {
+    movement_columns += fmt::format(",\n  {} {}{}", column.name, column.type == "INTEGER" ? "BIGINT" : column.type,
+                                    column.nullable ? "" : " NOT NULL");
+  }
+  const auto sql = fmt::format(
+      "CREATE TABLE movement_history (\n"
+      "  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+      "  connector TEXT NOT NULL, record_key TEXT NOT NULL,\n"
+      "  change TEXT NOT NULL CHECK (change IN ('inserted', 'updated', 'removed')),\n"
+      "  recorded_at TEXT NOT NULL, source_row BIGINT NOT NULL{}\n);\n"
+      "CREATE INDEX movement_history_person ON movement_history (person_id, seq);\n"
+      "CREATE TRIGGER movement_history_append_only BEFORE UPDATE OR DELETE ON movement_history\n"
+      "  FOR EACH ROW EXECUTE FUNCTION staffchain_append_only();\n",
+      movement_columns);
+  if (auto done = db.execute(store::postgresTypes(sql), "creating the movement history"); !done) return done;
+  return db.execute(postgresNoticeTables(), "creating the notice tables");
+}
+
+// PostgreSQL starts at the version SQLite files have reached; a migration after it has a script
+// for each backend.
+constexpr int kPostgresFirstVersion = 7;
+static_assert(kPostgresFirstVersion == SqlLedger::kSchemaVersion);
+
 // Oldest first; a released migration is never edited, only followed by a new one.
-using sqlite::Migration;
+using store::Migration;
 constexpr std::array kMigrations{Migration{1, kVersion1},
                                  Migration{2, kVersion2},
                                  Migration{3, kVersion3},
@@ -257,13 +324,21 @@ constexpr std::array kMigrations{Migration{1, kVersion1},
                                  Migration{5, kVersion5},
                                  Migration{6, kVersion6, &detail::storeNoticeTimes},
                                  Migration{7, kVersion7, &partKeysAndClusters}};
-static_assert(kMigrations.back().version == SqliteLedger::kSchemaVersion);
+static_assert(kMigrations.back().version == SqlLedger::kSchemaVersion);
 
 }  // namespace
 
-Result<void> migrate(sqlite::Database& db) {
-  // The ledger's version is the file's user_version; the alert store keeps its own.
-  if (auto migrated = sqlite::migrate(db, sqlite::SchemaOwner{"schema", ""}, kMigrations); !migrated) return migrated;
+Result<void> migrate(store::Database& db) {
+  // The ledger's version is the file's user_version (PostgreSQL: schema_version); the alert
+  // store keeps its own.
+  if (db.dialect() == store::Dialect::postgresql) {
+    // Its text compares as SQLite's: the script is written so (postgresTypes applies to it).
+    static const std::string script = store::postgresTypes(kPostgresVersion7);
+    const std::array migrations{store::Migration{kPostgresFirstVersion, script, &postgresHistoryAndNotices}};
+    if (auto migrated = store::migrate(db, store::SchemaOwner{"schema", ""}, migrations); !migrated) return migrated;
+    return ensureRecordTables(db);
+  }
+  if (auto migrated = store::migrate(db, store::SchemaOwner{"schema", ""}, kMigrations); !migrated) return migrated;
   // The record tables' columns follow the column description, whatever the version.
   return ensureRecordTables(db);
 }

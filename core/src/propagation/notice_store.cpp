@@ -8,7 +8,7 @@
 
 namespace staffchain::propagation {
 
-Result<std::unique_ptr<NoticeStore>> NoticeStore::open(const std::filesystem::path& ledger_path, Clock clock) {
+Result<std::unique_ptr<NoticeStore>> NoticeStore::open(const store::Location& ledger_path, Clock clock) {
   auto outbox = ledger::NoticeOutbox::open(ledger_path);
   if (!outbox) return std::move(outbox).error();
   return std::unique_ptr<NoticeStore>(new NoticeStore(std::move(outbox.value()), std::move(clock)));

@@ -9,7 +9,7 @@
 
 #include "scratch_dir.hpp"
 #include "staffchain/ingest/ingestor.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "staffchain/plugin/support/text_encoding.hpp"
 #include "staffchain/plugin_host/plugin_instance.hpp"
 

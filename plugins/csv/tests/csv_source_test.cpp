@@ -181,7 +181,7 @@ TEST_F(CsvSourceTest, MalformedRowsAndBadValuesAreQuarantinedAndTheRestLands) {
   ASSERT_TRUE(source);
   auto batch = pullSource(*source, "", 5s);
   ASSERT_TRUE(batch.ok());
-  auto ledger = ledger::SqliteLedger::open(dir_.path() / "ledger.db");
+  auto ledger = ledger::SqlLedger::open(dir_.path() / "ledger.db");
   ASSERT_TRUE(ledger.ok());
   auto ingested = ingest::ingestBatch(*ledger.value(), "hr_csv", batch.value());
   ASSERT_TRUE(ingested.ok()) << ingested.error().message;

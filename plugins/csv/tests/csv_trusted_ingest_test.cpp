@@ -37,7 +37,7 @@ class CsvTrustedIngestTest : public CsvSourceTest {
  protected:
   void SetUp() override {
     CsvSourceTest::SetUp();
-    auto opened = ledger::SqliteLedger::open(dir_.path() / "ledger.db");
+    auto opened = ledger::SqlLedger::open(dir_.path() / "ledger.db");
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     ledger_ = std::move(opened.value());
   }
@@ -81,7 +81,7 @@ class CsvTrustedIngestTest : public CsvSourceTest {
     return names;
   }
 
-  std::unique_ptr<ledger::SqliteLedger> ledger_;
+  std::unique_ptr<ledger::SqlLedger> ledger_;
 };
 
 TEST_F(CsvTrustedIngestTest, BadFilesAreRefusedWholeAndChangeNothing) {

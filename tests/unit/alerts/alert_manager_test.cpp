@@ -12,7 +12,7 @@
 #include <tuple>
 
 #include "alert_test_support.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 
 namespace staffchain::alerts {
 namespace {
@@ -422,7 +422,7 @@ TEST(AlertManagerLifecycle, AResolvedFindingThatReturnsReopensTheSameAlert) {
 
 TEST(AlertManagerStore, SharesTheLedgerFileWithTheLedger) {
   ScratchDir dir;
-  auto ledger = ledger::SqliteLedger::open(dir.ledger(), {});
+  auto ledger = ledger::SqlLedger::open(dir.ledger(), {});
   ASSERT_TRUE(ledger.ok()) << ledger.error().message;
   auto manager = openManager(dir.ledger(), settingsFor({"estab_office"}));
   ASSERT_NE(manager, nullptr);
@@ -430,7 +430,7 @@ TEST(AlertManagerStore, SharesTheLedgerFileWithTheLedger) {
   manager.reset();
   ledger.value().reset();
   // Both reopen: neither schema disturbs the other.
-  auto ledger_again = ledger::SqliteLedger::open(dir.ledger(), {});
+  auto ledger_again = ledger::SqlLedger::open(dir.ledger(), {});
   ASSERT_TRUE(ledger_again.ok()) << ledger_again.error().message;
   manager = openManager(dir.ledger(), settingsFor({"estab_office"}));
   ASSERT_NE(manager, nullptr);
@@ -485,7 +485,7 @@ TEST(AlertSpans, EachOpeningIsASpanAndAPeriodSeesThoseOverlappingIt) {
 TEST(AlertManagerContent, TheChangesAloneLeaveTheAlertsAsAWholeObservationDoes) {
   ScratchDir dir;
   auto whole = openManager(dir.ledger(), settingsFor({"estab_office"}));
-  auto told = openManager(dir.ledger().parent_path() / "told.db", settingsFor({"estab_office"}));
+  auto told = openManager(dir.another("told"), settingsFor({"estab_office"}));
   ASSERT_NE(whole, nullptr);
   ASSERT_NE(told, nullptr);
   EXPECT_TRUE(told->observesWholeNext()) << "a manager just opened has not seen the open findings";

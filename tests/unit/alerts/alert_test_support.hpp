@@ -1,4 +1,7 @@
-// Helpers shared by the alert tests: findings, a scripted clock, a scratch ledger file.
+// Helpers shared by the alert tests: findings, a scripted clock, a scratch store. The tests that
+// open their store through ScratchDir are built twice: once on an SQLite file, and once with
+// STAFFCHAIN_TEST_ON_POSTGRES on a fresh PostgreSQL database each (the conformance of the alert
+// store on both backends).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,6 +16,10 @@
 #include "staffchain/alerts/alert_manager.hpp"
 #include "staffchain/chain/finding.hpp"
 #include "staffchain/model/identifiers.hpp"
+#include "staffchain/store/database.hpp"
+#ifdef STAFFCHAIN_TEST_ON_POSTGRES
+#include "shared_postgres.hpp"
+#endif
 
 namespace staffchain::alerts::testing {
 
@@ -66,10 +73,31 @@ class ScratchDir {
   ~ScratchDir() { std::filesystem::remove_all(path_); }
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] std::filesystem::path ledger() const { return path_ / "ledger.db"; }
+  // The store the test's alert manager keeps its tables in.
+  [[nodiscard]] store::Location ledger() { return another("ledger"); }
+  // Another store of this test, by name: a second file here, or a second database.
+  [[nodiscard]] store::Location another(const std::string& name) {
+    store::Location where(path_ / (name + ".db"));
+#ifdef STAFFCHAIN_TEST_ON_POSTGRES
+    auto& database = databases_[name];
+    if (database.url.empty()) {
+      if (auto* server = staffchain::testing::sharedPostgres())
+        database = staffchain::testing::freshDatabase(*server, "alerts");
+    }
+    where.postgres = database;
+#endif
+    return where;
+  }
+  // The scratch folder itself, for what is a file whatever the store.
+  [[nodiscard]] const std::filesystem::path& path() const {
+    return path_;
+  }
 
  private:
   std::filesystem::path path_;
+#ifdef STAFFCHAIN_TEST_ON_POSTGRES
+  std::map<std::string, store::PostgresTarget> databases_;
+#endif
 };
 
 inline AlertSettings settingsFor(std::vector<std::string> receivers) {
@@ -136,7 +164,7 @@ inline Acknowledgement ackBy(std::string who, std::string comment = "", std::str
   return Acknowledgement{std::move(who), std::move(caller), {}, std::move(comment)};
 }
 
-inline std::unique_ptr<AlertManager> openManager(const std::filesystem::path& ledger, AlertSettings settings) {
+inline std::unique_ptr<AlertManager> openManager(const store::Location& ledger, AlertSettings settings) {
   auto opened = AlertManager::open(ledger, std::move(settings));
   EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : opened.error().message);
   if (!opened.ok()) return nullptr;

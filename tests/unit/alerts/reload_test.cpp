@@ -219,7 +219,7 @@ TEST(AlertManagerUpgrade, AStoreFromVersion1IsRekeyedAndNothingIsToldAgain) {
   ScratchDir dir;
   const auto acked = finding("CHAIN-003", Severity::major, unit(1), person(1));
   const auto firing = finding("CHAIN-003", Severity::major, unit(2), person(2));
-  writeVersion1Store(dir.ledger(), acked.fingerprint, firing.fingerprint);
+  writeVersion1Store(dir.ledger().file, acked.fingerprint, firing.fingerprint);
 
   // The upgraded daemon's configuration also moved the route: a new child comes first.
   AlertSettings settings = settingsFor({"estab_office", "operations"});

@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 
 #include "alert_test_support.hpp"
-#include "staffchain/sqlite/stored_time.hpp"
+#include "staffchain/store/stored_time.hpp"
 
 namespace staffchain::alerts {
 namespace {
@@ -50,7 +50,7 @@ std::int64_t millis(TimePoint t) {
 }
 
 std::string stored(TimePoint t) {
-  return sqlite::storedTime(t);
+  return store::storedTime(t);
 }
 
 // The alert tables as version 2 left them, typed out rather than taken from the library so
@@ -152,16 +152,17 @@ TEST(AlertStoreUpgrade, IntegerMillisecondsBecomeStoredTimesOfTheSameInstants) {
   ScratchDir dir;
   const auto acked = finding("CHAIN-003", Severity::major, unit(1), person(1));
   const auto resolved = finding("CHAIN-003", Severity::major, unit(2), person(2));
-  writeVersion2Store(dir.ledger(), acked.fingerprint, resolved.fingerprint);
+  writeVersion2Store(dir.ledger().file, acked.fingerprint, resolved.fingerprint);
 
   auto settings = settingsFor({"dingtalk"});
   settings.receivers["dingtalk"].messages_per_minute = 20;
   auto manager = openManager(dir.ledger(), settings);
   ASSERT_NE(manager, nullptr);
-  EXPECT_THAT(rows(dir.ledger(), "SELECT version FROM alert_schema"), ElementsAre("5"));
+  EXPECT_THAT(rows(dir.ledger().file, "SELECT version FROM alert_schema"), ElementsAre("5"));
   // Version 4: every alert has the span its row knows, the resolved one closed.
-  EXPECT_THAT(rows(dir.ledger(), "SELECT opened_at, resolved_at FROM alert_spans ORDER BY resolved_at IS NULL DESC"),
-              ElementsAre(stored(at(0)) + "|<null>", stored(at(0)) + "|" + stored(at(5))));
+  EXPECT_THAT(
+      rows(dir.ledger().file, "SELECT opened_at, resolved_at FROM alert_spans ORDER BY resolved_at IS NULL DESC"),
+      ElementsAre(stored(at(0)) + "|<null>", stored(at(0)) + "|" + stored(at(5))));
 
   const auto first = manager->alert(acked.fingerprint);
   ASSERT_TRUE(first.has_value());
@@ -191,34 +192,34 @@ TEST(AlertStoreUpgrade, IntegerMillisecondsBecomeStoredTimesOfTheSameInstants) {
   EXPECT_EQ((*outbox)[2].created_at, at(7));
 
   // Every time column of every table holds text now, the same instant, typed TEXT.
-  EXPECT_THAT(rows(dir.ledger(),
+  EXPECT_THAT(rows(dir.ledger().file,
                    "SELECT first_seen, last_seen, resolved_at, acknowledged_at, escalated_at "
                    "FROM alert_alerts WHERE state = 'acknowledged'"),
               ElementsAre(stored(at(0)) + "|" + stored(at(3)) + "|<null>|" + stored(at(2)) + "|" + stored(at(4))));
-  EXPECT_THAT(rows(dir.ledger(), "SELECT at FROM alert_acknowledgements"), ElementsAre(stored(at(2))));
-  EXPECT_THAT(rows(dir.ledger(), "SELECT created_at, last_sent_at FROM alert_groups"),
+  EXPECT_THAT(rows(dir.ledger().file, "SELECT at FROM alert_acknowledgements"), ElementsAre(stored(at(2))));
+  EXPECT_THAT(rows(dir.ledger().file, "SELECT created_at, last_sent_at FROM alert_groups"),
               ElementsAre(stored(at(0)) + "|" + stored(at(1))));
-  EXPECT_THAT(rows(dir.ledger(), "SELECT notified_at FROM alert_group_members"), ElementsAre(stored(at(1))));
-  EXPECT_THAT(rows(dir.ledger(), "SELECT created_at, expires_at, ended_at FROM alert_silences"),
+  EXPECT_THAT(rows(dir.ledger().file, "SELECT notified_at FROM alert_group_members"), ElementsAre(stored(at(1))));
+  EXPECT_THAT(rows(dir.ledger().file, "SELECT created_at, expires_at, ended_at FROM alert_silences"),
               ElementsAre(stored(at(0)) + "|" + stored(at(60)) + "|" + stored(at(60))));
-  EXPECT_THAT(rows(dir.ledger(), "SELECT created_at, leased_until, delivered_at FROM alert_outbox WHERE id = 1"),
+  EXPECT_THAT(rows(dir.ledger().file, "SELECT created_at, leased_until, delivered_at FROM alert_outbox WHERE id = 1"),
               ElementsAre(stored(at(1)) + "|<null>|" + stored(at(2))));
-  EXPECT_THAT(rows(dir.ledger(), "SELECT min(started_at), max(started_at) FROM alert_attempts"),
+  EXPECT_THAT(rows(dir.ledger().file, "SELECT min(started_at), max(started_at) FROM alert_attempts"),
               ElementsAre(stored(at(10)) + "|" + stored(at(10) + std::chrono::seconds(19))));
-  EXPECT_THAT(rows(dir.ledger(), "SELECT failing_since, last_success, next_attempt_at FROM alert_receivers"),
+  EXPECT_THAT(rows(dir.ledger().file, "SELECT failing_since, last_success, next_attempt_at FROM alert_receivers"),
               ElementsAre(stored(at(0)) + "|" + stored(at(2)) + "|" + stored(at(9))));
-  EXPECT_THAT(rows(dir.ledger(),
+  EXPECT_THAT(rows(dir.ledger().file,
                    "SELECT DISTINCT typeof(t) FROM (SELECT first_seen AS t FROM alert_alerts UNION ALL SELECT at FROM "
                    "alert_acknowledgements UNION ALL SELECT created_at FROM alert_outbox UNION ALL SELECT started_at "
                    "FROM alert_attempts UNION ALL SELECT created_at FROM alert_silences)"),
               ElementsAre("text"));
-  EXPECT_THAT(rows(dir.ledger(),
+  EXPECT_THAT(rows(dir.ledger().file,
                    "SELECT DISTINCT p.type FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' "
                    "AND m.name LIKE 'alert%' AND (p.name LIKE '%_at' OR p.name LIKE '%_seen' OR p.name IN ('at', "
                    "'last_success', 'failing_since', 'leased_until'))"),
               ElementsAre("TEXT"));
   EXPECT_THAT(
-      rows(dir.ledger(), "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'alert%' ORDER BY 1"),
+      rows(dir.ledger().file, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'alert%' ORDER BY 1"),
       ElementsAre("alert_attempts_receiver", "alert_outbox_pending", "alert_spans_open", "alert_spans_opened",
                   "alert_spans_resolved"));
 }
@@ -227,7 +228,7 @@ TEST(AlertStoreUpgrade, TimesComparedInSqlStillPaceAndAgeAfterTheUpgrade) {
   ScratchDir dir;
   const auto acked = finding("CHAIN-003", Severity::major, unit(1), person(1));
   const auto resolved = finding("CHAIN-003", Severity::major, unit(2), person(2));
-  writeVersion2Store(dir.ledger(), acked.fingerprint, resolved.fingerprint);
+  writeVersion2Store(dir.ledger().file, acked.fingerprint, resolved.fingerprint);
   auto settings = settingsFor({"dingtalk"});
   settings.receivers["dingtalk"].messages_per_minute = 20;
   auto manager = openManager(dir.ledger(), settings);
@@ -262,12 +263,12 @@ TEST(AlertStoreUpgrade, ATimeLeftUnreadableIsRefusedNamingTableAndColumn) {
   ScratchDir dir;
   const auto acked = finding("CHAIN-003", Severity::major, unit(1), person(1));
   const auto resolved = finding("CHAIN-003", Severity::major, unit(2), person(2));
-  writeVersion2Store(dir.ledger(), acked.fingerprint, resolved.fingerprint);
-  exec(dir.ledger(), "UPDATE alert_silences SET expires_at = 'next week'");
+  writeVersion2Store(dir.ledger().file, acked.fingerprint, resolved.fingerprint);
+  exec(dir.ledger().file, "UPDATE alert_silences SET expires_at = 'next week'");
 
   auto opened = AlertManager::open(dir.ledger(), settingsFor({"dingtalk"}));
   ASSERT_FALSE(opened);
-  EXPECT_THAT(opened.error().message, ::testing::HasSubstr("alert store " + dir.ledger().string()));
+  EXPECT_THAT(opened.error().message, ::testing::HasSubstr("alert store " + dir.ledger().file.string()));
   EXPECT_THAT(opened.error().message,
               ::testing::HasSubstr("loading silences failed: alert_silences.expires_at holds 'next week', which is "
                                    "not a time as stored"));

@@ -1,14 +1,18 @@
 // The case store: document numbers per year without gaps, the default deadline, the states the
 // daemon moves (progress, overdue with its suspension span, resolved) and the ones a person
 // moves (submit, verify refused while a finding is open, reopen), each step recorded with who,
-// when and why; all of it read back after the store is opened again.
+// when and why; all of it read back after the store is opened again. Built twice: on an SQLite
+// file, and with STAFFCHAIN_TEST_ON_POSTGRES on a fresh PostgreSQL database each.
 #include "staffchain/cases/case_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "chain_test_support.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
+#ifdef STAFFCHAIN_TEST_ON_POSTGRES
+#include "shared_postgres.hpp"
+#endif
 
 namespace staffchain::cases {
 namespace {
@@ -37,10 +41,18 @@ chain::Finding finding(const std::string& fingerprint, const model::UnitId& unit
 
 class CaseStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override { reopen(); }
+  void SetUp() override {
+    where_ = store::Location(dir_.path() / "ledger.db");
+#ifdef STAFFCHAIN_TEST_ON_POSTGRES
+    auto* server = staffchain::testing::sharedPostgres();
+    ASSERT_NE(server, nullptr);
+    where_.postgres = staffchain::testing::freshDatabase(*server, "cases");
+#endif
+    reopen();
+  }
   void reopen() {
     store_.reset();
-    auto opened = CaseStore::open(dir_.path() / "ledger.db", CaseSettings{});
+    auto opened = CaseStore::open(where_, CaseSettings{});
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(opened.value());
   }
@@ -57,6 +69,7 @@ class CaseStoreTest : public ::testing::Test {
     return store_->openCase(request, at(9));
   }
   testing::ScratchDir dir_;
+  store::Location where_;
   std::unique_ptr<CaseStore> store_;
   model::UnitId u1 = chain::testing::unitId(1);
   model::UnitId u2 = chain::testing::unitId(2);
@@ -230,11 +243,11 @@ TEST_F(CaseStoreTest, AReopenedCaseGoingOverdueAgainIsSuspendedFromThatDay) {
 TEST_F(CaseStoreTest, ANewerSchemaIsRefusedAndTheFileLeftAsItIs) {
   store_.reset();
   {
-    auto db = sqlite::Database::open(dir_.path() / "ledger.db", {});
+    auto db = store::Database::open(where_, {});
     ASSERT_TRUE(db);
     ASSERT_TRUE((*db)->execute("UPDATE case_schema SET version = 99", "test"));
   }
-  auto opened = CaseStore::open(dir_.path() / "ledger.db", CaseSettings{});
+  auto opened = CaseStore::open(where_, CaseSettings{});
   ASSERT_FALSE(opened);
   EXPECT_NE(opened.error().message.find("case schema"), std::string::npos) << opened.error().message;
 }

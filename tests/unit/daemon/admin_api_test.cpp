@@ -17,7 +17,7 @@
 #include "fake_scheduler.hpp"
 #include "in_process_plugin.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 
 namespace staffchain::daemon {
 namespace {
@@ -61,7 +61,7 @@ class AdminApiTest : public ::testing::Test {
     config_.api.listen = "127.0.0.1:0";
     config_.api.tokens = {{"ops", secretFile("ops", kWriteToken), true},
                           {"viewer", secretFile("viewer", kReadToken), false}};
-    ledger_ = ledger::SqliteLedger::open(dir_.path() / "ledger.db").value();
+    ledger_ = ledger::SqlLedger::open(dir_.path() / "ledger.db").value();
 
     propagator_ = std::make_unique<NoticePropagator>(
         scheduler_, [](const config::SinkSettings&) { return makeError("no sinks here"); }, false);
@@ -93,14 +93,15 @@ class AdminApiTest : public ::testing::Test {
     connectors_->configure(config_);
     reports_ = std::make_unique<QuarterlyReports>(scheduler_, *evaluator_, *dispatcher_, *cases_);
     reports_->configure(config_);
-    api_ = std::make_unique<AdminApi>(
-        io_, AdminApi::Parts{scheduler_, *ledger_, *connectors_, *evaluator_, *propagator_, *dispatcher_, *cases_,
-                             *reports_, [this](std::vector<std::string>* refused_for) {
-                               ++reloads_;
-                               if (reload_errors_.empty()) return true;
-                               *refused_for = reload_errors_;
-                               return false;
-                             }});
+    api_ = std::make_unique<AdminApi>(io_, AdminApi::Parts{scheduler_, *ledger_, *connectors_, *evaluator_,
+                                                           *propagator_, *dispatcher_, *cases_, *reports_,
+                                                           [this](std::vector<std::string>* refused_for) {
+                                                             ++reloads_;
+                                                             if (reload_errors_.empty()) return true;
+                                                             *refused_for = reload_errors_;
+                                                             return false;
+                                                           },
+                                                           nullptr});
     api_->configure(config_);
   }
 
@@ -146,7 +147,7 @@ class AdminApiTest : public ::testing::Test {
   config::Config config_;
   FakeScheduler scheduler_;
   boost::asio::io_context io_;
-  std::unique_ptr<ledger::SqliteLedger> ledger_;
+  std::unique_ptr<ledger::SqlLedger> ledger_;
   std::shared_ptr<std::atomic<bool>> failing_ = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<NoticePropagator> propagator_;
   std::unique_ptr<Evaluator> evaluator_;

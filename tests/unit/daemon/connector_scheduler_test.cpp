@@ -17,7 +17,7 @@
 #include "fake_scheduler.hpp"
 #include "in_process_plugin.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "staffchain/model/identifiers.hpp"
 
 namespace staffchain::daemon {
@@ -120,7 +120,7 @@ class ConnectorSchedulerTest : public ::testing::Test {
   void SetUp() override {
     config_.daemon.timezone = model::TimeZone::utc();
     addConnector("estab", 5min);
-    ledger_ = ledger::SqliteLedger::open(dir_.path() / "ledger.db").value();
+    ledger_ = ledger::SqlLedger::open(dir_.path() / "ledger.db").value();
   }
 
   void addConnector(const std::string& name, std::chrono::milliseconds interval) {
@@ -207,7 +207,7 @@ class ConnectorSchedulerTest : public ::testing::Test {
   ScratchDir dir_;
   config::Config config_;
   FakeScheduler scheduler_;
-  std::unique_ptr<ledger::SqliteLedger> ledger_;
+  std::unique_ptr<ledger::SqlLedger> ledger_;
   std::map<std::string, std::shared_ptr<Script>> scripts_;
   std::map<std::string, int> created_;
   std::vector<std::string> committed_;

@@ -14,7 +14,7 @@
 #include "in_process_plugin.hpp"
 #include "propagation_test_support.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 
 namespace staffchain::daemon {
 namespace {
@@ -56,9 +56,9 @@ class NoticePropagatorTest : public ::testing::Test {
     config_.propagation.retry_initial = 30s;
     config_.propagation.retry_max = 1h;
     config_.propagation.check_interval = 1min;
-    ledger::SqliteLedgerOptions options;
+    ledger::SqlLedgerOptions options;
     options.clock = [this] { return scheduler_.wallNow(); };  // the notices' times are the fake clock's
-    ledger_ = ledger::SqliteLedger::open(dir_.path() / "ledger.db", options).value();
+    ledger_ = ledger::SqlLedger::open(dir_.path() / "ledger.db", options).value();
   }
 
   std::unique_ptr<NoticePropagator> make(bool once) {
@@ -105,7 +105,7 @@ class NoticePropagatorTest : public ::testing::Test {
   config::Config config_;
   // 2026-10-01T00:00:00Z on the fake wall clock.
   FakeScheduler scheduler_{std::chrono::sys_days(std::chrono::days(date("2026-10-01").days))};
-  std::unique_ptr<ledger::SqliteLedger> ledger_;
+  std::unique_ptr<ledger::SqlLedger> ledger_;
   std::shared_ptr<std::atomic<int>> failures_left_ = std::make_shared<std::atomic<int>>(0);
   std::shared_ptr<std::vector<std::string>> got_ = std::make_shared<std::vector<std::string>>();
 };

@@ -1,5 +1,8 @@
-// Times SqliteLedger::commitBatch over generated batches and prints records per second.
+// Times SqlLedger::commitBatch over generated batches and prints records per second.
 // Not a test (tests never assert on timings): run it by hand on a Release build.
+//   ledger_ingest_probe [RECORDS] [postgresql://USER@HOST:PORT/DATABASE]
+// With a URL the ledger is that PostgreSQL database (empty: its tables are created), else an
+// SQLite file in a fresh folder.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -7,7 +10,7 @@
 #include <filesystem>
 
 #include "ledger_samples.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -36,7 +39,13 @@ bool timeCommit(Ledger& ledger, const LedgerBatch& batch, const char* what) {
 int main(int argc, char** argv) {
   const std::size_t count = argc > 1 ? std::stoul(argv[1]) : 100'000;
   staffchain::ledger::testing::TempDir dir;
-  auto ledger = staffchain::ledger::SqliteLedger::open(dir.path() / "probe.db");
+  staffchain::store::Location location{dir.path() / "probe.db", std::nullopt};
+  if (argc > 2) {
+    staffchain::store::PostgresTarget target;
+    target.url = argv[2];
+    location.postgres = std::move(target);
+  }
+  auto ledger = staffchain::ledger::SqlLedger::open(location);
   if (!ledger) {
     std::fprintf(stderr, "%s\n", ledger.error().message.c_str());
     return 1;
@@ -55,5 +64,19 @@ int main(int argc, char** argv) {
     if (auto* pay = std::get_if<staffchain::model::PayrollMonth>(&snapshot.records[i])) pay->gross_fen += 100;
   }
   ok = ok && timeCommit(**ledger, snapshot, "full snapshot, 10% of payroll changed");
-  return ok ? 0 : 1;
+  if (!ok) return 1;
+  // What an evaluation reads before it judges: every current record, as the daemon loads them.
+  const auto start = std::chrono::steady_clock::now();
+  auto dataset = (*ledger)->loadDataset();
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  if (!dataset) {
+    std::fprintf(stderr, "%s\n", dataset.error().message.c_str());
+    return 1;
+  }
+  const auto records = dataset->units.size() + dataset->quotas.size() + dataset->leader_quotas.size() +
+                       dataset->approvals.size() + dataset->roster.size() + dataset->movements.size() +
+                       dataset->payroll.size() + dataset->deaths.size();
+  fmt::print("{:<34} {:>7} records in {:6.3f} s = {:>9.0f} records/s\n", "loading the dataset", records, took.count(),
+             static_cast<double>(records) / took.count());
+  return 0;
 }

@@ -14,7 +14,7 @@
 
 #include "ledger_samples.hpp"
 #include "sqlite_query.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "temp_dir.hpp"
 
 namespace staffchain::ledger {
@@ -27,9 +27,9 @@ constexpr const char* kCursor = "payroll-2023-12";
 [[noreturn]] void commitInChild(const std::filesystem::path& file, const LedgerBatch& batch, int ready_fd) {
   // A small cache makes the batch spill into the WAL long before it commits, so kills land
   // while uncommitted pages are on disk, the case recovery must get right.
-  SqliteLedgerOptions options;
+  SqlLedgerOptions options;
   options.cache_kib = 1024;
-  auto ledger = SqliteLedger::open(file, options);
+  auto ledger = SqlLedger::open(file, options);
   if (!ledger) _exit(2);
   const char ready = 'r';
   if (::write(ready_fd, &ready, 1) != 1) _exit(3);
@@ -83,7 +83,7 @@ TEST(LedgerCrashTest, KilledCommitLeavesNoneOrAllOfTheBatch) {
     std::error_code no_wal;
     const auto wal_bytes = std::filesystem::file_size(dir.path() / "ledger.db-wal", no_wal);
     EXPECT_EQ(testing::sqliteQuery(file, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
-    auto ledger = SqliteLedger::open(file);
+    auto ledger = SqlLedger::open(file);
     ASSERT_TRUE(ledger) << ledger.error().message;
     const auto held = std::stoul(testing::sqliteQuery(file, "SELECT count(*) FROM payroll").at(0));
     EXPECT_TRUE(held == 0 || held == kBatchSize) << held << " of " << kBatchSize << " records survived the kill";
@@ -121,7 +121,7 @@ TEST(LedgerCrashTest, ACommitThatCannotGrowTheFileNamesTheSystemsReasonAndLosesN
   first.records = testing::payrollRecords(1'000);
   first.cursor = "first";
   {
-    auto ledger = SqliteLedger::open(file);
+    auto ledger = SqlLedger::open(file);
     ASSERT_TRUE(ledger) << ledger.error().message;
     ASSERT_TRUE((*ledger)->commitBatch(first));
   }
@@ -136,7 +136,7 @@ TEST(LedgerCrashTest, ACommitThatCannotGrowTheFileNamesTheSystemsReasonAndLosesN
   ASSERT_GE(child, 0);
   if (child == 0) {
     ::close(report[0]);
-    auto ledger = SqliteLedger::open(file);
+    auto ledger = SqlLedger::open(file);
     if (!ledger) _exit(2);
     ::signal(SIGXFSZ, SIG_IGN);
     const auto size = std::filesystem::file_size(file);
@@ -162,7 +162,7 @@ TEST(LedgerCrashTest, ACommitThatCannotGrowTheFileNamesTheSystemsReasonAndLosesN
 
   EXPECT_EQ(testing::sqliteQuery(file, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
   EXPECT_EQ(testing::sqliteQuery(file, "SELECT count(*) FROM payroll"), std::vector<std::string>{"1000"});
-  auto ledger = SqliteLedger::open(file);
+  auto ledger = SqlLedger::open(file);
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_EQ((*ledger)->cursor("finance")->value_or(""), "first");
   auto stats = (*ledger)->commitBatch(big);

@@ -4,7 +4,7 @@
 
 #include "ledger_samples.hpp"
 #include "sqlite_query.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "temp_dir.hpp"
 
 namespace staffchain::ledger {
@@ -92,10 +92,10 @@ TEST(LedgerMigrationTest, VersionOneFileIsMigratedKeepingItsData) {
   const auto file = dir.path() / "v1.db";
   testing::sqliteExec(file, kVersion1File);
 
-  auto ledger = SqliteLedger::open(file);
+  auto ledger = SqlLedger::open(file);
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA user_version"),
-              ElementsAre(std::to_string(SqliteLedger::kSchemaVersion)));
+              ElementsAre(std::to_string(SqlLedger::kSchemaVersion)));
   // A file that exists keeps its page size (changing it would rewrite the whole file).
   EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA page_size"), ElementsAre("4096"));
 
@@ -127,12 +127,12 @@ TEST(LedgerMigrationTest, NewerFileIsRefusedNamingBothVersions) {
   testing::TempDir dir;
   const auto file = dir.path() / "future.db";
   testing::sqliteExec(file, "CREATE TABLE from_the_future (x); PRAGMA user_version = 9;");
-  auto ledger = SqliteLedger::open(file);
+  auto ledger = SqlLedger::open(file);
   ASSERT_FALSE(ledger);
   const auto& message = ledger.error().message;
   EXPECT_THAT(message, HasSubstr(file.string()));
   EXPECT_THAT(message, HasSubstr("schema version 9"));
-  EXPECT_THAT(message, HasSubstr(fmt::format("version {}", SqliteLedger::kSchemaVersion)));
+  EXPECT_THAT(message, HasSubstr(fmt::format("version {}", SqlLedger::kSchemaVersion)));
   // Refusing touched nothing.
   EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA user_version"), ElementsAre("9"));
   EXPECT_THAT(testing::sqliteQuery(file, "SELECT name FROM sqlite_master"), ElementsAre("from_the_future"));
@@ -142,15 +142,15 @@ TEST(LedgerMigrationTest, NewFileGetsTheCurrentVersionAndReopens) {
   testing::TempDir dir;
   const auto file = dir.path() / "new.db";
   {
-    auto ledger = SqliteLedger::open(file);
+    auto ledger = SqlLedger::open(file);
     ASSERT_TRUE(ledger) << ledger.error().message;
     auto stats = (*ledger)->commitBatch(testing::makeBatch("estab", testing::oneOfEachType(), {}, {}, "c"));
     ASSERT_TRUE(stats) << stats.error().message;
   }
-  auto reopened = SqliteLedger::open(file);
+  auto reopened = SqlLedger::open(file);
   ASSERT_TRUE(reopened) << reopened.error().message;
   EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA user_version"),
-              ElementsAre(std::to_string(SqliteLedger::kSchemaVersion)));
+              ElementsAre(std::to_string(SqlLedger::kSchemaVersion)));
   EXPECT_THAT(testing::sqliteQuery(file, "PRAGMA page_size"), ElementsAre("16384"));
   auto dataset = (*reopened)->loadDataset();
   ASSERT_TRUE(dataset);

@@ -6,9 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ledger_backend.hpp"
 #include "ledger_samples.hpp"
 #include "sqlite_query.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "temp_dir.hpp"
 
 namespace staffchain::ledger {
@@ -33,15 +34,16 @@ OutboxNotice notice(const std::string& id, const std::string& action, const std:
   return n;
 }
 
-class NoticeOutboxTest : public ::testing::Test {
+// Part of the conformance suite: every case on each backend.
+class NoticeOutboxTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    SqliteLedgerOptions options;
+    SqlLedgerOptions options;
     options.clock = [this] { return now_; };
-    auto ledger = SqliteLedger::open(file_, options);
+    auto ledger = SqlLedger::open(store_.location(), options);
     ASSERT_TRUE(ledger) << ledger.error().message;
     ledger_ = std::move(ledger.value());
-    auto outbox = NoticeOutbox::open(file_);
+    auto outbox = NoticeOutbox::open(store_.location());
     ASSERT_TRUE(outbox) << outbox.error().message;
     outbox_ = std::move(outbox.value());
   }
@@ -73,14 +75,13 @@ class NoticeOutboxTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
-  std::filesystem::path file_ = dir_.path() / "ledger.db";
+  testing::BackendStore store_{GetParam()};
   system_clock::time_point now_ = sys_days(year(2026) / 10 / 1) + hours(8) + milliseconds(250);
-  std::unique_ptr<SqliteLedger> ledger_;
+  std::unique_ptr<SqlLedger> ledger_;
   std::unique_ptr<NoticeOutbox> outbox_;
 };
 
-TEST_F(NoticeOutboxTest, ABatchWritesItsNoticesDueAtOnceWithTheirWrittenEvent) {
+TEST_P(NoticeOutboxTest, ABatchWritesItsNoticesDueAtOnceWithTheirWrittenEvent) {
   const auto stats = write({notice("n-1", "pay_start", "2026-10-15"), notice("n-2", "pay_stop", "2026-10-15", true)});
   EXPECT_EQ(stats.notices_written, 2U);
 
@@ -98,7 +99,7 @@ TEST_F(NoticeOutboxTest, ABatchWritesItsNoticesDueAtOnceWithTheirWrittenEvent) {
                                          "due 2026-10-15"));
   EXPECT_THAT(events("n-2"), ElementsAre(HasSubstr("(dry run: not sent)")));
   // Stored to the millisecond.
-  EXPECT_THAT(testing::sqliteQuery(file_, "SELECT created_at, next_attempt_at FROM notices WHERE id = 'n-1'"),
+  EXPECT_THAT(store_.query("SELECT created_at, next_attempt_at FROM notices WHERE id = 'n-1'"),
               ElementsAre("2026-10-01T08:00:00.250Z|2026-10-01T08:00:00.250Z"));
 
   // The same id again is left as it is.
@@ -108,7 +109,7 @@ TEST_F(NoticeOutboxTest, ABatchWritesItsNoticesDueAtOnceWithTheirWrittenEvent) {
   EXPECT_EQ(events("n-1").size(), 1U);
 }
 
-TEST_F(NoticeOutboxTest, AFailedAttemptIsDueAgainAtItsNextAttemptToTheMillisecond) {
+TEST_P(NoticeOutboxTest, AFailedAttemptIsDueAgainAtItsNextAttemptToTheMillisecond) {
   write({notice("n-1", "pay_start", "2026-10-15"), notice("n-2", "pay_stop", "2026-10-15", true)});
   EXPECT_THAT(ids(outbox_->due(now_ - milliseconds(1), 10)), ElementsAre());
   EXPECT_THAT(ids(outbox_->due(now_, 10)), ElementsAre("n-1", "n-2"));
@@ -130,11 +131,11 @@ TEST_F(NoticeOutboxTest, AFailedAttemptIsDueAgainAtItsNextAttemptToTheMillisecon
   EXPECT_THAT(ids(outbox_->due(retry + hours(24), 10)), ElementsAre());
   EXPECT_THAT(events("n-1"), ElementsAre(HasSubstr("written"), "2026-10-01T08:00:00Z failed: connection refused",
                                          "2026-10-01T08:01:30Z delivered: INSERT 0 1"));
-  EXPECT_THAT(testing::sqliteQuery(file_, "SELECT delivered_at, receipt, state FROM notices WHERE id = 'n-1'"),
+  EXPECT_THAT(store_.query("SELECT delivered_at, receipt, state FROM notices WHERE id = 'n-1'"),
               ElementsAre("2026-10-01T08:01:30.255Z|INSERT 0 1|delivered"));
 }
 
-TEST_F(NoticeOutboxTest, AChangeTheStateDoesNotAllowIsRefusedAndLeavesNoEvent) {
+TEST_P(NoticeOutboxTest, AChangeTheStateDoesNotAllowIsRefusedAndLeavesNoEvent) {
   write({notice("n-1", "pay_start", "2026-10-15")});
   ASSERT_TRUE(outbox_->complete("n-1", "paid from October", now_));
   auto again = outbox_->complete("n-1", "paid again", now_);
@@ -147,7 +148,7 @@ TEST_F(NoticeOutboxTest, AChangeTheStateDoesNotAllowIsRefusedAndLeavesNoEvent) {
   EXPECT_EQ(outbox_->find("n-1").value()->completed_at, "2026-10-01T08:00:00Z");
 }
 
-TEST_F(NoticeOutboxTest, DeadlinesAreCalendarDaysAndOverdueNoticesStayOpen) {
+TEST_P(NoticeOutboxTest, DeadlinesAreCalendarDaysAndOverdueNoticesStayOpen) {
   write({notice("n-1", "pay_start", "2026-10-15"), notice("n-2", "pay_stop", "2026-10-16")});
   ASSERT_TRUE(outbox_->delivered("n-2", "ok", false, now_));
   auto late = outbox_->pastDeadline(model::Date::fromYmd(2026, 10, 16));
@@ -165,7 +166,7 @@ TEST_F(NoticeOutboxTest, DeadlinesAreCalendarDaysAndOverdueNoticesStayOpen) {
                          {"completed", 0}, {"delivered", 1}, {"dry_run", 0}, {"overdue", 1}, {"pending", 0}}));
 }
 
-TEST_F(NoticeOutboxTest, AlikeFindsTheStoredNoticesOfOnePersonUnitActionAndSinkOldestFirst) {
+TEST_P(NoticeOutboxTest, AlikeFindsTheStoredNoticesOfOnePersonUnitActionAndSinkOldestFirst) {
   write({notice("old-id", "pay_start", "2026-10-15")});
   now_ += minutes(1);
   write({notice("other-action", "pay_stop", "2026-10-15"), notice("second", "pay_start", "2026-10-20")});
@@ -187,6 +188,10 @@ TEST(NoticeOutboxOpen, AFileTheLedgerNeverMigratedIsRefused) {
   ASSERT_FALSE(missing);
   EXPECT_THAT(missing.error().message, HasSubstr("notice outbox " + (dir.path() / "missing.db").string()));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, NoticeOutboxTest,
+                         ::testing::Values(testing::Backend::sqlite, testing::Backend::postgresql),
+                         testing::backendName);
 
 }  // namespace
 }  // namespace staffchain::ledger

@@ -11,7 +11,7 @@
 #include "ledger_samples.hpp"
 #include "record_codec.hpp"
 #include "sqlite_query.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "staffchain/model/record_columns.hpp"
 #include "staffchain/plugin/canonical_columns.hpp"
 #include "temp_dir.hpp"
@@ -31,7 +31,7 @@ class RecordTablesTest : public ::testing::Test {
 
   // A ledger written by this staffchain, holding one record of each type.
   void writeLedger() {
-    auto ledger = SqliteLedger::open(file());
+    auto ledger = SqlLedger::open(file());
     ASSERT_TRUE(ledger) << ledger.error().message;
     auto stats = (*ledger)->commitBatch(testing::makeBatch("estab", testing::oneOfEachType()));
     ASSERT_TRUE(stats) << stats.error().message;
@@ -93,7 +93,7 @@ TEST_F(RecordTablesTest, AColumnAddedSinceAFileWasWrittenIsAddedWithItsRowsStill
              "ALTER TABLE movement_history DROP COLUMN recorded_on;");
   const auto history_before = sqliteQuery(file(), "SELECT count(*) FROM movement_history");
 
-  auto ledger = SqliteLedger::open(file());
+  auto ledger = SqlLedger::open(file());
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_THAT(sqliteQuery(file(), "SELECT DISTINCT name FROM units"), ElementsAre(""));
   EXPECT_THAT(sqliteQuery(file(), "SELECT DISTINCT recorded_on FROM movements"), ElementsAre("<null>"));
@@ -130,7 +130,7 @@ TEST_F(RecordTablesTest, AColumnAddedSinceAFileWasWrittenIsAddedWithItsRowsStill
 TEST_F(RecordTablesTest, AMissingRecordTableIsCreatedAsDescribed) {
   writeLedger();
   sqliteExec(file(), "DROP TABLE deaths");
-  auto ledger = SqliteLedger::open(file());
+  auto ledger = SqlLedger::open(file());
   ASSERT_TRUE(ledger) << ledger.error().message;
   const auto scratch = dir_.path() / "scratch.db";
   EXPECT_EQ(columnsOf("deaths"), columnsCreatedBy(scratch, detail::recordTableDefinition(RecordType::death), "deaths"));
@@ -143,7 +143,7 @@ TEST_F(RecordTablesTest, AMissingColumnItsRowsCouldNotReadBackIsRefusedAndNothin
   writeLedger();
   sqliteExec(file(), "ALTER TABLE payroll DROP COLUMN gross_fen; ALTER TABLE units DROP COLUMN name;");
   const auto units_before = columnsOf("units");
-  auto ledger = SqliteLedger::open(file());
+  auto ledger = SqlLedger::open(file());
   ASSERT_FALSE(ledger);
   EXPECT_THAT(ledger.error().message, HasSubstr(file().string()));
   EXPECT_THAT(ledger.error().message, HasSubstr("adding column gross_fen to table payroll"));
@@ -154,7 +154,7 @@ TEST_F(RecordTablesTest, AMissingColumnItsRowsCouldNotReadBackIsRefusedAndNothin
 TEST_F(RecordTablesTest, AColumnStoredOtherwiseThanDescribedIsRefusedNamingBoth) {
   writeLedger();
   sqliteExec(file(), "ALTER TABLE units DROP COLUMN kind; ALTER TABLE units ADD COLUMN kind INTEGER;");
-  auto ledger = SqliteLedger::open(file());
+  auto ledger = SqlLedger::open(file());
   ASSERT_FALSE(ledger);
   EXPECT_THAT(ledger.error().message, HasSubstr("checking column kind of table units"));
   EXPECT_THAT(ledger.error().message, HasSubstr("it is INTEGER, where this staffchain stores kind TEXT NOT NULL"));
@@ -164,7 +164,7 @@ TEST_F(RecordTablesTest, AFileAsDescribedIsLeftAsItIs) {
   writeLedger();
   const auto schema = sqliteQuery(file(), "SELECT sql FROM sqlite_master ORDER BY name");
   const auto hashes = sqliteQuery(file(), "SELECT record_key, content_hash FROM units ORDER BY record_key");
-  auto ledger = SqliteLedger::open(file());
+  auto ledger = SqlLedger::open(file());
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_EQ(sqliteQuery(file(), "SELECT sql FROM sqlite_master ORDER BY name"), schema);
   EXPECT_EQ(sqliteQuery(file(), "SELECT record_key, content_hash FROM units ORDER BY record_key"), hashes);

@@ -1,5 +1,6 @@
 // Full snapshots the ledger must not trust blindly: the removal guard, snapshots in several
-// parts, and rows whose key could be read only in part.
+// parts, and rows whose key could be read only in part. Part of the conformance suite: every
+// case on each backend.
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,10 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "ledger_backend.hpp"
 #include "ledger_samples.hpp"
-#include "sqlite_query.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
-#include "temp_dir.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 
 namespace staffchain::ledger {
 namespace {
@@ -36,12 +36,12 @@ std::vector<Record> roster(std::size_t count, std::size_t units = 4) {
   return records;
 }
 
-class SnapshotGuardTest : public ::testing::Test {
+class SnapshotGuardTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    SqliteLedgerOptions options;
+    SqlLedgerOptions options;
     options.clock = [this] { return now_; };
-    auto opened = SqliteLedger::open(dir_.path() / "ledger.db", options);
+    auto opened = SqlLedger::open(store_.location(), options);
     ASSERT_TRUE(opened) << opened.error().message;
     ledger_ = std::move(*opened);
   }
@@ -61,12 +61,12 @@ class SnapshotGuardTest : public ::testing::Test {
     return batch;
   }
 
-  testing::TempDir dir_;
+  testing::BackendStore store_{GetParam()};
   std::chrono::system_clock::time_point now_ = std::chrono::system_clock::from_time_t(1'767'225'600);
-  std::unique_ptr<SqliteLedger> ledger_;
+  std::unique_ptr<SqlLedger> ledger_;
 };
 
-TEST_F(SnapshotGuardTest, AnEmptiedRosterIsHeldAndChangesNothing) {
+TEST_P(SnapshotGuardTest, AnEmptiedRosterIsHeldAndChangesNothing) {
   commit(snapshot(roster(300), "c1"));
   const auto stats = commit(snapshot({}, "c2"));
   ASSERT_TRUE(stats.held);
@@ -84,7 +84,7 @@ TEST_F(SnapshotGuardTest, AnEmptiedRosterIsHeldAndChangesNothing) {
   EXPECT_EQ(held->front().units, stats.held->units);
 }
 
-TEST_F(SnapshotGuardTest, RemovalsWithinEitherLimitAreApplied) {
+TEST_P(SnapshotGuardTest, RemovalsWithinEitherLimitAreApplied) {
   commit(snapshot(roster(300), "c1"));
   auto smaller = roster(300);
   smaller.resize(300 - 60);  // 20% of 300, not more
@@ -95,7 +95,7 @@ TEST_F(SnapshotGuardTest, RemovalsWithinEitherLimitAreApplied) {
   EXPECT_EQ(rosterSize(), 190U);
 }
 
-TEST_F(SnapshotGuardTest, AnAcceptedSnapshotIsAppliedAndClosesTheHeldOne) {
+TEST_P(SnapshotGuardTest, AnAcceptedSnapshotIsAppliedAndClosesTheHeldOne) {
   commit(snapshot(roster(300), "c1"));
   auto kept = roster(300);
   kept.resize(100);
@@ -108,14 +108,14 @@ TEST_F(SnapshotGuardTest, AnAcceptedSnapshotIsAppliedAndClosesTheHeldOne) {
   EXPECT_EQ(ledger_->heldSnapshots(false)->size(), 1U);
 }
 
-TEST_F(SnapshotGuardTest, HoldingTheSameSnapshotAgainKeepsOneOpenRecord) {
+TEST_P(SnapshotGuardTest, HoldingTheSameSnapshotAgainKeepsOneOpenRecord) {
   commit(snapshot(roster(300), "c1"));
   commit(snapshot({}, "c2"));
   commit(snapshot({}, "c2"));
   EXPECT_EQ(ledger_->heldSnapshots(true)->size(), 1U);
 }
 
-TEST_F(SnapshotGuardTest, AFirstPartAnnouncingFarFewerRowsIsHeldBeforeAnythingIsWritten) {
+TEST_P(SnapshotGuardTest, AFirstPartAnnouncingFarFewerRowsIsHeldBeforeAnythingIsWritten) {
   commit(snapshot(roster(300), "c1"));
   auto first = snapshot(roster(10), "c2@100:12");
   first.snapshot_part = SnapshotPart::first;
@@ -126,7 +126,7 @@ TEST_F(SnapshotGuardTest, AFirstPartAnnouncingFarFewerRowsIsHeldBeforeAnythingIs
   EXPECT_EQ(ledger_->cursor("estab").value(), std::optional<std::string>("c1"));
 }
 
-TEST_F(SnapshotGuardTest, ASnapshotInPartsRemovesOnlyWithItsLastPart) {
+TEST_P(SnapshotGuardTest, ASnapshotInPartsRemovesOnlyWithItsLastPart) {
   commit(snapshot(roster(300), "c1"));
   auto all = roster(300);
   // The new snapshot: persons 0..279 in three parts; 280..299 are gone.
@@ -147,7 +147,7 @@ TEST_F(SnapshotGuardTest, ASnapshotInPartsRemovesOnlyWithItsLastPart) {
   EXPECT_EQ(rosterSize(), 280U);
 }
 
-TEST_F(SnapshotGuardTest, AnAbandonedRunOfPartsCountsNoMoreWhenTheNextStarts) {
+TEST_P(SnapshotGuardTest, AnAbandonedRunOfPartsCountsNoMoreWhenTheNextStarts) {
   commit(snapshot(roster(100), "c1"));
   auto all = roster(100);
   auto first = snapshot({all.begin(), all.begin() + 90}, "p1");
@@ -164,7 +164,7 @@ TEST_F(SnapshotGuardTest, AnAbandonedRunOfPartsCountsNoMoreWhenTheNextStarts) {
   EXPECT_EQ(commit(last).removed, 50U);
 }
 
-TEST_F(SnapshotGuardTest, AnUnreadablePersonKeepsOnlyTheRecordsOfItsUnit) {
+TEST_P(SnapshotGuardTest, AnUnreadablePersonKeepsOnlyTheRecordsOfItsUnit) {
   commit(snapshot(roster(8, 4), "c1"));  // persons 0..7 at units 0,1,2,3,0,1,2,3
   auto batch = snapshot({}, "c2");
   batch.removal_guard.reset();
@@ -175,7 +175,7 @@ TEST_F(SnapshotGuardTest, AnUnreadablePersonKeepsOnlyTheRecordsOfItsUnit) {
   EXPECT_EQ(stats.removed, 6U);
 }
 
-TEST_F(SnapshotGuardTest, ARowWithNoReadableKeyKeepsEveryAbsentRecord) {
+TEST_P(SnapshotGuardTest, ARowWithNoReadableKeyKeepsEveryAbsentRecord) {
   commit(snapshot(roster(8), "c1"));
   auto batch = snapshot({}, "c2");
   batch.removal_guard.reset();
@@ -185,7 +185,7 @@ TEST_F(SnapshotGuardTest, ARowWithNoReadableKeyKeepsEveryAbsentRecord) {
   EXPECT_EQ(stats.removed, 0U);
 }
 
-TEST_F(SnapshotGuardTest, UnreadableRowsOfAnEarlierPartAreRememberedForTheLast) {
+TEST_P(SnapshotGuardTest, UnreadableRowsOfAnEarlierPartAreRememberedForTheLast) {
   commit(snapshot(roster(8, 4), "c1"));
   auto first = snapshot({}, "p1");
   first.snapshot_part = SnapshotPart::first;
@@ -203,7 +203,7 @@ TEST_F(SnapshotGuardTest, UnreadableRowsOfAnEarlierPartAreRememberedForTheLast) 
 // A payroll export lists a month at a time (every person's January, then February, ...) while
 // its key starts with the person: the table keeps it by month and unit, and a run of parts in
 // that order reads back as the same records, removing what its parts lacked.
-TEST_F(SnapshotGuardTest, APayrollInPartsListedMonthByMonthReadsBackWholeAndRemovesWhatItLacks) {
+TEST_P(SnapshotGuardTest, APayrollInPartsListedMonthByMonthReadsBackWholeAndRemovesWhatItLacks) {
   auto all = testing::payrollRecords(80 * 12);  // 80 persons (0..39 at unit 0, 40..79 at unit 1), 12 months
   auto whole = makeBatch("finance", all, {RecordType::payroll}, {}, "c1");
   commit(whole);
@@ -256,11 +256,19 @@ TEST_F(SnapshotGuardTest, APayrollInPartsListedMonthByMonthReadsBackWholeAndRemo
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(stored, expected);
   // Kept by month, then unit, then key: the order the table's primary key gives.
-  EXPECT_THAT(testing::sqliteQuery(dir_.path() / "ledger.db",
-                                   "SELECT group_concat(name, ',') FROM pragma_index_info((SELECT name FROM "
-                                   "pragma_index_list('payroll') WHERE origin = 'pk'))"),
-              ::testing::ElementsAre("connector,month,unit_id,record_key"));
+  const auto* primary_key = GetParam() == testing::Backend::sqlite
+                                ? "SELECT group_concat(name, ',') FROM pragma_index_info((SELECT name FROM "
+                                  "pragma_index_list('payroll') WHERE origin = 'pk'))"
+                                : "SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM pg_index i "
+                                  "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) "
+                                  "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                                  "WHERE i.indrelid = 'payroll'::regclass AND i.indisprimary";
+  EXPECT_THAT(store_.query(primary_key), ::testing::ElementsAre("connector,month,unit_id,record_key"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SnapshotGuardTest,
+                         ::testing::Values(testing::Backend::sqlite, testing::Backend::postgresql),
+                         testing::backendName);
 
 }  // namespace
 }  // namespace staffchain::ledger

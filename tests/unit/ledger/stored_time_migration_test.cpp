@@ -7,7 +7,7 @@
 #include "ledger_samples.hpp"
 #include "sqlite_query.hpp"
 #include "staffchain/ledger/notice_outbox.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "temp_dir.hpp"
 
 namespace staffchain::ledger {
@@ -146,9 +146,9 @@ class StoredTimeMigrationTest : public ::testing::Test {
 };
 
 TEST_F(StoredTimeMigrationTest, EveryTimeOfAVersion5LedgerIsStoredToTheMillisecondAsTheSameInstant) {
-  auto ledger = SqliteLedger::open(file_);
+  auto ledger = SqlLedger::open(file_);
   ASSERT_TRUE(ledger) << ledger.error().message;
-  EXPECT_THAT(query("PRAGMA user_version"), ElementsAre(std::to_string(SqliteLedger::kSchemaVersion)));
+  EXPECT_THAT(query("PRAGMA user_version"), ElementsAre(std::to_string(SqlLedger::kSchemaVersion)));
 
   EXPECT_THAT(
       query("SELECT name, cursor_updated_at, first_seen FROM connectors ORDER BY name"),
@@ -213,10 +213,10 @@ TEST_F(StoredTimeMigrationTest, EveryTimeOfAVersion5LedgerIsStoredToTheMilliseco
 }
 
 TEST_F(StoredTimeMigrationTest, MigratedAndNewTimesCompareInTimeOrder) {
-  SqliteLedgerOptions options;
+  SqlLedgerOptions options;
   auto now = sys_days(year(2023) / 11 / 2) + hours(8) + minutes(59) + seconds(59) + milliseconds(999);
   options.clock = [&now] { return now; };
-  auto ledger = SqliteLedger::open(file_, options);
+  auto ledger = SqlLedger::open(file_, options);
   ASSERT_TRUE(ledger) << ledger.error().message;
   auto outbox = NoticeOutbox::open(file_);
   ASSERT_TRUE(outbox) << outbox.error().message;
@@ -252,7 +252,7 @@ TEST_F(StoredTimeMigrationTest, MigratedAndNewTimesCompareInTimeOrder) {
 }
 
 TEST_F(StoredTimeMigrationTest, TheMovementHistoryStaysAppendOnly) {
-  auto ledger = SqliteLedger::open(file_);
+  auto ledger = SqlLedger::open(file_);
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_THROW(testing::sqliteExec(file_, "UPDATE movement_history SET name = 'x'"), std::runtime_error);
   EXPECT_THROW(testing::sqliteExec(file_, "DELETE FROM movement_history"), std::runtime_error);
@@ -264,7 +264,7 @@ TEST_F(StoredTimeMigrationTest, ATimeOfNeitherFormIsLeftAndRefusedByNameWhenRead
   testing::sqliteExec(file_,
                       "UPDATE quarantine SET last_seen = 'yesterday'; "
                       "UPDATE notices SET next_attempt_at = '2023-11-02 09:00' WHERE id = 'n-1';");
-  auto ledger = SqliteLedger::open(file_);
+  auto ledger = SqlLedger::open(file_);
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_THAT(query("SELECT last_seen FROM quarantine"), ElementsAre("yesterday"));
 
@@ -307,7 +307,7 @@ TEST_F(StoredTimeMigrationTest, PayrollAndAnUnfinishedRunOfPartsComeThroughTheUp
   rows += "INSERT INTO snapshot_marks VALUES ('estab', 'payroll', '|121507000000000002Y|2023-12', 1);\n";
   testing::sqliteExec(file_, rows);
 
-  auto ledger = SqliteLedger::open(file_);
+  auto ledger = SqlLedger::open(file_);
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_THAT(query("SELECT group_concat(name, ',') FROM pragma_index_info((SELECT name FROM "
                     "pragma_index_list('payroll') WHERE origin = 'pk'))"),
@@ -335,7 +335,7 @@ TEST_F(StoredTimeMigrationTest, APayrollTableRenamedBeforeIsUpgradedToo) {
                       "ALTER TABLE payroll RENAME TO payroll_before; ALTER TABLE payroll_before RENAME TO payroll;");
   ASSERT_THAT(query("SELECT sql FROM sqlite_master WHERE name = 'payroll'"),
               ElementsAre(::testing::StartsWith("CREATE TABLE \"payroll\" (")));
-  auto ledger = SqliteLedger::open(file_);
+  auto ledger = SqlLedger::open(file_);
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_THAT(query("SELECT group_concat(name, ',') FROM pragma_index_info((SELECT name FROM "
                     "pragma_index_list('payroll') WHERE origin = 'pk'))"),

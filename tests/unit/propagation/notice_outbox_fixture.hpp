@@ -7,7 +7,7 @@
 
 #include "propagation_test_support.hpp"
 #include "scratch_dir.hpp"
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "staffchain/propagation/notice_store.hpp"
 
 namespace staffchain::propagation::testing {
@@ -15,9 +15,9 @@ namespace staffchain::propagation::testing {
 class NoticeOutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ledger::SqliteLedgerOptions options;
+    ledger::SqlLedgerOptions options;
     options.clock = [this] { return now_; };
-    ledger_ = ledger::SqliteLedger::open(dir_.path() / "ledger.db", options).value();
+    ledger_ = ledger::SqlLedger::open(dir_.path() / "ledger.db", options).value();
     store_ = NoticeStore::open(dir_.path() / "ledger.db", [this] { return now_; }).value();
   }
 
@@ -61,7 +61,7 @@ class NoticeOutboxTest : public ::testing::Test {
 
   staffchain::testing::ScratchDir dir_;
   SystemClock::time_point now_ = std::chrono::sys_days(std::chrono::days(date("2026-10-01").days));
-  std::unique_ptr<ledger::SqliteLedger> ledger_;
+  std::unique_ptr<ledger::SqlLedger> ledger_;
   std::unique_ptr<NoticeStore> store_;
 };
 

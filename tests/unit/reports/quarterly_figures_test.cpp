@@ -477,7 +477,7 @@ TEST_F(QuarterlyFigures, TheWorkbookReadBackHoldsTheComputedFigures) {
   writeHistory();
   auto report = quarterlyFigures(inputs(beijing(2027, 1, 5, 9)), engine_, *manager_);
   ASSERT_TRUE(report.ok()) << report.error().message;
-  const auto out = scratch_.ledger().parent_path() / "q.xlsx";
+  const auto out = scratch_.path() / "q.xlsx";
   ASSERT_TRUE(writeQuarterlyWorkbook(*report, out).ok());
   const std::string command =
       "/usr/bin/python3 " STAFFCHAIN_SOURCE_DIR "/tests/unit/reports/read_workbook.py " + out.string();

@@ -15,6 +15,7 @@
 #include "staffchain/alerts/alert_settings.hpp"
 #include "staffchain/chain/finding.hpp"
 #include "staffchain/plugin/result.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::alerts {
 
@@ -27,7 +28,7 @@ class AlertManager {
  public:
   // Opens (creating if needed) the alert tables in the ledger file: tables prefixed `alert_`,
   // versioned in `alert_schema`, on a connection of its own (WAL, busy timeout).
-  static Result<std::unique_ptr<AlertManager>> open(const std::filesystem::path& ledger_db, AlertSettings settings);
+  static Result<std::unique_ptr<AlertManager>> open(const store::Location& ledger_db, AlertSettings settings);
   ~AlertManager();
   AlertManager(const AlertManager&) = delete;
   AlertManager& operator=(const AlertManager&) = delete;

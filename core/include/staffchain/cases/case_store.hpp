@@ -16,6 +16,7 @@
 #include "staffchain/chain/case_suspension.hpp"
 #include "staffchain/chain/finding.hpp"
 #include "staffchain/plugin/result.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::cases {
 
@@ -69,7 +70,8 @@ struct CaseChanges {
 
 class CaseStore {
  public:
-  static Result<std::unique_ptr<CaseStore>> open(const std::filesystem::path& ledger_db, CaseSettings settings);
+  // The ledger's file, or the PostgreSQL database the location names (its tables created there).
+  static Result<std::unique_ptr<CaseStore>> open(const store::Location& ledger, CaseSettings settings);
   ~CaseStore();
   CaseStore(const CaseStore&) = delete;
   CaseStore& operator=(const CaseStore&) = delete;

@@ -27,8 +27,26 @@ namespace staffchain::config {
 
 using plugin::Duration;
 
+// [daemon] store: everything the daemon keeps (ledger, alerts, outboxes, notices, cases) in a
+// PostgreSQL database instead of the ledger file in state_dir.
+struct StoreSettings {
+  std::string url;                      // "postgresql://user@host:port/database", never with a password
+  std::string password;                 // a secret reference ("${ENV}", "@file:/path"), resolved at start; empty: none
+  std::string sslmode = "verify-full";  // libpq's: disable, require, verify-ca, verify-full
+  std::string sslrootcert;              // the CA bundle verify-ca and verify-full check the server against
+  Duration connect_timeout{std::chrono::seconds(10)};
+  // Active/standby: daemons on one store take turns by a lease (store/lease.hpp). This one's
+  // name (default: the host's name) and how soon a standby takes over from an active one that
+  // died or lost the store.
+  std::string instance;
+  Duration failover_after{std::chrono::seconds(30)};
+
+  friend bool operator==(const StoreSettings&, const StoreSettings&) = default;
+};
+
 struct DaemonSettings {
   std::filesystem::path state_dir;                  // the ledger and plugin state live here
+  std::optional<StoreSettings> store;               // none: the ledger file in state_dir
   std::optional<std::filesystem::path> plugin_dir;  // default: see plugin_host::defaultPluginDirectory
   logging::LogSettings log;
   Duration plugin_call_timeout{std::chrono::minutes(2)};  // default for connectors without `timeout`

@@ -23,8 +23,9 @@
 #include "staffchain/ledger/ledger.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/plugin/result.hpp"
+#include "staffchain/store/database.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 class Database;
 }
 
@@ -76,7 +77,7 @@ class NoticeOutbox {
   using TimePoint = std::chrono::system_clock::time_point;
 
   // Opens the ledger file the notices were written to; the ledger creates and migrates it.
-  static Result<std::unique_ptr<NoticeOutbox>> open(const std::filesystem::path& ledger_path);
+  static Result<std::unique_ptr<NoticeOutbox>> open(const store::Location& ledger);
   ~NoticeOutbox();
   NoticeOutbox(const NoticeOutbox&) = delete;
   NoticeOutbox& operator=(const NoticeOutbox&) = delete;
@@ -115,7 +116,7 @@ class NoticeOutbox {
   Result<std::map<std::string, std::size_t>> countByState();
 
  private:
-  explicit NoticeOutbox(std::unique_ptr<sqlite::Database> db);
+  explicit NoticeOutbox(std::unique_ptr<store::Database> db);
   Result<void> transition(const std::string& id, const std::string& sql, const std::vector<std::string>& binds,
                           TimePoint at, std::string_view event, const std::string& detail, std::string_view what);
   template <typename Row>
@@ -123,7 +124,7 @@ class NoticeOutbox {
   Result<std::vector<StoredNotice>> notices(const std::string& sql, const std::vector<std::string>& binds,
                                             std::string_view what);
 
-  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<store::Database> db_;
 };
 
 }  // namespace staffchain::ledger

@@ -20,6 +20,7 @@
 #include "staffchain/ledger/notice_outbox.hpp"
 #include "staffchain/model/calendar.hpp"
 #include "staffchain/plugin/result.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::propagation {
 
@@ -36,7 +37,7 @@ class NoticeStore {
   using Clock = std::function<SystemClock::time_point()>;
 
   // Opens the ledger file the notices were written to (the ledger creates and migrates it).
-  static Result<std::unique_ptr<NoticeStore>> open(const std::filesystem::path& ledger_path, Clock clock = {});
+  static Result<std::unique_ptr<NoticeStore>> open(const store::Location& ledger_path, Clock clock = {});
   ~NoticeStore();
   NoticeStore(const NoticeStore&) = delete;
   NoticeStore& operator=(const NoticeStore&) = delete;

@@ -6,9 +6,9 @@
 #include <span>
 #include <string_view>
 
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 
 struct Migration {
   int version;
@@ -21,7 +21,7 @@ struct SchemaOwner {
   // In messages: "schema", "alert schema" ("migrating the alert schema to version 2").
   std::string_view name;
   // Where the version is kept: a one-row table of that name, or SQLite's user_version when
-  // empty (one owner of a file may use it).
+  // empty (one owner of a file may use it; on PostgreSQL, the table schema_version).
   std::string_view version_table;
 };
 
@@ -30,4 +30,4 @@ struct SchemaOwner {
 // A released migration is never edited, only followed by a new one.
 Result<void> migrate(Database& database, const SchemaOwner& owner, std::span<const Migration> migrations);
 
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

@@ -1,5 +1,5 @@
 // Migrations: run once each in order, versioned per owner, all or nothing, newer files refused.
-#include "staffchain/sqlite/migrations.hpp"
+#include "staffchain/store/migrations.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 
 #include "scratch_dir.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 namespace {
 
 using staffchain::testing::ScratchDir;
@@ -113,4 +113,4 @@ TEST(SqliteMigrations, AFileOfANewerVersionIsRefusedNamingBothVersions) {
 }
 
 }  // namespace
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

@@ -1,32 +1,40 @@
-// A prepared SQLite statement: binding, stepping and reading columns, the only way the ledger,
-// the alert store and the notice outbox talk to SQLite's statements.
+// A prepared statement: binding, stepping and reading columns, the only way the ledger, the alert
+// store, the case store and the notice outbox talk to their database's statements. Either
+// backend answers in SQLite's codes (SQLITE_ROW, SQLITE_DONE, an error code); a PostgreSQL
+// statement takes SQLite's numbered parameters (?1, ?2) as its own ($1, $2).
 #pragma once
 
 #include <sqlite3.h>  // the result codes (SQLITE_ROW, SQLITE_DONE, ...) callers compare with
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 
 // An instant as the tables store it (stored_time.hpp).
 using StoredTime = std::chrono::system_clock::time_point;
 
+namespace detail {
+class PgStatement;
+}
+
 class Statement {
  public:
-  Statement() = default;
+  Statement() noexcept;
   // Takes ownership of a statement the Database prepared.
-  explicit Statement(sqlite3_stmt* statement) noexcept : statement_(statement) {}
+  explicit Statement(sqlite3_stmt* statement) noexcept;
+  explicit Statement(std::unique_ptr<detail::PgStatement> statement) noexcept;
   ~Statement();
-  Statement(Statement&& other) noexcept : statement_(other.statement_) { other.statement_ = nullptr; }
+  Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  [[nodiscard]] bool valid() const noexcept { return statement_ != nullptr; }
+  [[nodiscard]] bool valid() const noexcept { return statement_ != nullptr || pg_ != nullptr; }
 
   // Parameters are numbered from 1. Each returns SQLite's code, so a caller can fail the
   // whole operation on the first error.
@@ -55,6 +63,8 @@ class Statement {
   // transaction open.
   void reset() noexcept;
 
+  // How many columns a result row has.
+  [[nodiscard]] int columnCount() const noexcept;
   // Columns are numbered from 0. Text is valid until the next step or reset.
   [[nodiscard]] std::string_view columnText(int index) const noexcept;
   [[nodiscard]] std::string text(int index) const { return std::string(columnText(index)); }
@@ -67,6 +77,7 @@ class Statement {
 
  private:
   sqlite3_stmt* statement_ = nullptr;
+  std::unique_ptr<detail::PgStatement> pg_;  // a PostgreSQL statement instead
 };
 
 // Resets a statement on every way out of a scope, so a cached statement never keeps a
@@ -86,4 +97,4 @@ class StatementUse {
   Statement& statement_;
 };
 
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

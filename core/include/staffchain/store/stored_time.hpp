@@ -12,9 +12,9 @@
 #include <string_view>
 
 #include "staffchain/plugin/result.hpp"
-#include "staffchain/sqlite/statement.hpp"
+#include "staffchain/store/statement.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 
 // "YYYY-MM-DDTHH:MM:SS.mmmZ": 24 characters for every instant a system_clock time point holds
 // (years 1677 to 2262 with its nanoseconds).
@@ -59,4 +59,4 @@ class RowTimes {
   std::optional<Error> refused_;
 };
 
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

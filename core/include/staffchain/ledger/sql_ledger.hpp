@@ -1,4 +1,5 @@
-// SqliteLedger: the Ledger in one SQLite file (WAL), readable with the sqlite3 shell.
+// SqlLedger: the Ledger in SQL, in one SQLite file (WAL, readable with the sqlite3 shell) or in a
+// PostgreSQL database ([daemon] store): the same statements, each backend with its own schema.
 #pragma once
 
 #include <chrono>
@@ -8,10 +9,11 @@
 #include <memory>
 
 #include "staffchain/ledger/ledger.hpp"
+#include "staffchain/store/database.hpp"
 
 namespace staffchain::ledger {
 
-struct SqliteLedgerOptions {
+struct SqlLedgerOptions {
   // How long a writer waits for another process holding the file before giving up.
   std::chrono::milliseconds busy_timeout{5000};
   // Page cache per connection. A batch larger than the cache spills into the WAL before it
@@ -21,15 +23,16 @@ struct SqliteLedgerOptions {
   std::function<std::chrono::system_clock::time_point()> clock;
 };
 
-class SqliteLedger final : public Ledger {
+class SqlLedger final : public Ledger {
  public:
   // The schema version this code writes; older files are migrated on open, newer refused.
   static constexpr int kSchemaVersion = 7;
 
-  // Creates the file when absent. Errors name the path and what failed.
-  static Result<std::unique_ptr<SqliteLedger>> open(const std::filesystem::path& path,
-                                                    SqliteLedgerOptions options = {});
-  ~SqliteLedger() override;
+  // The file (created when absent), or the PostgreSQL database the location names (which must
+  // exist; its tables are created or migrated here). Errors name the file or the database
+  // (never its password) and what failed.
+  static Result<std::unique_ptr<SqlLedger>> open(const store::Location& location, SqlLedgerOptions options = {});
+  ~SqlLedger() override;
 
   Result<CommitStats> commitBatch(const LedgerBatch& batch) override;
   Result<std::optional<std::string>> cursor(const std::string& connector) override;
@@ -40,11 +43,12 @@ class SqliteLedger final : public Ledger {
   Result<std::vector<HeldSnapshot>> heldSnapshots(bool open_only) override;
   void close() noexcept override;
 
+  // The file; empty on PostgreSQL.
   [[nodiscard]] const std::filesystem::path& path() const noexcept;
 
  private:
   class Connection;
-  explicit SqliteLedger(std::unique_ptr<Connection> connection);
+  explicit SqlLedger(std::unique_ptr<Connection> connection);
   std::unique_ptr<Connection> connection_;
 };
 

@@ -6,9 +6,9 @@
 
 #include <array>
 
-#include "staffchain/sqlite/stored_time.hpp"
+#include "staffchain/store/stored_time.hpp"
 
-namespace staffchain::sqlite::detail {
+namespace staffchain::store::detail {
 
 using StoredTimeText = std::array<char, kStoredTimeWidth>;
 
@@ -17,4 +17,4 @@ StoredTimeText storedTimeText(StoredTime at) noexcept;
 // stored_time_from_millis and stored_time_from_seconds (stored_time.hpp); SQLite's code.
 int defineStoredTimeFunctions(sqlite3* db) noexcept;
 
-}  // namespace staffchain::sqlite::detail
+}  // namespace staffchain::store::detail

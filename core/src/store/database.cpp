@@ -1,4 +1,4 @@
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -7,16 +7,48 @@
 #include <cerrno>
 #include <system_error>
 
+#include "postgres.hpp"
 #include "stored_time_text.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
+
+std::string postgresTypes(std::string_view ddl) {
+  constexpr std::string_view kText = "TEXT";
+  const auto word = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  std::string out;
+  out.reserve(ddl.size() + 256);
+  for (std::size_t i = 0; i < ddl.size(); ++i) {
+    const char c = ddl[i];
+    if (c == '\'' || c == '"') {
+      const auto end = ddl.find(c, i + 1);
+      const auto stop = end == std::string_view::npos ? ddl.size() : end + 1;
+      out.append(ddl.substr(i, stop - i));
+      i = stop - 1;
+      continue;
+    }
+    if (ddl.substr(i, kText.size()) == kText && (i == 0 || !word(ddl[i - 1])) &&
+        (i + kText.size() == ddl.size() || !word(ddl[i + kText.size()]))) {
+      out += "TEXT COLLATE \"C\"";
+      i += kText.size() - 1;
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path, OpenOptions options) {
   const std::string text = path.string();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create) {
-    // Created here, 0600 whatever the umask, before SQLite creates it with the umask's mode.
-    if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600); fd >= 0) ::close(fd);
+    // Created here, 0600 whatever the umask, before SQLite creates it with the umask's mode; only
+    // when it is missing. A descriptor of a file this process has open in SQLite must never be
+    // opened and closed beside SQLite's own: closing it drops every POSIX lock the process holds
+    // on the file, SQLite's connections' included, and a reader from outside then takes itself
+    // for the last connection and deletes the write-ahead log under them.
+    if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600); fd >= 0) {
+      ::close(fd);
+    }
     flags |= SQLITE_OPEN_CREATE;
   }
   // NOMUTEX: a connection is used from one thread at a time; SQLite's locking between
@@ -40,8 +72,31 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   return std::unique_ptr<Database>(new Database(db, path, std::move(options)));
 }
 
+Result<std::unique_ptr<Database>> Database::connect(const PostgresTarget& target, OpenOptions options) {
+  std::string where;
+  auto connection = detail::PgConnection::connect(target, where);
+  if (!connection) {
+    // The URL as given may carry a password ("user:password@host"): the error leaves it out.
+    std::string shown = target.url;
+    const auto scheme = shown.find("://");
+    const auto at = shown.find('@', scheme == std::string::npos ? 0 : scheme);
+    const auto colon = scheme == std::string::npos ? std::string::npos : shown.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) shown.erase(colon, at - colon);
+    return makeError(fmt::format("{} {}: {}", options.label, shown, connection.error().message));
+  }
+  return std::unique_ptr<Database>(new Database(std::move(connection.value()), std::move(where), std::move(options)));
+}
+
+Result<std::unique_ptr<Database>> Database::open(const Location& location, OpenOptions options) {
+  if (location.postgres) return connect(*location.postgres, std::move(options));
+  return open(location.file, std::move(options));
+}
+
 Database::Database(sqlite3* db, std::filesystem::path path, OpenOptions options)
     : db_(db), path_(std::move(path)), path_text_(path_.string()), options_(std::move(options)) {}
+
+Database::Database(std::shared_ptr<detail::PgConnection> pg, std::string where, OpenOptions options)
+    : db_(nullptr), pg_(std::move(pg)), path_text_(std::move(where)), options_(std::move(options)) {}
 
 Database::~Database() {
   close();
@@ -52,8 +107,13 @@ void Database::disableMemoryStatistics() noexcept {
   (void)done;
 }
 
+bool Database::isOpen() const noexcept {
+  return pg_ ? pg_->isOpen() : db_ != nullptr;
+}
+
 void Database::close() noexcept {
   cached_.clear();  // a connection with live statements cannot close
+  if (pg_) pg_->close();
   if (db_ != nullptr) {
     sqlite3_close_v2(db_);
     db_ = nullptr;
@@ -61,6 +121,10 @@ void Database::close() noexcept {
 }
 
 Result<void> Database::execute(std::string_view sql, std::string_view operation) {
+  if (pg_) {
+    if (!pg_->execute(sql)) return failure(operation);
+    return {};
+  }
   if (db_ == nullptr) return failure(operation);
   const std::string text(sql);
   char* message = nullptr;
@@ -72,6 +136,11 @@ Result<void> Database::execute(std::string_view sql, std::string_view operation)
 }
 
 Result<Statement> Database::prepare(std::string_view sql, std::string_view operation) {
+  if (pg_) {
+    auto prepared = detail::PgStatement::prepare(pg_, sql);
+    if (!prepared) return failure(fmt::format("preparing the statement for {}", operation));
+    return Statement(std::move(prepared.value()));
+  }
   if (db_ == nullptr) return failure(operation);
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
@@ -97,6 +166,7 @@ Result<void> Database::run(Statement& statement, std::string_view operation) {
 }
 
 Result<void> Database::useWriteAheadLog() {
+  if (pg_) return {};
   auto mode = prepare("PRAGMA journal_mode = WAL", "switching to WAL mode");
   if (!mode) return std::move(mode).error();
   if (mode->step() != SQLITE_ROW) return failure("switching to WAL mode");
@@ -108,6 +178,10 @@ Result<void> Database::useWriteAheadLog() {
 
 Error Database::failure(std::string_view operation) const {
   const int last_errno = errno;  // first: before anything here can change it
+  if (pg_) {
+    if (!pg_->isOpen()) return failure(operation, fmt::format("the {} is closed", options_.label));
+    return failure(operation, pg_->lastError());
+  }
   if (db_ == nullptr) return failure(operation, fmt::format("the {} is closed", options_.label));
   const int code = sqlite3_extended_errcode(db_);
   // "disk I/O error" alone does not tell a full disk or a file-size limit from a failing
@@ -127,6 +201,7 @@ Error Database::failure(std::string_view operation, std::string_view reason) con
 }
 
 std::int64_t Database::changes() const noexcept {
+  if (pg_) return pg_->changes();
   return db_ != nullptr ? sqlite3_changes64(db_) : 0;
 }
 
@@ -135,7 +210,8 @@ std::int64_t Database::lastInsertRowid() const noexcept {
 }
 
 bool Database::inTransaction() const noexcept {
+  if (pg_) return pg_->inTransaction();
   return db_ != nullptr && sqlite3_get_autocommit(db_) == 0;
 }
 
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

@@ -1,16 +1,19 @@
 // The SQLite layer's connection, statements and transactions: files created private, errors
 // that name the file and the operation, statements cached, transactions rolled back unless
 // committed.
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "scratch_dir.hpp"
-#include "staffchain/sqlite/transaction.hpp"
+#include <cstdlib>
 
-namespace staffchain::sqlite {
+#include "scratch_dir.hpp"
+#include "staffchain/store/transaction.hpp"
+
+namespace staffchain::store {
 namespace {
 
 using staffchain::testing::ScratchDir;
@@ -28,6 +31,36 @@ std::int64_t count(Database& db, const std::string& table) {
   EXPECT_TRUE(statement.ok());
   if (!statement.ok() || statement->step() != SQLITE_ROW) return -1;
   return statement->columnInt(0);
+}
+
+// The parts of a daemon each open the ledger file (the ledger, the alert store, the case store).
+// A process that opens and closes a descriptor of the file while its SQLite connections are open
+// drops every lock they hold (POSIX locks are the process's): then a reader from outside (an
+// operator's sqlite3 shell, a backup) believes itself the last connection when it closes, and
+// deletes the write-ahead log under the daemon, whose commits from then on reach no one else and
+// are lost if it crashes. Opening the file again must leave the locks as they are.
+TEST(SqliteDatabase, AnotherConnectionOfTheProcessKeepsTheWalWhenAnOutsideReaderCloses) {
+  ScratchDir dir;
+  auto writer = openIn(dir);
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->useWriteAheadLog());
+  ASSERT_TRUE(writer->execute("CREATE TABLE facts (what TEXT)", "test"));
+  auto second_part = openIn(dir);  // as the alert store opens the ledger's file after the ledger
+  ASSERT_NE(second_part, nullptr);
+  ASSERT_TRUE(second_part->useWriteAheadLog());
+  ASSERT_TRUE(second_part->execute("CREATE TABLE others (what TEXT)", "test"));
+  auto third_part = openIn(dir);  // and the case store after it
+  ASSERT_NE(third_part, nullptr);
+  ASSERT_TRUE(writer->execute("INSERT INTO facts VALUES ('committed before the reader came')", "test"));
+  // An outside reader: the sqlite3 shell, another process, as an operator runs it; it reads, then closes.
+  const auto shell =
+      fmt::format("sqlite3 '{}' 'SELECT count(*) FROM facts' > /dev/null", (dir.path() / "test.db").string());
+  ASSERT_EQ(std::system(shell.c_str()), 0) << shell;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "test.db-wal")) << "the write-ahead log was deleted under us";
+  ASSERT_TRUE(writer->execute("INSERT INTO facts VALUES ('committed after the reader left')", "test"));
+  auto fresh = openIn(dir, false);
+  ASSERT_NE(fresh, nullptr);
+  EXPECT_EQ(count(*fresh, "facts"), 2) << "a commit the rest of the world cannot see";
 }
 
 TEST(SqliteDatabase, CreatesTheFilePrivateWhateverTheUmask) {
@@ -147,4 +180,4 @@ TEST(SqliteTransaction, ASecondWriterWaitsThenFailsBusyNamingTheOperation) {
 }
 
 }  // namespace
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

@@ -1,9 +1,12 @@
-#include "staffchain/sqlite/transaction.hpp"
+#include "staffchain/store/transaction.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 
 Result<Transaction> Transaction::begin(Database& database, std::string_view operation) {
-  if (auto begun = database.execute("BEGIN IMMEDIATE", operation); !begun) return std::move(begun).error();
+  // PostgreSQL locks the rows a transaction writes as it writes them; writers on the same rows
+  // wait for each other there, and the store's owners serialise what needs more themselves.
+  const auto* begin = database.dialect() == Dialect::postgresql ? "BEGIN" : "BEGIN IMMEDIATE";
+  if (auto begun = database.execute(begin, operation); !begun) return std::move(begun).error();
   return Transaction(database);
 }
 
@@ -24,4 +27,4 @@ void Transaction::rollback() noexcept {
   database_ = nullptr;
 }
 
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

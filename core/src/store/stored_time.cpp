@@ -1,10 +1,10 @@
-#include "staffchain/sqlite/stored_time.hpp"
+#include "staffchain/store/stored_time.hpp"
 
 #include <fmt/format.h>
 
 #include "stored_time_text.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 namespace {
 
 using std::chrono::days;
@@ -185,4 +185,4 @@ Result<void> RowTimes::result() const {
   return {};
 }
 
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

@@ -1,5 +1,3 @@
-#include "staffchain/ledger/sqlite_ledger.hpp"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,8 +7,9 @@
 #include <map>
 #include <random>
 
+#include "ledger_backend.hpp"
 #include "ledger_samples.hpp"
-#include "sqlite_query.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 #include "temp_dir.hpp"
 
 namespace staffchain::ledger {
@@ -18,23 +17,28 @@ namespace {
 
 using model::Record;
 using model::RecordType;
+using testing::Backend;
 using testing::describe;
 using testing::describeAll;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::sqliteExec;
-using testing::sqliteQuery;
 
-class SqliteLedgerTest : public ::testing::Test {
+// The Ledger's contract, on each backend: every test runs on an SQLite file and on a PostgreSQL
+// database, and must pass on both.
+class SqlLedgerTest : public ::testing::TestWithParam<Backend> {
  protected:
-  std::unique_ptr<SqliteLedger> open() {
-    SqliteLedgerOptions options;
+  std::unique_ptr<SqlLedger> open() {
+    SqlLedgerOptions options;
     options.clock = [this] { return now_; };
-    auto ledger = SqliteLedger::open(file(), options);
+    auto ledger = SqlLedger::open(store_.location(), options);
     if (!ledger) ADD_FAILURE() << ledger.error().message;
     return ledger ? std::move(*ledger) : nullptr;
   }
-  [[nodiscard]] std::filesystem::path file() const { return dir_.path() / "ledger.db"; }
+  std::vector<std::string> query(const std::string& sql) { return store_.query(sql); }
+  // What each backend says of a row its CHECK constraint refuses.
+  [[nodiscard]] std::string checkRefusal() const {
+    return GetParam() == Backend::sqlite ? "CHECK constraint failed" : "violates check constraint";
+  }
   void advanceClock() { now_ += std::chrono::hours(1); }
 
   CommitStats commit(Ledger& ledger, const LedgerBatch& batch) {
@@ -52,14 +56,14 @@ class SqliteLedgerTest : public ::testing::Test {
     std::vector<std::string> out;
     for (const auto* table : {"connectors", "units", "quotas", "leader_quotas", "approvals", "roster", "movements",
                               "payroll", "deaths", "movement_history", "removals"}) {
-      for (auto& row : sqliteQuery(file(), std::string("SELECT * FROM ") + table)) {
+      for (auto& row : query(std::string("SELECT * FROM ") + table)) {
         out.push_back(std::string(table) + ": " + row);
       }
     }
     return out;
   }
 
-  testing::TempDir dir_;
+  testing::BackendStore store_{GetParam()};
   std::chrono::system_clock::time_point now_ = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1};
 };
 
@@ -68,7 +72,7 @@ model::QuarantineEntry badRow(std::string origin) {
                                 "person_id",  "15070219800101001", "check digit is missing"};
 }
 
-TEST_F(SqliteLedgerTest, EveryRecordTypeRoundTrips) {
+TEST_P(SqlLedgerTest, EveryRecordTypeRoundTrips) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const auto records = testing::oneOfEachType();
@@ -86,17 +90,19 @@ TEST_F(SqliteLedgerTest, EveryRecordTypeRoundTrips) {
   EXPECT_EQ(describeAll(dataset), expected);
 }
 
-TEST_F(SqliteLedgerTest, TablesAreReadableWithCanonicalCodes) {
+TEST_P(SqlLedgerTest, TablesAreReadableWithCanonicalCodes) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   commit(*ledger, testing::makeBatch("estab", testing::oneOfEachType(), {}, {}, std::nullopt));
-  EXPECT_THAT(sqliteQuery(file(), "SELECT name, estab_type, entered_on, leader_level FROM roster ORDER BY name"),
+  EXPECT_THAT(query("SELECT name, estab_type, entered_on, leader_level FROM roster ORDER BY name"),
               ElementsAre("张三|admin|2015-07-01|county", "李四|institution|2023-04-15|"));
-  EXPECT_THAT(sqliteQuery(file(), "SELECT month, funding, gross_fen FROM payroll"), ElementsAre("2023-05|full|812345"));
-  EXPECT_THAT(sqliteQuery(file(), "SELECT journal_mode FROM pragma_journal_mode"), ElementsAre("wal"));
+  EXPECT_THAT(query("SELECT month, funding, gross_fen FROM payroll"), ElementsAre("2023-05|full|812345"));
+  if (GetParam() == Backend::sqlite) {
+    EXPECT_THAT(query("SELECT journal_mode FROM pragma_journal_mode"), ElementsAre("wal"));
+  }
 }
 
-TEST_F(SqliteLedgerTest, SameBatchTwiceChangesNothing) {
+TEST_P(SqlLedgerTest, SameBatchTwiceChangesNothing) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const auto records = testing::oneOfEachType();
@@ -112,7 +118,7 @@ TEST_F(SqliteLedgerTest, SameBatchTwiceChangesNothing) {
   EXPECT_EQ(describeAll(load(*ledger)), dataset_before);
 }
 
-TEST_F(SqliteLedgerTest, ChangedRecordIsUpdatedAndMovementHistoryGrows) {
+TEST_P(SqlLedgerTest, ChangedRecordIsUpdatedAndMovementHistoryGrows) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto records = testing::oneOfEachType();
@@ -128,9 +134,8 @@ TEST_F(SqliteLedgerTest, ChangedRecordIsUpdatedAndMovementHistoryGrows) {
   EXPECT_EQ(stats.unchanged, records.size() - 2);
   EXPECT_EQ(stats.inserted, 0U);
 
-  EXPECT_THAT(sqliteQuery(file(),
-                          "SELECT version, first_seen, updated_at, effective_on FROM movements "
-                          "WHERE movement_id = 'HR-2023-0001'"),
+  EXPECT_THAT(query("SELECT version, first_seen, updated_at, effective_on FROM movements "
+                    "WHERE movement_id = 'HR-2023-0001'"),
               ElementsAre("2|2024-05-01T00:00:00.000Z|2024-05-01T01:00:00.000Z|2023-04-02"));
   auto history = ledger->movementHistory(hire.person_id);
   ASSERT_TRUE(history) << history.error().message;
@@ -149,7 +154,7 @@ TEST_F(SqliteLedgerTest, ChangedRecordIsUpdatedAndMovementHistoryGrows) {
   EXPECT_EQ(load(*ledger).payroll.at(0).gross_fen, 900000);
 }
 
-TEST_F(SqliteLedgerTest, MovedRowAloneIsNotAChange) {
+TEST_P(SqlLedgerTest, MovedRowAloneIsNotAChange) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto records = testing::oneOfEachType();
@@ -159,15 +164,14 @@ TEST_F(SqliteLedgerTest, MovedRowAloneIsNotAChange) {
   const auto stats = commit(*ledger, testing::makeBatch("hr", records, {}, {}, std::nullopt));
   EXPECT_EQ(stats.updated, 0U);
   EXPECT_EQ(stats.unchanged, records.size());
-  EXPECT_THAT(
-      sqliteQuery(file(), "SELECT source_row, version, updated_at FROM movements WHERE record_key = 'HR-2023-0001'"),
-      ElementsAre("40|1|2024-05-01T00:00:00.000Z"));
+  EXPECT_THAT(query("SELECT source_row, version, updated_at FROM movements WHERE record_key = 'HR-2023-0001'"),
+              ElementsAre("40|1|2024-05-01T00:00:00.000Z"));
   auto history = ledger->movementHistory(std::nullopt);
   ASSERT_TRUE(history);
   EXPECT_EQ(history->size(), 2U);
 }
 
-TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeOnly) {
+TEST_P(SqlLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeOnly) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const auto records = testing::oneOfEachType();
@@ -189,7 +193,7 @@ TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeO
   EXPECT_EQ(dataset.roster.size(), 3U);
   EXPECT_EQ(dataset.movements.size(), 3U);
   EXPECT_EQ(dataset.payroll.size(), 2U);
-  EXPECT_THAT(sqliteQuery(file(), "SELECT connector, record_type, record_key, removed_at FROM removals ORDER BY seq"),
+  EXPECT_THAT(query("SELECT connector, record_type, record_key, removed_at FROM removals ORDER BY seq"),
               ::testing::UnorderedElementsAre("estab|roster|" + testing::personId(2).str() + "|" +
                                                   testing::unitId(2).str() + "|2024-05-01T01:00:00.000Z",
                                               "estab|movements|ORG-2022-0107|2024-05-01T01:00:00.000Z"));
@@ -205,7 +209,7 @@ TEST_F(SqliteLedgerTest, FullSnapshotRemovesAbsentRecordsOfThatConnectorAndTypeO
   EXPECT_EQ(emptied.removed, 1U);
 }
 
-TEST_F(SqliteLedgerTest, SnapshotKeepsHeldRecordsWhoseNewRowWasUnreadable) {
+TEST_P(SqlLedgerTest, SnapshotKeepsHeldRecordsWhoseNewRowWasUnreadable) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const auto records = testing::oneOfEachType();
@@ -231,7 +235,7 @@ TEST_F(SqliteLedgerTest, SnapshotKeepsHeldRecordsWhoseNewRowWasUnreadable) {
   EXPECT_EQ(model::recordKey(Record{dataset.roster[0]}), model::recordKey(roster[0]));
 }
 
-TEST_F(SqliteLedgerTest, QuarantineIsDeduplicatedWithLastSeen) {
+TEST_P(SqlLedgerTest, QuarantineIsDeduplicatedWithLastSeen) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const auto batch =
@@ -263,9 +267,15 @@ TEST_F(SqliteLedgerTest, QuarantineIsDeduplicatedWithLastSeen) {
   ASSERT_TRUE(limited);
   EXPECT_EQ(limited->size(), 1U);
   EXPECT_EQ(load(*ledger).quarantine.size(), 3U);
+  // Committed, as another connection sees it, and so is every batch after a repeated entry.
+  EXPECT_THAT(query("SELECT origin, times_seen FROM quarantine ORDER BY origin"),
+              ElementsAre("roster.csv:12|2", "roster.csv:30|1", "roster.csv:9|2"));
+  advanceClock();
+  commit(*ledger, testing::makeBatch("estab", testing::oneOfEachType(), {}, {badRow("roster.csv:9")}, "after"));
+  EXPECT_THAT(query("SELECT cursor FROM connectors"), ElementsAre("after"));
 }
 
-TEST_F(SqliteLedgerTest, CursorIsCommittedWithTheRecordsAndCanBeReset) {
+TEST_P(SqlLedgerTest, CursorIsCommittedWithTheRecordsAndCanBeReset) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto none = ledger->cursor("hr");
@@ -287,13 +297,13 @@ TEST_F(SqliteLedgerTest, CursorIsCommittedWithTheRecordsAndCanBeReset) {
   EXPECT_EQ(load(*ledger).movements.size(), 2U);  // records survive a cursor reset
 }
 
-TEST_F(SqliteLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
+TEST_P(SqlLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto records = testing::oneOfEachType();
   commit(*ledger, testing::makeBatch("hr", records, {RecordType::roster}, {badRow("roster.csv:9")}, "c1"));
   const auto before = dumpRecords();
-  const auto quarantine_before = sqliteQuery(file(), "SELECT * FROM quarantine");
+  const auto quarantine_before = query("SELECT * FROM quarantine");
 
   // Changes, removals, new quarantine and a new cursor, then a movement without an id: the
   // ledger refuses an empty key, and with it everything the batch had written.
@@ -307,12 +317,12 @@ TEST_F(SqliteLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
   auto failed =
       ledger->commitBatch(testing::makeBatch("hr", records, {RecordType::roster}, {badRow("roster.csv:44")}, "c2"));
   ASSERT_FALSE(failed);
-  EXPECT_THAT(failed.error().message, HasSubstr(file().string()));
+  EXPECT_THAT(failed.error().message, HasSubstr(store_.where()));
   EXPECT_THAT(failed.error().message, HasSubstr("connector 'hr'"));
-  EXPECT_THAT(failed.error().message, HasSubstr("CHECK constraint failed"));
+  EXPECT_THAT(failed.error().message, HasSubstr(checkRefusal()));
 
   EXPECT_EQ(dumpRecords(), before);
-  EXPECT_EQ(sqliteQuery(file(), "SELECT * FROM quarantine"), quarantine_before);
+  EXPECT_EQ(query("SELECT * FROM quarantine"), quarantine_before);
   EXPECT_EQ(ledger->cursor("hr")->value_or(""), "c1");
 
   // The ledger is usable after the failure.
@@ -323,16 +333,16 @@ TEST_F(SqliteLedgerTest, FailedBatchKeepsRecordsQuarantineAndCursorAsBefore) {
   EXPECT_EQ(ledger->cursor("hr")->value_or(""), "c2");
 }
 
-TEST_F(SqliteLedgerTest, MovementHistoryIsAppendOnly) {
+TEST_P(SqlLedgerTest, MovementHistoryIsAppendOnly) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   commit(*ledger, testing::makeBatch("hr", testing::oneOfEachType(), {}, {}, std::nullopt));
-  EXPECT_THROW(sqliteExec(file(), "UPDATE movement_history SET name = 'x'"), std::runtime_error);
-  EXPECT_THROW(sqliteExec(file(), "DELETE FROM movement_history"), std::runtime_error);
-  EXPECT_EQ(sqliteQuery(file(), "SELECT count(*) FROM movement_history"), std::vector<std::string>{"2"});
+  EXPECT_THROW(store_.exec("UPDATE movement_history SET name = 'x'"), std::runtime_error);
+  EXPECT_THROW(store_.exec("DELETE FROM movement_history"), std::runtime_error);
+  EXPECT_EQ(query("SELECT count(*) FROM movement_history"), std::vector<std::string>{"2"});
 }
 
-TEST_F(SqliteLedgerTest, ClosedLedgerAnswersWithErrors) {
+TEST_P(SqlLedgerTest, ClosedLedgerAnswersWithErrors) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   ledger->close();
@@ -340,7 +350,7 @@ TEST_F(SqliteLedgerTest, ClosedLedgerAnswersWithErrors) {
   auto stats = ledger->commitBatch(testing::makeBatch("hr", testing::oneOfEachType(), {}, {}, std::nullopt));
   ASSERT_FALSE(stats);
   EXPECT_THAT(stats.error().message, HasSubstr("closed"));
-  EXPECT_THAT(stats.error().message, HasSubstr(file().string()));
+  EXPECT_THAT(stats.error().message, HasSubstr(store_.where()));
   EXPECT_FALSE(ledger->cursor("hr"));
   EXPECT_FALSE(ledger->loadDataset());
   EXPECT_FALSE(ledger->quarantine(5));
@@ -350,21 +360,39 @@ TEST_F(SqliteLedgerTest, ClosedLedgerAnswersWithErrors) {
   EXPECT_TRUE(open());
 }
 
-TEST_F(SqliteLedgerTest, OpenErrorsNameThePath) {
-  const auto missing_dir = dir_.path() / "no-such-dir" / "ledger.db";
-  auto missing = SqliteLedger::open(missing_dir);
+TEST(SqliteLedgerOpen, ErrorsNameThePath) {
+  const testing::TempDir dir;
+  const auto missing_dir = dir.path() / "no-such-dir" / "ledger.db";
+  auto missing = SqlLedger::open(missing_dir);
   ASSERT_FALSE(missing);
   EXPECT_THAT(missing.error().message, HasSubstr(missing_dir.string()));
 
-  const auto garbage = dir_.path() / "garbage.db";
+  const auto garbage = dir.path() / "garbage.db";
   std::ofstream(garbage) << "this is not an SQLite database, it is a note about staffing\n" << std::string(4096, 'x');
-  auto refused = SqliteLedger::open(garbage);
+  auto refused = SqlLedger::open(garbage);
   ASSERT_FALSE(refused);
   EXPECT_THAT(refused.error().message, HasSubstr(garbage.string()));
   EXPECT_THAT(refused.error().message, HasSubstr("not a database"));
 }
 
-TEST_F(SqliteLedgerTest, BatchWithoutConnectorIsRefused) {
+// A server that does not answer, or a database that is not there, is named without the
+// password the URL carried.
+TEST(PostgresLedgerOpen, ErrorsNameTheDatabaseButNeverItsPassword) {
+  auto* server = staffchain::testing::sharedPostgres();
+  ASSERT_NE(server, nullptr);
+  store::Location nowhere;
+  store::PostgresTarget target;
+  target.url = "postgresql://staffchain:s3cret-pw@127.0.0.1:" + std::to_string(server->port()) + "/no_such_database";
+  target.connect_timeout = std::chrono::seconds(5);
+  nowhere.postgres = std::move(target);
+  auto refused = SqlLedger::open(nowhere);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr("ledger postgresql://staffchain@127.0.0.1:"));
+  EXPECT_THAT(refused.error().message, HasSubstr("no_such_database"));
+  EXPECT_THAT(refused.error().message, ::testing::Not(HasSubstr("s3cret-pw")));
+}
+
+TEST_P(SqlLedgerTest, BatchWithoutConnectorIsRefused) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto stats = ledger->commitBatch(testing::makeBatch("", testing::oneOfEachType(), {}, {}, std::nullopt));
@@ -373,7 +401,7 @@ TEST_F(SqliteLedgerTest, BatchWithoutConnectorIsRefused) {
   EXPECT_TRUE(load(*ledger).units.empty());
 }
 
-TEST_F(SqliteLedgerTest, DuplicateKeysInOneBatchKeepTheLast) {
+TEST_P(SqlLedgerTest, DuplicateKeysInOneBatchKeepTheLast) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   auto records = testing::payrollRecords(3);
@@ -391,7 +419,7 @@ TEST_F(SqliteLedgerTest, DuplicateKeysInOneBatchKeepTheLast) {
 // which duplicate wins must be those of the batch as given. Checked against a model of the
 // ledger kept by the test, on a snapshot of three types shuffled, with held, new and absent
 // keys and a key that comes twice (held and new, in and out of key order).
-TEST_F(SqliteLedgerTest, SnapshotInAnyOrderCountsAndStoresAsGiven) {
+TEST_P(SqlLedgerTest, SnapshotInAnyOrderCountsAndStoresAsGiven) {
   auto ledger = open();
   ASSERT_TRUE(ledger);
   const std::vector<RecordType> types{RecordType::roster, RecordType::movement, RecordType::payroll};
@@ -468,6 +496,9 @@ TEST_F(SqliteLedgerTest, SnapshotInAnyOrderCountsAndStoresAsGiven) {
   keep(dataset.payroll);
   EXPECT_EQ(stored, model_state);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SqlLedgerTest, ::testing::Values(Backend::sqlite, Backend::postgresql),
+                         testing::backendName);
 
 }  // namespace
 }  // namespace staffchain::ledger

@@ -1,6 +1,6 @@
 // Stored times: one width, text order is time order, malformed values refused by name, and the
 // SQL functions the migrations convert older forms with agree with the codec.
-#include "staffchain/sqlite/stored_time.hpp"
+#include "staffchain/store/stored_time.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "scratch_dir.hpp"
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 namespace {
 
 using namespace std::chrono;
@@ -274,4 +274,4 @@ TEST(StoredTimeFunctions, IsoSecondsBecomeTheStoredForm) {
 }
 
 }  // namespace
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

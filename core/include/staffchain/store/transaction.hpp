@@ -3,9 +3,9 @@
 
 #include <string_view>
 
-#include "staffchain/sqlite/database.hpp"
+#include "staffchain/store/database.hpp"
 
-namespace staffchain::sqlite {
+namespace staffchain::store {
 
 class Transaction {
  public:
@@ -27,4 +27,4 @@ class Transaction {
   Database* database_;  // null once committed or rolled back
 };
 
-}  // namespace staffchain::sqlite
+}  // namespace staffchain::store

@@ -1,4 +1,4 @@
-#include "staffchain/ledger/sqlite_ledger.hpp"
+#include "staffchain/ledger/sql_ledger.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -26,8 +26,8 @@
 #include "record_tables.hpp"
 #include "schema.hpp"
 #include "snapshot_guard.hpp"
-#include "staffchain/sqlite/database.hpp"
-#include "staffchain/sqlite/stored_time.hpp"
+#include "staffchain/store/database.hpp"
+#include "staffchain/store/stored_time.hpp"
 
 namespace staffchain::ledger {
 
@@ -70,7 +70,7 @@ void appendTo(model::Dataset& dataset, model::Record&& record, model::Origin ori
 
 // The time a batch is written at, as the tables store it and as the Ledger interface shows it.
 struct BatchTime {
-  explicit BatchTime(sqlite::StoredTime at) : stored(sqlite::storedTime(at)), shown(model::formatUtcTime(at)) {}
+  explicit BatchTime(store::StoredTime at) : stored(store::storedTime(at)), shown(model::formatUtcTime(at)) {}
   std::string stored;  // bound to every time column the batch writes (once, not per row)
   std::string shown;   // HeldSnapshot::held_at
 };
@@ -138,9 +138,9 @@ class HeldKeys {
 
 }  // namespace
 
-class SqliteLedger::Connection {
+class SqlLedger::Connection {
  public:
-  Connection(std::unique_ptr<sqlite::Database> db, SqliteLedgerOptions options)
+  Connection(std::unique_ptr<store::Database> db, SqlLedgerOptions options)
       : db_(std::move(db)), path_(db_->path()), path_text_(db_->pathText()), options_(std::move(options)) {}
   ~Connection() { close(); }
   Connection(const Connection&) = delete;
@@ -160,6 +160,11 @@ class SqliteLedger::Connection {
   Error failure(std::string_view operation) const { return db_->failure(operation); }
 
   Result<void> configure() {
+    if (db_->dialect() == store::Dialect::postgresql) {
+      if (auto migrated = detail::migrate(*db_); !migrated) return migrated;
+      if (auto prepared = detail::prepareStatements(*db_, statements_); !prepared) return prepared;
+      return notices_.prepare(*db_);
+    }
     // 16 KiB pages for a ledger created now (one that exists keeps its own): a table's rows are
     // some 150 bytes, and a first sync of a city commits a million of them; four times the
     // default page made it an eighth faster. It must come before WAL mode and the first table.
@@ -220,7 +225,7 @@ class SqliteLedger::Connection {
       const int rc = list.step();
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return failure(operation);
-      sqlite::RowTimes times(list, "held_snapshots");
+      store::RowTimes times(list, "held_snapshots");
       HeldSnapshot held;
       held.id = list.columnInt(0);
       held.connector = std::string(list.columnText(1));
@@ -265,8 +270,10 @@ class SqliteLedger::Connection {
     const std::string operation = "loading the dataset";
     if (!db_->isOpen()) return failure(operation);
     // One read transaction, so the dataset is one consistent snapshot even while another
-    // process commits.
-    if (auto begun = execute("BEGIN", operation); !begun) return std::move(begun).error();
+    // process commits (PostgreSQL's default isolation would see each statement's own).
+    const auto* begin =
+        db_->dialect() == store::Dialect::postgresql ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
+    if (auto begun = execute(begin, operation); !begun) return std::move(begun).error();
     auto dataset = readDataset(operation);
     (void)execute("COMMIT", operation);
     return dataset;
@@ -315,7 +322,7 @@ class SqliteLedger::Connection {
                                      operation, statement.columnText(2), entry.sequence));
       }
       entry.change = *change;
-      auto recorded_at = sqlite::columnTime(statement, 3, "movement_history.recorded_at");
+      auto recorded_at = store::columnTime(statement, 3, "movement_history.recorded_at");
       if (!recorded_at) return db_->failure(operation, recorded_at.error().message);
       entry.recorded_at = model::formatUtcTime(*recorded_at);
       auto record = detail::readRecord(RecordType::movement, statement, 5);
@@ -348,7 +355,7 @@ class SqliteLedger::Connection {
     Connection& connection_;
   };
 
-  sqlite::StoredTime now() const { return options_.clock ? options_.clock() : std::chrono::system_clock::now(); }
+  store::StoredTime now() const { return options_.clock ? options_.clock() : std::chrono::system_clock::now(); }
 
   Result<Statement> prepare(const std::string& sql, std::string_view what) { return db_->prepare(sql, what); }
 
@@ -858,7 +865,7 @@ class SqliteLedger::Connection {
     out.entry.value = std::string(statement.columnText(first + 5));
     out.entry.reason = std::string(statement.columnText(first + 6));
     if (with_times) {
-      sqlite::RowTimes times(statement, "quarantine");
+      store::RowTimes times(statement, "quarantine");
       out.first_seen = model::formatUtcTime(times.at(first + 7, "first_seen"));
       out.last_seen = model::formatUtcTime(times.at(first + 8, "last_seen"));
       if (auto read = times.result(); !read) return std::move(read).error();
@@ -869,10 +876,10 @@ class SqliteLedger::Connection {
     return out;
   }
 
-  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<store::Database> db_;
   std::filesystem::path path_;
   std::string path_text_;
-  SqliteLedgerOptions options_;
+  SqlLedgerOptions options_;
   detail::LedgerStatements statements_;
   detail::NoticeWriter notices_;
 };
@@ -885,7 +892,9 @@ namespace {
 // left readable by its group (UMask=0027) is closed to it, side files included; where this
 // process may not change the mode (another user's file), SQLite's own error, if any, follows.
 void keepLedgerPrivate(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  // Only when missing: a descriptor of a file the process has open in SQLite, closed beside
+  // SQLite's own, drops the locks of every connection (store/database.cpp says how that hurts).
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd >= 0) ::close(fd);
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     const std::string file = path.string() + suffix;
@@ -898,48 +907,49 @@ void keepLedgerPrivate(const std::filesystem::path& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::filesystem::path& path,
-                                                         SqliteLedgerOptions options) {
-  // SQLite's memory statistics cost a global mutex per allocation, which the daemon never
-  // reads: a tenth of a large batch's commit went to that lock.
-  sqlite::Database::disableMemoryStatistics();
-  keepLedgerPrivate(path);
-  auto db = sqlite::Database::open(path, {.label = "ledger", .create = true, .busy_timeout = options.busy_timeout});
+Result<std::unique_ptr<SqlLedger>> SqlLedger::open(const store::Location& location, SqlLedgerOptions options) {
+  if (!location.postgres) {
+    // SQLite's memory statistics cost a global mutex per allocation, which the daemon never
+    // reads: a tenth of a large batch's commit went to that lock.
+    store::Database::disableMemoryStatistics();
+    keepLedgerPrivate(location.file);
+  }
+  auto db = store::Database::open(location, {.label = "ledger", .create = true, .busy_timeout = options.busy_timeout});
   if (!db) return std::move(db).error();
   auto connection = std::make_unique<Connection>(std::move(db.value()), std::move(options));
   if (auto configured = connection->configure(); !configured) return std::move(configured).error();
-  return std::unique_ptr<SqliteLedger>(new SqliteLedger(std::move(connection)));
+  return std::unique_ptr<SqlLedger>(new SqlLedger(std::move(connection)));
 }
 
-SqliteLedger::SqliteLedger(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
-SqliteLedger::~SqliteLedger() = default;
+SqlLedger::SqlLedger(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
+SqlLedger::~SqlLedger() = default;
 
-Result<CommitStats> SqliteLedger::commitBatch(const LedgerBatch& batch) {
+Result<CommitStats> SqlLedger::commitBatch(const LedgerBatch& batch) {
   return connection_->commitBatch(batch);
 }
 
-Result<std::vector<HeldSnapshot>> SqliteLedger::heldSnapshots(bool open_only) {
+Result<std::vector<HeldSnapshot>> SqlLedger::heldSnapshots(bool open_only) {
   return connection_->heldSnapshots(open_only);
 }
-Result<std::optional<std::string>> SqliteLedger::cursor(const std::string& connector) {
+Result<std::optional<std::string>> SqlLedger::cursor(const std::string& connector) {
   return connection_->cursor(connector);
 }
-Result<void> SqliteLedger::resetCursor(const std::string& connector) {
+Result<void> SqlLedger::resetCursor(const std::string& connector) {
   return connection_->resetCursor(connector);
 }
-Result<model::Dataset> SqliteLedger::loadDataset() {
+Result<model::Dataset> SqlLedger::loadDataset() {
   return connection_->loadDataset();
 }
-Result<std::vector<StoredQuarantineEntry>> SqliteLedger::quarantine(std::size_t limit) {
+Result<std::vector<StoredQuarantineEntry>> SqlLedger::quarantine(std::size_t limit) {
   return connection_->quarantine(limit);
 }
-Result<std::vector<MovementHistoryEntry>> SqliteLedger::movementHistory(const std::optional<model::PersonId>& person) {
+Result<std::vector<MovementHistoryEntry>> SqlLedger::movementHistory(const std::optional<model::PersonId>& person) {
   return connection_->movementHistory(person);
 }
-void SqliteLedger::close() noexcept {
+void SqlLedger::close() noexcept {
   connection_->close();
 }
-const std::filesystem::path& SqliteLedger::path() const noexcept {
+const std::filesystem::path& SqlLedger::path() const noexcept {
   return connection_->path();
 }
 
