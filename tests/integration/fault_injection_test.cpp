@@ -474,6 +474,16 @@ TEST_F(FaultInjection, AStaleActiveThatComesBackWritesNothingAndStops) {
   EXPECT_THAT(standby_says, HasSubstr("active: node-a (term 1"));
   EXPECT_THAT(standby_says, HasSubstr("this daemon: node-b (standby)"));
 
+  // A reload of the standby (systemctl reload) keeps it standing by.
+  b.signal(SIGHUP);
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return b.output().find("this daemon is the standby and starts on this configuration") != std::string::npos;
+      },
+      30s))
+      << b.output();
+  EXPECT_EQ(storeStatus(daemons[1]).value("role", ""), "standby");
+
   a.signal(SIGSTOP);
   ASSERT_TRUE(waitFor([&] { return activeDaemon(daemons) == 1; }, 60s)) << b.output();
   // Files for the new active one: the frozen one, once it runs, finds them too.

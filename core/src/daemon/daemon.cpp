@@ -342,6 +342,14 @@ bool Daemon::reload(std::vector<std::string>* refused_for) {
   }
   auto next = std::make_unique<config::Config>(std::move(*loaded.config));
   logging::setProcessLevel(next->daemon.log.level);
+  if (!evaluator_) {
+    // A standby has no parts yet: the configuration is kept for when it takes over.
+    old_configs_.push_back(std::move(config_));
+    config_ = std::move(next);
+    spdlog::info("reloaded: this daemon is the standby and starts on this configuration when it takes over");
+    notifySystemd("READY=1");
+    return true;
+  }
   if (next->daemon.store != config_->daemon.store || next->daemon.state_dir != config_->daemon.state_dir) {
     // Everything the daemon keeps is open there: another store takes a restart.
     spdlog::warn("reload: [daemon] state_dir and store take effect at the next start; the running store stays");
