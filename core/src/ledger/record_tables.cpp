@@ -45,22 +45,11 @@ struct TableColumn {
 };
 
 // The columns a table has now; none when there is no such table.
-Result<std::map<std::string, TableColumn, std::less<>>> tableColumns(store::Database& db, std::string_view table) {
-  const auto operation = fmt::format("reading the columns of table {}", table);
-  // Types as the column description names them: PostgreSQL's bigint is SQLite's INTEGER.
-  const auto* sql = db.dialect() == Dialect::postgresql
-                        ? "SELECT column_name, CASE data_type WHEN 'bigint' THEN 'INTEGER' ELSE upper(data_type) END, "
-                          "CASE is_nullable WHEN 'NO' THEN 1 ELSE 0 END FROM information_schema.columns "
-                          "WHERE table_schema = current_schema() AND table_name = ?1"
-                        : "SELECT name, upper(type), \"notnull\" FROM pragma_table_info(?1)";
-  auto statement = db.prepare(sql, operation);
-  if (!statement) return std::move(statement).error();
-  statement->bindText(1, table);
+Result<std::map<std::string, TableColumn, std::less<>>> columnsByName(store::Database& db, std::string_view table) {
+  auto listed = store::tableColumns(db, table);
+  if (!listed) return std::move(listed).error();
   std::map<std::string, TableColumn, std::less<>> columns;
-  auto read = db.eachRow(*statement, operation, [&columns](const store::Statement& row) {
-    columns.emplace(row.text(0), TableColumn{row.text(1), row.columnInt(2) != 0});
-  });
-  if (!read) return std::move(read).error();
+  for (auto& column : *listed) columns.emplace(std::move(column.name), TableColumn{column.type, column.not_null});
   return columns;
 }
 
@@ -71,7 +60,7 @@ struct TablePlan {
 };
 
 Result<TablePlan> planTable(store::Database& db, std::string_view table, RecordType type, bool may_create) {
-  auto existing = tableColumns(db, table);
+  auto existing = columnsByName(db, table);
   if (!existing) return std::move(existing).error();
   TablePlan plan;
   if (existing->empty()) {

@@ -37,6 +37,25 @@ std::string postgresTypes(std::string_view ddl) {
   return out;
 }
 
+Result<std::vector<TableColumnInfo>> tableColumns(Database& db, std::string_view table) {
+  const auto operation = fmt::format("reading the columns of table {}", table);
+  const auto* sql = db.dialect() == Dialect::postgresql
+                        ? "SELECT column_name, CASE data_type WHEN 'bigint' THEN 'INTEGER' WHEN 'bytea' THEN 'BLOB' "
+                          "ELSE upper(data_type) END, CASE is_nullable WHEN 'NO' THEN 1 ELSE 0 END, "
+                          "CASE is_identity WHEN 'YES' THEN 1 ELSE 0 END FROM information_schema.columns "
+                          "WHERE table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position"
+                        : "SELECT name, upper(type), \"notnull\", 0 FROM pragma_table_info(?1) ORDER BY cid";
+  auto statement = db.prepare(sql, operation);
+  if (!statement) return std::move(statement).error();
+  statement->bindText(1, table);
+  std::vector<TableColumnInfo> out;
+  auto read = db.eachRow(*statement, operation, [&out](const Statement& row) {
+    out.push_back(TableColumnInfo{row.text(0), row.text(1), row.columnInt(2) != 0, row.columnInt(3) != 0});
+  });
+  if (!read) return std::move(read).error();
+  return out;
+}
+
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path, OpenOptions options) {
   const std::string text = path.string();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;

@@ -28,22 +28,12 @@ struct Column {
 };
 
 Result<std::vector<Column>> columnsOf(Database& db, const std::string& table) {
-  const auto operation = fmt::format("reading the columns of table {}", table);
-  const bool postgres = db.dialect() == Dialect::postgresql;
-  auto statement = db.prepare(postgres ? "SELECT column_name, data_type = 'bytea', is_identity = 'YES' "
-                                         "FROM information_schema.columns WHERE table_schema = current_schema() "
-                                         "AND table_name = ?1 ORDER BY ordinal_position"
-                                       : "SELECT name, upper(type) = 'BLOB', 0 FROM pragma_table_info(?1) ORDER BY cid",
-                              operation);
-  if (!statement) return std::move(statement).error();
-  statement->bindText(1, table);
+  auto listed = tableColumns(db, table);
+  if (!listed) return std::move(listed).error();
+  if (listed->empty())
+    return db.failure(fmt::format("reading the columns of table {}", table), "there is no such table");
   std::vector<Column> out;
-  auto read = db.eachRow(*statement, operation, [&](const Statement& row) {
-    const auto flag = [&row](int i) { return row.columnText(i) == "t" || row.columnText(i) == "1"; };
-    out.push_back(Column{row.text(0), flag(1), flag(2)});
-  });
-  if (!read) return std::move(read).error();
-  if (out.empty()) return db.failure(operation, "there is no such table");
+  for (auto& column : *listed) out.push_back(Column{std::move(column.name), column.type == "BLOB", column.identity});
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "staffchain/plugin/result.hpp"
 #include "staffchain/store/statement.hpp"
@@ -65,6 +66,19 @@ struct OpenOptions {
 // bytewise, COLLATE "C", as SQLite compares: a key read back in order comes in the order the code
 // itself sorts keys in, whatever the server's default collation.
 std::string postgresTypes(std::string_view ddl);
+
+class Database;
+
+// A column of a table as the store's catalogue has it, in the table's order; the type as SQLite
+// names it whatever the backend (PostgreSQL's bigint is INTEGER, bytea BLOB, text TEXT).
+struct TableColumnInfo {
+  std::string name;
+  std::string type;
+  bool not_null = false;
+  bool identity = false;  // PostgreSQL: GENERATED ... AS IDENTITY
+};
+// None when there is no such table.
+Result<std::vector<TableColumnInfo>> tableColumns(Database& db, std::string_view table);
 
 class Database {
  public:
